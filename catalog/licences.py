@@ -1,0 +1,93 @@
+"""The licence ids the catalog accepts, with a display name and a family.
+
+Ids follow the Hugging Face Hub convention: a lower-case SPDX id where one exists, otherwise the
+Hub's or the publisher's own id. An id that is not listed here is rejected on import, so a typo
+never becomes a new licence. Add an id here (with its family) to accept it.
+"""
+
+from __future__ import annotations
+
+PERMISSIVE = "permissive"
+COPYLEFT = "copyleft"
+NON_COMMERCIAL = "non-commercial"
+CUSTOM = "custom"
+
+FAMILY_LABELS = {
+    PERMISSIVE: "Permissive",
+    COPYLEFT: "Copyleft / share-alike",
+    NON_COMMERCIAL: "Non-commercial",
+    CUSTOM: "Custom terms",
+}
+
+# id -> (display name, family)
+LICENCES: dict[str, tuple[str, str]] = {
+    "apache-2.0": ("Apache 2.0", PERMISSIVE),
+    "mit": ("MIT", PERMISSIVE),
+    "bsd-2-clause": ("BSD 2-Clause", PERMISSIVE),
+    "bsd-3-clause": ("BSD 3-Clause", PERMISSIVE),
+    "isc": ("ISC", PERMISSIVE),
+    "unlicense": ("The Unlicense", PERMISSIVE),
+    "cc0-1.0": ("CC0 1.0", PERMISSIVE),
+    "cc-by-2.0": ("CC BY 2.0", PERMISSIVE),
+    "cc-by-3.0": ("CC BY 3.0", PERMISSIVE),
+    "cc-by-4.0": ("CC BY 4.0", PERMISSIVE),
+    "odc-by": ("ODC-By", PERMISSIVE),
+    "afl-3.0": ("Academic Free Licence 3.0", PERMISSIVE),
+    "openmdw-1.1": ("OpenMDW 1.1", PERMISSIVE),
+    "cc-by-sa-3.0": ("CC BY-SA 3.0", COPYLEFT),
+    "cc-by-sa-4.0": ("CC BY-SA 4.0", COPYLEFT),
+    "cdla-sharing-1.0": ("CDLA Sharing 1.0", COPYLEFT),
+    "gpl-2.0": ("GPL 2.0", COPYLEFT),
+    "gpl-3.0": ("GPL 3.0", COPYLEFT),
+    "lgpl-3.0": ("LGPL 3.0", COPYLEFT),
+    "agpl-3.0": ("AGPL 3.0", COPYLEFT),
+    "mpl-2.0": ("MPL 2.0", COPYLEFT),
+    "eupl-1.2": ("EUPL 1.2", COPYLEFT),
+    "cc-by-nc-2.0": ("CC BY-NC 2.0", NON_COMMERCIAL),
+    "cc-by-nc-3.0": ("CC BY-NC 3.0", NON_COMMERCIAL),
+    "cc-by-nc-4.0": ("CC BY-NC 4.0", NON_COMMERCIAL),
+    "cc-by-nc-sa-3.0": ("CC BY-NC-SA 3.0", NON_COMMERCIAL),
+    "cc-by-nc-sa-4.0": ("CC BY-NC-SA 4.0", NON_COMMERCIAL),
+    "cc-by-nc-nd-4.0": ("CC BY-NC-ND 4.0", NON_COMMERCIAL),
+    "cc-by-nd-4.0": ("CC BY-ND 4.0", CUSTOM),
+    "cc-by-nd-2.1-jp": ("CC BY-ND 2.1 JP", CUSTOM),
+    "fair-noncommercial-research-license": ("FAIR Non-Commercial Research", NON_COMMERCIAL),
+    "msr-la-nc": ("Microsoft Research Licence (non-commercial)", NON_COMMERCIAL),
+    "openrail": ("OpenRAIL", CUSTOM),
+    "openrail++": ("OpenRAIL++", CUSTOM),
+    "creativeml-openrail-m": ("CreativeML OpenRAIL-M", CUSTOM),
+    "bigscience-openrail-m": ("BigScience OpenRAIL-M", CUSTOM),
+    "llama2": ("Llama 2 Community", CUSTOM),
+    "llama3": ("Llama 3 Community", CUSTOM),
+    "llama3.1": ("Llama 3.1 Community", CUSTOM),
+    "gemma": ("Gemma Terms of Use", CUSTOM),
+    "qwen-community-1.0": ("Qwen Community 1.0", CUSTOM),
+    "apple-ascl": ("Apple Sample Code Licence", CUSTOM),
+    "apple-amlr": ("Apple Machine Learning Research", CUSTOM),
+    "dinov3-license": ("DINOv3 Licence", CUSTOM),
+    "cvnets-license": ("CVNets Licence", CUSTOM),
+    "fastvit-license": ("FastViT Licence", CUSTOM),
+    "mobileone-license": ("MobileOne Licence", CUSTOM),
+    "seer-license": ("SEER Licence", CUSTOM),
+    "sapiens2-license": ("Sapiens2 Licence", CUSTOM),
+    "nvidia-open-model-license": ("NVIDIA Open Model Licence", CUSTOM),
+    "other": ("Other (see source)", CUSTOM),
+}
+
+CHOICES = sorted(((key, name) for key, (name, _family) in LICENCES.items()), key=lambda c: c[1])
+
+
+def is_known(licence_id: str) -> bool:
+    return licence_id in LICENCES
+
+
+def display_name(licence_id: str) -> str:
+    if not licence_id:
+        return "unknown"
+    return LICENCES.get(licence_id, (licence_id, CUSTOM))[0]
+
+
+def family(licence_id: str) -> str | None:
+    if not licence_id:
+        return None
+    return LICENCES.get(licence_id, (licence_id, CUSTOM))[1]

@@ -1,0 +1,358 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from catalog import licences
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:browse", query={"org": self.slug})
+
+
+class Task(models.Model):
+    class Modality(models.TextChoices):
+        TEXT = "text", "Text"
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        VIDEO = "video", "Video"
+        MULTIMODAL = "multimodal", "Multimodal"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    modality = models.CharField(max_length=20, choices=Modality, default=Modality.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:browse", query={"task": self.slug})
+
+
+class AssetQuerySet(models.QuerySet):
+    def published(self) -> AssetQuerySet:
+        return self.filter(status=Asset.Status.PUBLISHED)
+
+    def for_cards(self) -> AssetQuerySet:
+        """What a list of asset cards shows, without a query per card."""
+        return self.select_related("organization", "score").only(
+            "slug", "name", "kind", "subtype", "licence", "pricing", "released_on",
+            "n_parameters", "dataset_samples", "dataset_bytes", "organization__name",
+            "organization__slug", "score__rank", "score__coverage", "score__provisional",
+        )
+
+
+class Asset(models.Model):
+    class Kind(models.TextChoices):
+        MODEL = "model", "Model"
+        FINE_TUNE = "fine-tune", "Fine-tune"
+        DATASET = "dataset", "Dataset"
+        TOOL = "tool", "Tool"
+        API = "api", "API"
+        LIBRARY = "library", "Library"
+
+    class Pricing(models.TextChoices):
+        FREE = "free", "Free"
+        FREEMIUM = "freemium", "Freemium"
+        PAID = "paid", "Paid"
+        CONTACT = "contact", "Contact sales"
+        UNKNOWN = "unknown", "Unknown"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    # Identity, set by the importer.
+    uid = models.CharField(max_length=255, unique=True, help_text="Catalog key: scheme:id")
+    external_id = models.CharField(max_length=255, unique=True)
+    id_scheme = models.CharField(max_length=32)
+    slug = models.SlugField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind)
+    subtype = models.CharField(max_length=120, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="assets"
+    )
+    summary = models.TextField(blank=True, help_text="Written from the imported facts")
+    licence = models.CharField(max_length=64, blank=True, choices=licences.CHOICES)
+    pricing = models.CharField(max_length=20, choices=Pricing, default=Pricing.UNKNOWN)
+    price_facts = models.JSONField(default=dict, blank=True)
+    released_on = models.DateField(null=True, blank=True)
+    release_basis = models.CharField(max_length=255, blank=True)
+    n_parameters = models.BigIntegerField(null=True, blank=True)
+    dataset_samples = models.BigIntegerField(null=True, blank=True)
+    dataset_bytes = models.BigIntegerField(null=True, blank=True)
+    size_basis = models.CharField(max_length=255, blank=True)
+    tasks = models.ManyToManyField(Task, blank=True, related_name="assets")
+    modalities = models.JSONField(default=list, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    frameworks = models.JSONField(default=list, blank=True)
+    base = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="derivatives"
+    )
+    base_relation = models.CharField(max_length=255, blank=True)
+    base_unresolved = models.CharField(max_length=255, blank=True)
+    trained_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="trained_models"
+    )
+    trained_on_unresolved = models.JSONField(default=list, blank=True)
+    urls = models.JSONField(default=dict, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    conflicts = models.JSONField(default=dict, blank=True)
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Curated by people in the admin; a re-import never touches these.
+    curated_summary = models.TextField(blank=True, help_text="Replaces the generated summary")
+    homepage_url = models.URLField(blank=True, max_length=500)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PUBLISHED)
+
+    # Bumped by every write that changes what a page shows; pages are cached by it.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "slug"]
+        constraints = [
+            # Versus URLs split on "-vs-", so no slug may contain it.
+            models.CheckConstraint(condition=~Q(slug__contains="-vs-"), name="asset_slug_no_vs"),
+            models.CheckConstraint(condition=~Q(slug=""), name="asset_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(base=F("pk")), name="asset_not_own_base"),
+        ]
+        indexes = [
+            # Browse: published assets of a kind, ordered by name.
+            models.Index(fields=["status", "kind", "name"], name="asset_browse_kind_name"),
+            # Browse sorted by newest, and "newest per kind" on the home page.
+            models.Index(fields=["kind", "released_on"], name="asset_kind_released"),
+            # "Largest per kind" and browse sorted by size.
+            models.Index(fields=["kind", "n_parameters"], name="asset_kind_params"),
+            models.Index(fields=["kind", "dataset_samples"], name="asset_kind_samples"),
+            # Browse filtered by licence.
+            models.Index(fields=["licence"], name="asset_licence"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:asset", args=[self.slug])
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version = F("version") + 1
+        super().save(*args, **kwargs)
+        if not isinstance(self.version, int):
+            self.refresh_from_db(fields=["version"])
+
+    @property
+    def display_summary(self) -> str:
+        return self.curated_summary or self.summary
+
+    @property
+    def licence_name(self) -> str:
+        return licences.display_name(self.licence)
+
+    @property
+    def size_value(self) -> int | None:
+        if self.kind == self.Kind.DATASET:
+            return self.dataset_samples or self.dataset_bytes
+        return self.n_parameters
+
+    @property
+    def hub_url(self) -> str:
+        return self.urls.get("hub", "")
+
+    @property
+    def source_link(self) -> str:
+        for role in ("hub", "repo", "reference", "homepage", "docs", "paper"):
+            if self.urls.get(role):
+                return self.urls[role]
+        return ""
+
+
+class CapabilityQuerySet(models.QuerySet):
+    def generated(self) -> CapabilityQuerySet:
+        return self.filter(is_curated=False)
+
+
+class Capability(models.Model):
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="capabilities")
+    position = models.PositiveSmallIntegerField(default=0)
+    # Stable key of a capability written by the importer ("task:image-segmentation");
+    # empty for one a curator added.
+    key = models.CharField(max_length=100, blank=True, editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL)
+    evidence = models.ForeignKey(
+        "Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="capabilities"
+    )
+    # Computed claims, refreshed by recompute; the curated overrides win when set.
+    unique_claim = models.TextField(blank=True, editable=False)
+    vs_alternatives = models.TextField(blank=True, editable=False)
+    unique_override = models.TextField(blank=True, verbose_name="Unique (curated)")
+    vs_override = models.TextField(blank=True, verbose_name="vs alternatives (curated)")
+    # Once a curator edits it, the importer leaves it alone.
+    is_curated = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CapabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["asset", "position", "id"]
+        verbose_name_plural = "capabilities"
+        constraints = [
+            # The importer upserts generated capabilities by (asset, key).
+            models.UniqueConstraint(
+                fields=["asset", "key"], condition=~Q(key=""), name="capability_asset_key"
+            ),
+        ]
+        indexes = [
+            # Capability cards of one asset, in order.
+            models.Index(fields=["asset", "position"], name="capability_asset_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def unique_text(self) -> str:
+        return self.unique_override or self.unique_claim
+
+    @property
+    def vs_text(self) -> str:
+        return self.vs_override or self.vs_alternatives
+
+
+class Evidence(models.Model):
+    class Dimension(models.TextChoices):
+        ADOPTION = "adoption", "Adoption"
+        QUALITY = "quality", "Quality"
+        ECOSYSTEM = "ecosystem", "Ecosystem"
+        MATCH_GRAPH = "match_graph", "Match graph"
+        PRICING = "pricing", "Pricing"
+
+    class Verification(models.TextChoices):
+        CLAIMED = "claimed", "Claimed"
+        VERIFIED = "verified", "Verified"
+        COMPUTED = "computed", "Computed"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="evidence")
+    dimension = models.CharField(max_length=20, choices=Dimension)
+    name = models.CharField(max_length=100, help_text="Signal name, e.g. ade20k_miou")
+    label = models.CharField(max_length=200, blank=True)
+    value = models.FloatField()
+    unit = models.CharField(max_length=40, blank=True)
+    settings = models.JSONField(default=dict, blank=True)
+    # Canonical text of `settings`, so the same benchmark under other settings is a new row.
+    settings_key = models.CharField(max_length=255, blank=True, default="")
+    source_name = models.CharField(max_length=200)
+    source_url = models.URLField(max_length=500, blank=True)
+    observed_at = models.DateField(null=True, blank=True)
+    verification = models.CharField(max_length=20, choices=Verification)
+    # Which importer wrote the row ("catalog", "open-llm-leaderboard", ...); "" for curators.
+    origin = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["asset", "dimension", "name"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            # Importers upsert one value per signal, settings and origin.
+            models.UniqueConstraint(
+                fields=["asset", "name", "settings_key", "origin"], name="evidence_signal_unique"
+            ),
+        ]
+        indexes = [
+            # Score recompute reads every value of one signal across assets.
+            models.Index(fields=["name", "settings_key"], name="evidence_signal"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.name}: {self.value:g}{self.unit and ' ' + self.unit}"
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.origin)
+
+
+class EvidenceHistory(models.Model):
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="history")
+    old_value = models.FloatField(null=True)
+    new_value = models.FloatField()
+    old_observed_at = models.DateField(null=True)
+    new_observed_at = models.DateField(null=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name_plural = "evidence history"
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}: {self.old_value} -> {self.new_value}"
+
+
+class Score(models.Model):
+    asset = models.OneToOneField(Asset, on_delete=models.CASCADE, primary_key=True)
+    # A sub-score is NULL when the dimension has no signal: unknown, never 0.
+    adoption = models.FloatField(null=True, blank=True)
+    quality = models.FloatField(null=True, blank=True)
+    ecosystem = models.FloatField(null=True, blank=True)
+    match_graph = models.FloatField(null=True, blank=True)
+    rank = models.FloatField()
+    coverage = models.FloatField()
+    provisional = models.BooleanField()
+    computed_at = models.DateTimeField()
+    formula_version = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["-rank"]
+        indexes = [
+            # The leaderboard: assets by rank.
+            models.Index(fields=["-rank"], name="score_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}: {self.rank:.0f}"
+
+
+class ScoreHistory(models.Model):
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="score_history")
+    at = models.DateTimeField()
+    old_rank = models.FloatField(null=True)
+    new_rank = models.FloatField()
+    old_values = models.JSONField(default=dict)
+    new_values = models.JSONField(default=dict)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["asset", "at"]
+        verbose_name_plural = "score history"
+        indexes = [
+            # The rank history line on an asset page.
+            models.Index(fields=["asset", "at"], name="scorehistory_asset_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} {self.at:%Y-%m-%d}: {self.new_rank:.1f}"

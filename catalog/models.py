@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from catalog import licences
@@ -48,6 +49,17 @@ class Task(models.Model):
 class AssetQuerySet(models.QuerySet):
     def published(self) -> AssetQuerySet:
         return self.filter(status=Asset.Status.PUBLISHED)
+
+    def sorted_by(self, key: str) -> AssetQuerySet:
+        """Order for browse: "name", "newest", "size" or "rank"; unknown values go last."""
+        if key == "newest":
+            return self.order_by(F("released_on").desc(nulls_last=True), "name", "id")
+        if key == "size":
+            size = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
+            return self.order_by(size.desc(nulls_last=True), "name", "id")
+        if key == "rank":
+            return self.order_by(F("score__rank").desc(nulls_last=True), "name", "id")
+        return self.order_by("name", "id")
 
     def for_cards(self) -> AssetQuerySet:
         """What a list of asset cards shows, without a query per card."""

@@ -1,6 +1,112 @@
 from __future__ import annotations
-from django.http import HttpResponse
-def home(request): return HttpResponse("")
-def browse(request): return HttpResponse("")
-def asset_detail(request, slug): return HttpResponse("")
-def healthz(request): return HttpResponse("")
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import Count, F, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from catalog.forms import BrowseForm
+from catalog.models import Asset, Organization, Task
+
+PER_PAGE = 50
+LINEAGE_SHOWN = 24
+HOME_PER_KIND = 5
+
+
+def _get_asset_or_404(slug: str) -> Asset:
+    visible = Asset.objects.exclude(status=Asset.Status.DRAFT)
+    return get_object_or_404(
+        visible.select_related("organization", "score", "base", "base__organization"), slug=slug
+    )
+
+
+def _top_per_kind(qs, order) -> dict[str, list[Asset]]:
+    """The first few assets of each kind in one query, ranked inside each kind."""
+    position = Window(RowNumber(), partition_by=[F("kind")], order_by=order)
+    top = qs.annotate(position=position).filter(position__lte=HOME_PER_KIND)
+    grouped: dict[str, list[Asset]] = {}
+    for asset in top.order_by("kind", "position"):
+        grouped.setdefault(asset.kind, []).append(asset)
+    return grouped
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    published = Asset.objects.published()
+    counts = dict(published.order_by().values_list("kind").annotate(n=Count("id")))
+    cards = published.for_cards()
+    newest = _top_per_kind(cards.filter(released_on__isnull=False), F("released_on").desc())
+    size = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
+    largest = _top_per_kind(cards.annotate(size=size).filter(size__isnull=False), F("size").desc())
+    kinds = [
+        {"value": value, "label": label, "count": counts.get(value, 0),
+         "newest": newest.get(value, []), "largest": largest.get(value, [])}
+        for value, label in Asset.Kind.choices
+    ]
+    ctx = {"kinds": kinds, "total": sum(counts.values())}
+    return render(request, "catalog/home.html", ctx)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def browse(request: HttpRequest) -> HttpResponse:
+    tasks = list(Task.objects.filter(assets__status=Asset.Status.PUBLISHED).distinct())
+    orgs = list(
+        Organization.objects.filter(assets__status=Asset.Status.PUBLISHED)
+        .annotate(n=Count("assets")).order_by("name")
+    )
+    form = BrowseForm(
+        request.GET, task_slugs={t.slug for t in tasks}, org_slugs={o.slug for o in orgs}
+    )
+    if not form.is_valid():
+        return render(request, "400.html", {"errors": form.errors}, status=400)
+    assets = form.filter(Asset.objects.published()).for_cards()
+    assets = assets.sorted_by(form.cleaned_data["sort"]).prefetch_related("tasks")
+    try:
+        page = Paginator(assets, PER_PAGE).page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return render(request, "400.html", {"errors": {"page": ["not a number"]}}, status=400)
+    except EmptyPage:
+        raise Http404("No such page") from None
+    ctx = {"form": form, "page": page, "tasks": tasks, "orgs": orgs}
+    template = "catalog/browse.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, ctx)
+
+
+@require_GET
+def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    asset = _get_asset_or_404(slug)
+    published = Asset.objects.published()
+    derivatives = published.filter(base=asset).for_cards()
+    trained_models = published.filter(trained_on=asset).for_cards()
+    capabilities = asset.capabilities.select_related("task", "evidence")
+    ctx = {
+        "asset": asset,
+        "tasks": list(asset.tasks.all()),
+        "capabilities": list(capabilities),
+        "evidence": list(asset.evidence.order_by("dimension", "name", "settings_key")),
+        "trained_on": list(asset.trained_on.published().for_cards()[:LINEAGE_SHOWN]),
+        "trained_on_count": asset.trained_on.published().count(),
+        "derivatives": list(derivatives[:LINEAGE_SHOWN]),
+        "derivative_count": derivatives.count(),
+        "trained_models": list(trained_models[:LINEAGE_SHOWN]),
+        "trained_model_count": trained_models.count(),
+    }
+    return render(request, "catalog/asset.html", ctx)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+

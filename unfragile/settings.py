@@ -30,7 +30,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}"
+    )
 
 
 def env_int(name: str, default: int, minimum: int = 0) -> int:
@@ -106,7 +108,9 @@ def env_cache(name: str) -> dict:
         }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "unfragile"}
-    raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or locmem:// URL; got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be a redis://, rediss:// or locmem:// URL; got {raw!r}"
+    )
 
 
 DEBUG = env_bool("DEBUG", True)

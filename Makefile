@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WANT := $(shell cat .python-version 2>/dev/null || echo 3.12)
+
+.PHONY: run test venv migrate lint bench clean
+
+# Pick the Python that .python-version names, else any Python 3.12+ on the PATH.
+define find_python
+for c in python$(WANT) python3.14 python3.13 python3.12 python3; do \
+  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    echo $$c; exit 0; fi; \
+done; exit 1
+endef
+
+$(VENV)/.installed: pyproject.toml
+	@py=$$($(find_python)) || { echo "Unfragile needs Python 3.12 or newer (.python-version asks for $(WANT)); none was found on the PATH." >&2; exit 1; }; \
+	 if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py load_catalog --if-empty
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) bench/load_catalog.py
+
+clean:
+	rm -rf $(VENV) staticfiles

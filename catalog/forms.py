@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+
+from catalog import licences
+from catalog.models import Asset
+
+
+class BrowseForm(forms.Form):
+    """The browse filters. Every field is optional; an unknown value is a bad request."""
+
+    q = forms.CharField(required=False, max_length=200, label="Name contains")
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
+    task = forms.SlugField(required=False, max_length=200)
+    licence = forms.ChoiceField(
+        required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
+    )
+    org = forms.SlugField(required=False, max_length=200, label="Organisation")
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("name", "Name"), ("newest", "Newest"), ("size", "Largest"), ("rank", "Rank")],
+    )
+
+    def __init__(self, data, *, task_slugs: set[str], org_slugs: set[str]) -> None:
+        super().__init__(data)
+        self.task_slugs = task_slugs
+        self.org_slugs = org_slugs
+
+    def clean_task(self) -> str:
+        task = self.cleaned_data["task"]
+        if task and task not in self.task_slugs:
+            raise forms.ValidationError(f"There is no task {task!r}.")
+        return task
+
+    def clean_org(self) -> str:
+        org = self.cleaned_data["org"]
+        if org and org not in self.org_slugs:
+            raise forms.ValidationError(f"There is no organisation {org!r}.")
+        return org
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or "name"
+
+    def filter(self, qs):
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(name__icontains=data["q"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["task"]:
+            qs = qs.filter(tasks__slug=data["task"])
+        if data["licence"] == "none":
+            qs = qs.filter(licence="")
+        elif data["licence"]:
+            qs = qs.filter(licence=data["licence"])
+        if data["org"]:
+            qs = qs.filter(organization__slug=data["org"])
+        return qs

@@ -1,0 +1,327 @@
+"""Upsert a catalog file into the database in one transaction, with bulk writes only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from catalog import records as rec
+from catalog.models import Asset, Capability, Evidence, Organization, Task
+
+BATCH = 500
+
+# Asset fields the importer owns; curated fields (status, curated_summary, homepage_url) are
+# never written by a re-import.
+IMPORTED_FIELDS = [
+    "external_id", "id_scheme", "name", "kind", "subtype", "organization", "summary", "licence",
+    "pricing", "price_facts", "released_on", "release_basis", "n_parameters", "dataset_samples",
+    "dataset_bytes", "size_basis", "modalities", "languages", "frameworks", "base_relation",
+    "base_unresolved", "trained_on_unresolved", "urls", "attributes", "sources", "conflicts",
+    "import_hash",
+]
+
+
+@dataclass
+class Report:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[rec.Rejection] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + len(self.rejected)
+
+
+class _DryRun(Exception):
+    pass
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def load_file(path: Path, dry_run: bool = False, progress: Progress = _no_progress) -> Report:
+    """Load `path`; raises records.CatalogFileError, having written nothing, if it is unreadable."""
+    lines = rec.read_lines(path)
+    records, rejections = rec.parse(lines)
+    report = Report(rejected=rejections, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _apply(records, report, progress)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    report.rejected.sort(key=lambda r: r.line)
+    return report
+
+
+def _apply(records: list[rec.Record], report: Report, progress: Progress) -> None:
+    existing = {
+        row["uid"]: row
+        for row in Asset.objects.values("id", "uid", "slug", "import_hash", "base__uid")
+    }
+    known_bases = {uid: row["base__uid"] for uid, row in existing.items()}
+    file_uids = {r.uid for r in records}
+
+    # Lineage checks need every record first: a reference may point forward in the file.
+    cycles = rec.lineage_cycles(records, known_bases)
+    valid: list[rec.Record] = []
+    for r in records:
+        missing = [
+            uid for uid in [r.data.get("base_model"), *r.data.get("trained_on", [])]
+            if uid and uid not in file_uids and uid not in existing
+        ]
+        if r.uid in cycles:
+            report.rejected.append(rec.Rejection(r.line, r.uid, "lineage cycle through base_model"))
+        elif missing:
+            report.rejected.append(
+                rec.Rejection(r.line, r.uid, f"refers to unknown asset {missing[0]!r}")
+            )
+        else:
+            valid.append(r)
+    # A record rejected above may be the base of another: those become unresolved references.
+    loadable = {r.uid for r in valid} | set(existing)
+
+    changed = [r for r in valid if existing.get(r.uid, {}).get("import_hash") != r.digest]
+    report.unchanged = len(valid) - len(changed)
+    if not changed:
+        return
+
+    names = {r.uid: r.data["name"] for r in valid}
+    orgs = _organizations(changed)
+    tasks = _tasks(changed)
+    slugs = rec.assign_slugs(changed, {uid: row["slug"] for uid, row in existing.items()})
+
+    new_assets: list[Asset] = []
+    updated_assets: list[Asset] = []
+    for done, r in enumerate(changed, start=1):
+        values = _asset_values(r, orgs, names)
+        if r.uid in existing:
+            updated_assets.append(Asset(id=existing[r.uid]["id"], uid=r.uid, **values))
+        else:
+            new_assets.append(Asset(uid=r.uid, slug=slugs[r.uid], **values))
+        if done % BATCH == 0:
+            progress("reading", done, len(changed))
+    progress("reading", len(changed), len(changed))
+
+    Asset.objects.bulk_create(new_assets, batch_size=BATCH)
+    Asset.objects.bulk_update(updated_assets, IMPORTED_FIELDS, batch_size=BATCH)
+    if updated_assets:
+        Asset.objects.filter(id__in=[a.id for a in updated_assets]).update(
+            version=F("version") + 1
+        )
+    report.created = len(new_assets)
+    report.updated = len(updated_assets)
+    progress("writing", len(changed) // 3, len(changed))
+
+    ids = dict(Asset.objects.filter(uid__in=loadable).values_list("uid", "id"))
+    _links(changed, ids, tasks, loadable)
+    progress("writing", 2 * len(changed) // 3, len(changed))
+    _capabilities(changed, ids, tasks, names)
+    _evidence(changed, ids)
+    progress("writing", len(changed), len(changed))
+
+
+def _organizations(records: list[rec.Record]) -> dict[str, Organization]:
+    wanted: dict[str, str] = {}
+    for r in records:
+        name = r.data.get("organization")
+        if name and slugify(name):
+            wanted.setdefault(slugify(name), name)
+    have = {o.slug: o for o in Organization.objects.filter(slug__in=wanted)}
+    missing = [Organization(slug=s, name=n) for s, n in wanted.items() if s not in have]
+    Organization.objects.bulk_create(missing, batch_size=BATCH)
+    added = Organization.objects.filter(slug__in=[o.slug for o in missing])
+    have.update({o.slug: o for o in added})
+    return have
+
+
+def _tasks(records: list[rec.Record]) -> dict[str, Task]:
+    wanted = {slug for r in records for slug in r.data.get("tasks", [])}
+    have = {t.slug: t for t in Task.objects.filter(slug__in=wanted)}
+    missing = [
+        Task(slug=s, name=rec.task_name(s), modality=rec.task_modality(s))
+        for s in sorted(wanted - set(have))
+    ]
+    Task.objects.bulk_create(missing, batch_size=BATCH)
+    have.update({t.slug: t for t in Task.objects.filter(slug__in=[t.slug for t in missing])})
+    return have
+
+
+def _asset_values(r: rec.Record, orgs: dict[str, Organization], names: dict[str, str]) -> dict:
+    d = r.data
+    org_key = slugify(d.get("organization") or "")
+    base = d.get("base_model")
+    unresolved = d.get("base_model_unresolved") or ""
+    return {
+        "external_id": d["id"],
+        "id_scheme": d["id_scheme"],
+        "name": d["name"],
+        "kind": rec.kind_of(d),
+        "subtype": (d.get("subtype") or "")[:120],
+        "organization": orgs.get(org_key),
+        "summary": rec.summary(d, names),
+        "licence": d.get("license") or "",
+        "pricing": rec.pricing_of(d),
+        "price_facts": d.get("pricing") or {},
+        **rec.release_fields(d),
+        **rec.size_fields(d),
+        "modalities": d.get("modalities", []),
+        "languages": d.get("languages", []),
+        "frameworks": d.get("frameworks", []),
+        "base_relation": (d.get("base_model_relation") or "")[:255],
+        "base_unresolved": (unresolved or (base if base and base not in names else ""))[:255],
+        "trained_on_unresolved": d.get("trained_on_unresolved", []),
+        "urls": {k: v for k, v in d.get("urls", {}).items() if k in rec.URL_ROLES},
+        "attributes": d.get("attributes", {}),
+        "sources": d.get("sources", []),
+        "conflicts": d.get("conflicts", {}),
+        "import_hash": r.digest,
+    }
+
+
+def _links(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task],
+           loadable: set[str]) -> None:
+    """Tasks, base model and training sets, set after every asset of the file exists."""
+    changed_ids = [ids[r.uid] for r in records]
+    TaskLink = Asset.tasks.through
+    TrainedLink = Asset.trained_on.through
+    for chunk in _chunks(changed_ids):
+        TaskLink.objects.filter(asset_id__in=chunk).delete()
+        TrainedLink.objects.filter(from_asset_id__in=chunk).delete()
+    TaskLink.objects.bulk_create(
+        [
+            TaskLink(asset_id=ids[r.uid], task_id=tasks[slug].id)
+            for r in records for slug in dict.fromkeys(r.data.get("tasks", []))
+        ],
+        batch_size=BATCH,
+    )
+    TrainedLink.objects.bulk_create(
+        [
+            TrainedLink(from_asset_id=ids[r.uid], to_asset_id=ids[uid])
+            for r in records for uid in dict.fromkeys(r.data.get("trained_on", []))
+            if uid in loadable and uid in ids and uid != r.uid
+        ],
+        batch_size=BATCH,
+    )
+    with_base = [
+        Asset(id=ids[r.uid], base_id=ids.get(r.data["base_model"]) if r.data.get("base_model")
+              in loadable else None)
+        for r in records
+    ]
+    Asset.objects.bulk_update(with_base, ["base"], batch_size=BATCH)
+
+
+def _capabilities(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task],
+                  names: dict[str, str]) -> None:
+    """Upsert generated capabilities by (asset, key); curated ones are left as they are."""
+    changed_ids = [ids[r.uid] for r in records]
+    current: dict[tuple[int, str], Capability] = {}
+    curated: set[tuple[int, str]] = set()
+    for chunk in _chunks(changed_ids):
+        for cap in Capability.objects.filter(asset_id__in=chunk).exclude(key=""):
+            if cap.is_curated:
+                curated.add((cap.asset_id, cap.key))
+            else:
+                current[(cap.asset_id, cap.key)] = cap
+    create: list[Capability] = []
+    update: list[Capability] = []
+    keep: set[tuple[int, str]] = set()
+    for r in records:
+        asset_id = ids[r.uid]
+        for position, text in enumerate(rec.capabilities(r.data, names)):
+            key = (asset_id, text.key)
+            if key in curated:
+                continue
+            keep.add(key)
+            task = tasks.get(text.task_slug) if text.task_slug else None
+            values = {"position": position, "title": text.title[:200],
+                      "description": text.description, "task_id": task.id if task else None}
+            cap = current.get(key)
+            if cap is None:
+                create.append(Capability(asset_id=asset_id, key=text.key, **values))
+            elif any(getattr(cap, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(cap, k, v)
+                update.append(cap)
+    stale = [cap.id for key, cap in current.items() if key not in keep]
+    for chunk in _chunks(stale):
+        Capability.objects.filter(id__in=chunk).delete()
+    Capability.objects.bulk_create(create, batch_size=BATCH)
+    Capability.objects.bulk_update(
+        update, ["position", "title", "description", "task"], batch_size=BATCH
+    )
+
+
+def _evidence_rows(r: rec.Record, asset_id: int) -> list[Evidence]:
+    d = r.data
+    rows: list[Evidence] = []
+    for bench in d.get("benchmarks", []):
+        settings = bench.get("settings") or {}
+        as_of = bench.get("as_of")
+        rows.append(Evidence(
+            asset_id=asset_id,
+            dimension=Evidence.Dimension.QUALITY,
+            name=rec.benchmark_signal(bench),
+            label=f"{bench['benchmark']} {bench.get('metric', '')}".strip(),
+            value=float(bench["value"]),
+            unit=bench.get("unit", ""),
+            settings=settings,
+            settings_key=rec.settings_key(settings),
+            source_name=bench.get("source") or "catalog",
+            source_url=bench.get("source_url", ""),
+            observed_at=date.fromisoformat(as_of) if as_of else None,
+            verification=(Evidence.Verification.CLAIMED
+                          if "claimed" in (bench.get("kind") or "claimed")
+                          else Evidence.Verification.VERIFIED),
+            origin="catalog",
+        ))
+    price = d.get("pricing") or {}
+    as_of = date.fromisoformat(price["as_of"]) if price.get("as_of") else None
+    for key, label in (("input_per_mtok", "Input price"), ("output_per_mtok", "Output price")):
+        if key in price:
+            rows.append(Evidence(
+                asset_id=asset_id, dimension=Evidence.Dimension.PRICING, name=f"price_{key}",
+                label=label, value=float(price[key]),
+                unit=f"{price.get('currency', 'USD')} {price.get('unit', 'per 1M tokens')}",
+                settings={}, settings_key="", source_name=price.get("source", "catalog"),
+                source_url=price.get("pricing_url", ""), observed_at=as_of,
+                verification=Evidence.Verification.CLAIMED, origin="catalog",
+            ))
+    integration = (d.get("ecosystem") or {}).get("hf_hub_integration")
+    if isinstance(integration, dict) and integration.get("value") is True:
+        rows.append(Evidence(
+            asset_id=asset_id, dimension=Evidence.Dimension.ECOSYSTEM, name="hf_hub_integration",
+            label="Integrated with the Hugging Face Hub", value=1.0, unit="",
+            settings={}, settings_key="", source_name=integration.get("source", "catalog"),
+            source_url="https://www.npmjs.com/package/@huggingface/tasks", observed_at=None,
+            verification=Evidence.Verification.CLAIMED, origin="catalog",
+        ))
+    return rows
+
+
+def _evidence(records: list[rec.Record], ids: dict[str, int]) -> None:
+    """The record's own facts (benchmarks, prices, Hub integration) as evidence rows."""
+    changed_ids = [ids[r.uid] for r in records]
+    for chunk in _chunks(changed_ids):
+        Evidence.objects.filter(asset_id__in=chunk, origin="catalog").delete()
+    Evidence.objects.bulk_create(
+        [row for r in records for row in _evidence_rows(r, ids[r.uid])], batch_size=BATCH
+    )
+
+
+def _chunks(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

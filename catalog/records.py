@@ -1,0 +1,648 @@
+"""Reading and checking catalog records, and writing their texts from the facts.
+
+Plain module: no ORM. `load_catalog` uses it to turn a JSON Lines record into the values of an
+Asset and its generated capabilities. Every sentence here is assembled from fields (task,
+size, licence, lineage, ...); no prose is copied from any source.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from catalog import licences
+
+KINDS = {"model", "fine-tune", "dataset", "library", "tool", "api"}
+ID_SCHEMES = {"hf-model", "hf-dataset", "api-model", "helm-model", "timm-name", "library", "tool"}
+URL_ROLES = ("hub", "reference", "origin", "repo", "docs", "homepage", "paper", "license")
+
+
+class CatalogFileError(Exception):
+    """The file as a whole cannot be read: nothing from it may be written."""
+
+
+@dataclass
+class Rejection:
+    line: int
+    uid: str
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" ({self.uid})" if self.uid else ""
+        return f"line {self.line}{who}: {self.reason}"
+
+
+@dataclass
+class Record:
+    line: int
+    uid: str
+    data: dict
+    digest: str = field(default="")
+
+
+def read_lines(path: Path) -> list[str]:
+    """Decompress the whole file before anything is written, so a broken file changes nothing."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise CatalogFileError(f"{path}: no such file") from None
+    except gzip.BadGzipFile:
+        raise CatalogFileError(f"{path}: not a gzip file") from None
+    except EOFError:
+        raise CatalogFileError(f"{path}: the gzip stream is truncated") from None
+    except (zlib.error, OSError) as exc:
+        raise CatalogFileError(f"{path}: cannot be decompressed ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise CatalogFileError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    return text.splitlines()
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_str_list(data: dict, key: str) -> str | None:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"{key} must be a list of strings"
+    return None
+
+
+def check_record(data: object) -> str | None:
+    """The reason a record cannot be loaded, or None when it can."""
+    if not isinstance(data, dict):
+        return "a record must be a JSON object"
+    for key in ("uid", "id", "id_scheme", "name", "type"):
+        value = data.get(key)
+        if value is None or value == "":
+            return f"missing {key}"
+        if not isinstance(value, str):
+            return f"{key} must be a string, got {type(value).__name__}"
+    if data["id_scheme"] not in ID_SCHEMES:
+        return f"unknown id_scheme {data['id_scheme']!r}"
+    if data["uid"] != f"{data['id_scheme']}:{data['id']}":
+        return "uid must be id_scheme:id"
+    if data["type"] not in KINDS:
+        return f"unknown type {data['type']!r}"
+    if len(data["id"]) > 200 or len(data["name"]) > 250:
+        return "id or name too long"
+    licence = data.get("license")
+    if licence is not None:
+        if not isinstance(licence, str):
+            return "license must be a string or null"
+        if not licences.is_known(licence):
+            return f"unknown licence {licence!r}"
+    for key in ("tasks", "modalities", "languages", "frameworks", "trained_on",
+                "trained_on_unresolved"):
+        if problem := _check_str_list(data, key):
+            return problem
+    n_params = data.get("n_parameters")
+    if n_params is not None and (not _is_int(n_params) or n_params < 0):
+        return "n_parameters must be a non-negative integer or null"
+    released = data.get("release_date")
+    if released is not None:
+        try:
+            date.fromisoformat(released)
+        except (TypeError, ValueError):
+            return f"release_date must be YYYY-MM-DD, got {released!r}"
+    for key in ("base_model", "organization", "subtype", "base_model_unresolved"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"{key} must be a string or null"
+    if data.get("base_model") == data["uid"]:
+        return "an asset cannot be its own base model"
+    size = data.get("size")
+    if size is not None:
+        if not isinstance(size, dict):
+            return "size must be an object or null"
+        for key in ("n_samples", "bytes"):
+            if key in size and (not _is_int(size[key]) or size[key] < 0):
+                return f"size.{key} must be a non-negative integer"
+    for key in ("urls", "attributes", "ecosystem", "adoption", "conflicts"):
+        if not isinstance(data.get(key, {}), dict):
+            return f"{key} must be an object"
+    if not all(isinstance(v, str) for v in data.get("urls", {}).values()):
+        return "urls must map roles to strings"
+    pricing = data.get("pricing")
+    if pricing is not None:
+        if not isinstance(pricing, dict):
+            return "pricing must be an object or null"
+        for key in ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
+                    "cache_write_per_mtok"):
+            if key in pricing and (not _is_number(pricing[key]) or pricing[key] < 0):
+                return f"pricing.{key} must be a non-negative number"
+    benchmarks = data.get("benchmarks", [])
+    if not isinstance(benchmarks, list):
+        return "benchmarks must be a list"
+    for bench in benchmarks:
+        if not isinstance(bench, dict) or not isinstance(bench.get("benchmark"), str):
+            return "each benchmark needs a name"
+        if not _is_number(bench.get("value")):
+            return f"benchmark {bench.get('benchmark')!r} has no numeric value"
+    if not isinstance(data.get("sources", []), list):
+        return "sources must be a list"
+    return None
+
+
+def parse(lines: list[str]) -> tuple[list[Record], list[Rejection]]:
+    records: list[Record] = []
+    rejections: list[Rejection] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rejections.append(Rejection(number, "", f"malformed JSON ({exc.msg})"))
+            continue
+        uid = data.get("uid", "") if isinstance(data, dict) else ""
+        uid = uid if isinstance(uid, str) else ""
+        if reason := check_record(data):
+            rejections.append(Rejection(number, uid, reason))
+            continue
+        if uid.lower() in seen:
+            rejections.append(Rejection(number, uid, "duplicate uid (first one kept)"))
+            continue
+        seen.add(uid.lower())
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        records.append(Record(number, uid, data, hashlib.sha256(canonical.encode()).hexdigest()))
+    return records, rejections
+
+
+def lineage_cycles(records: list[Record], known_bases: dict[str, str | None]) -> set[str]:
+    """uids whose chain of base models loops back on itself.
+
+    `known_bases` maps uids already in the database to their base uid; the file's own values win.
+    """
+    base_of = dict(known_bases)
+    for rec in records:
+        base_of[rec.uid] = rec.data.get("base_model")
+    in_cycle: set[str] = set()
+    for start in (rec.uid for rec in records):
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in on_path and node not in in_cycle:
+            path.append(node)
+            on_path.add(node)
+            node = base_of.get(node)
+        if node is not None and node in on_path:
+            in_cycle.update(path[path.index(node):])
+    return in_cycle
+
+
+# --- slugs -------------------------------------------------------------------------------------
+
+
+def base_slug(external_id: str) -> str:
+    """The last path segment of the external id, slugified (dots become hyphens)."""
+    segment = external_id.rsplit("/", 1)[-1].replace(".", "-")
+    slug = slugify(segment).strip("-_")
+    return _without_vs(slug) or "asset"
+
+
+def _without_vs(slug: str) -> str:
+    # "-vs-" separates the two slugs of a versus URL, so it may never appear inside one.
+    while "-vs-" in slug:
+        slug = slug.replace("-vs-", "-versus-")
+    return slug
+
+
+def org_slug(organization: str | None, id_scheme: str) -> str:
+    return slugify(organization or "") or slugify(id_scheme)
+
+
+def assign_slugs(records: list[Record], existing: dict[str, str]) -> dict[str, str]:
+    """Slug per uid for the records that have none yet.
+
+    `existing` maps uid -> slug for assets already stored; those never change. A base slug claimed
+    by more than one record (in the file or the database) is prefixed with the organisation's
+    slug, for every record that wants it, so the outcome does not depend on load order; a
+    remaining clash gets a short digest of the uid.
+    """
+    taken = set(existing.values())
+    wanted: dict[str, list[Record]] = {}
+    for rec in records:
+        wanted.setdefault(base_slug(rec.data["id"]), []).append(rec)
+    claimed_by_existing = {base_slug(uid.split(":", 1)[1]) for uid in existing}
+    result: dict[str, str] = {}
+    for slug, group in sorted(wanted.items()):
+        for rec in sorted(group, key=lambda r: r.uid):
+            if rec.uid in existing:
+                continue
+            collides = len(group) > 1 or slug in claimed_by_existing or slug in taken
+            candidate = slug
+            if collides:
+                prefix = org_slug(rec.data.get("organization"), rec.data["id_scheme"])
+                candidate = _without_vs(f"{prefix}-{slug}")[:240]
+            if candidate in taken:
+                digest = hashlib.sha1(rec.uid.encode()).hexdigest()[:6]
+                candidate = f"{candidate[:232]}-{digest}"
+            taken.add(candidate)
+            result[rec.uid] = candidate
+    return result
+
+
+# --- facts to field values ---------------------------------------------------------------------
+
+
+def kind_of(data: dict) -> str:
+    if data["id_scheme"] == "api-model":
+        return "api"
+    return data["type"]
+
+
+def pricing_of(data: dict) -> str:
+    has_price = bool(data.get("pricing"))
+    if data["id_scheme"] == "api-model":
+        return "paid" if has_price else "unknown"
+    if data["type"] in {"library", "tool"}:
+        return "free" if data.get("license") else "unknown"
+    if data["id_scheme"] == "helm-model":
+        # HELM lists open-weights and never-released models without a place to get them.
+        return "freemium" if has_price else "unknown"
+    if has_price:
+        # Open weights that their maker also sells through an API.
+        return "freemium"
+    return "free" if data.get("hf_id") else "unknown"
+
+
+def size_fields(data: dict) -> dict:
+    size = data.get("size") or {}
+    return {
+        "n_parameters": data.get("n_parameters"),
+        "dataset_samples": size.get("n_samples"),
+        "dataset_bytes": size.get("bytes"),
+        "size_basis": (size.get("basis") or "")[:255],
+    }
+
+
+# Task slug -> (what the capability title says, modality). Tasks not listed get a title made
+# from their slug.
+TASKS: dict[str, tuple[str, str]] = {
+    "image-classification": ("Image classification", "image"),
+    "image-segmentation": ("Image segmentation", "image"),
+    "image-feature-extraction": ("Image feature extraction", "image"),
+    "object-detection": ("Object detection", "image"),
+    "zero-shot-image-classification": ("Zero-shot image classification", "image"),
+    "zero-shot-object-detection": ("Zero-shot object detection", "image"),
+    "depth-estimation": ("Depth estimation", "image"),
+    "image-to-image": ("Image-to-image generation", "image"),
+    "mask-generation": ("Mask generation", "image"),
+    "image-clustering": ("Image clustering", "image"),
+    "text-to-image": ("Text-to-image generation", "multimodal"),
+    "image-to-text": ("Image captioning", "multimodal"),
+    "image-text-to-text": ("Image and text to text", "multimodal"),
+    "visual-question-answering": ("Visual question answering", "multimodal"),
+    "document-question-answering": ("Document question answering", "multimodal"),
+    "document-understanding": ("Document understanding", "multimodal"),
+    "text-generation": ("Text generation", "text"),
+    "text-classification": ("Text classification", "text"),
+    "token-classification": ("Token classification", "text"),
+    "zero-shot-classification": ("Zero-shot classification", "text"),
+    "summarization": ("Summarisation", "text"),
+    "translation": ("Translation", "text"),
+    "question-answering": ("Question answering", "text"),
+    "table-question-answering": ("Table question answering", "text"),
+    "fill-mask": ("Masked-token prediction", "text"),
+    "sentence-similarity": ("Sentence similarity", "text"),
+    "feature-extraction": ("Feature extraction", "text"),
+    "embedding": ("Embeddings", "text"),
+    "sparse-embedding": ("Sparse embeddings", "text"),
+    "reranking": ("Reranking", "text"),
+    "late-interaction-retrieval": ("Late-interaction retrieval", "text"),
+    "hybrid-retrieval": ("Hybrid retrieval", "text"),
+    "retrieval": ("Retrieval evaluation", "text"),
+    "instruction-retrieval": ("Instruction-following retrieval", "text"),
+    "instruction-reranking": ("Instruction-following reranking", "text"),
+    "classification": ("Classification evaluation", "text"),
+    "multilabel-classification": ("Multi-label classification", "text"),
+    "clustering": ("Clustering", "text"),
+    "sts": ("Semantic textual similarity", "text"),
+    "pair-classification": ("Pair classification", "text"),
+    "bitext-mining": ("Bitext mining", "text"),
+    "any2any-retrieval": ("Cross-modal retrieval", "multimodal"),
+    "any2any-multilingual-retrieval": ("Multilingual cross-modal retrieval", "multimodal"),
+    "any2any-reranking": ("Cross-modal reranking", "multimodal"),
+    "visual-sts": ("Visual semantic similarity", "multimodal"),
+    "compositionality": ("Compositional understanding", "multimodal"),
+    "vision-centric-qa": ("Vision-centric question answering", "multimodal"),
+    "audio-classification": ("Audio classification", "audio"),
+    "audio-clustering": ("Audio clustering", "audio"),
+    "audio-pair-classification": ("Audio pair classification", "audio"),
+    "audio-multilabel-classification": ("Audio multi-label classification", "audio"),
+    "audio-reranking": ("Audio reranking", "audio"),
+    "audio-zeroshot-classification": ("Zero-shot audio classification", "audio"),
+    "audio-text-to-text": ("Audio and text to text", "audio"),
+    "automatic-speech-recognition": ("Speech recognition", "audio"),
+    "text-to-speech": ("Text to speech", "audio"),
+    "text-to-audio": ("Text to audio", "audio"),
+    "audio-to-audio": ("Audio to audio", "audio"),
+    "video-classification": ("Video classification", "video"),
+    "video-clustering": ("Video clustering", "video"),
+    "video-pair-classification": ("Video pair classification", "video"),
+    "video-zeroshot-classification": ("Zero-shot video classification", "video"),
+    "video-centric-qa": ("Video question answering", "video"),
+    "tabular-classification": ("Tabular classification", "other"),
+    "tabular-regression": ("Tabular regression", "other"),
+    "regression": ("Regression", "other"),
+}
+
+
+# What an asset doing the task does, in a phrase that follows "it".
+TASK_DOES: dict[str, str] = {
+    "image-classification": "assigns one of a fixed set of labels to a whole image",
+    "image-segmentation": "labels every pixel of an image with a class",
+    "image-feature-extraction": "turns an image into a feature vector for other models",
+    "object-detection": "finds objects in an image and draws boxes around them",
+    "depth-estimation": "estimates the depth of each pixel from a single image",
+    "text-to-image": "generates images from a text prompt",
+    "image-to-text": "writes a caption for an image",
+    "image-text-to-text": "answers in text from an image and a prompt",
+    "text-generation": "generates text from a prompt",
+    "text-classification": "assigns labels to a piece of text",
+    "token-classification": "labels each token of a text, e.g. named entities",
+    "zero-shot-classification": "classifies text into labels given at run time",
+    "summarization": "condenses a long text into a short one",
+    "translation": "translates text between languages",
+    "question-answering": "answers questions from a given passage",
+    "fill-mask": "predicts masked words in a sentence",
+    "sentence-similarity": "scores how similar two sentences are",
+    "feature-extraction": "turns text into feature vectors",
+    "embedding": "turns text into dense vectors for search, clustering and similarity",
+    "sparse-embedding": "turns text into sparse weighted-term vectors for retrieval",
+    "reranking": "reorders retrieved candidates by relevance to a query",
+    "late-interaction-retrieval": "retrieves by matching query and document token vectors",
+    "hybrid-retrieval": "retrieves with dense and sparse signals together",
+    "audio-classification": "assigns labels to audio clips",
+    "automatic-speech-recognition": "transcribes speech to text",
+    "text-to-speech": "reads text aloud as synthesised speech",
+    "audio-text-to-text": "answers in text from audio and a prompt",
+    "video-classification": "assigns labels to video clips",
+    "zero-shot-image-classification": "classifies images into labels given at run time",
+    "visual-question-answering": "answers questions about an image",
+}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def task_name(slug: str) -> str:
+    return TASKS.get(slug, (slug.replace("-", " ").capitalize(), "other"))[0]
+
+
+def task_modality(slug: str) -> str:
+    return TASKS.get(slug, ("", "other"))[1]
+
+
+def human_count(n: int | float) -> str:
+    """64100000 -> '64.1M'; 1234 -> '1,234'."""
+    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if n >= threshold:
+            value = n / threshold
+            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 100 else f"{value:.0f}"
+            return f"{text}{suffix}"
+    return f"{int(n):,}"
+
+
+def human_bytes(n: int) -> str:
+    for threshold, suffix in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if n >= threshold:
+            return f"{n / threshold:.1f}".rstrip("0").rstrip(".") + f" {suffix}"
+    return f"{n} bytes"
+
+
+def join_words(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+KIND_NOUN = {
+    "model": "model",
+    "fine-tune": "fine-tuned model",
+    "dataset": "dataset",
+    "library": "library",
+    "tool": "tool",
+    "api": "model served through an API",
+}
+
+
+@dataclass
+class CapabilityText:
+    key: str
+    title: str
+    description: str
+    task_slug: str | None = None
+
+
+def _labels(data: dict, names: dict[str, str]) -> tuple[str | None, list[str]]:
+    """Display names of the base model and training sets (resolved or as the source wrote them)."""
+    base = data.get("base_model")
+    base_label = names.get(base, base) if base else data.get("base_model_unresolved")
+    trained = [names.get(uid, uid) for uid in data.get("trained_on", [])]
+    trained += data.get("trained_on_unresolved", [])
+    return base_label, trained
+
+
+def _size_phrase(data: dict) -> str:
+    if data.get("n_parameters"):
+        return f"{human_count(data['n_parameters'])} parameters"
+    size = data.get("size") or {}
+    if size.get("n_samples"):
+        return f"{human_count(size['n_samples'])} samples"
+    if size.get("bytes"):
+        return human_bytes(size["bytes"])
+    return ""
+
+
+def summary(data: dict, names: dict[str, str]) -> str:
+    kind = kind_of(data)
+    tasks = [task_name(t).lower() for t in data.get("tasks", [])[:3]]
+    noun = data.get("subtype") or KIND_NOUN[kind]
+    first = f"{_article(noun).capitalize()} {noun}"
+    if tasks:
+        first += f" for {join_words(tasks)}"
+    if data.get("organization"):
+        first += f", published by {data['organization']}"
+    parts = [first + "."]
+    base_label, trained = _labels(data, names)
+    if base_label:
+        parts.append(f"Derived from {base_label}.")
+    if trained:
+        shown = trained[:3]
+        more = f" and {len(trained) - 3} more" if len(trained) > 3 else ""
+        parts.append(f"Trained on {', '.join(shown)}{more}.")
+    facts = []
+    if size := _size_phrase(data):
+        facts.append(size)
+    if data.get("license"):
+        facts.append(f"licence {licences.display_name(data['license'])}")
+    if data.get("release_date"):
+        facts.append(f"released {data['release_date']}")
+    if facts:
+        parts.append(join_words(facts)[0].upper() + join_words(facts)[1:] + ".")
+    return " ".join(parts)
+
+
+def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
+    """Capabilities written from the record's facts, most specific first."""
+    kind = kind_of(data)
+    out: list[CapabilityText] = []
+    base_label, trained = _labels(data, names)
+    size = _size_phrase(data)
+    modalities = join_words(data.get("modalities", []))
+    for slug in data.get("tasks", [])[:8]:
+        title = task_name(slug)
+        does = TASK_DOES.get(slug, f"handles {title.lower()}")
+        if kind == "dataset":
+            sentence = f"Data for {title.lower()} ({modalities or 'modality not stated'})."
+        elif kind in {"library", "tool"}:
+            noun = data.get("subtype") or KIND_NOUN[kind]
+            sentence = f"{_article(noun).capitalize()} {noun} that {does}."
+        else:
+            sentence = f"{does[0].upper()}{does[1:]}."
+        details = []
+        if kind == "dataset":
+            if size:
+                details.append(f"It holds {size}")
+            mteb = (data.get("attributes") or {}).get("mteb")
+            splits = mteb.get("eval_splits") if isinstance(mteb, dict) else None
+            if isinstance(splits, list) and all(isinstance(x, str) for x in splits) and splits:
+                noun = "split" if len(splits) == 1 else "splits"
+                details.append(f"evaluated on the {join_words(splits)} {noun}")
+        else:
+            if size:
+                details.append(f"It has {size}")
+            if base_label:
+                details.append(f"derived from {base_label}")
+            if trained:
+                details.append(f"trained on {join_words(trained[:3])}")
+        if details:
+            sentence += " " + ", ".join(details) + "."
+        out.append(CapabilityText(f"task:{slug}", title, sentence, slug))
+
+    attributes = data.get("attributes") if isinstance(data.get("attributes"), dict) else {}
+    mteb = attributes.get("mteb") if isinstance(attributes.get("mteb"), dict) else {}
+    dims = _ints(mteb.get("embed_dim"))
+    max_tokens = _ints(mteb.get("max_tokens"))
+    if kind != "dataset" and (dims or max_tokens):
+        spec = []
+        if dims:
+            spec.append(f"vectors of {_or_words(dims)} dimensions")
+        if max_tokens:
+            spec.append(f"inputs of up to {max(max_tokens):,} tokens")
+        out.append(CapabilityText(
+            "embedding-spec", "Vector output", f"Produces {join_words(spec)}."
+        ))
+
+    timm = attributes.get("timm") if isinstance(attributes.get("timm"), dict) else {}
+    size_in = _ints(timm.get("input_size"))
+    if len(size_in) == 3:
+        text = f"Takes {size_in[1]}×{size_in[2]} images at training resolution"
+        size_test = _ints(timm.get("test_input_size"))
+        if len(size_test) == 3 and size_test != size_in:
+            text += f" and is evaluated at {size_test[1]}×{size_test[2]}"
+        classes = _ints(timm.get("num_classes"))
+        if classes and classes[0] > 0:
+            text += f"; its head predicts {classes[0]:,} classes"
+        elif classes == [0]:
+            text += "; it ships without a classifier head, as a feature extractor"
+        out.append(CapabilityText("input-resolution", "Input resolution", text + "."))
+
+    if kind == "fine-tune" and base_label:
+        relation = data.get("base_model_relation") or "derived from"
+        text = f"{relation[0].upper()}{relation[1:]}: {base_label}."
+        if trained:
+            text += f" Training data named by the source: {join_words(trained[:5])}."
+        out.append(CapabilityText("lineage", "Lineage", text))
+
+    frameworks = data.get("frameworks", [])
+    if frameworks and frameworks != ["api"]:
+        out.append(CapabilityText(
+            "frameworks", "Frameworks", f"Works with {join_words(frameworks)}."
+        ))
+
+    languages = data.get("languages", [])
+    if languages:
+        shown = ", ".join(languages[:6])
+        more = f" and {len(languages) - 6} more" if len(languages) > 6 else ""
+        noun = "language" if len(languages) == 1 else "languages"
+        out.append(CapabilityText(
+            "languages", "Languages", f"Covers {len(languages)} {noun}: {shown}{more}."
+        ))
+
+    price = data.get("pricing")
+    if price:
+        unit = price.get("unit", "per 1M tokens")
+        currency = price.get("currency", "USD")
+        parts = []
+        if "input_per_mtok" in price:
+            parts.append(f"{price['input_per_mtok']:g} {currency} input")
+        if "output_per_mtok" in price:
+            parts.append(f"{price['output_per_mtok']:g} {currency} output")
+        text = f"List price {unit}: {join_words(parts)}" if parts else "Has a vendor list price"
+        if price.get("as_of"):
+            text += f", as of {price['as_of']}"
+        if price.get("tiered"):
+            text += " (base tier; longer contexts cost more)"
+        out.append(CapabilityText("api-pricing", "API pricing", text + "."))
+
+    if kind in {"library", "tool"} and not data.get("tasks"):
+        noun = data.get("subtype") or KIND_NOUN[kind]
+        out.append(CapabilityText(
+            "role", noun[0].upper() + noun[1:], f"{_article(noun).capitalize()} {noun}."
+        ))
+
+    if not out:
+        noun = data.get("subtype") or KIND_NOUN[kind]
+        text = f"Listed as {_article(noun)} {noun}"
+        if size:
+            text += f" with {size}"
+        out.append(CapabilityText("role", noun[0].upper() + noun[1:], text + "."))
+    return out
+
+
+def _ints(value) -> list[int]:
+    """Whole numbers found in an attribute that may be a number, a list of them, or junk."""
+    items = value if isinstance(value, list) else [value]
+    return [int(v) for v in items if _is_number(v) and float(v).is_integer()]
+
+
+def _or_words(numbers: list[int]) -> str:
+    words = [f"{n:,}" for n in sorted(set(numbers))]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def release_fields(data: dict) -> dict:
+    released = data.get("release_date")
+    return {
+        "released_on": date.fromisoformat(released) if released else None,
+        "release_basis": (data.get("release_date_basis") or "")[:255],
+    }
+
+
+def benchmark_signal(bench: dict) -> str:
+    name = f"{bench['benchmark']}_{bench.get('metric', 'score')}"
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:100]
+
+
+def settings_key(settings: dict) -> str:
+    if not settings:
+        return ""
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))[:255]

@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import gzip
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Asset, Capability, Evidence
+from tests.factories import make_capability
+
+pytestmark = pytest.mark.django_db
+
+
+def record(uid: str, **kw) -> dict:
+    scheme, ident = uid.split(":", 1)
+    data = {
+        "uid": uid, "id": ident, "id_scheme": scheme, "hf_id": ident, "name": ident.split("/")[-1],
+        "type": "model", "subtype": "image backbone", "organization": ident.split("/")[0],
+        "license": "apache-2.0", "tasks": ["image-classification"], "modalities": ["image"],
+        "n_parameters": 1_000_000, "release_date": None, "release_date_basis": None,
+        "base_model": None, "base_model_relation": None, "base_model_unresolved": None,
+        "trained_on": [], "trained_on_unresolved": [], "frameworks": ["pytorch"],
+        "languages": [], "size": None, "benchmarks": [], "adoption": {}, "ecosystem": {},
+        "pricing": None, "urls": {"hub": f"https://huggingface.co/{ident}"}, "attributes": {},
+        "sources": [{"source": "test", "version": "1"}], "conflicts": {},
+    }
+    data.update(kw)
+    return data
+
+
+def write(path: Path, lines: list) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write((line if isinstance(line, str) else json.dumps(line)) + "\n")
+    return path
+
+
+def load(path: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("load_catalog", str(path), "--no-recompute", *args, stdout=out)
+    return out.getvalue()
+
+
+def base_file(tmp_path: Path) -> Path:
+    return write(tmp_path / "c.jsonl.gz", [
+        record("hf-dataset:org/data-a", type="dataset", tasks=["image-classification"],
+               n_parameters=None, size={"n_samples": 1000, "basis": "t"}),
+        record("hf-model:org/base-b"),
+        record("hf-model:org/tuned-c", type="fine-tune", base_model="hf-model:org/base-b",
+               trained_on=["hf-dataset:org/data-a"],
+               benchmarks=[{"benchmark": "ImageNet", "metric": "top1", "value": 80.5,
+                            "unit": "%", "settings": {"size": 224}, "source": "paper",
+                            "source_url": "https://example.org/p", "as_of": "2024-01-01",
+                            "kind": "claimed (paper)"}]),
+        record("api-model:vendor/chat-d", hf_id=None, license=None, tasks=["text-generation"],
+               pricing={"input_per_mtok": 1.5, "output_per_mtok": 6.0, "currency": "USD",
+                        "unit": "per 1M tokens", "as_of": "2026-11-25", "source": "prices 1",
+                        "pricing_url": "https://example.org/pricing"}),
+    ])
+
+
+class TestLoadCatalog:
+    def test_it_creates_assets_with_lineage_capabilities_and_evidence(self, tmp_path):
+        output = load(base_file(tmp_path))
+        assert "4 created, 0 updated, 0 unchanged, 0 rejected" in output
+        tuned = Asset.objects.get(slug="tuned-c")
+        assert tuned.kind == "fine-tune"
+        assert tuned.base.slug == "base-b"
+        assert [a.slug for a in tuned.trained_on.all()] == ["data-a"]
+        assert tuned.capabilities.exists()
+        bench = Evidence.objects.get(asset=tuned, name="imagenet_top1")
+        assert bench.value == 80.5 and bench.verification == "claimed"
+        chat = Asset.objects.get(slug="chat-d")
+        assert chat.kind == "api" and chat.pricing == "paid" and chat.licence == ""
+        assert Evidence.objects.filter(asset=chat, dimension="pricing").count() == 2
+        assert Asset.objects.get(slug="data-a").dataset_samples == 1000
+        # Every published asset has at least one capability written from its facts.
+        assert not Asset.objects.filter(capabilities__isnull=True).exists()
+
+    def test_a_second_run_reports_everything_unchanged(self, tmp_path):
+        path = base_file(tmp_path)
+        load(path)
+        versions = dict(Asset.objects.values_list("slug", "version"))
+        output = load(path)
+        assert "0 created, 0 updated, 4 unchanged, 0 rejected" in output
+        assert dict(Asset.objects.values_list("slug", "version")) == versions
+
+    def test_it_updates_a_changed_record_and_bumps_its_version(self, tmp_path):
+        load(base_file(tmp_path))
+        before = Asset.objects.get(slug="base-b").version
+        changed = write(tmp_path / "d.jsonl.gz", [record("hf-model:org/base-b", n_parameters=5)])
+        assert "0 created, 1 updated" in load(changed)
+        asset = Asset.objects.get(slug="base-b")
+        assert asset.n_parameters == 5 and asset.version > before
+
+    def test_it_keeps_curated_work(self, tmp_path):
+        path = base_file(tmp_path)
+        load(path)
+        asset = Asset.objects.get(slug="base-b")
+        asset.curated_summary = "Curated words."
+        asset.status = Asset.Status.ARCHIVED
+        asset.save()
+        cap = asset.capabilities.get(key="task:image-classification")
+        cap.description = "A curator rewrote this."
+        cap.is_curated = True
+        cap.save()
+        own = make_capability(asset, title="Curator's own")
+        load(write(tmp_path / "e.jsonl.gz", [record("hf-model:org/base-b", n_parameters=9)]))
+        asset.refresh_from_db()
+        assert asset.curated_summary == "Curated words." and asset.status == "archived"
+        assert asset.capabilities.get(key="task:image-classification").description == (
+            "A curator rewrote this."
+        )
+        assert Capability.objects.filter(pk=own.pk).exists()
+
+    def test_dry_run_writes_nothing(self, tmp_path):
+        output = load(base_file(tmp_path), "--dry-run")
+        assert "Dry run" in output and "4 created" in output
+        assert Asset.objects.count() == 0
+
+    @pytest.mark.parametrize(
+        ("line", "reason"),
+        [
+            ("{not json", "malformed JSON"),
+            (json.dumps(["a", "list"]), "must be a JSON object"),
+            (json.dumps({k: v for k, v in record("hf-model:o/x").items() if k != "id"}),
+             "missing id"),
+            (json.dumps(record("hf-model:o/x", n_parameters="big")), "n_parameters"),
+            (json.dumps(record("hf-model:o/x", tasks="image")), "tasks must be a list"),
+            (json.dumps(record("hf-model:o/x", license="made-up-licence")), "unknown licence"),
+            (json.dumps(record("hf-model:o/x", release_date="last year")), "release_date"),
+            (json.dumps(record("hf-model:o/x", type="spaceship")), "unknown type"),
+            (json.dumps(record("hf-model:o/x", base_model="hf-model:o/missing")), "unknown asset"),
+        ],
+    )
+    def test_it_rejects_a_bad_record_with_a_reason_and_loads_the_rest(self, tmp_path, line, reason):
+        path = write(tmp_path / "bad.jsonl.gz", [record("hf-model:o/good"), line])
+        output = load(path)
+        assert "1 created" in output and "1 rejected" in output
+        assert "line 2" in output and reason in output
+        assert Asset.objects.filter(slug="good").exists()
+
+    def test_it_rejects_a_lineage_cycle(self, tmp_path):
+        path = write(tmp_path / "cycle.jsonl.gz", [
+            record("hf-model:o/a", base_model="hf-model:o/b"),
+            record("hf-model:o/b", base_model="hf-model:o/a"),
+            record("hf-model:o/c"),
+        ])
+        output = load(path)
+        assert "1 created" in output and "2 rejected" in output and "cycle" in output
+        assert list(Asset.objects.values_list("slug", flat=True)) == ["c"]
+
+    def test_it_rejects_a_duplicate_uid(self, tmp_path):
+        path = write(tmp_path / "dup.jsonl.gz", [record("hf-model:o/a"), record("hf-model:o/a")])
+        assert "duplicate uid" in load(path)
+
+    def test_a_truncated_file_writes_nothing(self, tmp_path):
+        whole = base_file(tmp_path).read_bytes()
+        broken = tmp_path / "broken.jsonl.gz"
+        broken.write_bytes(whole[: len(whole) // 2])
+        with pytest.raises(CommandError, match="truncated|decompressed"):
+            load(broken)
+        assert Asset.objects.count() == 0
+
+    def test_a_file_that_is_not_gzip_writes_nothing(self, tmp_path):
+        plain = tmp_path / "plain.jsonl"
+        plain.write_text(json.dumps(record("hf-model:o/a")) + "\n")
+        with pytest.raises(CommandError, match="not a gzip file"):
+            load(plain)
+        assert Asset.objects.count() == 0
+
+    def test_it_prefixes_colliding_slugs_with_the_organisation(self, tmp_path):
+        path = write(tmp_path / "c.jsonl.gz", [
+            record("hf-model:alpha/same-name"), record("hf-model:beta/same-name"),
+            record("hf-model:gamma/other.v1"),
+        ])
+        load(path)
+        assert set(Asset.objects.values_list("slug", flat=True)) == {
+            "alpha-same-name", "beta-same-name", "other-v1",
+        }
+        load(path)  # the same way on every load
+        assert Asset.objects.filter(slug="alpha-same-name").exists()
+
+    def test_a_published_slug_never_changes(self, tmp_path):
+        load(write(tmp_path / "a.jsonl.gz", [record("hf-model:alpha/same-name")]))
+        assert Asset.objects.get().slug == "same-name"
+        # A newcomer with the same base slug takes the prefix; the published one keeps its slug.
+        load(write(tmp_path / "b.jsonl.gz", [record("hf-model:alpha/same-name", name="Renamed"),
+                                             record("hf-model:beta/same-name")]))
+        assert Asset.objects.get(uid="hf-model:alpha/same-name").slug == "same-name"
+        assert Asset.objects.get(uid="hf-model:beta/same-name").slug == "beta-same-name"
+
+    def test_it_writes_in_batches_not_per_record(self, tmp_path):
+        load(write(tmp_path / "w.jsonl.gz", [record("hf-model:w/warm")]))  # the task row exists
+        small = write(tmp_path / "s.jsonl.gz", [record(f"hf-model:o/m{i}") for i in range(5)])
+        large = write(tmp_path / "l.jsonl.gz", [record(f"hf-model:p/n{i}") for i in range(60)])
+        with CaptureQueriesContext(connection) as few:
+            load(small)
+        with CaptureQueriesContext(connection) as many:
+            load(large)
+        assert len(many) == len(few)
+
+
+@pytest.mark.skipif(
+    not Path(__file__).resolve().parents[2].joinpath("catalog/data/catalog.jsonl.gz").exists(),
+    reason="the bundled catalog file is missing",
+)
+class TestBundledCatalog:
+    def test_it_loads_whole_and_twice_unchanged(self):
+        out = StringIO()
+        call_command("load_catalog", "--no-recompute", stdout=out)
+        assert "5538 created, 0 updated, 0 unchanged, 0 rejected" in out.getvalue()
+        seed = Asset.objects.get(slug="segformer-b4-finetuned-ade-512-512")
+        assert seed.base.slug == "mit-b4" and seed.kind == "fine-tune"
+        assert Asset.objects.get(slug="the-stack-v2").kind == "dataset"
+        assert Asset.objects.filter(slug__contains="-vs-").count() == 0
+        out = StringIO()
+        call_command("load_catalog", "--no-recompute", stdout=out)
+        assert "0 created, 0 updated, 5538 unchanged, 0 rejected" in out.getvalue()

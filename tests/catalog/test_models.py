@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from catalog.models import Asset
+from tests.factories import make_asset
+
+pytestmark = pytest.mark.django_db
+
+
+class TestAssetConstraints:
+    def test_it_rejects_a_duplicate_slug(self):
+        make_asset("same")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_asset("same", uid="hf-model:x/other", external_id="x/other")
+
+    def test_it_rejects_a_duplicate_external_id(self):
+        make_asset("one", external_id="org/thing")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_asset("two", external_id="org/thing")
+
+    def test_it_rejects_a_slug_containing_vs(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_asset("cats-vs-dogs")
+
+    def test_it_rejects_an_asset_that_is_its_own_base(self):
+        asset = make_asset("loop")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Asset.objects.filter(pk=asset.pk).update(base=asset.pk)
+
+    def test_saving_bumps_the_version(self):
+        asset = make_asset("v")
+        assert asset.version == 1
+        asset.name = "V"
+        asset.save()
+        assert asset.version == 2
+        asset.save()
+        assert Asset.objects.get(pk=asset.pk).version == 3
+
+    def test_it_has_a_url_and_a_name(self):
+        asset = make_asset("thing", name="Thing")
+        assert str(asset) == "Thing"
+        assert asset.get_absolute_url() == "/assets/thing/"

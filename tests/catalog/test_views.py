@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from catalog.models import Asset
+from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def populate(n: int) -> None:
+    org = make_org("Acme", slug="acme")
+    seg = make_task("image-segmentation", name="Image segmentation")
+    for i in range(n):
+        asset = make_asset(
+            f"model-{i:03d}", organization=org, tasks=[seg], n_parameters=1000 + i,
+            released_on=date(2024, 1, 1 + i % 28),
+        )
+        make_capability(asset)
+    data = make_asset("data-x", kind=Asset.Kind.DATASET, dataset_samples=10, licence="mit")
+    make_capability(data)
+
+
+class TestHome:
+    def test_it_shows_search_counts_newest_and_largest(self, client):
+        populate(3)
+        r = client.get("/")
+        assert r.status_code == 200
+        assert b'action="/search/"' in r.content
+        assert b"Newest" in r.content and b"Largest" in r.content
+        assert b"model-002" in r.content
+
+    def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
+        populate(3)
+        # counts per kind, newest per kind, largest per kind.
+        with django_assert_num_queries(3):
+            client.get("/")
+        populate_more = [make_asset(f"extra-{i}", kind=Asset.Kind.TOOL) for i in range(20)]
+        assert populate_more
+        with django_assert_num_queries(3):
+            client.get("/")
+
+
+class TestBrowse:
+    def test_it_lists_and_filters(self, client):
+        populate(3)
+        r = client.get("/assets/?kind=dataset")
+        assert r.status_code == 200
+        assert b"data-x" in r.content and b"model-000" not in r.content
+        r = client.get("/assets/?task=image-segmentation&org=acme&licence=apache-2.0")
+        assert b"model-001" in r.content and b"data-x" not in r.content
+
+    def test_it_sorts(self, client):
+        populate(3)
+        body = client.get("/assets/?sort=size&kind=model").content.decode()
+        assert body.index("model-002") < body.index("model-000")
+
+    def test_it_paginates_keeping_filters(self, client):
+        populate(55)
+        r = client.get("/assets/?kind=model&sort=name")
+        assert b"page 1 of 2" in r.content
+        assert b"?kind=model&amp;sort=name&amp;page=2" in r.content
+        r = client.get("/assets/?kind=model&sort=name&page=2")
+        assert b"model-054" in r.content
+
+    @pytest.mark.parametrize("query", ["kind=spaceship", "sort=random", "task=nope", "org=nobody",
+                                       "licence=made-up", "page=abc"])
+    def test_it_answers_400_for_a_bad_value(self, client, query):
+        populate(1)
+        r = client.get(f"/assets/?{query}")
+        assert r.status_code == 400
+        assert b"Please check these values" in r.content
+
+    def test_it_answers_404_past_the_last_page(self, client):
+        populate(1)
+        assert client.get("/assets/?page=9").status_code == 404
+
+    def test_htmx_gets_only_the_results(self, client):
+        populate(3)
+        r = client.get("/assets/?kind=model", headers=HTMX)
+        assert r.status_code == 200
+        assert r.content.lstrip().startswith(b'<section id="results"')
+        assert b"<html" not in r.content
+        assert r["Vary"].count("HX-Request") == 1
+
+    def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
+        populate(3)
+        # tasks, organisations, count, page of assets, their tasks.
+        with django_assert_num_queries(5):
+            client.get("/assets/?sort=newest")
+        populate_more = [make_asset(f"extra-{i}") for i in range(30)]
+        assert populate_more
+        with django_assert_num_queries(5):
+            client.get("/assets/?sort=newest")
+
+
+class TestAssetDetail:
+    def test_it_shows_facts_lineage_and_capabilities(self, client):
+        data = make_asset("ade", kind=Asset.Kind.DATASET, name="ADE20K")
+        base = make_asset("mit-b4", name="MiT-b4")
+        tuned = make_asset("segformer", name="SegFormer", kind=Asset.Kind.FINE_TUNE, base=base,
+                           n_parameters=64_100_000, urls={"hub": "https://huggingface.co/x"})
+        tuned.trained_on.set([data])
+        make_capability(tuned, title="Image segmentation")
+        make_evidence(tuned, name="ade20k_miou", label="ADE20K mIoU", value=50.3, unit="%")
+        r = client.get("/assets/segformer/")
+        assert r.status_code == 200
+        for text in (b"SegFormer", b"MiT-b4", b"ADE20K", b"64.1M", b"Image segmentation",
+                     b"ADE20K mIoU", b"50.3"):
+            assert text in r.content
+        r = client.get("/assets/mit-b4/")
+        assert b"SegFormer" in r.content  # fine-tunes of it
+        r = client.get("/assets/ade/")
+        assert b"SegFormer" in r.content  # trained on it
+
+    def test_it_says_unknown_rather_than_zero(self, client):
+        make_asset("bare", licence="", n_parameters=None)
+        r = client.get("/assets/bare/")
+        assert b"not stated by any source" in r.content
+        assert b"unknown" in r.content
+
+    def test_it_answers_404_for_an_unknown_or_draft_asset(self, client):
+        make_asset("hidden", status=Asset.Status.DRAFT)
+        assert client.get("/assets/nope/").status_code == 404
+        assert client.get("/assets/hidden/").status_code == 404
+
+    def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
+        base = make_asset("base")
+        for i in range(3):
+            make_asset(f"child-{i}", base=base)
+            make_capability(base)
+        # asset (+org, score, base), tasks, capabilities, evidence, trained-on list and count,
+        # derivatives list and count, trained-models list and count.
+        with django_assert_num_queries(10):
+            client.get("/assets/base/")
+        for i in range(30):
+            make_asset(f"more-{i}", base=base)
+            make_capability(base)
+        with django_assert_num_queries(10):
+            client.get("/assets/base/")
+
+
+class TestHealthz:
+    def test_it_answers_ok(self, client):
+        r = client.get("/healthz")
+        assert r.status_code == 200 and r.json() == {"status": "ok"}

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import Asset
+from tests.browser.conftest import requires_chromium
+from tests.factories import make_asset
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
+
+
+class TestBrowseInBrowser:
+    def test_it_filters_in_place_and_the_url_follows(self, live_server, page):
+        for i in range(3):
+            make_asset(f"vision-model-{i}", kind=Asset.Kind.MODEL)
+        make_asset("code-corpus", kind=Asset.Kind.DATASET)
+        page.goto(f"{live_server.url}/assets/")
+        assert page.locator("#results").get_by_text("code-corpus").is_visible()
+        page.evaluate("window.__marker = 'still-here'")
+
+        with page.expect_response(lambda r: "kind=dataset" in r.url):
+            page.select_option("#f-kind", "dataset")
+        page.locator("#results h2", has_text="1 asset").wait_for()
+        assert page.locator("#results").get_by_text("vision-model-0").count() == 0
+        assert "kind=dataset" in page.url
+        # The list changed without a page load.
+        assert page.evaluate("window.__marker") == "still-here"
+
+        page.reload()
+        assert page.locator("#f-kind").input_value() == "dataset"
+        assert page.locator("#results").get_by_text("code-corpus").is_visible()
+        assert page.locator("#results").get_by_text("vision-model-0").count() == 0

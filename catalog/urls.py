@@ -9,5 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("assets/", views.browse, name="browse"),
     path("assets/<slug:slug>/", views.asset_detail, name="asset"),
+    path("methodology/", views.methodology, name="methodology"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from catalog import scoring
 from catalog.forms import BrowseForm
 from catalog.models import Asset, Organization, Task
 
@@ -99,6 +100,25 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "trained_model_count": trained_models.count(),
     }
     return render(request, "catalog/asset.html", ctx)
+
+
+@require_GET
+def methodology(request: HttpRequest) -> HttpResponse:
+    example = scoring.composite({"adoption": None, "quality": 72.0, "ecosystem": 40.0,
+                                 "match_graph": None})
+    dimensions = [
+        {"dim": scoring.DIMENSIONS[key], "weight": weight,
+         "signals": scoring.signals_by_dimension().get(key, [])}
+        for key, weight in scoring.WEIGHTS.items()
+    ]
+    ctx = {
+        "dimensions": dimensions,
+        "version": scoring.FORMULA_VERSION,
+        "neutral": scoring.NEUTRAL,
+        "provisional_below": scoring.PROVISIONAL_BELOW,
+        "example": example,
+    }
+    return render(request, "catalog/methodology.html", ctx)
 
 
 @require_GET

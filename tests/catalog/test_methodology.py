@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog import scoring
+
+pytestmark = pytest.mark.django_db
+
+
+class TestMethodology:
+    def test_it_prints_the_formula_weights_and_version(self, client):
+        r = client.get("/methodology/")
+        assert r.status_code == 200
+        assert scoring.FORMULA_VERSION.encode() in r.content
+        for dim in scoring.DIMENSIONS.values():
+            assert dim.label.encode() in r.content
+        assert b"0.30" in r.content and b"0.20" in r.content
+        assert b"unknown" in r.content.lower()
+
+    def test_it_reflects_a_changed_weight(self, client, monkeypatch):
+        monkeypatch.setitem(scoring.WEIGHTS, "quality", 0.45)
+        r = client.get("/methodology/")
+        assert b"0.45" in r.content
+
+    def test_it_lists_every_registered_signal(self, client):
+        r = client.get("/methodology/")
+        for name in scoring.SIGNALS:
+            assert f"<code>{name}</code>".encode() in r.content
+
+    def test_it_needs_no_query(self, client, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            client.get("/methodology/")

@@ -1,0 +1,167 @@
+"""Turn whatever was typed into the search box into safe search terms.
+
+No operator a person types reaches the database as syntax: SQLite gets only double-quoted
+terms, PostgreSQL only runs of letters, marks and digits. Index `index_text()` (or at least
+`fold()`) of the searched text, so the index and the query agree on NFKC and case folding.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+MAX_TERMS = 12
+PREFIX_MIN_CHARS = 3  # shorter prefixes match too many rows to rank quickly
+
+# Dropped only when some other term remains, so "the who" still finds something.
+STOP_WORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
+        "is", "it", "its", "not", "of", "on", "or", "that", "the", "this", "to", "was", "were",
+        "what", "which", "with",
+    }
+)  # fmt: skip
+
+# Control, format, surrogate and unassigned characters: removed, never searched.
+_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
+# Leading and trailing characters of the raw input that cannot change the result.
+_IGNORABLE = "".join(map(chr, range(33))) + "\x7f\x85\xa0\u2028\u2029\u3000\ufeff"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    text: str  # folded and trimmed; fit for display and for websearch_to_tsquery
+    terms: list[str]
+    truncated: bool
+    prefix: str | None  # the last term, when it may still be being typed
+
+
+def fold(raw: str) -> str:
+    """Remove control characters, apply NFKC and case folding, and collapse whitespace."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in raw
+        if ch.isspace() or unicodedata.category(ch) not in _REMOVED_CATEGORIES
+    )
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", kept).casefold())
+    # Normalisation can bring back a format character (e.g. from a compatibility form).
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) not in _REMOVED_CATEGORIES)
+    return " ".join(folded.split())
+
+
+def index_text(raw: str) -> str:
+    """The words of `raw` as `normalise()` finds them, one space apart, for a search index.
+
+    SQLite's tokenizer knows Unicode 6.1 only and glues later characters (most emoji) to the
+    word beside them; indexing this text instead keeps the index and the query in step.
+    """
+    return " ".join(word for word, _ in _words(fold(raw)))
+
+
+def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
+    raw = raw if isinstance(raw, str) else ""
+    max_chars = max(max_chars, 0)
+
+    # Bound the work on huge input before the per-character pass; what is cut off counts as
+    # cut only if it held something other than whitespace and control characters.
+    budget = max_chars * 4 + 256
+    truncated = bool(raw[budget:].strip(_IGNORABLE))
+    mid_word = truncated and not (raw[budget - 1].isspace() or raw[budget].isspace())
+    raw = raw[:budget]
+
+    text = fold(raw)
+    if mid_word and " " in text:
+        text = text[: text.rfind(" ")]
+    ends_open = bool(text) and _ends_open(raw)
+    if len(text) > max_chars:
+        text = _cut(text, max_chars)
+        truncated = True
+
+    words = _words(text)
+    last_word = words[-1][0] if words else None
+    if any(word not in STOP_WORDS for word, _ in words):
+        words = [(word, end) for word, end in words if word not in STOP_WORDS]
+    terms: list[str] = []
+    kept_until = len(text)
+    for word, end in words:
+        if word in terms:
+            continue
+        if len(terms) == MAX_TERMS:
+            text = text[:kept_until]
+            truncated = True
+            break
+        terms.append(word)
+        kept_until = end
+
+    prefix = None
+    if terms and ends_open and not truncated and last_word == terms[-1]:
+        prefix = terms[-1] if len(terms[-1]) >= PREFIX_MIN_CHARS else None
+    return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix)
+
+
+def fts5_match(n: Normalised) -> str:
+    """An FTS5 MATCH expression that requires every term; "" when there is nothing to search."""
+    parts = []
+    for term in n.terms:
+        quoted = '"' + term.replace('"', '""') + '"'
+        parts.append(quoted + "*" if term == n.prefix else quoted)
+    return " ".join(parts)
+
+
+def pg_tsquery_text(n: Normalised) -> str:
+    """Input for `to_tsquery(config, ...)`: every term required, the prefix as `term:*`.
+
+    Each term is reduced to letters, marks, digits and private-use characters, so no tsquery
+    operator survives. When
+    the prefix is not wanted, `websearch_to_tsquery(config, n.text)` is also safe: it never
+    raises on syntax, and `text` holds no NUL.
+    """
+    parts = []
+    for term in n.terms:
+        clean = "".join(ch for ch in term if _is_term_char(ch))
+        if not clean:
+            continue
+        parts.append(clean + ":*" if term == n.prefix else clean)
+    return " & ".join(parts)
+
+
+def _ends_open(raw: str) -> bool:
+    """The last character typed is not whitespace, so the last word may be unfinished."""
+    for ch in reversed(raw):
+        if ch.isspace():
+            return False
+        if unicodedata.category(ch) not in _REMOVED_CATEGORIES:
+            return True
+    return False
+
+
+def _cut(text: str, max_chars: int) -> str:
+    if max_chars < len(text) and text[max_chars] == " ":
+        return text[:max_chars]
+    head = text[:max_chars]
+    space = head.rfind(" ")
+    return head[:space] if space > 0 else head
+
+
+def _is_term_char(ch: str) -> bool:
+    # FTS5's unicode61 tokenizer keeps letters, numbers and private-use characters in tokens;
+    # marks ride along so that scripts written with combining marks stay in one term.
+    category = unicodedata.category(ch)
+    return category[0] in "LNM" or category == "Co"
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """Runs of term characters with their end offsets; a run of marks alone is dropped."""
+    words: list[tuple[str, int]] = []
+    start = None
+    for i, ch in enumerate(text + " "):
+        if _is_term_char(ch):
+            if start is None:
+                start = i
+            continue
+        if start is not None:
+            word = text[start:i]
+            if any(unicodedata.category(c)[0] != "M" for c in word):
+                words.append((word, i))
+            start = None
+    return words

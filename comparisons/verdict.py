@@ -1,0 +1,377 @@
+"""The verdict on a versus page, written from the numbers.
+
+Plain values in, plain values out: the view builds two `Side`s, the template renders the
+`Sentence`s part by part (linking the parts that carry a URL) and escapes every text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Dimension keys in display order, with their labels.
+DIMENSIONS: dict[str, str] = {
+    "adoption": "Adoption",
+    "quality": "Quality",
+    "ecosystem": "Ecosystem",
+    "match_graph": "Match graph",
+}
+TIE_POINTS = 2  # a rank difference of at most this many whole points is a tie
+LEAD_POINTS = 5  # a sub-score lead counts from this many whole points
+SUMMARY_CHARS = 160
+
+# A fine-tune is still a model: it can replace one, so the two count as the same kind.
+_KIND_FAMILY = {"fine-tune": "model"}
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str
+    slug: str
+    url: str
+    kind: str  # display label ("Fine-tune", "Dataset", "API"); the code works too
+    tasks: Sequence[str]
+    rank: float
+    provisional: bool
+    coverage: float  # share of the evidence weight that is known, 0 to 1
+    sub_scores: Mapping[str, float | None]  # keys of DIMENSIONS; None or missing = unknown
+    base_slug: str | None = None
+    trained_on_slugs: Sequence[str] = ()
+    alternative: tuple[str, str] | None = None  # (name, url) of the closest of the same kind
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    topic: str  # rank, provisional, leads, unknown, lineage, jobs, alternatives
+    parts: list[Part]
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Verdict:
+    sentences: list[Sentence]
+    summary: str
+    leader: Literal["a", "b"] | None  # None for a tie
+    margin: int  # whole-point difference of the displayed ranks, also for a tie
+    leads_a: list[str] = field(default_factory=list)  # dimension keys, display order
+    leads_b: list[str] = field(default_factory=list)
+    substitutes: bool = True
+
+
+def whole_points(value: float) -> int:
+    """Round half up, as `floatformat` does; the verdict judges the numbers the reader sees."""
+    return math.floor(value + 0.5)
+
+
+def decide(a: Side, b: Side) -> Verdict:
+    rank_a, rank_b = whole_points(a.rank), whole_points(b.rank)
+    margin = abs(rank_a - rank_b)
+    leader: Literal["a", "b"] | None = None
+    if margin > TIE_POINTS:
+        leader = "a" if rank_a > rank_b else "b"
+
+    leads_a, leads_b = _leads(a, b), _leads(b, a)
+    substitutes = _same_kind(a, b) and not _no_shared_task(a, b)
+
+    sentences = [_rank_sentence(a, b, leader, margin)]
+    if a.provisional or b.provisional:
+        sentences.append(_provisional_sentence(a, b))
+    sentences.append(_leads_sentence(a, b, leads_a, leads_b))
+    if unknown := _unknown_sentence(a, b):
+        sentences.append(unknown)
+    sentences += _lineage_sentences(a, b) + _lineage_sentences(b, a)
+    if not substitutes:
+        sentences += [_jobs_sentence(a, b), _alternatives_sentence(a, b)]
+
+    return Verdict(
+        sentences=sentences,
+        summary=_summary(sentences, a, b),
+        leader=leader,
+        margin=margin,
+        leads_a=leads_a,
+        leads_b=leads_b,
+        substitutes=substitutes,
+    )
+
+
+def join(items: Sequence[str]) -> str:
+    """Natural English list, without the Oxford comma: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _score(side: Side, key: str) -> float | None:
+    return side.sub_scores.get(key)
+
+
+def _leads(side: Side, other: Side) -> list[str]:
+    leads = []
+    for key in DIMENSIONS:
+        mine, theirs = _score(side, key), _score(other, key)
+        if mine is None or theirs is None:
+            continue
+        if whole_points(mine) - whole_points(theirs) >= LEAD_POINTS:
+            leads.append(key)
+    return leads
+
+
+def _family(side: Side) -> str:
+    kind = side.kind.strip().casefold()
+    return _KIND_FAMILY.get(kind, kind)
+
+
+def _same_kind(a: Side, b: Side) -> bool:
+    return _family(a) == _family(b)
+
+
+def _no_shared_task(a: Side, b: Side) -> bool:
+    # An asset with no task listed is not known to do a different job.
+    tasks_a = {task.casefold() for task in a.tasks}
+    tasks_b = {task.casefold() for task in b.tasks}
+    return bool(tasks_a and tasks_b) and not tasks_a & tasks_b
+
+
+def _name(side: Side) -> Part:
+    return Part(side.name, side.url or None)
+
+
+def _kind_phrase(side: Side) -> str:
+    kind = side.kind.strip()
+    if not kind.isupper():
+        kind = kind.lower()
+    article = "an" if kind[:1].lower() in "aeiou" and kind else "a"
+    return f"{article} {kind}"
+
+
+def _rank_sentence(a: Side, b: Side, leader: Literal["a", "b"] | None, margin: int) -> Sentence:
+    rank_a, rank_b = whole_points(a.rank), whole_points(b.rank)
+    if leader is None:
+        if margin == 0:
+            tail = f" both have an UnfragileRank of {rank_a}."
+        else:
+            tail = (
+                f" are within {TIE_POINTS} points of each other on UnfragileRank"
+                f" ({rank_a} vs {rank_b})."
+            )
+        return Sentence(
+            "rank", [Part("It is a tie: "), _name(a), Part(" and "), _name(b), Part(tail)]
+        )
+    high, low = (a, b) if leader == "a" else (b, a)
+    return Sentence(
+        "rank",
+        [
+            _name(high),
+            Part(" ranks above "),
+            _name(low),
+            Part(
+                f" on UnfragileRank by {margin} points,"
+                f" {whole_points(high.rank)} vs {whole_points(low.rank)}."
+            ),
+        ],
+    )
+
+
+def _percent(coverage: float) -> int:
+    # Floored, so a provisional coverage just under half never reads as 50%.
+    return max(0, math.floor(coverage * 100 + 1e-6))
+
+
+def _provisional_sentence(a: Side, b: Side) -> Sentence:
+    if a.provisional and b.provisional:
+        return Sentence(
+            "provisional",
+            [
+                Part(
+                    "Both ranks are provisional: less than half of the evidence weight is known"
+                    f" for either ({_percent(a.coverage)}% for "
+                ),
+                Part(a.name),
+                Part(f", {_percent(b.coverage)}% for "),
+                Part(b.name),
+                Part(")."),
+            ],
+        )
+    side = a if a.provisional else b
+    return Sentence(
+        "provisional",
+        [
+            Part("The rank of "),
+            Part(side.name),
+            Part(
+                f" is provisional: only {_percent(side.coverage)}% of its evidence weight is known."
+            ),
+        ],
+    )
+
+
+def _lead_list(side: Side, other: Side, keys: list[str]) -> str:
+    # Only called with dimensions known on both sides.
+    return join(
+        [
+            f"{DIMENSIONS[key].lower()} ({whole_points(side.sub_scores[key])}"  # type: ignore[arg-type]
+            f" vs {whole_points(other.sub_scores[key])})"  # type: ignore[arg-type]
+            for key in keys
+        ]
+    )
+
+
+def _leads_sentence(a: Side, b: Side, leads_a: list[str], leads_b: list[str]) -> Sentence:
+    comparable = [
+        key for key in DIMENSIONS if _score(a, key) is not None and _score(b, key) is not None
+    ]
+    if not comparable:
+        return Sentence(
+            "leads",
+            [Part("No dimension is known for both, so they cannot be compared on any of them.")],
+        )
+    if not leads_a and not leads_b:
+        return Sentence(
+            "leads",
+            [Part(f"Neither leads on any dimension by {LEAD_POINTS} points or more.")],
+        )
+    parts: list[Part] = []
+    for side, other, keys in ((a, b, leads_a), (b, a, leads_b)):
+        if not keys:
+            continue
+        if parts:
+            parts.append(Part("; "))
+        parts += [Part(side.name), Part(f" leads on {_lead_list(side, other, keys)}")]
+    if not (leads_a and leads_b):
+        trailing = b if leads_a else a
+        parts += [
+            Part("; "),
+            Part(trailing.name),
+            Part(f" has no lead of {LEAD_POINTS} points or more"),
+        ]
+    parts.append(Part("."))
+    return Sentence("leads", parts)
+
+
+def _unknown_sentence(a: Side, b: Side) -> Sentence | None:
+    groups: list[tuple[list[str], Side | None]] = [([], None), ([], a), ([], b)]
+    for key, label in DIMENSIONS.items():
+        unknown_a, unknown_b = _score(a, key) is None, _score(b, key) is None
+        if unknown_a and unknown_b:
+            groups[0][0].append(label)
+        elif unknown_a:
+            groups[1][0].append(label)
+        elif unknown_b:
+            groups[2][0].append(label)
+    parts: list[Part] = []
+    for labels, side in groups:
+        if not labels:
+            continue
+        names = [labels[0]] + [label.lower() for label in labels[1:]]
+        if parts:
+            parts.append(Part("; "))
+            names[0] = names[0].lower()
+        verb = "is" if len(names) == 1 else "are"
+        parts.append(Part(f"{join(names)} {verb} unknown for "))
+        parts.append(Part("both") if side is None else Part(side.name))
+    if not parts:
+        return None
+    parts.append(Part("."))
+    return Sentence("unknown", parts)
+
+
+def _lineage_sentences(parent: Side, child: Side) -> list[Sentence]:
+    sentences = []
+    if child.base_slug and child.base_slug == parent.slug:
+        sentences.append(
+            Sentence(
+                "lineage", [_name(child), Part(" is a fine-tune of "), _name(parent), Part(".")]
+            )
+        )
+    if parent.slug in child.trained_on_slugs:
+        sentences.append(
+            Sentence("lineage", [_name(child), Part(" was trained on "), _name(parent), Part(".")])
+        )
+    return sentences
+
+
+def _tasks_phrase(side: Side) -> str:
+    tasks = list(side.tasks)
+    if len(tasks) > 3:
+        tasks = tasks[:3] + [f"{len(tasks) - 3} more tasks"]
+    return join(tasks)
+
+
+def _jobs_sentence(a: Side, b: Side) -> Sentence:
+    opening = Part("They do different jobs and are not substitutes: ")
+    if not _same_kind(a, b):
+        return Sentence(
+            "jobs",
+            [
+                opening,
+                Part(a.name),
+                Part(f" is {_kind_phrase(a)}, "),
+                Part(b.name),
+                Part(f" is {_kind_phrase(b)}."),
+            ],
+        )
+    return Sentence(
+        "jobs",
+        [
+            opening,
+            Part(a.name),
+            Part(f" is listed under {_tasks_phrase(a)}, "),
+            Part(b.name),
+            Part(f" under {_tasks_phrase(b)}."),
+        ],
+    )
+
+
+def _alternatives_sentence(a: Side, b: Side) -> Sentence:
+    listed = [side for side in (a, b) if side.alternative is not None]
+    if not listed:
+        return Sentence(
+            "alternatives", [Part("No like-for-like alternative is listed for either yet.")]
+        )
+    parts = [Part("To compare like with like, ")]
+    for i, side in enumerate(listed):
+        alt_name, alt_url = side.alternative or ("", "")
+        parts += [Part(" and " if i else "set "), Part(side.name)]
+        parts += [Part(" against "), Part(alt_name, alt_url)]
+    for side in (a, b):
+        if side.alternative is None:
+            parts += [
+                Part("; no like-for-like alternative is listed for "),
+                Part(side.name),
+                Part(" yet"),
+            ]
+    parts.append(Part("."))
+    return Sentence("alternatives", parts)
+
+
+def _summary(sentences: list[Sentence], a: Side, b: Side) -> str:
+    """The rank sentence, then shorter facts in order of importance while they fit."""
+    summary = sentences[0].text
+    if len(summary) > SUMMARY_CHARS:
+        return summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    extras = []
+    for sentence in sentences:
+        if sentence.topic == "jobs":
+            extras.insert(0, "They do different jobs and are not substitutes.")
+        elif sentence.topic == "lineage":
+            extras.append(sentence.text)
+    if a.provisional and b.provisional:
+        extras.append("Both ranks are provisional.")
+    for text in extras:
+        if len(summary) + 1 + len(text) <= SUMMARY_CHARS:
+            summary += " " + text
+    return summary

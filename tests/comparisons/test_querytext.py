@@ -1,0 +1,377 @@
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from comparisons.querytext import (
+    MAX_TERMS,
+    Normalised,
+    fold,
+    fts5_match,
+    index_text,
+    normalise,
+    pg_tsquery_text,
+)
+
+# Every character, surrogates and unassigned code points included.
+any_text = st.text(st.characters(exclude_categories=()), max_size=300)
+# Text that hits the edges more often: operators, quotes, marks, scripts, controls.
+tricky_text = st.lists(
+    st.one_of(
+        st.sampled_from(list(" \"'*^:()-+&|!<>;\\\x00\t\n\u200d\u200f\u202e\ufeff\u0301\u00ad")),
+        st.sampled_from(["AND", "OR", "NOT", "NEAR", "name", "the", "ß", "İ", "ﬁ", "x²"]),
+        st.sampled_from(list("aZ9é中ع\u0939\u093f\ue000🤖")),
+    ),
+    max_size=80,
+).map("".join)
+texts = st.one_of(any_text, tricky_text)
+
+FTS5_EXPRESSION = re.compile(r'"(?:[^"]|"")+"(?: "(?:[^"]|"")+")*\*?')
+
+
+def terms(raw: str) -> list[str]:
+    return normalise(raw).terms
+
+
+@pytest.fixture(scope="module")
+def fts():
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+    db.executemany(
+        "INSERT INTO t (x) VALUES (?)",
+        [("image segmentation with transformers",), ("code generation dataset",)],
+    )
+    yield db
+    db.close()
+
+
+def match(db: sqlite3.Connection, expression: str) -> list[str]:
+    rows = db.execute("SELECT x FROM t WHERE t MATCH ? ORDER BY rowid", (expression,))
+    return [x for (x,) in rows]
+
+
+class TestNormalise:
+    def test_it_lower_cases_and_splits_into_terms(self):
+        n = normalise("Image  Segmentation")
+
+        assert n == Normalised(
+            text="image segmentation",
+            terms=["image", "segmentation"],
+            truncated=False,
+            prefix="segmentation",
+        )
+
+    @pytest.mark.parametrize("raw", ["", " ", "\t\n \u3000", "\x00\x01\x7f", None])
+    def test_it_answers_empty_input_with_no_terms(self, raw):
+        assert normalise(raw) == Normalised(text="", terms=[], truncated=False, prefix=None)
+
+    def test_it_keeps_terms_from_unbalanced_quotes(self):
+        assert terms('"image segmentation') == ["image", "segmentation"]
+        assert terms('image" "segmentation"""') == ["image", "segmentation"]
+
+    def test_it_treats_boolean_operators_as_words(self):
+        assert terms("segmentation AND NOT -depth OR *") == ["segmentation", "depth"]
+
+    def test_it_strips_fts5_syntax(self):
+        n = normalise('NEAR(image segmentation, 3) name:segformer ^ade20k {x y}: "a"*')
+
+        assert n.terms == [
+            "near", "image", "segmentation", "3", "name", "segformer", "ade20k", "x", "y"
+        ]  # fmt: skip
+        assert terms("{x y}: - name : ^") == ["x", "y", "name"]
+
+    def test_it_strips_sql(self):
+        assert terms("'; DROP TABLE catalog_asset; --") == ["drop", "table", "catalog", "asset"]
+
+    def test_it_strips_html(self):
+        n = normalise('<script>alert("x")</script><b onclick=1>bold</b>')
+
+        assert n.terms == ["script", "alert", "x", "b", "onclick", "1", "bold"]
+        assert n.text == '<script>alert("x")</script><b onclick=1>bold</b>'
+
+    def test_it_drops_emoji_but_keeps_the_words_around_them(self):
+        assert terms("🤖 robot 👩‍💻coder🔥") == ["robot", "coder"]
+        assert normalise("🤖🔥").terms == []
+
+    def test_it_keeps_right_to_left_text(self):
+        n = normalise("\u202eنموذج تقسيم الصور\u200f")
+
+        assert n.terms == ["نموذج", "تقسيم", "الصور"]
+        assert "\u202e" not in n.text and "\u200f" not in n.text
+
+    def test_it_keeps_scripts_written_with_combining_marks(self):
+        assert terms("हिन्दी भाषा मॉडल") == ["हिन्दी", "भाषा", "मॉडल"]
+
+    def test_it_keeps_chinese_and_japanese(self):
+        assert terms("图像分割 画像セグメンテーション") == ["图像分割", "画像セグメンテーション"]
+
+    def test_it_removes_nul_and_control_characters(self):
+        n = normalise("seg\x00men\x1btation\x07 mo\u200bdel")
+
+        assert n.text == "segmentation model"
+        assert n.terms == ["segmentation", "model"]
+
+    def test_it_turns_line_breaks_and_tabs_into_spaces(self):
+        assert normalise("image\nsegmentation\tmodel\r\n").text == "image segmentation model"
+
+    def test_it_applies_nfkc_and_case_folding(self):
+        assert normalise("ＧＰＴ－４ Straße ﬁne-tune x²").terms == [
+            "gpt",
+            "4",
+            "strasse",
+            "fine",
+            "tune",
+            "x2",
+        ]
+        assert normalise("Cafe\u0301").text == "café"
+
+    def test_it_splits_hyphenated_words(self):
+        assert terms("segformer-b4-finetuned-ade-512-512") == [
+            "segformer",
+            "b4",
+            "finetuned",
+            "ade",
+            "512",
+        ]
+
+    def test_it_drops_stop_words_when_other_terms_remain(self):
+        assert terms("a model for the segmentation of images") == [
+            "model",
+            "segmentation",
+            "images",
+        ]
+
+    def test_it_keeps_stop_words_when_nothing_else_remains(self):
+        assert terms("The Who") == ["who"]
+        assert terms("to be or not") == ["to", "be", "or", "not"]
+        assert terms("the of") == ["the", "of"]
+
+    def test_it_keeps_each_term_once(self):
+        assert terms("seg Seg SEG model seg") == ["seg", "model"]
+
+    def test_it_caps_the_number_of_terms_and_says_so(self):
+        words = [f"w{i}" for i in range(20)]
+
+        n = normalise(" ".join(words))
+
+        assert n.terms == words[:MAX_TERMS]
+        assert n.text == " ".join(words[:MAX_TERMS])
+        assert n.truncated is True
+        assert n.prefix is None
+
+    def test_it_does_not_count_stop_words_or_repeats_toward_the_cap(self):
+        raw = "the " * 30 + " ".join(f"w{i} w{i}" for i in range(MAX_TERMS))
+
+        n = normalise(raw, max_chars=1000)
+
+        assert len(n.terms) == MAX_TERMS
+        assert n.truncated is False
+
+    def test_it_truncates_at_a_word_boundary(self):
+        n = normalise("image segmentation model", max_chars=20)
+
+        assert n.text == "image segmentation"
+        assert n.terms == ["image", "segmentation"]
+        assert n.truncated is True
+        assert n.prefix is None
+
+    def test_it_keeps_a_word_that_ends_exactly_at_the_limit(self):
+        n = normalise("image segmentation model", max_chars=18)
+
+        assert n.text == "image segmentation"
+        assert n.truncated is True
+
+    def test_it_cuts_a_single_long_word_at_the_limit(self):
+        n = normalise("x" * 10_000)
+
+        assert n.text == "x" * 200
+        assert n.truncated is True
+
+    def test_it_handles_ten_thousand_characters_of_words(self):
+        n = normalise("segmentation " * 800)
+
+        assert len(n.text) <= 200
+        assert n.terms == ["segmentation"]
+        assert n.truncated is True
+
+    def test_it_does_not_cut_a_word_at_the_work_limit(self):
+        raw = " " * 1040 + "segmentation " + "x" * 5000
+
+        n = normalise(raw)
+
+        assert n.text == "segmentation"
+        assert n.terms == ["segmentation"]
+        assert n.truncated is True
+
+    def test_it_does_not_count_trailing_space_and_controls_as_truncation(self):
+        n = normalise("image" + " \x00" * 5000)
+
+        assert n.text == "image"
+        assert n.truncated is False
+
+    def test_it_accepts_a_zero_or_negative_limit(self):
+        assert normalise("image", max_chars=0) == Normalised("", [], True, None)
+        assert normalise("image", max_chars=-5) == Normalised("", [], True, None)
+
+
+class TestPrefix:
+    def test_it_offers_the_last_word_while_it_is_being_typed(self):
+        assert normalise("image seg").prefix == "seg"
+
+    def test_it_offers_no_prefix_after_a_space(self):
+        assert normalise("image seg ").prefix is None
+        assert normalise("image seg\n").prefix is None
+
+    def test_it_offers_no_prefix_under_three_characters(self):
+        assert normalise("image se").prefix is None
+
+    def test_it_offers_a_prefix_before_a_trailing_star(self):
+        assert normalise("seg*").prefix == "seg"
+
+    def test_it_offers_no_prefix_when_the_last_word_was_dropped(self):
+        assert normalise("models for").prefix is None
+        assert normalise("seg model seg").prefix is None
+
+    def test_it_ignores_trailing_control_characters(self):
+        assert normalise("image seg\x00").prefix == "seg"
+        assert normalise("image seg \x00").prefix is None
+
+
+class TestFts5Match:
+    def test_it_quotes_every_term_and_stars_the_prefix(self):
+        assert fts5_match(normalise("Image seg")) == '"image" "seg"*'
+        assert fts5_match(normalise("image seg ")) == '"image" "seg"'
+
+    def test_it_is_empty_without_terms(self):
+        assert fts5_match(normalise(" *** ")) == ""
+
+    def test_it_doubles_quotes_inside_a_term(self):
+        n = Normalised(text="", terms=['a"b'], truncated=False, prefix=None)
+
+        assert fts5_match(n) == '"a""b"'
+
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("image segmentation", ["image segmentation with transformers"]),
+            ("Segmentation AND NOT code", []),
+            ("NEAR(image transformers)", []),
+            ("x: name:image", []),
+            ("code gen", ["code generation dataset"]),
+            ('"code', ["code generation dataset"]),
+            ("IMAGE with", ["image segmentation with transformers"]),
+        ],
+    )
+    def test_it_runs_in_sqlite(self, fts, raw, expected):
+        assert match(fts, fts5_match(normalise(raw))) == expected
+
+
+class TestPgTsqueryText:
+    def test_it_requires_every_term_and_marks_the_prefix(self):
+        assert pg_tsquery_text(normalise("Image seg")) == "image & seg:*"
+        assert pg_tsquery_text(normalise("image seg ")) == "image & seg"
+
+    def test_it_is_empty_without_terms(self):
+        assert pg_tsquery_text(normalise("!!! & |")) == ""
+
+    def test_it_leaves_no_tsquery_syntax(self):
+        n = Normalised(
+            text="", terms=["a:*b", "c&d|!(e)", "'f'", "<->"], truncated=False, prefix=None
+        )
+
+        assert pg_tsquery_text(n) == "ab & cde & f"
+
+
+class TestFold:
+    def test_it_matches_what_normalise_searches(self):
+        assert fold("  Straße\x00 ＡＢＣ\n") == "strasse abc"
+
+    def test_it_gives_index_text_as_separate_words(self):
+        assert index_text("SegFormer-B4 (ADE20K) 🤖robot, the best") == (
+            "segformer b4 ade20k robot the best"
+        )
+
+    def test_it_keeps_the_query_and_a_newer_emoji_apart(self):
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        db.executemany(
+            "INSERT INTO t (x) VALUES (?)", [("robot\U0001f916",), (index_text("robot\U0001f916"),)]
+        )
+
+        # SQLite reads the raw text as one token; the indexed words match.
+        assert match(db, fts5_match(normalise("robot "))) == ["robot"]
+        db.close()
+
+
+def assert_clean(n: Normalised, max_chars: int) -> None:
+    assert len(n.text) <= max_chars
+    assert not any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Cn"} for ch in n.text)
+    assert n.text == " ".join(n.text.split())
+    assert len(n.terms) <= MAX_TERMS
+    assert len(set(n.terms)) == len(n.terms)
+    for term in n.terms:
+        assert term and term in n.text
+        assert not any(ch.isspace() or ch in "\"'*^:()" for ch in term)
+    assert n.prefix is None or (n.prefix == n.terms[-1] and len(n.prefix) >= 3)
+
+
+class TestProperties:
+    @given(texts, st.integers(min_value=0, max_value=300))
+    @example("\ud800 surrogate", 200)
+    @example("a" * 5000 + " b", 200)
+    def test_it_never_raises_and_returns_clean_text(self, raw, max_chars):
+        assert_clean(normalise(raw, max_chars), max_chars)
+
+    @given(texts)
+    def test_it_folds_idempotently(self, raw):
+        assert fold(fold(raw)) == fold(raw)
+
+    @given(texts)
+    def test_it_gives_the_same_terms_for_its_own_text(self, raw):
+        n = normalise(raw)
+
+        assert normalise(n.text).terms == n.terms
+
+    @given(texts)
+    def test_its_fts5_expression_is_only_quoted_terms(self, raw):
+        expression = fts5_match(normalise(raw))
+
+        assert expression == "" or FTS5_EXPRESSION.fullmatch(expression)
+
+    @given(texts)
+    def test_its_pg_tsquery_text_has_no_operators_but_its_own(self, raw):
+        query = pg_tsquery_text(normalise(raw))
+
+        for operand in query.split(" & ") if query else []:
+            word = operand.removesuffix(":*")
+            assert word
+            assert all(
+                unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
+                for ch in word
+            )
+
+    @settings(max_examples=300)
+    @given(texts)
+    @example('"')
+    @example("\ud800")
+    @example("NEAR(a b, 3)")
+    @example("x:y")
+    @example("0\U0001f900")  # a symbol newer than SQLite's Unicode 6.1 tables
+    def test_its_fts5_expression_runs_and_finds_the_text_it_came_from(self, raw):
+        n = normalise(raw)
+        expression = fts5_match(n)
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        rows = [(n.text,), (index_text(n.text),), ("unrelated row",)]
+        db.executemany("INSERT INTO t (x) VALUES (?)", rows)
+
+        found = match(db, expression) if expression else []
+
+        if expression:
+            assert index_text(n.text) in found
+        db.close()

@@ -284,6 +284,9 @@ class Evidence(models.Model):
     verification = models.CharField(max_length=20, choices=Verification)
     # Which importer wrote the row ("catalog", "open-llm-leaderboard", ...); "" for curators.
     origin = models.CharField(max_length=60, blank=True)
+    # Percentile among assets of the same kind with this signal, written by recompute_scores;
+    # NULL until the first recompute (or for pricing facts, which are not scored).
+    percentile = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

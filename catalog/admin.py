@@ -1,0 +1,354 @@
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from catalog.models import (
+    Asset,
+    Capability,
+    Evidence,
+    EvidenceHistory,
+    Organization,
+    Score,
+    ScoreHistory,
+    Task,
+)
+
+# Written by `load_catalog`; a re-import overwrites them, so curators change the curated fields.
+IMPORTED_FIELDS = (
+    "uid", "external_id", "id_scheme", "slug", "name", "kind", "subtype", "organization",
+    "summary", "licence", "pricing", "price_facts", "released_on", "release_basis",
+    "n_parameters", "dataset_samples", "dataset_bytes", "size_basis", "tasks", "modalities",
+    "languages", "frameworks", "base", "base_relation", "base_unresolved", "trained_on",
+    "trained_on_unresolved", "urls", "attributes", "sources", "conflicts",
+)
+CURATED_FIELDS = ("status", "curated_summary", "homepage_url")
+RECORD_FIELDS = ("version", "import_hash", "created_at", "updated_at")
+
+
+def bump_versions(asset_ids: set[int] | list[int]) -> None:
+    """Invalidate the cached pages of these assets, which are keyed by their version."""
+    Asset.objects.filter(pk__in=asset_ids).update(version=F("version") + 1)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by commands (scores, histories, search logs): people look, never edit."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TopOrganizationFilter(admin.SimpleListFilter):
+    # The catalog has hundreds of organisations; the sidebar lists the biggest and search
+    # (organisation name is a search field) finds the rest.
+    title = "organisation"
+    parameter_name = "org"
+    limit = 25
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        top = (
+            Organization.objects.annotate(n_assets=Count("assets"))
+            .filter(n_assets__gt=0)
+            .order_by("-n_assets", "name")
+            .values_list("pk", "name")[: self.limit]
+        )
+        return [(str(pk), name) for pk, name in top]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(organization_id=self.value())
+        return queryset
+
+
+class CapabilityForm(ModelForm):
+    def save(self, commit: bool = True) -> Capability:
+        # The importer rewrites only capabilities with is_curated=False, so a curator's edit
+        # must flip it or the next import would silently undo the edit.
+        if self.has_changed():
+            self.instance.is_curated = True
+        return super().save(commit)
+
+
+class CapabilityInline(admin.TabularInline):
+    model = Capability
+    form = CapabilityForm
+    fields = (
+        "position", "title", "description", "task", "unique_claim", "unique_override",
+        "vs_alternatives", "vs_override", "is_curated",
+    )
+    readonly_fields = ("unique_claim", "vs_alternatives", "is_curated")
+    ordering = ("position", "id")
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "task":
+            # Each inline row gets a copy of this field that would query the tasks again for
+            # its <select>; a fixed list keeps the change form at one task query however many
+            # capabilities the asset has. iter() skips the COUNT that list() would ask for.
+            formfield.choices = list(iter(formfield.choices))
+        return formfield
+
+
+class CuratedEvidenceForm(ModelForm):
+    def validate_unique(self) -> None:
+        # Django skips a constraint that names a field missing from the form, and
+        # settings_key and origin never are on it; checking it here turns a second curated
+        # value for the same signal into a form error instead of an IntegrityError.
+        exclude = self._get_validation_exclusions() - {"settings_key", "origin"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+EVIDENCE_FIELDS = (
+    "dimension", "name", "label", "value", "unit", "source_name", "source_url", "observed_at",
+    "verification",
+)
+
+
+class ImportedEvidenceInline(admin.TabularInline):
+    model = Evidence
+    verbose_name = "imported evidence"
+    verbose_name_plural = "imported evidence (read-only, rewritten by each import)"
+    fields = (*EVIDENCE_FIELDS, "origin")
+    ordering = ("dimension", "name")
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).exclude(origin="")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CuratedEvidenceInline(admin.TabularInline):
+    model = Evidence
+    form = CuratedEvidenceForm
+    verbose_name = "curated evidence"
+    verbose_name_plural = "curated evidence"
+    fields = EVIDENCE_FIELDS
+    ordering = ("dimension", "name")
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(origin="")
+
+
+class ScoreInline(admin.StackedInline):
+    model = Score
+    fields = (
+        "rank", "coverage", "provisional", "adoption", "quality", "ecosystem", "match_graph",
+        "computed_at", "formula_version",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "organization", "licence", "status", "rank")
+    list_filter = ("kind", "status", "licence", TopOrganizationFilter, "tasks")
+    search_fields = ("name", "external_id", "slug", "uid", "organization__name")
+    list_select_related = ("organization", "score")
+    # Counting every asset again on each filtered page is slow at catalog size.
+    show_full_result_count = False
+    autocomplete_fields = ("organization", "base", "trained_on", "tasks")
+    inlines = (ScoreInline, CapabilityInline, ImportedEvidenceInline, CuratedEvidenceInline)
+    actions = ("publish", "archive", "recompute_score")
+
+    @admin.display(description="Rank", ordering="score__rank", empty_value="unknown")
+    def rank(self, obj: Asset) -> str | None:
+        # select_related leaves the reverse one-to-one unset when an asset has no score yet.
+        score = getattr(obj, "score", None)
+        return f"{score.rank:.1f}" if score else None
+
+    def get_fieldsets(self, request: HttpRequest, obj: Asset | None = None) -> list:
+        if obj is None:
+            # Nothing has been imported for a hand-made asset: the curator supplies the facts.
+            return [
+                ("Curated", {"fields": CURATED_FIELDS}),
+                ("Catalog facts", {"fields": IMPORTED_FIELDS}),
+            ]
+        return [
+            ("Curated", {"fields": CURATED_FIELDS}),
+            (
+                "Imported (read-only, from the catalog file)",
+                {
+                    "fields": IMPORTED_FIELDS,
+                    "description": "Written by load_catalog; the next import overwrites "
+                    "them. Use the curated fields above to correct what visitors see.",
+                },
+            ),
+            ("Record", {"fields": RECORD_FIELDS, "classes": ["collapse"]}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Asset | None = None) -> tuple:
+        if obj is None:
+            return ()
+        return IMPORTED_FIELDS + RECORD_FIELDS
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool):
+        super().save_related(request, form, formsets, change)
+        if change and any(formset.has_changed() for formset in formsets):
+            # Asset.save bumped the version before the inlines were saved; a page cached in
+            # between would otherwise outlive the inline change.
+            bump_versions([form.instance.pk])
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
+        label = Asset.Status(status).label
+        # Logged first: the history must name the rows the update is about to change.
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk, queryset=queryset, action_flag=CHANGE,
+            change_message=f"{label} (bulk action).",
+        )
+        # The version bump is what invalidates the cached pages of these assets.
+        return queryset.update(status=status, version=F("version") + 1)
+
+    @admin.action(description="Publish selected assets", permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = self._set_status(request, queryset, Asset.Status.PUBLISHED)
+        self.message_user(request, f"Published {n} asset(s).", messages.SUCCESS)
+
+    @admin.action(description="Archive selected assets", permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = self._set_status(request, queryset, Asset.Status.ARCHIVED)
+        self.message_user(request, f"Archived {n} asset(s).", messages.SUCCESS)
+
+    @admin.action(description="Recompute score of selected assets", permissions=["change"])
+    def recompute_score(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # Imported lazily: the recompute module is heavy and optional for the admin to load.
+        try:
+            from catalog.recompute import recompute_scores
+        except ImportError:
+            recompute_scores = None
+        if recompute_scores is None or (
+            "asset_ids" not in inspect.signature(recompute_scores).parameters
+        ):
+            self.message_user(
+                request, "Score recompute is not available in this build.", messages.WARNING
+            )
+            return
+        result = recompute_scores(
+            asset_ids=list(queryset.values_list("pk", flat=True)),
+            reason=f"Recomputed from the admin by {request.user.get_username()}",
+        )
+        summary = ", ".join(
+            f"{key.replace('_', ' ')}: {value}" for key, value in (result or {}).items()
+        )
+        self.message_user(request, f"Scores recomputed. {summary}".strip(), messages.SUCCESS)
+
+
+class EvidenceAdminForm(CuratedEvidenceForm):
+    class Meta:
+        model = Evidence
+        fields = ("asset", *EVIDENCE_FIELDS)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    form = EvidenceAdminForm
+    list_display = ("__str__", "asset", "dimension", "verification", "origin", "observed_at")
+    list_filter = ("dimension", "verification", "origin")
+    search_fields = ("name", "label", "asset__name", "asset__slug")
+    list_select_related = ("asset",)
+    autocomplete_fields = ("asset",)
+    fields = ("asset", *EVIDENCE_FIELDS, "origin", "settings", "created_at", "updated_at")
+    readonly_fields = ("origin", "settings", "created_at", "updated_at")
+    show_full_result_count = False
+
+    # Imported rows belong to their importer: a curator's change would be overwritten on the
+    # next run, so they are shown but not editable.
+    def has_change_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
+        if obj is not None and obj.is_imported:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
+        if obj is not None and obj.is_imported:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # The asset page shows its evidence, so each write here invalidates the asset's pages.
+    def save_model(self, request: HttpRequest, obj: Evidence, form: ModelForm, change: bool):
+        super().save_model(request, obj, form, change)
+        bump_versions({obj.asset_id, form.initial.get("asset", obj.asset_id)})
+
+    def delete_model(self, request: HttpRequest, obj: Evidence) -> None:
+        super().delete_model(request, obj)
+        bump_versions([obj.asset_id])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        asset_ids = set(queryset.values_list("asset_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump_versions(asset_ids)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "url")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "modality")
+    list_filter = ("modality",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ("asset", "rank", "coverage", "provisional", "formula_version", "computed_at")
+    list_filter = ("provisional", "formula_version", "asset__kind")
+    search_fields = ("asset__name", "asset__slug")
+    list_select_related = ("asset",)
+    show_full_result_count = False
+
+
+@admin.register(ScoreHistory)
+class ScoreHistoryAdmin(ReadOnlyAdmin):
+    list_display = ("asset", "at", "old_rank", "new_rank", "reason")
+    list_filter = ("at",)
+    search_fields = ("asset__name", "asset__slug")
+    list_select_related = ("asset",)
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(EvidenceHistory)
+class EvidenceHistoryAdmin(ReadOnlyAdmin):
+    list_display = ("evidence", "old_value", "new_value", "new_observed_at", "changed_at")
+    search_fields = ("evidence__name", "evidence__asset__name")
+    list_select_related = ("evidence",)
+    show_full_result_count = False
+

@@ -398,7 +398,7 @@ TASK_DOES: dict[str, str] = {
 }
 
 
-def _article(word: str) -> str:
+def article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
@@ -475,7 +475,7 @@ def summary(data: dict, names: dict[str, str]) -> str:
     kind = kind_of(data)
     tasks = [task_name(t).lower() for t in data.get("tasks", [])[:3]]
     noun = data.get("subtype") or KIND_NOUN[kind]
-    first = f"{_article(noun).capitalize()} {noun}"
+    first = f"{article(noun).capitalize()} {noun}"
     if tasks:
         first += f" for {join_words(tasks)}"
     if data.get("organization"):
@@ -514,7 +514,7 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             sentence = f"Data for {title.lower()} ({modalities or 'modality not stated'})."
         elif kind in {"library", "tool"}:
             noun = data.get("subtype") or KIND_NOUN[kind]
-            sentence = f"{_article(noun).capitalize()} {noun} that {does}."
+            sentence = f"{article(noun).capitalize()} {noun} that {does}."
         else:
             sentence = f"{does[0].upper()}{does[1:]}."
         details = []
@@ -606,12 +606,12 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
     if kind in {"library", "tool"} and not data.get("tasks"):
         noun = data.get("subtype") or KIND_NOUN[kind]
         out.append(CapabilityText(
-            "role", noun[0].upper() + noun[1:], f"{_article(noun).capitalize()} {noun}."
+            "role", noun[0].upper() + noun[1:], f"{article(noun).capitalize()} {noun}."
         ))
 
     if not out:
         noun = data.get("subtype") or KIND_NOUN[kind]
-        text = f"Listed as {_article(noun)} {noun}"
+        text = f"Listed as {article(noun)} {noun}"
         if size:
             text += f" with {size}"
         out.append(CapabilityText("role", noun[0].upper() + noun[1:], text + "."))

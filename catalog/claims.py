@@ -1,0 +1,257 @@
+"""Computed "Unique:" and "vs alternatives:" lines for capabilities.
+
+Each claim compares an asset with its peers (published assets of the same kind doing the same
+task, or with the same benchmark under the same settings) and names the group and its size.
+Where there is nothing to compare, the line says so. Curated overrides (edited in the admin)
+live in other fields and always win; this module only rewrites the computed lines.
+
+`claim_texts` is pure; `refresh_claims` reads the catalog in a fixed number of queries, works
+per peer group in memory, and writes only the capabilities whose text changed.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F
+
+from catalog.models import Asset, Capability, Evidence
+from catalog.records import article, human_count, join_words
+
+KIND_PLURAL = {
+    "model": "models",
+    "fine-tune": "fine-tunes",
+    "dataset": "datasets",
+    "library": "libraries",
+    "tool": "tools",
+    "api": "APIs",
+}
+KIND_SINGULAR = {
+    "model": "model",
+    "fine-tune": "fine-tune",
+    "dataset": "dataset",
+    "library": "library",
+    "tool": "tool",
+    "api": "API",
+}
+
+
+@dataclass
+class Peer:
+    asset_id: int
+    name: str
+    size: int | None
+    released: str | None
+    rank: float | None
+    trained_on: frozenset[int] = frozenset()
+
+
+@dataclass
+class Bench:
+    evidence_id: int
+    label: str
+    value: float
+    unit: str
+    verification: str
+    source: str
+    # Every value of the same signal and settings among assets of the same kind.
+    peer_values: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Claims:
+    unique: str
+    vs: str
+    evidence_id: int | None
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _figure(value: float, unit: str) -> str:
+    text = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{text} {unit}".strip() if unit and unit != "%" else f"{text}{unit}"
+
+
+def _ratio_phrase(mine: int, median: float) -> str:
+    ratio = mine / median
+    if 0.45 <= ratio <= 0.55:
+        return "about half the size of the median peer"
+    if 1.8 <= ratio <= 2.2:
+        return "about twice the size of the median peer"
+    if 0.9 <= ratio <= 1.1:
+        return "about the size of the median peer"
+    if ratio < 1:
+        return f"{1 / ratio:.1f}× smaller than the median peer"
+    return f"{ratio:.1f}× larger than the median peer"
+
+
+def claim_texts(
+    me: Peer,
+    peers: list[Peer],
+    task: str,
+    kind: str,
+    size_noun: str,
+    bench: Bench | None = None,
+    dataset_names: dict[int, str] | None = None,
+) -> Claims:
+    """The two lines for one capability of `me`; `peers` includes `me`."""
+    group = f"{task.lower()} {KIND_PLURAL[kind]}"
+    n = len(peers)
+    others = [p for p in peers if p.asset_id != me.asset_id]
+    if not others:
+        return Claims(
+            unique=f"The only {task.lower()} {KIND_SINGULAR[kind]} in this catalog.",
+            vs=f"No other {group} here to compare with.",
+            evidence_id=bench.evidence_id if bench else None,
+        )
+
+    unique = ""
+    evidence_id = None
+    if bench and len(bench.peer_values) > 1:
+        better = sum(1 for v in bench.peer_values if v > bench.value)
+        unique = (
+            f"{ordinal(better + 1)} of {len(bench.peer_values)} {KIND_PLURAL[kind]} with "
+            f"{article(bench.label)} {bench.label} result "
+            f"({_figure(bench.value, bench.unit)}, {bench.verification} in {bench.source})."
+        )
+        evidence_id = bench.evidence_id
+    elif bench:
+        unique = (
+            f"The only {KIND_SINGULAR[kind]} here with {article(bench.label)} {bench.label} result "
+            f"({_figure(bench.value, bench.unit)}, {bench.verification} in {bench.source})."
+        )
+        evidence_id = bench.evidence_id
+    if not unique and me.trained_on and dataset_names:
+        others_data = set().union(*(p.trained_on for p in others))
+        only_mine = sorted(dataset_names[d] for d in me.trained_on - others_data
+                           if d in dataset_names)
+        if only_mine:
+            unique = (
+                f"The only one of the {n} {group} here trained on {join_words(only_mine[:2])}."
+            )
+    sized = [p.size for p in peers if p.size]
+    if not unique and me.size and len(sized) > 1:
+        median = statistics.median(sized)
+        larger = sum(1 for s in sized if s > me.size)
+        place = "the largest" if larger == 0 else (
+            "the smallest" if larger == len(sized) - 1 else f"{ordinal(larger + 1)} largest"
+        )
+        unique = (
+            f"{human_count(me.size)} {size_noun}: {place} of the {len(sized)} {group} with a "
+            f"known size, {_ratio_phrase(me.size, median)}."
+        )
+    if not unique:
+        unique = f"Nothing sets it apart from the other {n - 1} {group} on the facts held here."
+
+    ranked = sorted((p for p in peers if p.rank is not None), key=lambda p: -p.rank)
+    if me.rank is not None and len(ranked) > 1:
+        place = 1 + sum(1 for p in ranked if p.rank > me.rank + 1e-9)
+        ahead = [p.name for p in ranked if p.rank > me.rank + 1e-9][:2]
+        vs = f"Ranks {ordinal(place)} of the {len(ranked)} {group} by UnfragileRank"
+        vs += f"; ahead of it: {join_words(ahead)}." if ahead else ", first among them."
+    else:
+        dated = sorted((p for p in peers if p.released), key=lambda p: p.released, reverse=True)
+        if me.released and len(dated) > 1:
+            newer = sum(1 for p in dated if p.released > me.released)
+            vs = (f"Released {me.released}: {'the newest' if newer == 0 else ordinal(newer + 1)}"
+                  f"{'' if newer == 0 else ' newest'} of the {len(dated)} dated {group}.")
+        else:
+            vs = f"One of {n} {group} here; no ranked or dated peers to compare it with yet."
+    return Claims(unique=unique, vs=vs, evidence_id=evidence_id)
+
+
+def refresh_claims(asset_ids: set[int] | None = None) -> int:
+    """Rewrite the computed claims of task capabilities; returns how many changed."""
+    caps = list(
+        Capability.objects.filter(
+            asset__status=Asset.Status.PUBLISHED, task__isnull=False
+        ).values("id", "asset_id", "task_id", "task__name", "asset__kind", "unique_claim",
+                 "vs_alternatives", "evidence_id")
+    )
+    assets = {
+        row["id"]: row
+        for row in Asset.objects.published().values(
+            "id", "name", "kind", "n_parameters", "dataset_samples", "released_on", "score__rank"
+        )
+    }
+    trained: dict[int, set[int]] = defaultdict(set)
+    for src, dst in Asset.trained_on.through.objects.values_list("from_asset_id", "to_asset_id"):
+        trained[src].add(dst)
+    dataset_names = {
+        a["id"]: a["name"] for a in assets.values() if a["kind"] == Asset.Kind.DATASET
+    }
+    benches = _benchmarks(assets)
+
+    groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for cap in caps:
+        if cap["asset_id"] in assets:
+            groups[(cap["asset__kind"], cap["task_id"])].append(cap)
+
+    changed: list[Capability] = []
+    for (kind, _task), members in groups.items():
+        peers = {}
+        for cap in members:
+            a = assets[cap["asset_id"]]
+            size = a["dataset_samples"] if kind == Asset.Kind.DATASET else a["n_parameters"]
+            peers[a["id"]] = Peer(
+                a["id"], a["name"], size,
+                a["released_on"].isoformat() if a["released_on"] else None,
+                a["score__rank"], frozenset(trained.get(a["id"], ())),
+            )
+        peer_list = list(peers.values())
+        size_noun = "samples" if kind == Asset.Kind.DATASET else "parameters"
+        for cap in members:
+            if asset_ids is not None and cap["asset_id"] not in asset_ids:
+                continue
+            claims = claim_texts(
+                peers[cap["asset_id"]], peer_list, cap["task__name"], kind, size_noun,
+                benches.get(cap["asset_id"]), dataset_names,
+            )
+            if (claims.unique, claims.vs, claims.evidence_id) != (
+                cap["unique_claim"], cap["vs_alternatives"], cap["evidence_id"]
+            ):
+                changed.append(Capability(
+                    id=cap["id"], unique_claim=claims.unique, vs_alternatives=claims.vs,
+                    evidence_id=claims.evidence_id,
+                ))
+    Capability.objects.bulk_update(
+        changed, ["unique_claim", "vs_alternatives", "evidence"], batch_size=500
+    )
+    if changed:
+        touched = {c.id for c in changed}
+        asset_touched = {cap["asset_id"] for cap in caps if cap["id"] in touched}
+        ids = list(asset_touched)
+        for start in range(0, len(ids), 500):
+            Asset.objects.filter(id__in=ids[start:start + 500]).update(version=F("version") + 1)
+    return len(changed)
+
+
+def _benchmarks(assets: dict[int, dict]) -> dict[int, Bench]:
+    """Each asset's best-known benchmark result, with the values of its peers on the same one."""
+    rows = list(
+        Evidence.objects.filter(dimension=Evidence.Dimension.QUALITY, asset_id__in=assets)
+        .values("id", "asset_id", "name", "settings_key", "label", "value", "unit",
+                "verification", "source_name", "percentile")
+        .order_by("asset_id", F("percentile").desc(nulls_last=True), "name", "settings_key")
+    )
+    values: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    for row in rows:
+        values[(assets[row["asset_id"]]["kind"], row["name"], row["settings_key"])].append(
+            row["value"]
+        )
+    best: dict[int, Bench] = {}
+    for row in rows:
+        if row["asset_id"] in best:
+            continue
+        kind = assets[row["asset_id"]]["kind"]
+        best[row["asset_id"]] = Bench(
+            evidence_id=row["id"], label=row["label"] or row["name"], value=row["value"],
+            unit=row["unit"], verification=row["verification"], source=row["source_name"],
+            peer_values=values[(kind, row["name"], row["settings_key"])],
+        )
+    return best

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog.claims import Bench, Peer, claim_texts, ordinal, refresh_claims
+from catalog.models import Asset, Capability
+from tests.factories import make_asset, make_capability, make_evidence, make_task
+
+
+def peer(i: int, size=None, rank=None, released=None, trained=()) -> Peer:
+    return Peer(i, f"peer-{i}", size, released, rank, frozenset(trained))
+
+
+class TestClaimTexts:
+    def test_it_says_when_an_asset_is_alone(self):
+        me = peer(1, size=10)
+        claims = claim_texts(me, [me], "Image segmentation", "fine-tune", "parameters")
+        assert claims.unique == "The only image segmentation fine-tune in this catalog."
+        assert claims.vs == "No other image segmentation fine-tunes here to compare with."
+
+    def test_it_places_a_benchmark_result_among_its_peers(self):
+        me = peer(1)
+        bench = Bench(7, "ADE20K mIoU", 50.3, "%", "claimed", "arXiv:2105.15203",
+                      [50.3, 51.0, 45.0, 49.9, 52.5])
+        claims = claim_texts(me, [me, peer(2)], "Image segmentation", "model", "parameters",
+                             bench)
+        assert claims.unique == (
+            "3rd of 5 models with an ADE20K mIoU result (50.3%, claimed in arXiv:2105.15203)."
+        )
+        assert claims.evidence_id == 7
+
+    def test_it_names_training_data_no_peer_used(self):
+        me = peer(1, trained={100})
+        claims = claim_texts(me, [me, peer(2, trained={101})], "Image segmentation",
+                             "fine-tune", "parameters", None, {100: "ADE20K", 101: "COCO"})
+        assert claims.unique == (
+            "The only one of the 2 image segmentation fine-tunes here trained on ADE20K."
+        )
+
+    def test_it_compares_size_with_the_median_peer(self):
+        me = peer(1, size=50)
+        peers = [me, peer(2, size=100), peer(3, size=100), peer(4, size=200)]
+        claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
+        assert claims.unique == (
+            "50 parameters: the smallest of the 4 embeddings models with a known size, "
+            "about half the size of the median peer."
+        )
+
+    def test_it_places_the_rank_and_names_who_is_ahead(self):
+        me = peer(1, rank=60)
+        peers = [me, peer(2, rank=70), peer(3, rank=50)]
+        claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
+        assert claims.vs == (
+            "Ranks 2nd of the 3 embeddings models by UnfragileRank; ahead of it: peer-2."
+        )
+
+    def test_it_falls_back_to_dates_and_then_says_there_is_nothing(self):
+        me = peer(1, released="2024-01-01")
+        dated = claim_texts(me, [me, peer(2, released="2025-01-01")], "Embeddings", "model",
+                            "parameters")
+        assert dated.vs == "Released 2024-01-01: 2nd newest of the 2 dated embeddings models."
+        bare = claim_texts(peer(1), [peer(1), peer(2)], "Embeddings", "model", "parameters")
+        assert "no ranked or dated peers" in bare.vs
+        assert bare.unique.startswith("Nothing sets it apart")
+
+    @pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"),
+                                             (11, "11th"), (12, "12th"), (21, "21st")])
+    def test_ordinal(self, n, text):
+        assert ordinal(n) == text
+
+
+@pytest.mark.django_db
+class TestRefreshClaims:
+    def test_it_writes_claims_once_and_keeps_curated_overrides(self, django_assert_max_num_queries):
+        seg = make_task("image-segmentation", name="Image segmentation")
+        assets = [make_asset(f"seg-{i}", kind=Asset.Kind.FINE_TUNE, tasks=[seg],
+                             n_parameters=10 * (i + 1)) for i in range(3)]
+        caps = [make_capability(a, task=seg, title="Image segmentation") for a in assets]
+        make_evidence(assets[0], name="ade20k_miou", label="ADE20K mIoU", value=50.3, unit="%")
+        caps[1].unique_override = "A curator's line."
+        caps[1].save()
+        before = Asset.objects.get(pk=assets[0].pk).version
+        assert refresh_claims() == 3
+        first = Capability.objects.get(pk=caps[0].pk)
+        assert "ADE20K mIoU" in first.unique_claim and first.evidence_id
+        second = Capability.objects.get(pk=caps[1].pk)
+        assert second.unique_text == "A curator's line."
+        assert "the 3 image segmentation fine-tunes" in second.unique_claim
+        assert Asset.objects.get(pk=assets[0].pk).version == before + 1
+        # A second pass changes nothing and writes nothing.
+        with django_assert_max_num_queries(5):
+            assert refresh_claims() == 0

@@ -80,6 +80,24 @@ def browse(request: HttpRequest) -> HttpResponse:
     return render(request, template, ctx)
 
 
+def _breakdown(asset: Asset, evidence: list) -> dict | None:
+    """Each dimension's sub-score with the signals behind it, and the rank's arithmetic."""
+    score = getattr(asset, "score", None)
+    if score is None:
+        return None
+    subscores = {key: getattr(score, key) for key in scoring.WEIGHTS}
+    dimensions = []
+    for key, weight in scoring.WEIGHTS.items():
+        signals = [e for e in evidence if e.dimension == key]
+        dimensions.append({
+            "key": key, "label": scoring.DIMENSIONS[key].label, "weight": weight,
+            "value": subscores[key], "signals": signals,
+            "why_unknown": f"No {scoring.DIMENSIONS[key].label.lower()} evidence is recorded "
+                           "for this asset yet",
+        })
+    return {"dimensions": dimensions, "explain": scoring.composite(subscores).explain()}
+
+
 @require_GET
 def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     asset = _get_asset_or_404(slug)
@@ -87,11 +105,14 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     derivatives = published.filter(base=asset).for_cards()
     trained_models = published.filter(trained_on=asset).for_cards()
     capabilities = asset.capabilities.select_related("task", "evidence")
+    evidence = list(asset.evidence.order_by("dimension", "name", "settings_key"))
     ctx = {
         "asset": asset,
         "tasks": list(asset.tasks.all()),
         "capabilities": list(capabilities),
-        "evidence": list(asset.evidence.order_by("dimension", "name", "settings_key")),
+        "evidence": evidence,
+        "breakdown": _breakdown(asset, evidence),
+        "history": list(asset.score_history.order_by("at").values("at", "new_rank", "reason")),
         "trained_on": list(asset.trained_on.published().for_cards()[:LINEAGE_SHOWN]),
         "trained_on_count": asset.trained_on.published().count(),
         "derivatives": list(derivatives[:LINEAGE_SHOWN]),

@@ -66,7 +66,8 @@ class SearchEvent(models.Model):
         constraints = [
             # A session repeating a search on the same day is counted once.
             models.UniqueConstraint(
-                fields=["session_hash", "query", "filters_key", "day"], name="searchevent_once_a_day"
+                fields=["session_hash", "query", "filters_key", "day"],
+                name="searchevent_once_a_day",
             ),
         ]
 

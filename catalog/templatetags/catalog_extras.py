@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from catalog import records
 
@@ -25,3 +26,28 @@ def figure(value: float | None) -> str:
 @register.filter
 def human_bytes(value: int | None) -> str:
     return "" if value is None else records.human_bytes(value)
+
+
+@register.simple_tag
+def rank_history_svg(history: list[dict], width: int = 320, height: int = 80) -> str:
+    """A small line of the rank over time, drawn on the server (0-100 on the vertical axis)."""
+    if len(history) < 2:
+        return ""
+    pad = 4
+    n = len(history)
+    points = " ".join(
+        f"{pad + (width - 2 * pad) * i / (n - 1):.1f},"
+        f"{pad + (height - 2 * pad) * (1 - row['new_rank'] / 100):.1f}"
+        for i, row in enumerate(history)
+    )
+    first, last = history[0], history[-1]
+    label = (
+        f"UnfragileRank from {first['new_rank']:.0f} on {first['at']:%Y-%m-%d} "
+        f"to {last['new_rank']:.0f} on {last['at']:%Y-%m-%d}, {n} changes"
+    )
+    return format_html(
+        '<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-label="{label}"><line x1="0" y1="{mid}" x2="{w}" y2="{mid}" class="spark-mid"/>'
+        '<polyline points="{points}" fill="none" class="spark-line"/></svg>',
+        w=width, h=height, mid=height / 2, label=label, points=points,
+    )

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
-from catalog.models import Asset
+from catalog.models import Asset, Score, ScoreHistory
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 
 pytestmark = pytest.mark.django_db
@@ -132,15 +133,43 @@ class TestAssetDetail:
         for i in range(3):
             make_asset(f"child-{i}", base=base)
             make_capability(base)
-        # asset (+org, score, base), tasks, capabilities, evidence, trained-on list and count,
-        # derivatives list and count, trained-models list and count.
-        with django_assert_num_queries(10):
+        # asset (+org, score, base), tasks, capabilities, evidence, rank history, trained-on
+        # list and count, derivatives list and count, trained-models list and count.
+        with django_assert_num_queries(11):
             client.get("/assets/base/")
         for i in range(30):
             make_asset(f"more-{i}", base=base)
             make_capability(base)
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             client.get("/assets/base/")
+
+
+class TestAssetScore:
+    def test_it_shows_subscores_signals_and_unknown_never_zero(self, client):
+        asset = make_asset("scored")
+        make_evidence(asset, dimension="quality", name="imagenet_top1", label="ImageNet top-1",
+                      value=81.2, unit="%", percentile=75.0)
+        Score.objects.create(asset=asset, quality=75.0, ecosystem=None, adoption=None,
+                             match_graph=None, rank=57.5, coverage=0.3, provisional=True,
+                             computed_at=timezone.now(), formula_version="t")
+        body = client.get("/assets/scored/").content.decode()
+        assert "UnfragileRank" in body and ">58<" in body
+        assert "75th percentile" in body and "81.2 %" in body
+        assert "No adoption evidence is recorded for this asset yet" in body
+        assert "provisional" in body
+        assert "Quality 75.0 × 0.30" in body  # the arithmetic
+        # Unknown sub-scores are never drawn as 0.
+        assert 'value="0' not in body
+
+    def test_it_draws_the_rank_history(self, client):
+        asset = make_asset("history")
+        Score.objects.create(asset=asset, quality=60.0, rank=53.0, coverage=0.3,
+                             provisional=True, computed_at=timezone.now(), formula_version="t")
+        for i, rank in enumerate((50.0, 53.0)):
+            ScoreHistory.objects.create(asset=asset, at=timezone.now() + timedelta(days=i),
+                                        old_rank=None, new_rank=rank, reason="test")
+        body = client.get("/assets/history/").content.decode()
+        assert "<svg" in body and "UnfragileRank from 50" in body
 
 
 class TestHealthz:

@@ -6,7 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WANT := $(shell cat .python-version 2>/dev/null || echo 3.12)
 
-.PHONY: run test venv migrate lint bench clean
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 4
+
+.PHONY: run serve test venv migrate lint bench clean
 
 # Pick the Python that .python-version names, else any Python 3.12+ on the PATH.
 define find_python
@@ -31,6 +34,16 @@ migrate: venv
 run: migrate
 	$(PY) manage.py load_catalog --if-empty
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production mode: DEBUG off, static files collected and served compressed by whitenoise.
+# Needs SECRET_KEY (and usually DATABASE_URL, CACHE_URL, ALLOWED_HOSTS) in the environment.
+serve: export DEBUG = 0
+serve: venv
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalog --if-empty
+	$(VENV)/bin/gunicorn unfragile.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) \
+		--threads $(WEB_THREADS) --access-logfile - --forwarded-allow-ips '*'
 
 test: venv
 	$(PY) -m pytest -q

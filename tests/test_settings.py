@@ -78,3 +78,18 @@ class TestSettings:
         result = run_settings(DEBUG="0", SECRET_KEY="x" * 50)
         assert result.returncode == 0, result.stderr
         assert '"debug": false' in result.stdout
+
+
+class TestDeployCheck:
+    def test_it_is_clean_with_the_documented_production_environment(self):
+        clean = {k: v for k, v in os.environ.items() if k not in VARS}
+        clean.update(
+            DEBUG="0", SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+            ALLOWED_HOSTS="unfragile.example", DJANGO_SETTINGS_MODULE="unfragile.settings",
+        )
+        result = subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import Asset
+from comparisons.models import CoMatch, PairNote
+from tests.factories import make_asset
+
+pytestmark = pytest.mark.django_db
+
+
+class TestRobots:
+    def test_it_points_at_the_sitemap_and_keeps_crawlers_out_of_search_and_admin(self, client):
+        r = client.get("/robots.txt")
+        assert r.status_code == 200 and r["Content-Type"].startswith("text/plain")
+        body = r.content.decode()
+        assert "Disallow: /search/" in body and "Disallow: /admin/" in body
+        assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+class TestSitemap:
+    def test_it_is_an_index_of_sections(self, client):
+        make_asset("one")
+        r = client.get("/sitemap.xml")
+        assert r.status_code == 200
+        assert b"<sitemapindex" in r.content
+        assert b"/sitemap-assets.xml" in r.content and b"/sitemap-compare.xml" in r.content
+
+    def test_it_lists_published_assets_only(self, client):
+        make_asset("shown")
+        make_asset("hidden", status=Asset.Status.DRAFT)
+        body = client.get("/sitemap-assets.xml").content
+        assert b"/assets/shown/" in body and b"/assets/hidden/" not in body
+        assert b"<lastmod>" in body
+
+    def test_it_lists_only_pairs_backed_by_evidence(self, client):
+        a, b, c, d = (make_asset(s) for s in ("alpha", "beta", "gamma", "delta"))
+        CoMatch.objects.create(asset_a=a, asset_b=b, weight=3, last_seen=timezone.now())
+        PairNote.objects.create(asset_a=d, asset_b=c, note="Different jobs.")
+        body = client.get("/sitemap-compare.xml").content.decode()
+        assert "/compare/alpha-vs-beta/" in body
+        assert "/compare/delta-vs-gamma/" in body
+        assert body.count("<url>") == 2
+
+    def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
+        for i in range(3):
+            make_asset(f"s-{i}")
+        # count for pagination, then the page of assets.
+        with django_assert_num_queries(2):
+            client.get("/sitemap-assets.xml")
+        for i in range(30):
+            make_asset(f"t-{i}")
+        with django_assert_num_queries(2):
+            client.get("/sitemap-assets.xml")

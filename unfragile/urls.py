@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from catalog.login_guard import guarded_login
 from catalog.sitemaps import AssetSitemap
 from comparisons.sitemaps import VersusSitemap
 
@@ -27,6 +28,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
+    path("admin/login/", guarded_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
     path(

@@ -6,3 +6,21 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = "Catalog"
+
+    def ready(self) -> None:
+        # Saves and deletes through the ORM (the admin) refresh the search index in the same
+        # transaction; the importer's bulk writes send no signals and call reindex_assets itself.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from catalog import search
+        from catalog.models import Asset, Capability
+
+        post_save.connect(search.asset_saved, sender=Asset, dispatch_uid="search-asset-saved")
+        post_delete.connect(search.asset_deleted, sender=Asset, dispatch_uid="search-asset-del")
+        post_save.connect(search.capability_changed, sender=Capability, dispatch_uid="search-cap")
+        post_delete.connect(
+            search.capability_changed, sender=Capability, dispatch_uid="search-cap-del"
+        )
+        m2m_changed.connect(
+            search.asset_tasks_changed, sender=Asset.tasks.through, dispatch_uid="search-tasks"
+        )

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from catalog import records as rec
+from catalog import search
 from catalog.models import Asset, Capability, Evidence, Organization, Task
 
 BATCH = 500
@@ -131,6 +132,7 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
     progress("writing", 2 * len(changed) // 3, len(changed))
     _capabilities(changed, ids, tasks, names)
     _evidence(changed, ids)
+    search.reindex_assets([ids[r.uid] for r in changed])
     progress("writing", len(changed), len(changed))
 
 

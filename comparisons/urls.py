@@ -1,4 +1,10 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from comparisons import search_views
+
 app_name = "comparisons"
-urlpatterns: list = []
+urlpatterns = [
+    path("search/", search_views.search, name="search"),
+]

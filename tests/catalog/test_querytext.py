@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from comparisons.querytext import (
+from catalog.querytext import (
     MAX_TERMS,
     Normalised,
     fold,

@@ -1,0 +1,535 @@
+"""Full-text search over assets, their summaries and capability texts, on SQLite or PostgreSQL.
+
+One document per asset, in three weighted parts: its names (weight A), its capability titles
+(B) and everything else (C: summary, organisation, kind, licence, tasks, capability texts).
+SQLite keeps them in an FTS5 table ranked with bm25(); PostgreSQL in a stored, GIN-indexed
+tsvector ranked with ts_rank_cd(). Both are written by `reindex_assets()` from Python, through
+`querytext.index_text()`, so the index and the query agree on case folding and word breaks.
+
+Ranking: an exact name match first, then text relevance; UnfragileRank only reorders results
+whose relevance is within one band (RELEVANCE_BANDS) of each other. At most CANDIDATES matches
+are ranked per query: ranking every match of a common word costs seconds at a million texts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from catalog import licences, querytext
+from catalog.models import Asset, Capability
+
+CANDIDATES = 1000  # matches ranked per query, taken in index order before ranking
+RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a near-tie
+CAPABILITIES_SHOWN = 3
+SNIPPET_CHARS = 180
+BATCH = 500
+CONFIG = "english"
+# What a result shows: for_cards() plus the summary the snippet may come from.
+RESULT_FIELDS = (
+    "slug", "name", "kind", "licence", "summary", "curated_summary", "organization__name",
+    "organization__slug", "score__rank", "score__coverage", "score__provisional",
+)  # PostgreSQL text search configuration: stems like SQLite's porter
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+Part = tuple[str, bool]  # (text, is a matched term): templates wrap the True ones in <mark>
+
+
+@dataclass
+class MatchedCapability:
+    id: int
+    title: str
+    title_parts: list[Part]
+
+
+@dataclass
+class Result:
+    asset: Asset
+    relevance: float
+    exact: bool
+    # False when no asset held every term and the search fell back to "any term".
+    all_terms: bool
+    capabilities: list[MatchedCapability] = field(default_factory=list)
+    snippet: list[Part] = field(default_factory=list)
+
+    @property
+    def capability_ids(self) -> list[int]:
+        return [c.id for c in self.capabilities]
+
+
+def search(
+    q: str | querytext.Normalised,
+    kind: str | None = None,
+    task: str | None = None,
+    licence: str | None = None,
+    limit: int = 20,
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[Result]:
+    """Published assets matching `q` (every term; any term if nothing has them all).
+
+    `licence="none"` selects assets with no stated licence. Three queries, or four when the
+    fallback to any term runs; none when the query holds no searchable term.
+    """
+    n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
+    if not n.terms or limit <= 0:
+        return []
+    backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
+    filters = _Filters(kind or "", task or "", licence or "")
+    name_key = querytext.index_text(n.text)
+    fetch = limit * 3  # room for the near-tie reordering below
+    rows = backend.rank(using, backend.all_terms(n), name_key, filters, fetch)
+    all_terms = True
+    if not rows and len(n.terms) > 1:
+        rows = backend.rank(using, backend.any_term(n), name_key, filters, fetch)
+        all_terms = False
+    if not rows:
+        return []
+    return _results(rows, n, all_terms, limit, using)
+
+
+def closest_names(
+    q: str | querytext.Normalised, limit: int = 5, using: str = DEFAULT_DB_ALIAS
+) -> list[Asset]:
+    """Published assets whose names are closest to `q`: by trigram similarity on PostgreSQL,
+    by the longest shared prefix on SQLite. For the no-results path only (one query)."""
+    n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
+    key = querytext.index_text(n.text)
+    if len(key) < 3:
+        return []
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # `<%` (word similarity: the query against the closest stretch of a name) uses the
+            # trigram index; word_similarity() then orders only its few hits.
+            cursor.execute(
+                "SELECT d.asset_id FROM catalog_search_doc d "
+                "JOIN catalog_asset a ON a.id = d.asset_id AND a.status = 'published' "
+                "WHERE %s <%% d.name_key "
+                "ORDER BY word_similarity(%s, d.name_key) DESC, d.asset_id LIMIT %s",
+                [key, key, limit],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            stem = key[:3]
+            cursor.execute(
+                "SELECT n.asset_id, n.name_key FROM catalog_search_name n "
+                "JOIN catalog_asset a ON a.id = n.asset_id AND a.status = 'published' "
+                "WHERE n.name_key >= %s AND n.name_key < %s LIMIT 200",
+                [stem, stem + "\U0010ffff"],
+            )
+            found = cursor.fetchall()
+            found.sort(key=lambda row: (-_shared_prefix(row[1], key), len(row[1]), row[0]))
+            ids = [row[0] for row in found[:limit]]
+    if not ids:
+        return []
+    assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
+    return [assets[i] for i in ids if i in assets]
+
+
+def reindex_assets(asset_ids: Iterable[int], using: str | None = None, apps=None) -> None:
+    """Rewrite the index entries of these assets; ids of deleted assets lose their entry.
+
+    Runs in the caller's transaction, so a save and its index entry commit together. `apps`
+    is the migration's model registry when called from a migration.
+    """
+    using = using or DEFAULT_DB_ALIAS
+    apps = apps or global_apps
+    ids = sorted({int(i) for i in asset_ids})
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        docs = _documents(chunk, using, apps)
+        _write(chunk, docs, using)
+
+
+def remove_assets(asset_ids: Iterable[int], using: str | None = None) -> None:
+    ids = sorted({int(i) for i in asset_ids})
+    for start in range(0, len(ids), BATCH):
+        _write(ids[start:start + BATCH], [], using or DEFAULT_DB_ALIAS)
+
+
+# Signal handlers, connected in catalog.apps: admin saves and deletes keep the index current.
+
+
+def asset_saved(sender, instance, **kwargs) -> None:
+    reindex_assets([instance.pk], using=kwargs.get("using"))
+
+
+def asset_deleted(sender, instance, **kwargs) -> None:
+    remove_assets([instance.pk], using=kwargs.get("using"))
+
+
+def capability_changed(sender, instance, **kwargs) -> None:
+    reindex_assets([instance.asset_id], using=kwargs.get("using"))
+
+
+def asset_tasks_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if reverse:  # task.assets.add(...): instance is the task
+        ids = pk_set or []
+        if action == "post_clear":
+            return  # the cleared ids are gone by now; the index keeps a stale task name
+    else:
+        ids = [instance.pk]
+    reindex_assets(ids, using=kwargs.get("using"))
+
+
+# Documents ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Document:
+    asset_id: int
+    name_key: str
+    name: str
+    titles: str
+    body: str
+
+
+def split_words(text: str) -> str:
+    """`text` with CamelCase and letter-digit runs split, so "SceneParsing" finds "scene"."""
+    return _CAMEL.sub(" ", text)
+
+
+def _documents(ids: list[int], using: str, apps) -> list[_Document]:
+    asset_model = apps.get_model("catalog", "Asset")
+    capability_model = apps.get_model("catalog", "Capability")
+    assets = asset_model.objects.using(using).filter(id__in=ids).values_list(
+        "id", "name", "external_id", "kind", "subtype", "summary", "curated_summary", "licence",
+        "organization__name",
+    )
+    task_names: dict[int, list[str]] = defaultdict(list)
+    for asset_id, task_name in asset_model.tasks.through.objects.using(using).filter(
+        asset_id__in=ids
+    ).values_list("asset_id", "task__name"):
+        task_names[asset_id].append(task_name)
+    caps: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for asset_id, title, description in capability_model.objects.using(using).filter(
+        asset_id__in=ids
+    ).order_by("asset_id", "position", "id").values_list("asset_id", "title", "description"):
+        caps[asset_id].append((title, description))
+
+    kind_labels = dict(Asset.Kind.choices)
+    docs = []
+    for asset_id, name, external_id, kind, subtype, summary, curated, licence, org in assets:
+        # The last part of the external id often spells the name another way
+        # ("nvidia/segformer-b4-finetuned-ade-512-512").
+        names = " ".join(
+            dict.fromkeys([name, split_words(name), split_words(external_id.rsplit("/", 1)[-1])])
+        )
+        family = licences.LICENCES.get(licence, ("", ""))[1]
+        body = [
+            curated or summary, org or "", kind_labels.get(kind, kind), subtype,
+            licences.display_name(licence) if licence else "",
+            licences.FAMILY_LABELS.get(family, ""), *task_names[asset_id],
+            *(description for _, description in caps[asset_id]),
+        ]
+        docs.append(_Document(
+            asset_id=asset_id,
+            name_key=querytext.index_text(name),
+            name=querytext.index_text(names),
+            titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
+            body=querytext.index_text(" ".join(split_words(part) for part in body if part)),
+        ))
+    return docs
+
+
+def _write(ids: list[int], docs: list[_Document], using: str) -> None:
+    connection = connections[using]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if docs:
+                cursor.executemany(
+                    "INSERT INTO catalog_search_doc (asset_id, name_key, document) VALUES "
+                    f"(%s, %s, setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+                    f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
+                    f"setweight(to_tsvector('{CONFIG}', %s), 'C')) "
+                    "ON CONFLICT (asset_id) DO UPDATE SET name_key = EXCLUDED.name_key, "
+                    "document = EXCLUDED.document",
+                    [(d.asset_id, d.name_key, d.name, d.titles, d.body) for d in docs],
+                )
+            gone = sorted(set(ids) - {d.asset_id for d in docs})
+            if gone:
+                marks = ", ".join(["%s"] * len(gone))
+                cursor.execute(f"DELETE FROM catalog_search_doc WHERE asset_id IN ({marks})", gone)
+            return
+        cursor.execute(f"DELETE FROM catalog_search_fts WHERE rowid IN ({marks})", ids)
+        cursor.execute(f"DELETE FROM catalog_search_name WHERE asset_id IN ({marks})", ids)
+        if docs:
+            cursor.executemany(
+                "INSERT INTO catalog_search_fts (rowid, name, titles, body) "
+                "VALUES (%s, %s, %s, %s)",
+                [(d.asset_id, d.name, d.titles, d.body) for d in docs],
+            )
+            cursor.executemany(
+                "INSERT INTO catalog_search_name (asset_id, name_key) VALUES (%s, %s)",
+                [(d.asset_id, d.name_key) for d in docs],
+            )
+
+
+# Querying ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Filters:
+    kind: str
+    task: str
+    licence: str
+
+    def sql(self) -> tuple[str, list]:
+        """Conditions on catalog_asset `a`, with their parameters."""
+        sql, params = ["a.status = 'published'"], []
+        if self.kind:
+            sql.append("a.kind = %s")
+            params.append(self.kind)
+        if self.licence:
+            sql.append("a.licence = %s")
+            params.append("" if self.licence == "none" else self.licence)
+        if self.task:
+            sql.append(
+                "EXISTS (SELECT 1 FROM catalog_asset_tasks at JOIN catalog_task t "
+                "ON t.id = at.task_id WHERE at.asset_id = a.id AND t.slug = %s)"
+            )
+            params.append(self.task)
+        return " AND ".join(sql), params
+
+
+class _SQLite:
+    def all_terms(self, n: querytext.Normalised) -> str:
+        return querytext.fts5_match(n)
+
+    def any_term(self, n: querytext.Normalised) -> str:
+        # fts5_match quotes each term and joins them with spaces; no term contains a space.
+        return " OR ".join(querytext.fts5_match(n).split(" "))
+
+    def rank(self, using, match, name_key, filters, limit) -> list[tuple]:
+        where, params = filters.sql()
+        # The LIMIT inside `hits` caps the rows bm25() is computed for (see CANDIDATES).
+        # CROSS JOIN keeps SQLite's planner from scanning catalog_asset and running the
+        # full-text match once per asset: the index is read first, then each hit's row.
+        sql = f"""
+            WITH hits AS (
+                SELECT catalog_search_fts.rowid AS asset_id,
+                    -bm25(catalog_search_fts, 10.0, 4.0, 1.0) AS rel
+                FROM catalog_search_fts
+                CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
+                WHERE catalog_search_fts MATCH %s AND {where}
+                LIMIT {CANDIDATES}
+            ),
+            cand AS (
+                SELECT asset_id, rel, 0 AS exact FROM hits
+                UNION ALL
+                SELECT n.asset_id, 0.0, 1 FROM catalog_search_name n
+                CROSS JOIN catalog_asset a ON a.id = n.asset_id
+                WHERE n.name_key = %s AND {where}
+            )
+            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), s.rank
+            FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
+            GROUP BY c.asset_id, s.rank
+            ORDER BY MAX(c.exact) DESC, MAX(c.rel) DESC, c.asset_id
+            LIMIT %s
+        """
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [match, *params, name_key, *params, limit])
+            return cursor.fetchall()
+
+
+class _Postgres:
+    def all_terms(self, n: querytext.Normalised) -> str:
+        return querytext.pg_tsquery_text(n)
+
+    def any_term(self, n: querytext.Normalised) -> str:
+        # pg_tsquery_text joins terms of letters and digits with " & ".
+        return querytext.pg_tsquery_text(n).replace(" & ", " | ")
+
+    def rank(self, using, tsquery, name_key, filters, limit) -> list[tuple]:
+        where, params = filters.sql()
+        if not tsquery:
+            return []
+        # ts_rank_cd() scores a document holding one rare term in its name above one holding
+        # several of the terms; when any term may match, weigh by how many of them matched.
+        alternatives = tsquery.split(" | ") if " | " in tsquery else []
+        weight = " + ".join(
+            [f"(d.document @@ to_tsquery('{CONFIG}', %s))::int"] * len(alternatives)
+        ) or "1"
+        # ts_rank_cd() runs only on the rows the LIMIT in `hits` lets through; normalisation 1
+        # divides by the log of the document length, so long documents do not win by size.
+        sql = f"""
+            WITH q AS (SELECT to_tsquery('{CONFIG}', %s) AS query),
+            hits AS (
+                SELECT d.asset_id, ts_rank_cd(d.document, q.query, 1) * ({weight}) AS rel
+                FROM q, catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
+                WHERE d.document @@ q.query AND {where}
+                LIMIT {CANDIDATES}
+            ),
+            cand AS (
+                SELECT asset_id, rel, 0 AS exact FROM hits
+                UNION ALL
+                SELECT d.asset_id, 0.0, 1 FROM catalog_search_doc d
+                JOIN catalog_asset a ON a.id = d.asset_id
+                WHERE d.name_key = %s AND {where}
+            )
+            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), s.rank
+            FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
+            GROUP BY c.asset_id, s.rank
+            ORDER BY MAX(c.exact) DESC, MAX(c.rel) DESC, c.asset_id
+            LIMIT %s
+        """
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [tsquery, *alternatives, *params, name_key, *params, limit])
+            return cursor.fetchall()
+
+
+def _results(
+    rows: list[tuple], n: querytext.Normalised, all_terms: bool, limit: int, using: str
+) -> list[Result]:
+    best = max((row[1] or 0.0) for row in rows) or 1.0
+
+    def order(row: tuple) -> tuple:
+        asset_id, rel, exact, rank = row
+        band = math.floor((rel or 0.0) / best * RELEVANCE_BANDS)
+        return (-exact, -band, -(rank if rank is not None else -1.0), -(rel or 0.0), asset_id)
+
+    rows = sorted(rows, key=order)[:limit]
+    ids = [row[0] for row in rows]
+    assets = Asset.objects.using(using).filter(id__in=ids).select_related(
+        "organization", "score"
+    ).only(*RESULT_FIELDS).in_bulk()
+    caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for cap_id, asset_id, title, description in (
+        Capability.objects.using(using)
+        .filter(asset_id__in=ids)
+        .order_by("asset_id", "position", "id")
+        .values_list("id", "asset_id", "title", "description")
+    ):
+        caps[asset_id].append((cap_id, title, description))
+
+    results = []
+    for asset_id, rel, exact, _rank in rows:
+        asset = assets.get(asset_id)
+        if asset is None:  # deleted between the two queries
+            continue
+        result = Result(asset=asset, relevance=float(rel or 0.0), exact=bool(exact),
+                        all_terms=all_terms)
+        best_cap: tuple[int, int, str] | None = None  # (hits, -position, description)
+        for position, (cap_id, title, description) in enumerate(caps[asset_id]):
+            title_parts, title_hits = highlight(title, n)
+            _, text_hits = highlight(description, n)
+            hits = len(title_hits | text_hits)
+            if not hits:
+                continue
+            if len(result.capabilities) < CAPABILITIES_SHOWN:
+                result.capabilities.append(MatchedCapability(cap_id, title, title_parts))
+            if best_cap is None or (hits, -position) > best_cap[:2]:
+                best_cap = (hits, -position, description)
+        text = best_cap[2] if best_cap else asset.display_summary
+        result.snippet = snippet(text, n)
+        results.append(result)
+    return results
+
+
+# Highlighting: done here from the query terms, never from HTML made by the database. --------
+
+
+def _term_matches(word: str, n: querytext.Normalised) -> str | None:
+    """The query term that `word` (already folded) stands for, or None.
+
+    Lenient on purpose, like the stemmers the databases use: "segment" marks "segmentation"
+    and "scenes" marks "scene".
+    """
+    for term in n.terms:
+        if word == term or (term == n.prefix and word.startswith(term)):
+            return term
+        if min(len(word), len(term)) >= 4 and (word.startswith(term) or term.startswith(word)):
+            return term
+    return None
+
+
+def _fold(text: str) -> str:
+    # querytext.fold() without its per-character pass: enough to compare words with terms.
+    return unicodedata.normalize("NFKC", text.casefold())
+
+
+def _spans(text: str) -> Iterable[tuple[int, int]]:
+    """Start and end of each run of letters, marks and digits in `text`."""
+    start = None
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch)[0] in "LNM":
+            if start is None:
+                start = i
+        elif start is not None:
+            yield start, i
+            start = None
+    if start is not None:
+        yield start, len(text)
+
+
+def _word_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+    # Most texts hold none of the terms: a substring test on the whole text skips them cheaply
+    # (every match below contains the term, or its first four characters).
+    folded = _fold(text)
+    if not any(term[:4] in folded for term in n.terms):
+        return []
+    hits = []
+    for start, end in _spans(text):
+        word = text[start:end]
+        # CamelCase words match by their parts too ("SceneParsing" for "scene").
+        pieces = [word, *split_words(word).split()] if len(word) > 1 else [word]
+        for piece in pieces:
+            term = _term_matches(_fold(piece), n)
+            if term:
+                hits.append((start, end, term))
+                break
+    return hits
+
+
+def highlight(text: str, n: querytext.Normalised) -> tuple[list[Part], set[str]]:
+    """`text` cut into parts, matched words flagged; and the set of terms that matched."""
+    parts: list[Part] = []
+    at = 0
+    terms: set[str] = set()
+    for start, end, term in _word_hits(text, n):
+        if start > at:
+            parts.append((text[at:start], False))
+        parts.append((text[start:end], True))
+        terms.add(term)
+        at = end
+    if at < len(text):
+        parts.append((text[at:], False))
+    return parts, terms
+
+
+def snippet(text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS) -> list[Part]:
+    """About `chars` characters of `text` around its first matched word, highlighted."""
+    if len(text) > chars:
+        hits = _word_hits(text, n)
+        first = hits[0][0] if hits else 0
+        start = max(0, min(first - chars // 3, len(text) - chars))
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < first else start
+        end = start + chars
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            end = space if space > start else end
+        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    return highlight(text, n)[0]
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return size

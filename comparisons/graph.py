@@ -1,0 +1,224 @@
+"""The match graph: which assets real searches on this site matched, and which together.
+
+A search counts once per (session, query, filters, day). Events and their top-10 matches are
+written by the search request in one transaction; `rebuild_match_graph()` turns them, set-based,
+into co-match edges and two match graph signals per asset (Evidence rows), then recomputes
+the scores. Nothing here invents a match: no searches, no edges, no signals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from catalog.models import Asset, Evidence
+from comparisons.models import CoMatch, Match, SearchEvent
+
+MATCHES_RECORDED = 10
+ORIGIN = "match-graph"
+SOURCE_NAME = "searches on this site"
+SOURCE_URL = "/methodology/"
+# The session key that marks a browser as one that keeps cookies (see search_views).
+SESSION_FLAG = "searcher"
+
+# Crawlers, link previewers and scripted clients; they never count as searches.
+BOT_AGENTS = re.compile(
+    r"bot|crawl|spider|slurp|archiver|preview|facebookexternalhit|embedly|headless|"
+    r"python-|curl|wget|httpclient|okhttp|go-http|java/|libwww|scrapy|monitor|lighthouse",
+    re.IGNORECASE,
+)
+
+
+def is_bot(request: HttpRequest) -> bool:
+    agent = request.headers.get("User-Agent", "")
+    return not agent or bool(BOT_AGENTS.search(agent))
+
+
+def session_hash(session_key: str) -> str:
+    """Keyed with SECRET_KEY, so the stored hash cannot be matched to a cookie without it."""
+    return salted_hmac("comparisons.graph.session", session_key, algorithm="sha256").hexdigest()
+
+
+def filters_key(filters: dict[str, str]) -> str:
+    return "&".join(f"{k}={v}" for k, v in sorted(filters.items()) if v)
+
+
+def record_search(
+    query: str, filters: dict[str, str], session_key: str, matches: list[tuple[int, int | None]],
+    now: datetime | None = None,
+) -> bool:
+    """Count one search with its top matches (asset id, capability id), best first.
+
+    Returns False when this session already made this search today. The cache answers most
+    repeats without a query; the unique constraint settles the rest.
+    """
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    event = SearchEvent(
+        query=query[:500], filters={k: v for k, v in filters.items() if v},
+        filters_key=filters_key(filters)[:255], session_hash=session_hash(session_key), day=day,
+    )
+    seen_key = "search-seen:" + salted_hmac(
+        "comparisons.graph.seen", f"{event.session_hash}|{event.query}|{event.filters_key}|{day}",
+        algorithm="sha256",
+    ).hexdigest()
+    tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), now.tzinfo)
+    if not cache.add(seen_key, 1, timeout=max(60, int((tomorrow - now).total_seconds()))):
+        return False
+    try:
+        with transaction.atomic():
+            event.save(force_insert=True)
+            Match.objects.bulk_create([
+                Match(event=event, asset_id=asset_id, capability_id=capability_id,
+                      position=position)
+                for position, (asset_id, capability_id) in enumerate(
+                    matches[:MATCHES_RECORDED], start=1
+                )
+            ])
+    except IntegrityError:
+        return False  # counted by another server, or before the cache was cleared
+    return True
+
+
+def counts_as_search(request: HttpRequest, settled: bool) -> bool:
+    """A full page load, or a live request the browser marked as settled; from a browser that
+    kept the session cookie set on an earlier search page and is not a known robot."""
+    if not (settled or not request.htmx) or is_bot(request):
+        return False
+    return bool(request.session.session_key) and request.session.get(SESSION_FLAG) is True
+
+
+# Rebuild -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RebuildReport:
+    edges: int
+    times_matched: int
+    weighted_degree: int
+    deleted: int
+    scores: dict
+
+
+def rebuild_match_graph(today: date | None = None) -> RebuildReport:
+    """Rebuild edges and signals from all events, in a fixed number of statements."""
+    from catalog.recompute import recompute_scores
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        written, edges = _write_graph(today, now)
+        stale = Evidence.objects.filter(origin=ORIGIN).filter(
+            Q(name="times_matched") & ~Q(asset__in=Match.objects.values("asset_id"))
+            | Q(name="weighted_degree")
+            & ~Q(asset__in=CoMatch.objects.values("asset_a_id"))
+            & ~Q(asset__in=CoMatch.objects.values("asset_b_id"))
+            | ~Q(name__in=["times_matched", "weighted_degree"])
+        )
+        deleted, _ = stale.delete()
+        scores = recompute_scores(reason="match graph rebuilt")
+    return RebuildReport(edges, written["times_matched"], written["weighted_degree"], deleted,
+                         scores)
+
+
+def _write_graph(today: date, now: datetime) -> tuple[dict[str, int], int]:
+    match, event = Match._meta.db_table, SearchEvent._meta.db_table
+    comatch, asset = CoMatch._meta.db_table, Asset._meta.db_table
+    evidence = Evidence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {comatch}")
+        # One edge per pair of assets in the same top 10, in canonical order (smaller slug
+        # first, as versus URLs); weight = number of events that matched both.
+        cursor.execute(f"""
+            INSERT INTO {comatch} (asset_a_id, asset_b_id, weight, last_seen)
+            SELECT m1.asset_id, m2.asset_id, COUNT(*), MAX(e.created_at)
+            FROM {match} m1
+            JOIN {match} m2 ON m2.event_id = m1.event_id AND m2.asset_id <> m1.asset_id
+            JOIN {asset} a1 ON a1.id = m1.asset_id
+            JOIN {asset} a2 ON a2.id = m2.asset_id AND a1.slug < a2.slug
+            JOIN {event} e ON e.id = m1.event_id
+            GROUP BY m1.asset_id, m2.asset_id
+        """)
+        edges = cursor.rowcount
+        signals = {
+            # Match has one row per (event, asset), so COUNT(*) counts distinct events.
+            "times_matched": (
+                "Times matched", "searches",
+                f"SELECT asset_id, COUNT(*) AS n FROM {match} GROUP BY asset_id",
+            ),
+            "weighted_degree": (
+                "Co-match weight", "",
+                f"SELECT asset_id, SUM(weight) AS n FROM ("
+                f" SELECT asset_a_id AS asset_id, weight FROM {comatch}"
+                f" UNION ALL SELECT asset_b_id, weight FROM {comatch}) edges GROUP BY asset_id",
+            ),
+        }
+        written = {}
+        empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
+        for name, (label, unit, values) in signals.items():
+            # Upsert; a row whose value did not change is left alone, so a rerun writes nothing.
+            cursor.execute(f"""
+                INSERT INTO {evidence} (asset_id, dimension, name, label, value, unit, settings,
+                    settings_key, source_name, source_url, observed_at, verification, origin,
+                    created_at, updated_at)
+                SELECT v.asset_id, %s, %s, %s, v.n, %s, {empty_json}, '', %s, %s, %s, %s, %s,
+                    %s, %s
+                FROM ({values}) v
+                WHERE v.n > 0
+                ON CONFLICT (asset_id, name, settings_key, origin) DO UPDATE SET
+                    value = excluded.value, observed_at = excluded.observed_at,
+                    updated_at = excluded.updated_at
+                WHERE {evidence}.value <> excluded.value
+            """, [Evidence.Dimension.MATCH_GRAPH, name, label, unit, SOURCE_NAME, SOURCE_URL,
+                  today, Evidence.Verification.COMPUTED, ORIGIN, now, now])
+            written[name] = cursor.rowcount
+    return written, edges
+
+
+# Alternatives --------------------------------------------------------------------------------
+
+
+@dataclass
+class Alternatives:
+    assets: list[Asset]
+    # "co-matched": searches matched them together; "similar": same kind and a shared task,
+    # shown only while no search has co-matched the asset.
+    source: str
+
+    @property
+    def label(self) -> str:
+        if self.source == "co-matched":
+            return "Often matched by the same searches"
+        return "Same kind and task (no searches have matched it with others yet)"
+
+
+def alternatives_for(asset: Asset, limit: int = 6) -> Alternatives:
+    """Two queries when co-matches exist, three otherwise."""
+    edges = list(
+        CoMatch.objects.filter(Q(asset_a=asset) | Q(asset_b=asset))
+        .order_by("-weight", "asset_a_id", "asset_b_id")
+        .values_list("asset_a_id", "asset_b_id")[: limit * 3]
+    )
+    if edges:
+        order = [b if a == asset.pk else a for a, b in edges]
+        found = Asset.objects.published().filter(id__in=order).for_cards().in_bulk()
+        assets = [found[i] for i in order if i in found][:limit]
+        if assets:
+            return Alternatives(assets, "co-matched")
+    similar = (
+        Asset.objects.published()
+        .filter(kind=asset.kind, tasks__in=asset.tasks.values("id"))
+        .exclude(pk=asset.pk)
+        .distinct()
+        .for_cards()
+        .sorted_by("rank")[:limit]
+    )
+    return Alternatives(list(similar), "similar")

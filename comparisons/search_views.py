@@ -1,0 +1,108 @@
+"""/search/: "Search the match graph", a full page that HTMX refreshes in place while typing.
+
+Which requests count towards the match graph (comparisons.graph.record_search): a full page
+load, or a live request that search.js sends with the header `X-Search-Settled: 1` (the reader
+pressed Enter, or left the results in place for SETTLE_MS; see static/js/search.js). Keystroke
+requests never count. The first search page a browser gets sets a flag in its session, so the
+session cookie exists from then on; requests without it (crawlers, cookie-less clients) and
+robot user agents never count, and neither does that first page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import ProhibitNullCharactersValidator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from catalog import licences, querytext
+from catalog import search as catalog_search
+from catalog.models import Asset, Task
+from comparisons import graph
+
+RESULTS_SHOWN = 20
+SUGGESTIONS_SHOWN = 5
+
+
+class QueryField(forms.CharField):
+    """Any text is a valid query, NUL bytes included: querytext.normalise() makes it safe."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+
+class SearchForm(forms.Form):
+    q = QueryField(required=False, strip=False)
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
+    task = forms.SlugField(required=False, max_length=200)
+    licence = forms.ChoiceField(
+        required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
+    )
+
+    def __init__(self, data, *, task_slugs: set[str]) -> None:
+        super().__init__(data)
+        self.task_slugs = task_slugs
+
+    def clean_task(self) -> str:
+        task = self.cleaned_data["task"]
+        if task and task not in self.task_slugs:
+            raise forms.ValidationError(f"There is no task {task!r}.")
+        return task
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {k: self.cleaned_data[k] for k in ("kind", "task", "licence")}
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """Per client and minute, counted in the shared cache; the address is hashed, not kept."""
+    limit = getattr(settings, "SEARCH_RATE_LIMIT", 60)
+    client = request.META.get("REMOTE_ADDR", "")
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:32]
+    key = f"search-rate:{digest}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=60)
+        return False
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    if _rate_limited(request):
+        template = "429.html#message" if request.htmx else "429.html"
+        response = render(request, template, status=429)
+        response["Retry-After"] = "60"
+        return response
+    tasks = list(Task.objects.order_by("name").only("slug", "name"))
+    form = SearchForm(request.GET, task_slugs={t.slug for t in tasks})
+    if not form.is_valid():
+        return render(request, "400.html", {"errors": form.errors}, status=400)
+    n = querytext.normalise(form.cleaned_data["q"])
+    results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
+    suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+    settled = request.headers.get("X-Search-Settled") == "1"
+    if n.terms and graph.counts_as_search(request, settled):
+        matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
+        graph.record_search(n.text, form.filters, request.session.session_key, matches)
+    if not request.htmx and not graph.is_bot(request):
+        request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
+    ctx = {
+        "form": form, "q": n, "results": results, "suggestions": suggestions, "tasks": tasks,
+        "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
+        # What was typed, for the box on a full page: printable characters only, bounded.
+        "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
+    }
+    template = "search/search.html#results" if request.htmx else "search/search.html"
+    return render(request, template, ctx)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import Asset
+from tests.browser.conftest import requires_chromium
+from tests.factories import make_asset, make_capability
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
+
+
+class TestSearchInBrowser:
+    def test_it_searches_as_you_type_and_opens_a_result_from_the_keyboard(self, live_server, page):
+        seg = make_asset("segformer", name="SegFormer", summary="A segmentation model.")
+        make_capability(seg, title="Image segmentation", description="Labels every pixel.")
+        make_asset("code-corpus", name="Code corpus", kind=Asset.Kind.DATASET, summary="Code.")
+        page.goto(f"{live_server.url}/search/")
+        page.evaluate("window.__marker = 'still-here'")
+
+        with page.expect_response(lambda r: "q=segmentation" in r.url):
+            page.locator("#search-q").press_sequentially("segmentation", delay=20)
+        page.locator("#results h2", has_text="for “segmentation”").wait_for()
+        assert page.locator("#results mark", has_text="segmentation").first.is_visible()
+        assert page.locator("#results").get_by_text("Code corpus").count() == 0
+        assert "q=segmentation" in page.url
+        assert page.evaluate("window.__marker") == "still-here"  # no page load
+
+        page.locator("#search-q").press("ArrowDown")
+        assert page.evaluate("document.activeElement.textContent") == "SegFormer"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == f"{live_server.url}/assets/segformer/"
+
+    def test_ticking_two_results_opens_the_compare_page(self, live_server, page):
+        for slug in ("vision-a", "vision-b", "vision-c"):
+            make_asset(slug, summary="A vision model.")
+        page.goto(f"{live_server.url}/search/?q=vision")
+        picks = page.locator("[data-compare-pick]")
+        picks.nth(0).check()
+        picks.nth(2).check()
+        assert picks.nth(1).is_disabled()
+        with page.expect_request(lambda r: "/compare/?" in r.url) as request:
+            page.locator("[data-compare-submit]").click()
+        assert "a=vision-a" in request.value.url and "b=vision-c" in request.value.url

@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from catalog import querytext
+from catalog import search as catalog_search
+from catalog.models import Asset, Capability, Score
+from catalog.search import closest_names, search
+from tests.catalog.test_load_catalog import load, record, write
+from tests.factories import make_asset, make_capability, make_task
+
+pytestmark = pytest.mark.django_db
+
+BAD_INPUTS = [
+    "", "   ", "\t\n", '"', '"unbalanced', '"balanced quotes"', "AND", "OR", "NOT", "-", "*",
+    "a AND b OR NOT c", "seg*", "-segmentation", 'NEAR(a b)', "name:segformer", "^x", "{a b}",
+    "'; DROP TABLE catalog_asset; --", "1=1 OR 'a'='a'", "<script>alert(1)</script>", "&amp;",
+    "🦄", "segment 🦄 scenes", "שלום עולם", "مرحبا", "\u202eevil", "a\x00b", "\x00", "x" * 10_000,
+    "segment " * 2000, "ǅ ﬁ Å", "(", ")", ":", "a:*", "a & b | !c", "\\", "%", "_",
+]
+
+
+def _score(asset: Asset, rank: float) -> Score:
+    return Score.objects.create(
+        asset=asset, rank=rank, coverage=1.0, provisional=False,
+        computed_at=datetime(2026, 1, 1, tzinfo=UTC), formula_version="test",
+    )
+
+
+def _names(results) -> list[str]:
+    return [r.asset.name for r in results]
+
+
+class TestSearch:
+    def test_it_finds_assets_by_capability_text(self):
+        seg = make_asset("segmenter")
+        make_capability(seg, title="Image segmentation", description="Labels every pixel.")
+        other = make_asset("classifier")
+        make_capability(other, title="Image classification", description="One label.")
+        results = search("pixel")
+        assert _names(results) == ["segmenter"]
+        assert results[0].capabilities[0].title == "Image segmentation"
+        assert ("pixel", True) in results[0].snippet
+
+    def test_it_stems_like_the_database(self):
+        seg = make_asset("segmenter")
+        make_capability(seg, title="Image segmentation", description="Scenes, indoors.")
+        results = search("segment scene ")
+        assert _names(results) == ["segmenter"]
+        assert results[0].capabilities[0].title_parts == [("Image ", False), ("segmentation", True)]
+
+    def test_it_puts_an_exact_name_match_first(self):
+        for i in range(3):
+            a = make_asset(f"resnet-variant-{i}", name=f"ResNet variant {i}",
+                           summary="ResNet ResNet ResNet backbone.")
+            make_capability(a, title="ResNet", description="ResNet, a ResNet.")
+        make_asset("resnet", name="ResNet", summary="A model.")
+        assert _names(search("resnet"))[0] == "ResNet"
+
+    def test_it_orders_by_relevance_before_rank(self):
+        strong = make_asset("strong", name="Depth estimator", summary="Depth from one image.")
+        make_capability(strong, title="Depth estimation", description="Estimates depth.")
+        weak = make_asset("weak", name="Generalist", summary="Also does depth, among others.")
+        _score(weak, 95.0)
+        _score(strong, 10.0)
+        assert _names(search("depth")) == ["Depth estimator", "Generalist"]
+
+    def test_it_breaks_near_ties_by_rank(self):
+        low = make_asset("twin-low", name="Twin", summary="Audio tagging model.")
+        high = make_asset("twin-high", name="Twin", summary="Audio tagging model.")
+        unranked = make_asset("twin-none", name="Twin", summary="Audio tagging model.")
+        _score(low, 20.0)
+        _score(high, 80.0)
+        assert [r.asset.slug for r in search("audio tagging")] == [
+            high.slug, low.slug, unranked.slug
+        ]
+
+    def test_it_combines_filters_with_the_text(self):
+        task = make_task("image-segmentation")
+        make_asset("seg-model", summary="segmentation", tasks=[task])
+        make_asset("seg-data", summary="segmentation", kind=Asset.Kind.DATASET, licence="mit")
+        make_asset("seg-nolicence", summary="segmentation", kind=Asset.Kind.DATASET, licence="")
+        make_asset("seg-draft", summary="segmentation", status=Asset.Status.DRAFT)
+        slugs = lambda **kw: sorted(r.asset.slug for r in search("segmentation", **kw))  # noqa: E731
+        assert slugs() == ["seg-data", "seg-model", "seg-nolicence"]
+        assert slugs(kind="dataset") == ["seg-data", "seg-nolicence"]
+        assert slugs(kind="dataset", licence="mit") == ["seg-data"]
+        assert slugs(licence="none") == ["seg-nolicence"]
+        assert slugs(task="image-segmentation") == ["seg-model"]
+        assert slugs(task="image-segmentation", kind="dataset") == []
+
+    def test_it_matches_a_prefix_of_the_last_word_only_from_three_characters(self):
+        make_asset("segformer", summary="A segmentation model.")
+        assert _names(search("segf")) == ["segformer"]
+        assert _names(search("seg")) == ["segformer"]
+        assert _names(search("se")) == []
+        # A finished word (followed by a space) is not a prefix any more.
+        assert _names(search("segf ")) == []
+        # Only the last word is a prefix.
+        assert _names(search("segf pixels")) == []
+
+    def test_it_falls_back_to_any_term_and_says_so(self):
+        make_asset("seg", summary="Image segmentation.")
+        results = search("segmentation underwater")
+        assert _names(results) == ["seg"]
+        assert results[0].all_terms is False
+        assert search("image segmentation")[0].all_terms is True
+
+    def test_it_searches_split_camel_case_names_and_licence_families(self):
+        make_asset("csn", name="CodeSearchNetRetrieval", kind=Asset.Kind.DATASET, licence="mit")
+        make_asset("closed", name="CodeClosed", kind=Asset.Kind.DATASET, licence="cc-by-nc-4.0")
+        assert _names(search("permissive code dataset")) == ["CodeSearchNetRetrieval"]
+
+    def test_it_builds_highlights_as_plain_text_parts(self):
+        a = make_asset("html", summary="plain")
+        make_capability(a, title="<b>Bold</b> segmentation", description="<i>x</i> segmentation")
+        result = search("segmentation")[0]
+        assert result.capabilities[0].title_parts == [
+            ("<b>Bold</b> ", False), ("segmentation", True)
+        ]
+        assert ("segmentation", True) in result.snippet
+
+    def test_it_cuts_a_long_snippet_around_the_first_match(self):
+        a = make_asset("long", summary="x")
+        make_capability(a, title="T", description="filler " * 60 + "segmentation " + "tail " * 60)
+        snippet = search("segmentation")[0].snippet
+        text = "".join(part for part, _ in snippet)
+        assert len(text) <= catalog_search.SNIPPET_CHARS + 2
+        assert text.startswith("…") and text.endswith("…")
+        assert ("segmentation", True) in snippet
+
+    @pytest.mark.parametrize("q", BAD_INPUTS)
+    def test_it_never_raises_on_any_input(self, q):
+        a = make_asset("segformer", summary="segmentation of scenes")
+        make_capability(a, title="Image segmentation", description="Labels pixels.")
+        assert isinstance(search(q), list)
+        assert isinstance(closest_names(q), list)
+        assert isinstance(search(q, kind="dataset", task="x", licence="none"), list)
+
+    def test_it_returns_nothing_for_an_empty_query_without_a_query(
+        self, django_assert_num_queries
+    ):
+        with django_assert_num_queries(0):
+            assert search("  ") == []
+
+    @pytest.mark.parametrize("n_assets", [3, 40])
+    def test_its_query_count_does_not_grow(self, n_assets, django_assert_num_queries):
+        for i in range(n_assets):
+            a = make_asset(f"vision-{i}", summary="vision model")
+            make_capability(a, title="Vision", description="Sees things.")
+        # Rank the capped candidates; the result assets; their capabilities.
+        with django_assert_num_queries(3):
+            assert search("vision", limit=20)
+        # No asset has every word: the any-word fallback adds one ranking query.
+        with django_assert_num_queries(4):
+            assert search("vision underwater", limit=20)
+
+    def test_it_suggests_the_closest_names(self):
+        make_asset("segformer-b4", name="segformer-b4")
+        make_asset("bert", name="bert-base")
+        assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
+
+
+class TestIndexMaintenance:
+    def test_it_follows_saves_and_deletes(self):
+        a = make_asset("a-1", name="Alpha", summary="first")
+        assert _names(search("alpha")) == ["Alpha"]
+        a.name = "Omega"
+        a.save()
+        assert _names(search("alpha")) == []
+        assert _names(search("omega")) == ["Omega"]
+        cap = make_capability(a, title="Tabular regression", description="Predicts numbers.")
+        assert _names(search("tabular")) == ["Omega"]
+        cap.delete()
+        assert _names(search("tabular")) == []
+        a.delete()
+        assert _names(search("omega")) == []
+        assert _index_size() == 0
+
+    def test_it_follows_task_changes(self):
+        a = make_asset("gamma", summary="x")
+        a.tasks.add(make_task("depth-estimation", name="Depth estimation"))
+        assert _names(search("depth")) == ["gamma"]
+        a.tasks.clear()
+        assert _names(search("depth")) == []
+
+    def test_it_follows_imports(self, tmp_path):
+        path = write(tmp_path / "c.jsonl.gz", [
+            record("hf-model:org/seg-x", tasks=["image-segmentation"]),
+        ])
+        load(path)
+        assert _names(search("segmentation")) == ["seg-x"]
+        path = write(tmp_path / "c.jsonl.gz", [
+            record("hf-model:org/seg-x", tasks=["depth-estimation"]),
+        ])
+        load(path)
+        assert _names(search("segmentation")) == []
+        assert _names(search("depth")) == ["seg-x"]
+
+    def test_a_dry_run_import_leaves_the_index_alone(self, tmp_path):
+        path = write(tmp_path / "c.jsonl.gz", [record("hf-model:org/seg-y")])
+        load(path, "--dry-run")
+        assert _index_size() == 0
+
+    def test_reindex_drops_entries_of_missing_assets(self):
+        a = make_asset("delta")
+        Asset.objects.filter(pk=a.pk).update(name="renamed quietly")  # no signal
+        catalog_search.reindex_assets([a.pk])
+        assert _names(search("quietly")) == ["renamed quietly"]
+        Capability.objects.all().delete()
+        catalog_search.reindex_assets([a.pk + 1000])
+        assert _index_size() == 1
+
+
+def _index_size() -> int:
+    table = "catalog_search_doc" if connection.vendor == "postgresql" else "catalog_search_fts"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+# Relevance on the bundled catalog, loaded once for this module. ---------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_catalog", "--no-recompute", verbosity=0)
+        yield
+        _wipe_catalog()
+
+
+def _wipe_catalog() -> None:
+    """Delete what the load wrote, with raw SQL: per-row signals would take minutes."""
+    tables = [
+        "catalog_evidencehistory", "catalog_scorehistory", "catalog_score",
+        "comparisons_match", "comparisons_comatch", "comparisons_searchevent",
+        "catalog_evidence", "catalog_capability", "catalog_asset_tasks",
+        "catalog_asset_trained_on", "catalog_asset", "catalog_task", "catalog_organization",
+    ]
+    tables += (
+        ["catalog_search_doc"] if connection.vendor == "postgresql"
+        else ["catalog_search_fts", "catalog_search_name"]
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
+        else:
+            cursor.execute("UPDATE catalog_asset SET base_id = NULL")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+
+
+@pytest.mark.usefixtures("bundled")
+class TestRelevanceOnTheBundledCatalog:
+    def test_a_segmentation_need_finds_segmentation_assets_first(self):
+        results = search("segment indoor scenes", limit=5)
+        assert results[0].asset.slug == "scene_parse_150"  # ADE20K SceneParsing
+        top = [r.asset.slug for r in results[:3]]
+        assert "segformer-b4-finetuned-ade-512-512" in top
+        assert results[0].capabilities[0].title == "Image segmentation"
+
+    def test_a_permissive_code_dataset_is_a_permissively_licensed_code_dataset(self):
+        results = search("permissive code dataset", limit=8)
+        assert len(results) == 8
+        for r in results:
+            assert r.asset.kind == Asset.Kind.DATASET
+            assert r.asset.licence in {"mit", "apache-2.0", "bsd-3-clause", "cc-by-4.0", "cc0-1.0"}
+        assert all("code" in r.asset.name.lower() for r in results[:5])
+
+    def test_an_exact_name_comes_first(self):
+        results = search("segformer-b4-finetuned-ade-512-512")
+        assert results[0].exact
+        assert results[0].asset.slug == "segformer-b4-finetuned-ade-512-512"
+
+    def test_filters_narrow_a_broad_need(self):
+        results = search("image classification", kind="dataset", limit=10)
+        assert len(results) == 10
+        assert all(r.asset.kind == "dataset" for r in results)
+
+    def test_a_misspelt_name_gets_close_names(self):
+        assert search("segformr") == []
+        assert "segformer-b4-finetuned-ade-512-512" in [a.slug for a in closest_names("segformr")]
+
+    def test_a_typed_prefix_finds_results_while_typing(self):
+        assert search(querytext.normalise("image segm"))[0].capabilities

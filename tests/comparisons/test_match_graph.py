@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from catalog.models import Asset, Evidence
+from comparisons import graph
+from comparisons.models import CoMatch, Match, SearchEvent
+from tests.factories import make_asset, make_capability, make_task
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+HTMX = {**BROWSER, "HX-Request": "true"}
+
+
+def _assets() -> list[Asset]:
+    out = []
+    for slug in ("seg-a", "seg-b", "seg-c"):
+        a = make_asset(slug, summary="An image segmentation model.")
+        make_capability(a, title="Image segmentation", description="Labels pixels.")
+        out.append(a)
+    return out
+
+
+def _browser(client) -> None:
+    """A browser that has been on a search page before, so it has a session cookie."""
+    client.get("/search/", headers=BROWSER)
+
+
+class TestCounting:
+    def test_the_first_page_sets_the_cookie_and_later_searches_count(self, client):
+        _assets()
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        assert SearchEvent.objects.count() == 0
+        assert client.cookies.get("sessionid")
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        event = SearchEvent.objects.get()
+        assert event.query == "segmentation"
+        assert list(event.matches.order_by("position").values_list("asset__slug", flat=True)) \
+            == ["seg-a", "seg-b", "seg-c"]
+        assert event.matches.first().capability.title == "Image segmentation"
+
+    def test_it_stores_a_keyed_hash_not_the_session_key_or_address(self, client):
+        _assets()
+        _browser(client)
+        client.get("/search/?q=Segmentation!", headers=BROWSER, REMOTE_ADDR="203.0.113.9")
+        event = SearchEvent.objects.get()
+        key = client.cookies["sessionid"].value
+        assert event.session_hash == graph.session_hash(key) and key not in event.session_hash
+        assert len(event.session_hash) == 64
+        assert event.query == "segmentation!"
+        row = SearchEvent.objects.filter(pk=event.pk).values().get()
+        assert "203.0.113.9" not in str(row) and "Firefox" not in str(row)
+
+    def test_a_repeat_the_same_day_counts_once(self, client):
+        _assets()
+        _browser(client)
+        for _ in range(3):
+            client.get("/search/?q=segmentation", headers=BROWSER)
+        client.get("/search/?q=SEGMENTATION  ", headers=BROWSER)
+        assert SearchEvent.objects.count() == 1
+        client.get("/search/?q=segmentation&kind=model", headers=BROWSER)
+        assert SearchEvent.objects.count() == 2
+        assert Match.objects.count() == 6
+
+    def test_the_database_dedupes_when_the_cache_forgot(self, client):
+        from django.core.cache import cache
+
+        _assets()
+        _browser(client)
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        cache.clear()
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        assert SearchEvent.objects.count() == 1
+
+    def test_keystrokes_do_not_count_but_a_settled_request_does(self, client):
+        _assets()
+        _browser(client)
+        client.get("/search/?q=segm", headers=HTMX)
+        client.get("/search/?q=segmentation", headers=HTMX)
+        assert SearchEvent.objects.count() == 0
+        client.get("/search/?q=segmentation", headers={**HTMX, "X-Search-Settled": "1"})
+        assert SearchEvent.objects.get().query == "segmentation"
+
+    @pytest.mark.parametrize("agent", [
+        "Googlebot/2.1 (+http://www.google.com/bot.html)", "Mozilla/5.0 (compatible; bingbot/2.0)",
+        "curl/8.5.0", "python-requests/2.32", "facebookexternalhit/1.1", "",
+    ])
+    def test_robots_do_not_count(self, client, agent):
+        _assets()
+        _browser(client)
+        client.get("/search/?q=segmentation", headers={"User-Agent": agent})
+        assert SearchEvent.objects.count() == 0
+
+    def test_clients_without_the_session_cookie_do_not_count(self, client):
+        _assets()
+        for _ in range(3):
+            client.cookies.clear()
+            client.get("/search/?q=segmentation", headers=BROWSER)
+        assert SearchEvent.objects.count() == 0
+
+    def test_a_robot_gets_no_session(self, client):
+        client.get("/search/?q=x", headers={"User-Agent": "Googlebot/2.1"})
+        assert "sessionid" not in client.cookies
+
+    def test_an_empty_query_does_not_count(self, client):
+        _browser(client)
+        client.get("/search/?q=++", headers=BROWSER)
+        assert SearchEvent.objects.count() == 0
+
+    def test_it_records_only_the_top_ten(self, client):
+        for i in range(14):
+            make_asset(f"many-{i}", summary="vision")
+        _browser(client)
+        client.get("/search/?q=vision", headers=BROWSER)
+        assert list(Match.objects.values_list("position", flat=True).order_by("position")) \
+            == list(range(1, 11))
+
+
+def _search(session: str, slugs: list[str], query: str = "q") -> None:
+    ids = dict(Asset.objects.values_list("slug", "id"))
+    graph.record_search(query, {}, session, [(ids[s], None) for s in slugs])
+
+
+@pytest.fixture(autouse=True)
+def recompute_calls(monkeypatch) -> list[str]:
+    """Records the recompute the rebuild asks for; catalog.recompute has its own tests."""
+    calls: list[str] = []
+
+    def fake(asset_ids=None, reason=""):
+        calls.append(reason)
+        return {"changed": 0}
+
+    monkeypatch.setattr("catalog.recompute.recompute_scores", fake)
+    return calls
+
+
+class TestRebuild:
+    def test_it_builds_edges_counts_and_signals(self, recompute_calls):
+        a, b, c = _assets()
+        make_asset("unmatched")
+        _search("s1", ["seg-a", "seg-b", "seg-c"])
+        _search("s2", ["seg-b", "seg-a"])
+        _search("s3", ["seg-c"], query="other")
+        report = graph.rebuild_match_graph()
+        edges = {(e.asset_a.slug, e.asset_b.slug): e.weight for e in CoMatch.objects.all()}
+        assert edges == {("seg-a", "seg-b"): 2, ("seg-a", "seg-c"): 1, ("seg-b", "seg-c"): 1}
+        assert report.edges == 3
+        values = {
+            (e.asset.slug, e.name): e.value
+            for e in Evidence.objects.filter(origin="match-graph").select_related("asset")
+        }
+        assert values == {
+            ("seg-a", "times_matched"): 2, ("seg-b", "times_matched"): 2,
+            ("seg-c", "times_matched"): 2,
+            ("seg-a", "weighted_degree"): 3, ("seg-b", "weighted_degree"): 3,
+            ("seg-c", "weighted_degree"): 2,
+        }
+        row = Evidence.objects.filter(origin="match-graph").first()
+        assert row.dimension == "match_graph" and row.verification == "computed"
+        assert row.source_name == "searches on this site" and row.source_url == "/methodology/"
+        # Then scores are recomputed with the new signals, saying why.
+        assert recompute_calls == ["match graph rebuilt"]
+
+    def test_it_is_idempotent_and_drops_stale_signals(self):
+        _assets()
+        _search("s1", ["seg-a", "seg-b"])
+        call_command("rebuild_match_graph", stdout=StringIO())
+        first = list(Evidence.objects.filter(origin="match-graph")
+                     .values_list("asset_id", "name", "value", "updated_at").order_by("id"))
+        report = graph.rebuild_match_graph()
+        again = list(Evidence.objects.filter(origin="match-graph")
+                     .values_list("asset_id", "name", "value", "updated_at").order_by("id"))
+        assert again == first
+        assert report.times_matched == 0 and report.weighted_degree == 0 and report.deleted == 0
+        SearchEvent.objects.all().delete()
+        report = graph.rebuild_match_graph()
+        assert report.deleted == 4
+        assert not Evidence.objects.filter(origin="match-graph").exists()
+        assert not CoMatch.objects.exists()
+
+    def test_a_fresh_install_has_no_edges_or_signals(self):
+        _assets()
+        out = StringIO()
+        call_command("rebuild_match_graph", stdout=out)
+        assert "0 co-match edges" in out.getvalue()
+        assert not Evidence.objects.filter(dimension="match_graph").exists()
+
+    def test_its_statement_count_does_not_grow_with_events(self, django_assert_max_num_queries):
+        _assets()
+        for i in range(30):
+            _search(f"s{i}", ["seg-a", "seg-b", "seg-c"])
+        # Savepoint, delete edges, insert edges, two signal upserts, the stale-row delete
+        # (a select of the stale rows, then nothing to delete), release.
+        with django_assert_max_num_queries(8):
+            graph.rebuild_match_graph()
+
+
+class TestAlternatives:
+    def test_it_lists_co_matched_assets_strongest_first(self):
+        a, b, c = _assets()
+        _search("s1", ["seg-a", "seg-b", "seg-c"])
+        _search("s2", ["seg-a", "seg-c"])
+        graph.rebuild_match_graph()
+        alternatives = graph.alternatives_for(a)
+        assert alternatives.source == "co-matched"
+        assert [x.slug for x in alternatives.assets] == ["seg-c", "seg-b"]
+        assert [x.slug for x in graph.alternatives_for(b).assets] == ["seg-a", "seg-c"]
+
+    def test_it_falls_back_to_same_kind_and_task_and_says_so(self):
+        task = make_task("image-segmentation")
+        a = make_asset("one", tasks=[task])
+        make_asset("two", tasks=[task])
+        make_asset("other-kind", tasks=[task], kind=Asset.Kind.DATASET)
+        make_asset("other-task", tasks=[make_task("depth-estimation")])
+        alternatives = graph.alternatives_for(a)
+        assert alternatives.source == "similar"
+        assert "no searches" in alternatives.label
+        assert [x.slug for x in alternatives.assets] == ["two"]
+
+    def test_it_never_invents_matches(self):
+        a = make_asset("alone")
+        assert graph.alternatives_for(a).assets == []
+
+    def test_its_query_count_is_fixed(self, django_assert_num_queries):
+        a, b, c = _assets()
+        _search("s1", ["seg-a", "seg-b", "seg-c"])
+        graph.rebuild_match_graph()
+        with django_assert_num_queries(2):  # edges; the other assets
+            graph.alternatives_for(a)

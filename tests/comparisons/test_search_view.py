@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytest_django.asserts import assertContains
+
+from catalog.models import Asset
+from tests.catalog.test_search import BAD_INPUTS
+from tests.factories import make_asset, make_capability, make_task
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+HTMX = {**BROWSER, "HX-Request": "true"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class _Balance(HTMLParser):
+    """Checks that every element the page opens is closed, in order (our templates close all)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]}")
+        else:
+            self.stack.pop()
+
+
+def assert_well_formed(html: str, fragment: bool = False) -> None:
+    assert "\x00" not in html
+    parser = _Balance()
+    parser.feed(html)
+    parser.close()
+    assert parser.errors == [] and parser.stack == []
+    assert html.count('<section id="results"') == 1
+    if not fragment:
+        assert html.lstrip().startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+
+
+def _segmentation_assets() -> None:
+    task = make_task("image-segmentation", name="Image segmentation")
+    a = make_asset("segformer", name="SegFormer", summary="A segmentation model.", tasks=[task])
+    make_capability(a, title="Image segmentation", description="Labels every pixel of a scene.")
+    make_asset("ade", name="ADE scenes", kind=Asset.Kind.DATASET, licence="mit",
+               summary="Scenes for segmentation.", tasks=[task])
+
+
+class TestSearch:
+    def test_it_shows_results_with_kind_rank_and_highlighted_capability(self, client):
+        _segmentation_assets()
+        response = client.get("/search/?q=segmentation+pixel", headers=BROWSER)
+        assert response.status_code == 200
+        assert_well_formed(response.content.decode())
+        assert response.context["results"][0].asset.slug == "segformer"
+        assertContains(response, '<a href="/assets/segformer/" data-result-link>SegFormer</a>')
+        assertContains(response, '<span class="badge">Model</span>')
+        assertContains(response, "unranked")
+        assertContains(response, "Image <mark>segmentation</mark>")
+        assertContains(response, "every <mark>pixel</mark> of a scene")
+        assertContains(response, 'href="/compare/?a=segformer"')
+        assertContains(response, 'value="segformer" data-compare-pick')
+        assertContains(response, 'aria-live="polite"')
+        assertContains(response, 'hx-trigger="input changed delay:250ms, search"')
+        assertContains(response, 'src="/static/js/search.js" defer')
+
+    def test_it_keeps_filters_in_the_form_and_applies_them(self, client):
+        _segmentation_assets()
+        response = client.get(
+            "/search/?q=segmentation&kind=dataset&licence=mit&task=image-segmentation",
+            headers=BROWSER,
+        )
+        assert [r.asset.slug for r in response.context["results"]] == ["ade"]
+        assertContains(response, '<option value="dataset" selected>')
+        assertContains(response, '<option value="image-segmentation" selected>')
+        assertContains(response, '<option value="mit" selected>')
+
+    def test_htmx_gets_only_the_results(self, client):
+        _segmentation_assets()
+        response = client.get("/search/?q=segmentation", headers=HTMX)
+        html = response.content.decode()
+        assert html.lstrip().startswith('<section id="results"')
+        assert "<html" not in html and 'id="search-q"' not in html
+        assert_well_formed(html, fragment=True)
+        assert "HX-Request" in response["Vary"]
+
+    @pytest.mark.parametrize(
+        "query",
+        ["kind=robot", "licence=not-a-licence", "task=no-such-task", "task=Not%20a%20slug"],
+    )
+    def test_it_answers_400_for_a_bad_filter(self, client, query):
+        response = client.get(f"/search/?q=x&{query}", headers=BROWSER)
+        assert response.status_code == 400
+        assertContains(response, "Please check these values", status_code=400)
+
+    def test_it_answers_405_to_a_post(self, client):
+        assert client.post("/search/", {"q": "x"}).status_code == 405
+
+    def test_it_says_there_are_no_results_and_offers_ways_out(self, client):
+        _segmentation_assets()
+        response = client.get("/search/?q=segformr&kind=dataset", headers=BROWSER)
+        assertContains(response, "No results for “segformr”")
+        assertContains(response, 'href="?q=segformr">Search again without filters</a>')
+        assertContains(response, '<a href="/assets/segformer/">SegFormer</a>')
+
+    def test_it_says_when_it_matched_only_some_words(self, client):
+        _segmentation_assets()
+        response = client.get("/search/?q=segmentation+underwater", headers=BROWSER)
+        assertContains(response, "Nothing matched every word")
+
+    def test_it_says_when_the_query_was_cut(self, client):
+        _segmentation_assets()
+        response = client.get("/search/", {"q": "segmentation " * 100}, headers=BROWSER)
+        assertContains(response, "only its start was used")
+        assert response.context["results"]
+
+    def test_it_invites_a_search_when_the_query_is_empty(self, client):
+        response = client.get("/search/", headers=BROWSER)
+        assertContains(response, "What do you need?")
+        assertContains(response, 'href="/search/?q=segment+indoor+scenes"')
+
+    def test_it_escapes_what_was_typed(self, client):
+        response = client.get("/search/", {"q": "<script>alert(1)</script>"}, headers=BROWSER)
+        assert b"<script>alert" not in response.content
+        assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+    @pytest.mark.parametrize("q", BAD_INPUTS)
+    def test_it_answers_any_input(self, client, q):
+        _segmentation_assets()
+        for headers in (BROWSER, HTMX):
+            response = client.get("/search/", {"q": q}, headers=headers)
+            assert response.status_code == 200
+            assert_well_formed(response.content.decode(), fragment="HX-Request" in headers)
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(q=st.text(max_size=300))
+    def test_it_answers_random_text_with_a_well_formed_page(self, client, q):
+        if not Asset.objects.exists():
+            _segmentation_assets()
+        response = client.get("/search/", {"q": q}, headers=BROWSER, REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 200
+        assert_well_formed(response.content.decode())
+
+    @pytest.mark.parametrize("n_assets", [2, 30])
+    def test_its_query_count_does_not_grow(self, client, django_assert_num_queries, n_assets):
+        for i in range(n_assets):
+            a = make_asset(f"vision-{i}", summary="vision model")
+            make_capability(a, title="Vision", description="Sees.")
+        client.get("/search/", headers=BROWSER)  # the first page sets the session cookie
+        # Tasks for the filter; rank; result assets; their capabilities; the session;
+        # savepoint, SearchEvent, Match rows (one bulk insert), release.
+        with django_assert_num_queries(9):
+            client.get("/search/?q=vision", headers=BROWSER)
+        # The same search again the same day: already counted, so nothing is written.
+        with django_assert_num_queries(5):
+            client.get("/search/?q=vision", headers=BROWSER)
+        # A keystroke request: no session flag is needed and nothing is written.
+        with django_assert_num_queries(4):
+            client.get("/search/?q=visio", headers=HTMX)
+
+    def test_it_limits_searches_per_client(self, client, settings):
+        settings.SEARCH_RATE_LIMIT = 3
+        for _ in range(3):
+            assert client.get("/search/?q=x", headers=BROWSER).status_code == 200
+        response = client.get("/search/?q=x", headers=BROWSER)
+        assert response.status_code == 429
+        assert response["Retry-After"] == "60"
+        assertContains(response, "Too many searches", status_code=429)
+        htmx = client.get("/search/?q=x", headers=HTMX)
+        assert htmx.status_code == 429
+        assert htmx.content.decode().lstrip().startswith('<section id="results"')
+        # Another client is not affected.
+        other = client.get("/search/?q=x", headers=BROWSER, REMOTE_ADDR="10.0.0.2")
+        assert other.status_code == 200

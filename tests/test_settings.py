@@ -15,7 +15,10 @@ PROBE = (
     "'hosts': settings.ALLOWED_HOSTS, "
     "'pool': 'pool' in settings.DATABASES['default'].get('OPTIONS', {})}))"
 )
-VARS = ("DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_POOL_MAX")
+VARS = ("DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_POOL_MAX",
+        # The browser tests allow sync database access inside Playwright's event loop; a
+        # production process never has it.
+        "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def run_settings(**env: str) -> subprocess.CompletedProcess:

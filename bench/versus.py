@@ -1,0 +1,415 @@
+"""Load-test the versus page behind gunicorn against a static file of the same size.
+
+    .venv/bin/python bench/versus.py [--assets 10000] [--duration 10] [--connections 4]
+
+Builds a fresh database of synthetic assets (a temporary SQLite file; PostgreSQL when
+DATABASE_URL is a postgres:// URL: the script creates and drops its own database,
+unfragile_bench_versus, on that server), collects the static files into a temporary
+directory, writes there a file as large as the versus page, starts gunicorn with 2 workers
+and DEBUG off on a free port of 127.0.0.1, and runs wrk for `--duration` seconds on:
+
+- the static file, served by whitenoise in the same gunicorn: the baseline;
+- one versus page, again and again: the cached path (one small query, the cache, the nonce);
+- a different pair on every request: the uncached path (the page is rendered from the
+  database, then stored in the cache).
+
+It prints requests/s, p50 and p99 latency and the ratio of each page to the static file.
+Goals (PRODUCT.md): cached at least 0.80 of the static throughput, uncached at least 0.15.
+Needs wrk (Debian: apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "unfragile_bench_versus"
+WORKERS = 2
+CACHED_GOAL, UNCACHED_GOAL = 0.80, 0.15
+STATIC_NAME = "bench/versus-size.html"
+
+KINDS = [("model", 0.45), ("fine-tune", 0.20), ("dataset", 0.20), ("library", 0.05),
+         ("tool", 0.05), ("api", 0.05)]
+CAPABILITIES_PER_ASSET = 10
+
+# wrk reports through this: one JSON line, whatever the target.
+WRK_LUA = r"""
+local thread_count = 0
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+
+local paths = nil
+local i = 0
+local step = 1
+function init(args)
+  if args[1] then
+    paths = {}
+    for line in io.lines(args[1]) do paths[#paths + 1] = line end
+    -- Threads take turns through the list, so no two requests name the same pair.
+    step = tonumber(args[2])
+    i = id
+  end
+end
+
+function request()
+  if paths == nil then return wrk.request() end
+  local path = paths[(i % #paths) + 1]
+  i = i + step
+  return wrk.format("GET", path)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "status_errors": %d, ' ..
+    '"socket_errors": %d, "p50_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+SETTINGS = """
+from unfragile.settings import *  # noqa: F403
+
+# The bench collects static files here instead of the project's staticfiles/.
+STATIC_ROOT = {static_root!r}
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assets", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--sqlite-conn-max-age", type=int, default=None, metavar="SECONDS",
+        help="what-if: keep SQLite connections open this long (the settings open one per "
+        "request, and SQLite then parses the schema again on every request)",
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _populate(Path(args.child), args.assets)
+        return
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+
+    pg_url = os.environ.get("DATABASE_URL", "")
+    on_postgres = urlsplit(pg_url).scheme in {"postgres", "postgresql"}
+    with tempfile.TemporaryDirectory(prefix="bench-versus-") as tmp:
+        tmp_dir = Path(tmp)
+        if on_postgres:
+            db_url = _create_pg_database(pg_url)
+        else:
+            db_url = f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
+        try:
+            _run(args, tmp_dir, db_url, "postgresql" if on_postgres else "sqlite")
+        finally:
+            if on_postgres:
+                _drop_pg_database(pg_url)
+
+
+def _run(args: argparse.Namespace, tmp: Path, db_url: str, vendor: str) -> None:
+    static_root = tmp / "static"
+    settings = SETTINGS.format(static_root=str(static_root))
+    if args.sqlite_conn_max_age is not None and vendor == "sqlite":
+        settings += f'DATABASES["default"]["CONN_MAX_AGE"] = {args.sqlite_conn_max_age}\n'
+        vendor += f" (CONN_MAX_AGE={args.sqlite_conn_max_age})"
+    (tmp / "bench_settings.py").write_text(settings)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "BENCH_PORT": str(port),
+    }
+    env.pop("CACHE_URL", None)  # each worker's local-memory cache, as on one machine
+    started = time.perf_counter()
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "collectstatic", "--noinput", "-v0")
+    subprocess.run([sys.executable, __file__, "--child", str(tmp), "--assets", str(args.assets)],
+                   cwd=ROOT, env=env, check=True)
+    info = json.loads((tmp / "info.json").read_text())
+    # The baseline: a file exactly as large as the versus page, served by the same server.
+    static_file = static_root / STATIC_NAME
+    static_file.parent.mkdir(parents=True, exist_ok=True)
+    static_file.write_bytes(b"x" * info["page_bytes"])
+    print(f"Built {args.assets:,} assets on {vendor} in {time.perf_counter() - started:.0f} s; "
+          f"the versus page is {info['page_bytes']:,} bytes.", flush=True)
+
+    lua = tmp / "bench.lua"
+    lua.write_text(WRK_LUA)
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "unfragile.wsgi", "-w", str(WORKERS),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=(tmp / "gunicorn.log").open("wb"),
+    )
+    try:
+        _wait_until_up(base + "/healthz", server)
+        info["load_before"] = os.getloadavg()[0]
+        for _ in range(20):  # both workers render and cache the page once
+            _get(base + info["cached"])
+        results = {
+            "static file": _wrk(args, lua, base + "/static/" + STATIC_NAME),
+            "versus page, cached": _wrk(args, lua, base + info["cached"]),
+            "versus page, uncached": _wrk(args, lua, base + "/", tmp / "pairs.txt"),
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    _report(args, vendor, info, results)
+
+
+def _report(args: argparse.Namespace, vendor: str, info: dict, results: dict) -> None:
+    static_rps = results["static file"]["rps"]
+    print(f"\nversus page bench: {args.assets:,} assets on {vendor}, gunicorn {WORKERS} workers, "
+          f"DEBUG off; wrk -t2 -c{args.connections} -d{args.duration}s per target; "
+          f"{os.cpu_count()} CPUs, load average {info['load_before']:.1f} before the runs "
+          f"and {os.getloadavg()[0]:.1f} after (other work on the machine skews the figures)")
+    print(f"{'target':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs static':>11}  goal")
+    goals = {"versus page, cached": CACHED_GOAL, "versus page, uncached": UNCACHED_GOAL}
+    for name, res in results.items():
+        ratio = res["rps"] / static_rps
+        goal = ""
+        if name in goals:
+            goal = f"≥ {goals[name]:.2f}: {'meets' if ratio >= goals[name] else 'MISSES'}"
+        print(f"{name:<24}{res['rps']:>10,.0f}{res['p50_us'] / 1000:>9.1f}"
+              f"{res['p99_us'] / 1000:>9.1f}{ratio:>11.2f}  {goal}")
+        if res["status_errors"] or res["socket_errors"]:
+            print(f"  !! {res['status_errors']} non-2xx responses, "
+                  f"{res['socket_errors']} socket errors")
+    uncached = results["versus page, uncached"]["requests"]
+    fresh = "every one" if uncached <= info["pairs"] else f"the first {info['pairs']:,}"
+    print(f'\n"uncached": {uncached:,} requests over {info["pairs"]:,} distinct pairs in '
+          f"random order; {fresh} named a pair no earlier request had, so the page was rendered "
+          f"from the database (5 queries; {info['different_jobs']:.0%} of the pairs do different "
+          "jobs and also need the best of each kind and task: a sixth query, shared by all pairs "
+          "of those kinds and tasks and so mostly cached) and stored in the cache.")
+    print('"cached": one pair again and again: one query for the versions, the page from the '
+          "cache, a fresh CSP nonce, the view counted in the cache.")
+
+
+def _wrk(args: argparse.Namespace, lua: Path, url: str, pairs: Path | None = None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(lua), url]
+    if pairs:
+        cmd += ["--", str(pairs), "2"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("WRK_JSON "))
+    res = json.loads(line.removeprefix("WRK_JSON "))
+    res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
+    return res
+
+
+def _manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def _wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn exited; see its log in the temporary directory")
+        try:
+            _get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def _create_pg_database(server_url: str) -> str:
+    import psycopg
+
+    parts = urlsplit(server_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def _drop_pg_database(server_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(server_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def _populate(tmp: Path, n_assets: int) -> None:
+    """Runs in a child process with the bench settings: the synthetic catalog, the pairs the
+    load generator asks for, and the size of the page."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from datetime import date, timedelta
+
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from catalog.models import Asset, Capability, Evidence, Organization, Score, Task
+    from comparisons import pairs
+    from comparisons.models import Match, SearchEvent
+
+    rng = random.Random(20261125)
+    orgs = Organization.objects.bulk_create(
+        [Organization(name=f"Bench Org {i}", slug=f"bench-org-{i}") for i in range(100)]
+    )
+    tasks = Task.objects.bulk_create(
+        [Task(name=f"Bench task {i}", slug=f"bench-task-{i}") for i in range(40)]
+    )
+    kinds = rng.choices([k for k, _ in KINDS], [w for _, w in KINDS], k=n_assets)
+    assets = Asset.objects.bulk_create(
+        [
+            Asset(
+                uid=f"bench:{i}", external_id=f"bench/asset-{i:05d}", id_scheme="bench",
+                slug=f"bench-asset-{i:05d}", name=f"Bench Asset {i:05d}", kind=kind,
+                organization=rng.choice(orgs),
+                summary=f"A synthetic {kind} for the versus page bench.",
+                licence=rng.choice(["apache-2.0", "mit", "cc-by-4.0", ""]),
+                pricing=rng.choice(["free", "free", "paid", "unknown"]),
+                released_on=rng.choice([None, date(2020, 1, 1) + timedelta(days=i % 1500)]),
+                n_parameters=None if kind == "dataset" else rng.randrange(10**6, 10**11),
+                dataset_samples=rng.randrange(10**3, 10**9) if kind == "dataset" else None,
+            )
+            for i, kind in enumerate(kinds)
+        ],
+        batch_size=2000,
+    )
+    tasks_of = {a.pk: {t.pk for t in rng.sample(tasks, rng.choice([1, 1, 2]))} for a in assets}
+    through = Asset.tasks.through
+    through.objects.bulk_create(
+        [through(asset_id=pk, task_id=t) for pk, ts in tasks_of.items() for t in ts],
+        batch_size=5000,
+    )
+    models = [a for a in assets if a.kind == "model"]
+    datasets = [a for a in assets if a.kind == "dataset"]
+    for asset in assets:
+        if asset.kind == "fine-tune":
+            asset.base = rng.choice(models)
+    Asset.objects.bulk_update([a for a in assets if a.base_id], ["base"], batch_size=2000)
+    trained = Asset.trained_on.through
+    trained.objects.bulk_create(
+        [trained(from_asset_id=a.pk, to_asset_id=d.pk)
+         for a in models[: len(models) // 3] for d in rng.sample(datasets, 2)],
+        batch_size=5000,
+    )
+    now = timezone.now()
+
+    def sub_score() -> float | None:
+        return None if rng.random() < 0.3 else rng.uniform(0, 100)
+
+    Score.objects.bulk_create(
+        [
+            Score(asset=a, adoption=sub_score(), quality=sub_score(), ecosystem=sub_score(),
+                  match_graph=sub_score(), rank=rng.uniform(20, 90),
+                  coverage=rng.uniform(0.2, 1), provisional=rng.random() < 0.3,
+                  computed_at=now, formula_version="bench")
+            for a in assets
+        ],
+        batch_size=2000,
+    )
+    evidence = Evidence.objects.bulk_create(
+        [
+            Evidence(asset=a, dimension="quality", name="bench_score", label="Bench score",
+                     value=rng.uniform(10, 90), unit="%", source_name="Bench paper",
+                     source_url="https://example.org/bench", verification="claimed")
+            for a in assets
+        ],
+        batch_size=2000,
+    )
+    text = ("Does one well-defined job on its inputs and reports what it produced, "
+            "with the settings it was run with. ") * 2
+    Capability.objects.bulk_create(
+        [
+            Capability(
+                asset=a, position=p, title=f"Capability {p + 1} of {a.name}",
+                description=text, task=rng.choice(tasks),
+                evidence=ev if p == 0 else None,
+                unique_claim="Among the few of its kind that state their settings.",
+                vs_alternatives="Ranks above most peers on the bench score (62 of 100).",
+            )
+            for a, ev in zip(assets, evidence, strict=True)
+            for p in range(CAPABILITIES_PER_ASSET)
+        ],
+        batch_size=5000,
+    )
+    # Some searches, so Times Matched counts real rows.
+    events = SearchEvent.objects.bulk_create(
+        [SearchEvent(query=f"bench query {i}", session_hash=f"s{i}", day=date.today())
+         for i in range(2000)]
+    )
+    Match.objects.bulk_create(
+        [Match(event=e, asset=a, position=p)
+         for e in events for p, a in enumerate(rng.sample(assets, 10))],
+        batch_size=5000,
+    )
+
+    def same_job(a: Asset, b: Asset) -> bool:
+        # As the verdict judges it: a fine-tune counts as a model, and a task must be shared.
+        family = {"fine-tune": "model"}
+        return (family.get(a.kind, a.kind) == family.get(b.kind, b.kind)
+                and bool(tasks_of[a.pk] & tasks_of[b.pk]))
+
+    # The cached page: two models that do the same job, the common case of a shared link.
+    first = models[0]
+    second = next(m for m in models[1:] if same_job(first, m))
+    cached = pairs.versus_url(first.slug, second.slug)
+    chosen: dict[tuple[str, str], bool] = {}
+    while len(chosen) < 30_000:
+        a, b = rng.sample(assets, 2)
+        chosen[pairs.canonical(a.slug, b.slug)] = not same_job(a, b)
+    ordered = sorted(chosen)
+    rng.shuffle(ordered)
+    different = sum(chosen.values())
+    # Planner statistics, as a database in service has them.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    (tmp / "pairs.txt").write_text("".join(f"/compare/{a}-vs-{b}/\n" for a, b in ordered))
+    host = f"127.0.0.1:{os.environ['BENCH_PORT']}"
+    page = Client().get(cached, headers={"host": host})
+    assert page.status_code == 200, page.status_code
+    (tmp / "info.json").write_text(json.dumps({
+        "cached": cached,
+        "page_bytes": len(page.content),
+        "pairs": len(ordered),
+        "different_jobs": different / len(ordered),
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,446 @@
+"""Pairs of assets: canonical order, the lookups of the versus page, its cache key, view counts.
+
+A pair is always in canonical order, the smaller slug first (the URL, `PairNote` and
+`PairView` all use it), so "A vs B" and "B vs A" are one page, one note and one counter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog import scoring
+from catalog.models import Asset, Capability, Task
+from comparisons.models import Match, PairNote, PairView
+
+logger = logging.getLogger("unfragile.comparisons")
+
+# Bump when the versus template or the table changes, so every cached page is rendered anew.
+PAGE_VERSION = "1"
+# A cached page also shows facts about other rows that do not bump the pair's versions (the
+# closest alternatives, the names of a base model or training data, Times Matched), so a
+# rendered page is reused for at most this long.
+PAGE_TTL = 60 * 60
+CAPABILITIES_SHOWN = 8
+ALTERNATIVES_SHOWN = 5
+
+# The verdict counts a fine-tune as a model (it can replace one); alternatives follow it.
+_SAME_KIND = {
+    Asset.Kind.MODEL: [Asset.Kind.MODEL, Asset.Kind.FINE_TUNE],
+    Asset.Kind.FINE_TUNE: [Asset.Kind.MODEL, Asset.Kind.FINE_TUNE],
+}
+
+
+def canonical(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first <= second else (second, first)
+
+
+def versus_url(first: str, second: str) -> str:
+    a, b = canonical(first, second)
+    return reverse("comparisons:versus", kwargs={"a": a, "b": b})
+
+
+@dataclass(frozen=True)
+class Pair:
+    """What one small query knows about a requested pair: enough to redirect, 404 or serve
+    the cached page without loading the assets."""
+
+    a_id: int
+    a_slug: str
+    a_version: int
+    b_id: int
+    b_slug: str
+    b_version: int
+    note: str
+    note_stamp: str  # when the note last changed, "" without one
+    reversed: bool  # requested as "b-vs-a"
+
+    @property
+    def url(self) -> str:
+        return versus_url(self.a_slug, self.b_slug)
+
+    def cache_key(self, host: str, variant: str) -> str:
+        bucket = int(time.time() // PAGE_TTL)
+        raw = (
+            f"{PAGE_VERSION}|{scoring.FORMULA_VERSION}|{host}|{self.a_id}.{self.a_version}|"
+            f"{self.b_id}.{self.b_version}|{self.note_stamp}|"
+            f"{bucket}|{variant}"
+        )
+        return "versus:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@functools.cache
+def _pair_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+    asset, note = q(Asset._meta.db_table), q(PairNote._meta.db_table)
+    # Only the row of asset_a can own the note, so the join is a lookup on its unique index.
+    return (
+        f"SELECT a.{q('id')}, a.{q('slug')}, a.{q('version')}, n.{q('note')}, "
+        f"n.{q('updated_at')} FROM {asset} a LEFT JOIN {note} n ON n.{q('asset_a_id')} = "
+        f"a.{q('id')} AND n.{q('asset_b_id')} = (SELECT b.{q('id')} FROM {asset} b "
+        f"WHERE b.{q('slug')} = %s) WHERE a.{q('slug')} IN (%s, %s) AND a.{q('status')} = %s"
+    )
+
+
+def find_pair(first: str, second: str) -> Pair | None:
+    """The published pair, in one query that also brings the pair's note; None if either
+    slug is unknown or unpublished, or both are the same.
+
+    Plain SQL: it runs on every view, cached or not, and building the same statement through
+    the ORM cost several times more than running it."""
+    if first == second:
+        return None
+    a_slug, b_slug = canonical(first, second)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _pair_sql(connection.vendor), [b_slug, a_slug, b_slug, Asset.Status.PUBLISHED]
+        )
+        rows = {row[1]: row for row in cursor.fetchall()}
+    if len(rows) != 2:
+        return None
+    a, b = rows[a_slug], rows[b_slug]
+    return Pair(
+        a_id=a[0], a_slug=a_slug, a_version=a[2],
+        b_id=b[0], b_slug=b_slug, b_version=b[2],
+        note=a[3] or "", note_stamp=str(a[4] or ""), reversed=first != a_slug,
+    )
+
+
+# What the table, the verdict and the head read: loading only these keeps the page's
+# uncached render cheap (model instances of every column cost more than the queries).
+_ASSET_FIELDS = (
+    "slug", "name", "kind", "subtype", "external_id", "status", "licence", "pricing",
+    "price_facts", "released_on", "n_parameters", "dataset_samples", "dataset_bytes",
+    "base_unresolved", "updated_at", "organization__name", "organization__slug",
+    "score__rank", "score__coverage", "score__provisional", "score__computed_at",
+    "score__adoption", "score__quality", "score__ecosystem", "score__match_graph",
+    "base__slug", "base__name", "base__status",
+)
+
+
+def load_assets(pair: Pair) -> tuple[Asset, Asset]:
+    """Both assets with everything the table and the verdict read: three queries. Each gets
+    `task_list` (its tasks) and `trained_on_list` (published training data), by name."""
+    ids = [pair.a_id, pair.b_id]
+    times_matched = (
+        Match.objects.filter(asset=OuterRef("pk"))
+        .order_by()
+        .values("asset")
+        .annotate(n=Count("event", distinct=True))
+        .values("n")
+    )
+    assets = {
+        asset.pk: asset
+        for asset in Asset.objects.filter(pk__in=ids)
+        .select_related("organization", "score", "base")
+        .only(*_ASSET_FIELDS)
+        .annotate(times_matched=Subquery(times_matched))
+    }
+    for asset in assets.values():
+        asset.times_matched = asset.times_matched or 0
+        asset.task_list, asset.trained_on_list = [], []
+    tasks = (
+        Asset.tasks.through.objects.filter(asset_id__in=ids)
+        .order_by("task__name")
+        .values_list("asset_id", "task_id", "task__name", "task__slug")
+    )
+    for asset_id, task_id, name, slug in tasks:
+        assets[asset_id].task_list.append(Task(id=task_id, name=name, slug=slug))
+    trained_on = (
+        Asset.trained_on.through.objects.filter(
+            from_asset_id__in=ids, to_asset__status=Asset.Status.PUBLISHED
+        )
+        .order_by("to_asset__name")
+        .values_list("from_asset_id", "to_asset__slug", "to_asset__name")
+    )
+    for asset_id, slug, name in trained_on:
+        assets[asset_id].trained_on_list.append(Asset(slug=slug, name=name))
+    return assets[pair.a_id], assets[pair.b_id]
+
+
+def load_capabilities(asset_ids: Iterable[int], expanded: Iterable[int] = ()) -> dict[int, dict]:
+    """Capability cards per asset in one query: the first few, or all of the expanded ones,
+    with each asset's total, so 3 or 300 capabilities cost the same number of queries."""
+    expanded = list(expanded)
+    shown = CAPABILITIES_SHOWN
+    in_order = Window(RowNumber(), partition_by=[F("asset_id")], order_by=[F("position"), F("id")])
+    total = Window(Count("id"), partition_by=[F("asset_id")])
+    capabilities = (
+        Capability.objects.filter(asset_id__in=list(asset_ids))
+        .select_related("evidence")
+        .only(
+            "asset_id", "title", "description", "unique_claim", "unique_override",
+            "vs_alternatives", "vs_override", "evidence__name", "evidence__label",
+            "evidence__value", "evidence__unit", "evidence__verification",
+            "evidence__source_name", "evidence__source_url",
+        )
+        .annotate(nth=in_order, total=total)
+        .order_by("asset_id", "nth")
+    )
+    if expanded:
+        # Only the assets not expanded are cut short.
+        capabilities = capabilities.filter(Q(nth__lte=shown) | Q(asset_id__in=expanded))
+    else:
+        capabilities = capabilities.filter(nth__lte=shown)
+    cards: dict[int, dict] = {pk: {"items": [], "total": 0} for pk in asset_ids}
+    for capability in capabilities:
+        cards[capability.asset_id]["items"].append(capability)
+        cards[capability.asset_id]["total"] = capability.total
+    return cards
+
+
+def _same_kind_sharing_a_task(kind: str, task_ids: list[int]) -> QuerySet[Asset]:
+    through = Asset.tasks.through.objects.filter(asset_id=OuterRef("pk"), task_id__in=task_ids)
+    return (
+        Asset.objects.published()
+        .filter(kind__in=_SAME_KIND.get(kind, [kind]))
+        .filter(Exists(through))
+        .order_by(F("score__rank").desc(nulls_last=True), "name", "id")
+    )
+
+
+def _best_per_kind_and_task(wanted: set[tuple[str, int]], n: int) -> dict[tuple[str, int], list]:
+    """The n best-ranked published assets for each (kind, task), in one query however many
+    kinds and tasks are asked for; rows sort best first as (-rank, name, id, slug)."""
+    families: dict[str, set[int]] = {}
+    for kind, task_id in wanted:
+        families.setdefault(kind, set()).add(task_id)
+    condition = Q()
+    for kind, task_ids in families.items():
+        condition |= Q(asset__kind__in=_SAME_KIND.get(kind, [kind]), task_id__in=task_ids)
+    family = Case(
+        When(asset__kind__in=_SAME_KIND[Asset.Kind.MODEL], then=Value(Asset.Kind.MODEL)),
+        default=F("asset__kind"),
+    )
+    best = Window(
+        RowNumber(),
+        partition_by=[F("task_id"), family],
+        order_by=[F("asset__score__rank").desc(nulls_last=True), F("asset__name"), F("asset_id")],
+    )
+    rows = (
+        Asset.tasks.through.objects.filter(condition, asset__status=Asset.Status.PUBLISHED)
+        .annotate(family=family, nth=best)
+        .filter(nth__lte=n)
+        .values_list("asset__kind", "task_id", "asset__score__rank", "asset__name", "asset_id",
+                     "asset__slug")
+        .order_by("task_id", "nth")
+    )
+    found: dict[tuple[str, int], list] = {}
+    for kind, task_id, rank, name, asset_id, slug in rows:
+        for wanted_kind in _SAME_KIND.get(kind, [kind]):
+            if (wanted_kind, task_id) in wanted:
+                found.setdefault((wanted_kind, task_id), []).append(
+                    (-(rank if rank is not None else -1.0), name, asset_id, slug)
+                )
+    return found
+
+
+def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[Asset | None]:
+    """For each asset, the best-ranked published asset of the same kind that shares a task
+    with it (None when it lists no task: nothing is known to do the same job).
+
+    The match graph will know better once people search; until then, rank among assets that
+    do the same job is the honest measure of "closest". The few best of each kind and task
+    are cached: every pair of that kind and task shares them, and the lookup is the slowest
+    query of the page.
+    """
+    exclude = set(exclude)
+    bucket = int(time.time() // PAGE_TTL)
+
+    def key(kinds: list[str], task_id: int) -> str:
+        return f"alternatives:{scoring.FORMULA_VERSION}:{bucket}:{'+'.join(kinds)}:{task_id}"
+
+    wanted = {
+        key(_SAME_KIND.get(asset.kind, [asset.kind]), task.pk): (asset.kind, task.pk)
+        for asset in assets
+        for task in asset.task_list
+    }
+    found = cache.get_many(list(wanted))
+    if missing := wanted.keys() - found.keys():
+        # Enough that, with both assets of a pair left out, one still remains.
+        best = _best_per_kind_and_task({wanted[k] for k in missing}, len(exclude) + 1)
+        fresh = {k: best.get(wanted[k], []) for k in missing}
+        cache.set_many(fresh, PAGE_TTL)
+        found.update(fresh)
+    closest: list[Asset | None] = []
+    for asset in assets:
+        kinds = _SAME_KIND.get(asset.kind, [asset.kind])
+        rows = sorted(
+            row
+            for task in asset.task_list
+            for row in found[key(kinds, task.pk)]
+            if row[2] not in exclude
+        )
+        closest.append(Asset(id=rows[0][2], slug=rows[0][3], name=rows[0][1]) if rows else None)
+    return closest
+
+
+def alternatives(asset: Asset, tasks: list[Task], limit: int = ALTERNATIVES_SHOWN) -> list[Asset]:
+    if not tasks:
+        return []
+    candidates = _same_kind_sharing_a_task(asset.kind, [task.pk for task in tasks])
+    return list(candidates.exclude(pk=asset.pk).for_cards()[:limit])
+
+
+def suggest(text: str, limit: int = 8) -> list[Asset]:
+    """Typeahead over published asset names and slugs: prefix matches first, then by rank."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    return list(
+        Asset.objects.published()
+        .filter(Q(name__icontains=text) | Q(slug__icontains=text))
+        .alias(prefix=Case(When(name__istartswith=text, then=Value(0)), default=Value(1)))
+        .select_related("organization")
+        .only("slug", "name", "kind", "organization__name")
+        .order_by("prefix", F("score__rank").desc(nulls_last=True), "name")[:limit]
+    )
+
+
+# View counting. A page view increments a counter in the cache (no database write on the
+# request path); every FLUSH_EVERY views, or when `manage.py flush_pair_views` runs, the
+# pending counts are added to PairView in one upsert, and the home page's list of most-viewed
+# comparisons is rebuilt into the cache. With a shared cache (Redis) nothing is lost; with the
+# per-process local-memory cache a process that exits loses fewer than FLUSH_EVERY views, and
+# a new process shows that list only after its first flush.
+FLUSH_EVERY = 200
+_KEEP = 60 * 60 * 24 * 7  # pending counts of a day stay flushable for a week
+_DAYS_FLUSHED = 7
+MOST_VIEWED_KEY = "pairviews:top"
+MOST_VIEWED_DAYS = 30
+MOST_VIEWED_SHOWN = 10
+
+
+def _incr(key: str, timeout: int | None) -> tuple[int, bool]:
+    """Atomic increment that creates the key; returns the value and whether it was new."""
+    try:
+        return cache.incr(key), False
+    except ValueError:
+        if cache.add(key, 1, timeout):
+            return 1, True
+        return cache.incr(key), False
+
+
+def record_view(pair: Pair, today: date | None = None) -> None:
+    day = (today or timezone.localdate()).isoformat()
+    _, new = _incr(f"pairviews:{day}:{pair.a_id}:{pair.b_id}", _KEEP)
+    if new:
+        # The flush finds a day's pairs through numbered slots: an atomic counter, so two
+        # processes registering pairs at once never overwrite each other.
+        slot, _ = _incr(f"pairviews:{day}:slots", _KEEP)
+        cache.set(f"pairviews:{day}:slot:{slot}", (pair.a_id, pair.b_id), _KEEP)
+    seen, _ = _incr("pairviews:seen", None)
+    if seen % FLUSH_EVERY == 0:
+        try:
+            flush_views()
+        except DatabaseError:
+            # Counts stay pending in the cache; the next flush takes them.
+            logger.exception("Flushing pair views failed")
+
+
+def flush_views(today: date | None = None) -> int:
+    """Add every pending count to PairView; returns the number of views written."""
+    if not cache.add("pairviews:flushing", 1, 60):
+        return 0  # another process is flushing the same counters
+    try:
+        today = today or timezone.localdate()
+        written = sum(
+            _flush_day(today - timedelta(days=back)) for back in range(_DAYS_FLUSHED)
+        )
+        _refresh_most_viewed()
+        return written
+    finally:
+        cache.delete("pairviews:flushing")
+
+
+def _flush_day(day: date) -> int:
+    prefix = f"pairviews:{day.isoformat()}"
+    slots = cache.get(f"{prefix}:slots") or 0
+    if not slots:
+        return 0
+    pairs = cache.get_many([f"{prefix}:slot:{n}" for n in range(1, slots + 1)]).values()
+    keys = {f"{prefix}:{a}:{b}": (a, b) for a, b in pairs}
+    pending = {key: n for key, n in cache.get_many(list(keys)).items() if n}
+    if not pending:
+        return 0
+    # An asset deleted since its views were counted has no row to point at.
+    ids = {pk for key in pending for pk in keys[key]}
+    alive = set(Asset.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    rows = [(*keys[key], day, n) for key, n in pending.items() if set(keys[key]) <= alive]
+    if rows:
+        _upsert(rows)
+    # Subtract what was written rather than reset: views counted meanwhile stay pending.
+    for key, n in pending.items():
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing left to subtract
+            cache.decr(key, n)
+    return sum(row[3] for row in rows)
+
+
+def _upsert(rows: list[tuple[int, int, date, int]]) -> None:
+    quote = connection.ops.quote_name
+    table = quote(PairView._meta.db_table)
+    count = quote("count")
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} ({quote('asset_a_id')}, {quote('asset_b_id')}, {quote('day')}, "
+        f"{count}) VALUES {values} ON CONFLICT ({quote('asset_a_id')}, {quote('asset_b_id')}, "
+        f"{quote('day')}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+
+
+def _refresh_most_viewed() -> list[dict]:
+    since = timezone.localdate() - timedelta(days=MOST_VIEWED_DAYS)
+    published = Asset.Status.PUBLISHED
+    top = (
+        PairView.objects.filter(
+            day__gt=since, asset_a__status=published, asset_b__status=published
+        )
+        .values("asset_a__slug", "asset_a__name", "asset_b__slug", "asset_b__name")
+        .annotate(views=Sum("count"))
+        .order_by("-views", "asset_a__slug", "asset_b__slug")[:MOST_VIEWED_SHOWN]
+    )
+    listed = [
+        {
+            "a_name": row["asset_a__name"],
+            "b_name": row["asset_b__name"],
+            "url": versus_url(row["asset_a__slug"], row["asset_b__slug"]),
+            "views": row["views"],
+        }
+        for row in top
+    ]
+    cache.set(MOST_VIEWED_KEY, listed, None)
+    return listed
+
+
+def most_viewed() -> list[dict] | None:
+    """The most-viewed comparisons of the last 30 days, from the cache only (None when the
+    cache has not been filled yet), so the home page pays no query for them."""
+    return cache.get(MOST_VIEWED_KEY)

@@ -1,0 +1,212 @@
+"""The rows of the versus table, from two loaded assets and their verdict.
+
+No queries: it reads only what the view loaded. Every value leaves here as a finished string,
+so the template neither formats nor localises numbers (the costly part of rendering them),
+and the table shows the same whole points the verdict judged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from catalog import records, scoring
+from catalog.models import Asset, Score
+from comparisons.verdict import Part, Verdict, whole_points
+
+# Why a sub-score is unknown, per dimension: shown on hover and to screen readers.
+UNKNOWN_REASONS = {
+    "adoption": "No adoption evidence (downloads, likes or votes) is recorded for this asset",
+    "quality": "No benchmark result is recorded for this asset",
+    "ecosystem": "No ecosystem evidence (fine-tunes, dependants or frameworks) is recorded "
+    "for this asset",
+    "match_graph": "No search on this site has matched this asset yet",
+}
+DIMENSION_ROWS = [
+    ("adoption", "Adoption"),
+    ("quality", "Quality"),
+    ("ecosystem", "Ecosystem"),
+    ("match_graph", "Match Graph"),
+]
+LINEAGE_NAMES = 3
+
+
+@dataclass(frozen=True)
+class Cell:
+    parts: list[Part] = field(default_factory=list)
+    note: str = ""
+    unknown: str = ""  # the reason the value is unknown; the cell then says "unknown"
+    mark: str = ""  # "lead" or "tie"
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    a: Cell
+    b: Cell
+    url: str = ""
+    tie_reason: str = ""
+    numeric: bool = False
+
+    @property
+    def cells(self) -> tuple[Cell, Cell]:
+        return self.a, self.b
+
+
+def score_of(asset: Asset) -> Score | None:
+    try:
+        return asset.score
+    except Score.DoesNotExist:
+        return None
+
+
+def build_rows(a: Asset, b: Asset, totals: tuple[int, int], verdict: Verdict) -> list[Row]:
+    return [
+        Row("type", "Type", _kind(a), _kind(b)),
+        _rank_row(a, b, verdict),
+        *[_dimension_row(a, b, key, label, verdict) for key, label in DIMENSION_ROWS],
+        Row("pricing", "Pricing", _pricing(a), _pricing(b)),
+        Row(
+            "capabilities", "Capabilities",
+            Cell([Part(f"{totals[0]:,} decomposed", "#caps-a")]),
+            Cell([Part(f"{totals[1]:,} decomposed", "#caps-b")]),
+            numeric=True,
+        ),
+        _times_matched_row(a.times_matched, b.times_matched),
+        Row("licence", "Licence", _licence(a), _licence(b)),
+        Row("organisation", "Organisation", _organisation(a), _organisation(b)),
+        Row("released", "Released", _released(a), _released(b), numeric=True),
+        Row("size", "Size", _size(a), _size(b), numeric=True),
+        Row("lineage", "Lineage", _lineage(a), _lineage(b)),
+        Row("updated", "Last updated", _updated(a), _updated(b), numeric=True),
+    ]
+
+
+def _kind(asset: Asset) -> Cell:
+    return Cell([Part(asset.get_kind_display())], note=asset.subtype)
+
+
+def _rank_cell(asset: Asset, mark: str) -> Cell:
+    score = score_of(asset)
+    if score is None:
+        # What the formula gives an asset with no evidence: the neutral middle.
+        return Cell(
+            [Part(f"{whole_points(scoring.NEUTRAL)}/100")],
+            note="not computed yet · provisional", mark=mark,
+        )
+    note = f"coverage {math.floor(score.coverage * 100 + 1e-6)}%"
+    if score.provisional:
+        note += " · provisional"
+    return Cell([Part(f"{whole_points(score.rank)}/100")], note=note, mark=mark)
+
+
+def _rank_row(a: Asset, b: Asset, verdict: Verdict) -> Row:
+    marks = {"a": ("lead", ""), "b": ("", "lead"), None: ("tie", "tie")}[verdict.leader]
+    return Row(
+        "rank", "UnfragileRank", _rank_cell(a, marks[0]), _rank_cell(b, marks[1]),
+        url="/methodology/", numeric=True,
+        tie_reason="Within 2 points of each other: a tie",
+    )
+
+
+def _dimension_cell(asset: Asset, key: str, mark: str) -> Cell:
+    score = score_of(asset)
+    value = getattr(score, key) if score else None
+    if value is None:
+        return Cell(unknown=UNKNOWN_REASONS[key])
+    return Cell([Part(str(whole_points(value)))], mark=mark)
+
+
+def _dimension_row(a: Asset, b: Asset, key: str, label: str, verdict: Verdict) -> Row:
+    cell_a = _dimension_cell(a, key, "lead" if key in verdict.leads_a else "")
+    cell_b = _dimension_cell(b, key, "lead" if key in verdict.leads_b else "")
+    if not (cell_a.unknown or cell_b.unknown or cell_a.mark or cell_b.mark):
+        cell_a, cell_b = Cell(cell_a.parts, mark="tie"), Cell(cell_b.parts, mark="tie")
+    return Row(
+        key, label, cell_a, cell_b, url=f"/methodology/#{key}", numeric=True,
+        tie_reason="Within 5 points of each other: neither leads",
+    )
+
+
+def _times_matched_row(n_a: int, n_b: int) -> Row:
+    marks = ("", "")
+    if n_a != n_b:
+        marks = ("lead", "") if n_a > n_b else ("", "lead")
+    elif n_a:
+        marks = ("tie", "tie")
+    return Row(
+        "times_matched", "Times Matched",
+        Cell([Part(f"{n_a:,}")], mark=marks[0]), Cell([Part(f"{n_b:,}")], mark=marks[1]),
+        numeric=True, tie_reason="Matched by as many searches",
+    )
+
+
+def _pricing(asset: Asset) -> Cell:
+    if asset.pricing == Asset.Pricing.UNKNOWN:
+        return Cell(unknown="No source states its pricing")
+    facts = asset.price_facts or {}
+    note = ""
+    if facts.get("input_per_mtok") is not None:
+        note = f"{facts['input_per_mtok']} {facts.get('currency', '')} in"
+        if facts.get("output_per_mtok") is not None:
+            note += f" / {facts['output_per_mtok']} out"
+        note += f" {facts.get('unit', '')}".rstrip()
+    return Cell([Part(asset.get_pricing_display())], note=note)
+
+
+def _licence(asset: Asset) -> Cell:
+    if not asset.licence:
+        return Cell(unknown="No source states a licence")
+    name = asset.licence_name
+    return Cell([Part(name)], note=asset.licence if name != asset.licence else "")
+
+
+def _organisation(asset: Asset) -> Cell:
+    org = asset.organization
+    if org is None:
+        return Cell(unknown="No source names an organisation")
+    return Cell([Part(org.name, org.get_absolute_url())])
+
+
+def _released(asset: Asset) -> Cell:
+    if asset.released_on is None:
+        return Cell(unknown="No source gives a release date")
+    return Cell([Part(asset.released_on.isoformat())])
+
+
+def _size(asset: Asset) -> Cell:
+    if asset.kind == Asset.Kind.DATASET:
+        if asset.dataset_samples:
+            return Cell([Part(f"{records.human_count(asset.dataset_samples)} samples")])
+        if asset.dataset_bytes:
+            return Cell([Part(records.human_bytes(asset.dataset_bytes))])
+    elif asset.n_parameters:
+        return Cell([Part(f"{records.human_count(asset.n_parameters)} params")])
+    return Cell(unknown="No source states its size")
+
+
+def _lineage(asset: Asset) -> Cell:
+    parts: list[Part] = []
+    base = asset.base
+    if base is not None:
+        url = base.get_absolute_url() if base.status == Asset.Status.PUBLISHED else None
+        parts += [Part("Fine-tune of "), Part(base.name, url)]
+    elif asset.base_unresolved:
+        parts.append(Part(f"Fine-tune of {asset.base_unresolved} (not in this catalog)"))
+    trained_on = asset.trained_on_list
+    if trained_on:
+        parts.append(Part("; trained on " if parts else "Trained on "))
+        for i, dataset in enumerate(trained_on[:LINEAGE_NAMES]):
+            parts += [Part(", " if i else ""), Part(dataset.name, dataset.get_absolute_url())]
+        if len(trained_on) > LINEAGE_NAMES:
+            parts.append(Part(f" and {len(trained_on) - LINEAGE_NAMES} more"))
+    if not parts:
+        return Cell(note="Nothing recorded")
+    return Cell([part for part in parts if part.text])
+
+
+def _updated(asset: Asset) -> Cell:
+    score = score_of(asset)
+    note = f"score computed {score.computed_at.date().isoformat()}" if score else ""
+    return Cell([Part(asset.updated_at.date().isoformat())], note=note)

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+)
+from django.middleware.csp import get_nonce
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from catalog import scoring
+from catalog.models import Asset
+from comparisons import pairs, table, verdict
+from comparisons.forms import CompareForm, SuggestForm, VersusForm
+
+# A cached page is shared by every reader, so it is rendered with this marker where the
+# per-response CSP nonce goes, and the marker is swapped for the nonce on the way out.
+NONCE_MARKER = "cspnonce7c1e0versus"
+# Anonymous readers and shared caches may keep the page this long without asking again.
+MAX_AGE = 60
+
+
+def _get_pair_or_404(a: str, b: str) -> pairs.Pair:
+    pair = pairs.find_pair(a, b)
+    if pair is None:
+        raise Http404("No such comparison")
+    return pair
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
+    pair = _get_pair_or_404(a, b)
+    if pair.reversed:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(pair.url + (f"?{query}" if query else ""))
+    form = VersusForm(request.GET)
+    if not form.is_valid():
+        return render(request, "400.html", {"errors": form.errors}, status=400)
+    more = form.cleaned_data["more"]
+    # The "+N more" link asks for one side's cards; the server picks the fragment.
+    fragment = bool(request.htmx) and more in ("a", "b")
+    if not request.htmx:
+        pairs.record_view(pair)
+    key = pair.cache_key(request.get_host(), f"{'cards' if fragment else 'page'}:{more}")
+    etag = f'W/"{key.removeprefix("versus:")}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        body = cache.get(key)
+        if body is None:
+            body = _render_versus(request, pair, more, fragment)
+            cache.set(key, body, pairs.PAGE_TTL)
+        if NONCE_MARKER.encode() in body:
+            body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
+        response = HttpResponse(body)
+    response["ETag"] = etag
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # Someone signed in (or who once was): keep it out of shared caches.
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def _render_versus(request: HttpRequest, pair: pairs.Pair, more: str, fragment: bool) -> bytes:
+    """The page (or the cards of one side) as bytes, the same for every reader."""
+    if fragment:
+        asset_id = pair.a_id if more == "a" else pair.b_id
+        cards = pairs.load_capabilities([asset_id], expanded=[asset_id])[asset_id]
+        ctx = {"side": _side_cards(pair, more, cards, expanded=True, more=more)}
+        return render_to_string("comparisons/versus.html#cards", ctx, request).encode()
+    ctx = _versus_context(pair, more, f"{request.scheme}://{request.get_host()}")
+    # No per-reader values in a shared page: the page has no form that posts, so it needs no
+    # CSRF token (and must not set the CSRF cookie); the nonce is filled in per response.
+    ctx.update(csrf_token="", csp_nonce=NONCE_MARKER)
+    return render_to_string("comparisons/versus.html", ctx, request).encode()
+
+
+def _side_cards(pair: pairs.Pair, key: str, cards: dict, expanded: bool, more: str) -> dict:
+    hidden = 0 if expanded else max(0, cards["total"] - len(cards["items"]))
+    other = "b" if key == "a" else "a"
+    href_more = "all" if more == other else key
+    return {
+        "key": key,
+        "items": cards["items"],
+        "total": cards["total"],
+        "hidden": hidden,
+        "href": f"{pair.url}?more={href_more}#caps-{key}",
+        "hx_href": f"{pair.url}?more={key}",
+    }
+
+
+def _verdict_side(asset: Asset, alternative: Asset | None = None, versus: Asset | None = None):
+    score = table.score_of(asset)
+    return verdict.Side(
+        name=asset.name,
+        slug=asset.slug,
+        url=asset.get_absolute_url(),
+        kind=asset.get_kind_display(),
+        tasks=[task.name for task in asset.task_list],
+        rank=score.rank if score else scoring.NEUTRAL,
+        provisional=score.provisional if score else True,
+        coverage=score.coverage if score else 0.0,
+        sub_scores={key: getattr(score, key) if score else None for key in verdict.DIMENSIONS},
+        base_slug=asset.base.slug if asset.base else None,
+        trained_on_slugs=[dataset.slug for dataset in asset.trained_on_list],
+        alternative=(
+            (alternative.name, pairs.versus_url(asset.slug, alternative.slug))
+            if alternative
+            else None
+        ),
+    )
+
+
+def _decide(a: Asset, b: Asset) -> verdict.Verdict:
+    result = verdict.decide(_verdict_side(a), _verdict_side(b))
+    if result.substitutes:
+        return result
+    # Only assets that do different jobs need the closest like-for-like alternative, so it is
+    # looked up once the verdict has said so.
+    alt_a, alt_b = pairs.closest_alternatives([a, b], exclude=[a.pk, b.pk])
+    return verdict.decide(_verdict_side(a, alt_a), _verdict_side(b, alt_b))
+
+
+def _search_url(a: Asset, b: Asset) -> str:
+    tasks_b = {task.pk for task in b.task_list}
+    shared = [task.name for task in a.task_list if task.pk in tasks_b]
+    if shared:
+        query = shared[0]
+    elif a.kind == b.kind:
+        query = a.get_kind_display()
+    else:
+        query = f"{a.get_kind_display()} or {b.get_kind_display()}"
+    return "/search/?" + urlencode({"q": query})
+
+
+def _linked_data(a: Asset, b: Asset, result: verdict.Verdict, origin: str, url: str) -> dict:
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": f"{a.name} vs {b.name}",
+        "description": result.summary,
+        "url": url,
+        "about": [
+            {
+                "@type": "Dataset" if asset.kind == Asset.Kind.DATASET else "SoftwareApplication",
+                "name": asset.name,
+                "identifier": asset.external_id,
+                "url": origin + asset.get_absolute_url(),
+            }
+            for asset in (a, b)
+        ],
+    }
+
+
+def _versus_context(pair: pairs.Pair, more: str, origin: str) -> dict:
+    a, b = pairs.load_assets(pair)
+    expanded = {"a": [a.pk], "b": [b.pk], "all": [a.pk, b.pk]}.get(more, [])
+    cards = pairs.load_capabilities([a.pk, b.pk], expanded)
+    result = _decide(a, b)
+    sides = [
+        {"asset": a, **_side_cards(pair, "a", cards[a.pk], a.pk in expanded, more)},
+        {"asset": b, **_side_cards(pair, "b", cards[b.pk], b.pk in expanded, more)},
+    ]
+    return {
+        "a": a,
+        "b": b,
+        "sides": sides,
+        "rows": table.build_rows(a, b, (cards[a.pk]["total"], cards[b.pk]["total"]), result),
+        "verdict": result,
+        "note": pair.note,
+        "search_url": _search_url(a, b),
+        "canonical": origin + pair.url,
+        "ld": _linked_data(a, b, result, origin, origin + pair.url),
+    }
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def compare(request: HttpRequest) -> HttpResponse:
+    field = request.htmx.trigger_name if request.htmx else None
+    if field in ("a", "b"):
+        # Typeahead: the options for the field being typed in.
+        form = SuggestForm({"q": request.GET.get(field, "")})
+        text = form.cleaned_data["q"] if form.is_valid() else ""
+        ctx = {"field": field, "suggestions": pairs.suggest(text)}
+        return render(request, "comparisons/compare.html#suggestions", ctx)
+    submitted = "a" in request.GET and "b" in request.GET
+    form = CompareForm(request.GET if submitted else None, initial=request.GET.dict())
+    if submitted and form.is_valid():
+        return redirect(pairs.versus_url(form.cleaned_data["a"].slug, form.cleaned_data["b"].slug))
+    ctx = {"form": form, "most_viewed": pairs.most_viewed()}
+    return render(request, "comparisons/compare.html", ctx, status=400 if submitted else 200)

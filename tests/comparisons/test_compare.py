@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains
+
+from catalog.models import Asset
+from tests.comparisons.test_versus import make_pair, make_score
+from tests.factories import make_asset, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+def typeahead(field: str) -> dict[str, str]:
+    return {"HX-Request": "true", "HX-Trigger-Name": field}
+
+
+class TestCompareForm:
+    def test_it_shows_two_pickers_that_work_without_javascript(self, client):
+        r = client.get("/compare/")
+        assert r.status_code == 200
+        assertContains(r, '<form class="compare-form" method="get" action="/compare/">')
+        for field in ("a", "b"):
+            assertContains(r, f'name="{field}" value="" list="{field}-suggestions"')
+            assertContains(r, f'<datalist id="{field}-suggestions"></datalist>')
+        assert b"errorlist" not in r.content
+        assert r["Vary"].count("HX-Request") == 1
+
+    def test_it_prefills_the_first_asset_from_a_link(self, client):
+        r = client.get("/compare/?a=alpha-seg")
+        assert r.status_code == 200
+        assertContains(r, 'name="a" value="alpha-seg"')
+        assert b"errorlist" not in r.content
+
+    def test_it_redirects_slugs_to_the_canonical_versus_page(self, client):
+        make_pair()
+        r = client.get("/compare/?a=beta-seg&b=alpha-seg")
+        assert r.status_code == 302
+        assert r["Location"] == "/compare/alpha-seg-vs-beta-seg/"
+
+    def test_it_accepts_exact_names_in_any_case(self, client):
+        make_pair()
+        r = client.get("/compare/?a=+alpha+SEG+&b=Beta+Seg")
+        assert r["Location"] == "/compare/alpha-seg-vs-beta-seg/"
+
+    @pytest.mark.parametrize(
+        ("query", "message"),
+        [
+            ("a=alpha-seg&b=nothing-like-it", "No published asset is called “nothing-like-it”"),
+            ("a=alpha-seg&b=Hidden+Draft", "No published asset is called “Hidden Draft”"),
+            ("a=alpha-seg&b=", "Name the second asset."),
+            ("a=&b=", "Name the first asset."),
+            ("a=alpha-seg&b=Alpha+Seg", "Pick two different assets."),
+            ("a=alpha-seg&b=Twin", "Several assets are called “Twin”"),
+            ("a=alpha-seg&b=" + "x" * 10_000, "at most 255 characters"),
+            ("a=alpha-seg&b=%22%3Cscript%3E%F0%9F%98%80", "No published asset is called"),
+        ],
+    )
+    def test_it_explains_what_is_wrong_on_the_form(self, client, query, message):
+        make_pair()
+        make_asset("hidden-draft", name="Hidden Draft", status=Asset.Status.DRAFT)
+        make_asset("twin-1", name="Twin")
+        make_asset("twin-2", name="Twin")
+        r = client.get(f"/compare/?{query}")
+        assert r.status_code == 400
+        assertContains(r, message, status_code=400)
+        assertContains(r, '<form class="compare-form"', status_code=400)
+        assert '"<script>' not in r.content.decode()
+
+    def test_it_names_the_slugs_of_assets_that_share_a_name(self, client):
+        make_asset("twin-1", name="Twin")
+        make_asset("twin-2", name="Twin")
+        r = client.get("/compare/?a=Twin&b=twin-2")
+        assertContains(r, "twin-1, twin-2", status_code=400)
+        assert client.get("/compare/?a=twin-1&b=twin-2").status_code == 302
+
+    def test_its_query_count_is_fixed(self, client, django_assert_num_queries):
+        make_pair()
+        # a by slug, b by slug then by name.
+        with django_assert_num_queries(3):
+            client.get("/compare/?a=alpha-seg&b=Beta+Seg")
+
+
+class TestCompareTypeahead:
+    def test_it_suggests_published_assets_by_name_prefix_first(self, client):
+        seg = make_task("image-segmentation")
+        later = make_asset("segmenter-x", name="Alpha Segmenter", tasks=[seg])
+        make_score(later, 90.0)
+        first = make_asset("segformer", name="SegFormer B4")
+        make_score(first, 40.0)
+        make_asset("seg-draft", name="Seg Draft", status=Asset.Status.DRAFT)
+        make_asset("unrelated", name="Whisper")
+        r = client.get("/compare/?a=seg", headers=typeahead("a"))
+        assert r.status_code == 200
+        body = r.content.decode()
+        assert body.startswith('<datalist id="a-suggestions">')
+        assert "<html" not in body and "<form" not in body
+        assert body.index('value="SegFormer B4"') < body.index('value="Alpha Segmenter"')
+        assert "Seg Draft" not in body and "Whisper" not in body
+        assert 'label="Model · segformer"' in body
+
+    def test_it_answers_for_the_field_being_typed_in(self, client):
+        make_pair()
+        r = client.get("/compare/?b=beta", headers=typeahead("b"))
+        body = r.content.decode()
+        assert body.startswith('<datalist id="b-suggestions"><option value="Beta Seg"')
+
+    @pytest.mark.parametrize("text", ["", "a", "x" * 10_000, "\"'<>&%_ 🙂", "  "])
+    def test_it_answers_any_text_without_an_error(self, client, text):
+        make_pair()
+        r = client.get("/compare/", {"a": text}, headers=typeahead("a"))
+        assert r.status_code == 200
+        assert r.content.decode().startswith('<datalist id="a-suggestions">')
+
+    def test_its_query_count_is_one(self, client, django_assert_num_queries):
+        make_pair()
+        with django_assert_num_queries(1):
+            client.get("/compare/?a=seg", headers=typeahead("a"))
+
+
+class TestCompareWithOnAssetPage:
+    def test_it_lists_alternatives_of_the_same_kind_and_task_by_rank(self, client):
+        alpha, beta = make_pair()
+        gamma = make_asset("gamma-seg", name="Gamma Seg", tasks=list(alpha.tasks.all()))
+        make_score(gamma, 65.0)
+        make_asset("seg-data", name="Seg Data", kind=Asset.Kind.DATASET,
+                   tasks=list(alpha.tasks.all()))
+        make_asset("other-job", name="Other Job")
+        body = client.get("/assets/alpha-seg/").content.decode()
+        section = body[body.index('id="compare-h"'):body.index('id="evidence-h"')]
+        assert "Compare with…" in section and "same kind that share a task" in section
+        assert section.index("Alpha Seg vs Gamma Seg") < section.index("Alpha Seg vs Beta Seg")
+        assert 'href="/compare/alpha-seg-vs-gamma-seg/"' in section
+        assert "Seg Data" not in section and "Other Job" not in section
+        assert '<form class="compare-with" method="get" action="/compare/">' in section
+        assert '<input type="hidden" name="a" value="alpha-seg">' in section
+
+    def test_it_says_when_there_is_no_alternative_yet(self, client):
+        make_asset("lonely")
+        assertContains(client.get("/assets/lonely/"), "No other asset of the same kind")
+
+    def test_it_costs_the_asset_page_one_query_however_many_alternatives(self, client):
+        seg = make_task("image-segmentation")
+        make_asset("subject", tasks=[seg])
+        with CaptureQueriesContext(connection) as without:
+            client.get("/assets/subject/")
+        for i in range(30):
+            make_asset(f"rival-{i}", tasks=[seg])
+        with CaptureQueriesContext(connection) as with_rivals:
+            body = client.get("/assets/subject/").content.decode()
+        assert body.count("subject vs rival-") == 5
+        assert len(with_rivals) == len(without)
+        assert sum("catalog_asset_tasks" in q["sql"] and "EXISTS" in q["sql"].upper()
+                   for q in with_rivals.captured_queries) == 1

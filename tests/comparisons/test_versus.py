@@ -1,0 +1,444 @@
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from catalog.models import Asset, Score
+from comparisons import pairs
+from comparisons.models import Match, PairNote, PairView, SearchEvent
+from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+URL = "/compare/alpha-seg-vs-beta-seg/"
+LEADS = '<span class="visually-hidden"> leads</span>'
+ROWS = [
+    "Type", "UnfragileRank", "Adoption", "Quality", "Ecosystem", "Match Graph", "Pricing",
+    "Capabilities", "Times Matched", "Licence", "Organisation", "Released", "Size", "Lineage",
+    "Last updated",
+]
+
+
+def make_score(asset: Asset, rank: float, **kw) -> Score:
+    kw.setdefault("coverage", 0.8)
+    kw.setdefault("provisional", kw["coverage"] < 0.5)
+    return Score.objects.create(
+        asset=asset, rank=rank, computed_at=timezone.now(), formula_version="2026.1", **kw
+    )
+
+
+def make_pair(caps: int = 3) -> tuple[Asset, Asset]:
+    """Two image segmentation models with known numbers: Alpha ranks 72 to Beta's 61, leads
+    adoption by 10 and trails quality by 11; Alpha's ecosystem and Beta's match graph are
+    unknown."""
+    seg = make_task("image-segmentation", name="Image segmentation")
+    org = make_org("Acme Vision", slug="acme-vision")
+    alpha = make_asset(
+        "alpha-seg", name="Alpha Seg", tasks=[seg], organization=org, n_parameters=64_100_000,
+        released_on=date(2021, 10, 15), pricing=Asset.Pricing.FREE,
+    )
+    beta = make_asset("beta-seg", name="Beta Seg", tasks=[seg], licence="", pricing="unknown")
+    make_score(alpha, 72.4, adoption=80.0, quality=60.0, ecosystem=None, match_graph=40.0)
+    make_score(beta, 61.0, adoption=70.0, quality=71.0, ecosystem=30.0, match_graph=None)
+    for asset in (alpha, beta):
+        for i in range(caps):
+            make_capability(asset, title=f"{asset.name} skill {i}")
+    return alpha, beta
+
+
+def row(body: str, key: str) -> str:
+    match = re.search(rf'<tr id="row-{key}">(.*?)</tr>', body, re.S)
+    assert match, key
+    return match.group(1)
+
+
+def cells(body: str, key: str) -> list[str]:
+    return re.findall(r"<td[^>]*>.*?</td>", row(body, key), re.S)
+
+
+class TestVersusUrls:
+    def test_it_shows_the_canonical_pair(self, client):
+        make_pair()
+        r = client.get(URL)
+        assertContains(r, '<h1 class="versus-title">Alpha Seg <span class="muted">vs</span> Beta')
+
+    def test_it_redirects_the_reverse_order_permanently_keeping_the_query(self, client):
+        make_pair()
+        r = client.get("/compare/beta-seg-vs-alpha-seg/?more=a&utm_source=x")
+        assert r.status_code == 301
+        assert r["Location"] == "/compare/alpha-seg-vs-beta-seg/?more=a&utm_source=x"
+        r = client.get("/compare/beta-seg-vs-alpha-seg/")
+        assert r["Location"] == URL
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/compare/alpha-seg-vs-nope/",
+            "/compare/nope-vs-beta-seg/",
+            "/compare/alpha-seg-vs-alpha-seg/",
+            "/compare/alpha-seg-vs-hidden/",
+            "/compare/alpha-seg-vs-old/",
+            "/compare/alpha-seg/",
+            "/compare/alpha-seg-vs-/",
+            "/compare/-vs-beta-seg/",
+            "/compare/alpha-seg-vs-beta-seg-vs-old/",
+            "/compare/alpha%20seg-vs-beta-seg/",
+        ],
+    )
+    def test_it_answers_404_in_the_site_style(self, client, path):
+        make_pair()
+        make_asset("hidden", status=Asset.Status.DRAFT)
+        make_asset("old", status=Asset.Status.ARCHIVED)
+        r = client.get(path)
+        assert r.status_code == 404
+        assert b"find that page" in r.content
+
+    def test_it_answers_400_for_a_bad_option(self, client):
+        make_pair()
+        r = client.get(URL + "?more=everything")
+        assert r.status_code == 400
+        assert b"Please check these values" in r.content
+
+    def test_it_refuses_other_methods(self, client):
+        make_pair()
+        assert client.post(URL).status_code == 405
+
+
+class TestVersusTable:
+    def test_it_has_the_rows_in_order(self, client):
+        make_pair()
+        body = client.get(URL).content.decode()
+        labels = re.findall(r'<th scope="row">(?:<a [^>]*>)?([^<]+)', body)
+        assert labels == ROWS
+
+    def test_it_marks_the_leaders_with_a_check_and_words(self, client):
+        make_pair()
+        body = client.get(URL).content.decode()
+        alpha, beta = cells(body, "rank")
+        assert "mark-lead" in alpha and "<strong>72/100</strong>" in alpha
+        assert '<svg class="check"' in alpha and LEADS in alpha
+        assert LEADS not in beta and "61/100" in beta
+        alpha, beta = cells(body, "adoption")  # 80 vs 70
+        assert LEADS in alpha and LEADS not in beta
+        alpha, beta = cells(body, "quality")  # 60 vs 71
+        assert LEADS in beta and LEADS not in alpha
+
+    def test_it_says_unknown_with_the_reason_and_never_zero(self, client):
+        make_pair()
+        body = client.get(URL).content.decode()
+        alpha, beta = cells(body, "ecosystem")
+        assert "unknown" in alpha and "No ecosystem evidence" in alpha
+        assert 'title="No ecosystem evidence' in alpha
+        assert "30" in beta and LEADS not in beta  # nothing to lead against
+        alpha, beta = cells(body, "match_graph")
+        assert "No search on this site has matched this asset yet" in beta
+        for key in ("ecosystem", "match_graph", "licence", "pricing", "released", "size"):
+            unknown = [cell for cell in cells(body, key) if "unknown" in cell]
+            assert unknown, key
+            assert not re.search(r">\s*0\s*<", unknown[0]), key
+
+    def test_it_marks_a_tie(self, client):
+        alpha, beta = make_pair()
+        Score.objects.filter(asset=alpha).update(rank=60.4, adoption=71.0)
+        Score.objects.filter(asset=beta).update(rank=61.6)
+        body = client.get(URL).content.decode()
+        for key in ("rank", "adoption"):  # 60 vs 62; 71 vs 70
+            for cell in cells(body, key):
+                assert "mark-tie" in cell and ">tie<" in cell and LEADS not in cell
+
+    def test_it_shows_the_facts(self, client):
+        alpha, beta = make_pair()
+        base = make_asset("mit-b4", name="MiT-b4")
+        Asset.objects.filter(pk=beta.pk).update(base=base)
+        body = client.get(URL).content.decode()
+        assert "3 decomposed" in row(body, "capabilities")
+        assert "64.1M params" in row(body, "size")
+        assert "2021-10-15" in row(body, "released")
+        assert 'href="/assets/?org=acme-vision"' in row(body, "organisation")
+        assert 'Fine-tune of <a href="/assets/mit-b4/">MiT-b4</a>' in row(body, "lineage")
+        assert "Apache" in row(body, "licence")
+
+    def test_it_counts_times_matched_from_search_matches(self, client):
+        alpha, _ = make_pair()
+        for i in range(3):
+            event = SearchEvent.objects.create(query=f"q{i}", session_hash="s", day=date.today())
+            Match.objects.create(event=event, asset=alpha, position=1)
+        alpha_cell, beta_cell = cells(client.get(URL).content.decode(), "times_matched")
+        assert ">3<" in alpha_cell.replace("<strong>", ">").replace("</strong>", "<")
+        assert LEADS in alpha_cell and ">0<" in beta_cell
+
+
+class TestVersusContent:
+    def test_it_shows_the_capability_cards_and_their_evidence(self, client):
+        alpha, _ = make_pair()
+        evidence = make_evidence(alpha, name="ade20k_miou", label="ADE20K mIoU", value=50.3,
+                                 unit="%", source_name="arXiv:2105.15203")
+        make_capability(alpha, title="Segments scenes", evidence=evidence,
+                        unique_override="Labels 150 classes", vs_override="Smaller than most")
+        body = client.get(URL).content.decode()
+        assert "Segments scenes" in body
+        assert "<strong>Unique:</strong> Labels 150 classes" in body
+        assert "<strong>vs alternatives:</strong> Smaller than most" in body
+        assert "ADE20K mIoU 50.3 %" in body and "arXiv:2105.15203</a>" in body
+
+    def test_it_shows_eight_cards_and_a_plain_link_to_the_rest(self, client):
+        make_pair(caps=12)
+        body = client.get(URL).content.decode()
+        assert body.count("Alpha Seg skill") == 8 and body.count("Beta Seg skill") == 8
+        assert "Alpha Seg skill 8" not in body
+        assert f'href="{URL}?more=a#caps-a" data-hx-get="{URL}?more=a"' in body
+        assert "+4 more capabilities" in body
+
+    def test_it_shows_the_rest_without_javascript(self, client):
+        make_pair(caps=12)
+        body = client.get(URL + "?more=a").content.decode()
+        assert body.count("Alpha Seg skill") == 12 and body.count("Beta Seg skill") == 8
+        # Opening the other side keeps this one open.
+        assert f'href="{URL}?more=all#caps-b"' in body
+        body = client.get(URL + "?more=all").content.decode()
+        assert body.count("Alpha Seg skill") == 12 and body.count("Beta Seg skill") == 12
+
+    def test_htmx_gets_only_the_cards(self, client):
+        make_pair(caps=12)
+        r = client.get(URL + "?more=b", headers=HTMX)
+        assert r.status_code == 200
+        body = r.content.decode()
+        assert body.lstrip().startswith('<div id="caps-b-list"')
+        assert body.count("Beta Seg skill") == 12 and "Alpha Seg" not in body
+        assert "<html" not in body and "versus-table" not in body
+        assert "more capabilities" not in body
+        assert r["Vary"].count("HX-Request") == 1
+
+    def test_it_writes_the_verdict_below_the_editors_note(self, client):
+        alpha, beta = make_pair()
+        PairNote.objects.create(asset_a=alpha, asset_b=beta, note="Both <b>fine</b> for indoor.")
+        body = client.get(URL).content.decode()
+        assert body.index("Editor's note") < body.index('id="verdict-h"')
+        assert "Both &lt;b&gt;fine&lt;/b&gt; for indoor." in body
+        verdict = body[body.index('id="verdict-h"'):]
+        assert "ranks above" in verdict and "by 11 points, 72 vs 61" in verdict
+        assert "leads on adoption (80 vs 70)" in verdict
+        assert "leads on quality (71 vs 60)" in verdict
+
+    def test_it_says_when_they_do_different_jobs_and_links_like_for_like(self, client):
+        alpha, _ = make_pair()
+        code = make_task("text-generation", name="Text generation")
+        make_asset("stack", name="The Stack", kind=Asset.Kind.DATASET, tasks=[code])
+        rival = make_asset("gamma-seg", name="Gamma Seg", tasks=list(alpha.tasks.all()))
+        make_score(rival, 55.0)
+        other = make_asset("code-corpus", name="Code Corpus", kind=Asset.Kind.DATASET, tasks=[code])
+        make_score(other, 40.0)
+        body = client.get("/compare/alpha-seg-vs-stack/").content.decode()
+        assert "They do different jobs and are not substitutes" in body
+        assert '<a href="/compare/alpha-seg-vs-beta-seg/">Beta Seg</a>' in body  # ranks 61 > 55
+        assert '<a href="/compare/code-corpus-vs-stack/">Code Corpus</a>' in body
+        assert 'href="/search/?q=Model+or+Dataset"' in body
+
+    def test_it_says_when_one_is_derived_from_the_other(self, client):
+        alpha, beta = make_pair()
+        Asset.objects.filter(pk=beta.pk).update(base=alpha, kind=Asset.Kind.FINE_TUNE)
+        body = client.get(URL).content.decode()
+        assert "is a fine-tune of" in body
+
+    def test_it_links_the_search_from_the_shared_task(self, client):
+        make_pair()
+        body = client.get(URL).content.decode()
+        assert "Need something different?" in body
+        link = '<a class="button" href="/search/?q=Image+segmentation">Search the match graph →'
+        assert link in body
+
+    def test_it_has_a_head_for_sharing_and_indexing(self, client):
+        make_pair()
+        r = client.get(URL)
+        body = r.content.decode()
+        assert "<title>Alpha Seg vs Beta Seg · Unfragile</title>" in body
+        description = re.search(r'<meta name="description" content="([^"]+)">', body).group(1)
+        assert description.startswith("Alpha Seg ranks above Beta Seg on UnfragileRank")
+        assert f'<link rel="canonical" href="http://testserver{URL}">' in body
+        assert '<meta property="og:title" content="Alpha Seg vs Beta Seg">' in body
+        assert f'<meta property="og:url" content="http://testserver{URL}">' in body
+        ld = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', body)
+        nonce, data = ld.group(1), json.loads(ld.group(2))
+        assert f"'nonce-{nonce}'" in r["Content-Security-Policy"]
+        assert data["@type"] == "WebPage" and data["name"] == "Alpha Seg vs Beta Seg"
+        assert [thing["name"] for thing in data["about"]] == ["Alpha Seg", "Beta Seg"]
+
+    def test_its_linked_data_cannot_close_the_script(self, client):
+        make_pair()
+        Asset.objects.filter(slug="alpha-seg").update(name="</script><script>alert(1)</script>")
+        body = client.get(URL).content.decode()
+        ld = body[body.index("application/ld+json"):]
+        ld = ld[: ld.index("</script>")]
+        assert "<script>" not in ld and "\\u003C/script\\u003E" in ld
+
+
+class TestVersusCache:
+    def test_its_query_count_is_fixed_and_small(self, client, django_assert_num_queries):
+        make_pair(caps=3)
+        # pair (versions and note), assets (+org, score, base, times matched), tasks,
+        # trained-on, capabilities.
+        with django_assert_num_queries(5):
+            client.get(URL)
+        Asset.objects.update(version=99)  # a fresh render
+        for asset in Asset.objects.all():
+            for i in range(27):
+                make_capability(asset, title=f"more {i}")
+        with django_assert_num_queries(5):
+            r = client.get(URL)
+        assert b"+22 more capabilities" in r.content
+
+    def test_its_query_count_with_different_jobs_stays_under_eight(
+        self, client, django_assert_num_queries
+    ):
+        alpha, _ = make_pair(caps=30)
+        extra = [make_task(f"extra-{i}") for i in range(3)]
+        alpha.tasks.add(*extra)
+        code = make_task("text-generation")
+        make_asset("stack", kind=Asset.Kind.DATASET, tasks=[code, *extra])
+        make_asset("stack-two", kind=Asset.Kind.DATASET, tasks=[code, *extra])
+        # The five above, then the best of each kind and task, for both sides in one query,
+        # however many tasks they list.
+        with django_assert_num_queries(6):
+            client.get("/compare/alpha-seg-vs-stack/")
+        # Those are cached for every pair of the same kinds and tasks.
+        with django_assert_num_queries(5):
+            r = client.get("/compare/alpha-seg-vs-stack-two/")
+        assert b'<a href="/compare/stack-vs-stack-two/">stack</a>' in r.content
+
+    def test_it_serves_the_second_view_from_the_cache(self, client, django_assert_num_queries):
+        make_pair()
+        first = client.get(URL)
+        # Only the pair's versions and note.
+        with django_assert_num_queries(1):
+            second = client.get(URL)
+        assert second.status_code == 200
+        assert second["ETag"] == first["ETag"]
+        strip = re.compile(rb'nonce="[^"]+"')
+        assert strip.sub(b"", second.content) == strip.sub(b"", first.content)
+        # A shared page still gets a fresh nonce per response, matching the header.
+        nonces = re.findall(rb'nonce="([^"]+)"', second.content)
+        assert set(nonces) == {re.search(rb"'nonce-([^']+)'",
+                                         second["Content-Security-Policy"].encode()).group(1)}
+        assert re.findall(rb'nonce="([^"]+)"', first.content)[0] != nonces[0]
+
+    def test_an_edit_shows_at_once(self, client, django_assert_num_queries):
+        alpha, _ = make_pair()
+        first = client.get(URL)
+        alpha.name = "Alpha Seg Two"
+        alpha.save()  # bumps the version, as every admin save does
+        with django_assert_num_queries(5):
+            r = client.get(URL)
+        assert b"Alpha Seg Two" in r.content
+        assert r["ETag"] != first["ETag"]
+
+    def test_a_new_note_shows_at_once(self, client):
+        alpha, beta = make_pair()
+        client.get(URL)
+        PairNote.objects.create(asset_a=alpha, asset_b=beta, note="Pick Alpha for speed.")
+        assert b"Pick Alpha for speed." in client.get(URL).content
+
+    def test_it_sends_etag_and_cache_control_and_answers_304(self, client):
+        make_pair()
+        r = client.get(URL)
+        assert r["ETag"].startswith('W/"')
+        assert r["Cache-Control"] == "public, max-age=60"
+        assert "Set-Cookie" not in r and not r.cookies
+        again = client.get(URL, headers={"If-None-Match": r["ETag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again["ETag"] == r["ETag"]
+        stale = client.get(URL, headers={"If-None-Match": 'W/"something-else"'})
+        assert stale.status_code == 200
+
+    def test_a_matching_etag_after_an_edit_gets_the_new_page(self, client):
+        alpha, _ = make_pair()
+        etag = client.get(URL)["ETag"]
+        alpha.save()
+        assert client.get(URL, headers={"If-None-Match": etag}).status_code == 200
+
+    def test_the_fragment_has_its_own_etag(self, client):
+        make_pair(caps=12)
+        page = client.get(URL + "?more=a")
+        cards = client.get(URL + "?more=a", headers=HTMX)
+        assert page["ETag"] != cards["ETag"]
+
+    def test_it_keeps_pages_for_signed_in_readers_out_of_shared_caches(self, client):
+        make_pair()
+        client.cookies["sessionid"] = "x"
+        r = client.get(URL)
+        assert r.status_code == 200
+        assert "private" in r["Cache-Control"] and "public" not in r["Cache-Control"]
+
+
+class TestPairViews:
+    def test_it_counts_page_views_per_pair_per_day(self, client):
+        alpha, beta = make_pair(caps=12)
+        for _ in range(3):
+            client.get(URL)
+        client.get(URL + "?more=a", headers=HTMX)  # the same reader opening cards
+        client.get("/compare/beta-seg-vs-alpha-seg/")  # only redirects
+        assert not PairView.objects.exists()  # nothing written on the request path
+        assert pairs.flush_views() == 3
+        view = PairView.objects.get()
+        assert (view.asset_a, view.asset_b, view.day, view.count) == (
+            alpha, beta, timezone.localdate(), 3
+        )
+        assert pairs.flush_views() == 0  # flushed counts are not written twice
+        client.get(URL)
+        pairs.flush_views()
+        assert PairView.objects.get().count == 4
+
+    def test_it_counts_304s_as_views(self, client):
+        make_pair()
+        etag = client.get(URL)["ETag"]
+        client.get(URL, headers={"If-None-Match": etag})
+        assert pairs.flush_views() == 2
+
+    def test_it_flushes_every_so_many_views(self, client, monkeypatch):
+        make_pair()
+        monkeypatch.setattr(pairs, "FLUSH_EVERY", 3)
+        client.get(URL)
+        client.get(URL)
+        assert not PairView.objects.exists()
+        client.get(URL)
+        assert PairView.objects.get().count == 3
+
+    def test_it_keeps_days_apart(self):
+        alpha, beta = make_pair()
+        pair = pairs.find_pair("alpha-seg", "beta-seg")
+        pairs.record_view(pair, today=date(2026, 1, 1))
+        pairs.record_view(pair, today=date(2026, 1, 2))
+        pairs.record_view(pair, today=date(2026, 1, 2))
+        pairs.flush_views(today=date(2026, 1, 2))
+        counts = dict(PairView.objects.values_list("day", "count"))
+        assert counts == {date(2026, 1, 1): 1, date(2026, 1, 2): 2}
+
+    def test_its_command_flushes_and_the_home_page_lists_the_most_viewed(self, client):
+        make_pair()
+        make_asset("gamma-seg", name="Gamma Seg")
+        client.get(URL)
+        client.get(URL)
+        client.get("/compare/beta-seg-vs-gamma-seg/")
+        assert b"Most viewed comparisons" not in client.get("/").content
+        call_command("flush_pair_views", stdout=(out := io.StringIO()))
+        assert "3 views written." in out.getvalue()
+        body = client.get("/").content.decode()
+        assert "Most viewed comparisons" in body
+        first = body.index('<a href="/compare/alpha-seg-vs-beta-seg/">Alpha Seg vs Beta Seg</a>')
+        assert first < body.index('<a href="/compare/beta-seg-vs-gamma-seg/">')
+        assert "2 views" in body
+
+    def test_counting_adds_no_query(self, client, django_assert_num_queries):
+        make_pair()
+        client.get(URL)
+        with django_assert_num_queries(1):
+            client.get(URL)
+        with django_assert_num_queries(0):
+            pairs.record_view(pairs.Pair(1, "a", 1, 2, "b", 1, "", "", False))

@@ -64,6 +64,9 @@ def env_database(name: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "unfragile.sqlite3",
+            # Opening a SQLite connection re-reads the schema, about 1 ms a request: keep it.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers go on while the loader writes; the busy timeout makes a
                 # second writer wait instead of failing at once.
@@ -81,6 +84,9 @@ def env_database(name: str) -> dict:
         config = dj_database_url.parse(raw)
     except Exception as exc:  # the parser raises several types for malformed URLs
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 600
+        config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.postgresql":
         # psycopg's pool keeps connections open between requests; Django requires
         # CONN_MAX_AGE 0 with it.

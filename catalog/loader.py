@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils.text import slugify
 
 from catalog import records as rec
@@ -24,8 +25,14 @@ IMPORTED_FIELDS = [
     "pricing", "price_facts", "released_on", "release_basis", "n_parameters", "dataset_samples",
     "dataset_bytes", "size_basis", "modalities", "languages", "frameworks", "base_relation",
     "base_unresolved", "trained_on_unresolved", "urls", "attributes", "sources", "conflicts",
-    "import_hash",
+    "import_hash", "record",
 ]
+# Evidence the catalog itself writes or derives; an export leaves it out and a load rebuilds it.
+DERIVED_ORIGINS = ("catalog", "catalog-graph", "match-graph")
+
+# Sent after a load with what the file's extensions say about other apps' rows (pair notes),
+# so the comparisons app can apply them without catalog importing it.
+extensions_loaded = Signal()
 
 
 @dataclass
@@ -103,14 +110,16 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
     names = {r.uid: r.data["name"] for r in valid}
     orgs = _organizations(changed)
     tasks = _tasks(changed)
-    slugs = rec.assign_slugs(changed, {uid: row["slug"] for uid, row in existing.items()})
+    slugs = _slugs(changed, existing)
 
     new_assets: list[Asset] = []
     updated_assets: list[Asset] = []
     for done, r in enumerate(changed, start=1):
         values = _asset_values(r, orgs, names)
+        values.update(_ext(r).get("curated", {}))
         if r.uid in existing:
-            updated_assets.append(Asset(id=existing[r.uid]["id"], uid=r.uid, **values))
+            row = existing[r.uid]
+            updated_assets.append(Asset(id=row["id"], uid=r.uid, slug=row["slug"], **values))
         else:
             new_assets.append(Asset(uid=r.uid, slug=slugs[r.uid], **values))
         if done % BATCH == 0:
@@ -118,7 +127,15 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
     progress("reading", len(changed), len(changed))
 
     Asset.objects.bulk_create(new_assets, batch_size=BATCH)
-    Asset.objects.bulk_update(updated_assets, IMPORTED_FIELDS, batch_size=BATCH)
+    # An upsert on uid rewrites the imported fields of existing rows in one statement per
+    # batch; bulk_update's CASE expressions cost seconds per thousand rows.
+    restoring = {r.uid for r in changed if "curated" in _ext(r)}
+    for curated in (False, True):
+        fields = IMPORTED_FIELDS + ["updated_at"] + (list(rec.CURATED_FIELDS) if curated else [])
+        Asset.objects.bulk_create(
+            [a for a in updated_assets if (a.uid in restoring) == curated], batch_size=BATCH,
+            update_conflicts=True, unique_fields=["uid"], update_fields=fields,
+        )
     if updated_assets:
         Asset.objects.filter(id__in=[a.id for a in updated_assets]).update(
             version=F("version") + 1
@@ -132,8 +149,31 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
     progress("writing", 2 * len(changed) // 3, len(changed))
     _capabilities(changed, ids, tasks, names)
     _evidence(changed, ids)
+    notes = [
+        (r.uid, note["with"], note["note"])
+        for r in changed for note in _ext(r).get("pair_notes", []) if note["with"] in ids
+    ]
+    extensions_loaded.send(sender=Asset, pair_notes=notes, ids=ids)
     search.reindex_assets([ids[r.uid] for r in changed])
     progress("writing", len(changed), len(changed))
+
+
+def _ext(r: rec.Record) -> dict:
+    return r.data.get(rec.EXTENSION) or {}
+
+
+def _slugs(records: list[rec.Record], existing: dict[str, dict]) -> dict[str, str]:
+    """New assets' slugs: the one an export carried when it is free, else the slug rule."""
+    kept = {uid: row["slug"] for uid, row in existing.items()}
+    taken = set(kept.values())
+    for r in records:
+        wanted = _ext(r).get("slug")
+        if r.uid not in kept and wanted and wanted not in taken:
+            kept[r.uid] = wanted
+            taken.add(wanted)
+    carried = {uid: slug for uid, slug in kept.items() if uid not in existing}
+    others = [r for r in records if r.uid not in kept]
+    return carried | rec.assign_slugs(others, kept)
 
 
 def _organizations(records: list[rec.Record]) -> dict[str, Organization]:
@@ -152,6 +192,10 @@ def _organizations(records: list[rec.Record]) -> dict[str, Organization]:
 
 def _tasks(records: list[rec.Record]) -> dict[str, Task]:
     wanted = {slug for r in records for slug in r.data.get("tasks", [])}
+    wanted |= {
+        cap["task"] for r in records for cap in _ext(r).get("capabilities", [])
+        if isinstance(cap.get("task"), str) and cap["task"]
+    }
     have = {t.slug: t for t in Task.objects.filter(slug__in=wanted)}
     missing = [
         Task(slug=s, name=rec.task_name(s), modality=rec.task_modality(s))
@@ -191,6 +235,7 @@ def _asset_values(r: rec.Record, orgs: dict[str, Organization], names: dict[str,
         "sources": d.get("sources", []),
         "conflicts": d.get("conflicts", {}),
         "import_hash": r.digest,
+        "record": {k: v for k, v in d.items() if k != rec.EXTENSION},
     }
 
 
@@ -238,6 +283,10 @@ def _capabilities(records: list[rec.Record], ids: dict[str, int], tasks: dict[st
                 curated.add((cap.asset_id, cap.key))
             else:
                 current[(cap.asset_id, cap.key)] = cap
+    restored = {ids[r.uid]: _ext(r)["capabilities"] for r in records
+                if "capabilities" in _ext(r)}
+    for asset_id, caps in restored.items():
+        curated.update((asset_id, c["key"]) for c in caps if c.get("key"))
     create: list[Capability] = []
     update: list[Capability] = []
     keep: set[tuple[int, str]] = set()
@@ -264,6 +313,26 @@ def _capabilities(records: list[rec.Record], ids: dict[str, int], tasks: dict[st
     Capability.objects.bulk_create(create, batch_size=BATCH)
     Capability.objects.bulk_update(
         update, ["position", "title", "description", "task"], batch_size=BATCH
+    )
+    # An exported file carries the curated capabilities whole: they replace what is stored.
+    for chunk in _chunks(list(restored)):
+        Capability.objects.filter(asset_id__in=chunk, is_curated=True).delete()
+        Capability.objects.filter(
+            asset_id__in=chunk, key__in=[c.get("key") for a in chunk for c in restored[a]
+                                         if c.get("key")]
+        ).exclude(is_curated=True).delete()
+    Capability.objects.bulk_create(
+        [
+            Capability(
+                asset_id=asset_id, key=c.get("key", ""), position=c.get("position", 0),
+                title=c["title"][:200], description=c["description"],
+                task_id=tasks[c["task"]].id if c.get("task") in tasks else None,
+                unique_override=c.get("unique_override", ""),
+                vs_override=c.get("vs_override", ""), is_curated=True,
+            )
+            for asset_id, caps in restored.items() for c in caps
+        ],
+        batch_size=BATCH,
     )
 
 
@@ -315,13 +384,27 @@ def _evidence_rows(r: rec.Record, asset_id: int) -> list[Evidence]:
 
 
 def _evidence(records: list[rec.Record], ids: dict[str, int]) -> None:
-    """The record's own facts (benchmarks, prices, Hub integration) as evidence rows."""
+    """The record's own facts (benchmarks, prices, Hub integration) as evidence rows, and the
+    imported or curated evidence an exported file carries."""
     changed_ids = [ids[r.uid] for r in records]
     for chunk in _chunks(changed_ids):
         Evidence.objects.filter(asset_id__in=chunk, origin="catalog").delete()
-    Evidence.objects.bulk_create(
-        [row for r in records for row in _evidence_rows(r, ids[r.uid])], batch_size=BATCH
-    )
+    restored = [r for r in records if "evidence" in _ext(r)]
+    for chunk in _chunks([ids[r.uid] for r in restored]):
+        Evidence.objects.filter(asset_id__in=chunk).exclude(origin__in=DERIVED_ORIGINS).delete()
+    rows = [row for r in records for row in _evidence_rows(r, ids[r.uid])]
+    rows += [
+        Evidence(
+            asset_id=ids[r.uid], dimension=e["dimension"], name=e["name"][:100],
+            label=e.get("label", ""), value=float(e["value"]), unit=e.get("unit", ""),
+            settings=e.get("settings") or {}, settings_key=rec.settings_key(e.get("settings")),
+            source_name=e.get("source_name", ""), source_url=e.get("source_url", ""),
+            observed_at=date.fromisoformat(e["observed_at"]) if e.get("observed_at") else None,
+            verification=e["verification"], origin=e.get("origin", ""),
+        )
+        for r in restored for e in _ext(r)["evidence"]
+    ]
+    Evidence.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def _chunks(items: list, size: int = BATCH):

@@ -130,6 +130,9 @@ class Asset(models.Model):
     sources = models.JSONField(default=list, blank=True)
     conflicts = models.JSONField(default=dict, blank=True)
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The catalog record as loaded (without the curated extension), so an export gives back
+    # exactly what came in.
+    record = models.JSONField(default=dict, blank=True, editable=False)
 
     # Curated by people in the admin; a re-import never touches these.
     curated_summary = models.TextField(blank=True, help_text="Replaces the generated summary")

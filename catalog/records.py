@@ -154,6 +154,61 @@ def check_record(data: object) -> str | None:
             return f"benchmark {bench.get('benchmark')!r} has no numeric value"
     if not isinstance(data.get("sources", []), list):
         return "sources must be a list"
+    if EXTENSION in data:
+        return check_extension(data[EXTENSION])
+    return None
+
+
+# What an export adds to a record: the curated state the bundled schema has no field for.
+# See catalog/data/schema.md.
+EXTENSION = "unfragile"
+CURATED_FIELDS = ("status", "curated_summary", "homepage_url")
+STATUSES = {"draft", "published", "archived"}
+EVIDENCE_DIMENSIONS = {"adoption", "quality", "ecosystem", "match_graph", "pricing"}
+VERIFICATIONS = {"claimed", "verified", "computed"}
+
+
+def check_extension(ext: object) -> str | None:
+    if not isinstance(ext, dict):
+        return f"{EXTENSION} must be an object"
+    slug = ext.get("slug")
+    if slug is not None and (
+        not isinstance(slug, str) or slugify(slug) != slug or not slug or "-vs-" in slug
+    ):
+        return f"{EXTENSION}.slug must be a slug without '-vs-'"
+    curated = ext.get("curated", {})
+    if not isinstance(curated, dict) or not all(
+        isinstance(curated.get(k, ""), str) for k in CURATED_FIELDS
+    ):
+        return f"{EXTENSION}.curated must map {', '.join(CURATED_FIELDS)} to strings"
+    if curated.get("status", "published") not in STATUSES:
+        return f"{EXTENSION}.curated.status must be one of {', '.join(sorted(STATUSES))}"
+    for cap in ext.get("capabilities", []):
+        if not isinstance(cap, dict) or not isinstance(cap.get("title"), str) or not (
+            isinstance(cap.get("description"), str)
+        ):
+            return f"{EXTENSION}.capabilities need a title and a description"
+        if not _is_int(cap.get("position", 0)):
+            return f"{EXTENSION}.capabilities position must be an integer"
+    for ev in ext.get("evidence", []):
+        if not isinstance(ev, dict) or not isinstance(ev.get("name"), str) or not ev["name"]:
+            return f"{EXTENSION}.evidence rows need a name"
+        if ev.get("dimension") not in EVIDENCE_DIMENSIONS:
+            return f"{EXTENSION}.evidence {ev['name']!r} has an unknown dimension"
+        if ev.get("verification") not in VERIFICATIONS:
+            return f"{EXTENSION}.evidence {ev['name']!r} has an unknown verification"
+        if not _is_number(ev.get("value")):
+            return f"{EXTENSION}.evidence {ev['name']!r} has no numeric value"
+        if ev.get("observed_at") is not None:
+            try:
+                date.fromisoformat(ev["observed_at"])
+            except (TypeError, ValueError):
+                return f"{EXTENSION}.evidence {ev['name']!r} has a bad observed_at"
+    for note in ext.get("pair_notes", []):
+        if not isinstance(note, dict) or not all(
+            isinstance(note.get(k), str) and note[k] for k in ("with", "note")
+        ):
+            return f"{EXTENSION}.pair_notes need 'with' (a uid) and 'note'"
     return None
 
 

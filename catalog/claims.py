@@ -104,8 +104,15 @@ def claim_texts(
     n = len(peers)
     others = [p for p in peers if p.asset_id != me.asset_id]
     if not others:
+        unique = f"The only {task.lower()} {KIND_SINGULAR[kind]} in this catalog"
+        trained = sorted(dataset_names[d] for d in me.trained_on if d in (dataset_names or {}))
+        if trained:
+            unique += f", trained on {join_words(trained[:2])}"
+        if bench:
+            unique += (f"; {bench.label} {_figure(bench.value, bench.unit)} "
+                       f"({bench.verification} in {bench.source})")
         return Claims(
-            unique=f"The only {task.lower()} {KIND_SINGULAR[kind]} in this catalog.",
+            unique=unique + ".",
             vs=f"No other {group} here to compare with.",
             evidence_id=bench.evidence_id if bench else None,
         )

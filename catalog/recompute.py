@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Model
 from django.utils import timezone
 
-from catalog import scoring
+from catalog import claims, scoring
 from catalog.models import Asset, Evidence, EvidenceHistory, Score, ScoreHistory
 
 # Evidence rows this module owns; nothing else writes this origin.
@@ -103,13 +103,14 @@ def recompute_scores(
         _read_scores(run)
         _rank_signals(run)
         _write_scores(run)
-        # Capability claims come next (catalog.claims.refresh_claims(run.scope)): they read
-        # the scores and evidence settled above, so they go after _write_scores.
+        # Claims compare peers' scores and evidence, so they come after both are settled.
+        run.stats["claims"] = claims.refresh_claims(run.scope)
     return {
         "assets": run.stats["assets"],
         "changed": run.stats["changed"],
         "history": run.stats["history"],
         "percentiles": run.stats["percentiles"],
+        "claims": run.stats["claims"],
         "evidence_created": run.stats["evidence_created"],
         "evidence_updated": run.stats["evidence_updated"],
         "evidence_deleted": run.stats["evidence_deleted"],

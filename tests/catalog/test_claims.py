@@ -18,6 +18,17 @@ class TestClaimTexts:
         assert claims.unique == "The only image segmentation fine-tune in this catalog."
         assert claims.vs == "No other image segmentation fine-tunes here to compare with."
 
+    def test_a_lone_asset_names_its_training_data_and_result(self):
+        me = peer(1, trained={100})
+        bench = Bench(7, "ADE20K mIoU", 50.3, "%", "claimed", "arXiv:2105.15203", [50.3])
+        claims = claim_texts(me, [me], "Image segmentation", "fine-tune", "parameters", bench,
+                             {100: "ADE20K"})
+        assert claims.unique == (
+            "The only image segmentation fine-tune in this catalog, trained on ADE20K; "
+            "ADE20K mIoU 50.3% (claimed in arXiv:2105.15203)."
+        )
+        assert claims.evidence_id == 7
+
     def test_it_places_a_benchmark_result_among_its_peers(self):
         me = peer(1)
         bench = Bench(7, "ADE20K mIoU", 50.3, "%", "claimed", "arXiv:2105.15203",
@@ -90,3 +101,17 @@ class TestRefreshClaims:
         # A second pass changes nothing and writes nothing.
         with django_assert_max_num_queries(5):
             assert refresh_claims() == 0
+
+
+@pytest.mark.django_db
+class TestRecomputeWritesClaims:
+    def test_it_fills_the_computed_lines(self):
+        from catalog.recompute import recompute_scores
+
+        seg = make_task("image-segmentation", name="Image segmentation")
+        a = make_asset("only-one", kind=Asset.Kind.FINE_TUNE, tasks=[seg])
+        cap = make_capability(a, task=seg)
+        result = recompute_scores(reason="test")
+        assert result["claims"] == 1
+        cap.refresh_from_db()
+        assert cap.unique_claim == "The only image segmentation fine-tune in this catalog."

@@ -287,7 +287,7 @@ class TestScores:
 
         assert {k: v for k, v in second.items() if k != "seconds"} == {
             "assets": 3, "changed": 0, "history": 0, "percentiles": 0,
-            "evidence_created": 0, "evidence_updated": 0, "evidence_deleted": 0,
+            "evidence_created": 0, "evidence_updated": 0, "evidence_deleted": 0, "claims": 0,
         }
         assert ScoreHistory.objects.count() == 3
         assert dict(Asset.objects.values_list("slug", "version")) == versions

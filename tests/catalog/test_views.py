@@ -176,3 +176,17 @@ class TestHealthz:
     def test_it_answers_ok(self, client):
         r = client.get("/healthz")
         assert r.status_code == 200 and r.json() == {"status": "ok"}
+
+
+class TestLeaderboard:
+    def test_it_ranks_within_a_kind_and_marks_provisional_ranks(self, client):
+        for slug, rank, provisional in (("low", 40.0, False), ("high", 70.0, True)):
+            asset = make_asset(slug)
+            Score.objects.create(asset=asset, quality=rank, rank=rank, coverage=0.3,
+                                 provisional=provisional, computed_at=timezone.now(),
+                                 formula_version="t")
+        body = client.get("/assets/?sort=rank&kind=model").content.decode()
+        assert body.index(">high<") < body.index(">low<")
+        assert "provisional" in body
+        assert "one kind at a time" in body
+        assert 'href="?sort=rank&amp;kind=dataset"' in body

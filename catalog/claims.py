@@ -180,19 +180,25 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
         ).values("id", "asset_id", "task_id", "task__name", "asset__kind", "unique_claim",
                  "vs_alternatives", "evidence_id")
     )
+    if not caps:
+        return 0
+    # Only assets with a task capability need claims, and only their evidence is read.
+    with_tasks = Capability.objects.filter(task__isnull=False).values("asset_id")
     assets = {
         row["id"]: row
-        for row in Asset.objects.published().values(
+        for row in Asset.objects.published().filter(id__in=with_tasks).values(
             "id", "name", "kind", "n_parameters", "dataset_samples", "released_on", "score__rank"
         )
     }
     trained: dict[int, set[int]] = defaultdict(set)
-    for src, dst in Asset.trained_on.through.objects.values_list("from_asset_id", "to_asset_id"):
+    links = Asset.trained_on.through.objects.filter(from_asset_id__in=with_tasks)
+    for src, dst in links.values_list("from_asset_id", "to_asset_id"):
         trained[src].add(dst)
-    dataset_names = {
-        a["id"]: a["name"] for a in assets.values() if a["kind"] == Asset.Kind.DATASET
-    }
-    benches = _benchmarks(assets)
+    dataset_names = dict(
+        Asset.objects.filter(kind=Asset.Kind.DATASET, trained_models__isnull=False)
+        .values_list("id", "name").distinct()
+    )
+    benches = _benchmarks(assets, with_tasks)
 
     groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for cap in caps:
@@ -238,15 +244,16 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
     return len(changed)
 
 
-def _benchmarks(assets: dict[int, dict]) -> dict[int, Bench]:
+def _benchmarks(assets: dict[int, dict], with_tasks) -> dict[int, Bench]:
     """Each asset's best-known benchmark result, with the values of its peers on the same one."""
     rows = list(
-        Evidence.objects.filter(dimension=Evidence.Dimension.QUALITY, asset_id__in=assets)
+        Evidence.objects.filter(dimension=Evidence.Dimension.QUALITY, asset_id__in=with_tasks)
         .values("id", "asset_id", "name", "settings_key", "label", "value", "unit",
                 "verification", "source_name", "percentile")
         .order_by("asset_id", F("percentile").desc(nulls_last=True), "name", "settings_key")
     )
     values: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    rows = [row for row in rows if row["asset_id"] in assets]
     for row in rows:
         values[(assets[row["asset_id"]]["kind"], row["name"], row["settings_key"])].append(
             row["value"]

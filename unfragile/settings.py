@@ -58,6 +58,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+SQLITE_OPTIONS = {
+    # WAL lets readers go on while the loader writes; the busy timeout makes a second writer
+    # wait instead of failing at once.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def env_database(name: str) -> dict:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -67,13 +76,7 @@ def env_database(name: str) -> dict:
             # Opening a SQLite connection re-reads the schema, about 1 ms a request: keep it.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {
-                # WAL lets readers go on while the loader writes; the busy timeout makes a
-                # second writer wait instead of failing at once.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
+            "OPTIONS": SQLITE_OPTIONS,
         }
     scheme = urlsplit(raw).scheme
     if scheme not in {"postgres", "postgresql", "sqlite"}:
@@ -87,14 +90,20 @@ def env_database(name: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 600
         config["CONN_HEALTH_CHECKS"] = True
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     if config["ENGINE"] == "django.db.backends.postgresql":
         # psycopg's pool keeps connections open between requests; Django requires
         # CONN_MAX_AGE 0 with it.
         config["CONN_MAX_AGE"] = 0
+        # With a pool this makes Django pass psycopg's check_connection: a connection broken
+        # by a database restart is dropped when taken from the pool, never handed to a view.
+        config["CONN_HEALTH_CHECKS"] = True
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=1),
             "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
-            "timeout": 10,
+            # Seconds a request waits for a connection before it gets the 503 page; the pool
+            # keeps reconnecting in the background and the site recovers on its own.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 3, minimum=1),
         }
         config["TEST"] = {"NAME": f"test_{config['NAME']}"}
     return config
@@ -107,10 +116,15 @@ def env_cache(name: str) -> dict:
     scheme = urlsplit(raw).scheme
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, answering like an empty cache while Redis is unreachable.
+            "BACKEND": "unfragile.cache.ResilientRedisCache",
             "LOCATION": raw,
-            "KEY_PREFIX": "unfragile",
+            # Several sites (or test runs) can share one Redis database with their own prefix.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "unfragile",
             "TIMEOUT": 60 * 60 * 24,
+            # A dead or stalled Redis costs a request a fraction of a second, not the kernel's
+            # connect timeout; a local Redis answers in well under a millisecond.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "unfragile"}
@@ -156,6 +170,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unfragile.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "unfragile.urls"

@@ -1,17 +1,24 @@
-"""The rows of the versus table, from two loaded assets and their verdict.
+"""The rows of the versus table, from two loaded assets and their verdict, and the HTML of
+its cells and of the capability cards.
 
 No queries: it reads only what the view loaded. Every value leaves here as a finished string,
-so the template neither formats nor localises numbers (the costly part of rendering them),
-and the table shows the same whole points the verdict judged.
+so the template neither formats nor localises numbers, and the table shows the same whole
+points the verdict judged. The table body and the cards are written here in Python rather
+than in template tags: they are most of the page's nodes, and rendering them through the
+template engine was the larger part of an uncached page's time.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
 
 from catalog import records, scoring
 from catalog.models import Asset, Score
+from catalog.templatetags.catalog_extras import figure, http_url
 from comparisons.verdict import Part, Verdict, whole_points
 
 # Why a sub-score is unknown, per dimension: shown on hover and to screen readers.
@@ -210,3 +217,77 @@ def _updated(asset: Asset) -> Cell:
     score = score_of(asset)
     note = f"score computed {score.computed_at.date().isoformat()}" if score else ""
     return Cell([Part(asset.updated_at.date().isoformat())], note=note)
+
+
+_CHECK = (
+    '</strong> <svg class="check" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" '
+    'focusable="false"><path d="M2 8.5l4 4 8-9" fill="none" stroke="currentColor" '
+    'stroke-width="2.4"/></svg><span class="visually-hidden"> leads</span>'
+)
+
+
+def parts_html(parts: list[Part]) -> str:
+    return "".join(
+        f'<a href="{escape(p.url)}">{escape(p.text)}</a>' if p.url else escape(p.text)
+        for p in parts
+    )
+
+
+def _cell_html(row: Row, cell: Cell, label: str) -> str:
+    classes = ("n" if row.numeric else "") + (f" mark-{cell.mark}" if cell.mark else "")
+    html = f'<td data-label="{label}"' + (f' class="{classes}">' if classes else ">")
+    if cell.unknown:
+        reason = escape(cell.unknown)
+        html += (f'<span class="unknown" title="{reason}">unknown<span class="visually-hidden">'
+                 f" ({reason})</span></span>")
+    elif cell.mark == "lead":
+        html += f"<strong>{parts_html(cell.parts)}{_CHECK}"
+    else:
+        html += parts_html(cell.parts)
+        if cell.mark == "tie":
+            reason = escape(row.tie_reason)
+            html += (f' <span class="tie" title="{reason}">tie<span class="visually-hidden">'
+                     f" ({reason})</span></span>")
+    if cell.note:
+        html += f'<span class="cell-note">{escape(cell.note)}</span>'
+    return html + "</td>"
+
+
+def rows_html(rows: list[Row], name_a: str, name_b: str) -> SafeString:
+    """The table body: one <tr> per row, the leader marked by a check and the word "leads"."""
+    label_a, label_b = escape(name_a), escape(name_b)
+    html = []
+    for row in rows:
+        label = escape(row.label)
+        if row.url:
+            label = f'<a href="{escape(row.url)}">{label}</a>'
+        html.append(
+            f'<tr id="row-{row.key}">\n      <th scope="row">{label}</th>\n      '
+            f"{_cell_html(row, row.a, label_a)}\n      {_cell_html(row, row.b, label_b)}\n"
+            "    </tr>"
+        )
+    return mark_safe("\n    ".join(html))
+
+
+def cards_html(cards: list) -> SafeString:
+    """Capability cards (`pairs.Card`): title, what it does, its claims and its evidence."""
+    html = []
+    for card in cards:
+        text = (f'<article class="card capability">\n      <h3>{escape(card.title)}</h3>\n'
+                f"      <p>{escape(card.description)}</p>\n")
+        if card.unique_text:
+            text += (f'      <p class="claim"><strong>Unique:</strong> '
+                     f"{escape(card.unique_text)}</p>\n")
+        if card.vs_text:
+            text += (f'      <p class="claim"><strong>vs alternatives:</strong> '
+                     f"{escape(card.vs_text)}</p>\n")
+        if card.evidence:
+            label, value, unit, verification, source, url = card.evidence
+            source = escape(source)
+            if http_url(url):
+                source = f'<a href="{escape(url)}" rel="nofollow noopener">{source}</a>'
+            text += (f'      <p class="source">Evidence: {escape(label)} {figure(value)}'
+                     f"{' ' + escape(unit) if unit else ''} ({escape(verification.lower())}, "
+                     f"{source})</p>\n")
+        html.append(text + "    </article>")
+    return mark_safe("\n    ".join(html))

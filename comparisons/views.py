@@ -13,7 +13,8 @@ from django.http import (
 from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -43,13 +44,16 @@ def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
     if pair.reversed:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(pair.url + (f"?{query}" if query else ""))
-    form = VersusForm(request.GET)
-    if not form.is_valid():
-        return render(request, "400.html", {"errors": form.errors}, status=400)
-    more = form.cleaned_data["more"]
+    more = ""
+    if "more" in request.GET:
+        form = VersusForm(request.GET)
+        if not form.is_valid():
+            return render(request, "400.html", {"errors": form.errors}, status=400)
+        more = form.cleaned_data["more"]
+    htmx = bool(request.htmx)
     # The "+N more" link asks for one side's cards; the server picks the fragment.
-    fragment = bool(request.htmx) and more in ("a", "b")
-    if not request.htmx:
+    fragment = htmx and more in ("a", "b")
+    if not htmx:
         pairs.record_view(pair)
     key = pair.cache_key(request.get_host(), f"{'cards' if fragment else 'page'}:{more}")
     etag = f'W/"{key.removeprefix("versus:")}"'
@@ -63,11 +67,12 @@ def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
             body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
         response = HttpResponse(body)
     response["ETag"] = etag
+    # Set whole rather than patched: nothing before this view sets Cache-Control.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         # Someone signed in (or who once was): keep it out of shared caches.
-        patch_cache_control(response, private=True, no_cache=True)
+        response["Cache-Control"] = "private, no-cache"
     else:
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
 
 
@@ -92,6 +97,7 @@ def _side_cards(pair: pairs.Pair, key: str, cards: dict, expanded: bool, more: s
     return {
         "key": key,
         "items": cards["items"],
+        "cards_html": table.cards_html(cards["items"]),
         "total": cards["total"],
         "hidden": hidden,
         "href": f"{pair.url}?more={href_more}#caps-{key}",
@@ -167,6 +173,7 @@ def _versus_context(pair: pairs.Pair, more: str, origin: str) -> dict:
     expanded = {"a": [a.pk], "b": [b.pk], "all": [a.pk, b.pk]}.get(more, [])
     cards = pairs.load_capabilities([a.pk, b.pk], expanded)
     result = _decide(a, b)
+    totals = (cards[a.pk]["total"], cards[b.pk]["total"])
     sides = [
         {"asset": a, **_side_cards(pair, "a", cards[a.pk], a.pk in expanded, more)},
         {"asset": b, **_side_cards(pair, "b", cards[b.pk], b.pk in expanded, more)},
@@ -175,8 +182,12 @@ def _versus_context(pair: pairs.Pair, more: str, origin: str) -> dict:
         "a": a,
         "b": b,
         "sides": sides,
-        "rows": table.build_rows(a, b, (cards[a.pk]["total"], cards[b.pk]["total"]), result),
+        "table_body": table.rows_html(table.build_rows(a, b, totals, result), a.name, b.name),
         "verdict": result,
+        "sentences": [
+            {"topic": s.topic, "html": mark_safe(table.parts_html(s.parts))}
+            for s in result.sentences
+        ],
         "note": pair.note,
         "search_url": _search_url(a, b),
         "canonical": origin + pair.url,

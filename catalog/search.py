@@ -9,6 +9,9 @@ tsvector ranked with ts_rank_cd(). Both are written by `reindex_assets()` from P
 Ranking: an exact name match first, then text relevance; UnfragileRank only reorders results
 whose relevance is within one band (RELEVANCE_BANDS) of each other. At most CANDIDATES matches
 are ranked per query: ranking every match of a common word costs seconds at a million texts.
+SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
+titles match (a short `head` vector with its own GIN index), then from the rest. At 100,000
+assets bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from catalog import licences, querytext
 from catalog.models import Asset, Capability
 
-CANDIDATES = 1000  # matches ranked per query, taken in index order before ranking
+CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
 RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a near-tie
 CAPABILITIES_SHOWN = 3
 SNIPPET_CHARS = 180
@@ -39,6 +42,7 @@ RESULT_FIELDS = (
 )  # PostgreSQL text search configuration: stems like SQLite's porter
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # what _spans() finds in ASCII text
 
 
 Part = tuple[str, bool]  # (text, is a matched term): templates wrap the True ones in <mark>
@@ -362,18 +366,35 @@ class _Postgres:
         weight = " + ".join(
             [f"(d.document @@ to_tsquery('{CONFIG}', %s))::int"] * len(alternatives)
         ) or "1"
-        # ts_rank_cd() runs only on the rows the LIMIT in `hits` lets through; normalisation 1
+        # Candidates in passes, each only while there is room left under CANDIDATES: assets
+        # whose names or capability titles match (the short `head` vector, its own GIN index),
+        # then the rest. A typed prefix ("imag:*") is a partial match, which costs the GIN
+        # index tens of milliseconds on a common stem; the last word taken as finished
+        # ("imag") is an exact one, cheap, and usually what is being typed, so it goes first.
+        passes = [("head", tsquery)]
+        if ":*" in tsquery:
+            passes.insert(0, ("head", tsquery.replace(":*", "")))
+        passes.append(("document", tsquery))
+        # ts_rank_cd() runs only on the rows a pass lets through, always against the whole
+        # query, so an asset found by two passes scores the same in both; normalisation 1
         # divides by the log of the document length, so long documents do not win by size.
+        ctes, pass_params = [], []
+        for i, (column, query) in enumerate(passes):
+            earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
+            ctes.append(f"""p{i} AS (
+                SELECT d.asset_id,
+                    ts_rank_cd(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel
+                FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
+                WHERE d.{column} @@ to_tsquery('{CONFIG}', %s) AND {where}
+                {f"AND d.asset_id NOT IN ({earlier})" if i else ""}
+                LIMIT {CANDIDATES}{f" - (SELECT count(*) FROM ({earlier}) e)" if i else ""}
+            )""")
+            pass_params += [tsquery, *alternatives, query, *params]
+        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0 FROM p{i}" for i in range(len(passes)))
         sql = f"""
-            WITH q AS (SELECT to_tsquery('{CONFIG}', %s) AS query),
-            hits AS (
-                SELECT d.asset_id, ts_rank_cd(d.document, q.query, 1) * ({weight}) AS rel
-                FROM q, catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE d.document @@ q.query AND {where}
-                LIMIT {CANDIDATES}
-            ),
-            cand AS (
-                SELECT asset_id, rel, 0 AS exact FROM hits
+            WITH {", ".join(ctes)},
+            cand (asset_id, rel, exact) AS (
+                {hits}
                 UNION ALL
                 SELECT d.asset_id, 0.0, 1 FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
@@ -386,7 +407,7 @@ class _Postgres:
             LIMIT %s
         """
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [tsquery, *alternatives, *params, name_key, *params, limit])
+            cursor.execute(sql, [*pass_params, name_key, *params, limit])
             return cursor.fetchall()
 
 
@@ -462,6 +483,9 @@ def _fold(text: str) -> str:
 
 def _spans(text: str) -> Iterable[tuple[int, int]]:
     """Start and end of each run of letters, marks and digits in `text`."""
+    if text.isascii():  # the common case, and much faster than the loop below
+        yield from (m.span() for m in _ASCII_WORD.finditer(text))
+        return
     start = None
     for i, ch in enumerate(text):
         if unicodedata.category(ch)[0] in "LNM":
@@ -475,14 +499,19 @@ def _spans(text: str) -> Iterable[tuple[int, int]]:
 
 
 def _word_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
-    # Most texts hold none of the terms: a substring test on the whole text skips them cheaply
-    # (every match below contains the term, or its first four characters).
-    folded = _fold(text)
-    if not any(term[:4] in folded for term in n.terms):
+    # Every match contains the first four characters of its term (or the whole of a shorter
+    # one): texts, and then words, without any of them are skipped before the slower tests.
+    heads = {term[:4] for term in n.terms}
+    is_ascii = text.isascii()
+    folded_text = text.lower() if is_ascii else _fold(text)  # the same, for ASCII
+    if not any(head in folded_text for head in heads):
         return []
     hits = []
     for start, end in _spans(text):
         word = text[start:end]
+        folded = folded_text[start:end] if is_ascii else _fold(word)
+        if not any(head in folded for head in heads):
+            continue
         # CamelCase words match by their parts too ("SceneParsing" for "scene").
         pieces = [word, *split_words(word).split()] if len(word) > 1 else [word]
         for piece in pieces:

@@ -159,6 +159,24 @@ class TestSearch:
         with django_assert_num_queries(4):
             assert search("vision underwater", limit=20)
 
+    def test_it_ranks_only_the_capped_candidates_but_keeps_the_exact_name(self, monkeypatch):
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 2)
+        for i in range(4):
+            make_asset(f"depth-{i}", name=f"Depth model {i}", summary="depth")
+        make_asset("depth", name="Depth", summary="Estimates depth.")  # the last one indexed
+        names = _names(search("depth"))
+        assert names[0] == "Depth"
+        assert len(names) <= 3  # two candidates, and the exact name if it was not one of them
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's first pass")
+    def test_it_takes_name_and_title_matches_as_candidates_first(self, monkeypatch):
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 2)
+        for i in range(4):
+            make_asset(f"mention-{i}", summary="Mentions depth once.")
+        titled = make_asset("titled", summary="x")
+        make_capability(titled, title="Depth estimation", description="From one image.")
+        assert "titled" in [r.asset.slug for r in search("depth")]
+
     def test_it_suggests_the_closest_names(self):
         make_asset("segformer-b4", name="segformer-b4")
         make_asset("bert", name="bert-base")

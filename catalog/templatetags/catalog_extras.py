@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.html import format_html
 
 from catalog import records
 
 register = template.Library()
+
+_HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 @register.filter
@@ -21,6 +25,13 @@ def figure(value: float | None) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def http_url(value: str | None) -> str:
+    """The URL when it is http(s), else "". Links come from imported and curated data; this
+    keeps `javascript:`, `data:` and the like from ever becoming a clickable link."""
+    return value if value and _HTTP_URL.match(value) else ""
 
 
 @register.filter

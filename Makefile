@@ -51,8 +51,14 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
+# Every bench script in turn (figures in bench/RESULTS.md). Each builds and drops its own
+# databases: SQLite in a temporary directory, and PostgreSQL on the server DATABASE_URL names
+# (the local one unless set); load.py also needs Redis on 127.0.0.1:6379 and wrk.
 bench: venv
-	$(PY) bench/load_catalog.py
+	@set -e; export DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}; \
+	for script in load_catalog recompute versus search load; do \
+	  echo "== bench/$$script.py"; $(PY) bench/$$script.py; echo; \
+	done
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -151,6 +151,9 @@ def _database_answers() -> bool:
     pool = getattr(connection, "pool", None)
     try:
         if pool is not None:
+            # A process whose first request this is has not opened its pool yet (Django
+            # opens it on the first connection); opening an open pool does nothing.
+            pool.open()
             with pool.connection(timeout=HEALTH_TIMEOUT) as conn:
                 conn.execute("SELECT 1")
         else:

@@ -20,6 +20,8 @@ class TestPostgresOutage:
             tmp_path, DATABASE_URL=site.postgres_url(pg_db, port=proxy.port),
             DATABASE_POOL_TIMEOUT=str(POOL_TIMEOUT),
         ) as web:
+            # /healthz was the first request of this server, so it opened the pool itself.
+            assert web.get("/healthz").status == 200, web.log()
             for path in pages:
                 assert web.get(path).status == 200, web.log()
             pid = web.process.pid

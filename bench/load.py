@@ -38,8 +38,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,11 +45,12 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote_plus, urlsplit, urlunsplit
+from urllib.parse import quote_plus
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
+ROOT = common.ROOT
 BENCH_DB = "unfragile_bench_load"
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 WEIGHTS = {"asset": 40, "versus": 30, "search": 20, "browse": 10}
 P99_GOAL_MS = 250
 SESSIONS = 24
@@ -124,14 +123,6 @@ function done(summary, latency, requests)
 end
 """
 
-SETTINGS = """
-from unfragile.settings import *  # noqa: F403
-
-# The bench collects static files here instead of the project's staticfiles/.
-STATIC_ROOT = {static_root!r}
-"""
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of traffic")
@@ -145,62 +136,36 @@ def main() -> None:
     for tool in ("wrk", "redis-cli"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (Debian: apt-get install -y wrk redis-tools)")
-    server_url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(server_url).scheme not in {"postgres", "postgresql"}:
-        server_url = DEFAULT_PG
+    server_url = common.postgres_server() or common.DEFAULT_PG
     cache_url = f"redis://127.0.0.1:6379/{args.redis_db}"
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        db_url = _create_pg_database(server_url)
+    with (tempfile.TemporaryDirectory(prefix="bench-load-") as tmp,
+          common.postgres_database(server_url, BENCH_DB) as db_url):
         _flush_redis(args.redis_db)
         try:
-            _run(args, Path(tmp), db_url, cache_url)
+            with common.recorded("Load"):
+                _run(args, Path(tmp), db_url, cache_url)
         finally:
-            _drop_pg_database(server_url)
             _flush_redis(args.redis_db)
 
 
 def _run(args: argparse.Namespace, tmp: Path, db_url: str, cache_url: str) -> None:
-    static_root = tmp / "static"
-    (tmp / "bench_settings.py").write_text(SETTINGS.format(static_root=str(static_root)))
     workers = int(os.environ.get("WEB_WORKERS", "2"))
     threads = int(os.environ.get("WEB_THREADS", "4"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "CACHE_URL": cache_url,
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SEARCH_RATE_LIMIT": "1000000",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = common.server_env(tmp, db_url, CACHE_URL=cache_url, SEARCH_RATE_LIMIT="1000000")
     started = time.perf_counter()
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "collectstatic", "--noinput", "-v0")
-    _manage(env, "load_catalog")
+    common.manage(env, "migrate", "--noinput", "-v0", quiet=True)
+    common.manage(env, "collectstatic", "--noinput", "-v0", quiet=True)
+    common.manage(env, "load_catalog", quiet=True)
     loaded = time.perf_counter() - started
-    port = _free_port()
+    port = common.free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "unfragile.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
-        "--forwarded-allow-ips", "*", "--log-level", "warning",
-    ]
-    log = (tmp / "gunicorn.log").open("ab")
+    options = ["--workers", str(workers), "--threads", str(threads),
+               "--access-logfile", "-", "--forwarded-allow-ips", "*"]
 
     def start() -> subprocess.Popen:
-        server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True,
-                                  stdout=subprocess.DEVNULL, stderr=log)
-        try:
-            # The home page, not /healthz: it needs the database and the templates too.
-            _wait_until_up(base + "/", server, tmp)
-        except SystemExit:
-            _stop(server)
-            raise
-        return server
+        # The home page, not /healthz: it needs the database and the templates too.
+        return common.start_gunicorn(env, port, tmp / "gunicorn.log", *options,
+                                     ready=base + "/")
 
     server = start()
     try:
@@ -209,8 +174,8 @@ def _run(args: argparse.Namespace, tmp: Path, db_url: str, cache_url: str) -> No
         tail = (tmp / "gunicorn.log").read_text()[-3000:]
         sys.exit(f"a search failed; the server's log:\n{tail}")
     finally:
-        _stop(server)
-    _manage(env, "rebuild_match_graph")
+        common.stop(server)
+    common.manage(env, "rebuild_match_graph", quiet=True)
     _flush_redis(args.redis_db)
     subprocess.run([sys.executable, __file__, "--child", str(tmp)], cwd=ROOT, env=env,
                    check=True)
@@ -228,21 +193,17 @@ def _run(args: argparse.Namespace, tmp: Path, db_url: str, cache_url: str) -> No
         cmd = ["wrk", f"-t{args.connections}", f"-c{args.connections}", f"-d{args.duration}s",
                "--timeout", "10s", "-s", str(lua), base + "/", "--", str(tmp),
                *[str(w) for w in WEIGHTS.values()]]
-        wrk = subprocess.run(cmd, capture_output=True, text=True)
-        if wrk.returncode:
-            sys.exit(f"wrk failed:\n{wrk.stdout}\n{wrk.stderr}")
+        summary = common.wrk(cmd)
     finally:
-        _stop(server)
-    _report(args, workers, threads, load_before, _parse(wrk.stdout, tmp))
+        common.stop(server)
+    _report(args, workers, threads, load_before, _parse(summary, tmp))
     errors = [line for line in (tmp / "gunicorn.log").read_text().splitlines()
               if "Error" in line or "Traceback" in line]
     if errors:
         print(f"\nThe server logged {len(errors)} error lines; the first: {errors[0]}")
 
 
-def _parse(stdout: str, tmp: Path) -> dict:
-    line = next(line for line in stdout.splitlines() if line.startswith("WRK_JSON "))
-    summary = json.loads(line.removeprefix("WRK_JSON "))
+def _parse(summary: dict, tmp: Path) -> dict:
     latencies: dict[str, list[int]] = {k: [] for k in WEIGHTS}
     bad = dict.fromkeys(WEIGHTS, 0)
     for path in tmp.glob("latency-*.txt"):
@@ -377,58 +338,9 @@ def _write_urls(tmp: Path) -> None:
     (tmp / "counts.json").write_text(json.dumps({k: len(v) for k, v in lists.items()}))
 
 
-def _manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-
-
 def _flush_redis(db: int) -> None:
     subprocess.run(["redis-cli", "-h", "127.0.0.1", "-n", str(db), "FLUSHDB"], check=True,
                    stdout=subprocess.DEVNULL)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, tmp: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited:\n" + (tmp / "gunicorn.log").read_text()[-2000:])
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not answer within 60 s")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
-
-def _create_pg_database(server_url: str) -> str:
-    import psycopg
-
-    parts = urlsplit(server_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def _drop_pg_database(server_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(server_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":

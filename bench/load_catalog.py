@@ -16,7 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
+ROOT = common.ROOT
 BUNDLED = ROOT / "catalog" / "data" / "catalog.jsonl.gz"
 
 
@@ -35,6 +37,11 @@ def main() -> None:
     args = parser.parse_args()
     with gzip.open(BUNDLED, "rt", encoding="utf-8") as fh:
         n = sum(1 for line in fh if line.strip())
+    with common.recorded("Load catalog"):
+        _runs(args, n)
+
+
+def _runs(args: argparse.Namespace, n: int) -> None:
     first, second = [], []
     for run in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:

@@ -27,10 +27,11 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
+ROOT = common.ROOT
 BENCH_DB = "unfragile_bench_recompute"
 GOAL_SECONDS = 10.0
 
@@ -62,25 +63,26 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         results.append(_in_subprocess(f"sqlite:///{tmp}/bench.sqlite3", args))
-    pg_url = os.environ.get("DATABASE_URL", "")
-    if urlsplit(pg_url).scheme in {"postgres", "postgresql"}:
-        results.append(_on_postgresql(pg_url, args))
-    else:
-        print("PostgreSQL skipped: DATABASE_URL is not a postgres:// URL.\n")
+    if server := common.postgres_server():
+        with common.postgres_database(server, BENCH_DB) as url:
+            results.append(_in_subprocess(url, args))
 
-    print(f"recompute_scores, {args.assets:,} assets × {args.signals} signals, "
-          f"median of {args.runs} run(s); goal: under {GOAL_SECONDS:g} s")
-    print(f"{'database':<12}{'run':<22}{'seconds':>9}{'assets/s':>11}{'changed':>9}"
-          f"{'percentiles':>13}  goal")
-    for res in results:
-        for label, key in (("first (all new)", "first"), ("second (no change)", "second"),
-                           ("after 1% changed", "incremental")):
-            seconds = res[key]
-            verdict = "met" if seconds < GOAL_SECONDS else "MISSED"
-            print(f"{res['vendor']:<12}{label:<22}{seconds:>9.2f}"
-                  f"{res['assets'] / seconds:>11,.0f}{res[key + '_changed']:>9,}"
-                  f"{res[key + '_percentiles']:>13,}  {verdict}")
-        print(f"{'':<12}(synthetic data built in {res['build_seconds']:.1f} s)")
+    with common.recorded("Recompute"):
+        if not server:
+            print("PostgreSQL skipped: DATABASE_URL is not a postgres:// URL.")
+        print(f"recompute_scores, {args.assets:,} assets × {args.signals} signals, "
+              f"median of {args.runs} run(s); goal: under {GOAL_SECONDS:g} s")
+        print(f"{'database':<12}{'run':<22}{'seconds':>9}{'assets/s':>11}{'changed':>9}"
+              f"{'percentiles':>13}  goal")
+        for res in results:
+            for label, key in (("first (all new)", "first"), ("second (no change)", "second"),
+                               ("after 1% changed", "incremental")):
+                seconds = res[key]
+                verdict = "met" if seconds < GOAL_SECONDS else "MISSED"
+                print(f"{res['vendor']:<12}{label:<22}{seconds:>9.2f}"
+                      f"{res['assets'] / seconds:>11,.0f}{res[key + '_changed']:>9,}"
+                      f"{res[key + '_percentiles']:>13,}  {verdict}")
+            print(f"{'':<12}(synthetic data built in {res['build_seconds']:.1f} s)")
 
 
 def _in_subprocess(url: str, args: argparse.Namespace) -> dict:
@@ -93,22 +95,6 @@ def _in_subprocess(url: str, args: argparse.Namespace) -> dict:
     if out.returncode:
         raise SystemExit(f"The {urlsplit(url).scheme} run failed (exit {out.returncode}).")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _on_postgresql(server_url: str, args: argparse.Namespace) -> dict:
-    import psycopg
-
-    parts = urlsplit(server_url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    bench_url = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    try:
-        return _in_subprocess(bench_url, args)
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def _child(url: str, args: argparse.Namespace) -> None:

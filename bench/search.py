@@ -32,18 +32,16 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
+ROOT = common.ROOT
 BUNDLED = ROOT / "catalog" / "data" / "catalog.jsonl.gz"
 BATCH = 50_000
 SAMPLE = 1_000  # assets reindexed through the real code path, to time it
@@ -87,14 +85,6 @@ function done(summary, latency, requests)
     summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
 end
 """
-
-SETTINGS = """
-from unfragile.settings import *  # noqa: F403
-
-# The bench collects static files here instead of the project's staticfiles/.
-STATIC_ROOT = {static_root!r}
-"""
-
 
 def vocabulary() -> tuple[list[str], list[str]]:
     """Task names and words of the bundled catalog (names, subtypes, tasks, languages)."""
@@ -315,43 +305,27 @@ def worker(args: argparse.Namespace) -> None:
 
 
 def http(database_url: str, tmp: Path, args: argparse.Namespace) -> None:
-    static_root = tmp / "static"
-    (tmp / "bench_settings.py").write_text(SETTINGS.format(static_root=str(static_root)))
-    port = _free_port()
-    env = {
-        **os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]), "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 50, "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        # wrk is one client asking as fast as it can: the limit would answer 429s.
-        "SEARCH_RATE_LIMIT": str(10**9),
-    }
-    env.pop("CACHE_URL", None)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, env=env, check=True)
+    # wrk is one client asking as fast as it can: the rate limit would answer 429s.
+    env = common.server_env(tmp, database_url, SEARCH_RATE_LIMIT=str(10**9))
+    common.manage(env, "collectstatic", "--noinput", "-v0")
     # The baseline: a file as large as a typical fragment, in place before whitenoise starts.
     size = int((tmp / "paths.size").read_text())
-    static_file = static_root / STATIC_NAME
+    static_file = tmp / "static" / STATIC_NAME
     static_file.parent.mkdir(parents=True, exist_ok=True)
     static_file.write_bytes(b"x" * size)
     paths = tmp / "paths.txt"
     lua = tmp / "bench.lua"
     lua.write_text(WRK_LUA)
+    port = common.free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "unfragile.wsgi", "-w", str(WORKERS),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=(tmp / "gunicorn.log").open("wb"),
-    )
+    # The first search, not /healthz: it proves the database answers through the view.
+    server = common.start_gunicorn(env, port, tmp / "gunicorn.log", "--workers", str(WORKERS),
+                                   ready=base + paths.read_text().splitlines()[0])
     try:
-        # The first search, not /healthz: it proves the database answers through the view.
-        _wait_until_up(base + paths.read_text().splitlines()[0], server)
         static = _wrk(args, lua, base + "/static/" + STATIC_NAME)
         fragment = _wrk(args, lua, base + "/", paths)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        common.stop(server)
     ratio = fragment["rps"] / static["rps"]
     print(f"  throughput: gunicorn {WORKERS} workers, wrk -t2 -c{args.connections} "
           f"-d{args.duration}s; fragment median {size:,} bytes; load average "
@@ -368,30 +342,7 @@ def _wrk(args: argparse.Namespace, lua: Path, url: str, paths: Path | None = Non
     cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(lua), url]
     if paths:
         cmd += ["--", str(paths), "2"]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    line = next(line for line in out.splitlines() if line.startswith("WRK_JSON "))
-    res = json.loads(line.removeprefix("WRK_JSON "))
-    res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
-    return res
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited; see its log in the temporary directory")
-        try:
-            with urllib.request.urlopen(url, timeout=10):
-                return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not answer within 60 s")
+    return common.wrk(cmd)
 
 
 # Driver ------------------------------------------------------------------------------------
@@ -401,30 +352,14 @@ def run(label: str, database_url: str, tmp: Path, args: argparse.Namespace) -> N
     print(f"{label}:", flush=True)
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE":
            "unfragile.settings", "PYTHONPATH": str(ROOT)}
-    subprocess.run(
+    common.run_teed(
         [sys.executable, __file__, "--worker", str(tmp / "paths.txt"), "--assets",
          str(args.assets), "--capabilities-per-asset", str(args.capabilities_per_asset),
          "--queries", str(args.queries), "--slowest", str(args.slowest)],
-        cwd=ROOT, env=env, check=True,
+        cwd=ROOT, env=env,
     )
     if not args.skip_http:
         http(database_url, tmp, args)
-
-
-def postgres(url: str, tmp: Path, args: argparse.Namespace) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench_search"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        run("PostgreSQL", urlunsplit(parts._replace(path=f"/{name}")), tmp, args)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -444,16 +379,17 @@ def main() -> None:
         return
     if not args.skip_http and shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install -y wrk), or pass --skip-http")
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}", flush=True)
-    if not args.skip_sqlite:
-        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-            run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", Path(tmp), args)
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-            postgres(url, Path(tmp), args)
-
+    with common.recorded("Search"):
+        print(f"{args.assets:,} assets, {args.assets * args.capabilities_per_asset:,} "
+              f"capabilities, {args.queries:,} queries", flush=True)
+        if not args.skip_sqlite:
+            with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+                run("SQLite", f"sqlite:///{tmp}/bench.sqlite3", Path(tmp), args)
+        if server := common.postgres_server():
+            name = urlsplit(server).path.lstrip("/") + "_bench_search"
+            with (tempfile.TemporaryDirectory(prefix="bench-search-") as tmp,
+                  common.postgres_database(server, name) as url):
+                run("PostgreSQL", url, Path(tmp), args)
 
 if __name__ == "__main__":
     main()

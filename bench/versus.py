@@ -26,21 +26,20 @@ Needs wrk (Debian: apt-get install wrk).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+import common
+
+ROOT = common.ROOT
 BENCH_DB = "unfragile_bench_versus"
 WORKERS = 2
 CACHED_GOAL, UNCACHED_GOAL = 0.80, 0.15
@@ -89,14 +88,6 @@ function done(summary, latency, requests)
 end
 """
 
-SETTINGS = """
-from unfragile.settings import *  # noqa: F403
-
-# The bench collects static files here instead of the project's staticfiles/.
-STATIC_ROOT = {static_root!r}
-"""
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=10_000)
@@ -119,44 +110,33 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
 
-    pg_url = os.environ.get("DATABASE_URL", "")
-    on_postgres = urlsplit(pg_url).scheme in {"postgres", "postgresql"}
-    with tempfile.TemporaryDirectory(prefix="bench-versus-") as tmp:
-        tmp_dir = Path(tmp)
-        if on_postgres:
-            db_url = _create_pg_database(pg_url)
+    server_url = common.postgres_server()
+    vendor = "postgresql" if server_url else "sqlite"
+    with contextlib.ExitStack() as stack:
+        tmp_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-versus-")))
+        if server_url:
+            db_url = stack.enter_context(common.postgres_database(server_url, BENCH_DB))
         else:
             db_url = f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
-        try:
-            _run(args, tmp_dir, db_url, "postgresql" if on_postgres else "sqlite")
-        finally:
-            if on_postgres:
-                _drop_pg_database(pg_url)
+        title = "Versus page, SQLite" if vendor == "sqlite" else "Versus page, PostgreSQL"
+        with common.recorded(title):
+            _run(args, tmp_dir, db_url, vendor)
 
 
 def _run(args: argparse.Namespace, tmp: Path, db_url: str, vendor: str) -> None:
+    port = common.free_port()
+    # Each worker's local-memory cache, as on one machine: no CACHE_URL.
+    env = common.server_env(tmp, db_url, BENCH_PORT=str(port))
     static_root = tmp / "static"
-    settings = SETTINGS.format(static_root=str(static_root))
     if args.sqlite_conn_max_age is not None and vendor == "sqlite":
-        settings += f'DATABASES["default"]["CONN_MAX_AGE"] = {args.sqlite_conn_max_age}\n'
+        with (tmp / "bench_settings.py").open("a") as settings:
+            settings.write(
+                f'DATABASES["default"]["CONN_MAX_AGE"] = {args.sqlite_conn_max_age}\n'
+            )
         vendor += f" (CONN_MAX_AGE={args.sqlite_conn_max_age})"
-    (tmp / "bench_settings.py").write_text(settings)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(ROOT)]),
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-" + "x" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "BENCH_PORT": str(port),
-    }
-    env.pop("CACHE_URL", None)  # each worker's local-memory cache, as on one machine
     started = time.perf_counter()
-    _manage(env, "migrate", "--noinput", "-v0")
-    _manage(env, "collectstatic", "--noinput", "-v0")
+    common.manage(env, "migrate", "--noinput", "-v0")
+    common.manage(env, "collectstatic", "--noinput", "-v0")
     subprocess.run([sys.executable, __file__, "--child", str(tmp), "--assets", str(args.assets)],
                    cwd=ROOT, env=env, check=True)
     info = json.loads((tmp / "info.json").read_text())
@@ -170,17 +150,12 @@ def _run(args: argparse.Namespace, tmp: Path, db_url: str, vendor: str) -> None:
     lua = tmp / "bench.lua"
     lua.write_text(WRK_LUA)
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "unfragile.wsgi", "-w", str(WORKERS),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=(tmp / "gunicorn.log").open("wb"),
-    )
+    server = common.start_gunicorn(env, port, tmp / "gunicorn.log", "--workers", str(WORKERS),
+                                   ready=base + "/healthz")
     try:
-        _wait_until_up(base + "/healthz", server)
         info["load_before"] = os.getloadavg()[0]
         for _ in range(20):  # both workers render and cache the page once
-            _get(base + info["cached"])
+            common.get(base + info["cached"])
         targets = {
             "static file": (base + "/static/" + STATIC_NAME, None),
             # No goal: what any Django view costs behind the site's middleware, a ceiling.
@@ -198,8 +173,7 @@ def _run(args: argparse.Namespace, tmp: Path, db_url: str, vendor: str) -> None:
             offset += runs["versus page, uncached"][-1]["requests"]
         results = {name: _median(r) for name, r in runs.items()}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        common.stop(server)
     _report(args, vendor, info, results)
 
 
@@ -253,57 +227,7 @@ def _wrk(
     cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(lua), url]
     if pairs:
         cmd += ["--", str(pairs), "2", str(offset)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    line = next(line for line in out.splitlines() if line.startswith("WRK_JSON "))
-    res = json.loads(line.removeprefix("WRK_JSON "))
-    res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
-    return res
-
-
-def _manage(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
-
-
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited; see its log in the temporary directory")
-        try:
-            _get(url)
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not answer within 60 s")
-
-
-def _create_pg_database(server_url: str) -> str:
-    import psycopg
-
-    parts = urlsplit(server_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def _drop_pg_database(server_url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(server_url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    return common.wrk(cmd)
 
 
 def _populate(tmp: Path, n_assets: int) -> None:

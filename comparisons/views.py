@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import (
     Http404,
     HttpRequest,
@@ -13,7 +14,7 @@ from django.http import (
 from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -30,8 +31,13 @@ NONCE_MARKER = "cspnonce7c1e0versus"
 MAX_AGE = 60
 
 
-def _get_pair_or_404(a: str, b: str) -> pairs.Pair:
-    pair = pairs.find_pair(a, b)
+def _get_pair_or_404(request: HttpRequest, a: str, b: str) -> pairs.Pair:
+    # VersusCacheMiddleware may have looked this pair up already, for a page not cached yet.
+    looked_up = getattr(request, "versus_pair", None)
+    if looked_up is not None and looked_up[0] == (a, b):
+        pair = looked_up[1]
+    else:
+        pair = pairs.find_pair(a, b)
     if pair is None:
         raise Http404("No such comparison")
     return pair
@@ -40,7 +46,7 @@ def _get_pair_or_404(a: str, b: str) -> pairs.Pair:
 @require_GET
 @vary_on_headers("HX-Request")
 def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
-    pair = _get_pair_or_404(a, b)
+    pair = _get_pair_or_404(request, a, b)
     if pair.reversed:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(pair.url + (f"?{query}" if query else ""))
@@ -55,18 +61,63 @@ def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
     fragment = htmx and more in ("a", "b")
     if not htmx:
         pairs.record_view(pair)
-    key = pair.cache_key(request.get_host(), f"{'cards' if fragment else 'page'}:{more}")
-    etag = f'W/"{key.removeprefix("versus:")}"'
-    response = get_conditional_response(request, etag=etag)
+    variant = f"{'cards' if fragment else 'page'}:{more}"
+    key, response = _from_cache(request, pair, variant)
+    if response is None:
+        body = _render_versus(request, pair, more, fragment)
+        cache.set(key, body, pairs.PAGE_TTL)
+        response = _respond(request, key, body)
+    return response
+
+
+def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
+    """The plain versus page from the cache (or a 304), or None when the full view must
+    answer: an unknown or reversed pair, a page not cached yet, or a database error (the view
+    then says so with the 503 page). `VersusCacheMiddleware` calls this before the rest of
+    the middleware, for anonymous GETs without a query string or HX-Request."""
+    try:
+        pair = pairs.find_pair(a, b)
+    except DatabaseError:
+        return None
+    request.versus_pair = ((a, b), pair)  # the view, if it answers, needs no second lookup
+    if pair is None or pair.reversed:
+        return None
+    _, response = _from_cache(request, pair, "page:")
+    if response is not None:
+        pairs.record_view(pair)
+        patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _from_cache(
+    request: HttpRequest, pair: pairs.Pair, variant: str
+) -> tuple[str, HttpResponse | None]:
+    """The cache key of this variant of the page, and a response when one can be given
+    without rendering: a 304 for a matching ETag, or the cached body."""
+    key = pair.cache_key(request.get_host(), variant)
+    response = get_conditional_response(request, etag=_etag(key))
     if response is None:
         body = cache.get(key)
         if body is None:
-            body = _render_versus(request, pair, more, fragment)
-            cache.set(key, body, pairs.PAGE_TTL)
-        if NONCE_MARKER.encode() in body:
-            body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
-        response = HttpResponse(body)
-    response["ETag"] = etag
+            return key, None
+        response = _respond(request, key, body)
+    else:
+        _headers(request, response, key)
+    return key, response
+
+
+def _etag(key: str) -> str:
+    return f'W/"{key.removeprefix("versus:")}"'
+
+
+def _respond(request: HttpRequest, key: str, body: bytes) -> HttpResponse:
+    if NONCE_MARKER.encode() in body:
+        body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
+    return _headers(request, HttpResponse(body), key)
+
+
+def _headers(request: HttpRequest, response: HttpResponse, key: str) -> HttpResponse:
+    response["ETag"] = _etag(key)
     # Set whole rather than patched: nothing before this view sets Cache-Control.
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         # Someone signed in (or who once was): keep it out of shared caches.

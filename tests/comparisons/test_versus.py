@@ -378,6 +378,63 @@ class TestVersusCache:
         assert "private" in r["Cache-Control"] and "public" not in r["Cache-Control"]
 
 
+class TestVersusCacheMiddleware:
+    """Cached pages for anonymous readers leave before sessions, CSRF, auth and the URLconf."""
+
+    def test_it_serves_a_cached_page_with_the_same_headers_as_the_view(self, client, monkeypatch):
+        make_pair()
+        from_view = client.get(URL)
+        called = []
+        monkeypatch.setattr("comparisons.views.versus", lambda *a, **k: called.append(a))
+        from_cache = client.get(URL)
+        assert not called  # the URLconf's view never ran
+        assert from_cache.status_code == 200
+        for header in ("ETag", "Cache-Control", "Vary", "X-Frame-Options", "Content-Type",
+                       "X-Content-Type-Options", "Referrer-Policy"):
+            assert from_cache[header] == from_view[header], header
+        nonce = re.search(r"'nonce-([^']+)'", from_cache["Content-Security-Policy"]).group(1)
+        assert f'nonce="{nonce}"'.encode() in from_cache.content
+        assert not from_cache.cookies
+
+    def test_it_answers_304_and_counts_the_view(self, client):
+        make_pair()
+        etag = client.get(URL)["ETag"]
+        again = client.get(URL, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again["ETag"] == etag
+        assert again["Vary"] == "HX-Request"
+        assert pairs.flush_views() == 2
+
+    @pytest.mark.parametrize("request_kw", [
+        {"path": URL + "?more=a"},
+        {"path": URL, "headers": {"HX-Request": "true"}},
+        {"path": "/compare/beta-seg-vs-alpha-seg/"},
+        {"path": "/compare/alpha-seg-vs-beta-seg-vs-gamma/"},
+    ])
+    def test_other_requests_go_to_the_view(self, client, monkeypatch, request_kw):
+        make_pair(caps=12)
+        client.get(URL)  # the page is cached
+        called = []
+        real = pairs.find_pair
+        monkeypatch.setattr(pairs, "find_pair", lambda *a: called.append(a) or real(*a))
+        r = client.get(request_kw["path"], headers=request_kw.get("headers", {}))
+        assert r.status_code in (200, 301, 404)
+        assert len(called) <= 1  # looked up once, by the middleware or the view
+
+    def test_a_session_cookie_goes_to_the_view(self, client):
+        make_pair()
+        client.get(URL)
+        client.cookies["sessionid"] = "x"
+        assert client.get(URL)["Cache-Control"] == "private, no-cache"
+
+    def test_a_page_not_cached_yet_is_rendered_by_the_view(self, client, django_assert_num_queries):
+        make_pair()
+        # The middleware's lookup of the pair (the view reuses it), assets, related rows, cards.
+        with django_assert_num_queries(4):
+            assert client.get(URL).status_code == 200
+        with django_assert_num_queries(1):
+            assert client.get(URL).status_code == 200
+
+
 class TestPairViews:
     def test_it_counts_page_views_per_pair_per_day(self, client):
         alpha, beta = make_pair(caps=12)

@@ -1,0 +1,44 @@
+"""Serve cached versus pages before the rest of the middleware runs.
+
+A shared link to a versus page brings many anonymous readers to one URL. For them the page
+is the same bytes from the cache, and sessions, CSRF, authentication, messages, htmx and URL
+resolving have nothing to add: skipping them about halves what a cached page costs
+(bench/versus.py). The middleware sits after SecurityMiddleware, WhiteNoise, the frame and
+CSP middleware, so the response carries the same headers (and its own CSP nonce) as one from
+the view. Anything else (a query string, HX-Request, a session cookie, a pair not cached
+yet, a reversed or unknown pair, another method) goes on to the full stack and the view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from comparisons import views
+
+# As the URLconf's "compare/<slug:a>-vs-<slug:b>/", for paths with one "-vs-" only: the
+# view answers the rest (a 404 for two).
+_VERSUS_PATH = re.compile(r"/compare/([-a-zA-Z0-9_]+?)-vs-([-a-zA-Z0-9_]+)/")
+
+
+class VersusCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if (
+            request.method == "GET"
+            and not meta.get("QUERY_STRING")
+            and "HTTP_HX_REQUEST" not in meta
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and (match := _VERSUS_PATH.fullmatch(request.path_info))
+            and "-vs-" not in match[2]
+        ):
+            response = views.cached_page(request, match[1], match[2])
+            if response is not None:
+                return response
+        return self.get_response(request)

@@ -311,19 +311,34 @@ class EvidenceAdmin(admin.ModelAdmin):
         bump_versions(asset_ids)
 
 
+class NameHolderAdmin(admin.ModelAdmin):
+    """Organisations and tasks: their names show on asset and versus pages, which are cached
+    by asset version, so a change bumps the versions of the assets that show them."""
+
+    prepopulated_fields = {"slug": ("name",)}
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            bump_versions(list(obj.assets.values_list("pk", flat=True)))
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        asset_ids = list(obj.assets.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        bump_versions(asset_ids)
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(NameHolderAdmin):
     list_display = ("name", "slug", "url")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(NameHolderAdmin):
     list_display = ("name", "slug", "modality")
     list_filter = ("modality",)
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Score)

@@ -10,10 +10,10 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         # Saves and deletes through the ORM (the admin) refresh the search index in the same
         # transaction; the importer's bulk writes send no signals and call reindex_assets itself.
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
         from catalog import search
-        from catalog.models import Asset, Capability
+        from catalog.models import Asset, Capability, Organization, Task
 
         post_save.connect(search.asset_saved, sender=Asset, dispatch_uid="search-asset-saved")
         post_delete.connect(search.asset_deleted, sender=Asset, dispatch_uid="search-asset-del")
@@ -24,3 +24,12 @@ class CatalogConfig(AppConfig):
         m2m_changed.connect(
             search.asset_tasks_changed, sender=Asset.tasks.through, dispatch_uid="search-tasks"
         )
+        # Documents hold organisation and task names: a rename or delete rewrites them.
+        for model in (Organization, Task):
+            name = model._meta.model_name
+            post_save.connect(search.name_holder_saved, sender=model,
+                              dispatch_uid=f"search-{name}-saved")
+            pre_delete.connect(search.name_holder_deleting, sender=model,
+                               dispatch_uid=f"search-{name}-deleting")
+            post_delete.connect(search.name_holder_deleted, sender=model,
+                                dispatch_uid=f"search-{name}-deleted")

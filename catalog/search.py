@@ -187,6 +187,31 @@ def asset_tasks_changed(sender, instance, action, reverse, pk_set, **kwargs) -> 
     reindex_assets(ids, using=kwargs.get("using"))
 
 
+def _assets_of(instance, using: str | None) -> list[int]:
+    """Assets whose documents hold this organisation's or task's name."""
+    assets = Asset.objects.using(using or DEFAULT_DB_ALIAS)
+    if instance._meta.model_name == "organization":
+        assets = assets.filter(organization_id=instance.pk)
+    else:
+        assets = assets.filter(tasks__id=instance.pk)
+    return list(assets.values_list("pk", flat=True))
+
+
+def name_holder_saved(sender, instance, created, **kwargs) -> None:
+    """An organisation or task renamed: its assets' documents carry the old name."""
+    if not created:
+        reindex_assets(_assets_of(instance, kwargs.get("using")), using=kwargs.get("using"))
+
+
+def name_holder_deleting(sender, instance, **kwargs) -> None:
+    # The links are gone by post_delete; remember whose documents name it.
+    instance._search_assets = _assets_of(instance, kwargs.get("using"))
+
+
+def name_holder_deleted(sender, instance, **kwargs) -> None:
+    reindex_assets(getattr(instance, "_search_assets", []), using=kwargs.get("using"))
+
+
 # Documents ---------------------------------------------------------------------------------
 
 

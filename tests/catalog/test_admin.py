@@ -521,3 +521,35 @@ class TestPairNoteAdmin:
 
         assertContains(response, "already exists")
         assert PairNote.objects.count() == 1
+
+
+class TestNameHolderAdmin:
+    """Organisation and task names show on cached pages: a rename refreshes them."""
+
+    def test_renaming_an_organisation_refreshes_its_assets(self, curator_client, client):
+        org = make_org("Acme Vision Lab", slug="acme")
+        asset = make_asset("seg-one", organization=org)
+        other = make_asset("unrelated")
+        assert b"Acme Vision Lab" in client.get("/assets/seg-one/").content
+
+        response = curator_client.post(
+            f"/admin/catalog/organization/{org.pk}/change/",
+            {"name": "Zenith Robotics", "slug": "acme", "url": ""},
+        )
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        asset.refresh_from_db()
+        other.refresh_from_db()
+        assert (asset.version, other.version) == (2, 1)
+        assert b"Zenith Robotics" in curator_client.get("/assets/seg-one/").content
+
+    def test_renaming_a_task_refreshes_its_assets(self, curator_client):
+        task = make_task("depth-estimation", name="Depth estimation")
+        asset = make_asset("depth-one", tasks=[task])
+        response = curator_client.post(
+            f"/admin/catalog/task/{task.pk}/change/",
+            {"name": "Monocular depth", "slug": "depth-estimation", "modality": task.modality},
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        asset.refresh_from_db()
+        assert asset.version == 2

@@ -11,7 +11,7 @@ from catalog import search as catalog_search
 from catalog.models import Asset, Capability, Score
 from catalog.search import closest_names, search
 from tests.catalog.test_load_catalog import load, record, write
-from tests.factories import make_asset, make_capability, make_task
+from tests.factories import make_asset, make_capability, make_org, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,26 @@ class TestIndexMaintenance:
         assert _names(search("depth")) == ["gamma"]
         a.tasks.clear()
         assert _names(search("depth")) == []
+
+    def test_it_follows_task_renames_and_deletes(self):
+        a = make_asset("gamma", summary="x")
+        task = make_task("depth-estimation", name="Depth estimation")
+        a.tasks.add(task)
+        task.name = "Monocular ranging"
+        task.save()
+        assert _names(search("depth")) == []
+        assert _names(search("monocular ranging")) == ["gamma"]
+        task.delete()
+        assert _names(search("monocular")) == []
+
+    def test_it_follows_organisation_renames(self):
+        org = make_org("Acme Vision Lab")
+        make_asset("gamma", summary="x", organization=org)
+        assert _names(search("acme")) == ["gamma"]
+        org.name = "Zenith Robotics"
+        org.save()
+        assert _names(search("acme")) == []
+        assert _names(search("zenith")) == ["gamma"]
 
     def test_it_follows_imports(self, tmp_path):
         path = write(tmp_path / "c.jsonl.gz", [

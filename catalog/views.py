@@ -6,12 +6,14 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import scoring
 from catalog.forms import BrowseForm
 from catalog.models import Asset, Organization, Task
+from unfragile import pagecache
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
@@ -100,6 +102,24 @@ def _breakdown(asset: Asset, evidence: list) -> dict | None:
 
 @require_GET
 def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The asset page, shared by every reader through the page cache (unfragile.pagecache):
+    keyed by the asset's version, which every save, import and recompute of it bumps."""
+    found = (
+        Asset.objects.exclude(status=Asset.Status.DRAFT).filter(slug=slug)
+        .values_list("pk", "version").first()
+    )
+    if found is None:
+        raise Http404("No such asset")
+    key = pagecache.key("asset", request.get_host(), *found)
+    response = pagecache.cached_response(request, key)
+    if response is None:
+        body = _render_asset(request, slug)
+        pagecache.store(key, body)
+        response = pagecache.respond(request, key, body)
+    return response
+
+
+def _render_asset(request: HttpRequest, slug: str) -> bytes:
     asset = _get_asset_or_404(slug)
     published = Asset.objects.published()
     derivatives = published.filter(base=asset).for_cards()
@@ -119,8 +139,9 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "derivative_count": derivatives.count(),
         "trained_models": list(trained_models[:LINEAGE_SHOWN]),
         "trained_model_count": trained_models.count(),
+        **pagecache.SHARED_CONTEXT,
     }
-    return render(request, "catalog/asset.html", ctx)
+    return render_to_string("catalog/asset.html", ctx, request).encode()
 
 
 @require_GET

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import itertools
 import logging
 import time
@@ -37,15 +36,10 @@ from django.utils import timezone
 from catalog import scoring
 from catalog.models import Asset, Capability, Evidence, Organization, Score, Task
 from comparisons.models import Match, PairNote, PairView
+from unfragile import pagecache
 
 logger = logging.getLogger("unfragile.comparisons")
 
-# Bump when the versus template or the table changes, so every cached page is rendered anew.
-PAGE_VERSION = "2"
-# A cached page also shows facts about other rows that do not bump the pair's versions (the
-# closest alternatives, the names of a base model or training data, Times Matched), so a
-# rendered page is reused for at most this long.
-PAGE_TTL = 60 * 60
 CAPABILITIES_SHOWN = 8
 ALTERNATIVES_SHOWN = 5
 
@@ -85,13 +79,10 @@ class Pair:
         return versus_url(self.a_slug, self.b_slug)
 
     def cache_key(self, host: str, variant: str) -> str:
-        bucket = int(time.time() // PAGE_TTL)
-        raw = (
-            f"{PAGE_VERSION}|{scoring.FORMULA_VERSION}|{host}|{self.a_id}.{self.a_version}|"
-            f"{self.b_id}.{self.b_version}|{self.note_stamp}|"
-            f"{bucket}|{variant}"
+        return pagecache.key(
+            "versus", host, f"{self.a_id}.{self.a_version}", f"{self.b_id}.{self.b_version}",
+            self.note_stamp, variant,
         )
-        return "versus:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 @functools.cache
@@ -343,7 +334,7 @@ def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[As
     query of the page, so a miss fills in every task of the kinds asked for at once.
     """
     exclude = set(exclude)
-    bucket = int(time.time() // PAGE_TTL)
+    bucket = int(time.time() // pagecache.PAGE_TTL)
 
     def key(kind: str) -> str:
         kinds = "+".join(_SAME_KIND.get(kind, [kind]))
@@ -359,7 +350,7 @@ def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[As
         fresh: dict[str, dict[int, list]] = {k: {} for k in missing}
         for (kind, task_id), rows in best.items():
             fresh[key(kind)][task_id] = rows
-        cache.set_many(fresh, PAGE_TTL)
+        cache.set_many(fresh, pagecache.PAGE_TTL)
         found.update(fresh)
     closest: list[Asset | None] = []
     for asset in assets:

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import (
     Http404,
@@ -11,10 +9,9 @@ from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
 )
-from django.middleware.csp import get_nonce
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -23,12 +20,8 @@ from catalog import scoring
 from catalog.models import Asset
 from comparisons import pairs, table, verdict
 from comparisons.forms import CompareForm, SuggestForm, VersusForm
-
-# A cached page is shared by every reader, so it is rendered with this marker where the
-# per-response CSP nonce goes, and the marker is swapped for the nonce on the way out.
-NONCE_MARKER = "cspnonce7c1e0versus"
-# Anonymous readers and shared caches may keep the page this long without asking again.
-MAX_AGE = 60
+from unfragile import pagecache
+from unfragile.middleware import unavailable_response
 
 
 def _get_pair_or_404(request: HttpRequest, a: str, b: str) -> pairs.Pair:
@@ -61,69 +54,32 @@ def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
     fragment = htmx and more in ("a", "b")
     if not htmx:
         pairs.record_view(pair)
-    variant = f"{'cards' if fragment else 'page'}:{more}"
-    key, response = _from_cache(request, pair, variant)
+    key = pair.cache_key(request.get_host(), f"{'cards' if fragment else 'page'}:{more}")
+    response = pagecache.cached_response(request, key)
     if response is None:
         body = _render_versus(request, pair, more, fragment)
-        cache.set(key, body, pairs.PAGE_TTL)
-        response = _respond(request, key, body)
+        pagecache.store(key, body)
+        response = pagecache.respond(request, key, body)
     return response
 
 
 def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
-    """The plain versus page from the cache (or a 304), or None when the full view must
-    answer: an unknown or reversed pair, a page not cached yet, or a database error (the view
-    then says so with the 503 page). `VersusCacheMiddleware` calls this before the rest of
+    """The plain versus page from the cache (or a 304), the 503 page when the database
+    cannot be reached, or None when the full view must answer: an unknown or reversed pair,
+    or a page not cached yet. `VersusCacheMiddleware` calls this before the rest of
     the middleware, for anonymous GETs without a query string or HX-Request."""
     try:
         pair = pairs.find_pair(a, b)
-    except DatabaseError:
-        return None
+    except DatabaseError as exc:
+        # The 503 page now, rather than the view waiting for the database a second time.
+        return unavailable_response(request, exc)
     request.versus_pair = ((a, b), pair)  # the view, if it answers, needs no second lookup
     if pair is None or pair.reversed:
         return None
-    _, response = _from_cache(request, pair, "page:")
+    response = pagecache.cached_response(request, pair.cache_key(request.get_host(), "page:"))
     if response is not None:
         pairs.record_view(pair)
         patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _from_cache(
-    request: HttpRequest, pair: pairs.Pair, variant: str
-) -> tuple[str, HttpResponse | None]:
-    """The cache key of this variant of the page, and a response when one can be given
-    without rendering: a 304 for a matching ETag, or the cached body."""
-    key = pair.cache_key(request.get_host(), variant)
-    response = get_conditional_response(request, etag=_etag(key))
-    if response is None:
-        body = cache.get(key)
-        if body is None:
-            return key, None
-        response = _respond(request, key, body)
-    else:
-        _headers(request, response, key)
-    return key, response
-
-
-def _etag(key: str) -> str:
-    return f'W/"{key.removeprefix("versus:")}"'
-
-
-def _respond(request: HttpRequest, key: str, body: bytes) -> HttpResponse:
-    if NONCE_MARKER.encode() in body:
-        body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
-    return _headers(request, HttpResponse(body), key)
-
-
-def _headers(request: HttpRequest, response: HttpResponse, key: str) -> HttpResponse:
-    response["ETag"] = _etag(key)
-    # Set whole rather than patched: nothing before this view sets Cache-Control.
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        # Someone signed in (or who once was): keep it out of shared caches.
-        response["Cache-Control"] = "private, no-cache"
-    else:
-        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
     return response
 
 
@@ -137,7 +93,7 @@ def _render_versus(request: HttpRequest, pair: pairs.Pair, more: str, fragment: 
     ctx = _versus_context(pair, more, f"{request.scheme}://{request.get_host()}")
     # No per-reader values in a shared page: the page has no form that posts, so it needs no
     # CSRF token (and must not set the CSRF cookie); the nonce is filled in per response.
-    ctx.update(csrf_token="", csp_nonce=NONCE_MARKER)
+    ctx.update(pagecache.SHARED_CONTEXT)
     return render_to_string("comparisons/versus.html", ctx, request).encode()
 
 

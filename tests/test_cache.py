@@ -124,7 +124,10 @@ def shared_site_db(tmp_path_factory, tmp_path: Path) -> str:
 
 
 class TestSharedCache:
-    def test_it_shares_versus_pages_between_processes(self, shared_site_db: str, tmp_path: Path):
+    @pytest.mark.parametrize("kind", ["versus", "asset"])
+    def test_it_shares_pages_between_processes(
+        self, shared_site_db: str, tmp_path: Path, kind: str
+    ):
         import redis
 
         client = redis.Redis(host=site.REDIS_HOST, port=site.REDIS_PORT, db=site.REDIS_DB)
@@ -132,13 +135,13 @@ class TestSharedCache:
         env = {"DATABASE_URL": shared_site_db, "CACHE_KEY_PREFIX": prefix,
                "CACHE_URL": f"redis://{site.REDIS_HOST}:{site.REDIS_PORT}/{site.REDIS_DB}"}
         a, b = site.published_slugs(shared_site_db)
-        page = f"/compare/{a}-vs-{b}/"
+        page = f"/compare/{a}-vs-{b}/" if kind == "versus" else f"/assets/{a}/"
         # Behind a load balancer every process sees the same public host name.
         host = {"Host": "127.0.0.1"}
         marker = f"<!-- cached by the first process {uuid.uuid4().hex} -->".encode()
 
         def page_keys() -> list[bytes]:
-            return sorted(client.scan_iter(f"{prefix}:*:versus:*"))
+            return sorted(client.scan_iter(f"{prefix}:*:{kind}:*"))
 
         # Cached pages are keyed by the hour too; start well inside one.
         if time.time() % 3600 > 3600 - 30:

@@ -32,13 +32,18 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError | PoolTimeout):
-            return None
-        if settings.DEBUG:
-            return None  # a developer wants the traceback ("no such table" is one of these)
-        log.warning("database unavailable for %s: %s", request.path, exception)
-        # The page reads nothing from the database (base.html shows no user or messages).
-        response = render(request, "503.html", status=503)
-        response["Retry-After"] = str(RETRY_AFTER)
-        response["Cache-Control"] = "no-store"
-        return response
+        return unavailable_response(request, exception)
+
+
+def unavailable_response(request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    """The 503 page for an error that means the database cannot be reached, else None."""
+    if not isinstance(exception, OperationalError | InterfaceError | PoolTimeout):
+        return None
+    if settings.DEBUG:
+        return None  # a developer wants the traceback ("no such table" is one of these)
+    log.warning("database unavailable for %s: %s", request.path, exception)
+    # The page reads nothing from the database (base.html shows no user or messages).
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

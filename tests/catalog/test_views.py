@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from catalog.models import Asset, Score, ScoreHistory
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
+from unfragile import pagecache
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -133,15 +135,62 @@ class TestAssetDetail:
         for i in range(3):
             make_asset(f"child-{i}", base=base)
             make_capability(base)
-        # asset (+org, score, base), tasks, capabilities, evidence, rank history, trained-on
-        # list and count, derivatives list and count, trained-models list and count.
-        with django_assert_num_queries(11):
+        # version, asset (+org, score, base), tasks, capabilities, evidence, rank history,
+        # trained-on list and count, derivatives list and count, trained-models list and count.
+        with django_assert_num_queries(12):
             client.get("/assets/base/")
         for i in range(30):
             make_asset(f"more-{i}", base=base)
             make_capability(base)
-        with django_assert_num_queries(11):
+        base.save()  # a new version: the page is rendered again
+        with django_assert_num_queries(12):
             client.get("/assets/base/")
+
+
+class TestAssetPageCache:
+    def test_the_second_view_comes_from_the_cache(self, client, django_assert_num_queries):
+        make_asset("cached", name="Cached One")
+        first = client.get("/assets/cached/")
+        with django_assert_num_queries(1):  # the asset's version
+            second = client.get("/assets/cached/")
+        assert second.status_code == 200 and b"Cached One" in second.content
+        assert second["ETag"] == first["ETag"]
+        assert second["Cache-Control"] == "public, max-age=60"
+        assert not second.cookies
+
+    def test_an_edit_shows_at_once(self, client):
+        asset = make_asset("cached", name="Cached One")
+        etag = client.get("/assets/cached/")["ETag"]
+        asset.name = "Renamed One"
+        asset.save()
+        r = client.get("/assets/cached/", headers={"If-None-Match": etag})
+        assert r.status_code == 200 and b"Renamed One" in r.content
+        assert r["ETag"] != etag
+
+    def test_a_matching_etag_gets_304(self, client):
+        make_asset("cached")
+        etag = client.get("/assets/cached/")["ETag"]
+        r = client.get("/assets/cached/", headers={"If-None-Match": etag})
+        assert r.status_code == 304 and r["ETag"] == etag
+
+    def test_each_response_gets_its_own_nonce(self, client):
+        make_asset("cached")
+        client.get("/assets/cached/")
+        r = client.get("/assets/cached/")
+        nonce = re.search(r"'nonce-([^']+)'", r["Content-Security-Policy"]).group(1)
+        assert pagecache.NONCE_MARKER.encode() not in r.content
+        for found in re.findall(rb'nonce="([^"]*)"', r.content):
+            assert found == nonce.encode()
+
+    def test_signed_in_readers_get_a_private_page(self, client):
+        make_asset("cached")
+        client.get("/assets/cached/")
+        client.cookies["sessionid"] = "x"
+        assert client.get("/assets/cached/")["Cache-Control"] == "private, no-cache"
+
+    def test_a_draft_is_not_found(self, client):
+        make_asset("hidden", status=Asset.Status.DRAFT)
+        assert client.get("/assets/hidden/").status_code == 404
 
 
 class TestAssetScore:

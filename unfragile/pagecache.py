@@ -1,0 +1,75 @@
+"""Rendered pages shared by every reader: versus pages and asset pages.
+
+A page is cached under a key made of what it shows: the data versions of the assets on it
+(every save, import and recompute bumps them, so an edit shows at once), the template
+version, the formula version and the host. A page also shows facts about other rows that do
+not bump those versions (the names of a base model or of alternatives, Times Matched), so
+the key also holds the hour: a rendered page is reused for at most PAGE_TTL.
+
+A cached page is rendered with NONCE_MARKER where the per-response CSP nonce goes and with
+no CSRF token, and served with an ETag (a matching If-None-Match gets a 304) and
+Cache-Control: public for anonymous readers, private for anyone with a session cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.utils.cache import get_conditional_response
+
+from catalog import scoring
+
+# Bump when a cached template or what renders into it changes, so every page is made anew.
+PAGE_VERSION = "3"
+PAGE_TTL = 60 * 60
+# Anonymous readers and shared caches may keep a page this long without asking again.
+MAX_AGE = 60
+NONCE_MARKER = "cspnonce7c1e0versus"
+# What a cached page's context sets instead of per-reader values.
+SHARED_CONTEXT = {"csrf_token": "", "csp_nonce": NONCE_MARKER}
+
+
+def key(kind: str, host: str, *parts: object) -> str:
+    bucket = int(time.time() // PAGE_TTL)
+    raw = "|".join(map(str, (PAGE_VERSION, scoring.FORMULA_VERSION, host, *parts, bucket)))
+    return f"{kind}:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def etag(page_key: str) -> str:
+    return f'W/"{page_key.partition(":")[2]}"'
+
+
+def cached_response(request: HttpRequest, page_key: str) -> HttpResponse | None:
+    """A 304 for a matching ETag, the cached page, or None when it must be rendered."""
+    response = get_conditional_response(request, etag=etag(page_key))
+    if response is not None:
+        return with_headers(request, response, page_key)
+    body = cache.get(page_key)
+    return None if body is None else respond(request, page_key, body)
+
+
+def store(page_key: str, body: bytes) -> None:
+    cache.set(page_key, body, PAGE_TTL)
+
+
+def respond(request: HttpRequest, page_key: str, body: bytes) -> HttpResponse:
+    """The shared body with this response's nonce, and the cache headers."""
+    if NONCE_MARKER.encode() in body:
+        body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
+    return with_headers(request, HttpResponse(body), page_key)
+
+
+def with_headers(request: HttpRequest, response: HttpResponse, page_key: str) -> HttpResponse:
+    response["ETag"] = etag(page_key)
+    # Set whole rather than patched: nothing before the view sets Cache-Control.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # Someone signed in (or who once was): keep it out of shared caches.
+        response["Cache-Control"] = "private, no-cache"
+    else:
+        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    return response

@@ -30,11 +30,10 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils import timezone
 
 from catalog import scoring
-from catalog.models import Asset, Capability, Evidence, Organization, Score, Task
+from catalog.models import Asset, Capability, Evidence, Organization, Score, Task, url_for
 from comparisons.models import Match, PairNote, PairView
 from unfragile import pagecache
 
@@ -56,7 +55,7 @@ def canonical(first: str, second: str) -> tuple[str, str]:
 
 def versus_url(first: str, second: str) -> str:
     a, b = canonical(first, second)
-    return reverse("comparisons:versus", kwargs={"a": a, "b": b})
+    return url_for("comparisons:versus", a, b)
 
 
 @dataclass(frozen=True)

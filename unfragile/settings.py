@@ -92,13 +92,23 @@ def env_database(name: str) -> dict:
         config["CONN_HEALTH_CHECKS"] = True
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     if config["ENGINE"] == "django.db.backends.postgresql":
+        from unfragile import dbpool
+
         # psycopg's pool keeps connections open between requests; Django requires
         # CONN_MAX_AGE 0 with it.
         config["CONN_MAX_AGE"] = 0
-        # With a pool this makes Django pass psycopg's check_connection: a connection broken
-        # by a database restart is dropped when taken from the pool, never handed to a view.
+        # A connection broken by a database restart is dropped when taken from the pool,
+        # never handed to a view; unfragile.dbpool checks only connections idle for a while.
         config["CONN_HEALTH_CHECKS"] = True
-        config.setdefault("OPTIONS", {})["pool"] = {
+        config.setdefault("OPTIONS", {})
+        # Parameters sent apart from the SQL, so psycopg prepares a statement that a
+        # connection runs again and again (from its 5th run): PostgreSQL then plans it once.
+        # Planning the versus page's pair lookup took longer than running it.
+        config["OPTIONS"]["server_side_binding"] = True
+        config["OPTIONS"].setdefault("prepare_threshold", 5)
+        config["OPTIONS"]["pool"] = {
+            "check": dbpool.check,
+            "reset": dbpool.returned,
             "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=1),
             "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
             # Seconds a request waits for a connection before it gets the 503 page; the pool

@@ -210,6 +210,18 @@ class TestLoadCatalog:
     not Path(__file__).resolve().parents[2].joinpath("catalog/data/catalog.jsonl.gz").exists(),
     reason="the bundled catalog file is missing",
 )
+class TestPlannerStatistics:
+    def test_a_load_leaves_statistics_for_the_query_planner(self, tmp_path):
+        load(write(tmp_path / "c.jsonl.gz", [record("hf-model:org/a"), record("hf-model:org/b")]))
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'catalog_asset'")
+                assert cursor.fetchone()[0] >= 2  # -1 until the table is first analysed
+            else:
+                cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'catalog_asset'")
+                assert cursor.fetchone()[0] > 0
+
+
 class TestBundledCatalog:
     def test_it_loads_whole_and_twice_unchanged(self):
         out = StringIO()

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.loader import load_file
+from catalog.loader import load_file, refresh_planner_statistics
 from catalog.records import CatalogFileError
 
 SHOWN_REJECTIONS = 10
@@ -53,8 +53,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  rejected {rejection}")
         if len(report.rejected) > SHOWN_REJECTIONS:
             self.stdout.write(f"  ... and {len(report.rejected) - SHOWN_REJECTIONS} more")
-        if not dry_run and not no_recompute and (report.created or report.updated):
-            self._recompute()
+        if not dry_run and (report.created or report.updated):
+            if not no_recompute:
+                self._recompute()
+            refresh_planner_statistics()
 
     def _recompute(self) -> None:
         try:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from catalog.loader import refresh_planner_statistics
 from catalog.models import Asset
 from catalog.recompute import recompute_scores
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No asset with slug {', '.join(missing)}. Nothing written.")
             asset_ids = list(found.values())
         result = recompute_scores(asset_ids=asset_ids, reason=reason or "recompute_scores")
+        if result["changed"] or result["percentiles"]:
+            refresh_planner_statistics()
         self.stdout.write(
             f"{result['assets']} assets scored, {result['changed']} changed, "
             f"{result['history']} history rows, {result['percentiles']} percentiles updated; "

@@ -7,6 +7,7 @@ terms, PostgreSQL only runs of letters, marks and digits. Index `index_text()` (
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -24,6 +25,11 @@ STOP_WORDS = frozenset(
 
 # Control, format, surrogate and unassigned characters: removed, never searched.
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
+# ASCII text, the common case, takes short cuts that give what the general code gives: its
+# only removed characters are the control characters that are not whitespace, case folding
+# is lower(), NFKC leaves it as it is, and its term characters are letters and digits.
+_ASCII_CONTROLS = {c: None for c in [*range(32), 127] if not chr(c).isspace()}
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 # Leading and trailing characters of the raw input that cannot change the result.
 _IGNORABLE = "".join(map(chr, range(33))) + "\x7f\x85\xa0\u2028\u2029\u3000\ufeff"
 
@@ -38,6 +44,12 @@ class Normalised:
 
 def fold(raw: str) -> str:
     """Remove control characters, apply NFKC and case folding, and collapse whitespace."""
+    if raw.isascii():
+        return " ".join(raw.translate(_ASCII_CONTROLS).lower().split())
+    return _fold_any(raw)
+
+
+def _fold_any(raw: str) -> str:
     kept = "".join(
         " " if ch.isspace() else ch
         for ch in raw
@@ -152,6 +164,12 @@ def _is_term_char(ch: str) -> bool:
 
 def _words(text: str) -> list[tuple[str, int]]:
     """Runs of term characters with their end offsets; a run of marks alone is dropped."""
+    if text.isascii():
+        return [(m.group(), m.end()) for m in _ASCII_WORD.finditer(text)]
+    return _words_any(text)
+
+
+def _words_any(text: str) -> list[tuple[str, int]]:
     words: list[tuple[str, int]] = []
     start = None
     for i, ch in enumerate(text + " "):

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from catalog import querytext
 from catalog.querytext import (
     MAX_TERMS,
     Normalised,
@@ -326,6 +327,12 @@ class TestProperties:
     @example("a" * 5000 + " b", 200)
     def test_it_never_raises_and_returns_clean_text(self, raw, max_chars):
         assert_clean(normalise(raw, max_chars), max_chars)
+
+    @given(st.text(alphabet=st.characters(max_codepoint=127)))
+    @example("Tab\there\x00nul\x1fUS\x7fDEL\x0bVT  MiXeD-case_42")
+    def test_its_ascii_short_cuts_give_what_the_general_code_gives(self, raw):
+        assert fold(raw) == querytext._fold_any(raw)
+        assert querytext._words(raw) == querytext._words_any(raw)
 
     @given(texts)
     def test_it_folds_idempotently(self, raw):

@@ -96,8 +96,19 @@ class TestBrowse:
             client.get("/assets/?sort=newest")
         populate_more = [make_asset(f"extra-{i}") for i in range(30)]
         assert populate_more
-        with django_assert_num_queries(5):
+        # The filters' lists of tasks and organisations come from the cache for a minute.
+        with django_assert_num_queries(3):
             client.get("/assets/?sort=newest")
+
+    def test_a_task_or_organisation_newer_than_the_cached_lists_still_filters(self, client):
+        populate(3)
+        client.get("/assets/")  # caches the filter lists
+        org = make_org("Newcomer Labs", slug="newcomer")
+        make_asset("fresh-one", organization=org, tasks=[make_task("novel-task")])
+        r = client.get("/assets/?org=newcomer&task=novel-task")
+        assert r.status_code == 200 and b"fresh-one" in r.content
+        assert b'<option value="newcomer" selected>Newcomer Labs (1)</option>' in r.content
+        assert client.get("/assets/?org=no-such-org").status_code == 400
 
 
 class TestAssetDetail:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from catalog.models import Asset, Evidence
+from comparisons import pairs
 from comparisons.models import CoMatch, Match, SearchEvent
 
 MATCHES_RECORDED = 10
@@ -200,8 +201,13 @@ class Alternatives:
         return "Same kind and task (no searches have matched it with others yet)"
 
 
-def alternatives_for(asset: Asset, limit: int = 6) -> Alternatives:
-    """Two queries when co-matches exist, three otherwise."""
+def alternatives_for(
+    asset: Asset, tasks: list | None = None, limit: int = pairs.ALTERNATIVES_SHOWN
+) -> Alternatives:
+    """The assets searches most often matched together with this one, strongest first; while
+    there are none, the best-ranked of the same kind that share a task (`tasks`, the asset's
+    own, read when not given). Each carries `rank`. Two queries with co-matches; without,
+    one, and one more when the best of its kind are not cached."""
     edges = list(
         CoMatch.objects.filter(Q(asset_a=asset) | Q(asset_b=asset))
         .order_by("-weight", "asset_a_id", "asset_b_id")
@@ -212,13 +218,9 @@ def alternatives_for(asset: Asset, limit: int = 6) -> Alternatives:
         found = Asset.objects.published().filter(id__in=order).for_cards().in_bulk()
         assets = [found[i] for i in order if i in found][:limit]
         if assets:
+            for other in assets:
+                other.rank = other.score.rank if hasattr(other, "score") else None
             return Alternatives(assets, "co-matched")
-    similar = (
-        Asset.objects.published()
-        .filter(kind=asset.kind, tasks__in=asset.tasks.values("id"))
-        .exclude(pk=asset.pk)
-        .distinct()
-        .for_cards()
-        .sorted_by("rank")[:limit]
-    )
-    return Alternatives(list(similar), "similar")
+    asset.task_list = list(asset.tasks.all()) if tasks is None else tasks
+    [similar] = pairs.best_doing_the_same_job([asset], exclude=[asset.pk], limit=limit)
+    return Alternatives(similar, "similar")

@@ -19,11 +19,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Case,
-    Exists,
     F,
-    OuterRef,
     Q,
-    QuerySet,
     Sum,
     Value,
     When,
@@ -34,7 +31,7 @@ from django.utils import timezone
 
 from catalog import scoring
 from catalog.models import Asset, Capability, Evidence, Organization, Score, Task, url_for
-from comparisons.models import Match, PairNote, PairView
+from comparisons.models import CoMatch, Match, PairNote, PairView
 from unfragile import pagecache
 
 logger = logging.getLogger("unfragile.comparisons")
@@ -280,16 +277,6 @@ def load_capabilities(asset_ids: Iterable[int], expanded: Iterable[int] = ()) ->
     return cards
 
 
-def _same_kind_sharing_a_task(kind: str, task_ids: list[int]) -> QuerySet[Asset]:
-    through = Asset.tasks.through.objects.filter(asset_id=OuterRef("pk"), task_id__in=task_ids)
-    return (
-        Asset.objects.published()
-        .filter(kind__in=_SAME_KIND.get(kind, [kind]))
-        .filter(Exists(through))
-        .order_by(F("score__rank").desc(nulls_last=True), "name", "id")
-    )
-
-
 def _best_per_kind_and_task(kinds: set[str], n: int) -> dict[tuple[str, int], list]:
     """The n best-ranked published assets of each of these kinds for every task, in one
     query; rows sort best first as (-rank, name, id, slug)."""
@@ -323,52 +310,91 @@ def _best_per_kind_and_task(kinds: set[str], n: int) -> dict[tuple[str, int], li
     return found
 
 
-def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[Asset | None]:
-    """For each asset, the best-ranked published asset of the same kind that shares a task
-    with it (None when it lists no task: nothing is known to do the same job).
+# Rows of the best-ranked per (kind, task) kept in the cache: enough for a list of
+# alternatives with the asset itself and its pair left out.
+_BEST_KEPT = ALTERNATIVES_SHOWN + 2
+# Co-match edges read for a pair's closest alternatives, strongest first.
+COMATCH_EDGES_READ = 50
 
-    The match graph will know better once people search; until then, rank among assets that
-    do the same job is the honest measure of "closest". The few best of each kind and task
-    are cached: every pair of that kind and task shares them, and the lookup is the slowest
-    query of the page, so a miss fills in every task of the kinds asked for at once.
+
+def best_doing_the_same_job(
+    assets: list[Asset], exclude: Iterable[int], limit: int
+) -> list[list[Asset]]:
+    """For each asset, up to `limit` best-ranked published assets of the same kind that share
+    a task with it, best first, leaving out `exclude` (none when it lists no task: nothing is
+    known to do the same job). Each asset needs `task_list`; the results carry `rank`.
+
+    The best few of each kind and task are cached: every page about an asset of that kind
+    and task shares them, and the lookup is the slowest query of a versus page, so a miss
+    fills in every task of the kinds asked for at once.
     """
     exclude = set(exclude)
     bucket = int(time.time() // pagecache.PAGE_TTL)
 
     def key(kind: str) -> str:
         kinds = "+".join(_SAME_KIND.get(kind, [kind]))
-        return f"alternatives:{scoring.FORMULA_VERSION}:{bucket}:{kinds}"
+        return f"alternatives:{scoring.FORMULA_VERSION}:{bucket}:{_BEST_KEPT}:{kinds}"
 
     wanted = {key(asset.kind): asset.kind for asset in assets if asset.task_list}
-    # One entry per family of kinds, for all its tasks: read by most pages that pair
-    # different jobs, so it stays in a small local-memory cache while pages come and go.
+    # One entry per family of kinds, for all its tasks.
     found = cache.get_many(list(wanted))
     if missing := wanted.keys() - found.keys():
-        # Enough that, with both assets of a pair left out, one still remains.
-        best = _best_per_kind_and_task({wanted[k] for k in missing}, len(exclude) + 1)
+        best = _best_per_kind_and_task({wanted[k] for k in missing}, _BEST_KEPT)
         fresh: dict[str, dict[int, list]] = {k: {} for k in missing}
         for (kind, task_id), rows in best.items():
             fresh[key(kind)][task_id] = rows
         cache.set_many(fresh, pagecache.PAGE_TTL)
         found.update(fresh)
-    closest: list[Asset | None] = []
+    results: list[list[Asset]] = []
     for asset in assets:
         per_task = found.get(key(asset.kind), {})
-        rows = sorted(
+        # An asset listed under several shared tasks is the same row each time.
+        rows = sorted({
             row
             for task in asset.task_list
             for row in per_task.get(task.pk, [])
             if row[2] not in exclude
-        )
-        closest.append(Asset(id=rows[0][2], slug=rows[0][3], name=rows[0][1]) if rows else None)
+        })[:limit]
+        found_assets = []
+        for negative_rank, name, pk, slug in rows:
+            alternative = Asset(id=pk, slug=slug, name=name)
+            alternative.rank = None if negative_rank == 1.0 else -negative_rank
+            found_assets.append(alternative)
+        results.append(found_assets)
+    return results
+
+
+def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[Asset | None]:
+    """For each asset, the published asset of the same kind that searches most often
+    matched together with it (`source` "co-matched"); without one, the best-ranked of the
+    same kind that shares a task with it (`source` "rank"); or None. Two queries at most:
+    the co-match edges of all the assets, and the best of their kinds when not cached."""
+    exclude = set(exclude)
+    ids = [asset.pk for asset in assets]
+    edges = (
+        CoMatch.objects.filter(Q(asset_a__in=ids) | Q(asset_b__in=ids))
+        .filter(asset_a__status=Asset.Status.PUBLISHED, asset_b__status=Asset.Status.PUBLISHED)
+        .order_by("-weight", "asset_a_id", "asset_b_id")
+        .values_list("asset_a_id", "asset_a__kind", "asset_a__name", "asset_a__slug",
+                     "asset_b_id", "asset_b__kind", "asset_b__name", "asset_b__slug")
+    )
+    closest: list[Asset | None] = [None] * len(assets)
+    for row in edges[:COMATCH_EDGES_READ]:
+        for here, there in ((row[:4], row[4:]), (row[4:], row[:4])):
+            pk, kind, name, slug = there
+            for i, asset in enumerate(assets):
+                if (closest[i] is None and asset.pk == here[0] and pk not in exclude
+                        and kind in _SAME_KIND.get(asset.kind, [asset.kind])):
+                    closest[i] = Asset(id=pk, slug=slug, name=name)
+                    closest[i].source = "co-matched"
+    missing = [i for i, found in enumerate(closest) if found is None]
+    if missing:
+        by_rank = best_doing_the_same_job([assets[i] for i in missing], exclude, limit=1)
+        for i, found in zip(missing, by_rank, strict=True):
+            if found:
+                closest[i] = found[0]
+                closest[i].source = "rank"
     return closest
-
-
-def alternatives(asset: Asset, tasks: list[Task], limit: int = ALTERNATIVES_SHOWN) -> list[Asset]:
-    if not tasks:
-        return []
-    candidates = _same_kind_sharing_a_task(asset.kind, [task.pk for task in tasks])
-    return list(candidates.exclude(pk=asset.pk).for_cards()[:limit])
 
 
 def suggest(text: str, limit: int = 8) -> list[Asset]:

@@ -40,6 +40,9 @@ class Side:
     base_slug: str | None = None
     trained_on_slugs: Sequence[str] = ()
     alternative: tuple[str, str] | None = None  # (name, url) of the closest of the same kind
+    # How the alternative was found: "co-matched" (searches matched them together) or
+    # "rank" (the best-ranked of the same kind sharing a task).
+    alternative_source: str = "rank"
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,12 @@ def _jobs_sentence(a: Side, b: Side) -> Sentence:
     )
 
 
+_HOW_FOUND = {
+    "co-matched": " (most often matched with it by searches)",
+    "rank": " (the best-ranked of its kind sharing a task)",
+}
+
+
 def _alternatives_sentence(a: Side, b: Side) -> Sentence:
     listed = [side for side in (a, b) if side.alternative is not None]
     if not listed:
@@ -346,7 +355,8 @@ def _alternatives_sentence(a: Side, b: Side) -> Sentence:
     for i, side in enumerate(listed):
         alt_name, alt_url = side.alternative or ("", "")
         parts += [Part(" and " if i else "set "), Part(side.name)]
-        parts += [Part(" against "), Part(alt_name, alt_url)]
+        how = _HOW_FOUND[side.alternative_source]
+        parts += [Part(" against "), Part(alt_name, alt_url), Part(how)]
     for side in (a, b):
         if side.alternative is None:
             parts += [

@@ -131,6 +131,7 @@ def _verdict_side(asset: Asset, alternative: Asset | None = None, versus: Asset 
             if alternative
             else None
         ),
+        alternative_source=getattr(alternative, "source", "rank"),
     )
 
 

@@ -25,7 +25,7 @@ from django.utils.cache import get_conditional_response
 from catalog import scoring
 
 # Bump when a cached template or what renders into it changes, so every page is made anew.
-PAGE_VERSION = "3"
+PAGE_VERSION = "4"
 PAGE_TTL = 60 * 60
 # Anonymous readers and shared caches may keep a page this long without asking again.
 MAX_AGE = 60

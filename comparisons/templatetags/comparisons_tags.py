@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.models import Asset, Task
-from comparisons import pairs
+from comparisons import graph, pairs
 
 register = template.Library()
 
@@ -24,12 +24,16 @@ def ld_json(value: object) -> SafeString:
 
 
 @register.simple_tag
-def compare_alternatives(asset: Asset, tasks: list[Task]) -> list[dict]:
-    """Assets to compare this one with, each with its versus URL: one query."""
-    return [
-        {"asset": alt, "url": pairs.versus_url(asset.slug, alt.slug)}
-        for alt in pairs.alternatives(asset, tasks)
-    ]
+def compare_alternatives(asset: Asset, tasks: list[Task]) -> dict:
+    """Assets to compare this one with (graph.alternatives_for), each with its versus URL."""
+    found = graph.alternatives_for(asset, tasks)
+    return {
+        "source": found.source,
+        "items": [
+            {"name": alt.name, "rank": alt.rank, "url": pairs.versus_url(asset.slug, alt.slug)}
+            for alt in found.assets
+        ],
+    }
 
 
 @register.simple_tag

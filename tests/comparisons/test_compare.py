@@ -4,9 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from catalog.models import Asset
+from comparisons.models import CoMatch
 from tests.comparisons.test_versus import make_pair, make_score
 from tests.factories import make_asset, make_task
 
@@ -155,5 +157,19 @@ class TestCompareWithOnAssetPage:
             body = client.get("/assets/subject/").content.decode()
         assert body.count("subject vs rival-") == 5
         assert len(with_rivals) == len(without)
-        assert sum("catalog_asset_tasks" in q["sql"] and "EXISTS" in q["sql"].upper()
-                   for q in with_rivals.captured_queries) == 1
+        # The co-match edges, then the best of its kind per task (cached for the next page).
+        assert sum("comparisons_comatch" in q["sql"] for q in with_rivals.captured_queries) == 1
+        assert sum("ROW_NUMBER" in q["sql"].upper() for q in with_rivals.captured_queries) == 1
+        with CaptureQueriesContext(connection) as again:
+            client.get("/assets/rival-0/")
+        assert not any("ROW_NUMBER" in q["sql"].upper() for q in again.captured_queries)
+
+    def test_it_lists_co_matched_assets_first_and_says_so(self, client):
+        alpha, beta = make_pair()
+        other = make_asset("other-job", name="Other Job")
+        now = timezone.now()
+        CoMatch.objects.create(asset_a=alpha, asset_b=other, weight=3, last_seen=now)
+        body = client.get("/assets/alpha-seg/").content.decode()
+        section = body[body.index('id="compare-h"'):body.index('id="evidence-h"')]
+        assert "From the match graph" in section
+        assert "Alpha Seg vs Other Job" in section and "Beta Seg" not in section

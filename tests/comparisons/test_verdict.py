@@ -266,17 +266,19 @@ class TestDifferentJobs:
 
         assert "Alpha is an API, Beta is a library." in only(verdict, "jobs")
 
-    def test_it_links_the_alternative_of_each_side(self):
+    def test_it_links_the_alternative_of_each_side_and_says_how_it_was_found(self):
         verdict = decide(
             *pair(
-                {"kind": "Fine-tune", "alternative": ("Gamma", "/assets/gamma/")},
+                {"kind": "Fine-tune", "alternative": ("Gamma", "/assets/gamma/"),
+                 "alternative_source": "co-matched"},
                 {"kind": "Dataset", "alternative": ("Delta", "/assets/delta/")},
             )
         )
         [sentence] = [s for s in verdict.sentences if s.topic == "alternatives"]
 
         assert sentence.text == (
-            "To compare like with like, set Alpha against Gamma and Beta against Delta."
+            "To compare like with like, set Alpha against Gamma (most often matched with it by"
+            " searches) and Beta against Delta (the best-ranked of its kind sharing a task)."
         )
         assert [p for p in sentence.parts if p.url] == [
             Part("Gamma", "/assets/gamma/"),
@@ -289,8 +291,8 @@ class TestDifferentJobs:
         )
 
         assert only(verdict, "alternatives") == (
-            "To compare like with like, set Beta against Delta;"
-            " no like-for-like alternative is listed for Alpha yet."
+            "To compare like with like, set Beta against Delta (the best-ranked of its kind"
+            " sharing a task); no like-for-like alternative is listed for Alpha yet."
         )
 
     def test_it_says_when_neither_side_has_an_alternative(self):

@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains
 
 from catalog.models import Asset, Score
 from comparisons import pairs
-from comparisons.models import Match, PairNote, PairView, SearchEvent
+from comparisons.models import CoMatch, Match, PairNote, PairView, SearchEvent
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +242,20 @@ class TestVersusContent:
         assert '<a href="/compare/code-corpus-vs-stack/">Code Corpus</a>' in body
         assert 'href="/search/?q=Model+or+Dataset"' in body
 
+    def test_it_prefers_the_alternative_searches_matched_with_it(self, client):
+        alpha, _ = make_pair()
+        code = make_task("text-generation", name="Text generation")
+        stack = make_asset("stack", name="The Stack", kind=Asset.Kind.DATASET, tasks=[code])
+        rival = make_asset("gamma-seg", name="Gamma Seg", tasks=list(alpha.tasks.all()))
+        make_score(rival, 55.0)  # below Beta Seg's 61, but searched together with Alpha
+        now = timezone.now()
+        CoMatch.objects.create(asset_a=alpha, asset_b=rival, weight=4, last_seen=now)
+        CoMatch.objects.create(asset_a=alpha, asset_b=stack, weight=9, last_seen=now)
+        body = client.get("/compare/alpha-seg-vs-stack/").content.decode()
+        assert ('<a href="/compare/alpha-seg-vs-gamma-seg/">Gamma Seg</a>'
+                " (most often matched with it by searches)") in body
+        assert "no like-for-like alternative is listed for The Stack yet" in body
+
     def test_it_says_when_one_is_derived_from_the_other(self, client):
         alpha, beta = make_pair()
         Asset.objects.filter(pk=beta.pk).update(base=alpha, kind=Asset.Kind.FINE_TUNE)
@@ -304,12 +318,12 @@ class TestVersusCache:
         code = make_task("text-generation")
         make_asset("stack", kind=Asset.Kind.DATASET, tasks=[code, *extra])
         make_asset("stack-two", kind=Asset.Kind.DATASET, tasks=[code, *extra])
-        # The four above, then the best of each kind and task, for both sides in one query,
-        # however many tasks they list.
-        with django_assert_num_queries(5):
+        # The four above, the co-match edges of both, then the best of each kind and task,
+        # for both sides in one query, however many tasks they list.
+        with django_assert_num_queries(6):
             client.get("/compare/alpha-seg-vs-stack/")
         # Those are cached for every pair of the same kinds and tasks.
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             r = client.get("/compare/alpha-seg-vs-stack-two/")
         assert b'<a href="/compare/stack-vs-stack-two/">stack</a>' in r.content
 

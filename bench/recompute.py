@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--signals", type=int, default=10, help="evidence rows per asset")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -61,8 +62,9 @@ def main() -> None:
         return
 
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        results.append(_in_subprocess(f"sqlite:///{tmp}/bench.sqlite3", args))
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(_in_subprocess(f"sqlite:///{tmp}/bench.sqlite3", args))
     if server := common.postgres_server():
         with common.postgres_database(server, BENCH_DB) as url:
             results.append(_in_subprocess(url, args))

@@ -99,12 +99,16 @@ def recompute_scores(
             # lets one writer in at a time.)
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-        _derive_ecosystem_evidence(run)
-        _read_scores(run)
-        _rank_signals(run)
-        _write_scores(run)
+        steps = {}
+        for name, step in (("derive", _derive_ecosystem_evidence), ("read", _read_scores),
+                           ("rank", _rank_signals), ("write", _write_scores)):
+            step_started = time.perf_counter()
+            step(run)
+            steps[name] = round(time.perf_counter() - step_started, 3)
+        step_started = time.perf_counter()
         # Claims compare peers' scores and evidence, so they come after both are settled.
         run.stats["claims"] = claims.refresh_claims(run.scope)
+        steps["claims"] = round(time.perf_counter() - step_started, 3)
     return {
         "assets": run.stats["assets"],
         "changed": run.stats["changed"],
@@ -115,6 +119,7 @@ def recompute_scores(
         "evidence_updated": run.stats["evidence_updated"],
         "evidence_deleted": run.stats["evidence_deleted"],
         "seconds": round(time.perf_counter() - started, 3),
+        "step_seconds": steps,
     }
 
 

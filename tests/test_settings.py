@@ -13,9 +13,11 @@ PROBE = (
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
     "'cache': settings.CACHES['default']['BACKEND'], 'debug': settings.DEBUG, "
     "'hosts': settings.ALLOWED_HOSTS, "
-    "'pool': 'pool' in settings.DATABASES['default'].get('OPTIONS', {})}))"
+    "'pool': 'pool' in settings.DATABASES['default'].get('OPTIONS', {}), "
+    "'prepare': settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold')}))"
 )
 VARS = ("DATABASE_URL", "CACHE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_POOL_MAX",
+        "DATABASE_PREPARE",
         # The browser tests allow sync database access inside Playwright's event loop; a
         # production process never has it.
         "DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -43,6 +45,13 @@ class TestSettings:
         assert result.returncode == 0, result.stderr
         assert "postgresql" in result.stdout
         assert '"pool": true' in result.stdout
+        assert '"prepare": 5' in result.stdout
+
+    def test_it_leaves_statements_unprepared_for_a_transaction_pooler(self):
+        result = run_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+                              DATABASE_PREPARE="0")
+        assert result.returncode == 0, result.stderr
+        assert '"prepare": null' in result.stdout
 
     def test_it_uses_redis_for_the_cache(self):
         result = run_settings(CACHE_URL="redis://127.0.0.1:6379/0")

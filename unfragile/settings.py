@@ -103,9 +103,11 @@ def env_database(name: str) -> dict:
         config.setdefault("OPTIONS", {})
         # Parameters sent apart from the SQL, so psycopg prepares a statement that a
         # connection runs again and again (from its 5th run): PostgreSQL then plans it once.
-        # Planning the versus page's pair lookup took longer than running it.
-        config["OPTIONS"]["server_side_binding"] = True
-        config["OPTIONS"].setdefault("prepare_threshold", 5)
+        # Planning the versus page's pair lookup took longer than running it. A pooler in
+        # transaction mode (PgBouncer) cannot keep prepared statements: DATABASE_PREPARE=0.
+        if env_bool("DATABASE_PREPARE", True):
+            config["OPTIONS"]["server_side_binding"] = True
+            config["OPTIONS"].setdefault("prepare_threshold", 5)
         config["OPTIONS"]["pool"] = {
             "check": dbpool.check,
             "reset": dbpool.returned,

@@ -146,6 +146,56 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
+# A wrk script for one URL, or for a file of paths that wrk's threads take turns through
+# (`-- PATHS STEP OFFSET HX`: each thread starts at its id plus OFFSET and steps by STEP, so
+# no two requests name the same path; HX "1" sends HX-Request). done() writes one JSON line.
+WRK_PATHS_LUA = r"""
+local thread_count = 0
+function setup(thread)
+  thread:set("id", thread_count)
+  thread_count = thread_count + 1
+end
+
+local paths, i, step, headers = nil, 0, 1, {}
+function init(args)
+  if args[1] then
+    paths = {}
+    for line in io.lines(args[1]) do paths[#paths + 1] = line end
+    step = tonumber(args[2])
+    i = id + tonumber(args[3] or 0)
+    if args[4] == "1" then headers["HX-Request"] = "true" end
+  end
+end
+
+function request()
+  if paths == nil then return wrk.request() end
+  local path = paths[(i % #paths) + 1]
+  i = i + step
+  return wrk.format("GET", path, headers)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "status_errors": %d, ' ..
+    '"socket_errors": %d, "p50_us": %d, "p99_us": %d}\n',
+    summary.requests, summary.duration, summary.bytes, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def wrk_paths(lua: Path, url: str, *, threads: int, connections: int, seconds: int,
+              paths: Path | None = None, offset: int = 0, htmx: bool = False) -> dict:
+    """wrk with WRK_PATHS_LUA (written to `lua`) on one URL, or on a file of paths."""
+    if not lua.exists():
+        lua.write_text(WRK_PATHS_LUA)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(lua), url]
+    if paths:
+        cmd += ["--", str(paths), str(threads), str(offset), "1" if htmx else "0"]
+    return wrk(cmd)
+
+
 def wrk(cmd: list[str]) -> dict:
     """Run wrk with a script whose done() writes one `WRK_JSON {...}` line; that line, parsed,
     with `rps` (requests a second) added."""

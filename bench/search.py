@@ -49,42 +49,6 @@ WORKERS = 2
 FRAGMENT_GOAL = 0.20
 STATIC_NAME = "bench/search-fragment-size.html"
 
-# wrk reports through this: one JSON line; with a file of paths, threads take turns through it.
-WRK_LUA = r"""
-local thread_count = 0
-function setup(thread)
-  thread:set("id", thread_count)
-  thread_count = thread_count + 1
-end
-
-local paths = nil
-local i = 0
-local step = 1
-function init(args)
-  if args[1] then
-    paths = {}
-    for line in io.lines(args[1]) do paths[#paths + 1] = line end
-    step = tonumber(args[2])
-    i = id
-  end
-end
-
-function request()
-  if paths == nil then return wrk.request() end
-  local path = paths[(i % #paths) + 1]
-  i = i + step
-  return wrk.format("GET", path, {["HX-Request"] = "true"})
-end
-
-function done(summary, latency, requests)
-  io.write(string.format(
-    'WRK_JSON {"requests": %d, "duration_us": %d, "status_errors": %d, ' ..
-    '"socket_errors": %d, "p50_us": %d, "p99_us": %d}\n',
-    summary.requests, summary.duration, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
-end
-"""
 
 def vocabulary() -> tuple[list[str], list[str]]:
     """Task names and words of the bundled catalog (names, subtypes, tasks, languages)."""
@@ -315,7 +279,6 @@ def http(database_url: str, tmp: Path, args: argparse.Namespace) -> None:
     static_file.write_bytes(b"x" * size)
     paths = tmp / "paths.txt"
     lua = tmp / "bench.lua"
-    lua.write_text(WRK_LUA)
     port = common.free_port()
     base = f"http://127.0.0.1:{port}"
     # The first search, not /healthz: it proves the database answers through the view.
@@ -339,10 +302,8 @@ def http(database_url: str, tmp: Path, args: argparse.Namespace) -> None:
 
 
 def _wrk(args: argparse.Namespace, lua: Path, url: str, paths: Path | None = None) -> dict:
-    cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(lua), url]
-    if paths:
-        cmd += ["--", str(paths), "2"]
-    return common.wrk(cmd)
+    return common.wrk_paths(lua, url, threads=2, connections=args.connections,
+                            seconds=args.duration, paths=paths, htmx=True)
 
 
 # Driver ------------------------------------------------------------------------------------

@@ -49,44 +49,6 @@ KINDS = [("model", 0.45), ("fine-tune", 0.20), ("dataset", 0.20), ("library", 0.
          ("tool", 0.05), ("api", 0.05)]
 CAPABILITIES_PER_ASSET = 10
 
-# wrk reports through this: one JSON line, whatever the target.
-WRK_LUA = r"""
-local thread_count = 0
-function setup(thread)
-  thread:set("id", thread_count)
-  thread_count = thread_count + 1
-end
-
-local paths = nil
-local i = 0
-local step = 1
-function init(args)
-  if args[1] then
-    paths = {}
-    for line in io.lines(args[1]) do paths[#paths + 1] = line end
-    -- Threads take turns through the list, so no two requests name the same pair.
-    step = tonumber(args[2])
-    -- A later round starts past the pairs earlier rounds asked for.
-    i = id + tonumber(args[3] or 0)
-  end
-end
-
-function request()
-  if paths == nil then return wrk.request() end
-  local path = paths[(i % #paths) + 1]
-  i = i + step
-  return wrk.format("GET", path)
-end
-
-function done(summary, latency, requests)
-  io.write(string.format(
-    'WRK_JSON {"requests": %d, "duration_us": %d, "bytes": %d, "status_errors": %d, ' ..
-    '"socket_errors": %d, "p50_us": %d, "p99_us": %d}\n',
-    summary.requests, summary.duration, summary.bytes, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
-end
-"""
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -148,7 +110,6 @@ def _run(args: argparse.Namespace, tmp: Path, db_url: str, vendor: str) -> None:
           f"the versus page is {info['page_bytes']:,} bytes.", flush=True)
 
     lua = tmp / "bench.lua"
-    lua.write_text(WRK_LUA)
     base = f"http://127.0.0.1:{port}"
     server = common.start_gunicorn(env, port, tmp / "gunicorn.log", "--workers", str(WORKERS),
                                    ready=base + "/healthz")
@@ -224,10 +185,8 @@ def _median(runs: list[dict]) -> dict:
 def _wrk(
     args: argparse.Namespace, lua: Path, url: str, pairs: Path | None = None, offset: int = 0
 ) -> dict:
-    cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(lua), url]
-    if pairs:
-        cmd += ["--", str(pairs), "2", str(offset)]
-    return common.wrk(cmd)
+    return common.wrk_paths(lua, url, threads=2, connections=args.connections,
+                            seconds=args.duration, paths=pairs, offset=offset)
 
 
 def _populate(tmp: Path, n_assets: int) -> None:

@@ -170,11 +170,22 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _first_and_count(assets) -> tuple[list[Asset], int]:
+    """The first LINEAGE_SHOWN of these assets by name (slug and name only) and how many
+    there are, in one query: the count rides on each row as a window over the whole set."""
+    rows = list(
+        assets.annotate(total=Window(Count("id"))).order_by("name", "slug")
+        .values_list("slug", "name", "total")[:LINEAGE_SHOWN]
+    )
+    return [Asset(slug=slug, name=name) for slug, name, _ in rows], (rows[0][2] if rows else 0)
+
+
 def _render_asset(request: HttpRequest, slug: str) -> bytes:
     asset = _get_asset_or_404(slug)
     published = Asset.objects.published()
-    derivatives = published.filter(base=asset).for_cards()
-    trained_models = published.filter(trained_on=asset).for_cards()
+    trained_on, trained_on_count = _first_and_count(asset.trained_on.published())
+    derivatives, derivative_count = _first_and_count(published.filter(base=asset))
+    trained_models, trained_model_count = _first_and_count(published.filter(trained_on=asset))
     capabilities = asset.capabilities.select_related("task", "evidence")
     evidence = list(asset.evidence.order_by("dimension", "name", "settings_key"))
     ctx = {
@@ -184,12 +195,12 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
         "evidence": evidence,
         "breakdown": _breakdown(asset, evidence),
         "history": list(asset.score_history.order_by("at").values("at", "new_rank", "reason")),
-        "trained_on": list(asset.trained_on.published().for_cards()[:LINEAGE_SHOWN]),
-        "trained_on_count": asset.trained_on.published().count(),
-        "derivatives": list(derivatives[:LINEAGE_SHOWN]),
-        "derivative_count": derivatives.count(),
-        "trained_models": list(trained_models[:LINEAGE_SHOWN]),
-        "trained_model_count": trained_models.count(),
+        "trained_on": trained_on,
+        "trained_on_count": trained_on_count,
+        "derivatives": derivatives,
+        "derivative_count": derivative_count,
+        "trained_models": trained_models,
+        "trained_model_count": trained_model_count,
         **pagecache.SHARED_CONTEXT,
     }
     return render_to_string("catalog/asset.html", ctx, request).encode()

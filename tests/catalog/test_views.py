@@ -147,15 +147,15 @@ class TestAssetDetail:
             make_asset(f"child-{i}", base=base)
             make_capability(base)
         # version, asset (+org, score, base), tasks, capabilities, evidence, rank history,
-        # trained-on list and count, derivatives list and count, trained-models list and count,
+        # trained-on, derivatives and trained models (each list with its count),
         # co-matched alternatives.
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(10):
             client.get("/assets/base/")
         for i in range(30):
             make_asset(f"more-{i}", base=base)
             make_capability(base)
         base.save()  # a new version: the page is rendered again
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(10):
             client.get("/assets/base/")
 
 

@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -99,7 +100,7 @@ class Row:
     rank: tuple = ()  # for Format.keep_one: the highest rank among a model's rows is kept
 
 
-class Format:
+class Format(ABC):
     origin: str = ""
     title: str = ""
     source_name: str = ""
@@ -115,12 +116,13 @@ class Format:
     def fold(self, name: str) -> str:
         return name.strip().lower()
 
+    @abstractmethod
     def parse(self, line: int, row: dict[str, str]) -> Row:
-        raise NotImplementedError
+        """One row of the file, or RowError with the reason it is rejected."""
 
+    @abstractmethod
     def candidates(self) -> Iterable[tuple[int, str, list[str]]]:
         """(asset id, external id, names the file may use for it), from one query."""
-        raise NotImplementedError
 
 
 @dataclass
@@ -364,7 +366,7 @@ def _as_of(raw: str) -> date:
         raise CommandError(f"--as-of must be a date (YYYY-MM-DD); got {raw!r}") from None
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(BaseCommand, ABC):
     """The arguments, run and report shared by the import_* commands."""
 
     # Formats without a date column take the observation date from --as-of or the file.
@@ -384,8 +386,9 @@ class ImportCommand(BaseCommand):
                 help="When the values were observed (default: the file's modification date).",
             )
 
+    @abstractmethod
     def make_format(self, path: Path, options: dict[str, Any]) -> Format:
-        raise NotImplementedError
+        """The file's format, set up from the command's options."""
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]

@@ -10,6 +10,7 @@ import csv
 import os
 import sys
 import types
+from abc import ABC, abstractmethod
 from datetime import UTC, date, datetime
 from io import StringIO
 from pathlib import Path
@@ -55,7 +56,7 @@ def without_column(source: Path, column: str, target: Path) -> Path:
     return target
 
 
-class ImporterContract:
+class ImporterContract(ABC):
     """What every importer promises; each Test class below fills in its format."""
 
     command = ""
@@ -70,12 +71,13 @@ class ImporterContract:
     def _assets(self, db) -> None:
         self.assets = self.make_assets()
 
+    @abstractmethod
     def make_assets(self) -> dict[str, Asset]:
-        raise NotImplementedError
+        """The assets the fixture's rows name."""
 
+    @abstractmethod
     def generated(self, tmp_path: Path, n: int, prefix: str) -> Path:
         """A valid file of n rows, each matching an asset made here."""
-        raise NotImplementedError
 
     def test_it_rejects_a_file_with_a_missing_column(self, tmp_path):
         path = without_column(FIXTURES / self.fixture, self.required, tmp_path / self.fixture)

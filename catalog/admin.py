@@ -20,6 +20,7 @@ from catalog.models import (
     ScoreHistory,
     Task,
 )
+from unfragile import generation
 
 # Written by `load_catalog`; a re-import overwrites them, so curators change the curated fields.
 IMPORTED_FIELDS = (
@@ -36,6 +37,7 @@ RECORD_FIELDS = ("version", "import_hash", "created_at", "updated_at")
 def bump_versions(asset_ids: set[int] | list[int]) -> None:
     """Invalidate the cached pages of these assets, which are keyed by their version."""
     Asset.objects.filter(pk__in=asset_ids).update(version=F("version") + 1)
+    generation.advance()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -230,7 +232,9 @@ class AssetAdmin(admin.ModelAdmin):
             change_message=f"{label} (bulk action).",
         )
         # The version bump is what invalidates the cached pages of these assets.
-        return queryset.update(status=status, version=F("version") + 1)
+        updated = queryset.update(status=status, version=F("version") + 1)
+        generation.advance()
+        return updated
 
     @admin.action(description="Publish selected assets", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet) -> None:

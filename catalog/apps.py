@@ -3,6 +3,12 @@ from __future__ import annotations
 from django.apps import AppConfig
 
 
+def _advance_generation(**kwargs) -> None:
+    from unfragile import generation
+
+    generation.advance()
+
+
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = "Catalog"
@@ -24,6 +30,9 @@ class CatalogConfig(AppConfig):
         m2m_changed.connect(
             search.asset_tasks_changed, sender=Asset.tasks.through, dispatch_uid="search-tasks"
         )
+        # Lookups of cached pages are remembered per data generation (unfragile.generation);
+        # Asset.save moves it, and so must a delete.
+        post_delete.connect(_advance_generation, sender=Asset, dispatch_uid="generation-asset-del")
         # Documents hold organisation and task names: a rename or delete rewrites them.
         for model in (Organization, Task):
             name = model._meta.model_name

@@ -19,6 +19,7 @@ from django.db.models import F
 
 from catalog.models import Asset, Capability, Evidence
 from catalog.records import article, human_count, join_words
+from unfragile import generation
 
 KIND_PLURAL = {
     "model": "models",
@@ -241,6 +242,7 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
         ids = list(asset_touched)
         for start in range(0, len(ids), 500):
             Asset.objects.filter(id__in=ids[start:start + 500]).update(version=F("version") + 1)
+        generation.advance()
     return len(changed)
 
 

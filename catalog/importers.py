@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog.models import Asset, Evidence, EvidenceHistory
+from unfragile import generation
 
 # How many rejection reasons and unmatched names a report lists.
 SAMPLE = 5
@@ -343,6 +344,7 @@ def _write(matched: list[tuple[int, Row]], fmt: Format, report: Report, dry_run:
     if changed_assets:
         # Pages are cached by asset version; one UPDATE invalidates every changed asset.
         Asset.objects.filter(pk__in=changed_assets).update(version=F("version") + 1)
+        generation.advance()
 
 
 def recompute_scores_after(reason: str) -> str:

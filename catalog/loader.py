@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from catalog import records as rec
 from catalog import search
 from catalog.models import Asset, Capability, Evidence, Organization, Task
+from unfragile import generation
 
 BATCH = 500
 
@@ -83,6 +84,8 @@ def load_file(path: Path, dry_run: bool = False, progress: Progress = _no_progre
             _apply(records, report, progress)
             if dry_run:
                 raise _DryRun
+            # New, changed and restored assets: slugs that were unknown may now be pages.
+            generation.advance()
     except _DryRun:
         pass
     report.rejected.sort(key=lambda r: r.line)

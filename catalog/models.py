@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from catalog import licences
+from unfragile import generation
 
 
 @functools.cache
@@ -203,6 +204,7 @@ class Asset(models.Model):
         super().save(*args, **kwargs)
         if not isinstance(self.version, int):
             self.refresh_from_db(fields=["version"])
+        generation.advance()
 
     @property
     def display_summary(self) -> str:

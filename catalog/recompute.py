@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from catalog import claims, scoring
 from catalog.models import Asset, Evidence, EvidenceHistory, Score, ScoreHistory
+from unfragile import generation
 
 # Evidence rows this module owns; nothing else writes this origin.
 ORIGIN = "catalog-graph"
@@ -540,6 +541,7 @@ def _bump_versions(asset_ids: list[int]) -> None:
         cursor.execute(
             f"UPDATE {_table(Asset)} SET version = version + 1 WHERE id {membership}", [param]
         )
+    generation.advance()
 
 
 def _id_membership(ids: list[int]) -> tuple[str, object]:

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import scoring
 from catalog.forms import BrowseForm
 from catalog.models import Asset, Organization, Task
-from unfragile import pagecache
+from unfragile import generation, pagecache
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
@@ -151,14 +151,22 @@ def _breakdown(asset: Asset, evidence: list) -> dict | None:
     return {"dimensions": dimensions, "explain": scoring.composite(subscores).explain()}
 
 
+# slug -> (pk, version) or None, remembered while the data generation stands still.
+_asset_found = generation.memo()
+
+
+def _read_asset_version(slug: str) -> tuple[int, int] | None:
+    return (
+        Asset.objects.exclude(status=Asset.Status.DRAFT).filter(slug=slug)
+        .values_list("pk", "version").first()
+    )
+
+
 @require_GET
 def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The asset page, shared by every reader through the page cache (unfragile.pagecache):
     keyed by the asset's version, which every save, import and recompute of it bumps."""
-    found = (
-        Asset.objects.exclude(status=Asset.Status.DRAFT).filter(slug=slug)
-        .values_list("pk", "version").first()
-    )
+    found = _asset_found.get(slug, lambda: _read_asset_version(slug))
     if found is None:
         raise Http404("No such asset")
     key = pagecache.key("asset", request.get_host(), *found)

@@ -32,7 +32,7 @@ from django.utils import timezone
 from catalog import scoring
 from catalog.models import Asset, Capability, Evidence, Organization, Score, Task, url_for
 from comparisons.models import CoMatch, Match, PairNote, PairView
-from unfragile import pagecache
+from unfragile import generation, pagecache
 
 logger = logging.getLogger("unfragile.comparisons")
 
@@ -94,6 +94,9 @@ def _pair_sql(vendor: str) -> str:
     )
 
 
+_found = generation.memo()
+
+
 def find_pair(first: str, second: str) -> Pair | None:
     """The published pair, in one query that also brings the pair's note; None if either
     slug is unknown or unpublished, or both are the same.
@@ -102,6 +105,12 @@ def find_pair(first: str, second: str) -> Pair | None:
     the ORM cost several times more than running it."""
     if first == second:
         return None
+    # Remembered while no write has moved the data generation: a cached page then costs
+    # no query at all.
+    return _found.get((first, second), lambda: _read_pair(first, second))
+
+
+def _read_pair(first: str, second: str) -> Pair | None:
     a_slug, b_slug = canonical(first, second)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from unfragile import generation
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
@@ -12,9 +14,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    # Rolled-back test data never moves the data generation: forget remembered lookups too.
+    generation.forget_all()
     cache.clear()
     yield
     cache.clear()
+    generation.forget_all()
 
 
 @pytest.fixture(scope="session", autouse=True)

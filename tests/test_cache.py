@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -162,11 +161,14 @@ class TestSharedCache:
                 assert second.headers["ETag"] == first.headers["ETag"]
                 assert page_keys() == [key]
 
-                conn = sqlite3.connect(shared_site_db.removeprefix("sqlite:///"), timeout=20)
-                with conn:
-                    conn.execute("UPDATE catalog_asset SET version = version + 1 WHERE slug = ?",
-                                 [a])
-                conn.close()
+                # A third process edits the asset, as the admin would: its save bumps the
+                # version and moves the data generation in Redis, which both servers read.
+                site.manage(
+                    "shell", "-c",
+                    f"from catalog.models import Asset; Asset.objects.get(slug={a!r}).save()",
+                    database_url=shared_site_db, CACHE_URL=env["CACHE_URL"],
+                    CACHE_KEY_PREFIX=prefix,
+                )
 
                 for web in (two, one):
                     fresh = web.get(page, headers=host)

@@ -9,6 +9,10 @@ the key also holds the hour: a rendered page is reused for at most PAGE_TTL.
 A cached page is rendered with NONCE_MARKER where the per-response CSP nonce goes and with
 no CSRF token, and served with an ETag (a matching If-None-Match gets a 304) and
 Cache-Control: public for anonymous readers, private for anyone with a session cookie.
+
+Finding a page's key takes a lookup (slug to id and version); a process remembers its answers
+while the data generation stands still (unfragile.generation), so a cached page is served
+without a query.
 """
 
 from __future__ import annotations

@@ -208,6 +208,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL")}
 CACHES = {"default": env_cache("CACHE_URL")}
+# Without a Redis cache, where every process of this machine sees that the data changed
+# (unfragile.generation); by default a file per database in the temporary directory.
+PAGE_GENERATION_FILE = os.environ.get("PAGE_GENERATION_FILE", "").strip() or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,6 +15,7 @@ from catalog.models import Asset, Score
 from comparisons import pairs
 from comparisons.models import CoMatch, Match, PairNote, PairView, SearchEvent
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
+from unfragile import generation
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -302,6 +303,7 @@ class TestVersusCache:
         with django_assert_num_queries(4):
             client.get(URL)
         Asset.objects.update(version=99)  # a fresh render
+        generation.advance()  # as every writer of versions does
         for asset in Asset.objects.all():
             for i in range(27):
                 make_capability(asset, title=f"more {i}")
@@ -330,8 +332,9 @@ class TestVersusCache:
     def test_it_serves_the_second_view_from_the_cache(self, client, django_assert_num_queries):
         make_pair()
         first = client.get(URL)
-        # Only the pair's versions and note.
-        with django_assert_num_queries(1):
+        # Nothing: the pair's versions and note are remembered while no write moves the data
+        # generation (unfragile.generation).
+        with django_assert_num_queries(0):
             second = client.get(URL)
         assert second.status_code == 200
         assert second["ETag"] == first["ETag"]
@@ -445,7 +448,7 @@ class TestVersusCacheMiddleware:
         # The middleware's lookup of the pair (the view reuses it), assets, related rows, cards.
         with django_assert_num_queries(4):
             assert client.get(URL).status_code == 200
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):
             assert client.get(URL).status_code == 200
 
 
@@ -511,7 +514,7 @@ class TestPairViews:
     def test_counting_adds_no_query(self, client, django_assert_num_queries):
         make_pair()
         client.get(URL)
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):
             client.get(URL)
         with django_assert_num_queries(0):
             pairs.record_view(pairs.Pair(1, "a", 1, 2, "b", 1, "", "", False))

@@ -29,7 +29,7 @@ REDIS_DB = 5
 # Variables of the surrounding environment the site under test must not inherit.
 SITE_VARS = ("DATABASE_URL", "CACHE_URL", "CACHE_KEY_PREFIX", "SECRET_KEY", "DEBUG",
              "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DATABASE_POOL_TIMEOUT",
-             "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT")
+             "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "PAGE_GENERATION_FILE")
 TABLES = ("catalog_organization", "catalog_task", "catalog_asset", "catalog_capability",
           "catalog_evidence", "catalog_score")
 
@@ -62,10 +62,11 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, database_url: str, timeout: float = 180) -> str:
+def manage(*args: str, database_url: str, timeout: float = 180, **env: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-        env=clean_env(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="unfragile.settings"),
+        env=clean_env(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="unfragile.settings",
+                      **env),
         timeout=timeout,
     )
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stderr}"

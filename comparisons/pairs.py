@@ -431,6 +431,17 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
 # the request that triggers it: 1,000 views apart, it adds well under 0.1 ms to a view.
 FLUSH_EVERY = 1000
 _served = itertools.count(1)  # views this process has counted
+_day = ["", 0.0]  # today's date as counted, and the epoch second it ends
+
+
+def _today() -> str:
+    """timezone.localdate() as a string, worked out once a day rather than per view."""
+    now = time.time()
+    if now >= _day[1]:
+        local = timezone.localtime()
+        ends = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        _day[:] = [local.date().isoformat(), ends.timestamp()]
+    return _day[0]
 _KEEP = 60 * 60 * 24 * 7  # pending counts of a day stay flushable for a week
 _DAYS_FLUSHED = 7
 MOST_VIEWED_KEY = "pairviews:top"
@@ -449,7 +460,7 @@ def _incr(key: str, timeout: int | None) -> tuple[int, bool]:
 
 
 def record_view(pair: Pair, today: date | None = None) -> None:
-    day = (today or timezone.localdate()).isoformat()
+    day = today.isoformat() if today else _today()
     _, new = _incr(f"pairviews:{day}:{pair.a_id}:{pair.b_id}", _KEEP)
     if new:
         # The flush finds a day's pairs through numbered slots: an atomic counter, so two

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
+from django.utils.csp import CSP
 
 import unfragile.urls as site_urls
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
@@ -157,6 +158,55 @@ class TestHeaders:
         scripts = Page(r.content.decode()).scripts
         assert scripts and all(s.get("nonce") == nonce or s.get("src") for s in scripts)
         assert f'nonce="{nonce}"' in r.content.decode()
+
+
+class TestPolicyBuiltOnce:
+    """unfragile.csp builds each policy once: the header must be what Django would build."""
+
+    def request_with_nonce(self, used: bool) -> HttpRequest:
+        from django.utils.csp import LazyNonce
+
+        request = HttpRequest()
+        request._csp_nonce = LazyNonce()
+        if used:
+            str(request._csp_nonce)
+        return request
+
+    @pytest.mark.parametrize("used", [True, False])
+    def test_it_sends_what_django_would(self, settings, used):
+        from django.utils.csp import build_policy
+
+        from unfragile.csp import CachedPolicyMiddleware
+
+        settings.SECURE_CSP_REPORT_ONLY = {"default-src": ["'self'"], "script-src": [CSP.NONCE]}
+        middleware = CachedPolicyMiddleware(lambda request: HttpResponse())
+        for _ in range(2):  # built, then reused
+            request = self.request_with_nonce(used)
+            response = middleware.process_response(request, HttpResponse())
+            nonce = request._csp_nonce if used else None
+            assert response["Content-Security-Policy"] == build_policy(settings.SECURE_CSP, nonce)
+            assert response["Content-Security-Policy-Report-Only"] == build_policy(
+                settings.SECURE_CSP_REPORT_ONLY, nonce
+            )
+            assert ("'nonce-" in response["Content-Security-Policy"]) is used
+
+    def test_a_changed_setting_takes_effect(self, settings):
+        from unfragile.csp import CachedPolicyMiddleware
+
+        middleware = CachedPolicyMiddleware(lambda request: HttpResponse())
+        middleware.process_response(self.request_with_nonce(True), HttpResponse())
+        settings.SECURE_CSP = {"default-src": ["'none'"]}
+        response = middleware.process_response(self.request_with_nonce(True), HttpResponse())
+        assert response["Content-Security-Policy"] == "default-src 'none'"
+
+    def test_a_header_the_view_set_is_kept(self):
+        from unfragile.csp import CachedPolicyMiddleware
+
+        own = HttpResponse()
+        own["Content-Security-Policy"] = "default-src 'self'"
+        middleware = CachedPolicyMiddleware(lambda request: own)
+        response = middleware.process_response(self.request_with_nonce(True), own)
+        assert response["Content-Security-Policy"] == "default-src 'self'"
 
 
 class TestMarkup:

@@ -54,14 +54,23 @@ def _shared_cache() -> bool:
     return "Redis" in settings.CACHES["default"]["BACKEND"]
 
 
-def _file() -> Path:
+def _file() -> str:
     configured = getattr(settings, "PAGE_GENERATION_FILE", None)
     if configured:
-        return Path(configured)
+        return str(configured)
     db = connection.settings_dict
     ident = "|".join(str(db.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"unfragile-generation-{digest}"
+    # Read on every view of a cached page: the hash and the path are made once per database.
+    path = _default_files.get(ident)
+    if path is None:
+        digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+        path = _default_files[ident] = os.path.join(
+            tempfile.gettempdir(), f"unfragile-generation-{digest}"
+        )
+    return path
+
+
+_default_files: dict[str, str] = {}
 
 
 def _warn_once(what: str, exc: Exception) -> None:
@@ -93,12 +102,12 @@ def current() -> Hashable | None:
         return None
 
 
-def _advance_file(path: Path) -> None:
+def _advance_file(path: str) -> None:
     try:
         try:
             old = os.stat(path).st_mtime_ns
         except FileNotFoundError:
-            path.touch()
+            Path(path).touch()
             old = 0
         # Strictly later than what anyone read, even within one tick of the clock.
         new = max(time.time_ns(), old + 1)

@@ -175,7 +175,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "unfragile.csp.CachedPolicyMiddleware",
     # Cached versus pages for anonymous readers leave here, with the headers above.
     "comparisons.middleware.VersusCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import itertools
 import logging
 import time
 from collections.abc import Iterable
@@ -373,6 +372,26 @@ def best_doing_the_same_job(
     return results
 
 
+@functools.cache
+def _co_matched_sql(n: int) -> str:
+    """The co-match edges of n assets, strongest first, once from each end: (this asset, the
+    other's id, kind, name, slug), both ends published. Plain SQL: it runs for nearly every
+    versus page rendered, and building it through the ORM cost more than running it."""
+    q = connection.ops.quote_name
+    edge, asset = q(CoMatch._meta.db_table), q(Asset._meta.db_table)
+    a, b, weight = q("asset_a_id"), q("asset_b_id"), q("weight")
+    members = ", ".join(["%s"] * n)
+    return (
+        f"SELECT e.here, o.{q('id')}, o.{q('kind')}, o.{q('name')}, o.{q('slug')} FROM ("
+        f"SELECT {a} AS here, {b} AS there, {weight} AS w, {a} AS ea, {b} AS eb FROM {edge} "
+        f"WHERE {a} IN ({members}) UNION ALL "
+        f"SELECT {b}, {a}, {weight}, {a}, {b} FROM {edge} WHERE {b} IN ({members})"
+        f") e JOIN {asset} o ON o.{q('id')} = e.there AND o.{q('status')} = %s "
+        f"JOIN {asset} h ON h.{q('id')} = e.here AND h.{q('status')} = %s "
+        f"ORDER BY e.w DESC, e.ea, e.eb, e.here LIMIT {2 * COMATCH_EDGES_READ}"
+    )
+
+
 def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[Asset | None]:
     """For each asset, the published asset of the same kind that searches most often
     matched together with it (`source` "co-matched"); without one, the best-ranked of the
@@ -380,22 +399,18 @@ def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[As
     the co-match edges of all the assets, and the best of their kinds when not cached."""
     exclude = set(exclude)
     ids = [asset.pk for asset in assets]
-    edges = (
-        CoMatch.objects.filter(Q(asset_a__in=ids) | Q(asset_b__in=ids))
-        .filter(asset_a__status=Asset.Status.PUBLISHED, asset_b__status=Asset.Status.PUBLISHED)
-        .order_by("-weight", "asset_a_id", "asset_b_id")
-        .values_list("asset_a_id", "asset_a__kind", "asset_a__name", "asset_a__slug",
-                     "asset_b_id", "asset_b__kind", "asset_b__name", "asset_b__slug")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _co_matched_sql(len(ids)), [*ids, *ids, Asset.Status.PUBLISHED, Asset.Status.PUBLISHED]
+        )
+        edges = cursor.fetchall()
     closest: list[Asset | None] = [None] * len(assets)
-    for row in edges[:COMATCH_EDGES_READ]:
-        for here, there in ((row[:4], row[4:]), (row[4:], row[:4])):
-            pk, kind, name, slug = there
-            for i, asset in enumerate(assets):
-                if (closest[i] is None and asset.pk == here[0] and pk not in exclude
-                        and kind in _SAME_KIND.get(asset.kind, [asset.kind])):
-                    closest[i] = Asset(id=pk, slug=slug, name=name)
-                    closest[i].source = "co-matched"
+    for here, pk, kind, name, slug in edges:
+        for i, asset in enumerate(assets):
+            if (closest[i] is None and asset.pk == here and pk not in exclude
+                    and kind in _SAME_KIND.get(asset.kind, [asset.kind])):
+                closest[i] = Asset(id=pk, slug=slug, name=name)
+                closest[i].source = "co-matched"
     missing = [i for i, found in enumerate(closest) if found is None]
     if missing:
         by_rank = best_doing_the_same_job([assets[i] for i in missing], exclude, limit=1)
@@ -422,15 +437,17 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
 
 
 # View counting. A page view increments a counter in the cache (no database write on the
-# request path); every FLUSH_EVERY views a process counts, or when `manage.py
-# flush_pair_views` runs, the pending counts are added to PairView in one upsert, and the home
-# page's list of most-viewed comparisons is rebuilt into the cache. With a shared cache
-# (Redis) nothing is lost; with the per-process local-memory cache a process that exits loses
-# fewer than FLUSH_EVERY views, and a new process shows that list only after its first flush.
-# A flush costs tens of milliseconds (the upsert's commit and the list's aggregate), paid by
-# the request that triggers it: 1,000 views apart, it adds well under 0.1 ms to a view.
+# request path); every FLUSH_EVERY views a process counts (but not more often than every
+# FLUSH_SECONDS), or when `manage.py flush_pair_views` runs, the pending counts are added to
+# PairView in one upsert, and the home page's list of most-viewed comparisons is rebuilt into
+# the cache. With a shared cache (Redis) nothing is lost; with the per-process local-memory
+# cache a process that exits loses the views it counted since its last flush, and a new
+# process shows that list only after its first flush. A flush costs tens of milliseconds (the
+# upsert's commit and the list's aggregate), paid by the request that triggers it: at
+# thousands of views a second, flushing by count alone took several percent of a worker.
 FLUSH_EVERY = 1000
-_served = itertools.count(1)  # views this process has counted
+FLUSH_SECONDS = 10.0
+_unflushed = [0, 0.0]  # views this process counted since its last flush; when it may flush
 _day = ["", 0.0]  # today's date as counted, and the epoch second it ends
 
 
@@ -468,7 +485,9 @@ def record_view(pair: Pair, today: date | None = None) -> None:
         slot, _ = _incr(f"pairviews:{day}:slots", _KEEP)
         cache.set(f"pairviews:{day}:slot:{slot}", (pair.a_id, pair.b_id), _KEEP)
     # Counted per process, not in the cache: one cache operation fewer on every view.
-    if next(_served) % FLUSH_EVERY == 0:
+    _unflushed[0] += 1
+    if _unflushed[0] >= FLUSH_EVERY and time.monotonic() >= _unflushed[1]:
+        _unflushed[:] = [0, time.monotonic() + FLUSH_SECONDS]
         try:
             flush_views()
         except DatabaseError:

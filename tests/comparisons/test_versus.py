@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import re
 from datetime import date
@@ -479,12 +478,25 @@ class TestPairViews:
     def test_it_flushes_every_so_many_views(self, client, monkeypatch):
         make_pair()
         monkeypatch.setattr(pairs, "FLUSH_EVERY", 3)
-        monkeypatch.setattr(pairs, "_served", itertools.count(1))
+        monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
         client.get(URL)
         client.get(URL)
         assert not PairView.objects.exists()
         client.get(URL)
         assert PairView.objects.get().count == 3
+
+    def test_it_flushes_no_more_often_than_every_so_many_seconds(self, client, monkeypatch):
+        make_pair()
+        monkeypatch.setattr(pairs, "FLUSH_EVERY", 1)
+        monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
+        client.get(URL)
+        assert PairView.objects.get().count == 1
+        for _ in range(3):
+            client.get(URL)
+        assert PairView.objects.get().count == 1  # busy: the next flush waits its time
+        monkeypatch.setattr(pairs, "_unflushed", [pairs._unflushed[0], 0.0])
+        client.get(URL)
+        assert PairView.objects.get().count == 5
 
     def test_it_keeps_days_apart(self):
         alpha, beta = make_pair()

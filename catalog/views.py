@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
@@ -178,22 +180,48 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _first_and_count(assets) -> tuple[list[Asset], int]:
-    """The first LINEAGE_SHOWN of these assets by name (slug and name only) and how many
-    there are, in one query: the count rides on each row as a window over the whole set."""
-    rows = list(
-        assets.annotate(total=Window(Count("id"))).order_by("name", "slug")
-        .values_list("slug", "name", "total")[:LINEAGE_SHOWN]
+@functools.cache
+def _lineage_sql() -> str:
+    """What the asset was trained on, its fine-tunes and what was trained on it: the first
+    LINEAGE_SHOWN of each by name (slug and name only) with how many there are (a window
+    count over the whole list), published only, in one statement. Plain SQL: three
+    ORM-built queries cost the page more than a millisecond on their own."""
+    q = connection.ops.quote_name
+    asset, link = q(Asset._meta.db_table), q(Asset.trained_on.through._meta.db_table)
+    slug, name, status = q("slug"), q("name"), q("status")
+    parts = [
+        f"{link} t JOIN {asset} a ON a.{q('id')} = t.{q('to_asset_id')} "
+        f"WHERE t.{q('from_asset_id')} = %s",
+        f"{asset} a WHERE a.{q('base_id')} = %s",
+        f"{link} t JOIN {asset} a ON a.{q('id')} = t.{q('from_asset_id')} "
+        f"WHERE t.{q('to_asset_id')} = %s",
+    ]
+    return " UNION ALL ".join(
+        f"SELECT * FROM (SELECT {n} AS part, ROW_NUMBER() OVER (ORDER BY a.{name}, a.{slug}) "
+        f"AS pos, a.{slug} AS slug, a.{name} AS name, COUNT(*) OVER () AS total FROM {part} "
+        f"AND a.{status} = %s ORDER BY a.{name}, a.{slug} LIMIT {LINEAGE_SHOWN}) lineage{n}"
+        for n, part in enumerate(parts)
     )
-    return [Asset(slug=slug, name=name) for slug, name, _ in rows], (rows[0][2] if rows else 0)
+
+
+def _lineage(asset: Asset) -> list[tuple[list[Asset], int]]:
+    """[(trained on, count), (fine-tunes of it, count), (trained on it, count)]."""
+    published = Asset.Status.PUBLISHED
+    with connection.cursor() as cursor:
+        cursor.execute(_lineage_sql(), [asset.pk, published] * 3)
+        rows = sorted(cursor.fetchall())
+    lists: list[tuple[list[Asset], int]] = [([], 0), ([], 0), ([], 0)]
+    for part, _, slug, name, total in rows:
+        lists[part][0].append(Asset(slug=slug, name=name))
+        lists[part] = (lists[part][0], total)
+    return lists
 
 
 def _render_asset(request: HttpRequest, slug: str) -> bytes:
     asset = _get_asset_or_404(slug)
-    published = Asset.objects.published()
-    trained_on, trained_on_count = _first_and_count(asset.trained_on.published())
-    derivatives, derivative_count = _first_and_count(published.filter(base=asset))
-    trained_models, trained_model_count = _first_and_count(published.filter(trained_on=asset))
+    lineage = _lineage(asset)
+    (trained_on, trained_on_count), (derivatives, derivative_count) = lineage[:2]
+    trained_models, trained_model_count = lineage[2]
     capabilities = asset.capabilities.select_related("task", "evidence")
     evidence = list(asset.evidence.order_by("dimension", "name", "settings_key"))
     ctx = {

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from catalog import views
 from catalog.models import Asset, Score, ScoreHistory
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 from unfragile import pagecache
@@ -147,16 +148,37 @@ class TestAssetDetail:
             make_asset(f"child-{i}", base=base)
             make_capability(base)
         # version, asset (+org, score, base), tasks, capabilities, evidence, rank history,
-        # trained-on, derivatives and trained models (each list with its count),
+        # lineage (trained-on, fine-tunes and trained models, each list with its count),
         # co-matched alternatives.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             client.get("/assets/base/")
         for i in range(30):
             make_asset(f"more-{i}", base=base)
             make_capability(base)
         base.save()  # a new version: the page is rendered again
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(8):
             client.get("/assets/base/")
+
+    def test_its_lineage_lists_the_first_by_name_and_counts_them_all(self, client):
+        base = make_asset("base", name="Base")
+        data = [make_asset(f"data-{i:02}", name=f"Data {i:02}", kind=Asset.Kind.DATASET)
+                for i in range(3)]
+        base.trained_on.set(data)
+        for i in reversed(range(30)):
+            make_asset(f"child-{i:02}", name=f"Child {i:02}", base=base)
+        make_asset("child-draft", name="Child Draft", base=base, status=Asset.Status.DRAFT)
+        student = make_asset("student", name="Student")
+        student.trained_on.set([base])
+        body = client.get("/assets/base/").content.decode()
+        lineage = body[body.index('id="lineage-h"'):]
+        children = re.findall(r'<a href="/assets/(child-[^/]+)/">', lineage)
+        assert children == [f"child-{i:02}" for i in range(views.LINEAGE_SHOWN)]
+        assert '<span class="num">30</span>' in lineage and "Child Draft" not in lineage
+        assert re.findall(r'<a href="/assets/(data-\d+)/">', lineage) == [
+            "data-00", "data-01", "data-02"]
+        assert '<span class="num">1</span> asset: <a href="/assets/student/">Student</a>' in lineage
+        body = client.get("/assets/data-01/").content.decode()
+        assert '<a href="/assets/base/">Base</a>' in body[body.index('id="lineage-h"'):]
 
 
 class TestAssetPageCache:

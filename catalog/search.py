@@ -28,6 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from catalog import licences, querytext
 from catalog.models import Asset, Capability
+from unfragile import generation
 
 CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
 RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a near-tie
@@ -273,6 +274,8 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
 
 
 def _write(ids: list[int], docs: list[_Document], using: str) -> None:
+    # Search results and listings are cached per data generation: the index moving moves it.
+    generation.advance()
     connection = connections[using]
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:

@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -98,6 +99,16 @@ def _options(items: list[tuple[str, str]], selected: str, empty: str) -> SafeStr
 @require_GET
 @vary_on_headers("HX-Request")
 def browse(request: HttpRequest) -> HttpResponse:
+    """Browse and the leaderboard. A page is the same for every reader of its query string
+    until the data changes, so it is cached per data generation (unfragile.generation)."""
+    token = generation.current()
+    key = None
+    if token is not None:
+        query = request.META.get("QUERY_STRING", "")
+        key = pagecache.key("browse", request.get_host(), token, bool(request.htmx), query)
+        response = pagecache.cached_response(request, key)
+        if response is not None:
+            return response
     tasks, orgs = _filter_lists()
     form = _browse_form(request, tasks, orgs)
     if not form.is_valid() and {"task", "org"} & form.errors.keys():
@@ -114,7 +125,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"errors": {"page": ["not a number"]}}, status=400)
     except EmptyPage:
         raise Http404("No such page") from None
-    ctx = {"form": form, "page": page}
+    ctx = {"form": form, "page": page, **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
         template += "#results"
@@ -124,7 +135,12 @@ def browse(request: HttpRequest) -> HttpResponse:
         ctx["org_options"] = _options(
             [(slug, f"{name} ({n})") for slug, name, n in orgs], data["org"], "Any organisation"
         )
-    return render(request, template, ctx)
+    body = render_to_string(template, ctx, request).encode()
+    if key is None:
+        return HttpResponse(body.replace(pagecache.NONCE_MARKER.encode(),
+                                         str(get_nonce(request)).encode()))
+    pagecache.store(key, body)
+    return pagecache.respond(request, key, body)
 
 
 def _browse_form(request: HttpRequest, tasks: list, orgs: list) -> BrowseForm:

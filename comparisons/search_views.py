@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -25,6 +27,7 @@ from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.models import Asset, Task
 from comparisons import graph
+from unfragile import generation, pagecache
 
 RESULTS_SHOWN = 20
 SUGGESTIONS_SHOWN = 5
@@ -85,24 +88,60 @@ def search(request: HttpRequest) -> HttpResponse:
         response = render(request, template, status=429)
         response["Retry-After"] = "60"
         return response
-    tasks = list(Task.objects.order_by("name").only("slug", "name"))
-    form = SearchForm(request.GET, task_slugs={t.slug for t in tasks})
+    tasks = _tasks.get("tasks", _read_tasks)
+    form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks})
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
-    results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
-    suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+    results_html, matches = _results(request, form, n)
     settled = request.headers.get("X-Search-Settled") == "1"
     if n.terms and graph.counts_as_search(request, settled):
-        matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
         graph.record_search(n.text, form.filters, request.session.session_key, matches)
     if not request.htmx and not graph.is_bot(request):
         request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
+    if request.htmx:
+        return HttpResponse(results_html)
     ctx = {
-        "form": form, "q": n, "results": results, "suggestions": suggestions, "tasks": tasks,
-        "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
+        "form": form, "q": n, "tasks": tasks, "results_html": results_html,
         # What was typed, for the box on a full page: printable characters only, bounded.
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
     }
-    template = "search/search.html#results" if request.htmx else "search/search.html"
-    return render(request, template, ctx)
+    return render(request, "search/search.html", ctx)
+
+
+# Task choices, (slug, name) by name: remembered while the data generation stands still.
+_tasks = generation.memo()
+
+
+def _read_tasks() -> list[tuple[str, str]]:
+    return list(Task.objects.order_by("name").values_list("slug", "name"))
+
+
+def _results(
+    request: HttpRequest, form: SearchForm, n: querytext.Normalised
+) -> tuple[str, list[tuple[int, int | None]]]:
+    """The results region as HTML and the (asset, capability) pairs it matched.
+
+    Both depend only on the query string and the data, so they are cached per data
+    generation (unfragile.generation: every index write, save, import and recompute moves
+    it): a search many readers make, or the same words typed again, skips the search and the
+    rendering. The match graph still counts every settled search."""
+    token = generation.current()
+    key = None
+    if token is not None:
+        query = request.META.get("QUERY_STRING", "")
+        key = pagecache.key("search", request.get_host(), token, query)
+        hit = cache.get(key)
+        if hit is not None:
+            return mark_safe(hit[0]), hit[1]
+    results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
+    suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+    ctx = {
+        "q": n, "results": results, "suggestions": suggestions,
+        "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
+    }
+    html = render_to_string("search/search.html#results", ctx, request)
+    matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
+    if key is not None:
+        cache.set(key, (html, matches), pagecache.PAGE_TTL)
+    return html, matches

@@ -101,6 +101,25 @@ class TestBrowse:
         with django_assert_num_queries(3):
             client.get("/assets/?sort=newest")
 
+    def test_a_page_is_cached_until_the_data_changes(self, client, django_assert_num_queries):
+        populate(3)
+        first = client.get("/assets/?kind=model&sort=name")
+        with django_assert_num_queries(0):
+            again = client.get("/assets/?kind=model&sort=name")
+        nonce = re.compile(rb'nonce="[^"]+"')
+        assert nonce.sub(b"", again.content) == nonce.sub(b"", first.content)
+        assert again["ETag"] == first["ETag"] and again["Cache-Control"] == "public, max-age=60"
+        assert client.get("/assets/?kind=model&sort=name",
+                          headers={"If-None-Match": first["ETag"]}).status_code == 304
+        fragment = client.get("/assets/?kind=model&sort=name", headers={"HX-Request": "true"})
+        assert b"<!doctype html>" not in fragment.content and b"model-000" in fragment.content
+        asset = Asset.objects.get(slug="model-000")
+        asset.name = "Renamed Model"
+        asset.save()
+        assert b"Renamed Model" in client.get("/assets/?kind=model&sort=name").content
+        assert client.get("/assets/?kind=nonsense").status_code == 400
+        assert client.get("/assets/?kind=nonsense").status_code == 400
+
     def test_a_task_or_organisation_newer_than_the_cached_lists_still_filters(self, client):
         populate(3)
         client.get("/assets/")  # caches the filter lists

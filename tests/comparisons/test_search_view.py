@@ -158,16 +158,19 @@ class TestSearch:
         for i in range(n_assets):
             a = make_asset(f"vision-{i}", summary="vision model")
             make_capability(a, title="Vision", description="Sees.")
-        client.get("/search/", headers=BROWSER)  # the first page sets the session cookie
-        # Tasks for the filter; rank; result assets; their capabilities; the session;
-        # savepoint, SearchEvent, Match rows (one bulk insert), release.
-        with django_assert_num_queries(9):
+        # The first page sets the session cookie; the filter's tasks are remembered from
+        # then on, while the data generation stands still.
+        client.get("/search/", headers=BROWSER)
+        # Rank; result assets; their capabilities; the session; savepoint, SearchEvent,
+        # Match rows (one bulk insert), release.
+        with django_assert_num_queries(8):
             client.get("/search/?q=vision", headers=BROWSER)
-        # The same search again the same day: already counted, so nothing is written.
-        with django_assert_num_queries(5):
+        # The same search again the same day: already counted, so nothing is written, and its
+        # results come from the cache: only the session is read.
+        with django_assert_num_queries(1):
             client.get("/search/?q=vision", headers=BROWSER)
         # A keystroke request: no session flag is needed and nothing is written.
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             client.get("/search/?q=visio", headers=HTMX)
 
     def test_it_limits_searches_per_client(self, client, settings):
@@ -184,3 +187,58 @@ class TestSearch:
         # Another client is not affected.
         other = client.get("/search/?q=x", headers=BROWSER, REMOTE_ADDR="10.0.0.2")
         assert other.status_code == 200
+
+
+class TestResultsCache:
+    """Results are cached per query string and data generation (unfragile.generation)."""
+
+    def browser(self, client, path: str, **headers) -> str:
+        return client.get(path, headers={**BROWSER, **headers}).content.decode()
+
+    def test_the_same_search_again_skips_the_search(self, client, django_assert_num_queries):
+        _segmentation_assets()
+        live = {"HX-Request": "true"}
+        first = self.browser(client, "/search/?q=segmentation", **live)
+        # A keystroke request has nothing to count or remember in a session: no query at all.
+        with django_assert_num_queries(0):
+            again = self.browser(client, "/search/?q=segmentation", **live)
+        assert again == first and "SegFormer" in again
+        # The full page shows the same region, from the cache too.
+        client.cookies.clear()
+        page = self.browser(client, "/search/?q=segmentation")
+        assert first.strip() in page
+
+    def test_an_edit_shows_in_the_next_search(self, client):
+        _segmentation_assets()
+        assert "SegFormer" in self.browser(client, "/search/?q=segmentation")
+        asset = Asset.objects.get(slug="segformer")
+        asset.name = "SegFormer Renamed"
+        asset.save()
+        assert "SegFormer Renamed" in self.browser(client, "/search/?q=segmentation")
+        capability = asset.capabilities.get()
+        capability.title = "Panoptic segmentation"
+        capability.save()
+        assert "Panoptic" in self.browser(client, "/search/?q=segmentation")
+        capability.delete()
+        asset.delete()
+        assert "SegFormer" not in self.browser(client, "/search/?q=segmentation")
+
+    def test_filters_and_words_are_told_apart(self, client):
+        _segmentation_assets()
+        both = self.browser(client, "/search/?q=segmentation")
+        datasets = self.browser(client, "/search/?q=segmentation&kind=dataset")
+        assert "SegFormer" in both and "ADE scenes" in both
+        assert "SegFormer" not in datasets and "ADE scenes" in datasets
+        assert "No results" in self.browser(client, "/search/?q=zzzqqq")
+
+    def test_a_cached_search_still_counts_in_the_match_graph(self, client):
+        from comparisons.models import SearchEvent
+
+        _segmentation_assets()
+        self.browser(client, "/search/?q=segmentation")  # another reader made it cached
+        reader = client.__class__()
+        reader.get("/search/", headers=BROWSER)  # the first page sets the session cookie
+        reader.get("/search/?q=segmentation", headers=BROWSER)
+        event = SearchEvent.objects.get()
+        assert event.query == "segmentation"
+        assert sorted(event.matches.values_list("asset__slug", flat=True)) == ["ade", "segformer"]

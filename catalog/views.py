@@ -9,14 +9,14 @@ from django.db.models import Count, Exists, F, OuterRef, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csp import get_nonce
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from catalog import scoring
+from catalog import assetpage, scoring
 from catalog.forms import BrowseForm
 from catalog.models import Asset, Organization, Task
 from unfragile import generation, pagecache
@@ -24,13 +24,6 @@ from unfragile import generation, pagecache
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
 HOME_PER_KIND = 5
-
-
-def _get_asset_or_404(slug: str) -> Asset:
-    visible = Asset.objects.exclude(status=Asset.Status.DRAFT)
-    return get_object_or_404(
-        visible.select_related("organization", "score", "base", "base__organization"), slug=slug
-    )
 
 
 def _top_per_kind(qs, order) -> dict[str, list[Asset]]:
@@ -234,19 +227,20 @@ def _lineage(asset: Asset) -> list[tuple[list[Asset], int]]:
 
 
 def _render_asset(request: HttpRequest, slug: str) -> bytes:
-    asset = _get_asset_or_404(slug)
+    page = assetpage.load(slug)
+    if page is None:
+        raise Http404("No such asset")
+    asset = page.asset
     lineage = _lineage(asset)
     (trained_on, trained_on_count), (derivatives, derivative_count) = lineage[:2]
     trained_models, trained_model_count = lineage[2]
-    capabilities = asset.capabilities.select_related("task", "evidence")
-    evidence = list(asset.evidence.order_by("dimension", "name", "settings_key"))
     ctx = {
         "asset": asset,
-        "tasks": list(asset.tasks.all()),
-        "capabilities": list(capabilities),
-        "evidence": evidence,
-        "breakdown": _breakdown(asset, evidence),
-        "history": list(asset.score_history.order_by("at").values("at", "new_rank", "reason")),
+        "tasks": page.tasks,
+        "capabilities": page.capabilities,
+        "evidence": page.evidence,
+        "breakdown": _breakdown(asset, page.evidence),
+        "history": page.history,
         "trained_on": trained_on,
         "trained_on_count": trained_on_count,
         "derivatives": derivatives,

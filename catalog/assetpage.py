@@ -1,0 +1,138 @@
+"""What the asset page shows, read in plain SQL (catalog.rawload): five statements.
+
+1. the asset with its organisation, score and base model (slug and name);
+2. its tasks, by name;
+3. its capabilities, in order, each with its task and evidence;
+4. its evidence, by dimension, name and settings;
+5. its rank history, oldest first, and the lineage lists (one statement each).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from django.db import connection
+
+from catalog.models import Asset, Capability, Evidence, Organization, Score, ScoreHistory, Task
+from catalog.rawload import Columns
+
+# The imported record (the page shows the fields made from it) and its hash are never read.
+ASSET = Columns(Asset, "a", exclude=("record", "import_hash"))
+ORGANIZATION = Columns(Organization, "o")
+SCORE = Columns(Score, "s")
+BASE = Columns(Asset, "b", only=("id", "slug", "name"))
+TASK = Columns(Task, "t")
+CAPABILITY = Columns(Capability, "c")
+CAPABILITY_TASK = Columns(Task, "ct")
+EVIDENCE = Columns(Evidence, "e")
+CAPABILITY_EVIDENCE = Columns(Evidence, "ce")
+
+
+@dataclass
+class AssetPage:
+    asset: Asset
+    tasks: list[Task]
+    capabilities: list[Capability]
+    evidence: list[Evidence]
+    history: list[dict]
+
+
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@functools.cache
+def _statements(vendor: str) -> dict[str, str]:
+    q = connection.ops.quote_name
+    asset, task, cap = _table(Asset), _table(Task), _table(Capability)
+    evidence, history = _table(Evidence), _table(ScoreHistory)
+    links = _table(Asset.tasks.through)
+    return {
+        "asset": (
+            f"SELECT {ASSET.sql}, {ORGANIZATION.sql}, {SCORE.sql}, {BASE.sql} FROM {asset} a "
+            f"LEFT JOIN {_table(Organization)} o ON o.{q('id')} = a.{q('organization_id')} "
+            f"LEFT JOIN {_table(Score)} s ON s.{q('asset_id')} = a.{q('id')} "
+            f"LEFT JOIN {asset} b ON b.{q('id')} = a.{q('base_id')} "
+            f"WHERE a.{q('slug')} = %s AND a.{q('status')} <> %s"
+        ),
+        "tasks": (
+            f"SELECT {TASK.sql} FROM {links} x JOIN {task} t ON t.{q('id')} = x.{q('task_id')} "
+            f"WHERE x.{q('asset_id')} = %s ORDER BY t.{q('name')}, t.{q('id')}"
+        ),
+        "capabilities": (
+            f"SELECT {CAPABILITY.sql}, {CAPABILITY_TASK.sql}, {CAPABILITY_EVIDENCE.sql} "
+            f"FROM {cap} c LEFT JOIN {task} ct ON ct.{q('id')} = c.{q('task_id')} "
+            f"LEFT JOIN {evidence} ce ON ce.{q('id')} = c.{q('evidence_id')} "
+            f"WHERE c.{q('asset_id')} = %s ORDER BY c.{q('position')}, c.{q('id')}"
+        ),
+        "evidence": (
+            f"SELECT {EVIDENCE.sql} FROM {evidence} e WHERE e.{q('asset_id')} = %s "
+            f"ORDER BY e.{q('dimension')}, e.{q('name')}, e.{q('settings_key')}, e.{q('id')}"
+        ),
+        "history": (
+            f"SELECT h.{q('at')}, h.{q('new_rank')}, h.{q('reason')} FROM {history} h "
+            f"WHERE h.{q('asset_id')} = %s ORDER BY h.{q('at')}, h.{q('id')}"
+        ),
+    }
+
+
+def _split(row: tuple, *parts: Columns) -> list:
+    made, start = [], 0
+    for part in parts:
+        made.append(part.make(row[start:start + len(part)]))
+        start += len(part)
+    return made
+
+
+def load(slug: str) -> AssetPage | None:
+    """The page's rows for this slug, or None when no asset outside the drafts has it."""
+    sql = _statements(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql["asset"], [slug, Asset.Status.DRAFT])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        asset, organization, score, base = _split(row, ASSET, ORGANIZATION, SCORE, BASE)
+        asset.organization = organization
+        # Unlike assigning to `asset.score`, this also remembers "no score".
+        Asset.score.related.set_cached_value(asset, score)
+        asset.base = base
+
+        cursor.execute(sql["tasks"], [asset.pk])
+        tasks = [TASK.make(values) for values in cursor.fetchall()]
+
+        cursor.execute(sql["capabilities"], [asset.pk])
+        capabilities = []
+        for values in cursor.fetchall():
+            capability, task, evidence = _split(
+                values, CAPABILITY, CAPABILITY_TASK, CAPABILITY_EVIDENCE
+            )
+            capability.task, capability.evidence, capability.asset = task, evidence, asset
+            capabilities.append(capability)
+
+        cursor.execute(sql["evidence"], [asset.pk])
+        evidence_rows = [EVIDENCE.make(values) for values in cursor.fetchall()]
+
+        cursor.execute(sql["history"], [asset.pk])
+        history = [
+            {"at": at, "new_rank": rank, "reason": reason}
+            for at, rank, reason in cursor.fetchall()
+        ]
+    converters = _history_converters()
+    for point in history:
+        point["at"] = converters(point["at"])
+    return AssetPage(asset, tasks, capabilities, evidence_rows, history)
+
+
+def _history_converters():
+    """`at` as the ORM would give it (SQLite answers text for a datetime column)."""
+    col = ScoreHistory._meta.get_field("at").get_col("h")
+    funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+    def convert(value):
+        for func in funcs:
+            value = func(value, col, connection)
+        return value
+
+    return convert

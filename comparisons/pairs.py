@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -442,11 +443,13 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
 # PairView in one upsert, and the home page's list of most-viewed comparisons is rebuilt into
 # the cache. With a shared cache (Redis) nothing is lost; with the per-process local-memory
 # cache a process that exits loses the views it counted since its last flush, and a new
-# process shows that list only after its first flush. A flush costs tens of milliseconds (the
-# upsert's commit and the list's aggregate), paid by the request that triggers it: at
-# thousands of views a second, flushing by count alone took several percent of a worker.
+# process shows that list only after its first flush. A flush runs in a thread of its own,
+# so the view that triggers it does not wait: with thousands of pairs viewed in a day it
+# reads and decrements thousands of counters. At thousands of views a second, flushing by
+# count alone took several percent of a worker, hence FLUSH_SECONDS.
 FLUSH_EVERY = 1000
 FLUSH_SECONDS = 10.0
+FLUSH_IN_BACKGROUND = True  # off in tests that check a flush as part of the view
 _unflushed = [0, 0.0]  # views this process counted since its last flush; when it may flush
 _day = ["", 0.0]  # today's date as counted, and the epoch second it ends
 
@@ -488,11 +491,28 @@ def record_view(pair: Pair, today: date | None = None) -> None:
     _unflushed[0] += 1
     if _unflushed[0] >= FLUSH_EVERY and time.monotonic() >= _unflushed[1]:
         _unflushed[:] = [0, time.monotonic() + FLUSH_SECONDS]
-        try:
-            flush_views()
-        except DatabaseError:
-            # Counts stay pending in the cache; the next flush takes them.
-            logger.exception("Flushing pair views failed")
+        if FLUSH_IN_BACKGROUND:
+            # A flush reads and decrements one counter per pair viewed that day: with
+            # thousands of pairs, seconds that the view which triggered it must not wait.
+            threading.Thread(target=_flush_in_background, name="pair-views", daemon=True).start()
+        else:
+            _flush_logged()
+
+
+def _flush_logged() -> None:
+    try:
+        flush_views()
+    except DatabaseError:
+        # Counts stay pending in the cache; the next flush takes them.
+        logger.exception("Flushing pair views failed")
+
+
+def _flush_in_background() -> None:
+    try:
+        _flush_logged()
+    finally:
+        # This thread's own connection: back to the pool (or closed) as a request's would be.
+        connection.close()
 
 
 def flush_views(today: date | None = None) -> int:

@@ -478,6 +478,7 @@ class TestPairViews:
     def test_it_flushes_every_so_many_views(self, client, monkeypatch):
         make_pair()
         monkeypatch.setattr(pairs, "FLUSH_EVERY", 3)
+        monkeypatch.setattr(pairs, "FLUSH_IN_BACKGROUND", False)
         monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
         client.get(URL)
         client.get(URL)
@@ -485,9 +486,35 @@ class TestPairViews:
         client.get(URL)
         assert PairView.objects.get().count == 3
 
+    @pytest.mark.django_db(transaction=True)
+    def test_the_view_that_triggers_a_flush_does_not_wait_for_it(self, client, monkeypatch):
+        import threading
+
+        make_pair()
+        monkeypatch.setattr(pairs, "FLUSH_EVERY", 2)
+        monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
+        started = threading.Event()
+        release = threading.Event()
+        flush = pairs.flush_views
+
+        def slow_flush(*args, **kwargs):
+            started.set()
+            release.wait(10)
+            return flush(*args, **kwargs)
+
+        monkeypatch.setattr(pairs, "flush_views", slow_flush)
+        client.get(URL)
+        assert client.get(URL).status_code == 200  # answered while the flush waits
+        assert started.wait(10) and not PairView.objects.exists()
+        release.set()
+        [worker] = [t for t in threading.enumerate() if t.name == "pair-views"]
+        worker.join(10)
+        assert PairView.objects.get().count == 2
+
     def test_it_flushes_no_more_often_than_every_so_many_seconds(self, client, monkeypatch):
         make_pair()
         monkeypatch.setattr(pairs, "FLUSH_EVERY", 1)
+        monkeypatch.setattr(pairs, "FLUSH_IN_BACKGROUND", False)
         monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
         client.get(URL)
         assert PairView.objects.get().count == 1

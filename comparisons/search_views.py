@@ -25,6 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import licences, querytext
 from catalog import search as catalog_search
+from catalog.html import options_html
 from catalog.models import Asset, Task
 from comparisons import graph
 from unfragile import generation, pagecache
@@ -101,8 +102,12 @@ def search(request: HttpRequest) -> HttpResponse:
         request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
     if request.htmx:
         return HttpResponse(results_html)
+    data = form.cleaned_data
     ctx = {
-        "form": form, "q": n, "tasks": tasks, "results_html": results_html,
+        "form": form, "q": n, "results_html": results_html,
+        "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
+        "task_options": options_html(tasks, data["task"], "Any task"),
+        "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
         # What was typed, for the box on a full page: printable characters only, bounded.
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
     }

@@ -1,12 +1,13 @@
-"""Serve cached versus pages before the rest of the middleware runs.
+"""Serve versus pages to anonymous readers before the rest of the middleware runs.
 
 A shared link to a versus page brings many anonymous readers to one URL. For them the page
-is the same bytes from the cache, and sessions, CSRF, authentication, messages, htmx and URL
-resolving have nothing to add: skipping them about halves what a cached page costs
-(bench/versus.py). The middleware sits after SecurityMiddleware, WhiteNoise, the frame and
-CSP middleware, so the response carries the same headers (and its own CSP nonce) as one from
-the view. Anything else (a query string, HX-Request, a session cookie, a pair not cached
-yet, a reversed or unknown pair, another method) goes on to the full stack and the view.
+is the same bytes, from the cache or rendered once and stored, and sessions, CSRF,
+authentication, messages, htmx and URL resolving have nothing to add: skipping them about
+halves what a cached page costs (bench/versus.py). The middleware sits after
+SecurityMiddleware, WhiteNoise, the frame and CSP middleware, so the response carries the
+same headers (and its own CSP nonce) as one from the view. Anything else (a query string,
+HX-Request, a session cookie, a reversed or unknown pair, another method) goes on to the
+full stack and the view.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from catalog import scoring
 from catalog.models import Asset, Capability, Evidence, Organization, Score, Task, url_for
 from comparisons.models import CoMatch, Match, PairNote, PairView
 from unfragile import generation, pagecache
+from unfragile.generation import MISSING
 
 logger = logging.getLogger("unfragile.comparisons")
 
@@ -326,6 +327,9 @@ _BEST_KEPT = ALTERNATIVES_SHOWN + 2
 COMATCH_EDGES_READ = 50
 
 
+_best_remembered = generation.memo()
+
+
 def best_doing_the_same_job(
     assets: list[Asset], exclude: Iterable[int], limit: int
 ) -> list[list[Asset]]:
@@ -345,8 +349,13 @@ def best_doing_the_same_job(
         return f"alternatives:{scoring.FORMULA_VERSION}:{bucket}:{_BEST_KEPT}:{kinds}"
 
     wanted = {key(asset.kind): asset.kind for asset in assets if asset.task_list}
-    # One entry per family of kinds, for all its tasks.
-    found = cache.get_many(list(wanted))
+    # One entry per family of kinds, for all its tasks: remembered in the process while the
+    # data generation stands still (no cache round trip, nothing to unpickle), else from the
+    # cache, else read for every family missing at once.
+    token = generation.current()
+    found = {k: v for k in wanted if (v := _best_remembered.lookup(k, token)) is not MISSING}
+    if wanted.keys() - found.keys():
+        found.update(cache.get_many(list(wanted.keys() - found.keys())))
     if missing := wanted.keys() - found.keys():
         best = _best_per_kind_and_task({wanted[k] for k in missing}, _BEST_KEPT)
         fresh: dict[str, dict[int, list]] = {k: {} for k in missing}
@@ -354,6 +363,8 @@ def best_doing_the_same_job(
             fresh[key(kind)][task_id] = rows
         cache.set_many(fresh, pagecache.PAGE_TTL)
         found.update(fresh)
+    for k in wanted:
+        _best_remembered.remember(k, token, found[k])
     results: list[list[Asset]] = []
     for asset in assets:
         per_task = found.get(key(asset.kind), {})

@@ -64,10 +64,11 @@ def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
 
 
 def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
-    """The plain versus page from the cache (or a 304), the 503 page when the database
-    cannot be reached, or None when the full view must answer: an unknown or reversed pair,
-    or a page not cached yet. `VersusCacheMiddleware` calls this before the rest of
-    the middleware, for anonymous GETs without a query string or HX-Request."""
+    """The plain versus page, from the cache (or a 304) or rendered and stored; the 503 page
+    when the database cannot be reached; or None when the full view must answer (an unknown
+    or reversed pair). `VersusCacheMiddleware` calls this before the rest of the middleware,
+    for anonymous GETs without a query string or HX-Request: the page is the same for every
+    reader, so sessions, CSRF and authentication have nothing to add, cached or not."""
     try:
         pair = pairs.find_pair(a, b)
     except DatabaseError as exc:
@@ -76,10 +77,20 @@ def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
     request.versus_pair = ((a, b), pair)  # the view, if it answers, needs no second lookup
     if pair is None or pair.reversed:
         return None
-    response = pagecache.cached_response(request, pair.cache_key(request.get_host(), "page:"))
-    if response is not None:
-        pairs.record_view(pair)
-        patch_vary_headers(response, ["HX-Request"])
+    key = pair.cache_key(request.get_host(), "page:")
+    response = pagecache.cached_response(request, key)
+    if response is None:
+        try:
+            body = _render_versus(request, pair, "", fragment=False)
+        except Exception as exc:
+            # Before DatabaseUnavailableMiddleware: answer an outage with its 503 page here.
+            if (unavailable := unavailable_response(request, exc)) is None:
+                raise
+            return unavailable
+        pagecache.store(key, body)
+        response = pagecache.respond(request, key, body)
+    pairs.record_view(pair)
+    patch_vary_headers(response, ["HX-Request"])
     return response
 
 

@@ -48,6 +48,7 @@ MAX_AGE = 30.0
 MAX_ENTRIES = 50_000
 
 _warned: set[str] = set()
+MISSING = object()
 
 
 def _shared_cache() -> bool:
@@ -141,17 +142,30 @@ class Memo:
         token = current()
         if token is None:
             return load()
-        now = time.monotonic()
+        value = self.lookup(key, token)
+        if value is MISSING:
+            value = load()
+            self.remember(key, token, value)
+        return value
+
+    def lookup(self, key: Hashable, token: Hashable | None) -> Any:
+        """The answer remembered for `key` in generation `token` (read before looking it up
+        anywhere else), or MISSING."""
         entry = self._entries.get(key)
         # Each entry carries the generation it was read in: no lock, and an answer read
         # before a write can never pass for one read after it.
-        if entry is not None and entry[0] == token and now - entry[1] < MAX_AGE:
+        if (token is not None and entry is not None and entry[0] == token
+                and time.monotonic() - entry[1] < MAX_AGE):
             return entry[2]
-        value = load()
+        return MISSING
+
+    def remember(self, key: Hashable, token: Hashable | None, value: Any) -> None:
+        """Keep `value`, read after `token` was, as the answer for `key` in that generation."""
+        if token is None:
+            return
         if len(self._entries) >= MAX_ENTRIES:
             self._entries = {}
-        self._entries[key] = (token, now, value)
-        return value
+        self._entries[key] = (token, time.monotonic(), value)
 
     def clear(self) -> None:
         self._entries = {}

@@ -442,11 +442,19 @@ class TestVersusCacheMiddleware:
         client.cookies["sessionid"] = "x"
         assert client.get(URL)["Cache-Control"] == "private, no-cache"
 
-    def test_a_page_not_cached_yet_is_rendered_by_the_view(self, client, django_assert_num_queries):
+    def test_a_page_not_cached_yet_is_rendered_by_the_middleware(
+        self, client, django_assert_num_queries, monkeypatch
+    ):
+        from comparisons import views
+
         make_pair()
-        # The middleware's lookup of the pair (the view reuses it), assets, related rows, cards.
+        monkeypatch.setattr(views, "_get_pair_or_404", lambda *a, **k: pytest.fail("the view ran"))
+        # The pair, assets, related rows, cards; then stored for everyone.
         with django_assert_num_queries(4):
-            assert client.get(URL).status_code == 200
+            first = client.get(URL)
+        assert first.status_code == 200 and not first.cookies
+        assert first["Cache-Control"] == "public, max-age=60" and first["ETag"]
+        assert "HX-Request" in first["Vary"]
         with django_assert_num_queries(0):
             assert client.get(URL).status_code == 200
 

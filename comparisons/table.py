@@ -291,3 +291,42 @@ def cards_html(cards: list) -> SafeString:
                      f"{source})</p>\n")
         html.append(text + "    </article>")
     return mark_safe("\n    ".join(html))
+
+
+def sentences_html(sentences: list) -> SafeString:
+    """The verdict's sentences as list items, each marked with its topic."""
+    return mark_safe("".join(
+        f'<li class="verdict-{escape(s.topic)}">{parts_html(s.parts)}</li>\n    '
+        for s in sentences
+    ))
+
+
+def side_cards_html(side: dict) -> SafeString:
+    """One side's cards, and the "+N more capabilities" link when some are held back: the
+    region that link swaps in place with htmx."""
+    key = escape(side["key"])
+    if side["items"]:
+        cards = side["cards_html"]
+    else:
+        cards = '<p class="unknown">No capabilities listed yet.</p>'
+    more = ""
+    if side["hidden"]:
+        more = (
+            f'<p class="more"><a href="{escape(side["href"])}" '
+            f'data-hx-get="{escape(side["hx_href"])}" data-hx-target="#caps-{key}-list" '
+            f'data-hx-swap="outerHTML">+{side["hidden"]} more capabilities</a></p>'
+        )
+    return mark_safe(
+        f'\n  <div id="caps-{key}-list" class="cap-list">\n    {cards}\n    {more}\n  </div>\n  '
+    )
+
+
+def side_html(side: dict) -> SafeString:
+    """One side's section: its heading with the number of capabilities, then its cards."""
+    key = escape(side["key"])
+    return mark_safe(
+        f'<section id="caps-{key}" aria-labelledby="caps-{key}-h">\n'
+        f'  <h2 id="caps-{key}-h">{escape(side["asset"].name)} capabilities '
+        f'<span class="muted n">{side["total"]}</span></h2>\n  '
+        f"{side_cards_html(side)}\n</section>"
+    )

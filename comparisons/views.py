@@ -99,8 +99,9 @@ def _render_versus(request: HttpRequest, pair: pairs.Pair, more: str, fragment: 
     if fragment:
         asset_id = pair.a_id if more == "a" else pair.b_id
         cards = pairs.load_capabilities([asset_id], expanded=[asset_id])[asset_id]
-        ctx = {"side": _side_cards(pair, more, cards, expanded=True, more=more)}
-        return render_to_string("comparisons/versus.html#cards", ctx, request).encode()
+        return table.side_cards_html(
+            _side_cards(pair, more, cards, expanded=True, more=more)
+        ).encode()
     ctx = _versus_context(pair, more, f"{request.scheme}://{request.get_host()}")
     # No per-reader values in a shared page: the page has no form that posts, so it needs no
     # CSRF token (and must not set the CSRF cookie); the nonce is filled in per response.
@@ -207,6 +208,8 @@ def _versus_context(pair: pairs.Pair, more: str, origin: str) -> dict:
             {"topic": s.topic, "html": mark_safe(table.parts_html(s.parts))}
             for s in result.sentences
         ],
+        "sentences_html": table.sentences_html(result.sentences),
+        "sides_html": mark_safe("".join(f"\n{table.side_html(side)}\n" for side in sides)),
         "note": pair.note,
         "search_url": _search_url(a, b),
         "canonical": origin + pair.url,

@@ -459,6 +459,13 @@ class TestVersusCacheMiddleware:
             assert client.get(URL).status_code == 200
 
 
+def flush_every(monkeypatch, views: int, background: bool = False) -> None:
+    """Flush pair views every `views` views, from now on, in the view itself or not."""
+    monkeypatch.setattr(pairs, "FLUSH_EVERY", views)
+    monkeypatch.setattr(pairs, "FLUSH_IN_BACKGROUND", background)
+    monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
+
+
 class TestPairViews:
     def test_it_counts_page_views_per_pair_per_day(self, client):
         alpha, beta = make_pair(caps=12)
@@ -485,9 +492,7 @@ class TestPairViews:
 
     def test_it_flushes_every_so_many_views(self, client, monkeypatch):
         make_pair()
-        monkeypatch.setattr(pairs, "FLUSH_EVERY", 3)
-        monkeypatch.setattr(pairs, "FLUSH_IN_BACKGROUND", False)
-        monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
+        flush_every(monkeypatch, 3)
         client.get(URL)
         client.get(URL)
         assert not PairView.objects.exists()
@@ -499,8 +504,7 @@ class TestPairViews:
         import threading
 
         make_pair()
-        monkeypatch.setattr(pairs, "FLUSH_EVERY", 2)
-        monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
+        flush_every(monkeypatch, 2, background=True)
         started = threading.Event()
         release = threading.Event()
         flush = pairs.flush_views
@@ -521,9 +525,7 @@ class TestPairViews:
 
     def test_it_flushes_no_more_often_than_every_so_many_seconds(self, client, monkeypatch):
         make_pair()
-        monkeypatch.setattr(pairs, "FLUSH_EVERY", 1)
-        monkeypatch.setattr(pairs, "FLUSH_IN_BACKGROUND", False)
-        monkeypatch.setattr(pairs, "_unflushed", [0, 0.0])
+        flush_every(monkeypatch, 1)
         client.get(URL)
         assert PairView.objects.get().count == 1
         for _ in range(3):

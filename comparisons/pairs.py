@@ -185,8 +185,60 @@ def _assets_sql(vendor: str) -> tuple[str, str]:
     return assets, related
 
 
-def load_assets(pair: Pair) -> tuple[Asset, Asset]:
-    """Both assets with everything the table and the verdict read: two queries. Each gets
+@dataclass
+class PageRows:
+    """What a versus page reads once its pair is known, as rows: both assets, their tasks and
+    training data, their capability cards and their co-match edges."""
+
+    assets: list[tuple]
+    related: list[tuple]
+    capabilities: list[tuple]
+    edges: list[tuple]
+
+
+def read_page_rows(pair: Pair, expanded: list[int]) -> PageRows:
+    """The four statements of a versus page after the pair lookup; they need only the pair's
+    ids, so on PostgreSQL they go to the server together, in one pipeline: one round trip
+    instead of four (0.8 ms to 0.4 ms for the four on this machine)."""
+    ids = [pair.a_id, pair.b_id]
+    assets_sql, related_sql = _assets_sql(connection.vendor)
+    published = Asset.Status.PUBLISHED
+    return PageRows(*_read_together([
+        (assets_sql, ids),
+        (related_sql, [*ids, *ids, published]),
+        (_capabilities_sql(connection.vendor, len(expanded)),
+         [*ids, CAPABILITIES_SHOWN, *expanded]),
+        (_co_matched_sql(2), [*ids, *ids, published, published]),
+    ]))
+
+
+def _read_together(statements: list[tuple[str, list]]) -> list[list[tuple]]:
+    """The rows of each statement, in order: pipelined on PostgreSQL, one by one elsewhere."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            found = []
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                found.append(cursor.fetchall())
+            return found
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in statements]
+    try:
+        # Errors surface when the pipeline syncs, outside the cursors' own wrapping: turn
+        # them into Django's, so an outage still gets the 503 page.
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+        with connection.wrap_database_errors:
+            return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def load_assets(pair: Pair, rows: PageRows | None = None) -> tuple[Asset, Asset]:
+    """Both assets with everything the table and the verdict read: two queries (or their rows
+    from `read_page_rows`). Each gets
     `times_matched`, `task_list` (its tasks) and `trained_on_list` (published training
     data), by name. Fields not loaded are deferred, as with `.only()`.
 
@@ -198,30 +250,31 @@ def load_assets(pair: Pair) -> tuple[Asset, Asset]:
     n_asset, n_org = len(_ASSET_FIELDS), len(_ORG_FIELDS)
     facts = _ASSET_FIELDS.index("price_facts")
     assets: dict[int, Asset] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(assets_sql, ids)
-        for row in cursor.fetchall():
-            values = list(row[:n_asset])
-            values[facts] = price_facts.from_db_value(values[facts], None, connection)
-            asset = Asset.from_db("default", _ASSET_FIELDS, values)
-            org, score = row[n_asset:n_asset + n_org], row[n_asset + n_org:-5]
-            base = row[-5:-1]
-            asset.organization = (
-                Organization.from_db("default", _ORG_FIELDS, org) if org[0] else None
-            )
-            score = Score.from_db("default", _SCORE_FIELDS, score) if score[0] else None
-            # Unlike assigning to `asset.score`, this also caches "no score".
-            Asset.score.related.set_cached_value(asset, score)
-            asset.base = Asset.from_db("default", _BASE_FIELDS, base) if base[0] else None
-            asset.times_matched = row[-1] or 0
-            asset.task_list, asset.trained_on_list = [], []
-            assets[asset.pk] = asset
-        cursor.execute(related_sql, [*ids, *ids, Asset.Status.PUBLISHED])
-        for kind, asset_id, pk, name, slug in cursor.fetchall():
-            if kind == "t":
-                assets[asset_id].task_list.append(Task(id=pk, name=name, slug=slug))
-            else:
-                assets[asset_id].trained_on_list.append(Asset(id=pk, slug=slug, name=name))
+    if rows is None:
+        rows = PageRows(*_read_together([
+            (assets_sql, ids), (related_sql, [*ids, *ids, Asset.Status.PUBLISHED]),
+        ]), [], [])
+    for row in rows.assets:
+        values = list(row[:n_asset])
+        values[facts] = price_facts.from_db_value(values[facts], None, connection)
+        asset = Asset.from_db("default", _ASSET_FIELDS, values)
+        org, score = row[n_asset:n_asset + n_org], row[n_asset + n_org:-5]
+        base = row[-5:-1]
+        asset.organization = (
+            Organization.from_db("default", _ORG_FIELDS, org) if org[0] else None
+        )
+        score = Score.from_db("default", _SCORE_FIELDS, score) if score[0] else None
+        # Unlike assigning to `asset.score`, this also caches "no score".
+        Asset.score.related.set_cached_value(asset, score)
+        asset.base = Asset.from_db("default", _BASE_FIELDS, base) if base[0] else None
+        asset.times_matched = row[-1] or 0
+        asset.task_list, asset.trained_on_list = [], []
+        assets[asset.pk] = asset
+    for kind, asset_id, pk, name, slug in rows.related:
+        if kind == "t":
+            assets[asset_id].task_list.append(Task(id=pk, name=name, slug=slug))
+        else:
+            assets[asset_id].trained_on_list.append(Asset(id=pk, slug=slug, name=name))
     return assets[pair.a_id], assets[pair.b_id]
 
 
@@ -259,7 +312,9 @@ def _capabilities_sql(vendor: str, n_expanded: int) -> str:
     )
 
 
-def load_capabilities(asset_ids: Iterable[int], expanded: Iterable[int] = ()) -> dict[int, dict]:
+def load_capabilities(
+    asset_ids: Iterable[int], expanded: Iterable[int] = (), rows: list[tuple] | None = None
+) -> dict[int, dict]:
     """Capability cards per asset in one query: the first few, or all of the expanded ones,
     with each asset's total, so 3 or 300 capabilities cost the same number of queries.
 
@@ -269,21 +324,23 @@ def load_capabilities(asset_ids: Iterable[int], expanded: Iterable[int] = ()) ->
     ids = (asset_ids * 2)[:2]  # the statement takes two ids; a fragment asks for one
     verification = dict(Evidence.Verification.choices)
     cards: dict[int, dict] = {pk: {"items": [], "total": 0} for pk in asset_ids}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _capabilities_sql(connection.vendor, len(expanded)),
-            [*ids, CAPABILITIES_SHOWN, *expanded],
-        )
-        for (asset_id, title, description, unique, unique_o, vs, vs_o, e_name, e_label,
-             e_value, e_unit, e_verification, e_source, e_url, _, total) in cursor.fetchall():
-            evidence = None
-            if e_name is not None:
-                evidence = (e_label or e_name, e_value, e_unit,
-                            verification.get(e_verification, e_verification), e_source, e_url)
-            cards[asset_id]["items"].append(
-                Card(title, description, unique_o or unique, vs_o or vs, evidence)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _capabilities_sql(connection.vendor, len(expanded)),
+                [*ids, CAPABILITIES_SHOWN, *expanded],
             )
-            cards[asset_id]["total"] = total
+            rows = cursor.fetchall()
+    for (asset_id, title, description, unique, unique_o, vs, vs_o, e_name, e_label,
+         e_value, e_unit, e_verification, e_source, e_url, _, total) in rows:
+        evidence = None
+        if e_name is not None:
+            evidence = (e_label or e_name, e_value, e_unit,
+                        verification.get(e_verification, e_verification), e_source, e_url)
+        cards[asset_id]["items"].append(
+            Card(title, description, unique_o or unique, vs_o or vs, evidence)
+        )
+        cards[asset_id]["total"] = total
     return cards
 
 
@@ -404,18 +461,20 @@ def _co_matched_sql(n: int) -> str:
     )
 
 
-def closest_alternatives(assets: list[Asset], exclude: Iterable[int]) -> list[Asset | None]:
+def closest_alternatives(
+    assets: list[Asset], exclude: Iterable[int], edges: list[tuple] | None = None
+) -> list[Asset | None]:
     """For each asset, the published asset of the same kind that searches most often
     matched together with it (`source` "co-matched"); without one, the best-ranked of the
     same kind that shares a task with it (`source` "rank"); or None. Two queries at most:
     the co-match edges of all the assets, and the best of their kinds when not cached."""
     exclude = set(exclude)
     ids = [asset.pk for asset in assets]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _co_matched_sql(len(ids)), [*ids, *ids, Asset.Status.PUBLISHED, Asset.Status.PUBLISHED]
-        )
-        edges = cursor.fetchall()
+    if edges is None:  # else read with the page (read_page_rows)
+        with connection.cursor() as cursor:
+            published = Asset.Status.PUBLISHED
+            cursor.execute(_co_matched_sql(len(ids)), [*ids, *ids, published, published])
+            edges = cursor.fetchall()
     closest: list[Asset | None] = [None] * len(assets)
     for here, pk, kind, name, slug in edges:
         for i, asset in enumerate(assets):

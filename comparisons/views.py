@@ -147,13 +147,13 @@ def _verdict_side(asset: Asset, alternative: Asset | None = None, versus: Asset 
     )
 
 
-def _decide(a: Asset, b: Asset) -> verdict.Verdict:
+def _decide(a: Asset, b: Asset, edges: list[tuple] | None = None) -> verdict.Verdict:
     result = verdict.decide(_verdict_side(a), _verdict_side(b))
     if result.substitutes:
         return result
     # Only assets that do different jobs need the closest like-for-like alternative, so it is
     # looked up once the verdict has said so.
-    alt_a, alt_b = pairs.closest_alternatives([a, b], exclude=[a.pk, b.pk])
+    alt_a, alt_b = pairs.closest_alternatives([a, b], exclude=[a.pk, b.pk], edges=edges)
     return verdict.decide(_verdict_side(a, alt_a), _verdict_side(b, alt_b))
 
 
@@ -189,10 +189,11 @@ def _linked_data(a: Asset, b: Asset, result: verdict.Verdict, origin: str, url: 
 
 
 def _versus_context(pair: pairs.Pair, more: str, origin: str) -> dict:
-    a, b = pairs.load_assets(pair)
-    expanded = {"a": [a.pk], "b": [b.pk], "all": [a.pk, b.pk]}.get(more, [])
-    cards = pairs.load_capabilities([a.pk, b.pk], expanded)
-    result = _decide(a, b)
+    expanded = {"a": [pair.a_id], "b": [pair.b_id], "all": [pair.a_id, pair.b_id]}.get(more, [])
+    rows = pairs.read_page_rows(pair, expanded)
+    a, b = pairs.load_assets(pair, rows)
+    cards = pairs.load_capabilities([a.pk, b.pk], expanded, rows.capabilities)
+    result = _decide(a, b, rows.edges)
     totals = (cards[a.pk]["total"], cards[b.pk]["total"])
     sides = [
         {"asset": a, **_side_cards(pair, "a", cards[a.pk], a.pk in expanded, more)},

@@ -298,15 +298,16 @@ class TestVersusCache:
     def test_its_query_count_is_fixed_and_small(self, client, django_assert_num_queries):
         make_pair(caps=3)
         # pair (versions and note), assets (+org, score, base, times matched), tasks and
-        # trained-on, capabilities.
-        with django_assert_num_queries(4):
+        # trained-on, capabilities, co-match edges (read with the page, used when the two
+        # do different jobs).
+        with django_assert_num_queries(5):
             client.get(URL)
         Asset.objects.update(version=99)  # a fresh render
         generation.advance()  # as every writer of versions does
         for asset in Asset.objects.all():
             for i in range(27):
                 make_capability(asset, title=f"more {i}")
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             r = client.get(URL)
         assert b"+22 more capabilities" in r.content
 
@@ -319,8 +320,8 @@ class TestVersusCache:
         code = make_task("text-generation")
         make_asset("stack", kind=Asset.Kind.DATASET, tasks=[code, *extra])
         make_asset("stack-two", kind=Asset.Kind.DATASET, tasks=[code, *extra])
-        # The four above, the co-match edges of both, then the best of each kind and task,
-        # for both sides in one query, however many tasks they list.
+        # The five above, then the best of each kind and task (the pair does different
+        # jobs), for both sides in one query, however many tasks they list.
         with django_assert_num_queries(6):
             client.get("/compare/alpha-seg-vs-stack/")
         # Those are cached for every pair of the same kinds and tasks.
@@ -350,7 +351,7 @@ class TestVersusCache:
         first = client.get(URL)
         alpha.name = "Alpha Seg Two"
         alpha.save()  # bumps the version, as every admin save does
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):  # the pair, then the page's four (read together)
             r = client.get(URL)
         assert b"Alpha Seg Two" in r.content
         assert r["ETag"] != first["ETag"]
@@ -449,8 +450,8 @@ class TestVersusCacheMiddleware:
 
         make_pair()
         monkeypatch.setattr(views, "_get_pair_or_404", lambda *a, **k: pytest.fail("the view ran"))
-        # The pair, assets, related rows, cards; then stored for everyone.
-        with django_assert_num_queries(4):
+        # The pair, assets, related rows, cards, co-match edges; then stored for everyone.
+        with django_assert_num_queries(5):
             first = client.get(URL)
         assert first.status_code == 200 and not first.cookies
         assert first["Cache-Control"] == "public, max-age=60" and first["ETag"]
@@ -567,3 +568,19 @@ class TestPairViews:
             client.get(URL)
         with django_assert_num_queries(0):
             pairs.record_view(pairs.Pair(1, "a", 1, 2, "b", 1, "", "", False))
+
+
+class TestReadTogether:
+    """The page's statements after the pair lookup go together (one pipeline on PostgreSQL)."""
+
+    def test_each_statement_gets_its_own_rows_in_order(self):
+        rows = pairs._read_together(
+            [("SELECT 1, %s", ["one"]), ("SELECT 2 UNION ALL SELECT 3", [])]
+        )
+        assert [list(map(tuple, r)) for r in rows] == [[(1, "one")], [(2,), (3,)]]
+
+    def test_an_error_is_djangos_so_an_outage_gets_the_503_page(self):
+        from django.db import DatabaseError
+
+        with pytest.raises(DatabaseError):
+            pairs._read_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])

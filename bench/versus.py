@@ -170,7 +170,8 @@ def _report(args: argparse.Namespace, vendor: str, info: dict, results: dict) ->
     print(f'\n"uncached": {uncached:,} requests over {info["pairs"]:,} distinct pairs in '
           f"random order; {fresh} named a pair no earlier request had, so the page was rendered "
           f"from the database (5 queries: the pair, both assets, their tasks and training data, "
-          f"their cards, their co-match edges; {info['different_jobs']:.0%} of the pairs do "
+          f"their cards, their co-match edges, the last four in one round trip on PostgreSQL; "
+          f"{info['different_jobs']:.0%} of the pairs do "
           "different jobs and also need the best of each kind and task, a sixth query shared by "
           "all pairs of those kinds and so remembered) and stored in the cache.")
     print('"cached": one pair again and again: no query (the pair\'s versions are remembered '

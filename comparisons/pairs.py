@@ -236,24 +236,17 @@ def _read_together(statements: list[tuple[str, list]]) -> list[list[tuple]]:
             cursor.close()
 
 
-def load_assets(pair: Pair, rows: PageRows | None = None) -> tuple[Asset, Asset]:
-    """Both assets with everything the table and the verdict read: two queries (or their rows
-    from `read_page_rows`). Each gets
-    `times_matched`, `task_list` (its tasks) and `trained_on_list` (published training
-    data), by name. Fields not loaded are deferred, as with `.only()`.
+def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
+    """Both assets, from `read_page_rows`, with everything the table and the verdict read.
+    Each gets `times_matched`, `task_list` (its tasks) and `trained_on_list` (published
+    training data), by name. Fields not loaded are deferred, as with `.only()`.
 
     Plain SQL into model instances: on the uncached page, building these statements through
     the ORM took several times longer than running them."""
-    ids = [pair.a_id, pair.b_id]
-    assets_sql, related_sql = _assets_sql(connection.vendor)
     price_facts = Asset._meta.get_field("price_facts")
     n_asset, n_org = len(_ASSET_FIELDS), len(_ORG_FIELDS)
     facts = _ASSET_FIELDS.index("price_facts")
     assets: dict[int, Asset] = {}
-    if rows is None:
-        rows = PageRows(*_read_together([
-            (assets_sql, ids), (related_sql, [*ids, *ids, Asset.Status.PUBLISHED]),
-        ]), [], [])
     for row in rows.assets:
         values = list(row[:n_asset])
         values[facts] = price_facts.from_db_value(values[facts], None, connection)
@@ -462,19 +455,14 @@ def _co_matched_sql(n: int) -> str:
 
 
 def closest_alternatives(
-    assets: list[Asset], exclude: Iterable[int], edges: list[tuple] | None = None
+    assets: list[Asset], exclude: Iterable[int], edges: list[tuple]
 ) -> list[Asset | None]:
     """For each asset, the published asset of the same kind that searches most often
-    matched together with it (`source` "co-matched"); without one, the best-ranked of the
-    same kind that shares a task with it (`source` "rank"); or None. Two queries at most:
-    the co-match edges of all the assets, and the best of their kinds when not cached."""
+    matched together with it (`source` "co-matched", from `edges`, the page's co-match rows
+    read by `read_page_rows`); without one, the best-ranked of the same kind that shares a
+    task with it (`source` "rank"); or None. A query only when the best of their kinds are
+    neither remembered nor cached."""
     exclude = set(exclude)
-    ids = [asset.pk for asset in assets]
-    if edges is None:  # else read with the page (read_page_rows)
-        with connection.cursor() as cursor:
-            published = Asset.Status.PUBLISHED
-            cursor.execute(_co_matched_sql(len(ids)), [*ids, *ids, published, published])
-            edges = cursor.fetchall()
     closest: list[Asset | None] = [None] * len(assets)
     for here, pk, kind, name, slug in edges:
         for i, asset in enumerate(assets):

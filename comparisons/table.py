@@ -293,11 +293,10 @@ def cards_html(cards: list) -> SafeString:
     return mark_safe("\n    ".join(html))
 
 
-def sentences_html(sentences: list) -> SafeString:
-    """The verdict's sentences as list items, each marked with its topic."""
+def sentences_html(sentences: list[dict]) -> SafeString:
+    """The verdict's sentences ({"topic", "html"}) as list items, each marked with its topic."""
     return mark_safe("".join(
-        f'<li class="verdict-{escape(s.topic)}">{parts_html(s.parts)}</li>\n    '
-        for s in sentences
+        f'<li class="verdict-{escape(s["topic"])}">{s["html"]}</li>\n    ' for s in sentences
     ))
 
 

@@ -199,17 +199,18 @@ def _versus_context(pair: pairs.Pair, more: str, origin: str) -> dict:
         {"asset": a, **_side_cards(pair, "a", cards[a.pk], a.pk in expanded, more)},
         {"asset": b, **_side_cards(pair, "b", cards[b.pk], b.pk in expanded, more)},
     ]
+    sentences = [
+        {"topic": s.topic, "html": mark_safe(table.parts_html(s.parts))}
+        for s in result.sentences
+    ]
     return {
         "a": a,
         "b": b,
         "sides": sides,
         "table_body": table.rows_html(table.build_rows(a, b, totals, result), a.name, b.name),
         "verdict": result,
-        "sentences": [
-            {"topic": s.topic, "html": mark_safe(table.parts_html(s.parts))}
-            for s in result.sentences
-        ],
-        "sentences_html": table.sentences_html(result.sentences),
+        "sentences": sentences,
+        "sentences_html": table.sentences_html(sentences),
         "sides_html": mark_safe("".join(f"\n{table.side_html(side)}\n" for side in sides)),
         "note": pair.note,
         "search_url": _search_url(a, b),

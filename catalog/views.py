@@ -8,7 +8,6 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csp import get_nonce
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
@@ -83,14 +82,9 @@ def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], list[tupl
 def browse(request: HttpRequest) -> HttpResponse:
     """Browse and the leaderboard. A page is the same for every reader of its query string
     until the data changes, so it is cached per data generation (unfragile.generation)."""
-    token = generation.current()
-    key = None
-    if token is not None:
-        query = request.META.get("QUERY_STRING", "")
-        key = pagecache.key("browse", request.get_host(), token, bool(request.htmx), query)
-        response = pagecache.cached_response(request, key)
-        if response is not None:
-            return response
+    key = pagecache.generation_key("browse", request, bool(request.htmx))
+    if key is not None and (response := pagecache.cached_response(request, key)) is not None:
+        return response
     tasks, orgs = _filter_lists()
     form = _browse_form(request, tasks, orgs)
     if not form.is_valid() and {"task", "org"} & form.errors.keys():
@@ -118,10 +112,8 @@ def browse(request: HttpRequest) -> HttpResponse:
             [(slug, f"{name} ({n})") for slug, name, n in orgs], data["org"], "Any organisation"
         )
     body = render_to_string(template, ctx, request).encode()
-    if key is None:
-        return HttpResponse(body.replace(pagecache.NONCE_MARKER.encode(),
-                                         str(get_nonce(request)).encode()))
-    pagecache.store(key, body)
+    if key is not None:
+        pagecache.store(key, body)
     return pagecache.respond(request, key, body)
 
 

@@ -131,14 +131,9 @@ def _results(
     generation (unfragile.generation: every index write, save, import and recompute moves
     it): a search many readers make, or the same words typed again, skips the search and the
     rendering. The match graph still counts every settled search."""
-    token = generation.current()
-    key = None
-    if token is not None:
-        query = request.META.get("QUERY_STRING", "")
-        key = pagecache.key("search", request.get_host(), token, query)
-        hit = cache.get(key)
-        if hit is not None:
-            return mark_safe(hit[0]), hit[1]
+    key = pagecache.generation_key("search", request)
+    if key is not None and (hit := cache.get(key)) is not None:
+        return mark_safe(hit[0]), hit[1]
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
     suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
     ctx = {

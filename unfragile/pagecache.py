@@ -27,6 +27,7 @@ from django.middleware.csp import get_nonce
 from django.utils.cache import get_conditional_response
 
 from catalog import scoring
+from unfragile import generation
 
 # Bump when a cached template or what renders into it changes, so every page is made anew.
 PAGE_VERSION = "4"
@@ -42,6 +43,16 @@ def key(kind: str, host: str, *parts: object) -> str:
     bucket = int(time.time() // PAGE_TTL)
     raw = "|".join(map(str, (PAGE_VERSION, scoring.FORMULA_VERSION, host, *parts, bucket)))
     return f"{kind}:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def generation_key(kind: str, request: HttpRequest, *parts: object) -> str | None:
+    """The key of a page that depends only on its query string and the data (search
+    results, browse pages): per data generation (unfragile.generation), or None when the
+    generation cannot be read and the page must not be cached."""
+    token = generation.current()
+    if token is None:
+        return None
+    return key(kind, request.get_host(), token, *parts, request.META.get("QUERY_STRING", ""))
 
 
 def etag(page_key: str) -> str:
@@ -61,10 +72,12 @@ def store(page_key: str, body: bytes) -> None:
     cache.set(page_key, body, PAGE_TTL)
 
 
-def respond(request: HttpRequest, page_key: str, body: bytes) -> HttpResponse:
-    """The shared body with this response's nonce, and the cache headers."""
+def respond(request: HttpRequest, page_key: str | None, body: bytes) -> HttpResponse:
+    """The shared body with this response's nonce, and the cache headers when it has a key."""
     if NONCE_MARKER.encode() in body:
         body = body.replace(NONCE_MARKER.encode(), str(get_nonce(request)).encode())
+    if page_key is None:
+        return HttpResponse(body)
     return with_headers(request, HttpResponse(body), page_key)
 
 

@@ -4,7 +4,9 @@
 2. its tasks, by name;
 3. its capabilities, in order, each with its task and evidence;
 4. its evidence, by dimension, name and settings;
-5. its rank history, oldest first, and the lineage lists (one statement each).
+5. its rank history, oldest first.
+
+The lineage lists and the alternatives are read by catalog.views and comparisons.graph.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ CAPABILITY = Columns(Capability, "c")
 CAPABILITY_TASK = Columns(Task, "ct")
 EVIDENCE = Columns(Evidence, "e")
 CAPABILITY_EVIDENCE = Columns(Evidence, "ce")
+HISTORY = Columns(ScoreHistory, "h", only=("at", "new_rank", "reason"))
 
 
 @dataclass
@@ -71,7 +74,7 @@ def _statements(vendor: str) -> dict[str, str]:
             f"ORDER BY e.{q('dimension')}, e.{q('name')}, e.{q('settings_key')}, e.{q('id')}"
         ),
         "history": (
-            f"SELECT h.{q('at')}, h.{q('new_rank')}, h.{q('reason')} FROM {history} h "
+            f"SELECT {HISTORY.sql} FROM {history} h "
             f"WHERE h.{q('asset_id')} = %s ORDER BY h.{q('at')}, h.{q('id')}"
         ),
     }
@@ -116,23 +119,7 @@ def load(slug: str) -> AssetPage | None:
 
         cursor.execute(sql["history"], [asset.pk])
         history = [
-            {"at": at, "new_rank": rank, "reason": reason}
-            for at, rank, reason in cursor.fetchall()
+            dict(zip(HISTORY.attnames, HISTORY.convert(values), strict=True))
+            for values in cursor.fetchall()
         ]
-    converters = _history_converters()
-    for point in history:
-        point["at"] = converters(point["at"])
     return AssetPage(asset, tasks, capabilities, evidence_rows, history)
-
-
-def _history_converters():
-    """`at` as the ORM would give it (SQLite answers text for a datetime column)."""
-    col = ScoreHistory._meta.get_field("at").get_col("h")
-    funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-
-    def convert(value):
-        for func in funcs:
-            value = func(value, col, connection)
-        return value
-
-    return convert

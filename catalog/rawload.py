@@ -49,12 +49,16 @@ class Columns:
                 found.append((i, funcs, col))
         return found
 
-    def make(self, values: Sequence[Any]) -> models.Model | None:
-        """The instance for these values (in `attnames` order); None when the primary key is
-        NULL (a LEFT JOIN that found nothing)."""
+    def convert(self, values: Sequence[Any]) -> list[Any]:
+        """These values (in `attnames` order) as the ORM would give them."""
         values = list(values)
         for i, funcs, col in self._converters:
             for func in funcs:
                 values[i] = func(values[i], col, connection)
-        instance = self.model.from_db(connection.alias, self.attnames, values)
+        return values
+
+    def make(self, values: Sequence[Any]) -> models.Model | None:
+        """The instance for these values (in `attnames` order); None when the primary key is
+        NULL (a LEFT JOIN that found nothing)."""
+        instance = self.model.from_db(connection.alias, self.attnames, self.convert(values))
         return None if instance.pk is None else instance

@@ -88,7 +88,7 @@ def decide(a: Side, b: Side) -> Verdict:
         leader = "a" if rank_a > rank_b else "b"
 
     leads_a, leads_b = _leads(a, b), _leads(b, a)
-    substitutes = _same_kind(a, b) and not _no_shared_task(a, b)
+    substitutes = are_substitutes(a, b)
 
     sentences = [_rank_sentence(a, b, leader, margin)]
     if a.provisional or b.provisional:
@@ -109,6 +109,12 @@ def decide(a: Side, b: Side) -> Verdict:
         leads_b=leads_b,
         substitutes=substitutes,
     )
+
+
+def are_substitutes(a: Side, b: Side) -> bool:
+    """Whether the two do the same job: the same kind, and a task in common where both name
+    tasks. Only assets that are not need the closest like-for-like alternative."""
+    return _same_kind(a, b) and not _no_shared_task(a, b)
 
 
 def join(items: Sequence[str]) -> str:

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from pytest_django.asserts import assertContains
 
 from catalog.models import Asset, Score
-from comparisons import pairs
+from comparisons import pairs, views
 from comparisons.models import CoMatch, Match, PairNote, PairView, SearchEvent
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 from unfragile import generation
@@ -228,6 +229,24 @@ class TestVersusContent:
         assert "leads on adoption (80 vs 70)" in verdict
         assert "leads on quality (71 vs 60)" in verdict
 
+
+    @pytest.mark.parametrize("note", ["", "Pick <b>Alpha</b> & \"Beta\"\nfor 'indoor'."])
+    def test_its_filled_shell_is_the_template_rendered_with_the_values(self, rf, note):
+        alpha, beta = make_pair(caps=12)
+        Asset.objects.filter(pk=alpha.pk).update(name='Alpha <i>"Seg"</i> & co')
+        if note:
+            PairNote.objects.create(asset_a=alpha, asset_b=beta, note=note)
+        pair = pairs.find_pair("alpha-seg", "beta-seg")
+        request = rf.get(URL)
+        slots = views._versus_slots(pair, "", "http://testserver")
+        rendered = views.render_versus_template(
+            request, {name: mark_safe(value) for name, value in slots.items()}
+        )
+        filled = views._render_versus(request, pair, "", fragment=False).decode()
+        assert filled == rendered
+        assert "Alpha &lt;i&gt;&quot;Seg&quot;&lt;/i&gt; &amp; co" in filled
+        assert ("Pick &lt;b&gt;Alpha&lt;/b&gt;" in filled) == bool(note)
+        assert "versusslot" not in filled
     def test_it_says_when_they_do_different_jobs_and_links_like_for_like(self, client):
         alpha, _ = make_pair()
         code = make_task("text-generation", name="Text generation")

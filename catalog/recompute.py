@@ -26,7 +26,8 @@ import json
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -424,13 +425,12 @@ def _write_percentiles(writes: list[tuple[float | None, int]]) -> None:
     table = _table(Evidence)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            pcts, ids = zip(*writes, strict=True)
-            cursor.execute(
-                f"UPDATE {table} AS e SET percentile = x.pct "
-                "FROM unnest(%s::bigint[], %s::double precision[]) AS x(id, pct) "
-                "WHERE e.id = x.id",
-                [list(ids), list(pcts)],
-            )
+            with _copied(cursor, ["percentile", "id"], f"SELECT percentile, id FROM {table}",
+                         writes) as source:
+                cursor.execute(
+                    f"UPDATE {table} AS e SET percentile = x.percentile FROM {source} AS x "
+                    "WHERE e.id = x.id"
+                )
         else:
             # In id order, so the updates walk the table's pages once instead of at random.
             writes.sort(key=lambda w: w[1])
@@ -550,7 +550,9 @@ def _id_membership(ids: list[int]) -> tuple[str, object]:
     SQLite caps placeholders per statement, so the list goes in as one JSON array.
     """
     if connection.vendor == "postgresql":
-        return "= ANY(%s)", ids
+        # One text parameter PostgreSQL splits, rather than an array psycopg builds element
+        # by element in Python (a second for a hundred thousand ids).
+        return "= ANY(string_to_array(%s, ',')::bigint[])", ",".join(map(str, ids))
     return "IN (SELECT value FROM json_each(%s))", json.dumps(ids)
 
 
@@ -564,10 +566,11 @@ def _insert(
     conflict: Sequence[str] = (),
     update: Sequence[str] = (),
 ) -> None:
-    """INSERT rows (already in database form) in one statement, upserting on `conflict`.
+    """INSERT rows (already in database form) in bulk, upserting on `conflict`.
 
     bulk_create spent about 50 µs a row preparing values, which at 100,000 scores is most of
-    the time budget; here PostgreSQL gets one array per column and SQLite one executemany.
+    the time budget. PostgreSQL gets the rows by COPY (straight into the table, or into a
+    scratch table to upsert from); SQLite one executemany.
     """
     if not rows:
         return
@@ -581,16 +584,39 @@ def _insert(
             + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update)
         )
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = {f.column: f.db_type(connection) for f in model._meta.concrete_fields}
-            arrays = ", ".join(f"%s::{types[c]}[]" for c in columns)
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}){tail}",
-                [list(column) for column in zip(*rows, strict=True)],
-            )
-        else:
+        if connection.vendor != "postgresql":
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}", rows)
+        elif not conflict:
+            _copy(cursor, table, names, rows)
+        else:
+            with _copied(cursor, columns, f"SELECT {names} FROM {table}", rows) as source:
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) SELECT {names} FROM {source}{tail}"
+                )
+
+
+def _copy(cursor, table: str, names: str, rows: Iterable[tuple]) -> None:
+    """COPY rows into a PostgreSQL table: psycopg writes them in C, where array parameters
+    were built element by element in Python (seconds for a million values)."""
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+@contextmanager
+def _copied(cursor, columns: list[str], shape: str, rows: list[tuple]) -> Iterator[str]:
+    """A scratch table with the columns (and types) of `shape`, a SELECT, holding `rows`;
+    dropped afterwards."""
+    qn = connection.ops.quote_name
+    name = qn("recompute_rows")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {shape} WITH NO DATA")
+    try:
+        _copy(cursor, name, ", ".join(qn(c) for c in columns), rows)
+        cursor.execute(f"ANALYZE {name}")
+        yield name
+    finally:
+        cursor.execute(f"DROP TABLE {name}")
 
 
 def _table(model: type[Model]) -> str:

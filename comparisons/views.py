@@ -76,7 +76,8 @@ def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
     for anonymous GETs without a query string or HX-Request: the page is the same for every
     reader, so sessions, CSRF and authentication have nothing to add, cached or not."""
     try:
-        pair = pairs.find_pair(a, b)
+        # A pair not remembered comes with its page's rows, read in the same round trip.
+        pair, rows = pairs.find_pair_and_rows(a, b)
     except DatabaseError as exc:
         # The 503 page now, rather than the view waiting for the database a second time.
         return unavailable_response(request, exc)
@@ -87,7 +88,7 @@ def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
     response = pagecache.cached_response(request, key)
     if response is None:
         try:
-            body = _render_versus(request, pair, "", fragment=False)
+            body = _render_versus(request, pair, "", fragment=False, rows=rows)
         except Exception as exc:
             # Before DatabaseUnavailableMiddleware: answer an outage with its 503 page here.
             if (unavailable := unavailable_response(request, exc)) is None:
@@ -100,15 +101,19 @@ def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
     return response
 
 
-def _render_versus(request: HttpRequest, pair: pairs.Pair, more: str, fragment: bool) -> bytes:
-    """The page (or the cards of one side) as bytes, the same for every reader."""
+def _render_versus(
+    request: HttpRequest, pair: pairs.Pair, more: str, fragment: bool,
+    rows: pairs.PageRows | None = None,
+) -> bytes:
+    """The page (or the cards of one side) as bytes, the same for every reader; `rows`, the
+    page's rows when they were read with the pair."""
     if fragment:
         asset_id = pair.a_id if more == "a" else pair.b_id
         cards = pairs.load_capabilities([asset_id], expanded=[asset_id])[asset_id]
         return table.side_cards_html(
             _side_cards(pair, more, cards, expanded=True, more=more)
         ).encode()
-    slots = _versus_slots(pair, more, f"{request.scheme}://{request.get_host()}")
+    slots = _versus_slots(pair, more, f"{request.scheme}://{request.get_host()}", rows)
     shell = _shell(request, with_note=bool(slots["note"]))
     return _SLOT_PATTERN.sub(lambda m: slots[m[1]], shell).encode()
 
@@ -232,10 +237,13 @@ def _linked_data(a: Asset, b: Asset, result: verdict.Verdict, origin: str, url: 
     }
 
 
-def _versus_slots(pair: pairs.Pair, more: str, origin: str) -> dict[str, str]:
+def _versus_slots(
+    pair: pairs.Pair, more: str, origin: str, rows: pairs.PageRows | None = None
+) -> dict[str, str]:
     """The value of every slot of versus.html, as HTML."""
     expanded = {"a": [pair.a_id], "b": [pair.b_id], "all": [pair.a_id, pair.b_id]}.get(more, [])
-    rows = pairs.read_page_rows(pair, expanded)
+    if rows is None:
+        rows = pairs.read_page_rows(pair, expanded)
     a, b = pairs.load_assets(pair, rows)
     cards = pairs.load_capabilities([a.pk, b.pk], expanded, rows.capabilities)
     result = _decide(a, b, rows.edges)

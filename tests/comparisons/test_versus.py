@@ -603,3 +603,35 @@ class TestReadTogether:
 
         with pytest.raises(DatabaseError):
             pairs._read_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])
+
+
+class TestPairAndRows:
+    """On PostgreSQL a pair not remembered is read with its page's rows, by slug."""
+
+    def test_it_reads_the_same_rows_as_by_id(self, django_assert_num_queries):
+        from django.db import connection
+
+        alpha, beta = make_pair(caps=12)
+        make_capability(alpha, title="Uses <evidence>", evidence=make_evidence(alpha, value=3))
+        CoMatch.objects.create(asset_a=alpha, asset_b=beta, weight=4, last_seen=timezone.now())
+        # The pair and the page's four statements, in one round trip on PostgreSQL.
+        with django_assert_num_queries(5 if connection.vendor == "postgresql" else 1):
+            pair, rows = pairs.find_pair_and_rows("beta-seg", "alpha-seg")
+        assert (pair.a_slug, pair.b_slug, pair.reversed) == ("alpha-seg", "beta-seg", True)
+        # Reversed: the view redirects, so there is nothing to render.
+        assert rows is None
+        generation.forget_all()
+        pair, rows = pairs.find_pair_and_rows("alpha-seg", "beta-seg")
+        if connection.vendor != "postgresql":
+            assert rows is None
+            return
+        assert rows == pairs.read_page_rows(pair, [])
+        assert len(rows.assets) == 2 and rows.capabilities and rows.edges
+        # Remembered now: no query, and no rows (the page is most likely cached).
+        with django_assert_num_queries(0):
+            assert pairs.find_pair_and_rows("alpha-seg", "beta-seg") == (pair, None)
+
+    def test_an_unknown_or_repeated_slug_is_no_pair(self):
+        make_pair()
+        assert pairs.find_pair_and_rows("alpha-seg", "nope") == (None, None)
+        assert pairs.find_pair_and_rows("alpha-seg", "alpha-seg") == (None, None)

@@ -110,7 +110,6 @@ def env_database(name: str) -> dict:
             config["OPTIONS"].setdefault("prepare_threshold", 5)
         config["OPTIONS"]["pool"] = {
             "check": dbpool.check,
-            "reset": dbpool.returned,
             "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=1),
             "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
             # Seconds a request waits for a connection before it gets the 503 page; the pool

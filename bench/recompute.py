@@ -5,7 +5,8 @@
 Each database gets a fresh catalog of mixed kinds (models, fine-tunes with a base, datasets
 models were trained on, libraries that models use, tools, APIs) with `--signals` evidence rows
 per asset. Every run times three recomputes: the first (every score new, and every evidence
-row's stored percentile written: a million rows at the default size), the second (nothing
+row's percentile computed and kept with its asset's score: a million values at the default
+size), the second (nothing
 changed, so nothing is written), and one after 1% of the evidence values changed by one (a
 leaderboard refresh: it moves many peers' percentiles). Scores, percentiles and derived
 evidence are wiped between runs so each first run starts from scratch; the figures are
@@ -264,10 +265,9 @@ def _wipe_scores(connection) -> None:
         cursor.execute("DELETE FROM catalog_scorehistory")
         cursor.execute("DELETE FROM catalog_evidencehistory")
         cursor.execute("DELETE FROM catalog_evidence WHERE origin = 'catalog-graph'")
-        cursor.execute("UPDATE catalog_evidence SET percentile = NULL WHERE percentile IS NOT NULL")
         if connection.vendor == "postgresql":
-            # The wipe leaves a million dead row versions; without this each repeat would
-            # run against a more bloated table than the one before.
+            # The wipe leaves dead row versions; without this each repeat would run against
+            # more bloated tables than the one before.
             cursor.execute("VACUUM ANALYZE")
 
 

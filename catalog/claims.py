@@ -11,6 +11,8 @@ per peer group in memory, and writes only the capabilities whose text changed.
 
 from __future__ import annotations
 
+import json
+import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -188,7 +190,8 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
     assets = {
         row["id"]: row
         for row in Asset.objects.published().filter(id__in=with_tasks).values(
-            "id", "name", "kind", "n_parameters", "dataset_samples", "released_on", "score__rank"
+            "id", "name", "kind", "n_parameters", "dataset_samples", "released_on", "score__rank",
+            "score__percentiles",
         )
     }
     trained: dict[int, set[int]] = defaultdict(set)
@@ -248,14 +251,23 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
 
 def _benchmarks(assets: dict[int, dict], with_tasks) -> dict[int, Bench]:
     """Each asset's best-known benchmark result, with the values of its peers on the same one."""
-    rows = list(
+    rows = [
+        row for row in
         Evidence.objects.filter(dimension=Evidence.Dimension.QUALITY, asset_id__in=with_tasks)
         .values("id", "asset_id", "name", "settings_key", "label", "value", "unit",
-                "verification", "source_name", "percentile")
-        .order_by("asset_id", F("percentile").desc(nulls_last=True), "name", "settings_key")
-    )
+                "verification", "source_name")
+        if row["asset_id"] in assets
+    ]
+    # Each asset's best-placed benchmark first (unranked ones last), as its score keeps them.
+    ranked: dict[int, dict[str, float]] = {}
+    for asset_id in {row["asset_id"] for row in rows}:
+        kept = assets[asset_id].get("score__percentiles")
+        ranked[asset_id] = json.loads(kept) if kept else {}
+    rows.sort(key=lambda row: (
+        row["asset_id"], -ranked[row["asset_id"]].get(str(row["id"]), -math.inf),
+        row["name"], row["settings_key"],
+    ))
     values: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    rows = [row for row in rows if row["asset_id"] in assets]
     for row in rows:
         values[(assets[row["asset_id"]]["kind"], row["name"], row["settings_key"])].append(
             row["value"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import json
 
 from django.db import models
 from django.db.models import F, Q
@@ -318,9 +319,6 @@ class Evidence(models.Model):
     verification = models.CharField(max_length=20, choices=Verification)
     # Which importer wrote the row ("catalog", "open-llm-leaderboard", ...); "" for curators.
     origin = models.CharField(max_length=60, blank=True)
-    # Percentile among assets of the same kind with this signal, written by recompute_scores;
-    # NULL until the first recompute (or for pricing facts, which are not scored).
-    percentile = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -344,6 +342,21 @@ class Evidence(models.Model):
     @property
     def is_imported(self) -> bool:
         return bool(self.origin)
+
+    @property
+    def percentile(self) -> float | None:
+        """Its percentile among assets of the same kind with this signal, as the last
+        recompute left it (kept with the asset's Score); None before the first recompute,
+        for pricing facts (not scored) and for assets not published. Pages that list
+        evidence set it from the score they read, without a query each."""
+        if "_percentile" not in self.__dict__:
+            score = Score.objects.filter(asset_id=self.asset_id).only("percentiles").first()
+            self.__dict__["_percentile"] = score.percentile_of(self.pk) if score else None
+        return self.__dict__["_percentile"]
+
+    @percentile.setter
+    def percentile(self, value: float | None) -> None:
+        self.__dict__["_percentile"] = value
 
 
 class EvidenceHistory(models.Model):
@@ -374,6 +387,11 @@ class Score(models.Model):
     provisional = models.BooleanField()
     computed_at = models.DateTimeField()
     formula_version = models.CharField(max_length=20)
+    # The percentile of each of the asset's scored evidence rows, as JSON text
+    # {"<evidence id>": percentile}, written by recompute_scores with the sub-scores they
+    # make ("" for none). One field per asset rather than one per evidence row: a first
+    # recompute of a large catalog then writes a row per asset, not per signal value.
+    percentiles = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-rank"]
@@ -384,6 +402,14 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_id}: {self.rank:.0f}"
+
+    def percentile_map(self) -> dict[int, float]:
+        if not self.percentiles:
+            return {}
+        return {int(k): v for k, v in json.loads(self.percentiles).items()}
+
+    def percentile_of(self, evidence_id: int) -> float | None:
+        return self.percentile_map().get(evidence_id)
 
 
 class ScoreHistory(models.Model):

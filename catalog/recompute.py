@@ -5,16 +5,17 @@ The steps, each one pass over the whole catalog:
 1. Derive the ecosystem evidence the catalog graph implies (fine-tunes of an asset, models
    trained on a dataset, frameworks, assets using a library) and upsert it in bulk.
 2. Read every scored signal in one query, one row per (dimension, signal, settings) with its
-   values packed into a string, rank each signal within the asset's kind with
-   `scoring.percentiles`, store each row's percentile where it changed, and average them
-   into the four sub-scores.
-3. Apply `scoring.composite` per asset and write Score, ScoreHistory and Asset.version only
-   where something changed, so a second run writes nothing.
+   values packed into a string, rank each value within its signal and the asset's kind with
+   `scoring.grouped_percentiles`, and average the percentiles into the four sub-scores: as
+   numpy arrays over all signals at once.
+3. Apply `scoring.composite` per asset and write Score (with the asset's percentiles, one
+   JSON text per asset), ScoreHistory and Asset.version only where something changed, so a
+   second run writes nothing.
 
-The ranking runs in Python over that one query rather than as SQL window functions: on SQLite
-three window passes over a million rows took longer than the whole recompute does now, and
-this keeps the formula in one place. Writes are single statements (PostgreSQL: INSERT/UPDATE
-from unnest() arrays) or one executemany (SQLite), never a query per asset.
+The ranking runs over arrays rather than as SQL window functions: on SQLite the window
+passes over a million rows took longer than the whole recompute does now, and this keeps
+the formula in one place. Writes are single statements (PostgreSQL: COPY, then one INSERT
+or UPDATE) or one executemany (SQLite), never a query per asset.
 
 Percentiles are always taken against the whole catalog, because a percentile among a subset
 would mean something else; `asset_ids` only limits which assets get written.
@@ -31,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, Model
 from django.utils import timezone
@@ -51,8 +53,6 @@ TOLERANCE = 1e-9
 REASON_MAX = 500
 REASON_SIGNALS_SHOWN = 6
 DELETE_CHUNK = 2000
-# Stands for a NULL percentile inside the packed signal strings (percentiles are 0-100).
-NO_PERCENTILE = -1.0
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises recomputes.
 ADVISORY_LOCK = 0x756E_6672
 # Which of several rows reporting the same signal for an asset speaks for it (lowest first).
@@ -71,6 +71,10 @@ class _Run:
     subscores: dict[int, dict[str, float | None]] = field(default_factory=dict)
     # For the history reason: asset id -> "signal old → new" for each percentile that moved.
     moved: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # asset id -> its percentiles as stored before this run (JSON text, "" for none) and as
+    # this run makes them, for the published assets in scope.
+    old_percentiles: dict[int, str] = field(default_factory=dict)
+    percentiles: dict[int, str] = field(default_factory=dict)
     # Assets whose page shows something new (a percentile) even if their score stayed put.
     touched: set[int] = field(default_factory=set)
     stats: Counter = field(default_factory=Counter)
@@ -185,31 +189,32 @@ def _derive_ecosystem_evidence(run: _Run) -> None:
         }
     today = timezone.localdate(run.now)
     now_db, today_db = _db_datetime(run.now), _db_date(today)
-    rows: list[tuple] = []
+    created: list[tuple] = []
+    updated: list[tuple] = []
     history: list[EvidenceHistory] = []
     for (asset_id, name), value in wanted.items():
         old = existing.get((asset_id, name))
         if old is not None and old[1] == value:
             continue
         sig = scoring.SIGNALS[name]
-        rows.append((
+        (created if old is None else updated).append((
             asset_id, sig.dimension, name, sig.label, value, sig.unit, "{}", "", SOURCE_NAME,
             SOURCE_URL, today_db, Evidence.Verification.COMPUTED, ORIGIN, now_db, now_db,
         ))
-        if old is None:
-            run.stats["evidence_created"] += 1
-        else:
-            run.stats["evidence_updated"] += 1
+        if old is not None:
             history.append(EvidenceHistory(
                 evidence_id=old[0], old_value=old[1], new_value=value,
                 old_observed_at=old[2], new_observed_at=today,
             ))
+    run.stats["evidence_created"], run.stats["evidence_updated"] = len(created), len(updated)
+    columns = ["asset_id", "dimension", "name", "label", "value", "unit", "settings",
+               "settings_key", "source_name", "source_url", "observed_at", "verification",
+               "origin", "created_at", "updated_at"]
+    # Rows this run found missing (no other recompute runs meanwhile: the lock) go straight
+    # in; the others replace the row they were compared with.
+    _insert(Evidence, columns, created)
     _insert(
-        Evidence,
-        ["asset_id", "dimension", "name", "label", "value", "unit", "settings", "settings_key",
-         "source_name", "source_url", "observed_at", "verification", "origin", "created_at",
-         "updated_at"],
-        rows,
+        Evidence, columns, updated,
         conflict=["asset_id", "name", "settings_key", "origin"],
         update=["dimension", "label", "value", "unit", "source_name", "source_url",
                 "observed_at", "verification", "updated_at"],
@@ -256,36 +261,27 @@ def _graph_counts_sql() -> tuple[str, list]:
 
 @dataclass
 class _Signal:
-    """Every row of one (dimension, name, settings_key), as parallel lists."""
+    """Every row of one (dimension, name, settings_key), as parallel arrays."""
 
     dimension: str
     name: str
-    # Row ids stay text: only the few rows whose percentile is rewritten need them as ints.
-    ids: list[str]
-    owners: list[int]
-    values: list[float]
-    stored: list[float]
+    ids: np.ndarray
+    owners: np.ndarray
+    values: np.ndarray
 
 
 def _read_signals() -> list[_Signal]:
     """Every scored evidence row in one query: a row per signal, its columns packed as text.
 
-    Packing hands a million values over as a few dozen strings that str.split and map(float)
-    take apart at C speed. SQLite gets one group_concat per column (its aggregates see a
-    group's rows in one order); PostgreSQL one string of "id,asset,value,percentile" runs.
-    Values are printed exactly: 17 significant digits on SQLite; PostgreSQL's float8 text
-    already round-trips. A NULL percentile reads as NO_PERCENTILE.
+    Packing hands a million values over as a few dozen strings that numpy parses in C.
+    SQLite gets one group_concat per column (its aggregates see a group's rows in one
+    order); PostgreSQL one string of "id,asset,value" runs. Values are printed exactly: 17
+    significant digits on SQLite; PostgreSQL's float8 text already round-trips.
     """
     if connection.vendor == "postgresql":
-        packed = (
-            "string_agg(concat_ws(',', id, asset_id, value, "
-            f"COALESCE(percentile, {NO_PERCENTILE})), ',')"
-        )
+        packed = "string_agg(concat_ws(',', id, asset_id, value), ',')"
     else:
-        packed = (
-            "group_concat(id), group_concat(asset_id), group_concat(printf('%%.17g', value)), "
-            f"group_concat(COALESCE(percentile, {NO_PERCENTILE}))"
-        )
+        packed = "group_concat(id), group_concat(asset_id), group_concat(printf('%%.17g', value))"
     sql = f"""
         SELECT dimension, name, {packed}
         FROM {_table(Evidence)}
@@ -298,61 +294,50 @@ def _read_signals() -> list[_Signal]:
         rows = cursor.fetchall()
     signals = []
     for dimension, name, *columns in rows:
-        parts = [c.split(",") for c in columns]
-        if len(parts) == 1:
-            runs = parts[0]
-            parts = [runs[0::4], runs[1::4], runs[2::4], runs[3::4]]
-        ids, owners, values, stored = parts
-        signals.append(_Signal(dimension, name, ids, list(map(int, owners)),
-                               list(map(float, values)), list(map(float, stored))))
+        if len(columns) == 1:
+            runs = np.fromstring(columns[0], sep=",").reshape(-1, 3)
+            ids, owners, values = runs[:, 0], runs[:, 1], runs[:, 2].copy()
+        else:
+            ids, owners, values = (np.fromstring(c, sep=",") for c in columns)
+        # Ids and asset ids are integers below 2**53, exact in a float.
+        signals.append(_Signal(dimension, name, ids.astype(np.int64),
+                               owners.astype(np.int64), values))
     return signals
 
 
-def _drop_shadowed(signals: list[_Signal]) -> list[tuple[int, int, float]]:
-    """Leave out rows another row outranks for the same asset and signal.
+def _outranked(signal_of: np.ndarray, ids: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    """Which rows another row outranks for the same asset and signal (a boolean mask).
 
     When several origins report the same signal for an asset, one speaks for it: a curator's
     (origin "") first, then verified before computed before claimed, then the most recently
-    observed, then the newest row. Returns the dropped rows as (id, asset, stored percentile).
-    Costs a query only when some asset has such a duplicate.
+    observed, then the newest row. Costs a query only when some asset has such a duplicate.
     """
-    clashing = [s for s in signals if len(set(s.owners)) != len(s.owners)]
-    if not clashing:
-        return []
-    candidates: dict[int, tuple[_Signal, int]] = {}
-    for sig in clashing:
-        seen = Counter(sig.owners)
-        for i, owner in enumerate(sig.owners):
-            if seen[owner] > 1:
-                candidates[int(sig.ids[i])] = (sig, i)
-    membership, param = _id_membership(list(candidates))
+    dropped = np.zeros(len(ids), dtype=bool)
+    order = np.lexsort((owners, signal_of))
+    same = (signal_of[order][1:] == signal_of[order][:-1]) & (
+        owners[order][1:] == owners[order][:-1]
+    )
+    if not same.any():
+        return dropped
+    clashing = np.zeros(len(ids), dtype=bool)
+    clashing[order[1:][same]] = True
+    clashing[order[:-1][same]] = True
+    rows = np.flatnonzero(clashing)
+    membership, param = _id_membership(ids[rows].tolist())
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, origin, verification, observed_at FROM {_table(Evidence)} "
             f"WHERE id {membership}",
             [param],
         )
-        order = {row[0]: _precedence(row) for row in cursor.fetchall()}
+        precedence = {row[0]: _precedence(row) for row in cursor.fetchall()}
     best: dict[tuple[int, int], int] = {}
-    for pk, (sig, i) in candidates.items():
-        key = (id(sig), sig.owners[i])
-        if key not in best or order[pk] < order[best[key]]:
-            best[key] = pk
-    dropped = []
-    for sig in clashing:
-        keep = [
-            i for i, owner in enumerate(sig.owners)
-            if (id(sig), owner) not in best or best[(id(sig), owner)] == int(sig.ids[i])
-        ]
-        kept = set(keep)
-        dropped.extend(
-            (int(sig.ids[i]), sig.owners[i], sig.stored[i])
-            for i in range(len(sig.owners)) if i not in kept
-        )
-        sig.ids = [sig.ids[i] for i in keep]
-        sig.owners = [sig.owners[i] for i in keep]
-        sig.values = [sig.values[i] for i in keep]
-        sig.stored = [sig.stored[i] for i in keep]
+    for row in rows.tolist():
+        key, pk = (int(signal_of[row]), int(owners[row])), int(ids[row])
+        if key not in best or precedence[pk] < precedence[int(ids[best[key]])]:
+            best[key] = row
+    dropped[rows] = True
+    dropped[list(best.values())] = False
     return dropped
 
 
@@ -365,76 +350,109 @@ def _precedence(row: tuple) -> tuple:
 
 
 def _rank_signals(run: _Run) -> None:
-    """Percentile of every scored signal within its asset's kind; the four sub-scores."""
+    """Percentile of every scored signal within its asset's kind; the four sub-scores.
+
+    As arrays over all signals at once: a row per evidence value, numbered by signal, and
+    a group per (signal, kind) that `scoring.grouped_percentiles` ranks within. Each
+    (asset, dimension) sums percentile × weight and weight in signal order, as
+    `scoring.dimension_score` does one asset at a time.
+    """
     signals = _read_signals()
-    kinds, in_scope = run.kinds, run.in_scope
-    writes: list[tuple[float | None, int]] = []
-    for pk, owner, stored in _drop_shadowed(signals):
-        if stored != NO_PERCENTILE and in_scope(owner):
-            writes.append((None, pk))
-            run.touched.add(owner)
-    # scoring.dimension_score, accumulated: sums of percentile × weight and of weights.
-    weighted = {key: defaultdict(float) for key in DIMENSION_KEYS}
-    weights = {key: defaultdict(float) for key in DIMENSION_KEYS}
-    everyone = run.scope is None
+    published = np.array(sorted(run.kinds), dtype=np.int64)
+    kind_names = sorted(set(run.kinds.values()))
+    kind_codes = {kind: code for code, kind in enumerate(kind_names)}
+    kind_of = np.array([kind_codes[run.kinds[a]] for a in published.tolist()], dtype=np.int64)
+
+    sizes = [len(sig.ids) for sig in signals]
+    signal_of = np.repeat(np.arange(len(signals), dtype=np.int64), sizes)
+    ids = np.concatenate([sig.ids for sig in signals]) if signals else np.zeros(0, np.int64)
+    owners = np.concatenate([sig.owners for sig in signals]) if signals else ids
+    values = (np.concatenate([sig.values for sig in signals]) if signals
+              else np.zeros(0, np.float64))
+    # Rows of published assets only (no longer published: in no peer group, no percentile),
+    # and one row per asset and signal.
+    at = np.searchsorted(published, owners)
+    keep = at < len(published)
+    keep[keep] = published[at[keep]] == owners[keep]
+    keep &= ~_outranked(signal_of, ids, owners)
+    signal_of, ids, owners, values, at = (
+        signal_of[keep], ids[keep], owners[keep], values[keep], at[keep]
+    )
+
+    specs = [scoring.signal(sig.name, sig.dimension) for sig in signals]
+    weight = np.array([spec.weight for spec in specs], dtype=np.float64)
+    higher_is_better = np.array([spec.higher_is_better for spec in specs], dtype=bool)
+    dimension = np.array([DIMENSION_KEYS.index(sig.dimension) for sig in signals],
+                         dtype=np.int64)
+    groups = signal_of * max(len(kind_names), 1) + kind_of[at]
+    pct = scoring.grouped_percentiles(groups, values, higher_is_better[signal_of])
+
+    n_dims = len(DIMENSION_KEYS)
+    cells = at * n_dims + dimension[signal_of]
+    w = weight[signal_of]
+    weighted = np.bincount(cells, weights=pct * w, minlength=len(published) * n_dims)
+    weights = np.bincount(cells, weights=w, minlength=len(published) * n_dims)
+    weighted, weights = weighted.tolist(), weights.tolist()
+    for i, asset_id in enumerate(published.tolist()):
+        if run.in_scope(asset_id):
+            run.subscores[asset_id] = {
+                key: (weighted[i * n_dims + d] / weights[i * n_dims + d]
+                      if weights[i * n_dims + d] else None)
+                for d, key in enumerate(DIMENSION_KEYS)
+            }
+    run.stats["assets"] = len(run.subscores)
+    _pack_percentiles(run, signals, published, at, ids, signal_of, pct)
+
+
+def _pack_percentiles(run: _Run, signals: list[_Signal], published: np.ndarray,
+                      at: np.ndarray, ids: np.ndarray, signal_of: np.ndarray,
+                      pct: np.ndarray) -> None:
+    """Each asset's percentiles as the JSON text its Score keeps, by evidence id; which
+    assets' percentiles moved (they are touched), and how, for the history reason."""
+    order = np.lexsort((ids, at))
+    at, ids, signal_of, pct = at[order], ids[order], signal_of[order], pct[order]
+    firsts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]]) if len(at) else np.zeros(0, int)
+    bounds = np.append(firsts, len(at)).tolist()
+    owners = published[at[firsts]].tolist()
+    ids_l, pct_l, sig_l = ids.tolist(), pct.tolist(), signal_of.tolist()
+    packed = dict(zip(owners, _json_objects([
+        dict(zip(ids_l[bounds[j]:bounds[j + 1]], pct_l[bounds[j]:bounds[j + 1]], strict=True))
+        for j in range(len(owners))
+    ]), strict=True))
     # Which moves to name in a history reason: not for a first score, nor under a new formula.
     explained = {
         asset_id for asset_id, old in run.old_scores.items()
         if old[-1] == scoring.FORMULA_VERSION
     }
-    for sig in signals:
-        owners, stored = sig.owners, sig.stored
-        by_kind: dict[str, list[int]] = defaultdict(list)
-        for i, kind in enumerate(map(kinds.get, owners)):
-            if kind is not None:
-                by_kind[kind].append(i)
-            elif stored[i] != NO_PERCENTILE and in_scope(owners[i]):
-                # No longer published: in no peer group, so no percentile.
-                writes.append((None, int(sig.ids[i])))
-                run.touched.add(owners[i])
-        spec = scoring.signal(sig.name, sig.dimension)
-        dim_weighted, dim_weights, w = weighted[sig.dimension], weights[sig.dimension], spec.weight
-        for members in by_kind.values():
-            pcts = scoring.percentiles([sig.values[i] for i in members], spec.higher_is_better)
-            for i, pct in zip(members, pcts, strict=True):
-                owner = owners[i]
-                dim_weighted[owner] += pct * w
-                dim_weights[owner] += w
-                if stored[i] != pct and (everyone or owner in run.scope):
-                    writes.append((pct, int(sig.ids[i])))
-                    run.touched.add(owner)
-                    if owner in explained:
-                        old = "new" if stored[i] == NO_PERCENTILE else f"{stored[i]:.0f}"
-                        run.moved[owner].append(f"{sig.name} {old} → {pct:.0f}")
-    _write_percentiles(writes)
-    run.stats["percentiles"] = len(writes)
-
-    for asset_id in kinds:
-        if in_scope(asset_id):
-            run.subscores[asset_id] = {
-                key: (weighted[key][asset_id] / weights[key][asset_id]
-                      if weights[key].get(asset_id) else None)
-                for key in DIMENSION_KEYS
-            }
-    run.stats["assets"] = len(run.subscores)
-
-
-def _write_percentiles(writes: list[tuple[float | None, int]]) -> None:
-    if not writes:
-        return
-    table = _table(Evidence)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with _copied(cursor, ["percentile", "id"], f"SELECT percentile, id FROM {table}",
-                         writes) as source:
-                cursor.execute(
-                    f"UPDATE {table} AS e SET percentile = x.percentile FROM {source} AS x "
-                    "WHERE e.id = x.id"
-                )
-        else:
-            # In id order, so the updates walk the table's pages once instead of at random.
-            writes.sort(key=lambda w: w[1])
-            cursor.executemany(f"UPDATE {table} SET percentile = %s WHERE id = %s", writes)
+    where = dict(zip(owners, range(len(owners)), strict=True))
+    moved = 0
+    for asset_id in run.subscores:
+        new = packed.get(asset_id, "")
+        run.percentiles[asset_id] = new
+        old = run.old_percentiles.get(asset_id, "")
+        if new == old:
+            continue
+        run.touched.add(asset_id)
+        before = {int(k): v for k, v in json.loads(old).items()} if old else {}
+        if asset_id not in where:
+            moved += len(before)
+            continue
+        lo, hi = bounds[where[asset_id]], bounds[where[asset_id] + 1]
+        if not before and asset_id not in explained:
+            moved += hi - lo  # all new, and no reason to write
+            continue
+        changes = []
+        for k in range(lo, hi):
+            was = before.pop(ids_l[k], None)
+            if was != pct_l[k]:
+                changes.append((sig_l[k], ids_l[k], was, pct_l[k]))
+        moved += len(changes) + len(before)  # and those no longer ranked
+        if asset_id in explained:
+            run.moved[asset_id] = [
+                f"{signals[sig].name} {'new' if was is None else f'{was:.0f}'} → {now:.0f}"
+                for sig, _pk, was, now in sorted(changes)
+            ]
+    run.stats["percentiles"] = moved
 
 
 # Step 3: the composite, and writing only what changed --------------------------------------
@@ -454,47 +472,82 @@ def _changed(old: tuple | None, new: tuple) -> bool:
     return False
 
 
+def _json_objects(objects: list[dict]) -> list[str]:
+    """json.dumps of each of these flat dicts (numbers, and strings without braces), in one
+    call: a hundred thousand calls cost more than the encoding. Should a string hold "}, {"
+    after all, the split finds too many parts and each dict is encoded on its own."""
+    if not objects:
+        return []
+    parts = json.dumps(objects)[2:-2].split("}, {")
+    if len(parts) != len(objects):
+        return [json.dumps(obj) for obj in objects]
+    return ["{" + part + "}" for part in parts]
+
+
 def _read_scores(run: _Run) -> None:
-    columns = ", ".join(connection.ops.quote_name(c) for c in ["asset_id", *SCORE_FIELDS])
+    columns = ", ".join(
+        connection.ops.quote_name(c) for c in ["asset_id", *SCORE_FIELDS, "percentiles"]
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {_table(Score)}")
-        run.old_scores = {row[0]: row[1:] for row in cursor.fetchall() if run.in_scope(row[0])}
+        for row in cursor.fetchall():
+            if run.in_scope(row[0]):
+                run.old_scores[row[0]] = row[1:-1]
+                run.old_percentiles[row[0]] = row[-1]
 
 
 def _write_scores(run: _Run) -> None:
     now_db = _db_datetime(run.now)
-    changed: list[tuple[int, dict, scoring.Result]] = []
+    results: dict[int, scoring.Result] = {}
+    changed: list[int] = []
     for asset_id, subscores in run.subscores.items():
-        result = scoring.composite(subscores)
+        results[asset_id] = result = scoring.composite(subscores)
         new = (*subscores.values(), result.rank, scoring.FORMULA_VERSION)
         if _changed(run.old_scores.get(asset_id), new):
-            changed.append((asset_id, dict(zip(SCORE_FIELDS, new, strict=True)), result))
+            changed.append(asset_id)
     run.stats["changed"] = len(changed)
+    _clear_unpublished(run)
     # Pages are cached by asset version: bump it where the score or a shown percentile moved.
-    _bump_versions(sorted(run.touched.union(asset_id for asset_id, _n, _r in changed)))
-    if not changed:
+    rewritten = sorted(run.touched.union(changed).intersection(results))
+    _bump_versions(sorted(run.touched.union(changed)))
+    if not rewritten:
         return
 
-    scores, history = [], []
-    for asset_id, new, result in changed:
+    new_scores, scores, history = [], [], []
+    for asset_id in rewritten:
+        result = results[asset_id]
+        (scores if asset_id in run.old_scores else new_scores).append((
+            asset_id, *(run.subscores[asset_id][k] for k in DIMENSION_KEYS), result.rank,
+            result.coverage, result.provisional, now_db, scoring.FORMULA_VERSION,
+            run.percentiles[asset_id],
+        ))
+    olds, news = [], []
+    for asset_id in changed:
+        result = results[asset_id]
+        new = dict(zip(SCORE_FIELDS, (*run.subscores[asset_id].values(), result.rank,
+                                      scoring.FORMULA_VERSION), strict=True))
         old = run.old_scores.get(asset_id)
         old_values = dict(zip(SCORE_FIELDS, old, strict=True)) if old else {}
-        scores.append((
-            asset_id, *(new[k] for k in DIMENSION_KEYS), result.rank, result.coverage,
-            result.provisional, now_db, scoring.FORMULA_VERSION,
-        ))
-        history.append((
-            asset_id, now_db, old_values.get("rank"), result.rank, json.dumps(old_values),
-            json.dumps(new), _reason(run.reason, old_values, new, run.moved.get(asset_id)),
-        ))
+        olds.append(old_values)
+        news.append(new)
+        history.append([
+            asset_id, now_db, old_values.get("rank"), result.rank, None, None,
+            _reason(run.reason, old_values, new, run.moved.get(asset_id)),
+        ])
+    for row, old_json, new_json in zip(history, _json_objects(olds), _json_objects(news),
+                                       strict=True):
+        row[4], row[5] = old_json, new_json
+    columns = ["asset_id", *DIMENSION_KEYS, "rank", "coverage", "provisional", "computed_at",
+               "formula_version", "percentiles"]
+    # An asset without a score row (as read at the start, under the lock) gets one inserted.
+    _insert(Score, columns, new_scores)
     _insert(
         Score,
-        ["asset_id", *DIMENSION_KEYS, "rank", "coverage", "provisional", "computed_at",
-         "formula_version"],
+        columns,
         scores,
         conflict=["asset_id"],
         update=[*DIMENSION_KEYS, "rank", "coverage", "provisional", "computed_at",
-                "formula_version"],
+                "formula_version", "percentiles"],
     )
     _insert(
         ScoreHistory,
@@ -502,6 +555,28 @@ def _write_scores(run: _Run) -> None:
         history,
     )
     run.stats["history"] = len(history)
+
+
+def _clear_unpublished(run: _Run) -> None:
+    """Drop the percentiles kept for assets no longer published: they are in no peer group."""
+    q = connection.ops.quote_name
+    score, asset = _table(Score), _table(Asset)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.{q('asset_id')} FROM {score} s JOIN {asset} a "
+            f"ON a.{q('id')} = s.{q('asset_id')} "
+            f"WHERE s.{q('percentiles')} <> '' AND a.{q('status')} <> %s",
+            [Asset.Status.PUBLISHED],
+        )
+        stale = [row[0] for row in cursor.fetchall() if run.in_scope(row[0])]
+        if not stale:
+            return
+        membership, param = _id_membership(stale)
+        cursor.execute(
+            f"UPDATE {score} SET {q('percentiles')} = '' WHERE {q('asset_id')} {membership}",
+            [param],
+        )
+    run.touched.update(stale)
 
 
 def _fmt(value: float | None) -> str:
@@ -613,7 +688,6 @@ def _copied(cursor, columns: list[str], shape: str, rows: list[tuple]) -> Iterat
     cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {shape} WITH NO DATA")
     try:
         _copy(cursor, name, ", ".join(qn(c) for c in columns), rows)
-        cursor.execute(f"ANALYZE {name}")
         yield name
     finally:
         cursor.execute(f"DROP TABLE {name}")

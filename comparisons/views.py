@@ -13,8 +13,8 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.template.defaultfilters import linebreaksbr
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe

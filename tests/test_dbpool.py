@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -20,8 +21,6 @@ class TestPoolCheck:
 
     @pytest.fixture
     def conn(self, django_db_blocker):
-        import psycopg
-
         params = connection.get_connection_params()
         params.pop("pool", None)
         params.pop("cursor_factory", None)
@@ -46,9 +45,9 @@ class TestPoolCheck:
 
     def test_a_broken_connection_raises_and_is_checked_again_next_time(self, conn):
         conn.close()
-        with pytest.raises(Exception):
+        with pytest.raises(psycopg.OperationalError):
             dbpool.check(conn)
-        with pytest.raises(Exception):
+        with pytest.raises(psycopg.OperationalError):
             dbpool.check(conn)
 
     def test_returned_connections_go_straight_back_to_the_pool(self):

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import html5lib
 import pytest
 from django.utils import timezone
 
-from catalog.models import Asset
+from catalog.models import Asset, Score
 from comparisons.models import CoMatch
 from tests.comparisons.test_versus import make_pair, make_score
 from tests.factories import make_asset, make_evidence
@@ -29,8 +30,9 @@ def catalog_pages():
     alpha, beta = make_pair(caps=12)
     stack = make_asset("stack", name="The Stack", kind=Asset.Kind.DATASET)
     make_score(stack, 50.0)
-    make_evidence(alpha, dimension="quality", name="ade20k_miou", label="ADE20K mIoU",
-                  value=50.3, unit="%", percentile=80.0)
+    miou = make_evidence(alpha, dimension="quality", name="ade20k_miou", label="ADE20K mIoU",
+                         value=50.3, unit="%")
+    Score.objects.filter(asset=alpha).update(percentiles=json.dumps({miou.pk: 80.0}))
     CoMatch.objects.create(asset_a=alpha, asset_b=beta, weight=2, last_seen=timezone.now())
 
 

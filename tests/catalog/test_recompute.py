@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from datetime import date, timedelta
@@ -107,7 +108,7 @@ class TestPercentiles:
 
         # Models: 10 < 100 < 1000 -> 0, 50, 100. The dataset is the only dataset with
         # downloads, so it has nothing to be compared with: 50, whatever its count.
-        pct = dict(Evidence.objects.values_list("asset__slug", "percentile"))
+        pct = {e.asset.slug: e.percentile for e in Evidence.objects.select_related("asset")}
         assert pct == {"m1": 0.0, "m2": 100.0, "m3": 50.0, "data": 50.0}
         assert _score(data).adoption == 50.0
         assert _score(m2).adoption == 100.0
@@ -447,3 +448,13 @@ class TestCommand:
         with pytest.raises(CommandError, match="No asset with slug nope"):
             call_command("recompute_scores", "--asset", "nope", stdout=StringIO())
         assert not Score.objects.exists()
+
+
+class TestJsonObjects:
+    def test_it_encodes_each_dict_as_json_dumps_does(self):
+        objects = [{}, {"1": 50.0, "22": 0.0}, {"rank": None, "formula_version": "2026.1"}, {}]
+        assert recompute._json_objects(objects) == [json.dumps(o) for o in objects]
+
+    def test_a_string_that_looks_like_a_separator_costs_only_speed(self):
+        objects = [{"a": "}, {"}, {"b": 1}]
+        assert recompute._json_objects(objects) == [json.dumps(o) for o in objects]

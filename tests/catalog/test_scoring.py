@@ -4,12 +4,45 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catalog import scoring
 
 
+def midranks(values: list[float], higher_is_better: bool) -> list[float]:
+    """The definition, one value at a time: the mean of the places a value's ties span, over
+    the n - 1 steps of the scale, rounded half up to whole numbers; 50 when alone."""
+    n = len(values)
+    found = []
+    for value in values:
+        below = sum(1 for other in values if other < value)
+        ties = sum(1 for other in values if other == value)
+        if n == 1:
+            found.append(50.0)
+            continue
+        pct = 100.0 * (below + below + ties - 1) / 2 / (n - 1)
+        found.append(math.floor((pct if higher_is_better else 100.0 - pct) + 0.5) / 1)
+    return found
+
+
 class TestPercentiles:
+    @given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([0.5, 1.0, 2.0, 7.25, 1e9]),
+                              st.booleans()), max_size=40))
+    def test_groups_at_once_match_the_definition_group_by_group(self, rows):
+        groups = np.array([g for g, _v, _u in rows], dtype=np.int64)
+        values = np.array([v for _g, v, _u in rows], dtype=np.float64)
+        # Direction is per signal, so per group: take each group's first row's.
+        direction = {g: u for g, _v, u in reversed(rows)}
+        up = np.array([direction[g] for g, _v, _u in rows], dtype=bool)
+        found = scoring.grouped_percentiles(groups, values, up).tolist()
+        for group in set(groups.tolist()):
+            members = [i for i, (g, _v, _u) in enumerate(rows) if g == group]
+            expected = midranks([rows[i][1] for i in members], direction[group])
+            assert [found[i] for i in members] == expected
+
     def test_it_spreads_distinct_values_from_0_to_100(self):
         # Places 0, 1, 2 of n - 1 = 2 steps: 0/2, 1/2, 2/2.
         assert scoring.percentiles([10, 20, 30]) == [0.0, 50.0, 100.0]

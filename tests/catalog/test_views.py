@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -250,11 +251,12 @@ class TestAssetPageCache:
 class TestAssetScore:
     def test_it_shows_subscores_signals_and_unknown_never_zero(self, client):
         asset = make_asset("scored")
-        make_evidence(asset, dimension="quality", name="imagenet_top1", label="ImageNet top-1",
-                      value=81.2, unit="%", percentile=75.0)
+        top1 = make_evidence(asset, dimension="quality", name="imagenet_top1",
+                             label="ImageNet top-1", value=81.2, unit="%")
         Score.objects.create(asset=asset, quality=75.0, ecosystem=None, adoption=None,
                              match_graph=None, rank=57.5, coverage=0.3, provisional=True,
-                             computed_at=timezone.now(), formula_version="t")
+                             computed_at=timezone.now(), formula_version="t",
+                             percentiles=json.dumps({top1.pk: 75.0}))
         body = client.get("/assets/scored/").content.decode()
         assert "UnfragileRank" in body and ">58<" in body
         assert "75th percentile" in body and "81.2 %" in body

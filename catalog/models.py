@@ -304,7 +304,11 @@ class Evidence(models.Model):
         VERIFIED = "verified", "Verified"
         COMPUTED = "computed", "Computed"
 
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="evidence")
+    # No index of its own: evidence_signal_unique starts with the asset, and every recompute
+    # inserts derived rows that would maintain both.
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="evidence", db_index=False
+    )
     dimension = models.CharField(max_length=20, choices=Dimension)
     name = models.CharField(max_length=100, help_text="Signal name, e.g. ade20k_miou")
     label = models.CharField(max_length=200, blank=True)
@@ -413,7 +417,10 @@ class Score(models.Model):
 
 
 class ScoreHistory(models.Model):
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="score_history")
+    # No index of its own: scorehistory_asset_at starts with the asset.
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="score_history", db_index=False
+    )
     at = models.DateTimeField()
     old_rank = models.FloatField(null=True)
     new_rank = models.FloatField()

@@ -69,6 +69,8 @@ class _Run:
     # asset id -> (sub-scores..., rank, formula version) as stored before this run.
     old_scores: dict[int, tuple] = field(default_factory=dict)
     subscores: dict[int, dict[str, float | None]] = field(default_factory=dict)
+    # The same sub-scores as an array, a row per asset in `subscores` order, NaN for unknown.
+    subscore_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))
     # For the history reason: asset id -> "signal old → new" for each percentile that moved.
     moved: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     # asset id -> its percentiles as stored before this run (JSON text, "" for none) and as
@@ -392,14 +394,19 @@ def _rank_signals(run: _Run) -> None:
     w = weight[signal_of]
     weighted = np.bincount(cells, weights=pct * w, minlength=len(published) * n_dims)
     weights = np.bincount(cells, weights=w, minlength=len(published) * n_dims)
-    weighted, weights = weighted.tolist(), weights.tolist()
-    for i, asset_id in enumerate(published.tolist()):
-        if run.in_scope(asset_id):
-            run.subscores[asset_id] = {
-                key: (weighted[i * n_dims + d] / weights[i * n_dims + d]
-                      if weights[i * n_dims + d] else None)
-                for d, key in enumerate(DIMENSION_KEYS)
-            }
+    # A dimension's weighted mean; NaN (unknown) where no signal weighs anything.
+    matrix = np.divide(weighted, weights, out=np.full(len(weights), np.nan), where=weights > 0)
+    matrix = matrix.reshape(len(published), n_dims)
+    scored = published
+    if run.scope is not None:
+        wanted = np.isin(published, np.array(sorted(run.scope), dtype=np.int64))
+        matrix, scored = matrix[wanted], published[wanted]
+    run.subscore_matrix = matrix
+    for asset_id, row in zip(scored.tolist(), matrix.tolist(), strict=True):
+        run.subscores[asset_id] = {
+            key: None if value != value else value  # NaN is the only value unequal to itself
+            for key, value in zip(DIMENSION_KEYS, row, strict=True)
+        }
     run.stats["assets"] = len(run.subscores)
     _pack_percentiles(run, signals, published, at, ids, signal_of, pct)
 
@@ -496,13 +503,25 @@ def _read_scores(run: _Run) -> None:
                 run.old_percentiles[row[0]] = row[-1]
 
 
+@dataclass
+class _Composite:
+    rank: float
+    coverage: float
+    provisional: bool
+
+
 def _write_scores(run: _Run) -> None:
     now_db = _db_datetime(run.now)
-    results: dict[int, scoring.Result] = {}
+    ranks, coverages, provisional = (
+        column.tolist() for column in scoring.composite_many(run.subscore_matrix)
+    )
+    results = {
+        asset_id: _Composite(*values)
+        for asset_id, *values in zip(run.subscores, ranks, coverages, provisional, strict=True)
+    }
     changed: list[int] = []
     for asset_id, subscores in run.subscores.items():
-        results[asset_id] = result = scoring.composite(subscores)
-        new = (*subscores.values(), result.rank, scoring.FORMULA_VERSION)
+        new = (*subscores.values(), results[asset_id].rank, scoring.FORMULA_VERSION)
         if _changed(run.old_scores.get(asset_id), new):
             changed.append(asset_id)
     run.stats["changed"] = len(changed)

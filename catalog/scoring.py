@@ -320,6 +320,26 @@ def _label(key: str) -> str:
     return dim.label if dim else key
 
 
+def composite_many(
+    subscores: np.ndarray, weights: Mapping[str, float] = WEIGHTS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`composite` for many assets at once: `subscores` has a row per asset and a column per
+    dimension in `weights` order, NaN for unknown. Returns rank, coverage and provisional
+    per row, from the same float operations in the same order as `composite` (tested equal)."""
+    total = sum(weights.values())
+    known_weight = np.zeros(len(subscores))
+    weighted = np.zeros(len(subscores))
+    for column, weight in enumerate(weights.values()):
+        known = ~np.isnan(subscores[:, column])
+        known_weight = known_weight + np.where(known, weight, 0.0)
+        weighted = weighted + np.where(known, subscores[:, column] * weight, 0.0)
+    coverage = known_weight / total if total > 0 else np.zeros(len(subscores))
+    scored = known_weight > 0
+    mean_known = np.divide(weighted, known_weight, out=np.zeros(len(subscores)), where=scored)
+    rank = np.where(scored, coverage * mean_known + (1 - coverage) * NEUTRAL, NEUTRAL)
+    return rank, coverage, coverage < PROVISIONAL_BELOW
+
+
 def composite(
     subscores: Mapping[str, float | None], weights: Mapping[str, float] = WEIGHTS
 ) -> Result:
@@ -332,10 +352,15 @@ def composite(
     ordered = {key: subscores.get(key) for key in weights}
     total = sum(weights.values())
     known = {k: s for k, s in ordered.items() if s is not None}
-    known_weight = sum(weights[k] for k in known)
+    # Plain left-to-right sums (not sum(), which compensates rounding since Python 3.12), so
+    # composite_many, adding column by column, gets the very same floats.
+    known_weight = weighted = 0.0
+    for k, s in known.items():
+        known_weight += weights[k]
+        weighted += s * weights[k]
     coverage = known_weight / total if total > 0 else 0.0
     if known_weight > 0:
-        mean_known: float | None = sum(s * weights[k] for k, s in known.items()) / known_weight
+        mean_known: float | None = weighted / known_weight
         rank = coverage * mean_known + (1 - coverage) * NEUTRAL
     else:
         mean_known = None

@@ -224,3 +224,17 @@ class TestRegistry:
         grouped = scoring.signals_by_dimension()
         assert list(grouped) == list(scoring.WEIGHTS)
         assert scoring.SIGNALS["times_matched"] in grouped["match_graph"]
+
+
+class TestCompositeMany:
+    @given(st.lists(st.lists(st.one_of(st.none(), st.floats(0, 100)), min_size=4, max_size=4),
+                    max_size=30))
+    def test_it_gives_what_composite_gives_asset_by_asset(self, rows):
+        matrix = np.array([[np.nan if v is None else v for v in row] for row in rows],
+                          dtype=np.float64).reshape(len(rows), 4)
+        ranks, coverages, provisional = scoring.composite_many(matrix)
+        for i, row in enumerate(rows):
+            expected = scoring.composite(dict(zip(scoring.WEIGHTS, row, strict=True)))
+            assert (ranks[i], coverages[i], provisional[i]) == (
+                expected.rank, expected.coverage, expected.provisional
+            )

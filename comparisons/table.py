@@ -10,9 +10,10 @@ template engine was the larger part of an uncached page's time.
 
 from __future__ import annotations
 
+import html
 import math
+import re
 from dataclasses import dataclass, field
-from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -20,6 +21,15 @@ from catalog import records, scoring
 from catalog.models import Asset, Score
 from catalog.templatetags.catalog_extras import figure, http_url
 from comparisons.verdict import Part, Verdict, whole_points
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def escape(text: str) -> str:
+    """html.escape, quotes included; most texts on a page have nothing to escape, and one
+    search finds that faster than html.escape's five replacements."""
+    return html.escape(text) if _SPECIAL.search(text) else text
+
 
 # Why a sub-score is unknown, per dimension: shown on hover and to screen readers.
 UNKNOWN_REASONS = {

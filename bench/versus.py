@@ -169,11 +169,12 @@ def _report(args: argparse.Namespace, vendor: str, info: dict, results: dict) ->
     fresh = "every one" if uncached <= info["pairs"] else f"the first {info['pairs']:,}"
     print(f'\n"uncached": {uncached:,} requests over {info["pairs"]:,} distinct pairs in '
           f"random order; {fresh} named a pair no earlier request had, so the page was rendered "
-          f"from the database (5 queries: the pair, both assets, their tasks and training data, "
-          f"their cards, their co-match edges, the last four in one round trip on PostgreSQL; "
+          f"from the database (on SQLite 4 queries: the pair, both assets with their tasks and "
+          f"training data, their cards, their co-match edges; on PostgreSQL the last three, "
+          f"by slug, in one round trip, the assets' rows telling the pair; "
           f"{info['different_jobs']:.0%} of the pairs do "
-          "different jobs and also need the best of each kind and task, a sixth query shared by "
-          "all pairs of those kinds and so remembered) and stored in the cache.")
+          "different jobs and also need the best of each kind and task, one more query shared "
+          "by all pairs of those kinds and so remembered) and stored in the cache.")
     print('"cached": one pair again and again: no query (the pair\'s versions are remembered '
           "while the data generation file stands still), the page from the cache, a fresh CSP "
           "nonce, the view counted in the cache.")

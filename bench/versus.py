@@ -169,8 +169,8 @@ def _report(args: argparse.Namespace, vendor: str, info: dict, results: dict) ->
     fresh = "every one" if uncached <= info["pairs"] else f"the first {info['pairs']:,}"
     print(f'\n"uncached": {uncached:,} requests over {info["pairs"]:,} distinct pairs in '
           f"random order; {fresh} named a pair no earlier request had, so the page was rendered "
-          f"from the database (on SQLite 4 queries: the pair, both assets with their tasks and "
-          f"training data, their cards, their co-match edges; on PostgreSQL the last three, "
+          f"from the database (on SQLite 3 queries: the pair, both assets with their tasks, "
+          f"training data and co-match edges, their cards; on PostgreSQL the last two, "
           f"by slug, in one round trip, the assets' rows telling the pair; "
           f"{info['different_jobs']:.0%} of the pairs do "
           "different jobs and also need the best of each kind and task, one more query shared "

@@ -193,7 +193,8 @@ def _assets_sql(vendor: str) -> str:
     """Both assets with everything the table and the verdict read, in one statement: the
     model fields, organisation, score, base model, times matched, then (for the pair) the
     version and the editor's note, then tasks and published training data as JSON arrays
-    of [id, name, slug]. Columns after the models' are in `_EXTRA` order."""
+    of [id, name, slug], then its co-match edges (`_co_matched_sql`). Columns after the
+    models' are in `_EXTRA` order."""
     q = connection.ops.quote_name
     asset, org = q(Asset._meta.db_table), q(Organization._meta.db_table)
     score, match = q(Score._meta.db_table), q(Match._meta.db_table)
@@ -224,7 +225,8 @@ def _assets_sql(vendor: str) -> str:
         f"WHERE x.{q('asset_id')} = a.{q('id')}), "
         f"(SELECT {as_json('d')} "
         f"FROM {trained} x JOIN {asset} d ON d.{q('id')} = x.{q('to_asset_id')} "
-        f"WHERE x.{q('from_asset_id')} = a.{q('id')} AND d.{q('status')} = %s) "
+        f"WHERE x.{q('from_asset_id')} = a.{q('id')} AND d.{q('status')} = %s), "
+        f"{_co_matched_sql(vendor)} "
         f"FROM {asset} a "
         f"LEFT JOIN {org} o ON o.{q('id')} = a.{q('organization_id')} "
         f"LEFT JOIN {score} s ON s.{q('asset_id')} = a.{q('id')} "
@@ -234,7 +236,7 @@ def _assets_sql(vendor: str) -> str:
 
 
 # The columns `_assets_sql` adds after the models' fields, in order.
-_EXTRA = ("times_matched", "version", "note", "note_at", "tasks", "trained")
+_EXTRA = ("times_matched", "version", "note", "note_at", "tasks", "trained", "edges")
 
 
 @dataclass
@@ -244,7 +246,21 @@ class PageRows:
 
     assets: list[tuple]
     capabilities: list[tuple]
-    edges: list[tuple]
+
+    @functools.cached_property
+    def edges(self) -> list[tuple]:
+        """Both assets' co-match edges, strongest first: (this asset, the other's id, kind,
+        name, slug)."""
+        here = _ASSET_FIELDS.index("id")
+        found = []
+        for row in self.assets:
+            edges = row[-1]
+            if isinstance(edges, str):
+                edges = json.loads(edges)
+            found.extend((row[here], *edge) for edge in edges or ())
+        # By weight, then the edge's two ends, as each asset's own list is ordered.
+        found.sort(key=lambda e: (-e[5], e[6], e[7], e[0]))
+        return [edge[:5] for edge in found]
 
 
 def read_page_rows(pair: Pair, expanded: list[int]) -> PageRows:
@@ -257,10 +273,9 @@ def read_page_rows(pair: Pair, expanded: list[int]) -> PageRows:
 def _page_statements(ids: list, expanded: list[int]) -> list[tuple[str, list]]:
     published = Asset.Status.PUBLISHED
     return [
-        (_assets_sql(connection.vendor), [*ids, *ids, published, *ids]),
+        (_assets_sql(connection.vendor), [*ids, *ids, published, published, *ids]),
         (_capabilities_sql(connection.vendor, len(expanded)),
          [*ids, CAPABILITIES_SHOWN, *expanded]),
-        (_co_matched_sql(2), [*ids, *ids, published, published]),
     ]
 
 
@@ -324,17 +339,31 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
         # Unlike assigning to `asset.score`, this also caches "no score".
         Asset.score.related.set_cached_value(asset, score)
         asset.base = Asset.from_db("default", _BASE_FIELDS, base) if base[0] else None
-        times_matched, _version, _note, _note_at, tasks, trained = row[extra:]
+        times_matched, _version, _note, _note_at, tasks, trained, _edges = row[extra:]
         asset.times_matched = times_matched or 0
         # By name, then id, as the page lists them.
         asset.task_list = [
-            Task(id=pk, name=name, slug=slug) for pk, name, slug in _triples(tasks)
+            _light(Task, pk, name, slug) for pk, name, slug in _triples(tasks)
         ]
         asset.trained_on_list = [
-            Asset(id=pk, slug=slug, name=name) for pk, name, slug in _triples(trained)
+            _light(Asset, pk, name, slug) for pk, name, slug in _triples(trained)
         ]
         assets[asset.pk] = asset
     return assets[pair.a_id], assets[pair.b_id]
+
+
+def _light(model: type, pk: int, name: str, slug: str):
+    """An instance with only its id, name and slug, as `.only()` would load it: building one
+    with keyword arguments computed a default for each of the other thirty-odd fields."""
+    return model.from_db("default", _ID_NAME_SLUG[model], _in_field_order(model, pk, name, slug))
+
+
+def _in_field_order(model: type, pk: int, name: str, slug: str) -> list:
+    given = {"id": pk, "name": name, "slug": slug}
+    return [given[attname] for attname in _ID_NAME_SLUG[model]]
+
+
+_ID_NAME_SLUG = {model: _loaded(model, "id", "name", "slug") for model in (Asset, Task)}
 
 
 def _triples(found: str | list | None) -> list[tuple]:
@@ -500,7 +529,7 @@ def best_doing_the_same_job(
         })[:limit]
         found_assets = []
         for negative_rank, name, pk, slug in rows:
-            alternative = Asset(id=pk, slug=slug, name=name)
+            alternative = _light(Asset, pk, name, slug)
             alternative.rank = None if negative_rank == 1.0 else -negative_rank
             found_assets.append(alternative)
         results.append(found_assets)
@@ -508,22 +537,22 @@ def best_doing_the_same_job(
 
 
 @functools.cache
-def _co_matched_sql(n: int) -> str:
-    """The co-match edges of n assets, strongest first, once from each end: (this asset, the
-    other's id, kind, name, slug), both ends published. Plain SQL: it runs for nearly every
-    versus page rendered, and building it through the ORM cost more than running it."""
+def _co_matched_sql(vendor: str) -> str:
+    """A column of the assets' statement: the asset's strongest co-match edges to published
+    assets, as a JSON array of [other id, kind, name, slug, weight, asset_a, asset_b]."""
     q = connection.ops.quote_name
     edge, asset = q(CoMatch._meta.db_table), q(Asset._meta.db_table)
     a, b, weight = q("asset_a_id"), q("asset_b_id"), q("weight")
-    members = ", ".join(["%s"] * n)
+    aggregate = ("json_agg(json_build_array({}))" if vendor == "postgresql"
+                 else "json_group_array(json_array({}))")
+    fields = f"e.there, o.{q('kind')}, o.{q('name')}, o.{q('slug')}, e.w, e.ea, e.eb"
     return (
-        f"SELECT e.here, o.{q('id')}, o.{q('kind')}, o.{q('name')}, o.{q('slug')} FROM ("
-        f"SELECT {a} AS here, {b} AS there, {weight} AS w, {a} AS ea, {b} AS eb FROM {edge} "
-        f"WHERE {a} IN ({members}) UNION ALL "
-        f"SELECT {b}, {a}, {weight}, {a}, {b} FROM {edge} WHERE {b} IN ({members})"
-        f") e JOIN {asset} o ON o.{q('id')} = e.there AND o.{q('status')} = %s "
-        f"JOIN {asset} h ON h.{q('id')} = e.here AND h.{q('status')} = %s "
-        f"ORDER BY e.w DESC, e.ea, e.eb, e.here LIMIT {2 * COMATCH_EDGES_READ}"
+        f"(SELECT {aggregate.format(fields)} FROM ("
+        f"SELECT * FROM (SELECT {b} AS there, {weight} AS w, {a} AS ea, {b} AS eb FROM {edge} "
+        f"WHERE {a} = a.{q('id')} UNION ALL "
+        f"SELECT {a}, {weight}, {a}, {b} FROM {edge} WHERE {b} = a.{q('id')}) x "
+        f"ORDER BY w DESC, ea, eb LIMIT {COMATCH_EDGES_READ}"
+        f") e JOIN {asset} o ON o.{q('id')} = e.there AND o.{q('status')} = %s)"
     )
 
 
@@ -541,7 +570,7 @@ def closest_alternatives(
         for i, asset in enumerate(assets):
             if (closest[i] is None and asset.pk == here and pk not in exclude
                     and kind in _SAME_KIND.get(asset.kind, [asset.kind])):
-                closest[i] = Asset(id=pk, slug=slug, name=name)
+                closest[i] = _light(Asset, pk, name, slug)
                 closest[i].source = "co-matched"
     missing = [i for i, found in enumerate(closest) if found is None]
     if missing:

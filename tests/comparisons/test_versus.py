@@ -19,10 +19,10 @@ from tests.factories import make_asset, make_capability, make_evidence, make_org
 from unfragile import generation
 
 pytestmark = pytest.mark.django_db
-# An uncached versus page: the pair, then the page's three statements (the assets with
-# their tasks and training data, the cards, the co-match edges); on PostgreSQL the three
-# alone, by slug, in one round trip.
-PAGE_QUERIES = 3 if connection.vendor == "postgresql" else 4
+# An uncached versus page: the pair, then the page's two statements (the assets with their
+# tasks, training data and co-match edges; the cards); on PostgreSQL the two alone, by slug,
+# in one round trip.
+PAGE_QUERIES = 2 if connection.vendor == "postgresql" else 3
 HTMX = {"HX-Request": "true"}
 URL = "/compare/alpha-seg-vs-beta-seg/"
 LEADS = '<span class="visually-hidden"> leads</span>'
@@ -322,7 +322,7 @@ class TestVersusCache:
     def test_its_query_count_is_fixed_and_small(self, client, django_assert_num_queries):
         make_pair(caps=3)
         # The pair (versions and note); the assets (+org, score, base, times matched, tasks,
-        # trained-on); capabilities; co-match edges (used when the two do different jobs).
+        # trained-on, co-match edges: used when the two do different jobs); capabilities.
         # On PostgreSQL the assets' rows bring the pair, all in one round trip.
         with django_assert_num_queries(PAGE_QUERIES):
             client.get(URL)
@@ -617,8 +617,8 @@ class TestPairAndRows:
         alpha, beta = make_pair(caps=12)
         make_capability(alpha, title="Uses <evidence>", evidence=make_evidence(alpha, value=3))
         CoMatch.objects.create(asset_a=alpha, asset_b=beta, weight=4, last_seen=timezone.now())
-        # The page's three statements by slug, in one round trip on PostgreSQL.
-        with django_assert_num_queries(3 if connection.vendor == "postgresql" else 1):
+        # The page's two statements by slug, in one round trip on PostgreSQL.
+        with django_assert_num_queries(2 if connection.vendor == "postgresql" else 1):
             pair, rows = pairs.find_pair_and_rows("beta-seg", "alpha-seg")
         assert (pair.a_slug, pair.b_slug, pair.reversed) == ("alpha-seg", "beta-seg", True)
         # Reversed: the view redirects, so there is nothing to render.

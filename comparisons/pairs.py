@@ -113,11 +113,12 @@ def find_pair(first: str, second: str) -> Pair | None:
 
 
 def find_pair_and_rows(first: str, second: str) -> tuple[Pair | None, PageRows | None]:
-    """`find_pair`, and on PostgreSQL, for a pair not remembered, the rows of its page read
-    in the same round trip (`read_page_rows` by slug): a page not cached yet then costs one
-    round trip instead of two. The rows are None when the pair was remembered (its page is
-    then most likely cached) or the database is not PostgreSQL; when the page turns out to
-    be cached after all, they cost the server a few cheap index lookups for nothing."""
+    """`find_pair`, and on PostgreSQL, for a pair not remembered, the rows of its page, read
+    by slug in one round trip, the assets' rows telling the pair (ids, versions, published
+    or not, the note) without a lookup of its own. The rows are None when the pair was
+    remembered (its page is then most likely cached) or the database is not PostgreSQL;
+    when the page turns out to be cached after all, they cost the server a few index
+    lookups for nothing."""
     if first == second or connection.vendor != "postgresql":
         return find_pair(first, second), None
     token = generation.current()
@@ -264,9 +265,8 @@ class PageRows:
 
 
 def read_page_rows(pair: Pair, expanded: list[int]) -> PageRows:
-    """The three statements of a versus page after the pair lookup; they need only the
-    pair's ids, so on PostgreSQL they go to the server together, in one pipeline: one round
-    trip instead of three."""
+    """The two statements of a versus page after the pair lookup (the assets with all they
+    bring, the cards); on PostgreSQL they go to the server together, in one pipeline."""
     return PageRows(*_read_together(_page_statements([pair.a_id, pair.b_id], expanded)))
 
 

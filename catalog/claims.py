@@ -11,7 +11,6 @@ per peer group in memory, and writes only the capabilities whose text changed.
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections import defaultdict
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from catalog.models import Asset, Capability, Evidence
+from catalog.models import Asset, Capability, Evidence, read_percentiles
 from catalog.records import article, human_count, join_words
 from unfragile import generation
 
@@ -259,12 +258,12 @@ def _benchmarks(assets: dict[int, dict], with_tasks) -> dict[int, Bench]:
         if row["asset_id"] in assets
     ]
     # Each asset's best-placed benchmark first (unranked ones last), as its score keeps them.
-    ranked: dict[int, dict[str, float]] = {}
-    for asset_id in {row["asset_id"] for row in rows}:
-        kept = assets[asset_id].get("score__percentiles")
-        ranked[asset_id] = json.loads(kept) if kept else {}
+    ranked = {
+        asset_id: read_percentiles(assets[asset_id].get("score__percentiles") or "")
+        for asset_id in {row["asset_id"] for row in rows}
+    }
     rows.sort(key=lambda row: (
-        row["asset_id"], -ranked[row["asset_id"]].get(str(row["id"]), -math.inf),
+        row["asset_id"], -ranked[row["asset_id"]].get(row["id"], -math.inf),
         row["name"], row["settings_key"],
     ))
     values: dict[tuple[str, str, str], list[float]] = defaultdict(list)

@@ -355,7 +355,7 @@ class Evidence(models.Model):
         evidence set it from the score they read, without a query each."""
         if "_percentile" not in self.__dict__:
             score = Score.objects.filter(asset_id=self.asset_id).only("percentiles").first()
-            self.__dict__["_percentile"] = score.percentile_of(self.pk) if score else None
+            self.__dict__["_percentile"] = score.percentile_map().get(self.pk) if score else None
         return self.__dict__["_percentile"]
 
     @percentile.setter
@@ -408,12 +408,12 @@ class Score(models.Model):
         return f"{self.asset_id}: {self.rank:.0f}"
 
     def percentile_map(self) -> dict[int, float]:
-        if not self.percentiles:
-            return {}
-        return {int(k): v for k, v in json.loads(self.percentiles).items()}
+        return read_percentiles(self.percentiles)
 
-    def percentile_of(self, evidence_id: int) -> float | None:
-        return self.percentile_map().get(evidence_id)
+
+def read_percentiles(text: str) -> dict[int, float]:
+    """Evidence id -> percentile, from the text Score.percentiles keeps ("" for none)."""
+    return {int(k): v for k, v in json.loads(text).items()} if text else {}
 
 
 class ScoreHistory(models.Model):

@@ -38,7 +38,14 @@ from django.db.models import Count, Model
 from django.utils import timezone
 
 from catalog import claims, scoring
-from catalog.models import Asset, Evidence, EvidenceHistory, Score, ScoreHistory
+from catalog.models import (
+    Asset,
+    Evidence,
+    EvidenceHistory,
+    Score,
+    ScoreHistory,
+    read_percentiles,
+)
 from unfragile import generation
 
 # Evidence rows this module owns; nothing else writes this origin.
@@ -440,7 +447,7 @@ def _pack_percentiles(run: _Run, signals: list[_Signal], published: np.ndarray,
         if new == old:
             continue
         run.touched.add(asset_id)
-        before = {int(k): v for k, v in json.loads(old).items()} if old else {}
+        before = read_percentiles(old)
         if asset_id not in where:
             moved += len(before)
             continue

@@ -130,12 +130,9 @@ def find_pair_and_rows(first: str, second: str) -> tuple[Pair | None, PageRows |
         (_by_slug(sql), params) for sql, params in _page_statements([a_slug, b_slug], [])
     ]))
     # The pair, as _read_pair finds it, from the assets' own rows.
-    at = {name: len(_ASSET_FIELDS) + len(_ORG_FIELDS) + len(_SCORE_FIELDS)
-          + len(_BASE_FIELDS) + i for i, name in enumerate(_EXTRA)}
-    i_id, i_slug, i_status = (_ASSET_FIELDS.index(f) for f in ("id", "slug", "status"))
     found = [
-        (row[i_id], row[i_slug], row[at["version"]], row[at["note"]], row[at["note_at"]])
-        for row in rows.assets if row[i_status] == Asset.Status.PUBLISHED
+        tuple(row[_AT[name]] for name in ("id", "slug", "version", "note", "note_at"))
+        for row in rows.assets if row[_AT["status"]] == Asset.Status.PUBLISHED
     ]
     pair = _pair_from_rows(first, a_slug, b_slug, found)
     _found.remember((first, second), token, pair)
@@ -206,11 +203,9 @@ def _assets_sql(vendor: str) -> str:
         _columns(Asset, "a", _ASSET_FIELDS) + _columns(Organization, "o", _ORG_FIELDS)
         + _columns(Score, "s", _SCORE_FIELDS) + _columns(Asset, "b", _BASE_FIELDS)
     )
-    aggregate = ("json_agg(json_build_array({}))" if vendor == "postgresql"
-                 else "json_group_array(json_array({}))")
 
     def as_json(alias: str) -> str:
-        return aggregate.format(", ".join(f"{alias}.{q(c)}" for c in ("id", "name", "slug")))
+        return _json_array(vendor, ", ".join(f"{alias}.{q(c)}" for c in ("id", "name", "slug")))
 
     # Only the first asset of the pair owns its note (notes are stored in canonical order).
     of_pair = (
@@ -236,8 +231,24 @@ def _assets_sql(vendor: str) -> str:
     )
 
 
-# The columns `_assets_sql` adds after the models' fields, in order.
+def _json_array(vendor: str, fields: str) -> str:
+    """An aggregate making one JSON array per row of these fields, in an array of them."""
+    if vendor == "postgresql":
+        return f"json_agg(json_build_array({fields}))"
+    return f"json_group_array(json_array({fields}))"
+
+
+# Where the columns of `_assets_sql` rows start: the asset, organisation, score and base
+# model fields, then the columns it adds after them (_EXTRA, in order).
+_ORG_AT = len(_ASSET_FIELDS)
+_SCORE_AT = _ORG_AT + len(_ORG_FIELDS)
+_BASE_AT = _SCORE_AT + len(_SCORE_FIELDS)
+_EXTRA_AT = _BASE_AT + len(_BASE_FIELDS)
 _EXTRA = ("times_matched", "version", "note", "note_at", "tasks", "trained", "edges")
+_AT = {
+    **{name: _ASSET_FIELDS.index(name) for name in ("id", "slug", "status")},
+    **{name: _EXTRA_AT + i for i, name in enumerate(_EXTRA)},
+}
 
 
 @dataclass
@@ -252,13 +263,12 @@ class PageRows:
     def edges(self) -> list[tuple]:
         """Both assets' co-match edges, strongest first: (this asset, the other's id, kind,
         name, slug)."""
-        here = _ASSET_FIELDS.index("id")
         found = []
         for row in self.assets:
-            edges = row[-1]
+            edges = row[_AT["edges"]]
             if isinstance(edges, str):
                 edges = json.loads(edges)
-            found.extend((row[here], *edge) for edge in edges or ())
+            found.extend((row[_AT["id"]], *edge) for edge in edges or ())
         # By weight, then the edge's two ends, as each asset's own list is ordered.
         found.sort(key=lambda e: (-e[5], e[6], e[7], e[0]))
         return [edge[:5] for edge in found]
@@ -322,16 +332,14 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
     Plain SQL into model instances: on the uncached page, building these statements through
     the ORM took several times longer than running them."""
     price_facts = Asset._meta.get_field("price_facts")
-    n_asset, n_org, n_score = len(_ASSET_FIELDS), len(_ORG_FIELDS), len(_SCORE_FIELDS)
     facts = _ASSET_FIELDS.index("price_facts")
-    extra = n_asset + n_org + n_score + len(_BASE_FIELDS)
     assets: dict[int, Asset] = {}
     for row in rows.assets:
-        values = list(row[:n_asset])
+        values = list(row[:_ORG_AT])
         values[facts] = price_facts.from_db_value(values[facts], None, connection)
         asset = Asset.from_db("default", _ASSET_FIELDS, values)
-        org, score = row[n_asset:n_asset + n_org], row[n_asset + n_org:n_asset + n_org + n_score]
-        base = row[n_asset + n_org + n_score:extra]
+        org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:_BASE_AT]
+        base = row[_BASE_AT:_EXTRA_AT]
         asset.organization = (
             Organization.from_db("default", _ORG_FIELDS, org) if org[0] else None
         )
@@ -339,8 +347,8 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
         # Unlike assigning to `asset.score`, this also caches "no score".
         Asset.score.related.set_cached_value(asset, score)
         asset.base = Asset.from_db("default", _BASE_FIELDS, base) if base[0] else None
-        times_matched, _version, _note, _note_at, tasks, trained, _edges = row[extra:]
-        asset.times_matched = times_matched or 0
+        asset.times_matched = row[_AT["times_matched"]] or 0
+        tasks, trained = row[_AT["tasks"]], row[_AT["trained"]]
         # By name, then id, as the page lists them.
         asset.task_list = [
             _light(Task, pk, name, slug) for pk, name, slug in _triples(tasks)
@@ -355,12 +363,9 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
 def _light(model: type, pk: int, name: str, slug: str):
     """An instance with only its id, name and slug, as `.only()` would load it: building one
     with keyword arguments computed a default for each of the other thirty-odd fields."""
-    return model.from_db("default", _ID_NAME_SLUG[model], _in_field_order(model, pk, name, slug))
-
-
-def _in_field_order(model: type, pk: int, name: str, slug: str) -> list:
     given = {"id": pk, "name": name, "slug": slug}
-    return [given[attname] for attname in _ID_NAME_SLUG[model]]
+    fields = _ID_NAME_SLUG[model]
+    return model.from_db("default", fields, [given[attname] for attname in fields])
 
 
 _ID_NAME_SLUG = {model: _loaded(model, "id", "name", "slug") for model in (Asset, Task)}
@@ -543,11 +548,9 @@ def _co_matched_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     edge, asset = q(CoMatch._meta.db_table), q(Asset._meta.db_table)
     a, b, weight = q("asset_a_id"), q("asset_b_id"), q("weight")
-    aggregate = ("json_agg(json_build_array({}))" if vendor == "postgresql"
-                 else "json_group_array(json_array({}))")
     fields = f"e.there, o.{q('kind')}, o.{q('name')}, o.{q('slug')}, e.w, e.ea, e.eb"
     return (
-        f"(SELECT {aggregate.format(fields)} FROM ("
+        f"(SELECT {_json_array(vendor, fields)} FROM ("
         f"SELECT * FROM (SELECT {b} AS there, {weight} AS w, {a} AS ea, {b} AS eb FROM {edge} "
         f"WHERE {a} = a.{q('id')} UNION ALL "
         f"SELECT {a}, {weight}, {a}, {b} FROM {edge} WHERE {b} = a.{q('id')}) x "

@@ -411,6 +411,13 @@ class Score(models.Model):
         return read_percentiles(self.percentiles)
 
 
+def loaded_fields(model: type[models.Model], *names: str) -> tuple[str, ...]:
+    """Column attnames in the model's field order, as `Model.from_db` takes them for an
+    instance with only these fields loaded (the rest deferred, as with `.only()`)."""
+    wanted = {model._meta.get_field(name).attname for name in names}
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
+
+
 def read_percentiles(text: str) -> dict[int, float]:
     """Evidence id -> percentile, from the text Score.percentiles keeps ("" for none)."""
     return {int(k): v for k, v in json.loads(text).items()} if text else {}

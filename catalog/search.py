@@ -16,6 +16,7 @@ assets bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -27,7 +28,7 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from catalog import licences, querytext
-from catalog.models import Asset, Capability
+from catalog.models import Asset, Organization, Score, loaded_fields
 from unfragile import generation
 
 CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
@@ -35,15 +36,9 @@ RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a nea
 CAPABILITIES_SHOWN = 3
 SNIPPET_CHARS = 180
 BATCH = 500
-CONFIG = "english"
-# What a result shows: for_cards() plus the summary the snippet may come from.
-RESULT_FIELDS = (
-    "slug", "name", "kind", "licence", "summary", "curated_summary", "organization__name",
-    "organization__slug", "score__rank", "score__coverage", "score__provisional",
-)  # PostgreSQL text search configuration: stems like SQLite's porter
+CONFIG = "english"  # PostgreSQL text search configuration: stems like SQLite's porter
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # what _spans() finds in ASCII text
 
 
 Part = tuple[str, bool]  # (text, is a matched term): templates wrap the True ones in <mark>
@@ -451,17 +446,17 @@ def _results(
 
     rows = sorted(rows, key=order)[:limit]
     ids = [row[0] for row in rows]
-    assets = Asset.objects.using(using).filter(id__in=ids).select_related(
-        "organization", "score"
-    ).only(*RESULT_FIELDS).in_bulk()
+    assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for cap_id, asset_id, title, description in (
-        Capability.objects.using(using)
-        .filter(asset_id__in=ids)
-        .order_by("asset_id", "position", "id")
-        .values_list("id", "asset_id", "title", "description")
-    ):
-        caps[asset_id].append((cap_id, title, description))
+    marks = ", ".join(["%s"] * len(ids))
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT asset_id, id, title, description FROM catalog_capability "
+            f"WHERE asset_id IN ({marks}) ORDER BY asset_id, position, id",
+            ids,
+        )
+        for asset_id, cap_id, title, description in cursor.fetchall():
+            caps[asset_id].append((cap_id, title, description))
 
     results = []
     for asset_id, rel, exact, _rank in rows:
@@ -485,6 +480,55 @@ def _results(
         result.snippet = snippet(text, n)
         results.append(result)
     return results
+
+
+# What a result shows of its asset, organisation and score (as `for_cards()` would load them,
+# plus the summaries a snippet may come from), read in one statement into model instances:
+# through the ORM, building the query took longer than running it.
+_RESULT_ASSET = loaded_fields(
+    Asset, "id", "slug", "name", "kind", "licence", "summary", "curated_summary",
+    "organization",
+)
+_RESULT_ORG = loaded_fields(Organization, "id", "name", "slug")
+_RESULT_SCORE = loaded_fields(Score, "asset", "rank", "coverage", "provisional")
+_ORG_AT = len(_RESULT_ASSET)
+_SCORE_AT = _ORG_AT + len(_RESULT_ORG)
+
+
+def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
+    connection = connections[using]
+    q = connection.ops.quote_name
+
+    def columns(model: type, alias: str, names: tuple[str, ...]) -> list[str]:
+        column = {f.attname: f.column for f in model._meta.concrete_fields}
+        return [f"{alias}.{q(column[name])}" for name in names]
+
+    selected = ", ".join(
+        columns(Asset, "a", _RESULT_ASSET) + columns(Organization, "o", _RESULT_ORG)
+        + columns(Score, "s", _RESULT_SCORE)
+    )
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {selected} FROM {q(Asset._meta.db_table)} a "
+            f"LEFT JOIN {q(Organization._meta.db_table)} o ON o.id = a.organization_id "
+            f"LEFT JOIN {q(Score._meta.db_table)} s ON s.asset_id = a.id "
+            f"WHERE a.id IN ({marks})",
+            ids,
+        )
+        rows = cursor.fetchall()
+    assets = {}
+    for row in rows:
+        asset = Asset.from_db(using, _RESULT_ASSET, row[:_ORG_AT])
+        org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:]
+        asset.organization = Organization.from_db(using, _RESULT_ORG, org) if org[0] else None
+        score = Score.from_db(using, _RESULT_SCORE, score) if score[0] else None
+        if score is not None:
+            score.provisional = bool(score.provisional)  # 0 or 1 on SQLite
+        # Unlike assigning to `asset.score`, this also caches "no score".
+        Asset.score.related.set_cached_value(asset, score)
+        assets[asset.pk] = asset
+    return assets
 
 
 # Highlighting: done here from the query terms, never from HTML made by the database. --------
@@ -511,9 +555,6 @@ def _fold(text: str) -> str:
 
 def _spans(text: str) -> Iterable[tuple[int, int]]:
     """Start and end of each run of letters, marks and digits in `text`."""
-    if text.isascii():  # the common case, and much faster than the loop below
-        yield from (m.span() for m in _ASCII_WORD.finditer(text))
-        return
     start = None
     for i, ch in enumerate(text):
         if unicodedata.category(ch)[0] in "LNM":
@@ -527,27 +568,65 @@ def _spans(text: str) -> Iterable[tuple[int, int]]:
 
 
 def _word_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of `text` that stands for a query term."""
+    if text.isascii():  # the common case: one regular expression finds the candidates
+        words, term_of, heads = _ascii_matcher(tuple(n.terms), n.prefix)
+        folded = text.lower()
+        if not any(head in folded for head in heads):  # most texts: nothing to find
+            return []
+        hits = []
+        for found in words.finditer(text):
+            word = found.group()
+            term = term_of.get(word, _UNSEEN)
+            if term is _UNSEEN:
+                term = term_of[word] = _word_term(word, n)
+            if term is not None:
+                hits.append((found.start(), found.end(), term))
+        return hits
     # Every match contains the first four characters of its term (or the whole of a shorter
     # one): texts, and then words, without any of them are skipped before the slower tests.
     heads = {term[:4] for term in n.terms}
-    is_ascii = text.isascii()
-    folded_text = text.lower() if is_ascii else _fold(text)  # the same, for ASCII
+    folded_text = _fold(text)
     if not any(head in folded_text for head in heads):
         return []
     hits = []
     for start, end in _spans(text):
         word = text[start:end]
-        folded = folded_text[start:end] if is_ascii else _fold(word)
-        if not any(head in folded for head in heads):
-            continue
-        # CamelCase words match by their parts too ("SceneParsing" for "scene").
-        pieces = [word, *split_words(word).split()] if len(word) > 1 else [word]
-        for piece in pieces:
-            term = _term_matches(_fold(piece), n)
-            if term:
+        if any(head in _fold(word) for head in heads):
+            term = _word_term(word, n)
+            if term is not None:
                 hits.append((start, end, term))
-                break
     return hits
+
+
+def _word_term(word: str, n: querytext.Normalised) -> str | None:
+    # CamelCase words match by their parts too ("SceneParsing" for "scene").
+    pieces = [word, *split_words(word).split()] if len(word) > 1 else [word]
+    for piece in pieces:
+        term = _term_matches(_fold(piece), n)
+        if term:
+            return term
+    return None
+
+
+_UNSEEN = object()
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_matcher(
+    terms: tuple[str, ...], prefix: str | None
+) -> tuple[re.Pattern, dict[str, str | None], list[str]]:
+    """For ASCII text and these terms: a pattern finding the words that hold the first four
+    characters of some term (every match does), and a memo of what each word stands for,
+    shared by all the texts of a search and by the searches for the same terms; and the
+    heads themselves, to skip texts that hold none."""
+    heads = sorted({term[:4] for term in terms if term[:4].isascii()}, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9])[A-Za-z0-9]*?(?:" + "|".join(map(re.escape, heads))
+        + r")[A-Za-z0-9]*",
+        re.ASCII | re.IGNORECASE,
+    )
+    return pattern, {}, heads
 
 
 def highlight(text: str, n: querytext.Normalised) -> tuple[list[Part], set[str]]:
@@ -579,8 +658,26 @@ def snippet(text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS) -> l
         if end < len(text):
             space = text.rfind(" ", start, end)
             end = space if space > start else end
-        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+        # The ellipses are added to the parts, not to the text: highlighting ASCII text takes
+        # the quick path, and an ellipsis never joins a word.
+        parts = highlight(text[start:end], n)[0]
+        if start:
+            _join(parts, 0, "…")
+        if end < len(text):
+            _join(parts, len(parts), "…")
+        return parts
     return highlight(text, n)[0]
+
+
+def _join(parts: list[Part], at: int, text: str) -> None:
+    """Put unmatched `text` into `parts` at the start (`at` 0) or the end, merged with an
+    unmatched part there, as highlighting the longer text would have given it."""
+    beside = at - 1 if at else 0
+    if parts and not parts[beside][1]:
+        old = parts[beside][0]
+        parts[beside] = (text + old if at == 0 else old + text, False)
+    else:
+        parts.insert(at, (text, False))
 
 
 def _shared_prefix(a: str, b: str) -> int:

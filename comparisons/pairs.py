@@ -31,7 +31,16 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from catalog import scoring
-from catalog.models import Asset, Capability, Evidence, Organization, Score, Task, url_for
+from catalog.models import (
+    Asset,
+    Capability,
+    Evidence,
+    Organization,
+    Score,
+    Task,
+    loaded_fields,
+    url_for,
+)
 from comparisons.models import CoMatch, Match, PairNote, PairView
 from unfragile import generation, pagecache
 from unfragile.generation import MISSING
@@ -160,24 +169,18 @@ def _pair_from_rows(first: str, a_slug: str, b_slug: str, found: list[tuple]) ->
     )
 
 
-def _loaded(model: type, *names: str) -> tuple[str, ...]:
-    """Column attnames in the model's field order, as `Model.from_db` takes them."""
-    wanted = {model._meta.get_field(name).attname for name in names}
-    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
-
-
 # What the table, the verdict and the head read, per model of the one query that loads them.
-_ASSET_FIELDS = _loaded(
+_ASSET_FIELDS = loaded_fields(
     Asset, "id", "slug", "name", "kind", "subtype", "external_id", "status", "licence",
     "pricing", "price_facts", "released_on", "n_parameters", "dataset_samples",
     "dataset_bytes", "base_unresolved", "updated_at",
 )
-_ORG_FIELDS = _loaded(Organization, "id", "name", "slug")
-_SCORE_FIELDS = _loaded(
+_ORG_FIELDS = loaded_fields(Organization, "id", "name", "slug")
+_SCORE_FIELDS = loaded_fields(
     Score, "asset", "rank", "coverage", "provisional", "computed_at", "adoption", "quality",
     "ecosystem", "match_graph",
 )
-_BASE_FIELDS = _loaded(Asset, "id", "slug", "name", "status")
+_BASE_FIELDS = loaded_fields(Asset, "id", "slug", "name", "status")
 
 
 def _columns(model: type, alias: str, names: tuple[str, ...]) -> list[str]:
@@ -368,7 +371,7 @@ def _light(model: type, pk: int, name: str, slug: str):
     return model.from_db("default", fields, [given[attname] for attname in fields])
 
 
-_ID_NAME_SLUG = {model: _loaded(model, "id", "name", "slug") for model in (Asset, Task)}
+_ID_NAME_SLUG = {model: loaded_fields(model, "id", "name", "slug") for model in (Asset, Task)}
 
 
 def _triples(found: str | list | None) -> list[tuple]:

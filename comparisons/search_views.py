@@ -28,6 +28,7 @@ from catalog import search as catalog_search
 from catalog.html import options_html
 from catalog.models import Asset, Task
 from comparisons import graph
+from comparisons.results_html import result_items
 from unfragile import generation, pagecache
 
 RESULTS_SHOWN = 20
@@ -137,7 +138,9 @@ def _results(
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
     suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
     ctx = {
-        "q": n, "results": results, "suggestions": suggestions,
+        # The list items are written in Python (comparisons.results_html), the rest here.
+        "q": n, "results": results, "result_items": result_items(results),
+        "suggestions": suggestions,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
     }
     html = render_to_string("search/search.html#results", ctx, request)

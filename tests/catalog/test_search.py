@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
+from hypothesis import example, given
+from hypothesis import strategies as st
 from django.db import connection
 
 from catalog import querytext
@@ -124,6 +126,22 @@ class TestSearch:
         ]
         assert ("segmentation", True) in result.snippet
 
+    def test_it_brings_each_result_with_its_organisation_and_score(
+        self, django_assert_num_queries
+    ):
+        a = make_asset("org-seg", summary="segmentation", organization=make_org("Acme"))
+        _score(a, 71.6)
+        make_asset("bare-seg", summary="segmentation", organization=None, licence="")
+        with django_assert_num_queries(3):
+            results = {r.asset.slug: r.asset for r in search("segmentation")}
+            ranked, bare = results["org-seg"], results["bare-seg"]
+            assert (ranked.organization.name, ranked.score.rank) == ("Acme", 71.6)
+            assert ranked.score.provisional is False
+            assert bare.organization is None
+            with pytest.raises(Score.DoesNotExist):
+                bare.score  # noqa: B018
+            assert ranked.get_absolute_url() == "/assets/org-seg/"
+
     def test_it_cuts_a_long_snippet_around_the_first_match(self):
         a = make_asset("long", summary="x")
         make_capability(a, title="T", description="filler " * 60 + "segmentation " + "tail " * 60)
@@ -181,6 +199,52 @@ class TestSearch:
         make_asset("segformer-b4", name="segformer-b4")
         make_asset("bert", name="bert-base")
         assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
+
+
+_WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)
+
+
+class TestHighlighting:
+    """catalog.search finds the words of ASCII text with a pattern and remembers what each
+    stands for; it must find exactly the words the definition finds: every run of letters and
+    digits that `_word_term` says stands for a term."""
+
+    @staticmethod
+    def defined_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+        import re
+
+        hits = []
+        for m in re.finditer(r"[A-Za-z0-9]+", text):
+            term = catalog_search._word_term(m.group(), n)
+            if term:
+                hits.append((m.start(), m.end(), term))
+        return hits
+
+    @given(st.lists(_WORDS, max_size=12).map(" ".join), _WORDS)
+    @example("Segmentation SceneParsing segment segm image", "segmentation scene")
+    @example("imagenet IMAGE images img", "image")
+    @example("seg segm segmen", "segm")
+    def test_it_finds_the_words_the_definition_finds(self, text, q):
+        n = querytext.normalise(q)
+        assert catalog_search._word_hits(text, n) == self.defined_hits(text, n)
+        # Again, now from the memo of the words already seen.
+        assert catalog_search._word_hits(text, n) == self.defined_hits(text, n)
+
+    @given(st.lists(_WORDS, min_size=10, max_size=60).map(" ".join), _WORDS)
+    @example("filler " * 40 + "segmentation tail " * 20, "segmentation")
+    @example("segmentation " + "x" * 400, "segm")
+    def test_it_cuts_snippets_into_the_parts_of_the_text_it_shows(self, text, q):
+        n = querytext.normalise(q)
+        parts = catalog_search.snippet(text, n, chars=60)
+        shown = "".join(part for part, _ in parts)
+        assert parts == catalog_search.highlight(shown, n)[0]
+        assert len(shown) <= max(len(text), 62)
+
+    def test_it_matches_non_ascii_text_by_the_same_rules(self):
+        n = querytext.normalise("café segmentation")
+        parts, terms = catalog_search.highlight("Le Café: Segmentation d’image", n)
+        assert ("Café", True) in parts and ("Segmentation", True) in parts
+        assert terms == {"café", "segmentation"}
 
 
 class TestIndexMaintenance:

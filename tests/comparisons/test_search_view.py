@@ -189,6 +189,60 @@ class TestSearch:
         assert other.status_code == 200
 
 
+# The list items as the results partial rendered them through the template engine before
+# comparisons.results_html wrote them in Python; the two must give the same HTML.
+ITEM_TEMPLATE = """{% for r in results %}
+<li class="result" data-result>
+  <h3><a href="{{ r.asset.get_absolute_url }}" data-result-link>{{ r.asset.name }}</a>{% if r.exact %} <span class="exact">exact name</span>{% endif %}</h3>
+  <div class="num">{% if r.asset.score %}<span class="rank" title="UnfragileRank">{{ r.asset.score.rank|floatformat:0 }}</span>{% if r.asset.score.provisional %} <span class="provisional" title="Under half of the evidence weight is known">provisional</span>{% endif %}{% else %}<span class="unknown" title="Not ranked yet: no score has been computed">unranked</span>{% endif %}</div>
+  <div class="meta">
+    <span class="badge">{{ r.asset.get_kind_display }}</span>
+    {% if r.asset.organization %}<span>{{ r.asset.organization.name }}</span>{% endif %}
+    <span>Licence: {% if r.asset.licence %}{{ r.asset.licence_name }}{% else %}<span class="unknown">not stated</span>{% endif %}</span>
+  </div>
+  {% if r.capabilities %}<p class="matched"><span class="muted">Matched:</span> {% for c in r.capabilities %}<span class="matched-cap">{% for text, hit in c.title_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span>{% if not forloop.last %}, {% endif %}{% endfor %}</p>{% endif %}
+  {% if r.snippet %}<p class="snippet">{% for text, hit in r.snippet %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</p>{% endif %}
+  <div class="compare-actions">
+    <label class="pick" data-pick hidden><input type="checkbox" value="{{ r.asset.slug }}" data-compare-pick> Compare</label>
+    <a href="/compare/?a={{ r.asset.slug|urlencode }}">Compare with…</a>
+  </div>
+</li>
+{% endfor %}"""  # noqa: E501
+
+
+class TestResultItems:
+    def test_they_are_the_html_the_template_gave(self):
+        import re
+
+        from django.template import engines
+
+        from catalog.search import search
+        from comparisons.results_html import result_items
+        from tests.catalog.test_search import _score
+        from tests.factories import make_org
+
+        hostile = "<script>\"&'x"
+        a = make_asset("seg-a", name=f"Seg {hostile}", summary=f"segmentation {hostile}",
+                       organization=make_org(f"Org {hostile}"), licence="cc-by-nc-4.0")
+        make_capability(a, title=f"Image segmentation {hostile}",
+                        description=f"Segments & labels <b>pixels</b> {hostile}")
+        make_capability(a, title="Segmenter", description="Another segmentation.")
+        make_capability(a, title="Unrelated", description="Nothing here.")
+        _score(a, 71.5).__class__.objects.filter(asset=a).update(provisional=True)
+        b = make_asset("seg-b", name="seg", summary="x " * 200 + "segmentation" + " y" * 200,
+                       organization=None, licence="", kind=Asset.Kind.DATASET)
+        _score(b, 12.49)
+        make_asset("seg-c", name="Segmentation", summary="segmentation, unranked")
+        results = search("segmentation")
+        assert {r.asset.slug for r in results} == {"seg-a", "seg-b", "seg-c"}
+        assert any(r.exact for r in results) and any(r.capabilities for r in results)
+        engine = engines["django"]
+        expected = engine.from_string(ITEM_TEMPLATE).render({"results": results})
+        expected = re.sub(r">\s*\n\s*<", "><", expected).strip()
+        assert str(result_items(results)) == expected
+        assert "<script>" not in expected
+
+
 class TestResultsCache:
     """Results are cached per query string and data generation (unfragile.generation)."""
 

@@ -90,13 +90,19 @@ def search(request: HttpRequest) -> HttpResponse:
         response = render(request, template, status=429)
         response["Retry-After"] = "60"
         return response
+    settled = request.headers.get("X-Search-Settled") == "1"
+    key = pagecache.generation_key("search", request)
+    hit = cache.get(key) if key is not None else None
+    if hit is not None and request.htmx and not settled:
+        # A keystroke request for results already made: only valid requests are cached, and
+        # keystrokes never count, so there is nothing to validate or record.
+        return HttpResponse(hit[0])
     tasks = _tasks.get("tasks", _read_tasks)
     form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks})
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
-    results_html, matches = _results(request, form, n)
-    settled = request.headers.get("X-Search-Settled") == "1"
+    results_html, matches = hit or _results(request, form, n, key)
     if n.terms and graph.counts_as_search(request, settled):
         graph.record_search(n.text, form.filters, request.session.session_key, matches)
     if not request.htmx and not graph.is_bot(request):
@@ -105,7 +111,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return HttpResponse(results_html)
     data = form.cleaned_data
     ctx = {
-        "form": form, "q": n, "results_html": results_html,
+        "form": form, "q": n, "results_html": mark_safe(results_html),
         "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
         "task_options": options_html(tasks, data["task"], "Any task"),
         "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
@@ -124,17 +130,14 @@ def _read_tasks() -> list[tuple[str, str]]:
 
 
 def _results(
-    request: HttpRequest, form: SearchForm, n: querytext.Normalised
+    request: HttpRequest, form: SearchForm, n: querytext.Normalised, key: str | None
 ) -> tuple[str, list[tuple[int, int | None]]]:
     """The results region as HTML and the (asset, capability) pairs it matched.
 
-    Both depend only on the query string and the data, so they are cached per data
-    generation (unfragile.generation: every index write, save, import and recompute moves
-    it): a search many readers make, or the same words typed again, skips the search and the
-    rendering. The match graph still counts every settled search."""
-    key = pagecache.generation_key("search", request)
-    if key is not None and (hit := cache.get(key)) is not None:
-        return mark_safe(hit[0]), hit[1]
+    Both depend only on the query string and the data, so they are cached under `key`, per
+    data generation (unfragile.generation: every index write, save, import and recompute
+    moves it): a search many readers make, or the same words typed again, skips the search
+    and the rendering. The match graph still counts every settled search."""
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
     suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
     ctx = {

@@ -42,6 +42,7 @@ from catalog.models import (
     url_for,
 )
 from comparisons.models import CoMatch, Match, PairNote, PairView
+from unfragile import cache as unfragile_cache
 from unfragile import generation, pagecache
 from unfragile.generation import MISSING
 
@@ -637,12 +638,8 @@ MOST_VIEWED_SHOWN = 10
 
 def _incr(key: str, timeout: int | None) -> tuple[int, bool]:
     """Atomic increment that creates the key; returns the value and whether it was new."""
-    try:
-        return cache.incr(key), False
-    except ValueError:
-        if cache.add(key, 1, timeout):
-            return 1, True
-        return cache.incr(key), False
+    value = unfragile_cache.count(key, timeout)
+    return value, value == 1
 
 
 def record_view(pair: Pair, today: date | None = None) -> None:

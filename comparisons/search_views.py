@@ -29,6 +29,7 @@ from catalog.html import options_html
 from catalog.models import Asset, Task
 from comparisons import graph
 from comparisons.results_html import result_items
+from unfragile import cache as unfragile_cache
 from unfragile import generation, pagecache
 
 RESULTS_SHOWN = 20
@@ -73,13 +74,7 @@ def _rate_limited(request: HttpRequest) -> bool:
     limit = getattr(settings, "SEARCH_RATE_LIMIT", 60)
     client = request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:32]
-    key = f"search-rate:{digest}"
-    cache.add(key, 0, timeout=60)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=60)
-        return False
+    return unfragile_cache.count(f"search-rate:{digest}", 60) > limit
 
 
 @require_GET

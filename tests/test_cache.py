@@ -56,6 +56,44 @@ class TestResilientRedisCache:
         assert dead_redis.incr("views", 5) == 5
         assert dead_redis.decr("views") == -1
 
+    def test_count_gives_one_while_redis_is_down(self, dead_redis):
+        assert dead_redis.count("rate", 60) == 1
+        assert dead_redis.count("rate", 60) == 1
+
+    def test_count_counts_in_one_round_trip_and_expires(self, monkeypatch):
+        site.require_redis()
+        cache = make_cache(f"redis://{site.REDIS_HOST}:{site.REDIS_PORT}/{site.REDIS_DB}")
+        sent = []  # what each call sent to Redis: commands alone, or pipelines
+        real = cache._cache.get_client
+
+        def client(*args, **kwargs):
+            found = real(*args, **kwargs)
+            monkeypatch.setattr(found, "execute_command", lambda *a, **k: sent.append(a[0]))
+            pipeline = found.pipeline
+
+            def counted_pipeline(**options):
+                made = pipeline(**options)
+                execute = made.execute
+                made.execute = lambda: sent.append("pipeline") or execute()
+                return made
+
+            monkeypatch.setattr(found, "pipeline", counted_pipeline)
+            return found
+
+        monkeypatch.setattr(cache._cache, "get_client", client)
+        try:
+            assert [cache.count("rate", 60) for _ in range(3)] == [1, 2, 3]
+            assert sent == ["pipeline"] * 3
+            monkeypatch.setattr(cache._cache, "get_client", real)
+            # The counter is an ordinary cache integer that expires with its first timeout.
+            assert cache.get("rate") == 3
+            assert 0 < real("rate").ttl(cache.make_key("rate")) <= 60
+            assert cache.incr("rate") == 4
+            assert cache.count("forever", None) == 1
+            assert real("forever").ttl(cache.make_key("forever")) == -1
+        finally:
+            cache.delete_many(["rate", "forever"])
+
     def test_it_logs_an_outage_once_not_per_call(self, dead_redis, monkeypatch, caplog):
         monkeypatch.setattr(resilient, "RETRY_AFTER", 0)  # every call really tries Redis
         caplog.set_level(logging.INFO, logger="unfragile.cache")
@@ -113,6 +151,17 @@ class TestResilientRedisCache:
         assert len(logs) == 2
         assert UNAVAILABLE in logs[0]
         assert "is back after" in logs[1]
+
+
+class TestCount:
+    def test_it_counts_in_the_memory_cache_from_one(self, settings):
+        from django.core.cache import cache
+
+        from unfragile.cache import count
+
+        cache.delete("counted")
+        assert [count("counted", 60) for _ in range(3)] == [1, 2, 3]
+        assert cache.get("counted") == 3
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import example, given
 from hypothesis import strategies as st
-from django.db import connection
 
 from catalog import querytext
 from catalog import search as catalog_search
@@ -248,6 +248,18 @@ class TestHighlighting:
 
 
 class TestIndexMaintenance:
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+    def test_it_keeps_prefix_indexes_for_typed_prefixes(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE name = 'catalog_search_fts'"
+            )
+            assert "prefix = '3 4 5'" in cursor.fetchone()[0]
+        a = make_asset("segformer", summary="Segmentation of scenes.")
+        assert [r.asset for r in search("segm")] == [a]
+        assert [r.all_terms for r in search("image segmen")] == [False]  # no "image"
+        assert [r.asset for r in search("scenes segmentat")] == [a]
+
     def test_it_follows_saves_and_deletes(self):
         a = make_asset("a-1", name="Alpha", summary="first")
         assert _names(search("alpha")) == ["Alpha"]

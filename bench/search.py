@@ -91,6 +91,11 @@ PG_INDEX = """
         FROM catalog_capability GROUP BY asset_id
     ) c ON c.asset_id = a.id
 """
+# The words of the index, as catalog.search._write() adds them for the documents it writes.
+PG_WORDS = (
+    "INSERT INTO catalog_search_word (word) "
+    "SELECT DISTINCT unnest(tsvector_to_array(document)) FROM catalog_search_doc"
+)
 SQLITE_INDEX = [
     """
     INSERT INTO catalog_search_fts (rowid, name, titles, body)
@@ -170,6 +175,7 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(PG_INDEX)
+            cursor.execute(PG_WORDS)
         else:
             for sql in SQLITE_INDEX:
                 cursor.execute(sql)

@@ -86,10 +86,10 @@ def search(
     filters = _Filters(kind or "", task or "", licence or "")
     name_key = querytext.index_text(n.text)
     fetch = limit * 3  # room for the near-tie reordering below
-    rows = backend.rank(using, backend.all_terms(n), name_key, filters, fetch)
+    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, fetch)
     all_terms = True
     if not rows and len(n.terms) > 1:
-        rows = backend.rank(using, backend.any_term(n), name_key, filters, fetch)
+        rows = backend.rank(using, backend.any_term(n, using), name_key, filters, fetch)
         all_terms = False
     if not rows:
         return []
@@ -142,12 +142,14 @@ def reindex_assets(asset_ids: Iterable[int], using: str | None = None, apps=None
     is the migration's model registry when called from a migration.
     """
     using = using or DEFAULT_DB_ALIAS
+    # A migration's registry: the migration that adds the word table fills it itself.
+    words = apps is None
     apps = apps or global_apps
     ids = sorted({int(i) for i in asset_ids})
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         docs = _documents(chunk, using, apps)
-        _write(chunk, docs, using)
+        _write(chunk, docs, using, words=words)
 
 
 def remove_assets(asset_ids: Iterable[int], using: str | None = None) -> None:
@@ -268,7 +270,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     return docs
 
 
-def _write(ids: list[int], docs: list[_Document], using: str) -> None:
+def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True) -> None:
     # Search results and listings are cached per data generation: the index moving moves it.
     generation.advance()
     connection = connections[using]
@@ -284,6 +286,15 @@ def _write(ids: list[int], docs: list[_Document], using: str) -> None:
                     "ON CONFLICT (asset_id) DO UPDATE SET name_key = EXCLUDED.name_key, "
                     "document = EXCLUDED.document",
                     [(d.asset_id, d.name_key, d.name, d.titles, d.body) for d in docs],
+                )
+            if docs and words:
+                # The words of these documents, for spelling out typed prefixes.
+                marks = ", ".join(["%s"] * len(docs))
+                cursor.execute(
+                    "INSERT INTO catalog_search_word (word) SELECT DISTINCT "
+                    "unnest(tsvector_to_array(document)) FROM catalog_search_doc "
+                    f"WHERE asset_id IN ({marks}) ON CONFLICT DO NOTHING",
+                    [d.asset_id for d in docs],
                 )
             gone = sorted(set(ids) - {d.asset_id for d in docs})
             if gone:
@@ -332,10 +343,10 @@ class _Filters:
 
 
 class _SQLite:
-    def all_terms(self, n: querytext.Normalised) -> str:
+    def all_terms(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
         return querytext.fts5_match(n)
 
-    def any_term(self, n: querytext.Normalised) -> str:
+    def any_term(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
         # fts5_match quotes each term and joins them with spaces; no term contains a space.
         return " OR ".join(querytext.fts5_match(n).split(" "))
 
@@ -371,16 +382,78 @@ class _SQLite:
             return cursor.fetchall()
 
 
+@dataclass(frozen=True)
+class _TsQuery:
+    """What _Postgres.rank() searches for: `text`, input for to_tsquery(), ranks; `spelled`,
+    when set, is the same query as a finished tsquery with its typed prefix spelled out as
+    the words it starts, and finds the candidates."""
+
+    text: str
+    spelled: str | None = None
+
+
 class _Postgres:
-    def all_terms(self, n: querytext.Normalised) -> str:
-        return querytext.pg_tsquery_text(n)
+    """Typed prefixes are spelled out to find candidates: the planner cannot tell how many
+    documents `clas:*` matches, so it reads them all through the GIN index (25-50 ms for a
+    common 3-4 letter prefix at 100,000 assets), while for the words it starts ("class",
+    "classif") it knows, and stops at the first candidates (1-3 ms). catalog_search_word
+    holds every word of the index; a prefix starting more than MAX_SPELLED words stays a
+    prefix. Ranking keeps the prefix: ts_rank_cd() against dozens of words costs more than
+    the search saves."""
 
-    def any_term(self, n: querytext.Normalised) -> str:
+    MAX_SPELLED = 64
+
+    def __init__(self) -> None:
+        self._found: tuple[list[str], list[str]] | None = None
+
+    def all_terms(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _TsQuery:
         # pg_tsquery_text joins terms of letters and digits with " & ".
-        return querytext.pg_tsquery_text(n).replace(" & ", " | ")
+        text = querytext.pg_tsquery_text(n)
+        return _TsQuery(text, self._spelled(text.split(" & "), " & ", using))
 
-    def rank(self, using, tsquery, name_key, filters, limit) -> list[tuple]:
+    def any_term(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _TsQuery:
+        text = querytext.pg_tsquery_text(n).replace(" & ", " | ")
+        return _TsQuery(text, self._spelled(text.split(" | "), " | ", using))
+
+    def _spelled(self, terms: list[str], join: str, using: str) -> str | None:
+        prefixed = [i for i, term in enumerate(terms) if term.endswith(":*")]
+        if not prefixed:
+            return None
+        at = prefixed[0]
+        if self._found is None:
+            # Each term as to_tsquery() reads it, and the words that start the prefix term's
+            # stem; once a search, also when it falls back to any term.
+            with connections[using].cursor() as cursor:
+                cursor.execute(
+                    f"""WITH ops AS (
+                        SELECT i, to_tsquery('{CONFIG}', t)::text AS op
+                        FROM unnest(%s::text[]) WITH ORDINALITY AS u (t, i)
+                    ), stem AS (
+                        SELECT substring(op FROM '^''([^'']+)'':[*]$') AS s FROM ops
+                        WHERE i = %s
+                    )
+                    SELECT (SELECT array_agg(op ORDER BY i) FROM ops),
+                        (SELECT array_agg(word) FROM (
+                            -- Scalar subqueries, so the bounds reach the index.
+                            SELECT word FROM catalog_search_word
+                            WHERE word >= (SELECT s FROM stem)
+                                AND word < (SELECT s FROM stem) || chr(1114111)
+                            ORDER BY word LIMIT %s) found)""",
+                    [terms, at + 1, self.MAX_SPELLED + 1],
+                )
+                operands, words = cursor.fetchone()
+            self._found = (list(operands), words or [])
+        operands, words = self._found
+        if not 0 < len(words) <= self.MAX_SPELLED:
+            return None
+        spelled = list(operands)
+        spelled[at] = " | ".join(_lexeme(w) for w in words)
+        # A stop word gives an empty operand, which to_tsquery() leaves out too.
+        return join.join(f"({op})" for op in spelled if op) or None
+
+    def rank(self, using, query: _TsQuery, name_key, filters, limit) -> list[tuple]:
         where, params = filters.sql()
+        tsquery = query.text
         if not tsquery:
             return []
         # ts_rank_cd() scores a document holding one rare term in its name above one holding
@@ -389,30 +462,31 @@ class _Postgres:
         weight = " + ".join(
             [f"(d.document @@ to_tsquery('{CONFIG}', %s))::int"] * len(alternatives)
         ) or "1"
+        words = f"to_tsquery('{CONFIG}', %s)"
+        found = ("%s::tsquery", query.spelled) if query.spelled else (words, tsquery)
         # Candidates in passes, each only while there is room left under CANDIDATES: assets
         # whose names or capability titles match (the short `head` vector, its own GIN index),
-        # then the rest. A typed prefix ("imag:*") is a partial match, which costs the GIN
-        # index tens of milliseconds on a common stem; the last word taken as finished
-        # ("imag") is an exact one, cheap, and usually what is being typed, so it goes first.
-        passes = [("head", tsquery)]
+        # then the rest. A typed prefix is also taken as a finished word ("imag"), in a pass
+        # of its own before the others: usually what is being typed, and cheap to find.
+        passes = [("head", *found)]
         if ":*" in tsquery:
-            passes.insert(0, ("head", tsquery.replace(":*", "")))
-        passes.append(("document", tsquery))
+            passes.insert(0, ("head", words, tsquery.replace(":*", "")))
+        passes.append(("document", *found))
         # ts_rank_cd() runs only on the rows a pass lets through, always against the whole
         # query, so an asset found by two passes scores the same in both; normalisation 1
         # divides by the log of the document length, so long documents do not win by size.
         ctes, pass_params = [], []
-        for i, (column, query) in enumerate(passes):
+        for i, (column, match, text) in enumerate(passes):
             earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
             ctes.append(f"""p{i} AS (
                 SELECT d.asset_id,
                     ts_rank_cd(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE d.{column} @@ to_tsquery('{CONFIG}', %s) AND {where}
+                WHERE d.{column} @@ {match} AND {where}
                 {f"AND d.asset_id NOT IN ({earlier})" if i else ""}
                 LIMIT {CANDIDATES}{f" - (SELECT count(*) FROM ({earlier}) e)" if i else ""}
             )""")
-            pass_params += [tsquery, *alternatives, query, *params]
+            pass_params += [tsquery, *alternatives, text, *params]
         hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0 FROM p{i}" for i in range(len(passes)))
         sql = f"""
             WITH {", ".join(ctes)},
@@ -432,6 +506,11 @@ class _Postgres:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [*pass_params, name_key, *params, limit])
             return cursor.fetchall()
+
+
+def _lexeme(word: str) -> str:
+    """A word as a tsquery operand, quoted as tsquery input wants it."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _results(

@@ -17,6 +17,10 @@ from tests.factories import make_asset, make_capability, make_org, make_task
 
 pytestmark = pytest.mark.django_db
 
+# A query whose last word may still be being typed ("vision", no space after it) is a prefix
+# search; on PostgreSQL one more statement spells the prefix out as the words it starts.
+PREFIX_QUERIES = 1 if connection.vendor == "postgresql" else 0
+
 BAD_INPUTS = [
     "", "   ", "\t\n", '"', '"unbalanced', '"balanced quotes"', "AND", "OR", "NOT", "-", "*",
     "a AND b OR NOT c", "seg*", "-segmentation", 'NEAR(a b)', "name:segformer", "^x", "{a b}",
@@ -133,7 +137,7 @@ class TestSearch:
         _score(a, 71.6)
         make_asset("bare-seg", summary="segmentation", organization=None, licence="")
         with django_assert_num_queries(3):
-            results = {r.asset.slug: r.asset for r in search("segmentation")}
+            results = {r.asset.slug: r.asset for r in search("segmentation ")}
             ranked, bare = results["org-seg"], results["bare-seg"]
             assert (ranked.organization.name, ranked.score.rank) == ("Acme", 71.6)
             assert ranked.score.provisional is False
@@ -172,10 +176,15 @@ class TestSearch:
             make_capability(a, title="Vision", description="Sees things.")
         # Rank the capped candidates; the result assets; their capabilities.
         with django_assert_num_queries(3):
-            assert search("vision", limit=20)
+            assert search("vision ", limit=20)
         # No asset has every word: the any-word fallback adds one ranking query.
         with django_assert_num_queries(4):
-            assert search("vision underwater", limit=20)
+            assert search("vision underwater ", limit=20)
+        # Typed prefixes: on PostgreSQL, the statement that spells them out, once a search.
+        with django_assert_num_queries(3 + PREFIX_QUERIES):
+            assert search("visi", limit=20)
+        with django_assert_num_queries(4 + PREFIX_QUERIES):
+            assert search("vision underw", limit=20)
 
     def test_it_ranks_only_the_capped_candidates_but_keeps_the_exact_name(self, monkeypatch):
         monkeypatch.setattr(catalog_search, "CANDIDATES", 2)
@@ -194,6 +203,35 @@ class TestSearch:
         titled = make_asset("titled", summary="x")
         make_capability(titled, title="Depth estimation", description="From one image.")
         assert "titled" in [r.asset.slug for r in search("depth")]
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's word table")
+    def test_it_spells_out_a_typed_prefix_as_the_words_it_starts(self, monkeypatch):
+        seg = make_asset("seg", summary="Segmentation of scenes.")
+        make_capability(seg, title="Segmenter", description="Segments images.")
+        make_asset("sega", name="Sega games", summary="Arcade classics.")
+        make_asset("other", summary="Depth estimation.")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word FROM catalog_search_word WHERE word LIKE 'seg%%'")
+            assert {"segment", "sega"} <= {row[0] for row in cursor.fetchall()}
+        spelled = sorted(r.asset.slug for r in search("seg"))
+        assert spelled == ["seg", "sega"]
+        assert sorted(r.asset.slug for r in search("scenes segm")) == ["seg"]
+        fallback = search("depth segm")  # nothing holds both: any term
+        assert sorted(r.asset.slug for r in fallback) == ["other", "seg"]
+        assert not any(r.all_terms for r in fallback)
+        # A prefix starting more words than are spelled out stays a prefix: the same results.
+        monkeypatch.setattr(catalog_search._Postgres, "MAX_SPELLED", 1)
+        assert sorted(r.asset.slug for r in search("seg")) == spelled
+        # Stop words and words nothing starts with.
+        assert search("the") == [] and search("zzzq") == []
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="tsquery input")
+    def test_it_quotes_spelled_words_as_tsquery_operands(self):
+        with connection.cursor() as cursor:
+            for word in ["plain", "it's", "back\\slash", "o''k", "日本"]:
+                cursor.execute("SELECT querytree(%s::tsquery)", [catalog_search._lexeme(word)])
+                quoted = word.replace("\\", "\\\\").replace("'", "''")
+                assert cursor.fetchone()[0] == f"'{quoted}'"
 
     def test_it_suggests_the_closest_names(self):
         make_asset("segformer-b4", name="segformer-b4")

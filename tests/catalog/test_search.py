@@ -225,6 +225,21 @@ class TestSearch:
         # Stop words and words nothing starts with.
         assert search("the") == [] and search("zzzq") == []
 
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+    def test_it_never_prepares_its_ranking_statements(self):
+        # A prepared statement may get one generic plan for all terms (catalog.search,
+        # _planned_each_time); the statements after ranking are prepared as usual.
+        a = make_asset("seg", summary="Segmentation of scenes.")
+        make_capability(a, title="Segmenter", description="Segments images.")
+        for word in ["segmentation", "scenes", "segm", "scen", "segmentation scenes"] * 2:
+            assert search(word)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any("catalog_capability" in sql for sql in prepared)
+        assert not any("ts_rank_cd" in sql or "WITH ops" in sql for sql in prepared)
+        assert connection.connection.prepare_threshold == 5
+
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="tsquery input")
     def test_it_quotes_spelled_words_as_tsquery_operands(self):
         with connection.cursor() as cursor:

@@ -22,7 +22,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps as global_apps
@@ -33,6 +33,7 @@ from catalog.models import Asset, Organization, Score, loaded_fields
 from unfragile import generation
 
 CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
+SHORTER_MIN = 4  # characters of an indexed word that a typed prefix may stand for
 RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a near-tie
 CAPABILITIES_SHOWN = 3
 SNIPPET_CHARS = 180
@@ -78,7 +79,9 @@ def search(
     """Published assets matching `q` (every term; any term if nothing has them all).
 
     `licence="none"` selects assets with no stated licence. Three queries, or four when the
-    fallback to any term runs; none when the query holds no searchable term.
+    fallback to any term runs; none when the query holds no searchable term. On PostgreSQL a
+    typed prefix adds one (_Postgres); when a typed prefix finds nothing, looking for the
+    words it starts with adds one, and ranking with them another.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -89,8 +92,18 @@ def search(
     fetch = limit * 3  # room for the near-tie reordering below
     rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, fetch)
     all_terms = True
+    shorter: list[str] = []
+    if not rows and n.prefix:
+        # A word being typed that starts no indexed word ("segmentat": the index holds the
+        # stem "segment") stands for the indexed words it starts with, so that results do not
+        # vanish in the middle of a word.
+        shorter = backend.shorter_words(n, using)
+        if shorter:
+            rows = backend.rank(using, backend.all_terms(n, using, shorter), name_key, filters,
+                                fetch)
     if not rows and len(n.terms) > 1:
-        rows = backend.rank(using, backend.any_term(n, using), name_key, filters, fetch)
+        rows = backend.rank(using, backend.any_term(n, using, shorter), name_key, filters,
+                            fetch)
         all_terms = False
     if not rows:
         return []
@@ -343,13 +356,48 @@ class _Filters:
         return " AND ".join(sql), params
 
 
-class _SQLite:
-    def all_terms(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
-        return querytext.fts5_match(n)
+def _shorter_candidates(prefix: str) -> list[str]:
+    """The leading parts of a typed prefix that could be indexed words: shorter than it, and
+    at least SHORTER_MIN characters, so that "segmentat" never stands for "seg"."""
+    return [prefix[:k] for k in range(SHORTER_MIN, len(prefix))]
 
-    def any_term(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
+
+class _SQLite:
+    def all_terms(
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+    ) -> str:
+        return " AND ".join(self._parts(n, shorter))
+
+    def any_term(
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+    ) -> str:
+        return " OR ".join(self._parts(n, shorter))
+
+    def _parts(self, n: querytext.Normalised, shorter: Sequence[str]) -> list[str]:
         # fts5_match quotes each term and joins them with spaces; no term contains a space.
-        return " OR ".join(querytext.fts5_match(n).split(" "))
+        parts = querytext.fts5_match(n).split(" ")
+        if shorter:
+            prefixed = '"' + n.prefix.replace('"', '""') + '"*'
+            words = " OR ".join('"' + w.replace('"', '""') + '"' for w in shorter)
+            parts = [f"({words})" if part == prefixed else part for part in parts]
+        return parts
+
+    def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
+        """Indexed words the typed prefix starts with, when it starts none itself."""
+        candidates = _shorter_candidates(n.prefix)
+        if not candidates:
+            return []
+        marks = ", ".join(["%s"] * len(candidates))
+        with connections[using].cursor() as cursor:
+            # catalog_search_vocab (fts5vocab) reads a word's entries to count them: the
+            # range is empty whenever this asks (the prefix found nothing), so it is cheap.
+            cursor.execute(
+                f"SELECT term FROM catalog_search_vocab WHERE term IN ({marks}) "
+                "AND NOT EXISTS (SELECT 1 FROM catalog_search_vocab "
+                "WHERE term >= %s AND term < %s) ORDER BY term",
+                [*candidates, n.prefix, n.prefix + "\U0010ffff"],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def rank(self, using, match, name_key, filters, limit) -> list[tuple]:
         where, params = filters.sql()
@@ -407,14 +455,48 @@ class _Postgres:
     def __init__(self) -> None:
         self._found: tuple[list[str], list[str]] | None = None
 
-    def all_terms(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _TsQuery:
-        # pg_tsquery_text joins terms of letters and digits with " & ".
-        text = querytext.pg_tsquery_text(n)
-        return _TsQuery(text, self._spelled(text.split(" & "), " & ", using))
+    def all_terms(
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+    ) -> _TsQuery:
+        return self._query(self._terms(n, shorter), " & ", using)
 
-    def any_term(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _TsQuery:
-        text = querytext.pg_tsquery_text(n).replace(" & ", " | ")
-        return _TsQuery(text, self._spelled(text.split(" | "), " | ", using))
+    def any_term(
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+    ) -> _TsQuery:
+        return self._query(self._terms(n, shorter), " | ", using)
+
+    def _terms(self, n: querytext.Normalised, shorter: Sequence[str]) -> list[str]:
+        # pg_tsquery_text joins terms of letters and digits with " & ".
+        terms = querytext.pg_tsquery_text(n).split(" & ")
+        if shorter:
+            # The stems stand for themselves (the stemmer leaves a stem as it is); "|"
+            # without spaces, as " | " separates the alternatives of an any-term query.
+            terms = [f"({'|'.join(shorter)})" if t.endswith(":*") else t for t in terms]
+        return terms
+
+    def _query(self, terms: list[str], join: str, using: str) -> _TsQuery:
+        return _TsQuery(join.join(terms), self._spelled(terms, join, using))
+
+    def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
+        """Indexed words the typed prefix starts with, when it starts none itself."""
+        prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
+        if not prefixed:
+            return []
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"""WITH stem AS (SELECT substring(to_tsquery('{CONFIG}', %s)::text
+                        FROM '^''([^'']+)'':[*]$') AS s)
+                SELECT word FROM catalog_search_word
+                WHERE word = ANY (ARRAY(
+                    SELECT left(s, k) FROM stem, generate_series(%s, length(s) - 1) AS k))
+                AND NOT EXISTS (SELECT 1 FROM catalog_search_word
+                    WHERE word >= (SELECT s FROM stem)
+                    AND word < (SELECT s FROM stem) || chr(1114111))
+                ORDER BY word""",
+                [prefixed[0], SHORTER_MIN],
+            )
+            # Only words to_tsquery() reads as one word.
+            return [row[0] for row in cursor.fetchall() if row[0].isalnum()]
 
     def _spelled(self, terms: list[str], join: str, using: str) -> str | None:
         prefixed = [i for i, term in enumerate(terms) if term.endswith(":*")]

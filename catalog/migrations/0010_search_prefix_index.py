@@ -1,4 +1,5 @@
-"""SQLite: the search index keeps prefix indexes for 3, 4 and 5 characters.
+"""SQLite: the search index keeps prefix indexes for 3, 4 and 5 characters, and its words
+can be read (catalog_search_vocab).
 
 Live search asks for the word being typed as a prefix ("segm*"). Without a prefix index FTS5
 merges the entries of every word that starts with it, which for a short, common prefix costs
@@ -12,6 +13,11 @@ from django.db import migrations
 COLUMNS = "name, titles, body, tokenize = 'porter unicode61 remove_diacritics 2'"
 
 
+# The words of the index, for a typed prefix that starts none of them (catalog.search,
+# _SQLite.shorter_words): "segmentat" stands for the indexed stem "segment".
+VOCABULARY = "CREATE VIRTUAL TABLE catalog_search_vocab USING fts5vocab(catalog_search_fts, 'row')"
+
+
 def rebuild(prefix: str):
     option = f", prefix = '{prefix}'" if prefix else ""
 
@@ -19,11 +25,13 @@ def rebuild(prefix: str):
         if schema_editor.connection.vendor != "sqlite":
             return
         for sql in [
+            "DROP TABLE IF EXISTS catalog_search_vocab",
             f"CREATE VIRTUAL TABLE catalog_search_fts_new USING fts5({COLUMNS}{option})",
             "INSERT INTO catalog_search_fts_new (rowid, name, titles, body) "
             "SELECT rowid, name, titles, body FROM catalog_search_fts",
             "DROP TABLE catalog_search_fts",
             "ALTER TABLE catalog_search_fts_new RENAME TO catalog_search_fts",
+            *([VOCABULARY] if prefix else []),
         ]:
             schema_editor.execute(sql)
 

@@ -183,7 +183,9 @@ class TestSearch:
         # Typed prefixes: on PostgreSQL, the statement that spells them out, once a search.
         with django_assert_num_queries(3 + PREFIX_QUERIES):
             assert search("visi", limit=20)
-        with django_assert_num_queries(4 + PREFIX_QUERIES):
+        # Before falling back, one statement looks for indexed words that "underw" starts
+        # with (there are none).
+        with django_assert_num_queries(5 + PREFIX_QUERIES):
             assert search("vision underw", limit=20)
 
     def test_it_ranks_only_the_capped_candidates_but_keeps_the_exact_name(self, monkeypatch):
@@ -247,6 +249,31 @@ class TestSearch:
                 cursor.execute("SELECT querytree(%s::tsquery)", [catalog_search._lexeme(word)])
                 quoted = word.replace("\\", "\\\\").replace("'", "''")
                 assert cursor.fetchone()[0] == f"'{quoted}'"
+
+    def test_a_word_being_typed_keeps_its_results_past_the_stem(
+        self, django_assert_num_queries
+    ):
+        # The index holds stems: "segmentation" is indexed as "segment", which no longer
+        # starts with "segmentat". The words the typed part starts with stand in for it.
+        seg = make_asset("seg", summary="Scenes.")
+        make_capability(seg, title="Image segmentation", description="Labels pixels.")
+        make_asset("classy", summary="Classroom notes.")
+        for typed in ["segmen", "segmentat", "segmentati", "segmentation"]:
+            assert [r.asset.slug for r in search(typed)] == ["seg"], typed
+        result = search("image segmentati")[0]
+        assert result.all_terms is True
+        assert result.capabilities[0].title_parts == [
+            ("Image", True), (" ", False), ("segmentation", True)
+        ]
+        # Rank (nothing); the indexed words "segmentat" starts with; rank again; the result
+        # assets; their capabilities. PostgreSQL also reads the prefix's words first.
+        with django_assert_num_queries(5 + PREFIX_QUERIES):
+            assert search("segmentat")
+        # A prefix that starts indexed words is searched as it is ("class" does not stand
+        # for "classroom"), and the other words still fall back to any term.
+        assert [r.asset.slug for r in search("classr")] == ["classy"]
+        assert search("zzzq segmentat")[0].all_terms is False
+        assert search("segmzz") == [] and search("zzzq") == []
 
     def test_it_suggests_the_closest_names(self):
         make_asset("segformer-b4", name="segformer-b4")
@@ -450,8 +477,10 @@ class TestRelevanceOnTheBundledCatalog:
         assert all(r.asset.kind == "dataset" for r in results)
 
     def test_a_misspelt_name_gets_close_names(self):
-        assert search("segformr") == []
+        assert search("segformr ") == []
         assert "segformer-b4-finetuned-ade-512-512" in [a.slug for a in closest_names("segformr")]
+        # While it is being typed, the word stands for the indexed stem it starts with.
+        assert "segformer-b4-finetuned-ade-512-512" in [r.asset.slug for r in search("segformr")]
 
     def test_a_typed_prefix_finds_results_while_typing(self):
         assert search(querytext.normalise("image segm"))[0].capabilities

@@ -170,9 +170,9 @@ def count(key: str, timeout: int | None) -> int:
     backend = caches["default"]
     if isinstance(backend, ResilientRedisCache):
         return backend.count(key, timeout)
-    backend.add(key, 0, timeout)
     try:
         return backend.incr(key)
-    except ValueError:  # expired between add() and incr()
-        backend.set(key, 1, timeout)
-        return 1
+    except ValueError:  # missing: create it, unless another process just did
+        if backend.add(key, 1, timeout):
+            return 1
+        return backend.incr(key)

@@ -12,6 +12,12 @@ are ranked per query: ranking every match of a common word costs seconds at a mi
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
 titles match (a short `head` vector with its own GIN index), then from the rest. At 100,000
 assets bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
+
+The last word, while it may still be being typed, is a prefix (querytext.normalise): SQLite
+answers it from prefix indexes (migration 0010), PostgreSQL spells it out as the indexed
+words it starts (_Postgres, catalog_search_word). The index holds stems, so a prefix can run
+past the stem of the word being typed ("segmentat", indexed "segment"): then the indexed
+words it starts with stand in for it (search(), shorter_words()).
 """
 
 from __future__ import annotations

@@ -128,16 +128,17 @@ def closest_names(
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # `<%` (word similarity: the query against the closest stretch of a name) uses the
-            # trigram index; word_similarity() then orders only its few hits.
+            # `<%`: word similarity, the query against the closest stretch of a name; `<<->`
+            # its distance, which the GiST trigram index (migration 0012) hands over nearest
+            # first, so the scan stops after `limit` names.
             cursor.execute(
-                "SELECT d.asset_id FROM catalog_search_doc d "
+                "SELECT d.asset_id, %s <<-> d.name_key FROM catalog_search_doc d "
                 "JOIN catalog_asset a ON a.id = d.asset_id AND a.status = 'published' "
-                "WHERE %s <%% d.name_key "
-                "ORDER BY word_similarity(%s, d.name_key) DESC, d.asset_id LIMIT %s",
-                [key, key, limit],
+                "WHERE %s <%% d.name_key ORDER BY %s <<-> d.name_key LIMIT %s",
+                [key, key, key, limit],
             )
-            ids = [row[0] for row in cursor.fetchall()]
+            # Equally close names in a fixed order.
+            ids = [row[0] for row in sorted(cursor.fetchall(), key=lambda row: (row[1], row[0]))]
         else:
             stem = key[:3]
             cursor.execute(

@@ -280,6 +280,16 @@ class TestSearch:
         make_asset("bert", name="bert-base")
         assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
 
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram distance")
+    def test_it_suggests_the_nearest_names_first(self):
+        for slug, name in [("far", "segment-anything-model"), ("near", "segformer"),
+                           ("mid", "segformer-b4-finetuned-ade"), ("other", "bert-base"),
+                           ("hidden", "segformr")]:
+            make_asset(slug, name=name, status=(
+                Asset.Status.ARCHIVED if slug == "hidden" else Asset.Status.PUBLISHED))
+        names = [a.name for a in closest_names("segformr ", limit=2)]
+        assert names == ["segformer", "segformer-b4-finetuned-ade"]
+
 
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)
 

@@ -129,12 +129,12 @@ def closest_names(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # `<%`: word similarity, the query against the closest stretch of a name; `<<->`
-            # its distance, which the GiST trigram index (migration 0012) hands over nearest
-            # first, so the scan stops after `limit` names.
+            # its distance, which the GiST trigram index on lower(name_key) (migration 0012)
+            # hands over nearest first, so the scan stops after `limit` names.
             cursor.execute(
-                "SELECT d.asset_id, %s <<-> d.name_key FROM catalog_search_doc d "
+                "SELECT d.asset_id, %s <<-> lower(d.name_key) FROM catalog_search_doc d "
                 "JOIN catalog_asset a ON a.id = d.asset_id AND a.status = 'published' "
-                "WHERE %s <%% d.name_key ORDER BY %s <<-> d.name_key LIMIT %s",
+                "WHERE %s <%% lower(d.name_key) ORDER BY %s <<-> lower(d.name_key) LIMIT %s",
                 [key, key, key, limit],
             )
             # Equally close names in a fixed order.

@@ -115,9 +115,14 @@ def fts5_match(n: Normalised) -> str:
     """An FTS5 MATCH expression that requires every term; "" when there is nothing to search."""
     parts = []
     for term in n.terms:
-        quoted = '"' + term.replace('"', '""') + '"'
+        quoted = fts5_quote(term)
         parts.append(quoted + "*" if term == n.prefix else quoted)
     return " ".join(parts)
+
+
+def fts5_quote(term: str) -> str:
+    """A term as an FTS5 string: no operator inside it is read as one."""
+    return '"' + term.replace('"', '""') + '"'
 
 
 def pg_tsquery_text(n: Normalised) -> str:

@@ -384,8 +384,8 @@ class _SQLite:
         # fts5_match quotes each term and joins them with spaces; no term contains a space.
         parts = querytext.fts5_match(n).split(" ")
         if shorter:
-            prefixed = '"' + n.prefix.replace('"', '""') + '"*'
-            words = " OR ".join('"' + w.replace('"', '""') + '"' for w in shorter)
+            prefixed = querytext.fts5_quote(n.prefix) + "*"
+            words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
             parts = [f"({words})" if part == prefixed else part for part in parts]
         return parts
 
@@ -491,14 +491,11 @@ class _Postgres:
             return []
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"""WITH stem AS (SELECT substring(to_tsquery('{CONFIG}', %s)::text
-                        FROM '^''([^'']+)'':[*]$') AS s)
+                f"""WITH stem AS (SELECT {_stem(f"to_tsquery('{CONFIG}', %s)::text")} AS s)
                 SELECT word FROM catalog_search_word
                 WHERE word = ANY (ARRAY(
                     SELECT left(s, k) FROM stem, generate_series(%s, length(s) - 1) AS k))
-                AND NOT EXISTS (SELECT 1 FROM catalog_search_word
-                    WHERE word >= (SELECT s FROM stem)
-                    AND word < (SELECT s FROM stem) || chr(1114111))
+                AND NOT EXISTS (SELECT 1 FROM catalog_search_word WHERE {_STARTS_STEM})
                 ORDER BY word""",
                 [prefixed[0], SHORTER_MIN],
             )
@@ -519,15 +516,11 @@ class _Postgres:
                         SELECT i, to_tsquery('{CONFIG}', t)::text AS op
                         FROM unnest(%s::text[]) WITH ORDINALITY AS u (t, i)
                     ), stem AS (
-                        SELECT substring(op FROM '^''([^'']+)'':[*]$') AS s FROM ops
-                        WHERE i = %s
+                        SELECT {_stem("op")} AS s FROM ops WHERE i = %s
                     )
                     SELECT (SELECT array_agg(op ORDER BY i) FROM ops),
                         (SELECT array_agg(word) FROM (
-                            -- Scalar subqueries, so the bounds reach the index.
-                            SELECT word FROM catalog_search_word
-                            WHERE word >= (SELECT s FROM stem)
-                                AND word < (SELECT s FROM stem) || chr(1114111)
+                            SELECT word FROM catalog_search_word WHERE {_STARTS_STEM}
                             ORDER BY word LIMIT %s) found)""",
                     [terms, at + 1, self.MAX_SPELLED + 1],
                 )
@@ -596,6 +589,16 @@ class _Postgres:
         with _planned_each_time(using), connections[using].cursor() as cursor:
             cursor.execute(sql, [*pass_params, name_key, *params, limit])
             return cursor.fetchall()
+
+
+def _stem(operand: str) -> str:
+    """SQL for the stem of a prefix operand's text ("'clas':*" gives clas), else NULL."""
+    return f"substring({operand} FROM '^''([^'']+)'':[*]$')"
+
+
+# The words of catalog_search_word that start with the stem of a `stem` CTE; scalar
+# subqueries, so the bounds reach the primary key's index (C collation: byte order).
+_STARTS_STEM = "word >= (SELECT s FROM stem) AND word < (SELECT s FROM stem) || chr(1114111)"
 
 
 @contextlib.contextmanager
@@ -684,9 +687,11 @@ _ORG_AT = len(_RESULT_ASSET)
 _SCORE_AT = _ORG_AT + len(_RESULT_ORG)
 
 
-def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
-    connection = connections[using]
-    q = connection.ops.quote_name
+@functools.cache
+def _result_assets_sql(using: str) -> str:
+    """The statement of `_result_assets()`, made once per database; `{marks}` is left for
+    the ids' placeholders."""
+    q = connections[using].ops.quote_name
 
     def columns(model: type, alias: str, names: tuple[str, ...]) -> list[str]:
         column = {f.attname: f.column for f in model._meta.concrete_fields}
@@ -696,15 +701,19 @@ def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
         columns(Asset, "a", _RESULT_ASSET) + columns(Organization, "o", _RESULT_ORG)
         + columns(Score, "s", _RESULT_SCORE)
     )
+    return (
+        f"SELECT {selected} FROM {q(Asset._meta.db_table)} a "
+        f"LEFT JOIN {q(Organization._meta.db_table)} o ON o.id = a.organization_id "
+        f"LEFT JOIN {q(Score._meta.db_table)} s ON s.asset_id = a.id "
+        "WHERE a.id IN ({marks})"
+    )
+
+
+def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
+    connection = connections[using]
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {selected} FROM {q(Asset._meta.db_table)} a "
-            f"LEFT JOIN {q(Organization._meta.db_table)} o ON o.id = a.organization_id "
-            f"LEFT JOIN {q(Score._meta.db_table)} s ON s.asset_id = a.id "
-            f"WHERE a.id IN ({marks})",
-            ids,
-        )
+        cursor.execute(_result_assets_sql(using).format(marks=marks), ids)
         rows = cursor.fetchall()
     assets = {}
     for row in rows:

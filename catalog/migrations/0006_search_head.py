@@ -12,6 +12,8 @@ SQLite needs neither: FTS5 filters columns itself (`{name titles} : ...`).
 
 from django.db import migrations
 
+from catalog.migrations._sql import on_vendor
+
 POSTGRES_FORWARD = [
     "ALTER TABLE catalog_search_doc ALTER COLUMN document SET STORAGE MAIN",
     "UPDATE catalog_search_doc SET document = document || ''::tsvector",
@@ -27,18 +29,6 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRES_FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRES_BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,5 +36,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        on_vendor("postgresql", POSTGRES_FORWARD, POSTGRES_BACKWARD),
     ]

@@ -10,6 +10,8 @@ index to an existing table, so the entries move to a new one. PostgreSQL: nothin
 
 from django.db import migrations
 
+from catalog.migrations._sql import on_vendor
+
 COLUMNS = "name, titles, body, tokenize = 'porter unicode61 remove_diacritics 2'"
 
 
@@ -18,24 +20,17 @@ COLUMNS = "name, titles, body, tokenize = 'porter unicode61 remove_diacritics 2'
 VOCABULARY = "CREATE VIRTUAL TABLE catalog_search_vocab USING fts5vocab(catalog_search_fts, 'row')"
 
 
-def rebuild(prefix: str):
+def rebuild(prefix: str) -> list[str]:
     option = f", prefix = '{prefix}'" if prefix else ""
-
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "sqlite":
-            return
-        for sql in [
-            "DROP TABLE IF EXISTS catalog_search_vocab",
-            f"CREATE VIRTUAL TABLE catalog_search_fts_new USING fts5({COLUMNS}{option})",
-            "INSERT INTO catalog_search_fts_new (rowid, name, titles, body) "
-            "SELECT rowid, name, titles, body FROM catalog_search_fts",
-            "DROP TABLE catalog_search_fts",
-            "ALTER TABLE catalog_search_fts_new RENAME TO catalog_search_fts",
-            *([VOCABULARY] if prefix else []),
-        ]:
-            schema_editor.execute(sql)
-
-    return run
+    return [
+        "DROP TABLE IF EXISTS catalog_search_vocab",
+        f"CREATE VIRTUAL TABLE catalog_search_fts_new USING fts5({COLUMNS}{option})",
+        "INSERT INTO catalog_search_fts_new (rowid, name, titles, body) "
+        "SELECT rowid, name, titles, body FROM catalog_search_fts",
+        "DROP TABLE catalog_search_fts",
+        "ALTER TABLE catalog_search_fts_new RENAME TO catalog_search_fts",
+        *([VOCABULARY] if prefix else []),
+    ]
 
 
 class Migration(migrations.Migration):
@@ -45,5 +40,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(rebuild("3 4 5"), rebuild("")),
+        on_vendor("sqlite", rebuild("3 4 5"), rebuild("")),
     ]

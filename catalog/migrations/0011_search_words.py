@@ -7,6 +7,8 @@ SQLite: nothing to do (its prefix indexes, migration 0010, answer prefixes direc
 
 from django.db import migrations
 
+from catalog.migrations._sql import on_vendor
+
 POSTGRES_FORWARD = [
     # COLLATE "C": byte order, so `word >= 'clas' AND word < 'clas' || chr(1114111)` is the
     # range of words starting with "clas", read from the primary key's index.
@@ -17,18 +19,6 @@ POSTGRES_FORWARD = [
 POSTGRES_BACKWARD = ["DROP TABLE IF EXISTS catalog_search_word"]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRES_FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRES_BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,5 +26,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        on_vendor("postgresql", POSTGRES_FORWARD, POSTGRES_BACKWARD),
     ]

@@ -10,6 +10,8 @@ SQLite: nothing to do (it suggests names by their shared prefix).
 
 from django.db import migrations
 
+from catalog.migrations._sql import on_vendor
+
 POSTGRES_FORWARD = [
     # On lower(name_key), the same text (name keys are folded already), not on name_key:
     # gist_trgm_ops also answers `=`, slowly (7 ms), and the planner took it over the btree
@@ -25,18 +27,6 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRES_FORWARD:
-            schema_editor.execute(sql)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for sql in POSTGRES_BACKWARD:
-            schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,5 +34,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(forward, backward),
+        on_vendor("postgresql", POSTGRES_FORWARD, POSTGRES_BACKWARD),
     ]

@@ -22,8 +22,10 @@ words it starts with stand in for it (search(), shorter_words()).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -650,6 +652,12 @@ def _results(
         for asset_id, cap_id, title, description in cursor.fetchall():
             caps[asset_id].append((cap_id, title, description))
 
+    # The matched words of every capability title and text, in the order the loop below
+    # takes them.
+    found = iter(_hits_of([
+        text for asset_id in ids if asset_id in assets
+        for _, title, description in caps[asset_id] for text in (title, description)
+    ], n))
     results = []
     for asset_id, rel, exact, _rank in rows:
         asset = assets.get(asset_id)
@@ -659,13 +667,14 @@ def _results(
                         all_terms=all_terms)
         best_cap: tuple[int, int, str] | None = None  # (hits, -position, description)
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
-            title_parts, title_hits = highlight(title, n)
-            _, text_hits = highlight(description, n)
-            hits = len(title_hits | text_hits)
-            if not hits:
+            title_hits, text_hits = next(found), next(found)
+            if not (title_hits or text_hits):
                 continue
             if len(result.capabilities) < CAPABILITIES_SHOWN:
-                result.capabilities.append(MatchedCapability(cap_id, title, title_parts))
+                result.capabilities.append(
+                    MatchedCapability(cap_id, title, _parts(title, title_hits))
+                )
+            hits = len({hit[2] for hit in title_hits} | {hit[2] for hit in text_hits})
             if best_cap is None or (hits, -position) > best_cap[:2]:
                 best_cap = (hits, -position, description)
         text = best_cap[2] if best_cap else asset.display_summary
@@ -767,20 +776,11 @@ def _spans(text: str) -> Iterable[tuple[int, int]]:
 
 def _word_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
     """(start, end, term) of each word of `text` that stands for a query term."""
-    if text.isascii():  # the common case: one regular expression finds the candidates
-        words, term_of, heads = _ascii_matcher(tuple(n.terms), n.prefix)
-        folded = text.lower()
-        if not any(head in folded for head in heads):  # most texts: nothing to find
-            return []
-        hits = []
-        for found in words.finditer(text):
-            word = found.group()
-            term = term_of.get(word, _UNSEEN)
-            if term is _UNSEEN:
-                term = term_of[word] = _word_term(word, n)
-            if term is not None:
-                hits.append((found.start(), found.end(), term))
-        return hits
+    return _hits_of([text], n)[0]
+
+
+def _unicode_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+    """`_word_hits()` of a text that is not all ASCII, folded as the index folds it."""
     # Every match contains the first four characters of its term (or the whole of a shorter
     # one): texts, and then words, without any of them are skipped before the slower tests.
     heads = {term[:4] for term in n.terms}
@@ -811,36 +811,73 @@ _UNSEEN = object()
 
 
 @functools.lru_cache(maxsize=256)
-def _ascii_matcher(
+def _ascii_terms(
     terms: tuple[str, ...], prefix: str | None
-) -> tuple[re.Pattern, dict[str, str | None], list[str]]:
-    """For ASCII text and these terms: a pattern finding the words that hold the first four
-    characters of some term (every match does), and a memo of what each word stands for,
-    shared by all the texts of a search and by the searches for the same terms; and the
-    heads themselves, to skip texts that hold none."""
-    heads = sorted({term[:4] for term in terms if term[:4].isascii()}, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![A-Za-z0-9])[A-Za-z0-9]*?(?:" + "|".join(map(re.escape, heads))
-        + r")[A-Za-z0-9]*",
-        re.ASCII | re.IGNORECASE,
-    )
-    return pattern, {}, heads
+) -> tuple[dict[str, str | None], list[str]]:
+    """For ASCII text and these terms: a memo of what each word stands for, shared by all the
+    texts of a search and by the searches for the same terms; and the heads of the terms
+    (their first four characters), one of which every word that stands for a term holds."""
+    return {}, sorted({term[:4] for term in terms if term[:4].isascii()})
+
+
+def _hits_of(texts: Sequence[str], n: querytext.Normalised) -> list[list[tuple[int, int, str]]]:
+    """`_word_hits()` of each of `texts`, for the hundreds of texts of a page of results.
+
+    Most of them hold no term. The ASCII ones are lower-cased and joined, the heads of the
+    terms looked for in that, and only the words around them are looked at."""
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    ascii_at = []
+    for i, text in enumerate(texts):
+        if text.isascii():
+            ascii_at.append(i)
+        else:
+            out[i] = _unicode_hits(text, n)
+    term_of, heads = _ascii_terms(tuple(n.terms), n.prefix)
+    joined = "\n".join([texts[i] for i in ascii_at]).lower()
+    spans = set()
+    for head in heads:
+        at = joined.find(head)
+        while at >= 0:
+            start = at
+            while start and joined[start - 1].isalnum():
+                start -= 1
+            end = _WORD_TAIL.match(joined, at + len(head)).end()
+            spans.add((start, end))
+            at = joined.find(head, end)
+    starts = list(itertools.accumulate((len(texts[i]) + 1 for i in ascii_at), initial=0))
+    for start, end in sorted(spans):
+        k = bisect.bisect_right(starts, start) - 1
+        text, offset = texts[ascii_at[k]], starts[k]
+        word = text[start - offset:end - offset]
+        term = term_of.get(word, _UNSEEN)
+        if term is _UNSEEN:
+            term = term_of[word] = _word_term(word, n)
+        if term is not None:
+            out[ascii_at[k]].append((start - offset, end - offset, term))
+    return out
+
+
+_WORD_TAIL = re.compile(r"[a-z0-9]*")
 
 
 def highlight(text: str, n: querytext.Normalised) -> tuple[list[Part], set[str]]:
     """`text` cut into parts, matched words flagged; and the set of terms that matched."""
+    hits = _word_hits(text, n)
+    return _parts(text, hits), {hit[2] for hit in hits}
+
+
+def _parts(text: str, hits: Iterable[tuple[int, int, str]]) -> list[Part]:
+    """`text` cut at these hits into parts, the hits flagged."""
     parts: list[Part] = []
     at = 0
-    terms: set[str] = set()
-    for start, end, term in _word_hits(text, n):
+    for start, end, _ in hits:
         if start > at:
             parts.append((text[at:start], False))
         parts.append((text[start:end], True))
-        terms.add(term)
         at = end
     if at < len(text):
         parts.append((text[at:], False))
-    return parts, terms
+    return parts
 
 
 def snippet(text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS) -> list[Part]:

@@ -320,6 +320,15 @@ class TestHighlighting:
         # Again, now from the memo of the words already seen.
         assert catalog_search._word_hits(text, n) == self.defined_hits(text, n)
 
+    @given(st.lists(st.lists(_WORDS | st.sampled_from(["Café", "naïve", "ＳＥＧＭ", ""]),
+                            max_size=6).map(" ".join), max_size=8), _WORDS)
+    @example(["segmentation", "Scene", "", "segm\nent", "x segment"], "segm")
+    @example(["Café segmentation", "segmentation"], "segmentation")
+    def test_it_finds_the_words_of_many_texts_at_once(self, texts, q):
+        # A page of results searches its capabilities' texts together.
+        n = querytext.normalise(q)
+        assert catalog_search._hits_of(texts, n) == [self.defined_hits(t, n) for t in texts]
+
     @given(st.lists(_WORDS, min_size=10, max_size=60).map(" ".join), _WORDS)
     @example("filler " * 40 + "segmentation tail " * 20, "segmentation")
     @example("segmentation " + "x" * 400, "segm")

@@ -25,7 +25,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-import itertools
 import math
 import re
 import unicodedata
@@ -665,7 +664,8 @@ def _results(
             continue
         result = Result(asset=asset, relevance=float(rel or 0.0), exact=bool(exact),
                         all_terms=all_terms)
-        best_cap: tuple[int, int, str] | None = None  # (hits, -position, description)
+        # (terms matched, -position, description, its hits)
+        best_cap: tuple[int, int, str, list] | None = None
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
             title_hits, text_hits = next(found), next(found)
             if not (title_hits or text_hits):
@@ -676,9 +676,11 @@ def _results(
                 )
             hits = len({hit[2] for hit in title_hits} | {hit[2] for hit in text_hits})
             if best_cap is None or (hits, -position) > best_cap[:2]:
-                best_cap = (hits, -position, description)
-        text = best_cap[2] if best_cap else asset.display_summary
-        result.snippet = snippet(text, n)
+                best_cap = (hits, -position, description, text_hits)
+        if best_cap:
+            result.snippet = snippet(best_cap[2], n, hits=best_cap[3])
+        else:
+            result.snippet = snippet(asset.display_summary, n)
         results.append(result)
     return results
 
@@ -824,27 +826,33 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised) -> list[list[tuple[i
     """`_word_hits()` of each of `texts`, for the hundreds of texts of a page of results.
 
     Most of them hold no term. The ASCII ones are lower-cased and joined, the heads of the
-    terms looked for in that, and only the words around them are looked at."""
+    terms looked for in that, and only the words around what turns up are looked at."""
     out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-    ascii_at = []
-    for i, text in enumerate(texts):
-        if text.isascii():
-            ascii_at.append(i)
-        else:
-            out[i] = _unicode_hits(text, n)
+    joined = "\n".join(texts)
+    if joined.isascii():
+        ascii_at: Sequence[int] = range(len(texts))
+    else:
+        ascii_at = [i for i, text in enumerate(texts) if text.isascii()]
+        for i in set(range(len(texts))).difference(ascii_at):
+            out[i] = _unicode_hits(texts[i], n)
+        joined = "\n".join([texts[i] for i in ascii_at])
+    joined = joined.lower()
+    backwards = joined[::-1]  # to find where a word starts, as where it ends backwards
+    size = len(joined)
     term_of, heads = _ascii_terms(tuple(n.terms), n.prefix)
-    joined = "\n".join([texts[i] for i in ascii_at]).lower()
     spans = set()
     for head in heads:
         at = joined.find(head)
         while at >= 0:
-            start = at
-            while start and joined[start - 1].isalnum():
-                start -= 1
+            start = at - (_WORD_TAIL.match(backwards, size - at).end() - (size - at))
             end = _WORD_TAIL.match(joined, at + len(head)).end()
             spans.add((start, end))
             at = joined.find(head, end)
-    starts = list(itertools.accumulate((len(texts[i]) + 1 for i in ascii_at), initial=0))
+    if not spans:
+        return out
+    starts = [0]
+    for i in ascii_at:
+        starts.append(starts[-1] + len(texts[i]) + 1)
     for start, end in sorted(spans):
         k = bisect.bisect_right(starts, start) - 1
         text, offset = texts[ascii_at[k]], starts[k]
@@ -880,10 +888,15 @@ def _parts(text: str, hits: Iterable[tuple[int, int, str]]) -> list[Part]:
     return parts
 
 
-def snippet(text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS) -> list[Part]:
-    """About `chars` characters of `text` around its first matched word, highlighted."""
-    if len(text) > chars:
+def snippet(
+    text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS,
+    hits: list[tuple[int, int, str]] | None = None,
+) -> list[Part]:
+    """About `chars` characters of `text` around its first matched word, highlighted.
+    `hits`: the text's `_word_hits()`, when already found."""
+    if hits is None:
         hits = _word_hits(text, n)
+    if len(text) > chars:
         first = hits[0][0] if hits else 0
         start = max(0, min(first - chars // 3, len(text) - chars))
         if start:
@@ -901,7 +914,7 @@ def snippet(text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS) -> l
         if end < len(text):
             _join(parts, len(parts), "…")
         return parts
-    return highlight(text, n)[0]
+    return _parts(text, hits)
 
 
 def _join(parts: list[Part], at: int, text: str) -> None:

@@ -104,7 +104,8 @@ def search(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     settled = request.headers.get("X-Search-Settled") == "1"
-    key = pagecache.generation_key("search", request)
+    n = querytext.normalise(request.GET.get("q", ""))
+    key = _results_key(request, n)
     hit = cache.get(key) if key is not None else None
     if hit is not None and request.htmx and not settled:
         # A keystroke request for results already made: only valid requests are cached, and
@@ -114,7 +115,6 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks})
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
-    n = querytext.normalise(form.cleaned_data["q"])
     results_html, matches = hit or _results(request, form, n, key)
     if n.terms and graph.counts_as_search(request, settled):
         graph.record_search(n.text, form.filters, request.session.session_key, matches)
@@ -132,6 +132,17 @@ def search(request: HttpRequest) -> HttpResponse:
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
     }
     return render(request, "search/search.html", ctx)
+
+
+def _results_key(request: HttpRequest, n: querytext.Normalised) -> str | None:
+    """Where the results region of a search is cached: by what it depends on, the query as
+    normalised and the filters, so that "Image  Segmentation" and "image segmentation", or
+    a link without the empty filters the form sends, share it. Only valid requests are
+    stored, so a key made from invalid filters finds nothing."""
+    filters = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence"))
+    return pagecache.data_key(
+        "search", request, repr((n.text, n.terms, n.truncated, n.prefix, filters))
+    )
 
 
 # Task choices, (slug, name) by name: remembered while the data generation stands still.

@@ -245,7 +245,8 @@ class TestResultItems:
 
 
 class TestResultsCache:
-    """Results are cached per query string and data generation (unfragile.generation)."""
+    """Results are cached per normalised query, filters and data generation
+    (unfragile.generation)."""
 
     def browser(self, client, path: str, **headers) -> str:
         return client.get(path, headers={**BROWSER, **headers}).content.decode()
@@ -285,6 +286,23 @@ class TestResultsCache:
         assert "SegFormer" in both and "ADE scenes" in both
         assert "SegFormer" not in datasets and "ADE scenes" in datasets
         assert "No results" in self.browser(client, "/search/?q=zzzqqq")
+
+    def test_queries_that_normalise_alike_share_their_results(
+        self, client, django_assert_num_queries
+    ):
+        _segmentation_assets()
+        live = {"HX-Request": "true"}
+        first = self.browser(client, "/search/?q=segmentation+model", **live)
+        for path in ["/search/?q=Segmentation%20%20MODEL",
+                     "/search/?kind=&task=&licence=&q=segmentation+model"]:
+            with django_assert_num_queries(0):
+                assert self.browser(client, path, **live) == first
+        # A word still being typed is a prefix; a finished one is not: two different searches.
+        typing = self.browser(client, "/search/?q=segm", **live)
+        assert "No results" in self.browser(client, "/search/?q=segm+", **live)
+        assert "No results" not in typing
+        # An invalid filter is never answered from the cache.
+        assert client.get("/search/?q=segmentation+model&kind=nope").status_code == 400
 
     def test_a_cached_search_still_counts_in_the_match_graph(self, client):
         from comparisons.models import SearchEvent

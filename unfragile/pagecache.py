@@ -46,19 +46,13 @@ def key(kind: str, host: str, *parts: object) -> str:
 
 
 def generation_key(kind: str, request: HttpRequest, *parts: object) -> str | None:
-    """The key of a page that depends only on its query string and the data (browse pages):
-    per data generation (unfragile.generation), or None when the generation cannot be read
-    and the page must not be cached."""
-    return data_key(kind, request, *parts, request.META.get("QUERY_STRING", ""))
-
-
-def data_key(kind: str, request: HttpRequest, *parts: object) -> str | None:
-    """The key of what depends only on `parts` and the data, per data generation; None when
-    the generation cannot be read."""
+    """The key of a page that depends only on its query string and the data (search
+    results, browse pages): per data generation (unfragile.generation), or None when the
+    generation cannot be read and the page must not be cached."""
     token = generation.current()
     if token is None:
         return None
-    return key(kind, request.get_host(), token, *parts)
+    return key(kind, request.get_host(), token, *parts, request.META.get("QUERY_STRING", ""))
 
 
 def etag(page_key: str) -> str:

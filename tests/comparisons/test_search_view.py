@@ -304,6 +304,22 @@ class TestResultsCache:
         # An invalid filter is never answered from the cache.
         assert client.get("/search/?q=segmentation+model&kind=nope").status_code == 400
 
+    def test_a_process_forgets_keys_beyond_its_bound_and_still_finds_the_results(
+        self, client, django_assert_num_queries, monkeypatch
+    ):
+        from comparisons import search_views
+
+        monkeypatch.setattr(search_views, "KEYS_REMEMBERED", 2)
+        monkeypatch.setattr(search_views, "_keys", {})
+        _segmentation_assets()
+        live = {"HX-Request": "true"}
+        paths = [f"/search/?q={q}" for q in ["segmentation", "scenes", "segformer"]]
+        first = [self.browser(client, path, **live) for path in paths]
+        assert len(search_views._keys) <= 2
+        for path, page in zip(paths, first, strict=True):
+            with django_assert_num_queries(0):
+                assert self.browser(client, path, **live) == page
+
     def test_a_cached_search_still_counts_in_the_match_graph(self, client):
         from comparisons.models import SearchEvent
 

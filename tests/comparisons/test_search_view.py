@@ -75,6 +75,12 @@ class TestSearch:
         assertContains(response, 'hx-trigger="input changed delay:250ms, search"')
         assertContains(response, 'src="/static/js/search.js" defer')
 
+    def test_it_has_one_search_form_where_other_pages_have_the_header_one(self, client):
+        page = client.get("/search/?q=segmentation", headers=BROWSER).content.decode()
+        assert page.count('role="search"') == 1 and 'id="search-q"' in page
+        home = client.get("/", headers=BROWSER).content.decode()
+        assert 'id="nav-q"' in home
+
     def test_it_keeps_filters_in_the_form_and_applies_them(self, client):
         _segmentation_assets()
         response = client.get(

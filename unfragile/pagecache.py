@@ -17,10 +17,12 @@ without a query.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
@@ -41,8 +43,20 @@ SHARED_CONTEXT = {"csrf_token": "", "csp_nonce": NONCE_MARKER}
 
 def key(kind: str, host: str, *parts: object) -> str:
     bucket = int(time.time() // PAGE_TTL)
-    raw = "|".join(map(str, (PAGE_VERSION, scoring.FORMULA_VERSION, host, *parts, bucket)))
+    raw = "|".join(map(str, (
+        PAGE_VERSION, static_version(), scoring.FORMULA_VERSION, host, *parts, bucket
+    )))
     return f"{kind}:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@functools.cache
+def static_version() -> str:
+    """The hash of the static files manifest ("" without one, as with DEBUG on).
+
+    A cached page links to the stylesheet and scripts by their hashed names: a deploy that
+    changes one of them must make pages anew, or they would link to files that are gone.
+    The manifest does not change while a process runs."""
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
 def generation_key(kind: str, request: HttpRequest, *parts: object) -> str | None:

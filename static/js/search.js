@@ -16,6 +16,11 @@
   if (!box) {
     return;
   }
+  // The keys below work only with this script: their hint shows only with it.
+  var keys = document.getElementById("search-keys");
+  if (keys) {
+    keys.hidden = false;
+  }
   var pending = null; // the URL whose results are on screen but not yet counted
   var timer = null;
 

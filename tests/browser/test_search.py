@@ -15,6 +15,7 @@ class TestSearchInBrowser:
         make_capability(seg, title="Image segmentation", description="Labels every pixel.")
         make_asset("code-corpus", name="Code corpus", kind=Asset.Kind.DATASET, summary="Code.")
         page.goto(f"{live_server.url}/search/")
+        assert page.locator("#search-keys").is_visible()
         page.evaluate("window.__marker = 'still-here'")
 
         with page.expect_response(lambda r: "q=segmentation" in r.url):
@@ -42,3 +43,21 @@ class TestSearchInBrowser:
         with page.expect_request(lambda r: "/compare/?" in r.url) as request:
             page.locator("[data-compare-submit]").click()
         assert "a=vision-a" in request.value.url and "b=vision-c" in request.value.url
+
+    def test_without_javascript_it_shows_only_what_works(self, live_server, browser):
+        for slug in ("vision-a", "vision-b"):
+            make_asset(slug, summary="A vision model.")
+        context = browser.new_context(java_script_enabled=False)
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/search/?q=vision")
+            assert page.locator("#results h2", has_text="2 results").is_visible()
+            # Ticking and the keys need the script: neither the boxes, the bar nor the hint.
+            assert page.locator("[data-pick]").first.is_hidden()
+            assert page.locator("[data-compare-bar]").is_hidden()
+            assert page.locator("#search-keys").is_hidden()
+            with page.expect_navigation():
+                page.get_by_role("link", name="Compare with…").first.click()
+            assert "/compare/?a=vision-" in page.url
+        finally:
+            context.close()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import functools
 import math
 import re
@@ -114,6 +115,9 @@ def search(
         all_terms = False
     if not rows:
         return []
+    if shorter:
+        # What the results show marked: the words that stood in for the one being typed.
+        n = dataclasses.replace(n, terms=[*n.terms, *(w for w in shorter if w not in n.terms)])
     return _results(rows, n, all_terms, limit, using)
 
 

@@ -260,6 +260,12 @@ class TestSearch:
         make_asset("classy", summary="Classroom notes.")
         for typed in ["segmen", "segmentat", "segmentati", "segmentation"]:
             assert [r.asset.slug for r in search(typed)] == ["seg"], typed
+        # A word typed past its stem and on, or mistyped at the end, still marks what matched.
+        for typed in ["segmentationz", "segmentz"]:
+            result = search(typed)[0]
+            assert result.capabilities[0].title_parts == [
+                ("Image ", False), ("segmentation", True)
+            ], typed
         result = search("image segmentati")[0]
         assert result.all_terms is True
         assert result.capabilities[0].title_parts == [

@@ -74,7 +74,14 @@
   });
 
   // Enter (the "search" event of the box, or the form's submit) is a settled search.
+  // Filters left at "any" stay out of the request, and so out of the address to share.
   document.body.addEventListener("htmx:configRequest", function (event) {
+    var params = event.detail.parameters;
+    ["kind", "task", "licence"].forEach(function (name) {
+      if (params[name] === "") {
+        delete params[name];
+      }
+    });
     var trigger = event.detail.triggeringEvent;
     if (trigger && (trigger.type === "search" || trigger.type === "submit")) {
       event.detail.headers[SETTLED_HEADER] = "1";

@@ -23,7 +23,7 @@ class TestSearchInBrowser:
         page.locator("#results h2", has_text="for “segmentation”").wait_for()
         assert page.locator("#results mark", has_text="segmentation").first.is_visible()
         assert page.locator("#results").get_by_text("Code corpus").count() == 0
-        assert "q=segmentation" in page.url
+        assert page.url == f"{live_server.url}/search/?q=segmentation"  # no empty filters
         assert page.evaluate("window.__marker") == "still-here"  # no page load
 
         page.locator("#search-q").press("ArrowDown")
@@ -31,6 +31,19 @@ class TestSearchInBrowser:
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url == f"{live_server.url}/assets/segformer/"
+
+    def test_a_filter_chosen_stays_in_the_address_and_any_leaves_it(self, live_server, page):
+        make_asset("vision-a", summary="A vision model.")
+        make_asset("vision-set", kind=Asset.Kind.DATASET, summary="A vision dataset.")
+        page.goto(f"{live_server.url}/search/?q=vision")
+        with page.expect_response(lambda r: "kind=dataset" in r.url):
+            page.locator("#s-kind").select_option("dataset")
+        page.locator("#results h2", has_text="1 result").wait_for()
+        assert page.url == f"{live_server.url}/search/?q=vision&kind=dataset"
+        with page.expect_response(lambda r: "/search/?" in r.url):
+            page.locator("#s-kind").select_option("")
+        page.locator("#results h2", has_text="2 results").wait_for()
+        assert page.url == f"{live_server.url}/search/?q=vision"
 
     def test_ticking_two_results_opens_the_compare_page(self, live_server, page):
         for slug in ("vision-a", "vision-b", "vision-c"):

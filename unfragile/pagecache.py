@@ -60,9 +60,10 @@ def static_version() -> str:
 
 
 def generation_key(kind: str, request: HttpRequest, *parts: object) -> str | None:
-    """The key of a page that depends only on its query string and the data (search
-    results, browse pages): per data generation (unfragile.generation), or None when the
-    generation cannot be read and the page must not be cached."""
+    """The key of a page that depends only on its query string and the data (browse
+    pages; search results are keyed by their normalised query, in comparisons.search_views):
+    per data generation (unfragile.generation), or None when the generation cannot be read
+    and the page must not be cached."""
     token = generation.current()
     if token is None:
         return None

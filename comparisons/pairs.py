@@ -6,6 +6,7 @@ A pair is always in canonical order, the smaller slug first (the URL, `PairNote`
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import json
@@ -604,20 +605,28 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
     )
 
 
-# View counting. A page view increments a counter in the cache (no database write on the
-# request path); every FLUSH_EVERY views a process counts (but not more often than every
-# FLUSH_SECONDS), or when `manage.py flush_pair_views` runs, the pending counts are added to
-# PairView in one upsert, and the home page's list of most-viewed comparisons is rebuilt into
-# the cache. With a shared cache (Redis) nothing is lost; with the per-process local-memory
-# cache a process that exits loses the views it counted since its last flush, and a new
-# process shows that list only after its first flush. A flush runs in a thread of its own,
-# so the view that triggers it does not wait: with thousands of pairs viewed in a day it
-# reads and decrements thousands of counters. At thousands of views a second, flushing by
-# count alone took several percent of a worker, hence FLUSH_SECONDS.
+# View counting. A page view is counted in the process (no database write and no cache
+# operation on the request path); at most every PUSH_SECONDS, and when it flushes or exits, a
+# process adds the views it counted to per-pair counters in the cache, one operation per pair
+# viewed rather than per view. Every FLUSH_EVERY views a process counts (but not more often
+# than every FLUSH_SECONDS), or when `manage.py flush_pair_views` runs, the counts in the
+# cache are added to PairView in one upsert, and the home page's list of most-viewed
+# comparisons is rebuilt into the cache. With a shared cache (Redis) nothing is lost but the
+# last second of views of a process killed outright; with the per-process local-memory cache
+# a process that exits loses the views it counted since its last flush, and a new process
+# shows that list only after its first flush. A flush runs in a thread of its own, so the
+# view that triggers it does not wait: with thousands of pairs viewed in a day it reads and
+# decrements thousands of counters. At thousands of views a second, flushing by count alone
+# took several percent of a worker, hence FLUSH_SECONDS; a cache operation per view took
+# five percent of a cached versus page's throughput (bench/versus.py), hence PUSH_SECONDS.
+PUSH_SECONDS = 1.0
 FLUSH_EVERY = 1000
 FLUSH_SECONDS = 10.0
 FLUSH_IN_BACKGROUND = True  # off in tests that check a flush as part of the view
 _unflushed = [0, 0.0]  # views this process counted since its last flush; when it may flush
+_pending: dict[tuple[str, int, int], int] = {}  # views counted here, not yet in the cache
+_pending_lock = threading.Lock()  # gunicorn's threads count into the same dict
+_push_at = [0.0]  # when this process next adds its pending views to the cache
 _day = ["", 0.0]  # today's date as counted, and the epoch second it ends
 
 
@@ -636,30 +645,52 @@ MOST_VIEWED_DAYS = 30
 MOST_VIEWED_SHOWN = 10
 
 
-def _incr(key: str, timeout: int | None) -> tuple[int, bool]:
-    """Atomic increment that creates the key; returns the value and whether it was new."""
-    value = unfragile_cache.count(key, timeout)
-    return value, value == 1
-
-
 def record_view(pair: Pair, today: date | None = None) -> None:
     day = today.isoformat() if today else _today()
-    _, new = _incr(f"pairviews:{day}:{pair.a_id}:{pair.b_id}", _KEEP)
-    if new:
-        # The flush finds a day's pairs through numbered slots: an atomic counter, so two
-        # processes registering pairs at once never overwrite each other.
-        slot, _ = _incr(f"pairviews:{day}:slots", _KEEP)
-        cache.set(f"pairviews:{day}:slot:{slot}", (pair.a_id, pair.b_id), _KEEP)
-    # Counted per process, not in the cache: one cache operation fewer on every view.
+    key = (day, pair.a_id, pair.b_id)
+    with _pending_lock:
+        _pending[key] = _pending.get(key, 0) + 1
+    now = time.monotonic()
+    if now >= _push_at[0]:
+        _push_at[0] = now + PUSH_SECONDS
+        push_views()
     _unflushed[0] += 1
-    if _unflushed[0] >= FLUSH_EVERY and time.monotonic() >= _unflushed[1]:
-        _unflushed[:] = [0, time.monotonic() + FLUSH_SECONDS]
+    if _unflushed[0] >= FLUSH_EVERY and now >= _unflushed[1]:
+        _unflushed[:] = [0, now + FLUSH_SECONDS]
         if FLUSH_IN_BACKGROUND:
             # A flush reads and decrements one counter per pair viewed that day: with
             # thousands of pairs, seconds that the view which triggered it must not wait.
             threading.Thread(target=_flush_in_background, name="pair-views", daemon=True).start()
         else:
             _flush_logged()
+
+
+def push_views() -> None:
+    """Add the views this process counted to the counters in the cache that a flush reads."""
+    with _pending_lock:
+        pending = _pending.copy()
+        _pending.clear()
+    for (day, a, b), n in pending.items():
+        if unfragile_cache.count(f"pairviews:{day}:{a}:{b}", _KEEP, by=n) == n:
+            # This push made the counter: the flush finds a day's pairs through numbered
+            # slots, an atomic counter, so that two processes registering pairs at once
+            # never overwrite each other.
+            slot = unfragile_cache.count(f"pairviews:{day}:slots", _KEEP)
+            cache.set(f"pairviews:{day}:slot:{slot}", (a, b), _KEEP)
+
+
+def forget_pending_views() -> None:
+    """Drop the views this process counted and has not pushed (tests start afresh)."""
+    with _pending_lock:
+        _pending.clear()
+    _push_at[0] = 0.0
+
+
+@atexit.register
+def _push_at_exit() -> None:
+    # A worker stopping (a restart, a deploy) keeps the views it counted last.
+    with contextlib.suppress(Exception):
+        push_views()
 
 
 def _flush_logged() -> None:
@@ -680,6 +711,7 @@ def _flush_in_background() -> None:
 
 def flush_views(today: date | None = None) -> int:
     """Add every pending count to PairView; returns the number of views written."""
+    push_views()
     if not cache.add("pairviews:flushing", 1, 60):
         return 0  # another process is flushing the same counters
     try:

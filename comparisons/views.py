@@ -15,7 +15,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -97,7 +96,8 @@ def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
         pagecache.store(key, body)
         response = pagecache.respond(request, key, body)
     pairs.record_view(pair)
-    patch_vary_headers(response, ["HX-Request"])
+    # Set whole: nothing before this middleware varies the response.
+    response["Vary"] = "HX-Request"
     return response
 
 

@@ -15,9 +15,13 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rolled-back test data never moves the data generation: forget remembered lookups too.
+    from comparisons import pairs
+
     generation.forget_all()
     cache.clear()
+    pairs.forget_pending_views()
     yield
+    pairs.forget_pending_views()
     cache.clear()
     generation.forget_all()
 

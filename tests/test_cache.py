@@ -91,8 +91,9 @@ class TestResilientRedisCache:
             assert cache.incr("rate") == 4
             assert cache.count("forever", None) == 1
             assert real("forever").ttl(cache.make_key("forever")) == -1
+            assert cache.count("by", 60, by=5) == 5 and cache.count("by", 60, by=2) == 7
         finally:
-            cache.delete_many(["rate", "forever"])
+            cache.delete_many(["rate", "forever", "by"])
 
     def test_it_logs_an_outage_once_not_per_call(self, dead_redis, monkeypatch, caplog):
         monkeypatch.setattr(resilient, "RETRY_AFTER", 0)  # every call really tries Redis
@@ -162,6 +163,7 @@ class TestCount:
         cache.delete("counted")
         assert [count("counted", 60) for _ in range(3)] == [1, 2, 3]
         assert cache.get("counted") == 3
+        assert count("counted", 60, by=4) == 7 and count("more", 60, by=4) == 4
 
 
 @pytest.fixture

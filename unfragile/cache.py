@@ -150,29 +150,32 @@ class ResilientRedisCache(RedisCache):
     def clear(self) -> bool:
         return self._call(False, "clear")
 
-    def count(self, key: str, timeout: int | None, version: int | None = None) -> int:
+    def count(
+        self, key: str, timeout: int | None, by: int = 1, version: int | None = None
+    ) -> int:
         """See `count()`: one round trip instead of add() and incr() (incr() alone is two).
-        While Redis is away, 1, as `incr` answers."""
-        return self._call(1, self._count, key, timeout, version)
+        While Redis is away, `by`, as `incr` answers."""
+        return self._call(by, self._count, key, timeout, by, version)
 
-    def _count(self, key: str, timeout: int | None, version: int | None) -> int:
+    def _count(self, key: str, timeout: int | None, by: int, version: int | None) -> int:
         key = self.make_and_validate_key(key, version=version)
         pipe = self._cache.get_client(key, write=True).pipeline(transaction=False)
         # Django's Redis serializer keeps integers as plain numbers, so get() reads it back.
         pipe.set(key, 0, ex=timeout, nx=True)
-        pipe.incr(key)
+        pipe.incr(key, by)
         return pipe.execute()[1]
 
 
-def count(key: str, timeout: int | None) -> int:
-    """Add one to the counter `key` in the default cache, created at zero with this timeout
-    when missing; its new value (1: this call created it). Atomic on Redis and in memory."""
+def count(key: str, timeout: int | None, by: int = 1) -> int:
+    """Add `by` to the counter `key` in the default cache, created at zero with this timeout
+    when missing; its new value (`by`: this call created it). Atomic on Redis and in
+    memory."""
     backend = caches["default"]
     if isinstance(backend, ResilientRedisCache):
-        return backend.count(key, timeout)
+        return backend.count(key, timeout, by)
     try:
-        return backend.incr(key)
+        return backend.incr(key, by)
     except ValueError:  # missing: create it, unless another process just did
-        if backend.add(key, 1, timeout):
-            return 1
-        return backend.incr(key)
+        if backend.add(key, by, timeout):
+            return by
+        return backend.incr(key, by)

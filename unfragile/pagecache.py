@@ -74,11 +74,19 @@ def etag(page_key: str) -> str:
     return f'W/"{page_key.partition(":")[2]}"'
 
 
+# The request headers that get_conditional_response() reads.
+_CONDITIONS = (
+    "HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"
+)
+
+
 def cached_response(request: HttpRequest, page_key: str) -> HttpResponse | None:
     """A 304 for a matching ETag, the cached page, or None when it must be rendered."""
-    response = get_conditional_response(request, etag=etag(page_key))
-    if response is not None:
-        return with_headers(request, response, page_key)
+    # Most requests ask without a condition: no need to work through them.
+    if any(name in request.META for name in _CONDITIONS):
+        response = get_conditional_response(request, etag=etag(page_key))
+        if response is not None:
+            return with_headers(request, response, page_key)
     body = cache.get(page_key)
     return None if body is None else respond(request, page_key, body)
 

@@ -585,6 +585,34 @@ class TestPairViews:
         assert first < body.index('<a href="/compare/beta-seg-vs-gamma-seg/">')
         assert "2 views" in body
 
+    def test_a_process_adds_its_views_to_the_cache_a_pair_at_a_time(self, monkeypatch):
+        from django.core.cache import cache
+
+        make_pair()
+        pair = pairs.find_pair("alpha-seg", "beta-seg")
+        monkeypatch.setattr(pairs, "PUSH_SECONDS", 3600)
+        day = timezone.localdate().isoformat()
+        counter = f"pairviews:{day}:{pair.a_id}:{pair.b_id}"
+        pairs.record_view(pair)  # the first view of a quiet process goes at once
+        assert cache.get(counter) == 1
+        for _ in range(4):
+            pairs.record_view(pair)
+        assert cache.get(counter) == 1  # the rest wait for the next push
+        calls = []
+        real = pairs.unfragile_cache.count
+        monkeypatch.setattr(pairs.unfragile_cache, "count", lambda *a, **k: calls.append(a)
+                            or real(*a, **k))
+        pairs.push_views()
+        assert cache.get(counter) == 5 and len(calls) == 1
+        assert cache.get(f"pairviews:{day}:slots") == 1  # the pair registered once
+        for _ in range(2):
+            pairs.record_view(pair)
+        pairs._push_at_exit()  # a worker that stops keeps them
+        assert cache.get(counter) == 7
+        pairs.record_view(pair)
+        assert pairs.flush_views() == 8  # a flush takes the views not pushed yet too
+        assert PairView.objects.get().count == 8
+
     def test_counting_adds_no_query(self, client, django_assert_num_queries):
         make_pair()
         client.get(URL)

@@ -79,7 +79,9 @@ class TestSearch:
         page = client.get("/search/?q=segmentation", headers=BROWSER).content.decode()
         assert page.count('role="search"') == 1 and 'id="search-q"' in page
         home = client.get("/", headers=BROWSER).content.decode()
-        assert 'id="nav-q"' in home
+        assert home.count('role="search"') == 1 and 'id="home-q"' in home
+        browse = client.get("/assets/", headers=BROWSER).content.decode()
+        assert 'id="nav-q"' in browse
 
     def test_it_keeps_filters_in_the_form_and_applies_them(self, client):
         _segmentation_assets()

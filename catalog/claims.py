@@ -18,18 +18,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from catalog.models import Asset, Capability, Evidence, read_percentiles
+from catalog.models import KIND_PLURAL, Asset, Capability, Evidence, read_percentiles
 from catalog.records import article, human_count, join_words
 from unfragile import generation
 
-KIND_PLURAL = {
-    "model": "models",
-    "fine-tune": "fine-tunes",
-    "dataset": "datasets",
-    "library": "libraries",
-    "tool": "tools",
-    "api": "APIs",
-}
 KIND_SINGULAR = {
     "model": "model",
     "fine-tune": "fine-tune",

@@ -234,6 +234,18 @@ class Asset(models.Model):
 
 
 _KIND_LABELS = dict(Asset.Kind.choices)
+# Each kind in the plural, as a sentence says it ("the 250 text generation models")...
+KIND_PLURAL = {
+    "model": "models",
+    "fine-tune": "fine-tunes",
+    "dataset": "datasets",
+    "library": "libraries",
+    "tool": "tools",
+    "api": "APIs",
+}
+# ...and as a heading or a link, in the order of Asset.Kind.
+KIND_PLURAL_LABELS = [(kind, KIND_PLURAL[kind][:1].upper() + KIND_PLURAL[kind][1:])
+                      for kind in Asset.Kind.values]
 _PRICING_LABELS = dict(Asset.Pricing.choices)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import assetpage, scoring
 from catalog.forms import BrowseForm
 from catalog.html import options_html
-from catalog.models import Asset, Organization, Task
+from catalog.models import KIND_PLURAL_LABELS, Asset, Organization, Task
 from unfragile import generation, pagecache
 
 PER_PAGE = 50
@@ -43,9 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
     size = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
     largest = _top_per_kind(cards.annotate(size=size).filter(size__isnull=False), F("size").desc())
     kinds = [
-        {"value": value, "label": label, "count": counts.get(value, 0),
+        {"value": value, "label": label, "plural": plural, "count": counts.get(value, 0),
          "newest": newest.get(value, []), "largest": largest.get(value, [])}
-        for value, label in Asset.Kind.choices
+        for (value, label), (_, plural) in zip(Asset.Kind.choices, KIND_PLURAL_LABELS,
+                                               strict=True)
     ]
     ctx = {"kinds": kinds, "total": sum(counts.values())}
     return render(request, "catalog/home.html", ctx)
@@ -101,7 +102,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"errors": {"page": ["not a number"]}}, status=400)
     except EmptyPage:
         raise Http404("No such page") from None
-    ctx = {"form": form, "page": page, **pagecache.SHARED_CONTEXT}
+    ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
         template += "#results"

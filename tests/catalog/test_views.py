@@ -37,6 +37,9 @@ class TestHome:
         assert b'action="/search/"' in r.content
         assert b"Newest" in r.content and b"Largest" in r.content
         assert b"model-002" in r.content
+        make_asset("lib", kind=Asset.Kind.LIBRARY)
+        body = client.get("/").content.decode()
+        assert ">Libraries</a>" in body and ">Datasets</a>" in body and "Librarys" not in body
 
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         populate(3)
@@ -295,3 +298,4 @@ class TestLeaderboard:
         assert "provisional" in body
         assert "one kind at a time" in body
         assert 'href="?sort=rank&amp;kind=dataset"' in body
+        assert ">Libraries</a>" in body and ">APIs</a>" in body and "Librarys" not in body

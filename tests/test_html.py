@@ -61,3 +61,14 @@ def test_the_page_is_valid_html(client, catalog_pages, path):
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', body):
         assert target in ids, (path, target)
+
+
+@pytest.mark.parametrize("path, current", [
+    ("/assets/", "Browse"), ("/compare/", "Compare"),
+    ("/compare/alpha-seg-vs-beta-seg/", "Compare"), ("/methodology/", "Methodology"),
+    ("/", None), ("/search/?q=segmentation", None),
+])
+def test_the_menu_marks_the_section_the_page_is_in(client, catalog_pages, path, current):
+    menu = client.get(path).content.decode().split('aria-label="Main"', 1)[1].split("</nav>")[0]
+    marked = re.findall(r'aria-current="page">([^<]+)<', menu)
+    assert marked == ([current] if current else []), path

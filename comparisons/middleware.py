@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from comparisons import views
+from comparisons import search_views, views
 
 # As the URLconf's "compare/<slug:a>-vs-<slug:b>/", for paths with one "-vs-" only: the
 # view answers the rest (a 404 for two).
@@ -42,4 +42,27 @@ class VersusCacheMiddleware:
             response = views.cached_page(request, match[1], match[2])
             if response is not None:
                 return response
+        return self.get_response(request)
+
+
+class LiveSearchCacheMiddleware:
+    """Answer live-search keystrokes whose results are cached before the rest of the
+    middleware, as VersusCacheMiddleware does for versus pages: a keystroke (an HTMX request
+    not marked settled) reads no session and counts nothing, so sessions, CSRF,
+    authentication, messages and the URLconf have nothing to add. Everything else, and a
+    keystroke the cache cannot answer, goes on to the view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if (
+            request.method == "GET"
+            and request.path_info == "/search/"
+            and meta.get("HTTP_HX_REQUEST") == "true"
+            and meta.get("HTTP_X_SEARCH_SETTLED") != "1"
+            and (response := search_views.cached_keystroke(request)) is not None
+        ):
+            return response
         return self.get_response(request)

@@ -89,11 +89,31 @@ class SearchForm(forms.Form):
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    """Per client and minute, counted in the shared cache; the address is hashed, not kept."""
+    """Per client and minute, counted in the shared cache; the address is hashed, not kept.
+    Counted once per request, whoever asks first (cached_keystroke() or the view)."""
+    if (limited := getattr(request, "search_rate_limited", None)) is not None:
+        return limited
     limit = getattr(settings, "SEARCH_RATE_LIMIT", 60)
     client = request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:32]
-    return unfragile_cache.count(f"search-rate:{digest}", 60) > limit
+    request.search_rate_limited = unfragile_cache.count(f"search-rate:{digest}", 60) > limit
+    return request.search_rate_limited
+
+
+def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
+    """The results of a live keystroke request when they are cached, or None for the view.
+
+    LiveSearchCacheMiddleware asks before sessions, CSRF, authentication and the URLconf: a
+    keystroke reads and writes none of them (it never counts towards the match graph), and
+    only valid requests are cached, so a hit needs no form either. A rate-limited client goes
+    on to the view, which answers 429."""
+    key = _results_key(request)
+    hit = cache.get(key) if key is not None else None
+    if hit is None or _rate_limited(request):
+        return None
+    response = HttpResponse(hit[0])
+    response["Vary"] = "HX-Request"
+    return response
 
 
 @require_GET
@@ -107,10 +127,8 @@ def search(request: HttpRequest) -> HttpResponse:
     settled = request.headers.get("X-Search-Settled") == "1"
     key = _results_key(request)
     hit = cache.get(key) if key is not None else None
-    if hit is not None and request.htmx and not settled:
-        # A keystroke request for results already made: only valid requests are cached, and
-        # keystrokes never count, so there is nothing to validate or record.
-        return HttpResponse(hit[0])
+    # (A keystroke whose results are cached was answered by cached_keystroke(), unless it
+    # came here while the data moved, or rate-limited: answering it again is as right.)
     tasks = _tasks.get("tasks", _read_tasks)
     form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks})
     if not form.is_valid():

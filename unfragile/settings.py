@@ -175,8 +175,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "unfragile.csp.CachedPolicyMiddleware",
-    # Cached versus pages for anonymous readers leave here, with the headers above.
+    # Cached versus pages for anonymous readers, and live-search keystrokes whose results
+    # are cached, leave here, with the headers above.
     "comparisons.middleware.VersusCacheMiddleware",
+    "comparisons.middleware.LiveSearchCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

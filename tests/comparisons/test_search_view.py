@@ -197,6 +197,21 @@ class TestSearch:
         other = client.get("/search/?q=x", headers=BROWSER, REMOTE_ADDR="10.0.0.2")
         assert other.status_code == 200
 
+    def test_keystrokes_answered_from_the_cache_are_limited_and_counted_once(
+        self, client, settings
+    ):
+        from django.core.cache import cache
+
+        settings.SEARCH_RATE_LIMIT = 2
+        _segmentation_assets()
+        path = "/search/?q=segmentation"
+        assert client.get(path, headers=HTMX).status_code == 200  # made, and cached
+        assert client.get(path, headers=HTMX).status_code == 200  # from the cache
+        limited = client.get(path, headers=HTMX)
+        assert limited.status_code == 429 and limited["Retry-After"] == "60"
+        [counter] = [k for k in cache._cache if "search-rate:" in k]
+        assert cache.get(counter.split(":", 2)[2]) == 3  # three requests, three counts
+
 
 # The list items as the results partial rendered them through the template engine before
 # comparisons.results_html wrote them in Python; the two must give the same HTML.
@@ -294,6 +309,27 @@ class TestResultsCache:
         assert "SegFormer" in both and "ADE scenes" in both
         assert "SegFormer" not in datasets and "ADE scenes" in datasets
         assert "No results" in self.browser(client, "/search/?q=zzzqqq")
+
+    def test_a_cached_keystroke_skips_the_rest_of_the_middleware(self, client, monkeypatch):
+        from django.contrib.sessions.middleware import SessionMiddleware
+
+        _segmentation_assets()
+        live = {**BROWSER, "HX-Request": "true"}
+        from_view = client.get("/search/?q=segmentation", headers=live)
+        # Sessions (and what comes after them) never see it.
+        monkeypatch.setattr(SessionMiddleware, "process_request",
+                            lambda *a: pytest.fail("the full stack ran"))
+        from_cache = client.get("/search/?q=segmentation", headers=live)
+        assert from_cache.content == from_view.content
+        for header in ("Vary", "Content-Type", "X-Frame-Options", "X-Content-Type-Options",
+                       "Referrer-Policy"):
+            assert from_cache[header] == from_view[header], header
+        assert "Content-Security-Policy" in from_cache and not from_cache.cookies
+        # A settled search goes to the view: it may count.
+        monkeypatch.undo()
+        settled = client.get("/search/?q=segmentation",
+                             headers={**live, "X-Search-Settled": "1"})
+        assert settled.content == from_view.content
 
     def test_queries_that_normalise_alike_share_their_results(
         self, client, django_assert_num_queries

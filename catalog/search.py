@@ -253,6 +253,15 @@ def split_words(text: str) -> str:
     return _CAMEL.sub(" ", text)
 
 
+def task_words(name: str, slug: str) -> str:
+    """A task as its assets' documents hold it: its name, and the words of its slug (the
+    registry's own name for it) that the name lacks, so that "summarization" finds the task
+    named "Summarisation" and "automatic speech recognition" the one named "Speech
+    recognition"."""
+    have = set(name.lower().replace("-", " ").split())
+    return " ".join([name, *(word for word in slug.split("-") if word and word not in have)])
+
+
 def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     asset_model = apps.get_model("catalog", "Asset")
     capability_model = apps.get_model("catalog", "Capability")
@@ -261,10 +270,10 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         "organization__name",
     )
     task_names: dict[int, list[str]] = defaultdict(list)
-    for asset_id, task_name in asset_model.tasks.through.objects.using(using).filter(
+    for asset_id, task_name, task_slug in asset_model.tasks.through.objects.using(using).filter(
         asset_id__in=ids
-    ).values_list("asset_id", "task__name"):
-        task_names[asset_id].append(task_name)
+    ).values_list("asset_id", "task__name", "task__slug"):
+        task_names[asset_id].append(task_words(task_name, task_slug))
     caps: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for asset_id, title, description in capability_model.objects.using(using).filter(
         asset_id__in=ids

@@ -300,6 +300,22 @@ class TestSearch:
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)
 
 
+class TestTaskWords:
+    @pytest.mark.parametrize("name, slug, words", [
+        ("Summarisation", "summarization", "Summarisation summarization"),
+        ("Speech recognition", "automatic-speech-recognition", "Speech recognition automatic"),
+        ("Image segmentation", "image-segmentation", "Image segmentation"),
+        ("Text-to-image generation", "text-to-image", "Text-to-image generation"),
+    ])
+    def test_a_task_adds_the_words_of_its_slug_its_name_lacks(self, name, slug, words):
+        assert catalog_search.task_words(name, slug) == words
+
+    def test_an_asset_is_found_by_its_tasks_slug(self):
+        task = make_task("summarization", name="Summarisation")
+        make_asset("summer", summary="Condenses long reports.", tasks=[task])
+        assert [r.asset.slug for r in search("summarization ")] == ["summer"]
+
+
 class TestHighlighting:
     """catalog.search finds the words of ASCII text with a pattern and remembers what each
     stands for; it must find exactly the words the definition finds: every run of letters and
@@ -389,14 +405,16 @@ class TestIndexMaintenance:
 
     def test_it_follows_task_renames_and_deletes(self):
         a = make_asset("gamma", summary="x")
-        task = make_task("depth-estimation", name="Depth estimation")
+        task = make_task("depth-estimation", name="Distance guessing")
         a.tasks.add(task)
+        assert _names(search("guessing")) == _names(search("depth")) == ["gamma"]
         task.name = "Monocular ranging"
         task.save()
-        assert _names(search("depth")) == []
+        assert _names(search("guessing")) == []
         assert _names(search("monocular ranging")) == ["gamma"]
+        assert _names(search("depth estimation")) == ["gamma"]  # the slug's words stay
         task.delete()
-        assert _names(search("monocular")) == []
+        assert _names(search("monocular")) == _names(search("depth")) == []
 
     def test_it_follows_organisation_renames(self):
         org = make_org("Acme Vision Lab")
@@ -509,3 +527,12 @@ class TestRelevanceOnTheBundledCatalog:
 
     def test_a_typed_prefix_finds_results_while_typing(self):
         assert search(querytext.normalise("image segm"))[0].capabilities
+
+    def test_a_task_is_found_by_its_registry_name_too(self):
+        # Named "Speech recognition" and "Summarisation" here; the registry says
+        # automatic-speech-recognition and summarization.
+        asr = {r.asset.slug for r in search("automatic speech recognition ")}
+        assert asr and all(r.all_terms for r in search("automatic speech recognition "))
+        assert {"nemo", "k2"} <= asr
+        summaries = [r.asset.slug for r in search("summarization ")]
+        assert "summeval" in summaries

@@ -30,3 +30,17 @@ class TestBrowseInBrowser:
         assert page.locator("#f-kind").input_value() == "dataset"
         assert page.locator("#results").get_by_text("code-corpus").is_visible()
         assert page.locator("#results").get_by_text("vision-model-0").count() == 0
+
+    def test_back_after_filtering_shows_the_whole_earlier_page(self, live_server, page):
+        make_asset("vision-model", kind=Asset.Kind.MODEL)
+        make_asset("code-corpus", kind=Asset.Kind.DATASET)
+        page.goto(f"{live_server.url}/assets/")
+        with page.expect_response(lambda r: "kind=dataset" in r.url):
+            page.select_option("#f-kind", "dataset")
+        page.locator("#results h2", has_text="1 asset").wait_for()
+        page.go_back()
+        page.wait_for_url(f"{live_server.url}/assets/")
+        page.locator("#results h2", has_text="2 assets").wait_for()
+        # The page whole (filters, menu, heading), not the list alone.
+        assert page.locator("#f-kind").input_value() == ""
+        assert page.locator("h1").count() == 1 and page.locator("nav[aria-label=Main]").count()

@@ -32,6 +32,25 @@ class TestSearchInBrowser:
             page.keyboard.press("Enter")
         assert page.url == f"{live_server.url}/assets/segformer/"
 
+    def test_back_after_typing_shows_the_whole_earlier_page(self, live_server, page):
+        seg = make_asset("segformer", name="SegFormer", summary="A segmentation model.")
+        make_capability(seg, title="Image segmentation", description="Labels every pixel.")
+        make_asset("code-corpus", name="Code corpus", kind=Asset.Kind.DATASET, summary="Code.")
+        page.goto(f"{live_server.url}/search/")
+        box = page.locator("#search-q")
+        with page.expect_response(lambda r: "q=segmentation" in r.url):
+            box.fill("segmentation")
+        page.locator("#results h2", has_text="for “segmentation”").wait_for()
+        with page.expect_response(lambda r: "q=code" in r.url):
+            box.fill("code")
+        page.locator("#results h2", has_text="for “code”").wait_for()
+        page.go_back()
+        page.wait_for_url(f"{live_server.url}/search/?q=segmentation")
+        page.locator("#results h2", has_text="for “segmentation”").wait_for()
+        # The page whole, not the results region alone.
+        assert page.locator("#search-q").count() == 1 and page.locator("h1").count() == 1
+        assert page.locator("#search-q").input_value() == "segmentation"
+
     def test_a_filter_chosen_stays_in_the_address_and_any_leaves_it(self, live_server, page):
         make_asset("vision-a", summary="A vision model.")
         make_asset("vision-set", kind=Asset.Kind.DATASET, summary="A vision dataset.")

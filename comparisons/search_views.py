@@ -20,7 +20,9 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -111,7 +113,7 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
     hit = cache.get(key) if key is not None else None
     if hit is None or _rate_limited(request):
         return None
-    response = HttpResponse(hit[0])
+    response = HttpResponse(_live(*hit[::2]))
     response["Vary"] = "HX-Request"
     return response
 
@@ -134,13 +136,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
-    results_html, matches = hit or _results(request, form, n, key)
+    results_html, matches, title = hit or _results(request, form, n, key)
     if n.terms and graph.counts_as_search(request, settled):
         graph.record_search(n.text, form.filters, request.session.session_key, matches)
     if not request.htmx and not graph.is_bot(request):
         request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
     if request.htmx:
-        return HttpResponse(results_html)
+        return HttpResponse(_live(results_html, title))
     data = form.cleaned_data
     ctx = {
         "form": form, "q": n, "results_html": mark_safe(results_html),
@@ -191,10 +193,11 @@ def _read_tasks() -> list[tuple[str, str]]:
 
 def _results(
     request: HttpRequest, form: SearchForm, n: querytext.Normalised, key: str | None
-) -> tuple[str, list[tuple[int, int | None]]]:
-    """The results region as HTML and the (asset, capability) pairs it matched.
+) -> tuple[str, list[tuple[int, int | None]], str]:
+    """The results region as HTML, the (asset, capability) pairs it matched and the page's
+    title.
 
-    Both depend only on the query string and the data, so they are cached under `key`, per
+    All three depend only on the query string and the data, so they are cached under `key`, per
     data generation (unfragile.generation: every index write, save, import and recompute
     moves it): a search many readers make, or the same words typed again, skips the search
     and the rendering. The match graph still counts every settled search."""
@@ -208,6 +211,19 @@ def _results(
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
+    title = page_title(n)
     if key is not None:
-        cache.set(key, (html, matches), pagecache.PAGE_TTL)
-    return html, matches
+        cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
+    return html, matches, title
+
+
+def page_title(n: querytext.Normalised) -> str:
+    """The search page's <title>, as the template writes it for a full page."""
+    head = f"{Truncator(n.text).chars(70)} · Search" if n.text else "Search the match graph"
+    return f"{head} · Unfragile"
+
+
+def _live(results_html: str, title: str) -> str:
+    """What a live request gets: the results region, and before it a <title> that htmx
+    makes the page's, so the tab and the history entry name the search on screen."""
+    return f"<title>{escape(title)}</title>{results_html}"

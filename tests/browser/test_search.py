@@ -24,6 +24,7 @@ class TestSearchInBrowser:
         assert page.locator("#results mark", has_text="segmentation").first.is_visible()
         assert page.locator("#results").get_by_text("Code corpus").count() == 0
         assert page.url == f"{live_server.url}/search/?q=segmentation"  # no empty filters
+        assert page.title() == "segmentation · Search · Unfragile"  # the tab names it too
         assert page.evaluate("window.__marker") == "still-here"  # no page load
 
         page.locator("#search-q").press("ArrowDown")

@@ -98,7 +98,13 @@ class TestSearch:
         _segmentation_assets()
         response = client.get("/search/?q=segmentation", headers=HTMX)
         html = response.content.decode()
-        assert html.lstrip().startswith('<section id="results"')
+        # The page's title for the search on screen (htmx puts it in place), then the region.
+        title = "<title>segmentation · Search · Unfragile</title>"
+        assert html.startswith(title) and html[len(title):].lstrip().startswith(
+            '<section id="results"'
+        )
+        page = client.get("/search/?q=segmentation", headers=BROWSER).content.decode()
+        assert title in page  # the same as a full page's
         assert "<html" not in html and 'id="search-q"' not in html
         assert_well_formed(html, fragment=True)
         assert "HX-Request" in response["Vary"]
@@ -285,7 +291,7 @@ class TestResultsCache:
         # The full page shows the same region, from the cache too.
         client.cookies.clear()
         page = self.browser(client, "/search/?q=segmentation")
-        assert first.strip() in page
+        assert first.split("</title>", 1)[1].strip() in page
 
     def test_an_edit_shows_in_the_next_search(self, client):
         _segmentation_assets()

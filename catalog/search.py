@@ -253,13 +253,24 @@ def split_words(text: str) -> str:
     return _CAMEL.sub(" ", text)
 
 
+# Other names people give some tasks, by slug: searched as the task's own words.
+TASK_ALIASES = {
+    "automatic-speech-recognition": "speech to text transcription ASR",
+    "text-to-speech": "speech synthesis TTS",
+    "token-classification": "named entity recognition NER",
+    "text-to-image": "image generation",
+    "text-generation": "LLM",
+}
+
+
 def task_words(name: str, slug: str) -> str:
-    """A task as its assets' documents hold it: its name, and the words of its slug (the
-    registry's own name for it) that the name lacks, so that "summarization" finds the task
-    named "Summarisation" and "automatic speech recognition" the one named "Speech
-    recognition"."""
+    """A task as its assets' documents hold it: its name, the words of its slug (the
+    registry's own name for it) that the name lacks, and its other names (TASK_ALIASES), so
+    that "summarization" finds the task named "Summarisation", and "automatic speech
+    recognition" or "transcription" the one named "Speech recognition"."""
     have = set(name.lower().replace("-", " ").split())
-    return " ".join([name, *(word for word in slug.split("-") if word and word not in have)])
+    extra = [word for word in slug.split("-") if word and word not in have]
+    return " ".join([name, *extra, *([TASK_ALIASES[slug]] if slug in TASK_ALIASES else [])])
 
 
 def _documents(ids: list[int], using: str, apps) -> list[_Document]:

@@ -1,5 +1,5 @@
-"""The search documents hold the words of each task's slug that its name lacks
-(catalog.search.task_words): every asset's entry is written again. PostgreSQL also learns the
+"""The search documents hold the words of each task's slug that its name lacks, and other
+names of some tasks (catalog.search.task_words): every asset's entry is written again. PostgreSQL also learns the
 new words, for spelling out typed prefixes (migration 0011). Unapplied: nothing to undo, the
 extra words only find more."""
 

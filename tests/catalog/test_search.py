@@ -303,9 +303,12 @@ _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)
 class TestTaskWords:
     @pytest.mark.parametrize("name, slug, words", [
         ("Summarisation", "summarization", "Summarisation summarization"),
-        ("Speech recognition", "automatic-speech-recognition", "Speech recognition automatic"),
+        ("Speech recognition", "automatic-speech-recognition",
+         "Speech recognition automatic speech to text transcription ASR"),
         ("Image segmentation", "image-segmentation", "Image segmentation"),
-        ("Text-to-image generation", "text-to-image", "Text-to-image generation"),
+        ("Text-to-image generation", "text-to-image", "Text-to-image generation image generation"),
+        ("Token classification", "token-classification",
+         "Token classification named entity recognition NER"),
     ])
     def test_a_task_adds_the_words_of_its_slug_its_name_lacks(self, name, slug, words):
         assert catalog_search.task_words(name, slug) == words
@@ -346,10 +349,15 @@ class TestHighlighting:
                             max_size=6).map(" ".join), max_size=8), _WORDS)
     @example(["segmentation", "Scene", "", "segm\nent", "x segment"], "segm")
     @example(["Café segmentation", "segmentation"], "segmentation")
+    @example(["Café"], "caf")
     def test_it_finds_the_words_of_many_texts_at_once(self, texts, q):
-        # A page of results searches its capabilities' texts together.
+        # A page of results searches its capabilities' texts together: the ASCII ones as
+        # the definition says, the others by their own (folding) path.
         n = querytext.normalise(q)
-        assert catalog_search._hits_of(texts, n) == [self.defined_hits(t, n) for t in texts]
+        assert catalog_search._hits_of(texts, n) == [
+            self.defined_hits(t, n) if t.isascii() else catalog_search._unicode_hits(t, n)
+            for t in texts
+        ]
 
     @given(st.lists(_WORDS, min_size=10, max_size=60).map(" ".join), _WORDS)
     @example("filler " * 40 + "segmentation tail " * 20, "segmentation")
@@ -536,3 +544,5 @@ class TestRelevanceOnTheBundledCatalog:
         assert {"nemo", "k2"} <= asr
         summaries = [r.asset.slug for r in search("summarization ")]
         assert "summeval" in summaries
+        # And by the other names people give it.
+        assert {r.asset.slug for r in search("transcription ")} == asr

@@ -17,7 +17,7 @@ from catalog import assetpage, scoring
 from catalog.forms import BrowseForm
 from catalog.html import options_html
 from catalog.models import KIND_PLURAL_LABELS, Asset, Organization, Task
-from unfragile import generation, pagecache
+from unfragile import generation, htmx, pagecache
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
@@ -79,7 +79,7 @@ def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], list[tupl
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*htmx.VARY)
 def browse(request: HttpRequest) -> HttpResponse:
     """Browse and the leaderboard. A page is the same for every reader of its query string
     until the data changes, so it is cached per data generation (unfragile.generation)."""

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from comparisons import search_views, views
+from unfragile import htmx
 
 # As the URLconf's "compare/<slug:a>-vs-<slug:b>/", for paths with one "-vs-" only: the
 # view answers the rest (a 404 for two).
@@ -62,6 +63,7 @@ class LiveSearchCacheMiddleware:
             and request.path_info == "/search/"
             and meta.get("HTTP_HX_REQUEST") == "true"
             and meta.get("HTTP_X_SEARCH_SETTLED") != "1"
+            and not htmx.is_restore(request)
             and (response := search_views.cached_keystroke(request)) is not None
         ):
             return response

@@ -33,7 +33,7 @@ from catalog.models import Asset, Task
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import cache as unfragile_cache
-from unfragile import generation, pagecache
+from unfragile import generation, htmx, pagecache
 
 RESULTS_SHOWN = 20
 KEYS_REMEMBERED = 4096  # results-cache keys a process remembers (_results_key)
@@ -114,12 +114,12 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
     if hit is None or _rate_limited(request):
         return None
     response = HttpResponse(_live(*hit[::2]))
-    response["Vary"] = "HX-Request"
+    response["Vary"] = ", ".join(htmx.VARY)
     return response
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*htmx.VARY)
 def search(request: HttpRequest) -> HttpResponse:
     if _rate_limited(request):
         template = "429.html#message" if request.htmx else "429.html"

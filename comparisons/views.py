@@ -25,7 +25,7 @@ from catalog.models import Asset
 from comparisons import pairs, table, verdict
 from comparisons.forms import CompareForm, SuggestForm, VersusForm
 from comparisons.templatetags.comparisons_tags import ld_json
-from unfragile import pagecache
+from unfragile import htmx, pagecache
 from unfragile.middleware import unavailable_response
 
 
@@ -42,7 +42,7 @@ def _get_pair_or_404(request: HttpRequest, a: str, b: str) -> pairs.Pair:
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*htmx.VARY)
 def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
     pair = _get_pair_or_404(request, a, b)
     if pair.reversed:
@@ -97,7 +97,7 @@ def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:
         response = pagecache.respond(request, key, body)
     pairs.record_view(pair)
     # Set whole: nothing before this middleware varies the response.
-    response["Vary"] = "HX-Request"
+    response["Vary"] = ", ".join(htmx.VARY)
     return response
 
 
@@ -278,7 +278,7 @@ def _versus_slots(
 
 
 @require_GET
-@vary_on_headers("HX-Request")
+@vary_on_headers(*htmx.VARY)
 def compare(request: HttpRequest) -> HttpResponse:
     field = request.htmx.trigger_name if request.htmx else None
     if field in ("a", "b"):

@@ -185,6 +185,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unfragile.htmx.HistoryRestoreMiddleware",
     "unfragile.middleware.DatabaseUnavailableMiddleware",
 ]
 

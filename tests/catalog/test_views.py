@@ -94,6 +94,16 @@ class TestBrowse:
         assert b"<html" not in r.content
         assert r["Vary"].count("HX-Request") == 1
 
+    def test_htmx_restoring_history_gets_the_whole_page(self, client):
+        populate(3)
+        part = client.get("/assets/?kind=model", headers=HTMX)
+        restore = {**HTMX, "HX-History-Restore-Request": "true"}
+        r = client.get("/assets/?kind=model", headers=restore)
+        assert r.content.lstrip().startswith(b"<!doctype html>") and b'id="f-kind"' in r.content
+        # Caches keep the two apart.
+        for response in (part, r):
+            assert response["Vary"] == "HX-Request, HX-History-Restore-Request"
+
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         populate(3)
         # tasks, organisations, count, page of assets, their tasks.

@@ -316,6 +316,18 @@ class TestResultsCache:
         assert "SegFormer" not in datasets and "ADE scenes" in datasets
         assert "No results" in self.browser(client, "/search/?q=zzzqqq")
 
+    def test_htmx_restoring_history_gets_the_whole_page(self, client):
+        _segmentation_assets()
+        live = {**BROWSER, "HX-Request": "true"}
+        client.get("/search/?q=segmentation", headers=live)  # the results are cached
+        for settled in ("0", "1"):
+            page = client.get("/search/?q=segmentation", headers={
+                **live, "HX-History-Restore-Request": "true", "X-Search-Settled": settled,
+            })
+            body = page.content.decode()
+            assert body.startswith("<!doctype html>") and 'id="search-q"' in body
+            assert {"HX-Request", "HX-History-Restore-Request"} <= set(page["Vary"].split(", "))
+
     def test_a_cached_keystroke_skips_the_rest_of_the_middleware(self, client, monkeypatch):
         from django.contrib.sessions.middleware import SessionMiddleware
 

@@ -222,6 +222,9 @@ class TestVersusContent:
         assert "<html" not in body and "versus-table" not in body
         assert "more capabilities" not in body
         assert r["Vary"].count("HX-Request") == 1
+        restore = {**HTMX, "HX-History-Restore-Request": "true"}
+        restored = client.get(URL + "?more=b", headers=restore)
+        assert restored.content.decode().startswith("<!doctype html>")
 
     def test_it_writes_the_verdict_below_the_editors_note(self, client):
         alpha, beta = make_pair()
@@ -442,7 +445,7 @@ class TestVersusCacheMiddleware:
         etag = client.get(URL)["ETag"]
         again = client.get(URL, headers={"If-None-Match": etag})
         assert again.status_code == 304 and again["ETag"] == etag
-        assert again["Vary"] == "HX-Request"
+        assert again["Vary"] == "HX-Request, HX-History-Restore-Request"
         assert pairs.flush_views() == 2
 
     @pytest.mark.parametrize("request_kw", [

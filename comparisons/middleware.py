@@ -26,11 +26,22 @@ from unfragile import htmx
 _VERSUS_PATH = re.compile(r"/compare/([-a-zA-Z0-9_]+?)-vs-([-a-zA-Z0-9_]+)/")
 
 
-class VersusCacheMiddleware:
+class _AnswerEarly:
+    """A middleware that may answer a request itself (`answer()`), before the rest."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.answer(request)
+        return self.get_response(request) if response is None else response
+
+    def answer(self, request: HttpRequest) -> HttpResponse | None:
+        raise NotImplementedError
+
+
+class VersusCacheMiddleware(_AnswerEarly):
+    def answer(self, request: HttpRequest) -> HttpResponse | None:
         meta = request.META
         if (
             request.method == "GET"
@@ -40,23 +51,18 @@ class VersusCacheMiddleware:
             and (match := _VERSUS_PATH.fullmatch(request.path_info))
             and "-vs-" not in match[2]
         ):
-            response = views.cached_page(request, match[1], match[2])
-            if response is not None:
-                return response
-        return self.get_response(request)
+            return views.cached_page(request, match[1], match[2])
+        return None
 
 
-class LiveSearchCacheMiddleware:
+class LiveSearchCacheMiddleware(_AnswerEarly):
     """Answer live-search keystrokes whose results are cached before the rest of the
     middleware, as VersusCacheMiddleware does for versus pages: a keystroke (an HTMX request
     not marked settled) reads no session and counts nothing, so sessions, CSRF,
     authentication, messages and the URLconf have nothing to add. Everything else, and a
     keystroke the cache cannot answer, goes on to the view."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def answer(self, request: HttpRequest) -> HttpResponse | None:
         meta = request.META
         if (
             request.method == "GET"
@@ -64,7 +70,6 @@ class LiveSearchCacheMiddleware:
             and meta.get("HTTP_HX_REQUEST") == "true"
             and meta.get("HTTP_X_SEARCH_SETTLED") != "1"
             and not htmx.is_restore(request)
-            and (response := search_views.cached_keystroke(request)) is not None
         ):
-            return response
-        return self.get_response(request)
+            return search_views.cached_keystroke(request)
+        return None

@@ -109,11 +109,10 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
     keystroke reads and writes none of them (it never counts towards the match graph), and
     only valid requests are cached, so a hit needs no form either. A rate-limited client goes
     on to the view, which answers 429."""
-    key = _results_key(request)
-    hit = cache.get(key) if key is not None else None
+    key, hit = _cached_results(request)
     if hit is None or _rate_limited(request):
         return None
-    response = HttpResponse(_live(*hit[::2]))
+    response = HttpResponse(_live(hit[0], hit[2]))
     response["Vary"] = ", ".join(htmx.VARY)
     return response
 
@@ -127,10 +126,7 @@ def search(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     settled = request.headers.get("X-Search-Settled") == "1"
-    key = _results_key(request)
-    hit = cache.get(key) if key is not None else None
-    # (A keystroke whose results are cached was answered by cached_keystroke(), unless it
-    # came here while the data moved, or rate-limited: answering it again is as right.)
+    key, hit = _cached_results(request)
     tasks = _tasks.get("tasks", _read_tasks)
     form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks})
     if not form.is_valid():
@@ -153,6 +149,15 @@ def search(request: HttpRequest) -> HttpResponse:
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
     }
     return render(request, "search/search.html", ctx)
+
+
+def _cached_results(request: HttpRequest) -> tuple[str | None, tuple | None]:
+    """The results-cache key of this request and what the cache holds under it, looked up
+    once per request: by cached_keystroke() for a keystroke, then kept for the view."""
+    if (found := getattr(request, "search_cached", None)) is None:
+        key = _results_key(request)
+        found = request.search_cached = (key, cache.get(key) if key is not None else None)
+    return found
 
 
 def _results_key(request: HttpRequest) -> str | None:

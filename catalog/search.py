@@ -6,8 +6,10 @@ SQLite keeps them in an FTS5 table ranked with bm25(); PostgreSQL in a stored, G
 tsvector ranked with ts_rank_cd(). Both are written by `reindex_assets()` from Python, through
 `querytext.index_text()`, so the index and the query agree on case folding and word breaks.
 
-Ranking: an exact name match first, then text relevance; UnfragileRank only reorders results
-whose relevance is within one band (RELEVANCE_BANDS) of each other. At most CANDIDATES matches
+Ranking: an exact name match first, then the assets holding the words side by side in the
+order typed (querytext.phrase_words(): "text to speech" is not "speech to text"), then the
+others, each group by text relevance; UnfragileRank only reorders results whose relevance is
+within one band (RELEVANCE_BANDS) of the best of their group. At most CANDIDATES matches
 are ranked per query: ranking every match of a common word costs seconds at a million texts.
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
 titles match (a short `head` vector with its own GIN index), then from the rest. At 100,000
@@ -98,7 +100,8 @@ def search(
     filters = _Filters(kind or "", task or "", licence or "")
     name_key = querytext.index_text(n.text)
     fetch = limit * 3  # room for the near-tie reordering below
-    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, fetch)
+    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, fetch,
+                        phrase=backend.phrase(n))
     all_terms = True
     shorter: list[str] = []
     if not rows and n.prefix:
@@ -395,6 +398,9 @@ def _shorter_candidates(prefix: str) -> list[str]:
 
 
 class _SQLite:
+    def phrase(self, n: querytext.Normalised) -> str:
+        return querytext.fts5_phrase(n)
+
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
     ) -> str:
@@ -431,35 +437,46 @@ class _SQLite:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def rank(self, using, match, name_key, filters, limit) -> list[tuple]:
+    def rank(self, using, match, name_key, filters, limit, phrase: str = "") -> list[tuple]:
+        """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql()
-        # The LIMIT inside `hits` caps the rows bm25() is computed for (see CANDIDATES).
-        # CROSS JOIN keeps SQLite's planner from scanning catalog_asset and running the
-        # full-text match once per asset: the index is read first, then each hit's row.
-        sql = f"""
-            WITH hits AS (
+        # The LIMIT inside each full-text CTE caps the rows bm25() is computed for (see
+        # CANDIDATES). CROSS JOIN keeps SQLite's planner from scanning catalog_asset and
+        # running the full-text match once per asset: the index is read first, then each
+        # hit's row. FTS5 cannot tell which rows of one match hold a phrase, so the assets
+        # holding it are a match of their own, ranked on the phrase: they are also found when
+        # the words alone match more rows than are ranked.
+        texts = [(phrase, 1), (match, 0)] if phrase else [(match, 0)]
+        ctes = [f"""t{i} AS (
                 SELECT catalog_search_fts.rowid AS asset_id,
-                    -bm25(catalog_search_fts, 10.0, 4.0, 1.0) AS rel
+                    -bm25(catalog_search_fts, 10.0, 4.0, 1.0) AS rel, {phrased} AS phrase
                 FROM catalog_search_fts
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
                 WHERE catalog_search_fts MATCH %s AND {where}
                 LIMIT {CANDIDATES}
-            ),
-            cand AS (
-                SELECT asset_id, rel, 0 AS exact FROM hits
+            )""" for i, (_, phrased) in enumerate(texts)]
+        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase FROM t{i}"
+                                  for i in range(len(texts)))
+        sql = f"""
+            WITH {", ".join(ctes)},
+            cand (asset_id, rel, exact, phrase) AS (
+                {hits}
                 UNION ALL
-                SELECT n.asset_id, 0.0, 1 FROM catalog_search_name n
+                SELECT n.asset_id, 0.0, 1, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
                 WHERE n.name_key = %s AND {where}
             )
-            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), s.rank
+            SELECT c.asset_id,
+                COALESCE(MAX(CASE WHEN c.phrase = 1 THEN c.rel END), MAX(c.rel)) AS rel,
+                MAX(c.exact) AS exact, MAX(c.phrase) AS phrase, s.rank
             FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
             GROUP BY c.asset_id, s.rank
-            ORDER BY MAX(c.exact) DESC, MAX(c.rel) DESC, c.asset_id
+            ORDER BY exact DESC, phrase DESC, rel DESC, c.asset_id
             LIMIT %s
         """
+        args = [arg for text, _ in texts for arg in (text, *params)]
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [match, *params, name_key, *params, limit])
+            cursor.execute(sql, [*args, name_key, *params, limit])
             return cursor.fetchall()
 
 
@@ -486,6 +503,9 @@ class _Postgres:
 
     def __init__(self) -> None:
         self._found: tuple[list[str], list[str]] | None = None
+
+    def phrase(self, n: querytext.Normalised) -> str:
+        return querytext.pg_phrase_text(n)
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
@@ -559,7 +579,11 @@ class _Postgres:
         # A stop word gives an empty operand, which to_tsquery() leaves out too.
         return join.join(f"({op})" for op in spelled if op) or None
 
-    def rank(self, using, query: _TsQuery, name_key, filters, limit) -> list[tuple]:
+    def rank(self, using, query: _TsQuery, name_key, filters, limit,
+             phrase: str = "") -> list[tuple]:
+        """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows. Whether
+        a candidate holds the phrase is read off its document; ts_rank_cd() already favours
+        the words close together, so the candidates are found as without it."""
         where, params = filters.sql()
         tsquery = query.text
         if not tsquery:
@@ -588,27 +612,31 @@ class _Postgres:
             earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
             ctes.append(f"""p{i} AS (
                 SELECT d.asset_id,
-                    ts_rank_cd(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel
+                    ts_rank_cd(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel,
+                    {f"(d.document @@ to_tsquery('{CONFIG}', %s))::int" if phrase else "0"}
+                        AS phrase
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where}
                 {f"AND d.asset_id NOT IN ({earlier})" if i else ""}
                 LIMIT {CANDIDATES}{f" - (SELECT count(*) FROM ({earlier}) e)" if i else ""}
             )""")
-            pass_params += [tsquery, *alternatives, text, *params]
-        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0 FROM p{i}" for i in range(len(passes)))
+            pass_params += [tsquery, *alternatives, *([phrase] if phrase else []), text,
+                            *params]
+        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase FROM p{i}"
+                                  for i in range(len(passes)))
         sql = f"""
             WITH {", ".join(ctes)},
-            cand (asset_id, rel, exact) AS (
+            cand (asset_id, rel, exact, phrase) AS (
                 {hits}
                 UNION ALL
-                SELECT d.asset_id, 0.0, 1 FROM catalog_search_doc d
+                SELECT d.asset_id, 0.0, 1, 0 FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.name_key = %s AND {where}
             )
-            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), s.rank
+            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), MAX(c.phrase), s.rank
             FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
             GROUP BY c.asset_id, s.rank
-            ORDER BY MAX(c.exact) DESC, MAX(c.rel) DESC, c.asset_id
+            ORDER BY MAX(c.exact) DESC, MAX(c.phrase) DESC, MAX(c.rel) DESC, c.asset_id
             LIMIT %s
         """
         with _planned_each_time(using), connections[using].cursor() as cursor:
@@ -654,12 +682,18 @@ def _lexeme(word: str) -> str:
 def _results(
     rows: list[tuple], n: querytext.Normalised, all_terms: bool, limit: int, using: str
 ) -> list[Result]:
-    best = max((row[1] or 0.0) for row in rows) or 1.0
+    # The best relevance of each group: with the phrase, without it.
+    best = {0: 0.0, 1: 0.0}
+    for _, rel, _, phrase, _ in rows:
+        best[phrase] = max(best[phrase], rel or 0.0)
 
     def order(row: tuple) -> tuple:
-        asset_id, rel, exact, rank = row
-        band = math.floor((rel or 0.0) / best * RELEVANCE_BANDS)
-        return (-exact, -band, -(rank if rank is not None else -1.0), -(rel or 0.0), asset_id)
+        asset_id, rel, exact, phrase, rank = row
+        # How far below the best of its group, in bands: 0 is within 1/RELEVANCE_BANDS.
+        top = best[phrase] or 1.0
+        band = math.floor((top - (rel or 0.0)) / top * RELEVANCE_BANDS)
+        return (-exact, -phrase, band, -(rank if rank is not None else -1.0), -(rel or 0.0),
+                asset_id)
 
     rows = sorted(rows, key=order)[:limit]
     ids = [row[0] for row in rows]
@@ -682,7 +716,7 @@ def _results(
         for _, title, description in caps[asset_id] for text in (title, description)
     ], n))
     results = []
-    for asset_id, rel, exact, _rank in rows:
+    for asset_id, rel, exact, _phrase, _rank in rows:
         asset = assets.get(asset_id)
         if asset is None:  # deleted between the two queries
             continue

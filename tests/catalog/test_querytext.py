@@ -14,8 +14,10 @@ from catalog.querytext import (
     Normalised,
     fold,
     fts5_match,
+    fts5_phrase,
     index_text,
     normalise,
+    pg_phrase_text,
     pg_tsquery_text,
 )
 
@@ -270,6 +272,53 @@ class TestFts5Match:
     )
     def test_it_runs_in_sqlite(self, fts, raw, expected):
         assert match(fts, fts5_match(normalise(raw))) == expected
+
+
+class TestPhrase:
+    def test_it_holds_every_word_in_the_order_typed_stop_words_included(self):
+        assert querytext.phrase_words(normalise("Speech to Text")) == ["speech", "to", "text"]
+        assert fts5_phrase(normalise("speech to text ")) == '"speech" + "to" + "text"'
+        assert pg_phrase_text(normalise("speech to text ")) == "speech <-> to <-> text"
+
+    def test_its_last_word_is_a_prefix_while_it_is_being_typed(self):
+        assert fts5_phrase(normalise("speech to tex")) == '"speech" + "to" + "tex" *'
+        assert pg_phrase_text(normalise("speech to tex")) == "speech <-> to <-> tex:*"
+
+    def test_there_is_none_for_fewer_than_two_terms(self):
+        for raw in ["speech", "the speech", "speech speech", "", "🦄 speech"]:
+            assert fts5_phrase(normalise(raw)) == ""
+            assert pg_phrase_text(normalise(raw)) == ""
+
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("image segmentation", ["image segmentation with transformers"]),
+            ("segmentation image", []),
+            ("segmentation with transformers", ["image segmentation with transformers"]),
+            ("segmentation transformers", []),
+            ("code generation data", ["code generation dataset"]),
+            ('"code" generation', ["code generation dataset"]),
+            ('code AND generation', []),
+        ],
+    )
+    def test_it_runs_in_sqlite_and_wants_the_words_side_by_side(self, fts, raw, expected):
+        assert match(fts, fts5_phrase(normalise(raw))) == expected
+
+    @settings(max_examples=300)
+    @given(texts)
+    @example('say "hi" to NEAR(a b)')
+    @example("a\x00 b")
+    def test_its_fts5_phrase_runs_and_finds_the_text_it_came_from(self, raw):
+        n = normalise(raw)
+        expression = fts5_phrase(n)
+        if not expression:
+            return
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        db.executemany("INSERT INTO t (x) VALUES (?)", [(index_text(n.text),), ("unrelated",)])
+
+        assert match(db, expression) == [index_text(n.text)]
+        db.close()
 
 
 class TestPgTsqueryText:

@@ -85,6 +85,34 @@ class TestSearch:
             high.slug, low.slug, unranked.slug
         ]
 
+    def test_a_near_tie_goes_to_the_higher_rank_even_against_the_best_match(self):
+        # The same texts, one a few words longer: a little less relevant on both databases.
+        for i in range(4):  # other documents, so that the words weigh something
+            make_asset(f"other-{i}", summary="Image captioning model.")
+        best = make_asset("tight", name="Tight", summary="Audio tagging model.")
+        near = make_asset("loose", name="Loose", summary="Audio tagging model, small.")
+        _score(best, 20.0)
+        _score(near, 80.0)
+        results = search("audio tagging")
+        rel = {r.asset.name: r.relevance for r in results}
+        assert rel["Tight"] > rel["Loose"] > rel["Tight"] * 0.95
+        assert _names(results) == ["Loose", "Tight"]
+
+    def test_assets_holding_the_words_in_the_order_typed_come_first(self):
+        apart = make_asset("apart", name="Speech corpus",
+                           summary="Speech clips, with a text transcript for each.")
+        _score(apart, 90.0)
+        asr = make_asset("asr", name="Recogniser", summary="Turns speech to text.")
+        tts = make_asset("tts", name="Voice", summary="Turns text to speech.")
+        assert _names(search("speech to text"))[0] == "Recogniser"
+        assert _names(search("text to speech"))[0] == "Voice"
+        # Also while the last word is being typed, and whatever the filters.
+        assert _names(search("text to spe"))[0] == "Voice"
+        assert _names(search("speech to text", kind=asr.kind))[0] == "Recogniser"
+        # A single word has no order: relevance and rank decide.
+        assert set(_names(search("speech"))) == {"Speech corpus", "Recogniser", "Voice"}
+        assert tts.slug in [r.asset.slug for r in search("speech text")]
+
     def test_it_combines_filters_with_the_text(self):
         task = make_task("image-segmentation")
         make_asset("seg-model", summary="segmentation", tasks=[task])
@@ -535,6 +563,16 @@ class TestRelevanceOnTheBundledCatalog:
 
     def test_a_typed_prefix_finds_results_while_typing(self):
         assert search(querytext.normalise("image segm"))[0].capabilities
+
+    def test_speech_to_text_and_text_to_speech_find_what_they_name(self):
+        def tasks(result) -> set[str]:
+            return {t.slug for t in result.asset.tasks.all()}
+
+        asr = search("speech to text", limit=5)
+        assert all("automatic-speech-recognition" in tasks(r) for r in asr[:3])
+        assert "hate" not in " ".join(r.asset.name.lower() for r in asr)
+        tts = search("text to speech", limit=3)
+        assert all("text-to-speech" in tasks(r) for r in tts)
 
     def test_a_task_is_found_by_its_registry_name_too(self):
         # Named "Speech recognition" and "Summarisation" here; the registry says

@@ -122,33 +122,26 @@ def fts5_match(n: Normalised) -> str:
 
 def phrase_words(n: Normalised) -> list[str]:
     """The words of the query in the order typed, stop words included, when it holds two
-    terms or more: results holding them side by side rank first. [] otherwise."""
+    terms or more: results holding them side by side rank first. [] otherwise. The last
+    word counts as typed in full: a prefix in a phrase costs FTS5 a merge of every word it
+    starts, positions included."""
     if len(n.terms) < 2:
         return []
     return [word for word, _ in _words(n.text)]
 
 
 def fts5_phrase(n: Normalised) -> str:
-    """An FTS5 phrase of phrase_words(), its last word a prefix while it is being typed;
-    "" when there is none."""
-    words = phrase_words(n)
-    if not words:
-        return ""
-    open_end = n.prefix is not None and words[-1] == n.prefix
-    return " + ".join(fts5_quote(word) for word in words) + (" *" if open_end else "")
+    """An FTS5 phrase of phrase_words(); "" when there is none."""
+    return " + ".join(fts5_quote(word) for word in phrase_words(n))
 
 
 def pg_phrase_text(n: Normalised) -> str:
-    """Input for `to_tsquery(config, ...)` holding phrase_words() side by side (`<->`), its last
-    word a prefix while it is being typed; "" when there is none. to_tsquery() drops the stop
-    words and widens the distance across them ('speech' <2> 'text')."""
+    """Input for `to_tsquery(config, ...)` holding phrase_words() side by side (`<->`); ""
+    when there is none. to_tsquery() drops the stop words and widens the distance across
+    them ('speech' <2> 'text')."""
     words = ["".join(ch for ch in word if _is_term_char(ch)) for word in phrase_words(n)]
     words = [word for word in words if word]
-    if len(words) < 2:
-        return ""
-    if n.prefix is not None and words[-1] == n.prefix:
-        words[-1] += ":*"
-    return " <-> ".join(words)
+    return " <-> ".join(words) if len(words) > 1 else ""
 
 
 def fts5_quote(term: str) -> str:

@@ -440,43 +440,45 @@ class _SQLite:
     def rank(self, using, match, name_key, filters, limit, phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql()
-        # The LIMIT inside each full-text CTE caps the rows bm25() is computed for (see
-        # CANDIDATES). CROSS JOIN keeps SQLite's planner from scanning catalog_asset and
-        # running the full-text match once per asset: the index is read first, then each
-        # hit's row. FTS5 cannot tell which rows of one match hold a phrase, so the assets
-        # holding it are a match of their own, ranked on the phrase: they are also found when
-        # the words alone match more rows than are ranked.
-        texts = [(phrase, 1), (match, 0)] if phrase else [(match, 0)]
-        ctes = [f"""t{i} AS (
-                SELECT catalog_search_fts.rowid AS asset_id,
-                    -bm25(catalog_search_fts, 10.0, 4.0, 1.0) AS rel, {phrased} AS phrase
+        # The LIMIT inside `hits` caps the rows bm25() is computed for (see CANDIDATES).
+        # CROSS JOIN keeps SQLite's planner from scanning catalog_asset and running the
+        # full-text match once per asset: the index is read first, then each hit's row.
+        # FTS5 cannot tell which rows of a match hold a phrase, so the assets holding it are
+        # a match of their own, `phrased`, unranked: they take the relevance `hits` gives
+        # them, and come after the others holding it when `hits` did not reach them.
+        phrased = f"""phrased AS (
+                SELECT catalog_search_fts.rowid AS asset_id
                 FROM catalog_search_fts
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
                 WHERE catalog_search_fts MATCH %s AND {where}
                 LIMIT {CANDIDATES}
-            )""" for i, (_, phrased) in enumerate(texts)]
-        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase FROM t{i}"
-                                  for i in range(len(texts)))
+            ),""" if phrase else ""
         sql = f"""
-            WITH {", ".join(ctes)},
+            WITH {phrased} hits AS (
+                SELECT catalog_search_fts.rowid AS asset_id,
+                    -bm25(catalog_search_fts, 10.0, 4.0, 1.0) AS rel
+                FROM catalog_search_fts
+                CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
+                WHERE catalog_search_fts MATCH %s AND {where}
+                LIMIT {CANDIDATES}
+            ),
             cand (asset_id, rel, exact, phrase) AS (
-                {hits}
+                SELECT asset_id, rel, 0, 0 FROM hits
+                {"UNION ALL SELECT asset_id, 0.0, 0, 1 FROM phrased" if phrase else ""}
                 UNION ALL
                 SELECT n.asset_id, 0.0, 1, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
                 WHERE n.name_key = %s AND {where}
             )
-            SELECT c.asset_id,
-                COALESCE(MAX(CASE WHEN c.phrase = 1 THEN c.rel END), MAX(c.rel)) AS rel,
-                MAX(c.exact) AS exact, MAX(c.phrase) AS phrase, s.rank
+            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), MAX(c.phrase), s.rank
             FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
             GROUP BY c.asset_id, s.rank
-            ORDER BY exact DESC, phrase DESC, rel DESC, c.asset_id
+            ORDER BY MAX(c.exact) DESC, MAX(c.phrase) DESC, MAX(c.rel) DESC, c.asset_id
             LIMIT %s
         """
-        args = [arg for text, _ in texts for arg in (text, *params)]
+        args = [phrase, *params] if phrase else []
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [*args, name_key, *params, limit])
+            cursor.execute(sql, [*args, match, *params, name_key, *params, limit])
             return cursor.fetchall()
 
 

@@ -106,9 +106,12 @@ class TestSearch:
         tts = make_asset("tts", name="Voice", summary="Turns text to speech.")
         assert _names(search("speech to text"))[0] == "Recogniser"
         assert _names(search("text to speech"))[0] == "Voice"
-        # Also while the last word is being typed, and whatever the filters.
-        assert _names(search("text to spe"))[0] == "Voice"
+        # The last word of both was taken as a prefix (no space after it); finished or
+        # not, and whatever the filters.
+        assert _names(search("text to speech "))[0] == "Voice"
         assert _names(search("speech to text", kind=asr.kind))[0] == "Recogniser"
+        # A word still being typed is no phrase yet.
+        assert set(_names(search("text to spe"))) == {"Speech corpus", "Recogniser", "Voice"}
         # A single word has no order: relevance and rank decide.
         assert set(_names(search("speech"))) == {"Speech corpus", "Recogniser", "Voice"}
         assert tts.slug in [r.asset.slug for r in search("speech text")]

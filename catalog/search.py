@@ -256,13 +256,16 @@ def split_words(text: str) -> str:
     return _CAMEL.sub(" ", text)
 
 
-# Other names people give some tasks, by slug: searched as the task's own words.
+# Other names people give some tasks, by slug: searched as the task's own words. The index
+# holds them: a change ships with a migration running migrations._sql.reindex_everything().
 TASK_ALIASES = {
     "automatic-speech-recognition": "speech to text transcription ASR",
     "text-to-speech": "speech synthesis TTS",
     "token-classification": "named entity recognition NER",
     "text-to-image": "image generation",
-    "text-generation": "LLM",
+    "text-generation": "LLM large language model",
+    "image-text-to-text": "vision language model VLM multimodal",
+    "audio-text-to-text": "audio language model",
 }
 
 

@@ -19,3 +19,28 @@ def on_vendor(vendor: str, forward: list[str], backward: list[str]) -> migration
         return apply
 
     return migrations.RunPython(run(forward), run(backward))
+
+
+_WORDS = (
+    "INSERT INTO catalog_search_word (word) SELECT DISTINCT "
+    "unnest(tsvector_to_array(document)) FROM catalog_search_doc ON CONFLICT DO NOTHING"
+)
+
+
+def reindex_everything() -> migrations.RunPython:
+    """An operation writing every asset's search entry again (catalog.search.reindex_assets),
+    for a change to what the entries hold; PostgreSQL also learns the new words, for spelling
+    out typed prefixes (migration 0011). Unapplied: nothing to undo, the entries only hold
+    more words."""
+
+    def apply(apps, schema_editor) -> None:
+        from catalog.search import reindex_assets
+
+        ids = list(apps.get_model("catalog", "Asset").objects.values_list("id", flat=True))
+        if not ids:
+            return
+        reindex_assets(ids, using=schema_editor.connection.alias, apps=apps)
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(_WORDS)
+
+    return migrations.RunPython(apply, migrations.RunPython.noop)

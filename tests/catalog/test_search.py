@@ -577,6 +577,17 @@ class TestRelevanceOnTheBundledCatalog:
         tts = search("text to speech", limit=3)
         assert all("text-to-speech" in tasks(r) for r in tts)
 
+    def test_the_everyday_names_of_model_families_find_them(self):
+        def tasks(results) -> list[set[str]]:
+            return [{t.slug for t in r.asset.tasks.all()} for r in results]
+
+        assert all("image-text-to-text" in t for t in tasks(search("vision language model")[:5]))
+        # Named after VLMs, three embedding models come first.
+        assert sum("image-text-to-text" in t for t in tasks(search("VLM", limit=10))) >= 5
+        assert all("audio-text-to-text" in t for t in tasks(search("audio language model")[:5]))
+        llm = search("large language model", limit=10)
+        assert len(llm) == 10 and all("text-generation" in t for t in tasks(llm))
+
     def test_a_task_is_found_by_its_registry_name_too(self):
         # Named "Speech recognition" and "Summarisation" here; the registry says
         # automatic-speech-recognition and summarization.

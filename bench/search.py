@@ -7,7 +7,7 @@ Runs on SQLite (a temporary file) and, when DATABASE_URL names a PostgreSQL serv
 database there (`<name>_bench_search`, dropped afterwards). Texts are drawn from the bundled
 catalog's task names and vocabulary, the same rows on both backends (one seed).
 
-Building: assets and capabilities as raw rows, through COPY (PostgreSQL) or executemany in
+Building: assets, capabilities and scores as raw rows, through COPY (PostgreSQL) or executemany in
 big batches (SQLite), and the search index set-based, in one INSERT ... SELECT that does what
 catalog.search.reindex_assets() does for this ASCII, lower-case text. The real per-asset path is
 then timed on a sample (it rewrites those entries) and its rate reported.
@@ -118,6 +118,9 @@ CAPABILITY_COLUMNS = (
 )
 
 
+SCORE_COLUMNS = "asset_id, rank, coverage, provisional, computed_at, formula_version, percentiles"
+
+
 def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]:
     from django.db import connection, transaction
     from django.utils import timezone
@@ -170,6 +173,14 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
         insert(cursor, "catalog_asset", asset_columns, assets())
         ids = list(Asset.objects.order_by("id").values_list("id", flat=True))
         insert(cursor, "catalog_capability", CAPABILITY_COLUMNS, capabilities())
+        # Every asset scored, as after a recompute: search ranks the best-ranked matches of
+        # a broad query too (catalog.search.TOP_RANKED). Their own generator, so that the
+        # texts and queries stay those of earlier runs.
+        ranks = random.Random(n_assets)
+        insert(cursor, "catalog_score", SCORE_COLUMNS, (
+            (asset_id, round(ranks.uniform(5, 95), 1), 1.0, False, now, "bench", "")
+            for asset_id in ids
+        ))
     figures = {"data_s": time.perf_counter() - started}
 
     started = time.perf_counter()

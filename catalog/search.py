@@ -43,6 +43,14 @@ from catalog.models import Asset, Organization, Score, loaded_fields
 from unfragile import generation
 
 CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
+# When a query matches more than CANDIDATES assets, those among the TOP_RANKED best-ranked
+# assets are ranked too, so that a broad need ("text generation") does not miss the best
+# assets for it.
+TOP_RANKED = 500
+
+
+def _top_ranked_sql() -> str:
+    return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
 SHORTER_MIN = 4  # characters of an indexed word that a typed prefix may stand for
 RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a near-tie
 CAPABILITIES_SHOWN = 3
@@ -443,45 +451,50 @@ class _SQLite:
     def rank(self, using, match, name_key, filters, limit, phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql()
-        # The LIMIT inside `hits` caps the rows bm25() is computed for (see CANDIDATES).
-        # CROSS JOIN keeps SQLite's planner from scanning catalog_asset and running the
-        # full-text match once per asset: the index is read first, then each hit's row.
-        # FTS5 cannot tell which rows of a match hold a phrase, so the assets holding it are
-        # a match of their own, `phrased`, unranked: they take the relevance `hits` gives
-        # them, and come after the others holding it when `hits` did not reach them.
-        phrased = f"""phrased AS (
-                SELECT catalog_search_fts.rowid AS asset_id
-                FROM catalog_search_fts
-                CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
-                WHERE catalog_search_fts MATCH %s AND {where}
-                LIMIT {CANDIDATES}
-            ),""" if phrase else ""
-        sql = f"""
-            WITH {phrased} hits AS (
+
+        def matches(name: str, ranked: bool, top: bool) -> str:
+            # The LIMIT caps the rows bm25() is computed for (see CANDIDATES). CROSS JOIN
+            # keeps SQLite's planner from scanning catalog_asset and running the full-text
+            # match once per asset: the index is read first, then each hit's row. `top`:
+            # only when `hits` is full, and all those of the TOP_RANKED assets; this reads
+            # every match (about 3 ms for a common word at 100,000 assets), the condition on
+            # `hits` is tested once, before.
+            return f"""{name} AS (
                 SELECT catalog_search_fts.rowid AS asset_id,
-                    -bm25(catalog_search_fts, 10.0, 4.0, 1.0) AS rel
+                    {"-bm25(catalog_search_fts, 10.0, 4.0, 1.0)" if ranked else "0.0"} AS rel
                 FROM catalog_search_fts
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
-                WHERE catalog_search_fts MATCH %s AND {where}
-                LIMIT {CANDIDATES}
-            ),
+                WHERE {f"(SELECT count(*) FROM hits) >= {CANDIDATES} AND" if top else ""}
+                catalog_search_fts MATCH %s AND {where}
+                {f"AND +catalog_search_fts.rowid IN ({_top_ranked_sql()})" if top else ""}
+                {"" if top else f"LIMIT {CANDIDATES}"}
+            )"""
+
+        # FTS5 cannot tell which rows of a match hold a phrase, so the assets holding it are
+        # a match of their own, unranked: they take the relevance the words give them, and
+        # come after the others holding it when the words' match did not reach them.
+        ctes = [(matches("hits", True, False), match, 0), (matches("best", True, True), match, 0)]
+        if phrase:
+            ctes += [(matches("phrased", False, False), phrase, 1),
+                     (matches("phrased_best", False, True), phrase, 1)]
+        found = " UNION ALL ".join(
+            f"SELECT asset_id, rel, 0, {phrased} FROM {cte.split(' ', 1)[0]}"
+            for cte, _, phrased in ctes
+        )
+        sql = f"""
+            WITH {", ".join(cte for cte, _, _ in ctes)},
             cand (asset_id, rel, exact, phrase) AS (
-                SELECT asset_id, rel, 0, 0 FROM hits
-                {"UNION ALL SELECT asset_id, 0.0, 0, 1 FROM phrased" if phrase else ""}
+                {found}
                 UNION ALL
                 SELECT n.asset_id, 0.0, 1, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
                 WHERE n.name_key = %s AND {where}
             )
-            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), MAX(c.phrase), s.rank
-            FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
-            GROUP BY c.asset_id, s.rank
-            ORDER BY MAX(c.exact) DESC, MAX(c.phrase) DESC, MAX(c.rel) DESC, c.asset_id
-            LIMIT %s
+            {_ordered("sqlite")}
         """
-        args = [phrase, *params] if phrase else []
+        args = [arg for _, text, _ in ctes for arg in (text, *params)]
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [*args, match, *params, name_key, *params, limit])
+            cursor.execute(sql, [*args, name_key, *params, limit])
             return cursor.fetchall()
 
 
@@ -609,12 +622,24 @@ class _Postgres:
         if ":*" in tsquery:
             passes.insert(0, ("head", words, tsquery.replace(":*", "")))
         passes.append(("document", *found))
+        # Then, when the passes found CANDIDATES, the matches among the TOP_RANKED assets:
+        # read by their ids, a few milliseconds at 100,000 assets; none when there is room.
+        top = len(passes)
+        passes.append(("document", *found))
         # ts_rank_cd() runs only on the rows a pass lets through, always against the whole
         # query, so an asset found by two passes scores the same in both; normalisation 1
         # divides by the log of the document length, so long documents do not win by size.
         ctes, pass_params = [], []
         for i, (column, match, text) in enumerate(passes):
             earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
+            if i == top:
+                room = (f"AND (SELECT count(*) FROM ({earlier}) e) >= {CANDIDATES} "
+                        f"AND d.asset_id = ANY (ARRAY({_top_ranked_sql()}))")
+                limit_to = "ALL"
+            else:
+                room = f"AND d.asset_id NOT IN ({earlier})" if i else ""
+                limit_to = f"{CANDIDATES}" + (f" - (SELECT count(*) FROM ({earlier}) e)"
+                                              if i else "")
             ctes.append(f"""p{i} AS (
                 SELECT d.asset_id,
                     ts_rank_cd(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel,
@@ -622,8 +647,8 @@ class _Postgres:
                         AS phrase
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where}
-                {f"AND d.asset_id NOT IN ({earlier})" if i else ""}
-                LIMIT {CANDIDATES}{f" - (SELECT count(*) FROM ({earlier}) e)" if i else ""}
+                {room}
+                LIMIT {limit_to}
             )""")
             pass_params += [tsquery, *alternatives, *([phrase] if phrase else []), text,
                             *params]
@@ -638,15 +663,33 @@ class _Postgres:
                 JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.name_key = %s AND {where}
             )
-            SELECT c.asset_id, MAX(c.rel), MAX(c.exact), MAX(c.phrase), s.rank
-            FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
-            GROUP BY c.asset_id, s.rank
-            ORDER BY MAX(c.exact) DESC, MAX(c.phrase) DESC, MAX(c.rel) DESC, c.asset_id
-            LIMIT %s
+            {_ordered("postgresql")}
         """
         with _planned_each_time(using), connections[using].cursor() as cursor:
             cursor.execute(sql, [*pass_params, name_key, *params, limit])
             return cursor.fetchall()
+
+
+def _ordered(vendor: str) -> str:
+    """The candidates (`cand`: asset_id, rel, exact, phrase) one row an asset, in the order
+    _results() gives them, so that the LIMIT keeps the right ones: the band is how far below
+    the best of its group a relevance is, in 1/RELEVANCE_BANDS of it."""
+    band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
+            f"* {RELEVANCE_BANDS}")
+    # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
+    # non-negative values), and may lack floor().
+    band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
+    return f"""
+        SELECT asset_id, rel, exact, phrase, rank FROM (
+            SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
+                MAX(c.phrase) AS phrase, s.rank AS rank
+            FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
+            GROUP BY c.asset_id, s.rank
+        ) g
+        WINDOW w AS (PARTITION BY phrase)
+        ORDER BY exact DESC, phrase DESC, {band}, COALESCE(rank, -1.0) DESC, rel DESC, asset_id
+        LIMIT %s
+    """
 
 
 def _stem(operand: str) -> str:

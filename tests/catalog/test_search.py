@@ -98,6 +98,23 @@ class TestSearch:
         assert rel["Tight"] > rel["Loose"] > rel["Tight"] * 0.95
         assert _names(results) == ["Loose", "Tight"]
 
+    def test_a_near_tie_is_not_lost_behind_more_results_than_are_shown(self):
+        for i in range(4):
+            make_asset(f"other-{i}", summary="Image captioning model.")
+        for i in range(8):
+            _score(make_asset(f"tight-{i}", summary="Audio tagging model."), 20.0)
+        _score(make_asset("loose", name="Loose", summary="Audio tagging model, small."), 80.0)
+        assert _names(search("audio tagging", limit=2))[0] == "Loose"
+
+    def test_a_broad_need_ranks_the_best_ranked_of_its_matches_too(self, monkeypatch):
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            _score(make_asset(f"early-{i}", summary="A widget maker."), 30.0)
+        _score(make_asset("late", name="Late", summary="A widget maker."), 90.0)
+        assert _names(search("widget maker"))[0] == "Late"
+        # Also among the assets holding the words side by side, and for any filters.
+        assert _names(search("widget maker", kind="model"))[0] == "Late"
+
     def test_assets_holding_the_words_in_the_order_typed_come_first(self):
         apart = make_asset("apart", name="Speech corpus",
                            summary="Speech clips, with a text transcript for each.")

@@ -673,7 +673,9 @@ class _Postgres:
 def _ordered(vendor: str) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase) one row an asset, in the order
     _results() gives them, so that the LIMIT keeps the right ones: the band is how far below
-    the best of its group a relevance is, in 1/RELEVANCE_BANDS of it."""
+    the best of its group a relevance is, in 1/RELEVANCE_BANDS of it. Each candidate's
+    rank is looked up by its id: joined, PostgreSQL hashed the whole of catalog_score (27 ms
+    at 100,000 assets)."""
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS}")
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
@@ -682,9 +684,10 @@ def _ordered(vendor: str) -> str:
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
-                MAX(c.phrase) AS phrase, s.rank AS rank
-            FROM cand c LEFT JOIN catalog_score s ON s.asset_id = c.asset_id
-            GROUP BY c.asset_id, s.rank
+                MAX(c.phrase) AS phrase,
+                (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
+            FROM cand c
+            GROUP BY c.asset_id
         ) g
         WINDOW w AS (PARTITION BY phrase)
         ORDER BY exact DESC, phrase DESC, {band}, COALESCE(rank, -1.0) DESC, rel DESC, asset_id

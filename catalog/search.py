@@ -12,8 +12,10 @@ others, each group by text relevance; UnfragileRank only reorders results whose 
 within one band (RELEVANCE_BANDS) of the best of their group. At most CANDIDATES matches
 are ranked per query: ranking every match of a common word costs seconds at a million texts.
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
-titles match (a short `head` vector with its own GIN index), then from the rest. At 100,000
-assets bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
+titles match (a short `head` vector with its own GIN index), then from the rest. When that
+fills CANDIDATES, the matches among the TOP_RANKED best-ranked assets are ranked as well, so
+that a broad need shows the best assets for it. At 100,000 assets bench/search.py measures
+the whole search() (bench/RESULTS.md, "Search").
 
 The last word, while it may still be being typed, is a prefix (querytext.normalise): SQLite
 answers it from prefix indexes (migration 0010), PostgreSQL spells it out as the indexed
@@ -408,6 +410,10 @@ def _shorter_candidates(prefix: str) -> list[str]:
     return [prefix[:k] for k in range(SHORTER_MIN, len(prefix))]
 
 
+# An FTS5 prefix query of one quoted term (querytext.fts5_match()).
+_TYPED = re.compile(r'"(?:[^"]|"")+"\*')
+
+
 class _SQLite:
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.fts5_phrase(n)
@@ -473,7 +479,13 @@ class _SQLite:
         # FTS5 cannot tell which rows of a match hold a phrase, so the assets holding it are
         # a match of their own, unranked: they take the relevance the words give them, and
         # come after the others holding it when the words' match did not reach them.
-        ctes = [(matches("hits", True, False), match, 0), (matches("best", True, True), match, 0)]
+        # A word being typed counts as finished for `best`: every word a short prefix
+        # starts would make it read a large share of the index.
+        finished = " AND ".join(
+            part[:-1] if _TYPED.fullmatch(part) else part for part in match.split(" AND ")
+        )
+        ctes = [(matches("hits", True, False), match, 0),
+                (matches("best", True, True), finished, 0)]
         if phrase:
             ctes += [(matches("phrased", False, False), phrase, 1),
                      (matches("phrased_best", False, True), phrase, 1)]

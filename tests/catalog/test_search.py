@@ -111,7 +111,9 @@ class TestSearch:
         for i in range(6):
             _score(make_asset(f"early-{i}", summary="A widget maker."), 30.0)
         _score(make_asset("late", name="Late", summary="A widget maker."), 90.0)
+        # With its last word as typed (a prefix: no space after it), and finished.
         assert _names(search("widget maker"))[0] == "Late"
+        assert _names(search("widget maker "))[0] == "Late"
         # Also among the assets holding the words side by side, and for any filters.
         assert _names(search("widget maker", kind="model"))[0] == "Late"
 

@@ -27,7 +27,10 @@ _VERSUS_PATH = re.compile(r"/compare/([-a-zA-Z0-9_]+?)-vs-([-a-zA-Z0-9_]+)/")
 
 
 class _AnswerEarly:
-    """A middleware that may answer a request itself (`answer()`), before the rest."""
+    """A middleware that may answer a request itself, before the rest: each subclass says
+    when and how in its `answer()`, which returns None to let the request go on."""
+
+    answer: Callable[[HttpRequest], HttpResponse | None]
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -35,9 +38,6 @@ class _AnswerEarly:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.answer(request)
         return self.get_response(request) if response is None else response
-
-    def answer(self, request: HttpRequest) -> HttpResponse | None:
-        raise NotImplementedError
 
 
 class VersusCacheMiddleware(_AnswerEarly):

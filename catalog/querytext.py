@@ -139,9 +139,8 @@ def pg_phrase_text(n: Normalised) -> str:
     """Input for `to_tsquery(config, ...)` holding phrase_words() side by side (`<->`); ""
     when there is none. to_tsquery() drops the stop words and widens the distance across
     them ('speech' <2> 'text')."""
-    words = ["".join(ch for ch in word if _is_term_char(ch)) for word in phrase_words(n)]
-    words = [word for word in words if word]
-    return " <-> ".join(words) if len(words) > 1 else ""
+    # normalise()'s words hold term characters only: no tsquery operator.
+    return " <-> ".join(phrase_words(n))
 
 
 def fts5_quote(term: str) -> str:

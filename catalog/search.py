@@ -30,7 +30,6 @@ import bisect
 import contextlib
 import dataclasses
 import functools
-import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -49,10 +48,6 @@ CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to ra
 # assets are ranked too, so that a broad need ("text generation") does not miss the best
 # assets for it.
 TOP_RANKED = 500
-
-
-def _top_ranked_sql() -> str:
-    return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
 SHORTER_MIN = 4  # characters of an indexed word that a typed prefix may stand for
 RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a near-tie
 CAPABILITIES_SHOWN = 3
@@ -109,8 +104,7 @@ def search(
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task or "", licence or "")
     name_key = querytext.index_text(n.text)
-    fetch = limit * 3  # room for the near-tie reordering below
-    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, fetch,
+    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, limit,
                         phrase=backend.phrase(n))
     all_terms = True
     shorter: list[str] = []
@@ -121,17 +115,17 @@ def search(
         shorter = backend.shorter_words(n, using)
         if shorter:
             rows = backend.rank(using, backend.all_terms(n, using, shorter), name_key, filters,
-                                fetch)
+                                limit)
     if not rows and len(n.terms) > 1:
         rows = backend.rank(using, backend.any_term(n, using, shorter), name_key, filters,
-                            fetch)
+                            limit)
         all_terms = False
     if not rows:
         return []
     if shorter:
         # What the results show marked: the words that stood in for the one being typed.
         n = dataclasses.replace(n, terms=[*n.terms, *(w for w in shorter if w not in n.terms)])
-    return _results(rows, n, all_terms, limit, using)
+    return _results(rows, n, all_terms, using)
 
 
 def closest_names(
@@ -484,17 +478,15 @@ class _SQLite:
         finished = " AND ".join(
             part[:-1] if _TYPED.fullmatch(part) else part for part in match.split(" AND ")
         )
-        ctes = [(matches("hits", True, False), match, 0),
-                (matches("best", True, True), finished, 0)]
+        # (name, ranked, of the TOP_RANKED, match, holds the phrase)
+        ctes = [("hits", True, False, match, 0), ("best", True, True, finished, 0)]
         if phrase:
-            ctes += [(matches("phrased", False, False), phrase, 1),
-                     (matches("phrased_best", False, True), phrase, 1)]
+            ctes += [("phrased", False, False, phrase, 1), ("phrased_best", False, True, phrase, 1)]
         found = " UNION ALL ".join(
-            f"SELECT asset_id, rel, 0, {phrased} FROM {cte.split(' ', 1)[0]}"
-            for cte, _, phrased in ctes
+            f"SELECT asset_id, rel, 0, {phrased} FROM {name}" for name, *_, phrased in ctes
         )
         sql = f"""
-            WITH {", ".join(cte for cte, _, _ in ctes)},
+            WITH {", ".join(matches(name, ranked, top) for name, ranked, top, _, _ in ctes)},
             cand (asset_id, rel, exact, phrase) AS (
                 {found}
                 UNION ALL
@@ -504,7 +496,7 @@ class _SQLite:
             )
             {_ordered("sqlite")}
         """
-        args = [arg for _, text, _ in ctes for arg in (text, *params)]
+        args = [arg for *_, text, _ in ctes for arg in (text, *params)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [*args, name_key, *params, limit])
             return cursor.fetchall()
@@ -682,10 +674,14 @@ class _Postgres:
             return cursor.fetchall()
 
 
+def _top_ranked_sql() -> str:
+    return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
+
+
 def _ordered(vendor: str) -> str:
-    """The candidates (`cand`: asset_id, rel, exact, phrase) one row an asset, in the order
-    _results() gives them, so that the LIMIT keeps the right ones: the band is how far below
-    the best of its group a relevance is, in 1/RELEVANCE_BANDS of it. Each candidate's
+    """The candidates (`cand`: asset_id, rel, exact, phrase) one row an asset, ranked (see
+    the module's docstring): the band is how far below the best of its group a relevance is,
+    in 1/RELEVANCE_BANDS of it; rank only orders within a band. Each candidate's
     rank is looked up by its id: joined, PostgreSQL hashed the whole of catalog_score (27 ms
     at 100,000 assets)."""
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
@@ -743,22 +739,9 @@ def _lexeme(word: str) -> str:
 
 
 def _results(
-    rows: list[tuple], n: querytext.Normalised, all_terms: bool, limit: int, using: str
+    rows: list[tuple], n: querytext.Normalised, all_terms: bool, using: str
 ) -> list[Result]:
-    # The best relevance of each group: with the phrase, without it.
-    best = {0: 0.0, 1: 0.0}
-    for _, rel, _, phrase, _ in rows:
-        best[phrase] = max(best[phrase], rel or 0.0)
-
-    def order(row: tuple) -> tuple:
-        asset_id, rel, exact, phrase, rank = row
-        # How far below the best of its group, in bands: 0 is within 1/RELEVANCE_BANDS.
-        top = best[phrase] or 1.0
-        band = math.floor((top - (rel or 0.0)) / top * RELEVANCE_BANDS)
-        return (-exact, -phrase, band, -(rank if rank is not None else -1.0), -(rel or 0.0),
-                asset_id)
-
-    rows = sorted(rows, key=order)[:limit]
+    # `rows` come ranked (_ordered()).
     ids = [row[0] for row in rows]
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)

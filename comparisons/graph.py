@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -23,6 +22,7 @@ from django.utils.crypto import salted_hmac
 from catalog.models import Asset, Evidence
 from comparisons import pairs
 from comparisons.models import CoMatch, Match, SearchEvent
+from unfragile import cache as unfragile_cache
 
 MATCHES_RECORDED = 10
 ORIGIN = "match-graph"
@@ -73,7 +73,9 @@ def record_search(
         algorithm="sha256",
     ).hexdigest()
     tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), now.tzinfo)
-    if not cache.add(seen_key, 1, timeout=max(60, int((tomorrow - now).total_seconds()))):
+    # While Redis is away the unique constraint alone settles repeats: nothing is lost.
+    timeout = max(60, int((tomorrow - now).total_seconds()))
+    if not unfragile_cache.add_first(seen_key, 1, timeout):
         return False
     try:
         with transaction.atomic():

@@ -40,6 +40,8 @@ class TestResilientRedisCache:
         assert dead_redis.get("k", "fallback") == "fallback"
         assert dead_redis.set("k", 1) is None
         assert dead_redis.add("k", 1) is False
+        # For callers whose unique constraint settles repeats: go on and write.
+        assert dead_redis.add_first("k", 1) is True
         assert dead_redis.get_or_set("k", 5) == 5
         assert dead_redis.get_many(["a", "b"]) == {}
         assert dead_redis.set_many({"a": 1, "b": 2}) == ["a", "b"]

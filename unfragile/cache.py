@@ -150,6 +150,10 @@ class ResilientRedisCache(RedisCache):
     def clear(self) -> bool:
         return self._call(False, "clear")
 
+    def add_first(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        """See `add_first()`: add(), but True while Redis is away."""
+        return self._call(True, "add", key, value, timeout, version)
+
     def count(
         self, key: str, timeout: int | None, by: int = 1, version: int | None = None
     ) -> int:
@@ -179,3 +183,16 @@ def count(key: str, timeout: int | None, by: int = 1) -> int:
         if backend.add(key, by, timeout):
             return by
         return backend.incr(key, by)
+
+
+def add_first(key: str, value: Any, timeout: int | None) -> bool:
+    """Store `key` in the default cache unless it is there; whether this call stored it.
+
+    For callers whose own store settles repeats anyway (a unique constraint) and who use the
+    cache only to skip that work: while Redis is away this answers True, so that the caller
+    goes on to its store instead of dropping what it came to write, as add()'s False (the key
+    is taken) would make it."""
+    backend = caches["default"]
+    if isinstance(backend, ResilientRedisCache):
+        return backend.add_first(key, value, timeout)
+    return backend.add(key, value, timeout)

@@ -76,6 +76,24 @@ class TestCounting:
         client.get("/search/?q=segmentation", headers=BROWSER)
         assert SearchEvent.objects.count() == 1
 
+    def test_searches_still_count_once_while_redis_is_away(self, client, settings, monkeypatch):
+        from tests.faults import site
+        from unfragile import cache as resilient
+
+        monkeypatch.setattr(resilient, "_health", {})
+        settings.CACHES = {"default": {
+            "BACKEND": "unfragile.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{site.free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }}
+        _assets()
+        _browser(client)
+        for _ in range(2):
+            assert client.get("/search/?q=segmentation", headers=BROWSER).status_code == 200
+        event = SearchEvent.objects.get()
+        assert event.query == "segmentation"
+        assert event.matches.count() == 3
+
     def test_keystrokes_do_not_count_but_a_settled_request_does(self, client):
         _assets()
         _browser(client)

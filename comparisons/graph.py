@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -23,8 +23,11 @@ from catalog.models import Asset, Evidence
 from comparisons import pairs
 from comparisons.models import CoMatch, Match, SearchEvent
 from unfragile import cache as unfragile_cache
+from unfragile import generation
 
 MATCHES_RECORDED = 10
+# Where a rebuild puts the edges before they replace the old ones.
+REBUILT = "comparisons_comatch_rebuilt"
 ORIGIN = "match-graph"
 SOURCE_NAME = "searches on this site"
 SOURCE_URL = "/methodology/"
@@ -127,7 +130,10 @@ def rebuild_match_graph(today: date | None = None) -> RebuildReport:
             & ~Q(asset__in=CoMatch.objects.values("asset_b_id"))
             | ~Q(name__in=["times_matched", "weighted_degree"])
         )
+        # And one that loses a signal.
+        Asset.objects.filter(id__in=stale.values("asset_id")).update(version=F("version") + 1)
         deleted, _ = stale.delete()
+        generation.advance()
         scores = recompute_scores(reason="match graph rebuilt")
     return RebuildReport(edges, written["times_matched"], written["weighted_degree"], deleted,
                          scores)
@@ -138,12 +144,13 @@ def _write_graph(today: date, now: datetime) -> tuple[dict[str, int], int]:
     comatch, asset = CoMatch._meta.db_table, Asset._meta.db_table
     evidence = Evidence._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {comatch}")
         # One edge per pair of assets in the same top 10, in canonical order (smaller slug
-        # first, as versus URLs); weight = number of events that matched both.
+        # first, as versus URLs); weight = number of events that matched both. Built aside
+        # first, so that the assets whose edges change can be told (below).
         cursor.execute(f"""
-            INSERT INTO {comatch} (asset_a_id, asset_b_id, weight, last_seen)
-            SELECT m1.asset_id, m2.asset_id, COUNT(*), MAX(e.created_at)
+            CREATE TEMPORARY TABLE {REBUILT} AS
+            SELECT m1.asset_id AS asset_a_id, m2.asset_id AS asset_b_id, COUNT(*) AS weight,
+                MAX(e.created_at) AS last_seen
             FROM {match} m1
             JOIN {match} m2 ON m2.event_id = m1.event_id AND m2.asset_id <> m1.asset_id
             JOIN {asset} a1 ON a1.id = m1.asset_id
@@ -151,7 +158,28 @@ def _write_graph(today: date, now: datetime) -> tuple[dict[str, int], int]:
             JOIN {event} e ON e.id = m1.event_id
             GROUP BY m1.asset_id, m2.asset_id
         """)
+        # An asset whose alternatives change gets a new version, as a recompute gives one
+        # whose score moved, so that its cached pages (keyed by version) are made anew.
+        cursor.execute(f"""
+            UPDATE {asset} SET version = version + 1 WHERE id IN (
+                WITH old_only AS (
+                    SELECT asset_a_id, asset_b_id, weight FROM {comatch}
+                    EXCEPT SELECT asset_a_id, asset_b_id, weight FROM {REBUILT}
+                ), new_only AS (
+                    SELECT asset_a_id, asset_b_id, weight FROM {REBUILT}
+                    EXCEPT SELECT asset_a_id, asset_b_id, weight FROM {comatch}
+                )
+                SELECT asset_a_id FROM old_only UNION SELECT asset_b_id FROM old_only
+                UNION SELECT asset_a_id FROM new_only UNION SELECT asset_b_id FROM new_only
+            )
+        """)
+        cursor.execute(f"DELETE FROM {comatch}")
+        cursor.execute(
+            f"INSERT INTO {comatch} (asset_a_id, asset_b_id, weight, last_seen) "
+            f"SELECT asset_a_id, asset_b_id, weight, last_seen FROM {REBUILT}"
+        )
         edges = cursor.rowcount
+        cursor.execute(f"DROP TABLE {REBUILT}")
         signals = {
             # Match has one row per (event, asset), so COUNT(*) counts distinct events.
             "times_matched": (
@@ -184,6 +212,13 @@ def _write_graph(today: date, now: datetime) -> tuple[dict[str, int], int]:
             """, [Evidence.Dimension.MATCH_GRAPH, name, label, unit, SOURCE_NAME, SOURCE_URL,
                   today, Evidence.Verification.COMPUTED, ORIGIN, now, now])
             written[name] = cursor.rowcount
+        # So does an asset whose Times Matched or co-match weight the upserts wrote (their
+        # rows carry this run's time), for the match graph figures its page shows.
+        cursor.execute(
+            f"UPDATE {asset} SET version = version + 1 WHERE id IN ("
+            f"SELECT asset_id FROM {evidence} WHERE origin = %s AND updated_at = %s)",
+            [ORIGIN, now],
+        )
     return written, edges
 
 

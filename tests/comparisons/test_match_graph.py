@@ -189,7 +189,10 @@ class TestRebuild:
         call_command("rebuild_match_graph", stdout=StringIO())
         first = list(Evidence.objects.filter(origin="match-graph")
                      .values_list("asset_id", "name", "value", "updated_at").order_by("id"))
+        versions = dict(Asset.objects.values_list("slug", "version"))
         report = graph.rebuild_match_graph()
+        # Nothing changed, so no cached page is made anew.
+        assert dict(Asset.objects.values_list("slug", "version")) == versions
         again = list(Evidence.objects.filter(origin="match-graph")
                      .values_list("asset_id", "name", "value", "updated_at").order_by("id"))
         assert again == first
@@ -197,6 +200,8 @@ class TestRebuild:
         SearchEvent.objects.all().delete()
         report = graph.rebuild_match_graph()
         assert report.deleted == 4
+        moved = dict(Asset.objects.values_list("slug", "version"))
+        assert {s for s in versions if moved[s] != versions[s]} == {"seg-a", "seg-b"}
         assert not Evidence.objects.filter(origin="match-graph").exists()
         assert not CoMatch.objects.exists()
 
@@ -211,9 +216,12 @@ class TestRebuild:
         _assets()
         for i in range(30):
             _search(f"s{i}", ["seg-a", "seg-b", "seg-c"])
-        # Savepoint, delete edges, insert edges, two signal upserts, the stale-row delete
-        # (a select of the stale rows, then nothing to delete), release.
-        with django_assert_max_num_queries(8):
+        # Savepoint; the edges built aside, the versions of assets whose edges changed, the
+        # old edges deleted, the new inserted, the table aside dropped; two signal upserts,
+        # the versions of assets whose signals they wrote; the versions of assets losing a
+        # signal, the stale-row delete (a select of the stale rows, then nothing to
+        # delete); release.
+        with django_assert_max_num_queries(12):
             graph.rebuild_match_graph()
 
 
@@ -249,3 +257,21 @@ class TestAlternatives:
         graph.rebuild_match_graph()
         with django_assert_num_queries(2):  # edges; the other assets
             graph.alternatives_for(a)
+
+
+class TestCachedPages:
+    def test_a_rebuild_refreshes_the_alternatives_of_cached_pages(self, client):
+        # The recompute is faked here (recompute_calls): no score moves, so only the
+        # rebuild itself can tell cached pages that the edges changed.
+        _assets()
+        _search("s1", ["seg-a", "seg-b"])
+        graph.rebuild_match_graph()
+        page = client.get("/assets/seg-a/").content.decode()
+        assert "seg-a vs seg-b" in page.lower() or "/compare/seg-a-vs-seg-b/" in page
+        assert "/compare/seg-a-vs-seg-c/" not in page
+        _search("s2", ["seg-a", "seg-c"])
+        _search("s3", ["seg-a", "seg-c"])
+        graph.rebuild_match_graph()
+        page = client.get("/assets/seg-a/").content.decode()
+        assert "/compare/seg-a-vs-seg-c/" in page
+        assert page.index("/compare/seg-a-vs-seg-c/") < page.index("/compare/seg-a-vs-seg-b/")

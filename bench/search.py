@@ -82,9 +82,9 @@ def vocabulary() -> tuple[list[str], list[str]]:
 PG_INDEX = """
     INSERT INTO catalog_search_doc (asset_id, name_key, document)
     SELECT a.id, replace(lower(a.name), '-', ' '),
-        setweight(to_tsvector('english', replace(a.name, '-', ' ')), 'A')
-        || setweight(to_tsvector('english', coalesce(c.titles, '')), 'B')
-        || setweight(to_tsvector('english', a.summary || ' ' || a.kind || ' ' || a.licence
+        setweight(to_tsvector('{config}', replace(a.name, '-', ' ')), 'A')
+        || setweight(to_tsvector('{config}', coalesce(c.titles, '')), 'B')
+        || setweight(to_tsvector('{config}', a.summary || ' ' || a.kind || ' ' || a.licence
             || ' ' || coalesce(c.texts, '')), 'C')
     FROM catalog_asset a LEFT JOIN (
         SELECT asset_id, string_agg(title, ' ' ORDER BY position) AS titles,
@@ -126,7 +126,7 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
     from django.utils import timezone
 
     from catalog.models import Asset
-    from catalog.search import reindex_assets
+    from catalog.search import CONFIG, reindex_assets
 
     tasks, words = vocabulary()
     kinds = [k for k, _ in Asset.Kind.choices]
@@ -186,7 +186,7 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(PG_INDEX)
+            cursor.execute(PG_INDEX.format(config=CONFIG))
             cursor.execute(PG_WORDS)
         else:
             for sql in SQLITE_INDEX:

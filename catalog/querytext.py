@@ -137,8 +137,8 @@ def fts5_phrase(n: Normalised) -> str:
 
 def pg_phrase_text(n: Normalised) -> str:
     """Input for `to_tsquery(config, ...)` holding phrase_words() side by side (`<->`); ""
-    when there is none. to_tsquery() drops the stop words and widens the distance across
-    them ('speech' <2> 'text')."""
+    when there is none. The configuration keeps stop words (catalog.search.CONFIG), so the
+    phrase holds them as FTS5's does."""
     # normalise()'s words hold term characters only: no tsquery operator.
     return " <-> ".join(phrase_words(n))
 

@@ -53,7 +53,10 @@ RELEVANCE_BANDS = 20  # relevance within 1/20 of the best result counts as a nea
 CAPABILITIES_SHOWN = 3
 SNIPPET_CHARS = 180
 BATCH = 500
-CONFIG = "english"  # PostgreSQL text search configuration: stems like SQLite's porter
+# PostgreSQL text search configuration: english stemming, as SQLite's porter, and, as FTS5,
+# no stop words, so that a phrase is matched word for word: "english" drops "to", and
+# 'text' <2> 'imag' then also holds in "text generation, image and text to text".
+CONFIG = "unfragile"
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -283,6 +286,22 @@ def task_words(name: str, slug: str) -> str:
     return " ".join([name, *extra, *([TASK_ALIASES[slug]] if slug in TASK_ALIASES else [])])
 
 
+def name_words(name: str, external_id: str) -> str:
+    """An asset's names as its document holds them: the name, then the words that other
+    spellings of it add, in their order: the name split ("SceneParsing": scene parsing) and
+    the last part of the external id ("nvidia/segformer-b4-finetuned-ade-512-512"). A word
+    is there once however many spellings hold it, so that a name with a spelling of its own
+    does not weigh twice (ts_rank_cd() counts every occurrence)."""
+    words = querytext.index_text(name).split()
+    have = set(words)
+    for other in (split_words(name), split_words(external_id.rsplit("/", 1)[-1])):
+        for word in querytext.index_text(other).split():
+            if word not in have:
+                have.add(word)
+                words.append(word)
+    return " ".join(words)
+
+
 def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     asset_model = apps.get_model("catalog", "Asset")
     capability_model = apps.get_model("catalog", "Capability")
@@ -304,11 +323,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     kind_labels = dict(Asset.Kind.choices)
     docs = []
     for asset_id, name, external_id, kind, subtype, summary, curated, licence, org in assets:
-        # The last part of the external id often spells the name another way
-        # ("nvidia/segformer-b4-finetuned-ade-512-512").
-        names = " ".join(
-            dict.fromkeys([name, split_words(name), split_words(external_id.rsplit("/", 1)[-1])])
-        )
+        names = name_words(name, external_id)
         family = licences.LICENCES.get(licence, ("", ""))[1]
         body = [
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
@@ -319,11 +334,26 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         docs.append(_Document(
             asset_id=asset_id,
             name_key=querytext.index_text(name),
-            name=querytext.index_text(names),
+            name=names,
             titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
             body=querytext.index_text(" ".join(split_words(part) for part in body if part)),
         ))
     return docs
+
+
+def ensure_configuration(cursor) -> None:
+    """Create CONFIG (PostgreSQL) unless it exists: a copy of "english" whose stemmer keeps
+    stop words. Migrations that write the index call this first (migrations._sql)."""
+    cursor.execute(f"""DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{CONFIG}_stem') THEN
+            CREATE TEXT SEARCH DICTIONARY {CONFIG}_stem (TEMPLATE = snowball, LANGUAGE = english);
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{CONFIG}') THEN
+            CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = english);
+            ALTER TEXT SEARCH CONFIGURATION {CONFIG}
+                ALTER MAPPING REPLACE english_stem WITH {CONFIG}_stem;
+        END IF;
+    END $$""")
 
 
 def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True) -> None:
@@ -598,7 +628,7 @@ class _Postgres:
             return None
         spelled = list(operands)
         spelled[at] = " | ".join(_lexeme(w) for w in words)
-        # A stop word gives an empty operand, which to_tsquery() leaves out too.
+        # A term to_tsquery() reads as nothing gives an empty operand: left out, as there.
         return join.join(f"({op})" for op in spelled if op) or None
 
     def rank(self, using, query: _TsQuery, name_key, filters, limit,

@@ -34,8 +34,12 @@ def reindex_everything() -> migrations.RunPython:
     more words."""
 
     def apply(apps, schema_editor) -> None:
-        from catalog.search import reindex_assets
+        from catalog.search import ensure_configuration, reindex_assets
 
+        if schema_editor.connection.vendor == "postgresql":
+            # The configuration the current code writes with (migration 0015).
+            with schema_editor.connection.cursor() as cursor:
+                ensure_configuration(cursor)
         ids = list(apps.get_model("catalog", "Asset").objects.values_list("id", flat=True))
         if not ids:
             return

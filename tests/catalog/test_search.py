@@ -135,6 +135,16 @@ class TestSearch:
         assert set(_names(search("speech"))) == {"Speech corpus", "Recogniser", "Voice"}
         assert tts.slug in [r.asset.slug for r in search("speech text")]
 
+    def test_a_phrase_holds_its_stop_words(self):
+        # "text generation, image" holds text and image two words apart, as "text to image"
+        # does: only the words themselves, stop words included, make the phrase.
+        near = make_asset("near", name="Text image model",
+                          summary="Text generation, image and text to text.")
+        make_capability(near, title="Text and image", description="Text in, image in.")
+        _score(near, 90.0)
+        make_asset("painter", name="Painter", summary="Turns text to image.")
+        assert _names(search("text to image "))[0] == "Painter"
+
     def test_it_combines_filters_with_the_text(self):
         task = make_task("image-segmentation")
         make_asset("seg-model", summary="segmentation", tasks=[task])
@@ -348,6 +358,20 @@ class TestSearch:
 
 
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)
+
+
+class TestNameWords:
+    @pytest.mark.parametrize(("name", "external_id", "words"), [
+        # Each word once, whichever spelling holds it.
+        ("pubmedbert-base-embeddings-100K", "NeuML/pubmedbert-base-embeddings-100K",
+         "pubmedbert base embeddings 100k 100 k"),
+        ("Conan-embedding-v2", "TencentBAC/Conan-embedding-v2", "conan embedding v2"),
+        ("ADE20K SceneParsing (150 classes)", "zhoubolei/scene_parse_150",
+         "ade20k sceneparsing 150 classes ade20 k scene parsing parse"),
+        ("Mistral v0.1 (7B)", "mistralai/Mistral-7B-v0.1", "mistral v0 1 7b 7 b"),
+    ])
+    def test_a_name_holds_each_word_of_its_spellings_once(self, name, external_id, words):
+        assert catalog_search.name_words(name, external_id) == words
 
 
 class TestTaskWords:
@@ -595,6 +619,13 @@ class TestRelevanceOnTheBundledCatalog:
         assert "hate" not in " ".join(r.asset.name.lower() for r in asr)
         tts = search("text to speech", limit=3)
         assert all("text-to-speech" in tasks(r) for r in tts)
+
+    def test_text_to_image_finds_image_generators(self):
+        # Multimodal models whose documents hold "text generation, image and text to text"
+        # came first on PostgreSQL while its index dropped "to".
+        results = search("text to image", limit=10)
+        assert len(results) == 10
+        assert all("text-to-image" in {t.slug for t in r.asset.tasks.all()} for r in results)
 
     def test_the_everyday_names_of_model_families_find_them(self):
         def tasks(results) -> list[set[str]]:

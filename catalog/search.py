@@ -14,8 +14,10 @@ are ranked per query: ranking every match of a common word costs seconds at a mi
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
 titles match (a short `head` vector with its own GIN index), then from the rest. When that
 fills CANDIDATES, the matches among the TOP_RANKED best-ranked assets are ranked as well, so
-that a broad need shows the best assets for it. At 100,000 assets bench/search.py measures
-the whole search() (bench/RESULTS.md, "Search").
+that a broad need shows the best assets for it. The assets holding the phrase are found on
+their own as well, up to CANDIDATES of them: FTS5 from the positions in its index,
+PostgreSQL from the pairs of words side by side (migration 0016). At 100,000 assets
+bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
 
 The last word, while it may still be being typed, is a prefix (querytext.normalise): SQLite
 answers it from prefix indexes (migration 0010), PostgreSQL spells it out as the indexed
@@ -634,8 +636,8 @@ class _Postgres:
     def rank(self, using, query: _TsQuery, name_key, filters, limit,
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows. Whether
-        a candidate holds the phrase is read off its document; ts_rank_cd() already favours
-        the words close together, so the candidates are found as without it."""
+        a candidate holds the phrase is read off its document; the assets holding it are
+        also found on their own (`ph`)."""
         where, params = filters.sql()
         tsquery = query.text
         if not tsquery:
@@ -688,6 +690,22 @@ class _Postgres:
                             *params]
         hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase FROM p{i}"
                                   for i in range(len(passes)))
+        if phrase:
+            # The assets holding the phrase, up to CANDIDATES of them besides the others
+            # (as on SQLite): the passes above may fill up with assets holding the words
+            # apart. Found by the pairs of its words (migration 0016); the positions are
+            # then read off those documents only (IS TRUE: not through `document`'s index,
+            # which would list every document holding the words).
+            ctes.append(f"""ph AS (
+                SELECT d.asset_id,
+                    ts_rank_cd(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel
+                FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
+                WHERE d.pairs @@ catalog_search_pair_query(to_tsvector('{CONFIG}', %s))
+                    AND (d.document @@ to_tsquery('{CONFIG}', %s)) IS TRUE AND {where}
+                LIMIT {CANDIDATES}
+            )""")
+            pass_params += [tsquery, *alternatives, phrase, phrase, *params]
+            hits += " UNION ALL SELECT asset_id, rel, 0, 1 FROM ph"
         sql = f"""
             WITH {", ".join(ctes)},
             cand (asset_id, rel, exact, phrase) AS (

@@ -135,6 +135,17 @@ class TestSearch:
         assert set(_names(search("speech"))) == {"Speech corpus", "Recogniser", "Voice"}
         assert tts.slug in [r.asset.slug for r in search("speech text")]
 
+    def test_the_assets_holding_a_phrase_are_candidates_however_many_match(self, monkeypatch):
+        # More assets than CANDIDATES hold the words (in their names, which PostgreSQL
+        # takes first); the one holding them side by side, only in its summary, still
+        # comes first.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            make_asset(f"words-{i}", name=f"Speech and text {i}", summary="Audio.")
+        make_asset("phrase", name="Recogniser", summary="Turns speech to text.")
+        assert _names(search("speech to text "))[0] == "Recogniser"
+        assert _names(search("speech to text"))[0] == "Recogniser"
+
     def test_a_phrase_holds_its_stop_words(self):
         # "text generation, image" holds text and image two words apart, as "text to image"
         # does: only the words themselves, stop words included, make the phrase.

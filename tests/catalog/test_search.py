@@ -107,6 +107,24 @@ class TestSearch:
         assert rel["Tight"] > rel["Loose"] > rel["Tight"] * 0.95
         assert _names(results) == ["Loose", "Tight"]
 
+    def test_a_somewhat_longer_document_is_still_a_near_tie(self):
+        # The same capability; one asset says a little more about itself, which costs it
+        # some relevance: bm25 weighs a document's length against the average (long here),
+        # ts_rank() by its logarithm, which spreads relevance wider; each database's band
+        # (RELEVANCE_BANDS) keeps this a near-tie, so the better rank comes first on both.
+        for i in range(4):
+            make_asset(f"long-{i}", name=f"Filler {i}",
+                       summary=" ".join(f"word{i}x{j}" for j in range(300)))
+        short = make_asset("short", name="Lemon", summary="Runs models on a laptop.")
+        make_capability(short, title="Text generation", description="Writes answers.")
+        _score(short, 50.0)
+        longer = make_asset("longer", name="Big model",
+                            summary="An open model from a lab, tuned to follow instructions.")
+        make_capability(longer, title="Text generation",
+                        description="Writes answers from a prompt.")
+        _score(longer, 90.0)
+        assert _names(search("text generation "))[:2] == ["Big model", "Lemon"]
+
     def test_a_near_tie_is_not_lost_behind_more_results_than_are_shown(self):
         for i in range(4):
             make_asset(f"other-{i}", summary="Image captioning model.")

@@ -121,13 +121,15 @@ def fts5_match(n: Normalised) -> str:
 
 
 def phrase_words(n: Normalised) -> list[str]:
-    """The words of the query in the order typed, stop words included, when it holds two
-    terms or more: results holding them side by side rank first. [] otherwise. The last
-    word counts as typed in full: a prefix in a phrase costs FTS5 a merge of every word it
-    starts, positions included."""
-    if len(n.terms) < 2:
+    """The words of the query in the order typed, stop words included, when two of them
+    or more are terms, the same term twice included ("audio to audio"): results holding
+    them side by side rank first. [] otherwise. The last word counts as typed in full: a
+    prefix in a phrase costs FTS5 a merge of every word it starts, positions included."""
+    words = [word for word, _ in _words(n.text)]
+    terms = set(n.terms)
+    if sum(word in terms for word in words) < 2:
         return []
-    return [word for word, _ in _words(n.text)]
+    return words
 
 
 def fts5_phrase(n: Normalised) -> str:

@@ -285,9 +285,17 @@ class TestPhrase:
         assert pg_phrase_text(normalise("speech to tex")) == "speech <-> to <-> tex"
 
     def test_there_is_none_for_fewer_than_two_terms(self):
-        for raw in ["speech", "the speech", "speech speech", "", "🦄 speech"]:
+        for raw in ["speech", "the speech", "", "🦄 speech", "speech of the"]:
             assert fts5_phrase(normalise(raw)) == ""
             assert pg_phrase_text(normalise(raw)) == ""
+
+    def test_the_same_term_twice_makes_one(self):
+        # Task names such as "Audio to audio" or "Image to image".
+        assert querytext.phrase_words(normalise("Audio to audio ")) == ["audio", "to", "audio"]
+        assert fts5_phrase(normalise("speech speech")) == '"speech" + "speech"'
+        # A query of stop words only keeps them as its terms.
+        assert querytext.phrase_words(normalise("to be or not to be")) == [
+            "to", "be", "or", "not", "to", "be"]
 
     @pytest.mark.parametrize(
         ("raw", "expected"),

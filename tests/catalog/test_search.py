@@ -658,6 +658,11 @@ class TestRelevanceOnTheBundledCatalog:
         tts = search("text to speech", limit=3)
         assert all("text-to-speech" in tasks(r) for r in tts)
 
+    def test_a_task_named_with_one_word_twice_finds_its_assets(self):
+        # "Audio to audio": one term, said twice, still a phrase.
+        results = search("audio to audio ", limit=3)
+        assert all("audio-to-audio" in {t.slug for t in r.asset.tasks.all()} for r in results)
+
     def test_text_to_image_finds_image_generators(self):
         # Multimodal models whose documents hold "text generation, image and text to text"
         # came first on PostgreSQL while its index dropped "to".

@@ -205,6 +205,17 @@ class TestRebuild:
         assert not Evidence.objects.filter(origin="match-graph").exists()
         assert not CoMatch.objects.exists()
 
+    def test_only_assets_whose_figures_change_get_a_new_version(self):
+        _assets()
+        _search("s1", ["seg-a", "seg-b"])
+        graph.rebuild_match_graph()
+        before = dict(Asset.objects.values_list("slug", "version"))
+        # seg-a alone in a top 10: no new edge, but its Times Matched goes from 1 to 2.
+        _search("s2", ["seg-a"], query="other")
+        graph.rebuild_match_graph()
+        after = dict(Asset.objects.values_list("slug", "version"))
+        assert {s for s in before if after[s] != before[s]} == {"seg-a"}
+
     def test_a_fresh_install_has_no_edges_or_signals(self):
         _assets()
         out = StringIO()

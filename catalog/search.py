@@ -651,10 +651,12 @@ class _Postgres:
         # ts_rank() scores a document holding one rare term in its name above one holding
         # several of the terms; when any term may match, weigh by how many of them matched.
         alternatives = tsquery.split(" | ") if " | " in tsquery else []
-        weight = " + ".join(
-            [f"(d.document @@ to_tsquery('{CONFIG}', %s))::int"] * len(alternatives)
-        ) or "1"
         words = f"to_tsquery('{CONFIG}', %s)"
+        weight = " + ".join([f"(d.document @@ {words})::int"] * len(alternatives)) or "1"
+        # See below for ts_rank(); every pass and `ph` rank alike.
+        relevance, relevance_params = f"ts_rank(d.document, {words}, 1) * ({weight})", [
+            tsquery, *alternatives]
+        holds_phrase = f"(d.document @@ {words})"
         found = ("%s::tsquery", query.spelled) if query.spelled else (words, tsquery)
         # Candidates in passes, each only while there is room left under CANDIDATES: assets
         # whose names or capability titles match (the short `head` vector, its own GIN index),
@@ -687,17 +689,14 @@ class _Postgres:
                 limit_to = f"{CANDIDATES}" + (f" - (SELECT count(*) FROM ({earlier}) e)"
                                               if i else "")
             ctes.append(f"""p{i} AS (
-                SELECT d.asset_id,
-                    ts_rank(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel,
-                    {f"(d.document @@ to_tsquery('{CONFIG}', %s))::int" if phrase else "0"}
-                        AS phrase
+                SELECT d.asset_id, {relevance} AS rel,
+                    {f"{holds_phrase}::int" if phrase else "0"} AS phrase
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where}
                 {room}
                 LIMIT {limit_to}
             )""")
-            pass_params += [tsquery, *alternatives, *([phrase] if phrase else []), text,
-                            *params]
+            pass_params += [*relevance_params, *([phrase] if phrase else []), text, *params]
         hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase FROM p{i}"
                                   for i in range(len(passes)))
         if phrase:
@@ -707,14 +706,13 @@ class _Postgres:
             # then read off those documents only (IS TRUE: not through `document`'s index,
             # which would list every document holding the words).
             ctes.append(f"""ph AS (
-                SELECT d.asset_id,
-                    ts_rank(d.document, to_tsquery('{CONFIG}', %s), 1) * ({weight}) AS rel
+                SELECT d.asset_id, {relevance} AS rel
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.pairs @@ catalog_search_pair_query(to_tsvector('{CONFIG}', %s))
-                    AND (d.document @@ to_tsquery('{CONFIG}', %s)) IS TRUE AND {where}
+                    AND {holds_phrase} IS TRUE AND {where}
                 LIMIT {CANDIDATES}
             )""")
-            pass_params += [tsquery, *alternatives, phrase, phrase, *params]
+            pass_params += [*relevance_params, phrase, phrase, *params]
             hits += " UNION ALL SELECT asset_id, rel, 0, 1 FROM ph"
         sql = f"""
             WITH {", ".join(ctes)},

@@ -7,7 +7,10 @@ terms, PostgreSQL only runs of letters, marks and digits. Index `index_text()` (
 
 from __future__ import annotations
 
+import functools
 import re
+import sqlite3
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -111,13 +114,48 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix)
 
 
+def fts5_terms(n: Normalised, finished: bool = False) -> list[str]:
+    """Each term as FTS5 MATCH input, in order: quoted, and the prefix starred, unless
+    `finished` (the word being typed taken as typed in full). FTS5 stems a starred word as
+    it does the others: "images"* is every indexed word starting with imag."""
+    return [
+        fts5_quote(term) + ("*" if term == n.prefix and not finished else "")
+        for term in n.terms
+    ]
+
+
 def fts5_match(n: Normalised) -> str:
     """An FTS5 MATCH expression that requires every term; "" when there is nothing to search."""
-    parts = []
-    for term in n.terms:
-        quoted = fts5_quote(term)
-        parts.append(quoted + "*" if term == n.prefix else quoted)
-    return " ".join(parts)
+    return " ".join(fts5_terms(n))
+
+
+# SQLite's index tokenizer, as migration 0010 declares it.
+FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
+_stemmers = threading.local()
+
+
+@functools.lru_cache(maxsize=4096)
+def porter_stem(word: str) -> tuple[str, str]:
+    """`word` (one term of normalise()) as SQLite's tokenizer reads it, without and with its
+    stemmer: ("images", "imag"), ("café", "cafe") with diacritics removed. Read off FTS5
+    itself, in a private in-memory database of this thread, so that it is the index's own."""
+    db = getattr(_stemmers, "db", None)
+    if db is None:
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        for table, tokenizer in [("p", FTS5_TOKENIZER), ("u", FTS5_TOKENIZER.split(" ", 1)[1])]:
+            db.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(t, tokenize = '{tokenizer}')")
+            db.execute(f"CREATE VIRTUAL TABLE {table}v USING fts5vocab({table}, 'instance')")
+        _stemmers.db = db
+    db.execute("BEGIN")
+    try:
+        found = []
+        for table in "up":
+            db.execute(f"INSERT INTO {table} (rowid, t) VALUES (1, ?)", [word])
+            found.append([row[0] for row in db.execute(f"SELECT term FROM {table}v")])
+    finally:
+        db.execute("ROLLBACK")
+    plain, stem = found
+    return (plain[0], stem[0]) if len(plain) == len(stem) == 1 else (word, word)
 
 
 def phrase_words(n: Normalised) -> list[str]:

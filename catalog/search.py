@@ -19,11 +19,12 @@ their own as well, up to CANDIDATES of them: FTS5 from the positions in its inde
 PostgreSQL from the pairs of words side by side (migration 0016). At 100,000 assets
 bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
 
-The last word, while it may still be being typed, is a prefix (querytext.normalise): SQLite
-answers it from prefix indexes (migration 0010), PostgreSQL spells it out as the indexed
-words it starts (_Postgres, catalog_search_word). The index holds stems, so a prefix can run
-past the stem of the word being typed ("segmentat", indexed "segment"): then the indexed
-words it starts with stand in for it (search(), shorter_words()).
+The last word, while it may still be being typed, is a prefix (querytext.normalise): both
+databases stem it and take the indexed words its stem starts ("images": imag, image,
+imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
+as those words (_Postgres, catalog_search_word). A word cut short past its stem
+("segmentat", indexed "segment") starts none: then other indexed words stand in for it
+(search(), shorter_words(), MAX_STAND_INS).
 """
 
 from __future__ import annotations
@@ -442,8 +443,22 @@ def _shorter_candidates(prefix: str) -> list[str]:
     return [prefix[:k] for k in range(SHORTER_MIN, len(prefix))]
 
 
-# An FTS5 prefix query of one quoted term (querytext.fts5_match()).
-_TYPED = re.compile(r'"(?:[^"]|"")+"\*')
+# The stand-ins for a word being typed whose stem starts no indexed word, on both databases
+# (shorter_words()): the indexed words starting with the letters typed, which the stemmer
+# may have cut otherwise ("analys" is stemmed anali; analysi is indexed); else, if the
+# stemmer leaves the letters as typed, a word cut short past its stem ("segmentat"), the
+# indexed words it starts with (segment). A whole word the stemmer shortens ("completion":
+# complet) is not cut short: "comp" never stands for it. At most MAX_STAND_INS of them.
+MAX_STAND_INS = 64
+
+
+@dataclass(frozen=True)
+class _Fts5Query:
+    """What _SQLite.rank() searches for: `text`, an FTS5 MATCH expression; `finished`, the
+    same with the word being typed taken as typed in full."""
+
+    text: str
+    finished: str
 
 
 class _SQLite:
@@ -452,41 +467,47 @@ class _SQLite:
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
-    ) -> str:
-        return " AND ".join(self._parts(n, shorter))
+    ) -> _Fts5Query:
+        return self._query(n, shorter, " AND ")
 
     def any_term(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
-    ) -> str:
-        return " OR ".join(self._parts(n, shorter))
+    ) -> _Fts5Query:
+        return self._query(n, shorter, " OR ")
 
-    def _parts(self, n: querytext.Normalised, shorter: Sequence[str]) -> list[str]:
-        # fts5_match quotes each term and joins them with spaces; no term contains a space.
-        parts = querytext.fts5_match(n).split(" ")
+    def _query(self, n: querytext.Normalised, shorter: Sequence[str], join: str) -> _Fts5Query:
+        parts = querytext.fts5_terms(n)
+        finished = querytext.fts5_terms(n, finished=True)
         if shorter:
-            prefixed = querytext.fts5_quote(n.prefix) + "*"
+            # The word being typed is the last term; the indexed words stand in for it.
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
-            parts = [f"({words})" if part == prefixed else part for part in parts]
-        return parts
+            parts[-1] = finished[-1] = f"({words})"
+        return _Fts5Query(join.join(parts), join.join(finished))
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
-        """Indexed words the typed prefix starts with, when it starts none itself."""
-        candidates = _shorter_candidates(n.prefix)
-        if not candidates:
-            return []
+        """Indexed words to stand for the word being typed when the stem FTS5 makes of it
+        starts none (see MAX_STAND_INS). FTS5 stems them again when it reads them: only
+        those the stemmer leaves as they are."""
+        typed, stem = querytext.porter_stem(n.prefix)
+        candidates = _shorter_candidates(typed) if stem == typed else []
         marks = ", ".join(["%s"] * len(candidates))
         with connections[using].cursor() as cursor:
-            # catalog_search_vocab (fts5vocab) reads a word's entries to count them: the
-            # range is empty whenever this asks (the prefix found nothing), so it is cheap.
+            # catalog_search_vocab (fts5vocab) reads the entries of each word it lists, to
+            # count them: a range that the stem starts is empty whenever this asks.
             cursor.execute(
-                f"SELECT term FROM catalog_search_vocab WHERE term IN ({marks}) "
-                "AND NOT EXISTS (SELECT 1 FROM catalog_search_vocab "
-                "WHERE term >= %s AND term < %s) ORDER BY term",
-                [*candidates, n.prefix, n.prefix + "\U0010ffff"],
+                "SELECT term FROM (SELECT term FROM catalog_search_vocab "
+                "WHERE term >= %s AND term < %s"
+                + (f" UNION SELECT term FROM catalog_search_vocab WHERE term IN ({marks})"
+                   if candidates else "")
+                + ") WHERE NOT EXISTS (SELECT 1 FROM catalog_search_vocab "
+                f"WHERE term >= %s AND term < %s) ORDER BY term LIMIT {MAX_STAND_INS}",
+                [typed, typed + "\U0010ffff", *candidates, stem, stem + "\U0010ffff"],
             )
-            return [row[0] for row in cursor.fetchall()]
+            words = [row[0] for row in cursor.fetchall()]
+        return [w for w in words if querytext.porter_stem(w)[1] == w]
 
-    def rank(self, using, match, name_key, filters, limit, phrase: str = "") -> list[tuple]:
+    def rank(self, using, query: _Fts5Query, name_key, filters, limit,
+             phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql()
 
@@ -513,11 +534,8 @@ class _SQLite:
         # come after the others holding it when the words' match did not reach them.
         # A word being typed counts as finished for `best`: every word a short prefix
         # starts would make it read a large share of the index.
-        finished = " AND ".join(
-            part[:-1] if _TYPED.fullmatch(part) else part for part in match.split(" AND ")
-        )
         # (name, ranked, of the TOP_RANKED, match, holds the phrase)
-        ctes = [("hits", True, False, match, 0), ("best", True, True, finished, 0)]
+        ctes = [("hits", True, False, query.text, 0), ("best", True, True, query.finished, 0)]
         if phrase:
             ctes += [("phrased", False, False, phrase, 1), ("phrased_best", False, True, phrase, 1)]
         found = " UNION ALL ".join(
@@ -590,19 +608,22 @@ class _Postgres:
         return _TsQuery(join.join(terms), self._spelled(terms, join, using))
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
-        """Indexed words the typed prefix starts with, when it starts none itself."""
+        """Indexed words to stand for the word being typed when the stem to_tsquery() makes
+        of it starts none (see MAX_STAND_INS)."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed:
             return []
+        typed = prefixed[0].removesuffix(":*")
         with connections[using].cursor() as cursor:
             cursor.execute(
                 f"""WITH stem AS (SELECT {_stem(f"to_tsquery('{CONFIG}', %s)::text")} AS s)
                 SELECT word FROM catalog_search_word
-                WHERE word = ANY (ARRAY(
-                    SELECT left(s, k) FROM stem, generate_series(%s, length(s) - 1) AS k))
+                WHERE (word >= %s AND word < %s || chr(1114111)
+                    OR (SELECT s FROM stem) = %s AND word = ANY (ARRAY(
+                        SELECT left(%s, k) FROM generate_series(%s, length(%s) - 1) AS k)))
                 AND NOT EXISTS (SELECT 1 FROM catalog_search_word WHERE {_STARTS_STEM})
-                ORDER BY word""",
-                [prefixed[0], SHORTER_MIN],
+                ORDER BY word LIMIT {MAX_STAND_INS}""",
+                [prefixed[0], typed, typed, typed, typed, SHORTER_MIN, typed],
             )
             # Only words to_tsquery() reads as one word.
             return [row[0] for row in cursor.fetchall() if row[0].isalnum()]

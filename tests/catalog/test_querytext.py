@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import re
 import sqlite3
 import unicodedata
@@ -249,6 +250,29 @@ class TestFts5Match:
     def test_it_quotes_every_term_and_stars_the_prefix(self):
         assert fts5_match(normalise("Image seg")) == '"image" "seg"*'
         assert fts5_match(normalise("image seg ")) == '"image" "seg"'
+
+    def test_it_takes_the_word_being_typed_as_finished_when_asked(self):
+        assert querytext.fts5_terms(normalise("text imag"), finished=True) == ['"text"', '"imag"']
+
+
+class TestPorterStem:
+    def test_it_stems_as_the_index_does(self):
+        words = ["images", "completion", "segmentat", "analys", "café", "Résumés", "4o", "中文"]
+        db = sqlite3.connect(":memory:")
+        db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize = '{querytext.FTS5_TOKENIZER}')")
+        db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        db.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(words))
+        indexed = dict(db.execute("SELECT doc, term FROM v").fetchall())
+
+        assert [querytext.porter_stem(fold(w))[1] for w in words] == [
+            indexed[i] for i in range(len(words))]
+        assert querytext.porter_stem("images") == ("images", "imag")
+        assert querytext.porter_stem("segmentat") == ("segmentat", "segmentat")
+        assert querytext.porter_stem("café") == ("cafe", "cafe")
+
+    def test_it_matches_the_tokenizer_the_index_was_made_with(self):
+        migration = importlib.import_module("catalog.migrations.0010_search_prefix_index")
+        assert f"tokenize = '{querytext.FTS5_TOKENIZER}'" in migration.COLUMNS
 
     def test_it_is_empty_without_terms(self):
         assert fts5_match(normalise(" *** ")) == ""

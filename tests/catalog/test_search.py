@@ -379,6 +379,25 @@ class TestSearch:
         assert search("zzzq segmentat")[0].all_terms is False
         assert search("segmzz") == [] and search("zzzq") == []
 
+    def test_a_whole_word_typed_never_stands_for_a_shorter_one(self):
+        # "completion" is a whole word to the stemmer (complet), not one cut short past its
+        # stem: "comp", an indexed word it starts with, does not stand in for it.
+        make_asset("comp", name="BrowseCompRetrieval", summary="Web browsing questions.")
+        make_asset("coder", summary="Writes code.")
+        assert search("completion") == []
+        results = search("code completion")
+        assert [r.asset.slug for r in results] == ["coder"]
+        assert results[0].all_terms is False
+        # Nor "multiple" for "multi".
+        make_asset("multi", name="MultiEURLEX", summary="Laws.")
+        assert search("multiple") == []
+
+    def test_a_word_being_typed_that_its_stem_loses_finds_the_words_it_starts(self):
+        # The stemmers make "anali" of "analys", while "analysis" is indexed "analysi".
+        make_asset("senti", name="Sentiment Reader", summary="Sentiment analysis of reviews.")
+        for typed in ["analys", "sentiment analys", "sentiment analysi", "sentiment analysis"]:
+            assert [r.asset.slug for r in search(typed)] == ["senti"], typed
+
     def test_it_suggests_the_closest_names(self):
         make_asset("segformer-b4", name="segformer-b4")
         make_asset("bert", name="bert-base")

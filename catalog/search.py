@@ -455,10 +455,13 @@ MAX_STAND_INS = 64
 @dataclass(frozen=True)
 class _Fts5Query:
     """What _SQLite.rank() searches for: `text`, an FTS5 MATCH expression; `finished`, the
-    same with the word being typed taken as typed in full."""
+    same with the word being typed taken as typed in full; for any of several terms, `terms`
+    and `finished_terms`, each term's own expression (rank() finds candidates term by term)."""
 
     text: str
     finished: str
+    terms: tuple[str, ...] = ()
+    finished_terms: tuple[str, ...] = ()
 
 
 class _SQLite:
@@ -482,6 +485,8 @@ class _SQLite:
             # The word being typed is the last term; the indexed words stand in for it.
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
             parts[-1] = finished[-1] = f"({words})"
+        if join == " OR " and len(parts) > 1:
+            return _Fts5Query(join.join(parts), join.join(finished), tuple(parts), tuple(finished))
         return _Fts5Query(join.join(parts), join.join(finished))
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
@@ -511,7 +516,7 @@ class _SQLite:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql()
 
-        def matches(name: str, ranked: bool, top: bool) -> str:
+        def matches(name: str, ranked: bool, top: bool, hits: str, share: int) -> str:
             # The LIMIT caps the rows bm25() is computed for (see CANDIDATES). CROSS JOIN
             # keeps SQLite's planner from scanning catalog_asset and running the full-text
             # match once per asset: the index is read first, then each hit's row. `top`:
@@ -523,28 +528,46 @@ class _SQLite:
                     {"-bm25(catalog_search_fts, 10.0, 4.0, 1.0)" if ranked else "0.0"} AS rel
                 FROM catalog_search_fts
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
-                WHERE {f"(SELECT count(*) FROM hits) >= {CANDIDATES} AND" if top else ""}
+                WHERE {f"(SELECT count(*) FROM {hits}) >= {share} AND" if top else ""}
                 catalog_search_fts MATCH %s AND {where}
                 {f"AND +catalog_search_fts.rowid IN ({_top_ranked_sql()})" if top else ""}
-                {"" if top else f"LIMIT {CANDIDATES}"}
+                {"" if top else f"LIMIT {share}"}
             )"""
 
+        # Any of several terms: each term finds its own share of the candidates, ranked by
+        # its own bm25(), and an asset's relevance is the sum over the terms it was found
+        # by, as bm25() of the whole query would add them up. Found by the whole query, the
+        # first CANDIDATES in index order could all hold a common term ("generation") and
+        # none the rare one that matters ("video").
+        groups = (list(zip(query.terms, query.finished_terms, strict=True)) if query.terms
+                  else [(query.text, query.finished)])
+        share = CANDIDATES // len(groups)
         # FTS5 cannot tell which rows of a match hold a phrase, so the assets holding it are
         # a match of their own, unranked: they take the relevance the words give them, and
         # come after the others holding it when the words' match did not reach them.
         # A word being typed counts as finished for `best`: every word a short prefix
         # starts would make it read a large share of the index.
-        # (name, ranked, of the TOP_RANKED, match, holds the phrase)
-        ctes = [("hits", True, False, query.text, 0), ("best", True, True, query.finished, 0)]
+        # (name, ranked, of the TOP_RANKED, match, holds the phrase, term)
+        ctes = []
+        for t, (text, finished) in enumerate(groups):
+            ctes += [(f"hits{t}", True, False, text, 0, t),
+                     (f"best{t}", True, True, finished, 0, t)]
         if phrase:
-            ctes += [("phrased", False, False, phrase, 1), ("phrased_best", False, True, phrase, 1)]
+            ctes += [("phrased", False, False, phrase, 1, 0),
+                     ("phrased_best", False, True, phrase, 1, 0)]
         found = " UNION ALL ".join(
-            f"SELECT asset_id, rel, 0, {phrased} FROM {name}" for name, *_, phrased in ctes
+            f"SELECT asset_id, rel, {phrased}, {t} FROM {name}"
+            for name, _, _, _, phrased, t in ctes
         )
         sql = f"""
-            WITH {", ".join(matches(name, ranked, top) for name, ranked, top, _, _ in ctes)},
+            WITH {", ".join(matches(name, ranked, top, f"hits{t}", share)
+                            for name, ranked, top, _, _, t in ctes)},
+            found (asset_id, rel, phrase, term) AS ({found}),
             cand (asset_id, rel, exact, phrase) AS (
-                {found}
+                SELECT asset_id, SUM(rel), 0, MAX(phrase) FROM (
+                    SELECT asset_id, MAX(rel) AS rel, MAX(phrase) AS phrase FROM found
+                    GROUP BY asset_id, term
+                ) GROUP BY asset_id
                 UNION ALL
                 SELECT n.asset_id, 0.0, 1, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
@@ -552,7 +575,7 @@ class _SQLite:
             )
             {_ordered("sqlite")}
         """
-        args = [arg for *_, text, _ in ctes for arg in (text, *params)]
+        args = [arg for _, _, _, text, _, _ in ctes for arg in (text, *params)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [*args, name_key, *params, limit])
             return cursor.fetchall()
@@ -566,6 +589,10 @@ class _TsQuery:
 
     text: str
     spelled: str | None = None
+    # Any of several terms: each term, and each as `spelled` holds it when set (rank() finds
+    # candidates term by term).
+    terms: tuple[str, ...] = ()
+    spelled_terms: tuple[str, ...] = ()
 
 
 class _Postgres:
@@ -605,7 +632,13 @@ class _Postgres:
         return terms
 
     def _query(self, terms: list[str], join: str, using: str) -> _TsQuery:
-        return _TsQuery(join.join(terms), self._spelled(terms, join, using))
+        spelled = self._spelled(terms, using)
+        return _TsQuery(
+            join.join(terms),
+            join.join(f"({op})" for op in spelled) or None if spelled is not None else None,
+            tuple(terms) if join == " | " and len(terms) > 1 else (),
+            tuple(spelled or ()) if join == " | " and len(terms) > 1 else (),
+        )
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Indexed words to stand for the word being typed when the stem to_tsquery() makes
@@ -628,7 +661,9 @@ class _Postgres:
             # Only words to_tsquery() reads as one word.
             return [row[0] for row in cursor.fetchall() if row[0].isalnum()]
 
-    def _spelled(self, terms: list[str], join: str, using: str) -> str | None:
+    def _spelled(self, terms: list[str], using: str) -> list[str] | None:
+        """The terms as finished tsquery operands, the prefix spelled out; None when there
+        is no prefix, or it starts no indexed word or more than MAX_SPELLED of them."""
         prefixed = [i for i, term in enumerate(terms) if term.endswith(":*")]
         if not prefixed:
             return None
@@ -658,7 +693,7 @@ class _Postgres:
         spelled = list(operands)
         spelled[at] = " | ".join(_lexeme(w) for w in words)
         # A term to_tsquery() reads as nothing gives an empty operand: left out, as there.
-        return join.join(f"({op})" for op in spelled if op) or None
+        return [op for op in spelled if op]
 
     def rank(self, using, query: _TsQuery, name_key, filters, limit,
              phrase: str = "") -> list[tuple]:
@@ -679,18 +714,28 @@ class _Postgres:
             tsquery, *alternatives]
         holds_phrase = f"(d.document @@ {words})"
         found = ("%s::tsquery", query.spelled) if query.spelled else (words, tsquery)
-        # Candidates in passes, each only while there is room left under CANDIDATES: assets
-        # whose names or capability titles match (the short `head` vector, its own GIN index),
-        # then the rest. A typed prefix is also taken as a finished word ("imag"), in a pass
-        # of its own before the others: usually what is being typed, and cheap to find.
-        passes = [("head", *found)]
-        if ":*" in tsquery:
-            passes.insert(0, ("head", words, tsquery.replace(":*", "")))
-        passes.append(("document", *found))
-        # Then, when the passes found CANDIDATES, the matches among the TOP_RANKED assets:
+        # Candidates in passes, each only while there is room left under its share of
+        # CANDIDATES: assets whose names or capability titles match (the short `head` vector,
+        # its own GIN index), then the rest. A typed prefix is also taken as a finished word
+        # ("imag"), in a pass of its own before the others: usually what is being typed, and
+        # cheap to find. Any of several terms: each term finds its own share, as on SQLite,
+        # so that a rare term ("video") is not crowded out by a common one ("generation").
+        if query.spelled_terms:
+            finders = [("%s::tsquery", f"({op})") for op in query.spelled_terms]
+        elif query.terms:
+            finders = [(words, term) for term in query.terms]
+        else:
+            finders = [found]
+        share = CANDIDATES // len(finders)
+        passes = []  # (column, match, its input, the finder's number)
+        for f, finder in enumerate(finders):
+            if ":*" in tsquery and not query.terms:
+                passes.append(("head", words, tsquery.replace(":*", ""), f))
+            passes += [("head", *finder, f), ("document", *finder, f)]
+        # Then, when the passes found a share, the matches among the TOP_RANKED assets:
         # read by their ids, a few milliseconds at 100,000 assets; none when there is room.
         top = len(passes)
-        passes.append(("document", *found))
+        passes.append(("document", *found, None))
         # ts_rank() runs only on the rows a pass lets through, always against the whole
         # query, so an asset found by two passes scores the same in both; normalisation 1
         # divides by the log of the document length, so long documents do not win by size.
@@ -699,16 +744,18 @@ class _Postgres:
         # bundled catalog (its tasks and everyday needs) shared 63 % of their assets with
         # SQLite's, the first result 21 times; with ts_rank(), 73 % and 29 times.
         ctes, pass_params = [], []
-        for i, (column, match, text) in enumerate(passes):
-            earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
+        for i, (column, match, text, f) in enumerate(passes):
             if i == top:
-                room = (f"AND (SELECT count(*) FROM ({earlier}) e) >= {CANDIDATES} "
+                earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
+                room = (f"AND (SELECT count(*) FROM ({earlier}) e) >= {share} "
                         f"AND d.asset_id = ANY (ARRAY({_top_ranked_sql()}))")
                 limit_to = "ALL"
             else:
-                room = f"AND d.asset_id NOT IN ({earlier})" if i else ""
-                limit_to = f"{CANDIDATES}" + (f" - (SELECT count(*) FROM ({earlier}) e)"
-                                              if i else "")
+                mine = [j for j in range(i) if passes[j][3] == f]
+                earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in mine)
+                room = f"AND d.asset_id NOT IN ({earlier})" if mine else ""
+                limit_to = f"{share}" + (f" - (SELECT count(*) FROM ({earlier}) e)"
+                                         if mine else "")
             ctes.append(f"""p{i} AS (
                 SELECT d.asset_id, {relevance} AS rel,
                     {f"{holds_phrase}::int" if phrase else "0"} AS phrase

@@ -173,6 +173,22 @@ class TestSearch:
         assert _names(search("speech to text "))[0] == "Recogniser"
         assert _names(search("speech to text"))[0] == "Recogniser"
 
+    def test_each_term_finds_candidates_when_any_term_may_match(self, monkeypatch):
+        # No asset holds both words. More assets than CANDIDATES hold the common one, and
+        # come first in the index; the one holding the rare word is still ranked.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            make_asset(f"gen-{i}", name=f"Writer {i}", summary="Text generation.")
+        make_asset("clips", name="Clipper", summary="Labels clips of video.")
+        for typed in ["video generation ", "generation video ", "video generation"]:
+            results = search(typed)
+            assert "clips" in [r.asset.slug for r in results], typed
+            assert len(results) == 1 + 4 // 2, typed  # each word its share of CANDIDATES
+            assert results[0].all_terms is False
+        if connection.vendor == "sqlite":
+            # bm25() weighs the rarer word more (ts_rank() knows no word's rarity).
+            assert search("video generation ")[0].asset.slug == "clips"
+
     def test_a_phrase_holds_its_stop_words(self):
         # "text generation, image" holds text and image two words apart, as "text to image"
         # does: only the words themselves, stop words included, make the phrase.

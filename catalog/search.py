@@ -85,7 +85,7 @@ class Result:
     asset: Asset
     relevance: float
     exact: bool
-    # False when no asset held every term and the search fell back to "any term".
+    # False for an asset holding only some of the terms (search()).
     all_terms: bool
     capabilities: list[MatchedCapability] = field(default_factory=list)
     snippet: list[Part] = field(default_factory=list)
@@ -103,12 +103,13 @@ def search(
     limit: int = 20,
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[Result]:
-    """Published assets matching `q` (every term; any term if nothing has them all).
+    """Published assets matching `q`: those holding every term, then, when they are fewer
+    than `limit` and there are several terms, those holding some of them (all_terms False).
 
     `licence="none"` selects assets with no stated licence. Three queries, or four when the
-    fallback to any term runs; none when the query holds no searchable term. On PostgreSQL a
+    search for any term runs; none when the query holds no searchable term. On PostgreSQL a
     typed prefix adds one (_Postgres); when a typed prefix finds nothing, looking for the
-    words it starts with adds one, and ranking with them another.
+    words that stand in for it adds one, and ranking with them another.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -118,7 +119,6 @@ def search(
     name_key = querytext.index_text(n.text)
     rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, limit,
                         phrase=backend.phrase(n))
-    all_terms = True
     shorter: list[str] = []
     if not rows and n.prefix:
         # A word being typed that starts no indexed word ("segmentat": the index holds the
@@ -128,16 +128,21 @@ def search(
         if shorter:
             rows = backend.rank(using, backend.all_terms(n, using, shorter), name_key, filters,
                                 limit)
-    if not rows and len(n.terms) > 1:
-        rows = backend.rank(using, backend.any_term(n, using, shorter), name_key, filters,
+    full = len(rows)
+    if full < limit and len(n.terms) > 1:
+        # Fewer assets than asked for hold every word ("depth estimation": one library
+        # lists the task): those holding some of them follow, so that the depth models that
+        # never say "estimation" are not missed.
+        seen = {row[0] for row in rows}
+        more = backend.rank(using, backend.any_term(n, using, shorter), name_key, filters,
                             limit)
-        all_terms = False
+        rows += [row for row in more if row[0] not in seen][: limit - full]
     if not rows:
         return []
     if shorter:
         # What the results show marked: the words that stood in for the one being typed.
         n = dataclasses.replace(n, terms=[*n.terms, *(w for w in shorter if w not in n.terms)])
-    return _results(rows, n, all_terms, using)
+    return _results(rows, n, full, using)
 
 
 def closest_names(
@@ -863,9 +868,9 @@ def _lexeme(word: str) -> str:
 
 
 def _results(
-    rows: list[tuple], n: querytext.Normalised, all_terms: bool, using: str
+    rows: list[tuple], n: querytext.Normalised, full: int, using: str
 ) -> list[Result]:
-    # `rows` come ranked (_ordered()).
+    # `rows` come ranked (_ordered()), the first `full` of them holding every term.
     ids = [row[0] for row in rows]
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
@@ -886,12 +891,12 @@ def _results(
         for _, title, description in caps[asset_id] for text in (title, description)
     ], n))
     results = []
-    for asset_id, rel, exact, _phrase, _rank in rows:
+    for at, (asset_id, rel, exact, _phrase, _rank) in enumerate(rows):
         asset = assets.get(asset_id)
         if asset is None:  # deleted between the two queries
             continue
         result = Result(asset=asset, relevance=float(rel or 0.0), exact=bool(exact),
-                        all_terms=all_terms)
+                        all_terms=at < full)
         # (terms matched, -position, description, its hits)
         best_cap: tuple[int, int, str, list] | None = None
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):

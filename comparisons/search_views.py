@@ -208,9 +208,13 @@ def _results(
     and the rendering. The match graph still counts every settled search."""
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
     suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+    full = [r for r in results if r.all_terms]
+    partial = [r for r in results if not r.all_terms]
     ctx = {
         # The list items are written in Python (comparisons.results_html), the rest here.
-        "q": n, "results": results, "result_items": result_items(results),
+        # Those holding every word, then, under a heading of their own, those holding some.
+        "q": n, "results": results, "result_items": result_items(full or partial),
+        "partial_items": result_items(partial) if full else "", "partial_from": len(full) + 1,
         "suggestions": suggestions,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
     }

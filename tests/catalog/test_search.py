@@ -41,6 +41,13 @@ def _names(results) -> list[str]:
     return [r.asset.name for r in results]
 
 
+def _full(results) -> list[str]:
+    """The names of the results holding every term: they come first (search())."""
+    flags = [r.all_terms for r in results]
+    assert flags == sorted(flags, reverse=True)
+    return [r.asset.name for r in results if r.all_terms]
+
+
 class TestSearch:
     def test_it_finds_assets_by_capability_text(self):
         seg = make_asset("segmenter")
@@ -230,10 +237,30 @@ class TestSearch:
         assert results[0].all_terms is False
         assert search("image segmentation")[0].all_terms is True
 
+    def test_those_holding_some_words_follow_when_few_hold_them_all(
+        self, django_assert_num_queries
+    ):
+        # One library lists the task; the depth models never say "estimation".
+        lib = make_asset("lib", name="Pipelines", summary="Depth estimation and more.")
+        _score(lib, 20.0)
+        pro = make_asset("pro", name="Depth Pro", summary="Sharp monocular depth.")
+        _score(pro, 90.0)
+        make_asset("other", name="Other", summary="Speech.")
+        results = search("depth estimation ")
+        assert [(r.asset.slug, r.all_terms) for r in results] == [("lib", True), ("pro", False)]
+        # As many as asked for hold every word: the search for some of them does not run.
+        with django_assert_num_queries(3):
+            assert [r.asset.slug for r in search("depth estimation ", limit=1)] == ["lib"]
+        with django_assert_num_queries(4):
+            assert len(search("depth estimation ", limit=2)) == 2
+
     def test_it_searches_split_camel_case_names_and_licence_families(self):
         make_asset("csn", name="CodeSearchNetRetrieval", kind=Asset.Kind.DATASET, licence="mit")
         make_asset("closed", name="CodeClosed", kind=Asset.Kind.DATASET, licence="cc-by-nc-4.0")
-        assert _names(search("permissive code dataset")) == ["CodeSearchNetRetrieval"]
+        results = search("permissive code dataset")
+        assert _full(results) == ["CodeSearchNetRetrieval"]
+        # The closed one holds some of the words.
+        assert _names(results) == ["CodeSearchNetRetrieval", "CodeClosed"]
 
     def test_it_builds_highlights_as_plain_text_parts(self):
         a = make_asset("html", summary="plain")
@@ -719,8 +746,9 @@ class TestRelevanceOnTheBundledCatalog:
     def test_a_task_is_found_by_its_registry_name_too(self):
         # Named "Speech recognition" and "Summarisation" here; the registry says
         # automatic-speech-recognition and summarization.
-        asr = {r.asset.slug for r in search("automatic speech recognition ")}
-        assert asr and all(r.all_terms for r in search("automatic speech recognition "))
+        found = search("automatic speech recognition ")
+        asr = {r.asset.slug for r in found if r.all_terms}
+        assert asr and len(_full(found)) == len(asr)
         assert {"nemo", "k2"} <= asr
         summaries = [r.asset.slug for r in search("summarization ")]
         assert "summeval" in summaries

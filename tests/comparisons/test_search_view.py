@@ -132,6 +132,21 @@ class TestSearch:
         _segmentation_assets()
         response = client.get("/search/?q=segmentation+underwater", headers=BROWSER)
         assertContains(response, "Nothing matched every word")
+        assert "Matching some of your words" not in response.content.decode()
+
+    def test_it_lists_those_matching_some_words_after_those_matching_all(self, client):
+        _segmentation_assets()
+        make_asset("scenes", name="Indoor scenes", summary="Rooms photographed.")
+        for headers in [BROWSER, HTMX]:
+            page = client.get("/search/?q=scenes+segmentation+", headers=headers).content.decode()
+            assert_well_formed(page, fragment=headers is HTMX)
+            assert "Nothing matched every word" not in page
+            # The two that hold both words, a heading, then the one holding one of them.
+            full, _, partial = page.partition("Matching some of your words</h3>")
+            assert "/assets/ade/" in full and "/assets/segformer/" in full
+            assert "/assets/scenes/" in partial
+            assert '<ol class="results search-list" start="3">' in partial
+            assert page.count("data-result-link") == 3
 
     def test_it_says_when_the_query_was_cut(self, client):
         _segmentation_assets()

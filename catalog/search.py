@@ -19,6 +19,10 @@ their own as well, up to CANDIDATES of them: FTS5 from the positions in its inde
 PostgreSQL from the pairs of words side by side (migration 0016). At 100,000 assets
 bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
 
+When fewer assets than asked for hold every term, those holding some follow (search()):
+each term finds its own share of the candidates, and the assets holding all the terms but
+one (MOST_TERMS) come before those holding fewer.
+
 The last word, while it may still be being typed, is a prefix (querytext.normalise): both
 databases stem it and take the indexed words its stem starts ("images": imag, image,
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
@@ -51,6 +55,9 @@ CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to ra
 # assets are ranked too, so that a broad need ("text generation") does not miss the best
 # assets for it.
 TOP_RANKED = 500
+# When any term may match, the assets holding all the terms but one come first, for queries
+# of three terms up to this many (the expression grows with the square of their number).
+MOST_TERMS = 6
 SHORTER_MIN = 4  # characters of an indexed word that a typed prefix may stand for
 # Relevance within 1/n of the best result counts as a near-tie, n by database: ts_rank()
 # spreads relevance about four times as wide as bm25 does. Measured on the bundled catalog,
@@ -457,6 +464,16 @@ def _shorter_candidates(prefix: str) -> list[str]:
 MAX_STAND_INS = 64
 
 
+def _all_but_one(terms: Sequence[str], both: str, either: str) -> str:
+    """A match for all the terms but one, any one ("" when there are under three of them, or
+    over MOST_TERMS): each term already an operand, joined with `both` and `either`."""
+    if not 3 <= len(terms) <= MOST_TERMS:
+        return ""
+    return either.join(
+        "(" + both.join(t for j, t in enumerate(terms) if j != i) + ")" for i in range(len(terms))
+    )
+
+
 @dataclass(frozen=True)
 class _Fts5Query:
     """What _SQLite.rank() searches for: `text`, an FTS5 MATCH expression; `finished`, the
@@ -467,6 +484,8 @@ class _Fts5Query:
     finished: str
     terms: tuple[str, ...] = ()
     finished_terms: tuple[str, ...] = ()
+    # Any term: all the terms but one (_all_but_one()), as typed in full.
+    most: str = ""
 
 
 class _SQLite:
@@ -491,7 +510,8 @@ class _SQLite:
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
             parts[-1] = finished[-1] = f"({words})"
         if join == " OR " and len(parts) > 1:
-            return _Fts5Query(join.join(parts), join.join(finished), tuple(parts), tuple(finished))
+            return _Fts5Query(join.join(parts), join.join(finished), tuple(parts), tuple(finished),
+                              _all_but_one(finished, " AND ", " OR "))
         return _Fts5Query(join.join(parts), join.join(finished))
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
@@ -521,7 +541,7 @@ class _SQLite:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql()
 
-        def matches(name: str, ranked: bool, top: bool, hits: str, share: int) -> str:
+        def matches(name: str, ranked: bool, top: bool, hits: str, cap: int) -> str:
             # The LIMIT caps the rows bm25() is computed for (see CANDIDATES). CROSS JOIN
             # keeps SQLite's planner from scanning catalog_asset and running the full-text
             # match once per asset: the index is read first, then each hit's row. `top`:
@@ -533,10 +553,10 @@ class _SQLite:
                     {"-bm25(catalog_search_fts, 10.0, 4.0, 1.0)" if ranked else "0.0"} AS rel
                 FROM catalog_search_fts
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
-                WHERE {f"(SELECT count(*) FROM {hits}) >= {share} AND" if top else ""}
+                WHERE {f"(SELECT count(*) FROM {hits}) >= {cap} AND" if top else ""}
                 catalog_search_fts MATCH %s AND {where}
                 {f"AND +catalog_search_fts.rowid IN ({_top_ranked_sql()})" if top else ""}
-                {"" if top else f"LIMIT {share}"}
+                {"" if top else f"LIMIT {cap}"}
             )"""
 
         # Any of several terms: each term finds its own share of the candidates, ranked by
@@ -552,35 +572,39 @@ class _SQLite:
         # come after the others holding it when the words' match did not reach them.
         # A word being typed counts as finished for `best`: every word a short prefix
         # starts would make it read a large share of the index.
-        # (name, ranked, of the TOP_RANKED, match, holds the phrase, term)
+        # The assets holding all the terms but one are a match of their own as well,
+        # unranked like the phrase's, and come before those holding fewer.
+        # (name, ranked, of the TOP_RANKED, match, holds the phrase, all but one, term, cap)
         ctes = []
         for t, (text, finished) in enumerate(groups):
-            ctes += [(f"hits{t}", True, False, text, 0, t),
-                     (f"best{t}", True, True, finished, 0, t)]
+            ctes += [(f"hits{t}", True, False, text, 0, 0, t, share),
+                     (f"best{t}", True, True, finished, 0, 0, t, share)]
         if phrase:
-            ctes += [("phrased", False, False, phrase, 1, 0),
-                     ("phrased_best", False, True, phrase, 1, 0)]
+            ctes += [("phrased", False, False, phrase, 1, 0, 0, CANDIDATES),
+                     ("phrased_best", False, True, phrase, 1, 0, 0, CANDIDATES)]
+        if query.most:
+            ctes.append(("most", False, False, query.most, 0, 1, -1, CANDIDATES))
         found = " UNION ALL ".join(
-            f"SELECT asset_id, rel, {phrased}, {t} FROM {name}"
-            for name, _, _, _, phrased, t in ctes
+            f"SELECT asset_id, rel, {phrased}, {most}, {t} FROM {name}"
+            for name, _, _, _, phrased, most, t, _ in ctes
         )
         sql = f"""
-            WITH {", ".join(matches(name, ranked, top, f"hits{t}", share)
-                            for name, ranked, top, _, _, t in ctes)},
-            found (asset_id, rel, phrase, term) AS ({found}),
-            cand (asset_id, rel, exact, phrase) AS (
-                SELECT asset_id, SUM(rel), 0, MAX(phrase) FROM (
-                    SELECT asset_id, MAX(rel) AS rel, MAX(phrase) AS phrase FROM found
-                    GROUP BY asset_id, term
+            WITH {", ".join(matches(name, ranked, top, f"hits{t}", cap)
+                            for name, ranked, top, _, _, _, t, cap in ctes)},
+            found (asset_id, rel, phrase, most, term) AS ({found}),
+            cand (asset_id, rel, exact, phrase, most) AS (
+                SELECT asset_id, SUM(rel), 0, MAX(phrase), MAX(most) FROM (
+                    SELECT asset_id, MAX(rel) AS rel, MAX(phrase) AS phrase, MAX(most) AS most
+                    FROM found GROUP BY asset_id, term
                 ) GROUP BY asset_id
                 UNION ALL
-                SELECT n.asset_id, 0.0, 1, 0 FROM catalog_search_name n
+                SELECT n.asset_id, 0.0, 1, 0, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
                 WHERE n.name_key = %s AND {where}
             )
             {_ordered("sqlite")}
         """
-        args = [arg for _, _, _, text, _, _ in ctes for arg in (text, *params)]
+        args = [arg for _, _, _, text, *_ in ctes for arg in (text, *params)]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, [*args, name_key, *params, limit])
             return cursor.fetchall()
@@ -598,6 +622,8 @@ class _TsQuery:
     # candidates term by term).
     terms: tuple[str, ...] = ()
     spelled_terms: tuple[str, ...] = ()
+    # Any term: all the terms but one (_all_but_one()), as typed in full.
+    most: str = ""
 
 
 class _Postgres:
@@ -638,11 +664,13 @@ class _Postgres:
 
     def _query(self, terms: list[str], join: str, using: str) -> _TsQuery:
         spelled = self._spelled(terms, using)
+        any_term = join == " | " and len(terms) > 1
         return _TsQuery(
             join.join(terms),
             join.join(f"({op})" for op in spelled) or None if spelled is not None else None,
-            tuple(terms) if join == " | " and len(terms) > 1 else (),
-            tuple(spelled or ()) if join == " | " and len(terms) > 1 else (),
+            tuple(terms) if any_term else (),
+            tuple(spelled or ()) if any_term else (),
+            _all_but_one([t.removesuffix(":*") for t in terms], " & ", " | ") if any_term else "",
         )
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
@@ -732,15 +760,18 @@ class _Postgres:
         else:
             finders = [found]
         share = CANDIDATES // len(finders)
-        passes = []  # (column, match, its input, the finder's number)
+        passes = []  # (column, match, its input, the finder's number, its share)
+        if query.most:
+            # The assets holding all the terms but one, first: they rank before the others.
+            passes.append(("document", words, query.most, "most", CANDIDATES))
         for f, finder in enumerate(finders):
             if ":*" in tsquery and not query.terms:
-                passes.append(("head", words, tsquery.replace(":*", ""), f))
-            passes += [("head", *finder, f), ("document", *finder, f)]
+                passes.append(("head", words, tsquery.replace(":*", ""), f, share))
+            passes += [("head", *finder, f, share), ("document", *finder, f, share)]
         # Then, when the passes found a share, the matches among the TOP_RANKED assets:
         # read by their ids, a few milliseconds at 100,000 assets; none when there is room.
         top = len(passes)
-        passes.append(("document", *found, None))
+        passes.append(("document", *found, None, share))
         # ts_rank() runs only on the rows a pass lets through, always against the whole
         # query, so an asset found by two passes scores the same in both; normalisation 1
         # divides by the log of the document length, so long documents do not win by size.
@@ -749,28 +780,30 @@ class _Postgres:
         # bundled catalog (its tasks and everyday needs) shared 63 % of their assets with
         # SQLite's, the first result 21 times; with ts_rank(), 73 % and 29 times.
         ctes, pass_params = [], []
-        for i, (column, match, text, f) in enumerate(passes):
+        holds_most = f"(d.document @@ {words})::int" if query.most else "0"
+        for i, (column, match, text, f, cap) in enumerate(passes):
             if i == top:
                 earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
-                room = (f"AND (SELECT count(*) FROM ({earlier}) e) >= {share} "
+                room = (f"AND (SELECT count(*) FROM ({earlier}) e) >= {cap} "
                         f"AND d.asset_id = ANY (ARRAY({_top_ranked_sql()}))")
                 limit_to = "ALL"
             else:
                 mine = [j for j in range(i) if passes[j][3] == f]
                 earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in mine)
                 room = f"AND d.asset_id NOT IN ({earlier})" if mine else ""
-                limit_to = f"{share}" + (f" - (SELECT count(*) FROM ({earlier}) e)"
-                                         if mine else "")
+                limit_to = f"{cap}" + (f" - (SELECT count(*) FROM ({earlier}) e)"
+                                       if mine else "")
             ctes.append(f"""p{i} AS (
                 SELECT d.asset_id, {relevance} AS rel,
-                    {f"{holds_phrase}::int" if phrase else "0"} AS phrase
+                    {f"{holds_phrase}::int" if phrase else "0"} AS phrase, {holds_most} AS most
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where}
                 {room}
                 LIMIT {limit_to}
             )""")
-            pass_params += [*relevance_params, *([phrase] if phrase else []), text, *params]
-        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase FROM p{i}"
+            pass_params += [*relevance_params, *([phrase] if phrase else []),
+                            *([query.most] if query.most else []), text, *params]
+        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase, most FROM p{i}"
                                   for i in range(len(passes)))
         if phrase:
             # The assets holding the phrase, up to CANDIDATES of them besides the others
@@ -786,13 +819,13 @@ class _Postgres:
                 LIMIT {CANDIDATES}
             )""")
             pass_params += [*relevance_params, phrase, phrase, *params]
-            hits += " UNION ALL SELECT asset_id, rel, 0, 1 FROM ph"
+            hits += " UNION ALL SELECT asset_id, rel, 0, 1, 0 FROM ph"
         sql = f"""
             WITH {", ".join(ctes)},
-            cand (asset_id, rel, exact, phrase) AS (
+            cand (asset_id, rel, exact, phrase, most) AS (
                 {hits}
                 UNION ALL
-                SELECT d.asset_id, 0.0, 1, 0 FROM catalog_search_doc d
+                SELECT d.asset_id, 0.0, 1, 0, 0 FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.name_key = %s AND {where}
             )
@@ -808,8 +841,9 @@ def _top_ranked_sql() -> str:
 
 
 def _ordered(vendor: str) -> str:
-    """The candidates (`cand`: asset_id, rel, exact, phrase) one row an asset, ranked (see
-    the module's docstring): the band is how far below the best of its group a relevance is,
+    """The candidates (`cand`: asset_id, rel, exact, phrase, most) one row an asset, ranked
+    (see the module's docstring; `most`: holds all the terms but one, when any term may
+    match): the band is how far below the best of its group a relevance is,
     in 1/RELEVANCE_BANDS[vendor] of it; rank only orders within a band. Each candidate's
     rank is looked up by its id: joined, PostgreSQL hashed the whole of catalog_score (27 ms
     at 100,000 assets)."""
@@ -821,13 +855,14 @@ def _ordered(vendor: str) -> str:
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
-                MAX(c.phrase) AS phrase,
+                MAX(c.phrase) AS phrase, MAX(c.most) AS most,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
             FROM cand c
             GROUP BY c.asset_id
         ) g
-        WINDOW w AS (PARTITION BY phrase)
-        ORDER BY exact DESC, phrase DESC, {band}, COALESCE(rank, -1.0) DESC, rel DESC, asset_id
+        WINDOW w AS (PARTITION BY phrase, most)
+        ORDER BY exact DESC, phrase DESC, most DESC, {band}, COALESCE(rank, -1.0) DESC, rel DESC,
+            asset_id
         LIMIT %s
     """
 

@@ -254,6 +254,24 @@ class TestSearch:
         with django_assert_num_queries(4):
             assert len(search("depth estimation ", limit=2)) == 2
 
+    def test_those_holding_all_the_words_but_one_come_before_those_holding_fewer(
+        self, monkeypatch
+    ):
+        # Nothing holds all four words. An asset holding three of them outranks the many
+        # holding one, however well and however highly ranked they are.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            lic = make_asset(f"lic-{i}", name=f"Licensed licensing {i}", summary="Licensed.",
+                             kind=Asset.Kind.DATASET, licence="mit")
+            _score(lic, 99.0)
+        make_asset("vit", name="Vision", summary="An image model.", licence="apache-2.0")
+        make_asset("img", name="Picture", summary="An image model.", licence="mit")
+        results = search("apache licensed image model ")
+        assert results[0].asset.slug == "vit"
+        assert not any(r.all_terms for r in results)
+        # Three words: two of them make the first tier ("image model").
+        assert {r.asset.slug for r in search("licensed image model ")[:2]} == {"vit", "img"}
+
     def test_it_searches_split_camel_case_names_and_licence_families(self):
         make_asset("csn", name="CodeSearchNetRetrieval", kind=Asset.Kind.DATASET, licence="mit")
         make_asset("closed", name="CodeClosed", kind=Asset.Kind.DATASET, licence="cc-by-nc-4.0")

@@ -667,7 +667,7 @@ class _Postgres:
         any_term = join == " | " and len(terms) > 1
         return _TsQuery(
             join.join(terms),
-            join.join(f"({op})" for op in spelled) or None if spelled is not None else None,
+            join.join(f"({op})" for op in spelled) if spelled else None,
             tuple(terms) if any_term else (),
             tuple(spelled or ()) if any_term else (),
             _all_but_one([t.removesuffix(":*") for t in terms], " & ", " | ") if any_term else "",

@@ -77,6 +77,23 @@ class TestSearchInBrowser:
             page.locator("[data-compare-submit]").click()
         assert "a=vision-a" in request.value.url and "b=vision-c" in request.value.url
 
+    def test_the_keys_and_the_ticks_reach_those_matching_some_words(self, live_server, page):
+        make_asset("both", name="Depth kit", summary="Depth estimation.")
+        make_asset("depth-pro", name="Depth Pro", summary="Sharp monocular depth.")
+        page.goto(f"{live_server.url}/search/?q=depth+estimation+")
+        assert page.locator("#results h3.partial-h").is_visible()
+        box = page.locator("#search-q")
+        box.press("ArrowDown")
+        assert page.evaluate("document.activeElement.textContent") == "Depth kit"
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.textContent") == "Depth Pro"
+        picks = page.locator("[data-compare-pick]")
+        picks.nth(0).check()
+        picks.nth(1).check()
+        with page.expect_request(lambda r: "/compare/?" in r.url) as request:
+            page.locator("[data-compare-submit]").click()
+        assert "a=both" in request.value.url and "b=depth-pro" in request.value.url
+
     def test_without_javascript_it_shows_only_what_works(self, live_server, browser):
         for slug in ("vision-a", "vision-b"):
             make_asset(slug, summary="A vision model.")

@@ -74,7 +74,12 @@ BATCH = 500
 # 'text' <2> 'imag' then also holds in "text generation, image and text to text".
 CONFIG = "unfragile"
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# CamelCase: "SceneParsing", "HTMLParser"; not before a version ("YOLOv10" is not "YOL Ov10").
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])(?![A-Z]v[0-9])")
+# Letters glued to a number in a name ("resnet50", "Qwen3", "YOLOv10", "mobilenetv3"): a
+# version ("v" and its number) from four letters on, a number from three letters on, so
+# that "in1k", "b4", "t5" and "conv2d" stay whole.
+_GLUED = re.compile(r"(?<=[A-Za-z]{4})(?=v[0-9])|(?<=[A-Za-z]{3})(?<![vV])(?=[0-9])")
 
 
 Part = tuple[str, bool]  # (text, is a matched term): templates wrap the True ones in <mark>
@@ -309,13 +314,17 @@ def task_words(name: str, slug: str) -> str:
 
 def name_words(name: str, external_id: str) -> str:
     """An asset's names as its document holds them: the name, then the words that other
-    spellings of it add, in their order: the name split ("SceneParsing": scene parsing) and
-    the last part of the external id ("nvidia/segformer-b4-finetuned-ade-512-512"). A word
-    is there once however many spellings hold it, so that a name with a spelling of its own
-    does not weigh twice."""
+    spellings of it add, in their order: the name split ("SceneParsing": scene parsing), and
+    its letters and numbers apart ("resnet50.a1_in1k": resnet 50), so that "resnet" finds it;
+    the same for the last part of the external id ("nvidia/segformer-b4-finetuned-ade-512").
+    A word is there once however many spellings hold it, so that a name with a spelling of
+    its own does not weigh twice."""
     words = querytext.index_text(name).split()
     have = set(words)
-    for other in (split_words(name), split_words(external_id.rsplit("/", 1)[-1])):
+    tail = external_id.rsplit("/", 1)[-1]
+    spellings = [split_words(name), split_words(_GLUED.sub(" ", name)),
+                 split_words(tail), split_words(_GLUED.sub(" ", tail))]
+    for other in spellings:
         for word in querytext.index_text(other).split():
             if word not in have:
                 have.add(word)

@@ -272,6 +272,16 @@ class TestSearch:
         # Three words: two of them make the first tier ("image model").
         assert {r.asset.slug for r in search("licensed image model ")[:2]} == {"vit", "img"}
 
+    def test_a_word_glued_to_a_number_in_a_name_is_found_on_its_own(self):
+        task = make_task("image-classification", name="Image classification")
+        make_asset("r50", name="resnet50.a1_in1k", summary="Weights.", tasks=[task])
+        make_asset("yolo", name="YOLOv10", summary="Boxes.")
+        results = search("resnet image classification ")
+        assert [(r.asset.slug, r.all_terms) for r in results] == [("r50", True)]
+        assert [r.asset.slug for r in search("yolo ")] == ["yolo"]
+        assert [r.asset.slug for r in search("resnet 50 ")] == ["r50"]
+        assert [r.asset.slug for r in search("resnet50 ")] == ["r50"]
+
     def test_it_searches_split_camel_case_names_and_licence_families(self):
         make_asset("csn", name="CodeSearchNetRetrieval", kind=Asset.Kind.DATASET, licence="mit")
         make_asset("closed", name="CodeClosed", kind=Asset.Kind.DATASET, licence="cc-by-nc-4.0")
@@ -485,8 +495,14 @@ class TestNameWords:
          "pubmedbert base embeddings 100k 100 k"),
         ("Conan-embedding-v2", "TencentBAC/Conan-embedding-v2", "conan embedding v2"),
         ("ADE20K SceneParsing (150 classes)", "zhoubolei/scene_parse_150",
-         "ade20k sceneparsing 150 classes ade20 k scene parsing parse"),
+         "ade20k sceneparsing 150 classes ade20 k scene parsing ade 20 parse"),
         ("Mistral v0.1 (7B)", "mistralai/Mistral-7B-v0.1", "mistral v0 1 7b 7 b"),
+        # Letters glued to a number, a version apart from its letters; not "in1k" or "b4".
+        ("resnet50.a1_in1k", "timm/resnet50.a1_in1k", "resnet50 a1 in1k resnet 50"),
+        ("YOLOv10", "THU-MIG/yolov10", "yolov10 yolo v10"),
+        ("mobilenetv3_large_100", "timm/mobilenetv3_large_100",
+         "mobilenetv3 large 100 mobilenet v3"),
+        ("conv2d-b4", "x/conv2d-b4", "conv2d b4"),
     ])
     def test_a_name_holds_each_word_of_its_spellings_once(self, name, external_id, words):
         assert catalog_search.name_words(name, external_id) == words

@@ -314,22 +314,36 @@ def task_words(name: str, slug: str) -> str:
 
 def name_words(name: str, external_id: str) -> str:
     """An asset's names as its document holds them: the name, then the words that other
-    spellings of it add, in their order: the name split ("SceneParsing": scene parsing), and
-    its letters and numbers apart ("resnet50.a1_in1k": resnet 50), so that "resnet" finds it;
-    the same for the last part of the external id ("nvidia/segformer-b4-finetuned-ade-512").
-    A word is there once however many spellings hold it, so that a name with a spelling of
-    its own does not weigh twice."""
+    spellings of it add, in their order: the name split ("SceneParsing": scene parsing) and
+    the last part of the external id ("nvidia/segformer-b4-finetuned-ade-512-512"). A word
+    is there once however many spellings hold it, so that a name with a spelling of its own
+    does not weigh twice."""
+    return " ".join(_spelled_words(name, external_id, split_words))
+
+
+def glued_words(name: str, external_id: str) -> str:
+    """The words a name holds with its letters and numbers apart ("resnet50.a1_in1k":
+    resnet 50) that name_words() lacks, so that "resnet" finds it. A document holds them
+    with its other text, not its names: a word being typed that starts both "embedding2"
+    and "embed" would otherwise count twice at a name's weight ("Embeddings" opened with
+    the reranking sets named after Qwen3-VL-Embedding-2B)."""
+    have = set(_spelled_words(name, external_id, split_words))
+    return " ".join(w for w in _spelled_words(name, external_id, _split_glued) if w not in have)
+
+
+def _split_glued(text: str) -> str:
+    return split_words(_GLUED.sub(" ", text))
+
+
+def _spelled_words(name: str, external_id: str, split) -> list[str]:
     words = querytext.index_text(name).split()
     have = set(words)
-    tail = external_id.rsplit("/", 1)[-1]
-    spellings = [split_words(name), split_words(_GLUED.sub(" ", name)),
-                 split_words(tail), split_words(_GLUED.sub(" ", tail))]
-    for other in spellings:
+    for other in (split(name), split(external_id.rsplit("/", 1)[-1])):
         for word in querytext.index_text(other).split():
             if word not in have:
                 have.add(word)
                 words.append(word)
-    return " ".join(words)
+    return words
 
 
 def _documents(ids: list[int], using: str, apps) -> list[_Document]:
@@ -356,6 +370,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         names = name_words(name, external_id)
         family = licences.LICENCES.get(licence, ("", ""))[1]
         body = [
+            glued_words(name, external_id),
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "",
             licences.FAMILY_LABELS.get(family, ""), *task_names[asset_id],

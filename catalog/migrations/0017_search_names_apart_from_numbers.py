@@ -1,5 +1,5 @@
-"""Names hold their letters and numbers apart as a further spelling ("resnet50": resnet 50,
-"YOLOv10": yolo v10; catalog.search.name_words()), so every asset's entry is written
+"""A document also holds its name's letters and numbers apart ("resnet50": resnet 50,
+"YOLOv10": yolo v10; catalog.search.glued_words()), so every asset's entry is written
 again."""
 
 from django.db import migrations

@@ -495,17 +495,24 @@ class TestNameWords:
          "pubmedbert base embeddings 100k 100 k"),
         ("Conan-embedding-v2", "TencentBAC/Conan-embedding-v2", "conan embedding v2"),
         ("ADE20K SceneParsing (150 classes)", "zhoubolei/scene_parse_150",
-         "ade20k sceneparsing 150 classes ade20 k scene parsing ade 20 parse"),
+         "ade20k sceneparsing 150 classes ade20 k scene parsing parse"),
         ("Mistral v0.1 (7B)", "mistralai/Mistral-7B-v0.1", "mistral v0 1 7b 7 b"),
-        # Letters glued to a number, a version apart from its letters; not "in1k" or "b4".
-        ("resnet50.a1_in1k", "timm/resnet50.a1_in1k", "resnet50 a1 in1k resnet 50"),
-        ("YOLOv10", "THU-MIG/yolov10", "yolov10 yolo v10"),
-        ("mobilenetv3_large_100", "timm/mobilenetv3_large_100",
-         "mobilenetv3 large 100 mobilenet v3"),
-        ("conv2d-b4", "x/conv2d-b4", "conv2d b4"),
+        # An acronym keeps its version ("YOL Ov10" no more).
+        ("YOLOv10", "THU-MIG/yolov10", "yolov10"),
     ])
     def test_a_name_holds_each_word_of_its_spellings_once(self, name, external_id, words):
         assert catalog_search.name_words(name, external_id) == words
+
+    @pytest.mark.parametrize(("name", "external_id", "words"), [
+        # Letters glued to a number, a version apart from its letters; not "in1k" or "b4".
+        ("resnet50.a1_in1k", "timm/resnet50.a1_in1k", "resnet 50"),
+        ("YOLOv10", "THU-MIG/yolov10", "yolo v10"),
+        ("mobilenetv3_large_100", "timm/mobilenetv3_large_100", "mobilenet v3"),
+        ("conv2d-b4", "x/conv2d-b4", ""),
+        ("ADE20K SceneParsing (150 classes)", "zhoubolei/scene_parse_150", "ade 20"),
+    ])
+    def test_letters_glued_to_numbers_are_also_held_apart(self, name, external_id, words):
+        assert catalog_search.glued_words(name, external_id) == words
 
 
 class TestTaskWords:

@@ -484,6 +484,14 @@ class TestSearch:
         names = [a.name for a in closest_names("segformr ", limit=2)]
         assert names == ["segformer", "segformer-b4-finetuned-ade"]
 
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram distance")
+    def test_it_suggests_names_a_little_further_than_pg_trgm_would(self):
+        make_asset("sd", name="Stable Diffusion XL")
+        make_asset("bert", name="bert-base")
+        # Word similarity 0.57: under pg_trgm's threshold of 0.6, within NAME_DISTANCE.
+        assert [a.name for a in closest_names("stabel difusion ")] == ["Stable Diffusion XL"]
+        assert closest_names("bret ") == []  # 0.2
+
 
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)
 

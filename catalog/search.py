@@ -330,13 +330,14 @@ def name_words(name: str, external_id: str) -> str:
     return " ".join(_spelled_words(name, external_id, split_words))
 
 
-def glued_words(name: str, external_id: str) -> str:
+def glued_words(name: str, external_id: str, names: str | None = None) -> str:
     """The words a name holds with its letters and numbers apart ("resnet50.a1_in1k":
     resnet 50) that name_words() lacks, so that "resnet" finds it. A document holds them
     with its other text, not its names: a word being typed that starts both "embedding2"
     and "embed" would otherwise count twice at a name's weight ("Embeddings" opened with
-    the reranking sets named after Qwen3-VL-Embedding-2B)."""
-    have = set(_spelled_words(name, external_id, split_words))
+    the reranking sets named after Qwen3-VL-Embedding-2B). `names`: name_words() of the
+    same, when the caller has it."""
+    have = set((names if names is not None else name_words(name, external_id)).split())
     return " ".join(w for w in _spelled_words(name, external_id, _split_glued) if w not in have)
 
 
@@ -379,7 +380,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         names = name_words(name, external_id)
         family = licences.LICENCES.get(licence, ("", ""))[1]
         body = [
-            glued_words(name, external_id),
+            glued_words(name, external_id, names),
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "",
             licences.FAMILY_LABELS.get(family, ""), *task_names[asset_id],

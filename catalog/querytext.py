@@ -12,7 +12,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_TERMS = 12
 PREFIX_MIN_CHARS = 3  # shorter prefixes match too many rows to rank quickly
@@ -43,6 +43,24 @@ class Normalised:
     terms: list[str]
     truncated: bool
     prefix: str | None  # the last term, when it may still be being typed
+    # Words typed with a minus sign in front ("segmentation -dataset"), as in a web search:
+    # results holding them are left out. Never terms, never a prefix.
+    excluded: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def wanted(self) -> str:
+        """`text` without the excluded words and their minus signs: what names are matched
+        against and phrases read from."""
+        if not self.excluded:
+            return self.text
+        kept, at = [], 0
+        for word, end in _words(self.text):
+            start = end - len(word)
+            if _negated(self.text, start):
+                kept.append(self.text[at : start - 1])
+                at = end
+        kept.append(self.text[at:])
+        return " ".join("".join(kept).split())
 
 
 def fold(raw: str) -> str:
@@ -92,26 +110,33 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         text = _cut(text, max_chars)
         truncated = True
 
-    words = _words(text)
-    last_word = words[-1][0] if words else None
-    if any(word not in STOP_WORDS for word, _ in words):
-        words = [(word, end) for word, end in words if word not in STOP_WORDS]
+    # (word, end, typed with a minus sign in front).
+    words = [(word, end, _negated(text, end - len(word))) for word, end in _words(text)]
+    last_word = words[-1] if words else None
+    keep_stop_words = not any(w not in STOP_WORDS for w, _, minus in words if not minus)
     terms: list[str] = []
+    excluded: list[str] = []
     kept_until = len(text)
-    for word, end in words:
-        if word in terms:
+    for word, end, minus in words:
+        # A stop word is dropped when some other term remains ("the who" still finds
+        # something); one to leave out always is, as nearly every document holds it.
+        if word in STOP_WORDS and (minus or not keep_stop_words):
             continue
-        if len(terms) == MAX_TERMS:
+        into = excluded if minus else terms
+        if word in into:
+            continue
+        if len(terms) + len(excluded) == MAX_TERMS:
             text = text[:kept_until]
             truncated = True
             break
-        terms.append(word)
+        into.append(word)
         kept_until = end
 
     prefix = None
-    if terms and ends_open and not truncated and last_word == terms[-1]:
+    if terms and ends_open and not truncated and last_word[0] == terms[-1] and not last_word[2]:
         prefix = terms[-1] if len(terms[-1]) >= PREFIX_MIN_CHARS else None
-    return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix)
+    return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
+                      excluded=excluded)
 
 
 def fts5_terms(n: Normalised, finished: bool = False) -> list[str]:
@@ -163,7 +188,7 @@ def phrase_words(n: Normalised) -> list[str]:
     or more are terms, the same term twice included ("audio to audio"): results holding
     them side by side rank first. [] otherwise. The last word counts as typed in full: a
     prefix in a phrase costs FTS5 a merge of every word it starts, positions included."""
-    words = [word for word, _ in _words(n.text)]
+    words = [word for word, _ in _words(n.wanted)]
     terms = set(n.terms)
     if sum(word in terms for word in words) < 2:
         return []
@@ -181,6 +206,18 @@ def pg_phrase_text(n: Normalised) -> str:
     phrase holds them as FTS5's does."""
     # normalise()'s words hold term characters only: no tsquery operator.
     return " <-> ".join(phrase_words(n))
+
+
+def fts5_excluded(n: Normalised) -> str:
+    """An FTS5 MATCH expression for the documents holding any excluded word; "" if none."""
+    return " OR ".join(fts5_quote(word) for word in n.excluded)
+
+
+def pg_excluded_text(n: Normalised) -> str:
+    """Input for `to_tsquery(config, ...)` matching the documents holding any excluded word;
+    "" if none. Reduced to term characters as pg_tsquery_text() reduces the terms."""
+    words = ("".join(ch for ch in word if _is_term_char(ch)) for word in n.excluded)
+    return " | ".join(word for word in words if word)
 
 
 def fts5_quote(term: str) -> str:
@@ -213,6 +250,12 @@ def _ends_open(raw: str) -> bool:
         if unicodedata.category(ch) not in _REMOVED_CATEGORIES:
             return True
     return False
+
+
+def _negated(text: str, start: int) -> bool:
+    """The word starting at `start` of folded `text` has a minus sign in front of it, at the
+    start or after a space, as web searches read "-word" ("gpt-4o" holds none)."""
+    return start > 0 and text[start - 1] == "-" and (start == 1 or text[start - 2] == " ")
 
 
 def _cut(text: str, max_chars: int) -> str:

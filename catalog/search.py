@@ -23,6 +23,10 @@ When fewer assets than asked for hold every term, those holding some follow (sea
 each term finds its own share of the candidates, and the assets holding all the terms but
 one (MOST_TERMS) come before those holding fewer.
 
+A word typed with a minus sign in front ("segmentation -dataset", as in a web search) leaves
+out the assets whose documents hold it, in every pass and in the exact name match: SQLite in
+its MATCH expressions (FTS5's NOT), PostgreSQL off each candidate's document.
+
 The last word, while it may still be being typed, is a prefix (querytext.normalise): both
 databases stem it and take the indexed words its stem starts ("images": imag, image,
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
@@ -125,17 +129,21 @@ def search(
     """Published assets matching `q`: those holding every term, then, when they are fewer
     than `limit` and there are several terms, those holding some of them (all_terms False).
 
-    `licence="none"` selects assets with no stated licence. Three queries, or four when the
-    search for any term runs; none when the query holds no searchable term. On PostgreSQL a
-    typed prefix adds one (_Postgres); when a typed prefix finds nothing, looking for the
-    words that stand in for it adds one, and ranking with them another.
+    `licence="none"` selects assets with no stated licence; the words typed with a minus
+    sign in front (n.excluded) leave out the assets whose documents hold them. Three
+    queries, or four when the search for any term runs; none when the query holds no
+    searchable term. On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix
+    finds nothing, looking for the words that stand in for it adds one, and ranking with
+    them another.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
         return []
-    backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
-    filters = _Filters(kind or "", task or "", licence or "")
-    name_key = querytext.index_text(n.text)
+    postgres = connections[using].vendor == "postgresql"
+    backend = _Postgres() if postgres else _SQLite()
+    filters = _Filters(kind or "", task or "", licence or "", (
+        querytext.pg_excluded_text(n) if postgres else querytext.fts5_excluded(n)))
+    name_key = querytext.index_text(n.wanted)
     rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, limit,
                         phrase=backend.phrase(n))
     shorter: list[str] = []
@@ -170,7 +178,7 @@ def closest_names(
     """Published assets whose names are closest to `q`: by trigram similarity on PostgreSQL,
     by the longest shared prefix on SQLite. For the no-results path only (one query)."""
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
-    key = querytext.index_text(n.text)
+    key = querytext.index_text(n.wanted)
     if len(key) < 3:
         return []
     connection = connections[using]
@@ -464,10 +472,19 @@ class _Filters:
     kind: str
     task: str
     licence: str
+    # Documents holding any of these words are left out: querytext.fts5_excluded() on
+    # SQLite, querytext.pg_excluded_text() on PostgreSQL ("" for none).
+    excluded: str = ""
 
-    def sql(self) -> tuple[str, list]:
-        """Conditions on catalog_asset `a`, with their parameters."""
+    def sql(self, vendor: str) -> tuple[str, list]:
+        """Conditions on catalog_asset `a` (and on PostgreSQL its catalog_search_doc `d`),
+        with their parameters."""
         sql, params = ["a.status = 'published'"], []
+        if self.excluded and vendor == "postgresql":
+            # Read off each candidate's document, already at hand for ts_rank(). (SQLite
+            # leaves them out in its MATCH expressions: _SQLite.rank().)
+            sql.append(f"NOT d.document @@ to_tsquery('{CONFIG}', %s)")
+            params.append(self.excluded)
         if self.kind:
             sql.append("a.kind = %s")
             params.append(self.kind)
@@ -573,7 +590,13 @@ class _SQLite:
     def rank(self, using, query: _Fts5Query, name_key, filters, limit,
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
-        where, params = filters.sql()
+        where, params = filters.sql("sqlite")
+        # The words left out, in each MATCH: FTS5 skips the documents holding them as it
+        # reads the index (bm25() scores only what a row matched, so they change no score).
+        excluded = filters.excluded
+
+        def within(text: str) -> str:
+            return f"({text}) NOT ({excluded})" if excluded else text
 
         def matches(name: str, ranked: bool, top: bool, hits: str, cap: int) -> str:
             # The LIMIT caps the rows bm25() is computed for (see CANDIDATES). CROSS JOIN
@@ -634,13 +657,16 @@ class _SQLite:
                 UNION ALL
                 SELECT n.asset_id, 0.0, 1, 0, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
-                WHERE n.name_key = %s AND {where}
+                WHERE n.name_key = %s AND {where} {"" if not excluded else """
+                    AND NOT EXISTS (SELECT 1 FROM catalog_search_fts
+                        WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
             )
             {_ordered("sqlite")}
         """
-        args = [arg for _, _, _, text, *_ in ctes for arg in (text, *params)]
+        args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [*args, name_key, *params, limit])
+            cursor.execute(sql, [*args, name_key, *params, *([excluded] if excluded else []),
+                                 limit])
             return cursor.fetchall()
 
 
@@ -767,7 +793,7 @@ class _Postgres:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows. Whether
         a candidate holds the phrase is read off its document; the assets holding it are
         also found on their own (`ph`)."""
-        where, params = filters.sql()
+        where, params = filters.sql("postgresql")
         tsquery = query.text
         if not tsquery:
             return []

@@ -177,7 +177,7 @@ def _results_key(request: HttpRequest) -> str | None:
         n = querytext.normalise(request.GET.get("q", ""))
         filters = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence"))
         key = pagecache.key(
-            "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, filters))
+            "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded, filters))
         )
         if len(_keys) >= KEYS_REMEMBERED:
             _keys.clear()

@@ -79,7 +79,45 @@ class TestNormalise:
         assert terms('image" "segmentation"""') == ["image", "segmentation"]
 
     def test_it_treats_boolean_operators_as_words(self):
-        assert terms("segmentation AND NOT -depth OR *") == ["segmentation", "depth"]
+        assert terms("segmentation AND NOT depth OR *") == ["segmentation", "depth"]
+
+    def test_a_word_after_a_minus_sign_is_left_out_not_searched(self):
+        n = normalise("segmentation AND NOT -depth OR *")
+        assert (n.terms, n.excluded) == (["segmentation"], ["depth"])
+        assert n.wanted == "segmentation and not or *"
+        n = normalise("-dataset image -timm -dataset segm")
+        assert (n.terms, n.excluded, n.prefix) == (["image", "segm"], ["dataset", "timm"], "segm")
+        assert n.wanted == "image segm"
+
+    @pytest.mark.parametrize("raw", [
+        "gpt-4o", "text-to-speech", "image - segmentation", "image -- segmentation", "a-b -",
+    ])
+    def test_a_minus_sign_inside_or_apart_from_a_word_leaves_nothing_out(self, raw):
+        n = normalise(raw)
+        assert n.excluded == []
+        assert n.wanted == n.text
+
+    def test_a_word_left_out_is_never_the_prefix(self):
+        assert normalise("image -data").prefix is None
+        assert normalise("image -data").terms == ["image"]
+        assert normalise("image -dataset image").prefix == "image"
+
+    def test_stop_words_are_never_left_out(self):
+        # Nearly every document holds them: leaving them out would leave nothing.
+        n = normalise("speech -the -to")
+        assert (n.terms, n.excluded) == (["speech"], [])
+        assert normalise("-the who").terms == ["who"]
+
+    def test_words_left_out_count_towards_the_terms_kept(self):
+        raw = " ".join(f"-w{i}" for i in range(MAX_TERMS)) + " kept"
+        n = normalise(raw)
+        assert n.truncated
+        assert n.terms == []
+        assert len(n.excluded) == MAX_TERMS
+
+    def test_only_words_left_out_leave_nothing_to_search(self):
+        n = normalise("-dataset")
+        assert (n.terms, n.excluded, n.wanted) == ([], ["dataset"], "")
 
     def test_it_strips_fts5_syntax(self):
         n = normalise('NEAR(image segmentation, 3) name:segformer ^ade20k {x y}: "a"*')
@@ -308,6 +346,9 @@ class TestPhrase:
         assert fts5_phrase(normalise("speech to tex")) == '"speech" + "to" + "tex"'
         assert pg_phrase_text(normalise("speech to tex")) == "speech <-> to <-> tex"
 
+    def test_words_left_out_are_not_part_of_it(self):
+        assert fts5_phrase(normalise("text -audio to speech ")) == '"text" + "to" + "speech"'
+
     def test_there_is_none_for_fewer_than_two_terms(self):
         for raw in ["speech", "the speech", "", "🦄 speech", "speech of the"]:
             assert fts5_phrase(normalise(raw)) == ""
@@ -396,9 +437,10 @@ def assert_clean(n: Normalised, max_chars: int) -> None:
     assert len(n.text) <= max_chars
     assert not any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Cn"} for ch in n.text)
     assert n.text == " ".join(n.text.split())
-    assert len(n.terms) <= MAX_TERMS
+    assert len(n.terms) + len(n.excluded) <= MAX_TERMS
     assert len(set(n.terms)) == len(n.terms)
-    for term in n.terms:
+    assert len(set(n.excluded)) == len(n.excluded)
+    for term in [*n.terms, *n.excluded]:
         assert term and term in n.text
         assert not any(ch.isspace() or ch in "\"'*^:()" for ch in term)
     assert n.prefix is None or (n.prefix == n.terms[-1] and len(n.prefix) >= 3)
@@ -425,7 +467,8 @@ class TestProperties:
     def test_it_gives_the_same_terms_for_its_own_text(self, raw):
         n = normalise(raw)
 
-        assert normalise(n.text).terms == n.terms
+        again = normalise(n.text)
+        assert (again.terms, again.excluded) == (n.terms, n.excluded)
 
     @given(texts)
     def test_its_fts5_expression_is_only_quoted_terms(self, raw):
@@ -445,6 +488,17 @@ class TestProperties:
                 for ch in word
             )
 
+    @given(texts)
+    def test_its_pg_text_of_words_left_out_has_no_operators_but_its_own(self, raw):
+        query = querytext.pg_excluded_text(normalise(raw))
+
+        for word in query.split(" | ") if query else []:
+            assert word
+            assert all(
+                unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
+                for ch in word
+            )
+
     @settings(max_examples=300)
     @given(texts)
     @example('"')
@@ -457,11 +511,16 @@ class TestProperties:
         expression = fts5_match(n)
         db = sqlite3.connect(":memory:")
         db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
-        rows = [(n.text,), (index_text(n.text),), ("unrelated row",)]
+        rows = [(n.text,), (index_text(n.text),), ("unrelated row",),
+                (index_text(" ".join(n.excluded)),)]
         db.executemany("INSERT INTO t (x) VALUES (?)", rows)
 
         found = match(db, expression) if expression else []
+        excluded = querytext.fts5_excluded(n)
+        left_out = match(db, excluded) if excluded else []
 
         if expression:
             assert index_text(n.text) in found
+        if excluded:
+            assert index_text(" ".join(n.excluded)) in left_out
         db.close()

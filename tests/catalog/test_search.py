@@ -220,6 +220,29 @@ class TestSearch:
         assert slugs(task="image-segmentation") == ["seg-model"]
         assert slugs(task="image-segmentation", kind="dataset") == []
 
+    def test_a_word_after_a_minus_sign_leaves_out_the_assets_holding_it(self):
+        make_asset("seg-model", name="Segmenter", summary="A segmentation model.")
+        make_asset("seg-data", name="Scenes", kind=Asset.Kind.DATASET,
+                   summary="A segmentation dataset of indoor scenes.")
+        make_asset("seg-named", name="Segmentation", summary="Pixel labels, as a dataset.")
+        assert sorted(_names(search("segmentation"))) == ["Scenes", "Segmentation", "Segmenter"]
+        # The exact name too; the word stemmed as the index stems it ("datasets").
+        for q in ["segmentation -dataset", "segmentation -datasets ", "-dataset segmentation"]:
+            assert _names(search(q)) == ["Segmenter"], q
+        # Those holding some of the words are left out alike.
+        results = search("segmentation underwater -dataset")
+        assert _names(results) == ["Segmenter"]
+        assert results[0].all_terms is False
+        assert search("segmentation -segmentation") == []
+        assert search("-dataset") == []
+
+    def test_words_left_out_add_no_query(self, django_assert_num_queries):
+        make_asset("seg-model", name="Segmenter", summary="A segmentation model.")
+        with django_assert_num_queries(3):
+            assert search("segmentation -dataset -scenes ")
+        with django_assert_num_queries(0):
+            assert search("-dataset") == []
+
     def test_it_matches_a_prefix_of_the_last_word_only_from_three_characters(self):
         make_asset("segformer", summary="A segmentation model.")
         assert _names(search("segf")) == ["segformer"]
@@ -749,6 +772,15 @@ class TestRelevanceOnTheBundledCatalog:
         results = search("image classification", kind="dataset", limit=10)
         assert len(results) == 10
         assert all(r.asset.kind == "dataset" for r in results)
+
+    def test_a_need_can_leave_out_a_kind_of_asset_by_its_word(self):
+        every = search("segmentation", limit=20)
+        assert any("dataset" in r.asset.name.lower() or r.asset.kind == "dataset" for r in every)
+        results = search("segmentation -dataset", limit=20)
+        slugs = [r.asset.slug for r in results]
+        assert "segformer-b4-finetuned-ade-512-512" in slugs
+        assert "scene_parse_150" not in slugs  # ADE20K SceneParsing, a dataset
+        assert all(r.asset.kind != "dataset" for r in results)
 
     def test_a_misspelt_name_gets_close_names(self):
         assert search("segformr ") == []

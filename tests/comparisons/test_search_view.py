@@ -148,6 +148,29 @@ class TestSearch:
             assert '<ol class="results search-list" start="3">' in partial
             assert page.count("data-result-link") == 3
 
+    def test_it_says_which_words_it_left_out(self, client):
+        _segmentation_assets()
+        for headers in [BROWSER, HTMX]:
+            page = client.get("/search/", {"q": "segmentation -dataset -rooms"},
+                              headers=headers).content.decode()
+            assert_well_formed(page, fragment=headers is HTMX)
+            assert "Leaving out the results that mention dataset, rooms." in page
+            assert "/assets/segformer/" in page
+            assert "/assets/ade/" not in page
+
+    def test_when_leaving_words_out_leaves_nothing_it_offers_the_search_without(self, client):
+        _segmentation_assets()
+        response = client.get("/search/?q=segmentation+-scenes+-pixel", headers=BROWSER)
+        assertContains(response, "No results for “segmentation -scenes -pixel”")
+        assertContains(response, "You left out the results that mention scenes, pixel.")
+        assertContains(response, 'href="?q=segmentation">Search again without leaving them out</a>')
+
+    def test_words_left_out_alone_ask_for_a_word_to_search_for(self, client):
+        response = client.get("/search/?q=-dataset", headers=BROWSER)
+        assertContains(response, "What do you need?")
+        assertContains(response, "only leaves out results that mention it")
+        assert response.context["results"] == []
+
     def test_it_says_when_the_query_was_cut(self, client):
         _segmentation_assets()
         response = client.get("/search/", {"q": "segmentation " * 100}, headers=BROWSER)

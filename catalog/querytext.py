@@ -43,24 +43,40 @@ class Normalised:
     terms: list[str]
     truncated: bool
     prefix: str | None  # the last term, when it may still be being typed
-    # Words typed with a minus sign in front ("segmentation -dataset"), as in a web search:
-    # results holding them are left out. Never terms, never a prefix.
+    # As a web search reads them (websearch_to_tsquery()): words typed with a minus sign in
+    # front ("segmentation -dataset") and phrases in double quotes with one in front
+    # (-"text to speech"): results holding any of them are left out; never terms, never a
+    # prefix. Phrases in double quotes ("text to speech" model): results must hold each,
+    # its words side by side, stop words included. A phrase's words one space apart.
     excluded: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    # Terms joined by "or" ("bert or roberta"): results need hold only one of each group.
+    # Unlike websearch_to_tsquery(), "or" joins only the words beside it, as web search
+    # engines read it: "image or video segmentation" needs segmentation, and image or video.
+    alternatives: list[str] = field(default_factory=list)
 
     @functools.cached_property
     def wanted(self) -> str:
-        """`text` without the excluded words and their minus signs: what names are matched
-        against and phrases read from."""
+        """`text` without what is left out, minus signs and quotes included: what names are
+        matched against and the phrase of the whole query is read from."""
         if not self.excluded:
             return self.text
+        cuts = [(start, end) for start, end, minus in _spans(self.text) if minus]
+        cuts += [(end - len(word) - 1, end) for word, end, minus, span in _marked(self.text)
+                 if minus and span is None]
         kept, at = [], 0
-        for word, end in _words(self.text):
-            start = end - len(word)
-            if _negated(self.text, start):
-                kept.append(self.text[at : start - 1])
-                at = end
+        for start, end in sorted(cuts):
+            kept.append(self.text[at:start])
+            at = end
         kept.append(self.text[at:])
         return " ".join("".join(kept).split())
+
+
+    @property
+    def loose(self) -> str:
+        """The words wanted, without quotes: the same search with nothing required side by
+        side and nothing left out."""
+        return " ".join(self.wanted.replace('"', " ").split())
 
 
 def fold(raw: str) -> str:
@@ -110,17 +126,23 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         text = _cut(text, max_chars)
         truncated = True
 
-    # (word, end, typed with a minus sign in front).
-    words = [(word, end, _negated(text, end - len(word))) for word, end in _words(text)]
+    # (word, end, typed with a minus sign in front, the quoted span it is in).
+    words = _marked(text)
     last_word = words[-1] if words else None
-    keep_stop_words = not any(w not in STOP_WORDS for w, _, minus in words if not minus)
+    keep_stop_words = not any(w not in STOP_WORDS for w, _, minus, _ in words if not minus)
     terms: list[str] = []
     excluded: list[str] = []
     kept_until = len(text)
-    for word, end, minus in words:
+    for word, end, minus, span in words:
         # A stop word is dropped when some other term remains ("the who" still finds
-        # something); one to leave out always is, as nearly every document holds it.
-        if word in STOP_WORDS and (minus or not keep_stop_words):
+        # something); one to leave out always is, as nearly every document holds it. A
+        # quoted phrase left out is one entry, when its last word is reached.
+        if minus and span is not None:
+            quoted = [w for w, e, _, sp in words if sp == span]
+            if _last_end(words, span) != end or (len(quoted) == 1 and word in STOP_WORDS):
+                continue
+            word = " ".join(quoted)
+        elif word in STOP_WORDS and (minus or not keep_stop_words):
             continue
         into = excluded if minus else terms
         if word in into:
@@ -131,12 +153,67 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
             break
         into.append(word)
         kept_until = end
+    phrases = list(dict.fromkeys(
+        " ".join(w for w, e, _, sp in words if sp == span and e <= kept_until)
+        for span, (_, _, minus) in enumerate(_spans(text)) if not minus
+    ))
+    phrases = [p for p in phrases if " " in p]
+    alternatives = _alternatives(words, terms)
 
     prefix = None
-    if terms and ends_open and not truncated and last_word[0] == terms[-1] and not last_word[2]:
+    if (terms and ends_open and not truncated and last_word[0] == terms[-1]
+            and not last_word[2] and not any(terms[-1] in group for group in alternatives)):
+        # (A word being typed after "or" is taken as typed: a group of words and prefixes
+        # would need its own candidates and stand-ins.)
         prefix = terms[-1] if len(terms[-1]) >= PREFIX_MIN_CHARS else None
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
-                      excluded=excluded)
+                      excluded=excluded, phrases=phrases,
+                      alternatives=[" ".join(group) for group in alternatives])
+
+
+def _alternatives(
+    words: list[tuple[str, int, bool, int | None]], terms: list[str]
+) -> list[list[str]]:
+    """The groups of terms that "or" joins: each "or" (unquoted) the words on either side of
+    it, when both are terms, neither left out nor in a quoted phrase; "a or b or c" is one
+    group. A term is in one group at most. None when "or" is a term itself, in a query of
+    stop words only ("to be or not to be")."""
+    if "or" in terms:
+        return []
+    in_phrase = {sp for _, _, _, sp in words if sp is not None and
+                 sum(1 for _, _, _, other in words if other == sp) > 1}
+    single = [not minus and sp not in in_phrase and word in terms
+              for word, _, minus, sp in words]
+    groups: list[list[str]] = []
+    grouped: set[str] = set()
+    for i in range(1, len(words) - 1):
+        word, _, minus, span = words[i]
+        if word != "or" or minus or span is not None or not (single[i - 1] and single[i + 1]):
+            continue
+        left, right = words[i - 1][0], words[i + 1][0]
+        if not (groups and groups[-1][-1] == left):  # else "a or b or c": b ended a group
+            if left in grouped:
+                continue
+            groups.append([left])
+            grouped.add(left)
+        if right not in grouped:
+            groups[-1].append(right)
+            grouped.add(right)
+    return [group for group in groups if len(group) > 1]
+
+
+def term_groups(n: Normalised) -> list[list[str]]:
+    """The terms in order, each alone or, joined by "or", with its group (n.alternatives)."""
+    group_of = {word: group for group in n.alternatives for word in group.split(" ")}
+    out, seen = [], set()
+    for term in n.terms:
+        group = group_of.get(term)
+        if group is None:
+            out.append([term])
+        elif group not in seen:
+            seen.add(group)
+            out.append(group.split(" "))
+    return out
 
 
 def fts5_terms(n: Normalised, finished: bool = False) -> list[str]:
@@ -144,8 +221,9 @@ def fts5_terms(n: Normalised, finished: bool = False) -> list[str]:
     `finished` (the word being typed taken as typed in full). FTS5 stems a starred word as
     it does the others: "images"* is every indexed word starting with imag."""
     return [
-        fts5_quote(term) + ("*" if term == n.prefix and not finished else "")
-        for term in n.terms
+        fts5_quote(group[0]) + ("*" if group[0] == n.prefix and not finished else "")
+        if len(group) == 1 else "(" + " OR ".join(map(fts5_quote, group)) + ")"
+        for group in term_groups(n)
     ]
 
 
@@ -188,6 +266,8 @@ def phrase_words(n: Normalised) -> list[str]:
     or more are terms, the same term twice included ("audio to audio"): results holding
     them side by side rank first. [] otherwise. The last word counts as typed in full: a
     prefix in a phrase costs FTS5 a merge of every word it starts, positions included."""
+    if n.alternatives:
+        return []  # "speech or text" is no phrase
     words = [word for word, _ in _words(n.wanted)]
     terms = set(n.terms)
     if sum(word in terms for word in words) < 2:
@@ -209,15 +289,35 @@ def pg_phrase_text(n: Normalised) -> str:
 
 
 def fts5_excluded(n: Normalised) -> str:
-    """An FTS5 MATCH expression for the documents holding any excluded word; "" if none."""
-    return " OR ".join(fts5_quote(word) for word in n.excluded)
+    """An FTS5 MATCH expression for the documents holding anything left out; "" if none."""
+    return " OR ".join(_fts5_phrase_of(entry) for entry in n.excluded)
+
+
+def fts5_required(n: Normalised) -> str:
+    """An FTS5 MATCH expression for the documents holding every quoted phrase; "" if none."""
+    return " AND ".join(_fts5_phrase_of(phrase) for phrase in n.phrases)
+
+
+def _fts5_phrase_of(words: str) -> str:
+    return " + ".join(fts5_quote(word) for word in words.split(" "))
 
 
 def pg_excluded_text(n: Normalised) -> str:
-    """Input for `to_tsquery(config, ...)` matching the documents holding any excluded word;
+    """Input for `to_tsquery(config, ...)` matching the documents holding anything left out;
     "" if none. Reduced to term characters as pg_tsquery_text() reduces the terms."""
-    words = ("".join(ch for ch in word if _is_term_char(ch)) for word in n.excluded)
-    return " | ".join(word for word in words if word)
+    return " | ".join(filter(None, map(_pg_phrase_of, n.excluded)))
+
+
+def pg_required_text(n: Normalised) -> str:
+    """Input for `to_tsquery(config, ...)` matching the documents holding every quoted
+    phrase; "" if none."""
+    return " & ".join(filter(None, map(_pg_phrase_of, n.phrases)))
+
+
+def _pg_phrase_of(words: str) -> str:
+    clean = ["".join(ch for ch in word if _is_term_char(ch)) for word in words.split(" ")]
+    clean = [word for word in clean if word]
+    return f"({' <-> '.join(clean)})" if len(clean) > 1 else "".join(clean)
 
 
 def fts5_quote(term: str) -> str:
@@ -234,11 +334,14 @@ def pg_tsquery_text(n: Normalised) -> str:
     raises on syntax, and `text` holds no NUL.
     """
     parts = []
-    for term in n.terms:
-        clean = "".join(ch for ch in term if _is_term_char(ch))
-        if not clean:
-            continue
-        parts.append(clean + ":*" if term == n.prefix else clean)
+    for group in term_groups(n):
+        clean = ["".join(ch for ch in term if _is_term_char(ch)) for term in group]
+        clean = [term for term in clean if term]
+        if len(clean) > 1:
+            # "|" without spaces: " | " separates the terms of an any-term query.
+            parts.append(f"({'|'.join(clean)})")
+        elif clean:
+            parts.append(clean[0] + ":*" if group[0] == n.prefix else clean[0])
     return " & ".join(parts)
 
 
@@ -250,6 +353,32 @@ def _ends_open(raw: str) -> bool:
         if unicodedata.category(ch) not in _REMOVED_CATEGORIES:
             return True
     return False
+
+
+def _spans(text: str) -> list[tuple[int, int, bool]]:
+    """The quoted stretches of folded `text`: (start, end, with a minus sign in front),
+    from each double quote to the next; a last one left open quotes nothing."""
+    at = [i for i, ch in enumerate(text) if ch == '"']
+    pairs = zip(at[::2], at[1::2], strict=False)
+    return [(o - _negated(text, o), c + 1, _negated(text, o)) for o, c in pairs]
+
+
+def _marked(text: str) -> list[tuple[str, int, bool, int | None]]:
+    """The words of folded `text` (_words()), each with whether it is left out (a minus
+    sign in front of it or of its quotes) and the number of the quoted stretch it is in."""
+    spans = _spans(text)
+    marked = []
+    for word, end in _words(text):
+        start = end - len(word)
+        span = next((i for i, (o, c, _) in enumerate(spans) if o < start and end < c), None)
+        minus = spans[span][2] if span is not None else _negated(text, start)
+        marked.append((word, end, minus, span))
+    return marked
+
+
+def _last_end(words: list[tuple[str, int, bool, int | None]], span: int) -> int:
+    """Where the last word of quoted stretch `span` ends."""
+    return max(end for _, end, _, sp in words if sp == span)
 
 
 def _negated(text: str, start: int) -> bool:

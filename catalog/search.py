@@ -23,9 +23,12 @@ When fewer assets than asked for hold every term, those holding some follow (sea
 each term finds its own share of the candidates, and the assets holding all the terms but
 one (MOST_TERMS) come before those holding fewer.
 
-A word typed with a minus sign in front ("segmentation -dataset", as in a web search) leaves
-out the assets whose documents hold it, in every pass and in the exact name match: SQLite in
-its MATCH expressions (FTS5's NOT), PostgreSQL off each candidate's document.
+What was typed is read as a web search reads it (querytext.normalise()): a word or a quoted
+phrase with a minus sign in front ("segmentation -dataset") leaves out the assets whose
+documents hold it, a phrase in double quotes must be held, its words side by side, in every
+pass and in the exact name match: SQLite in its MATCH expressions (FTS5's NOT and AND),
+PostgreSQL off each candidate's document. Words joined by "or" are one term, held when any
+of them is ("image or video segmentation").
 
 The last word, while it may still be being typed, is a prefix (querytext.normalise): both
 databases stem it and take the indexed words its stem starts ("images": imag, image,
@@ -141,8 +144,9 @@ def search(
         return []
     postgres = connections[using].vendor == "postgresql"
     backend = _Postgres() if postgres else _SQLite()
-    filters = _Filters(kind or "", task or "", licence or "", (
-        querytext.pg_excluded_text(n) if postgres else querytext.fts5_excluded(n)))
+    filters = _Filters(kind or "", task or "", licence or "", *(
+        (querytext.pg_excluded_text(n), querytext.pg_required_text(n)) if postgres
+        else (querytext.fts5_excluded(n), querytext.fts5_required(n))))
     name_key = querytext.index_text(n.wanted)
     rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, limit,
                         phrase=backend.phrase(n))
@@ -156,7 +160,7 @@ def search(
             rows = backend.rank(using, backend.all_terms(n, using, shorter), name_key, filters,
                                 limit)
     full = len(rows)
-    if full < limit and len(n.terms) > 1:
+    if full < limit and len(querytext.term_groups(n)) > 1:
         # Fewer assets than asked for hold every word ("depth estimation": one library
         # lists the task): those holding some of them follow, so that the depth models that
         # never say "estimation" are not missed.
@@ -472,19 +476,25 @@ class _Filters:
     kind: str
     task: str
     licence: str
-    # Documents holding any of these words are left out: querytext.fts5_excluded() on
-    # SQLite, querytext.pg_excluded_text() on PostgreSQL ("" for none).
+    # Documents holding any of what was left out are left out, and only those holding every
+    # quoted phrase kept: querytext.fts5_excluded() and fts5_required() on SQLite,
+    # pg_excluded_text() and pg_required_text() on PostgreSQL ("" for none).
     excluded: str = ""
+    required: str = ""
 
     def sql(self, vendor: str) -> tuple[str, list]:
         """Conditions on catalog_asset `a` (and on PostgreSQL its catalog_search_doc `d`),
         with their parameters."""
         sql, params = ["a.status = 'published'"], []
-        if self.excluded and vendor == "postgresql":
+        if vendor == "postgresql":
             # Read off each candidate's document, already at hand for ts_rank(). (SQLite
-            # leaves them out in its MATCH expressions: _SQLite.rank().)
-            sql.append(f"NOT d.document @@ to_tsquery('{CONFIG}', %s)")
-            params.append(self.excluded)
+            # has them in its MATCH expressions: _SQLite.rank().)
+            if self.required:
+                sql.append(f"d.document @@ to_tsquery('{CONFIG}', %s)")
+                params.append(self.required)
+            if self.excluded:
+                sql.append(f"NOT d.document @@ to_tsquery('{CONFIG}', %s)")
+                params.append(self.excluded)
         if self.kind:
             sql.append("a.kind = %s")
             params.append(self.kind)
@@ -591,11 +601,13 @@ class _SQLite:
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite")
-        # The words left out, in each MATCH: FTS5 skips the documents holding them as it
-        # reads the index (bm25() scores only what a row matched, so they change no score).
-        excluded = filters.excluded
+        # What was left out and the quoted phrases, in each MATCH: FTS5 skips the documents
+        # holding the one or lacking the others as it reads the index. (bm25() adds up only
+        # what a row matched: a phrase adds its words' score once more, to every row alike.)
+        excluded, required = filters.excluded, filters.required
 
         def within(text: str) -> str:
+            text = f"({text}) AND {required}" if required else text
             return f"({text}) NOT ({excluded})" if excluded else text
 
         def matches(name: str, ranked: bool, top: bool, hits: str, cap: int) -> str:
@@ -657,7 +669,10 @@ class _SQLite:
                 UNION ALL
                 SELECT n.asset_id, 0.0, 1, 0, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
-                WHERE n.name_key = %s AND {where} {"" if not excluded else """
+                WHERE n.name_key = %s AND {where} {"" if not required else """
+                    AND EXISTS (SELECT 1 FROM catalog_search_fts
+                        WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
+                {"" if not excluded else """
                     AND NOT EXISTS (SELECT 1 FROM catalog_search_fts
                         WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
             )
@@ -665,8 +680,8 @@ class _SQLite:
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, [*args, name_key, *params, *([excluded] if excluded else []),
-                                 limit])
+            exact = [text for text in (required, excluded) if text]
+            cursor.execute(sql, [*args, name_key, *params, *exact, limit])
             return cursor.fetchall()
 
 

@@ -177,7 +177,8 @@ def _results_key(request: HttpRequest) -> str | None:
         n = querytext.normalise(request.GET.get("q", ""))
         filters = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence"))
         key = pagecache.key(
-            "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded, filters))
+            "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
+                                       n.phrases, n.alternatives, filters))
         )
         if len(_keys) >= KEYS_REMEMBERED:
             _keys.clear()

@@ -16,9 +16,11 @@ from catalog.querytext import (
     fold,
     fts5_match,
     fts5_phrase,
+    fts5_required,
     index_text,
     normalise,
     pg_phrase_text,
+    pg_required_text,
     pg_tsquery_text,
 )
 
@@ -114,6 +116,59 @@ class TestNormalise:
         assert n.truncated
         assert n.terms == []
         assert len(n.excluded) == MAX_TERMS
+
+    def test_a_phrase_in_quotes_is_required_and_its_words_are_terms(self):
+        n = normalise('"Text to Speech" model')
+        assert (n.terms, n.phrases, n.excluded) == (["text", "speech", "model"],
+                                                    ["text to speech"], [])
+        assert fts5_required(n) == '"text" + "to" + "speech"'
+        assert pg_required_text(n) == "(text <-> to <-> speech)"
+        n = normalise('"image segmentation" "zero shot" "bert"')
+        assert n.phrases == ["image segmentation", "zero shot"]  # one word is no phrase
+        assert fts5_required(n) == '"image" + "segmentation" AND "zero" + "shot"'
+        assert pg_required_text(n) == "(image <-> segmentation) & (zero <-> shot)"
+
+    @pytest.mark.parametrize("raw", ['"text to speech', 'text" to speech', 'a "b'])
+    def test_a_quote_left_open_quotes_nothing(self, raw):
+        assert normalise(raw).phrases == []
+
+    def test_a_phrase_in_quotes_with_a_minus_sign_in_front_is_left_out(self):
+        n = normalise('speech -"text to speech" -"the" -tts')
+        assert (n.terms, n.excluded, n.phrases) == (["speech"], ["text to speech", "tts"], [])
+        assert n.wanted == "speech"
+        assert querytext.fts5_excluded(n) == '"text" + "to" + "speech" OR "tts"'
+        assert querytext.pg_excluded_text(n) == "(text <-> to <-> speech) | tts"
+        # Inside quotes a minus sign is only a character.
+        assert normalise('"text -to speech"').excluded == []
+
+    @pytest.mark.parametrize("raw, groups, fts5, pg", [
+        ("bert or roberta", [["bert", "roberta"]], ['("bert" OR "roberta")'], "(bert|roberta)"),
+        ("image OR video segmentation ", [["image", "video"], ["segmentation"]],
+         ['("image" OR "video")', '"segmentation"'], "(image|video) & segmentation"),
+        ("x or y or z w", [["x", "y", "z"], ["w"]], ['("x" OR "y" OR "z")', '"w"'],
+         "(x|y|z) & w"),
+        ("x or y z or w", [["x", "y"], ["z", "w"]], ['("x" OR "y")', '("z" OR "w")'],
+         "(x|y) & (z|w)"),
+    ])
+    def test_or_joins_the_words_beside_it(self, raw, groups, fts5, pg):
+        n = normalise(raw)
+        assert querytext.term_groups(n) == groups
+        assert querytext.fts5_terms(n) == fts5
+        assert pg_tsquery_text(n) == pg
+        assert querytext.phrase_words(n) == []
+
+    @pytest.mark.parametrize("raw", [
+        "or bert", "bert or", "bert or -roberta", 'bert or "roberta large"', "bert or the",
+        '"bert or roberta"', "segmentation AND NOT depth OR *",
+    ])
+    def test_or_without_a_term_on_either_side_is_a_stop_word(self, raw):
+        n = normalise(raw)
+        assert n.alternatives == []
+        assert "or" not in n.terms
+
+    def test_a_word_typed_after_or_is_taken_as_typed(self):
+        n = normalise("image or vid")
+        assert (n.alternatives, n.prefix) == (["image vid"], None)
 
     def test_only_words_left_out_leave_nothing_to_search(self):
         n = normalise("-dataset")
@@ -440,8 +495,8 @@ def assert_clean(n: Normalised, max_chars: int) -> None:
     assert len(n.terms) + len(n.excluded) <= MAX_TERMS
     assert len(set(n.terms)) == len(n.terms)
     assert len(set(n.excluded)) == len(n.excluded)
-    for term in [*n.terms, *n.excluded]:
-        assert term and term in n.text
+    for term in [*n.terms, *n.excluded, *n.phrases]:
+        assert term and all(word in n.text for word in term.split(" "))
         assert not any(ch.isspace() or ch in "\"'*^:()" for ch in term)
     assert n.prefix is None or (n.prefix == n.terms[-1] and len(n.prefix) >= 3)
 
@@ -489,11 +544,13 @@ class TestProperties:
             )
 
     @given(texts)
-    def test_its_pg_text_of_words_left_out_has_no_operators_but_its_own(self, raw):
-        query = querytext.pg_excluded_text(normalise(raw))
+    def test_its_pg_text_of_phrases_and_words_left_out_has_no_operators_but_its_own(self, raw):
+        n = normalise(raw)
+        query = f"{querytext.pg_excluded_text(n)} {pg_required_text(n)}"
 
-        for word in query.split(" | ") if query else []:
-            assert word
+        for word in re.split(r"[ ()|&<>-]+", query.strip()):
+            if not word:
+                continue
             assert all(
                 unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
                 for ch in word
@@ -523,4 +580,6 @@ class TestProperties:
             assert index_text(n.text) in found
         if excluded:
             assert index_text(" ".join(n.excluded)) in left_out
+        if required := fts5_required(n):
+            assert index_text(n.text) in match(db, required)
         db.close()

@@ -236,10 +236,45 @@ class TestSearch:
         assert search("segmentation -segmentation") == []
         assert search("-dataset") == []
 
+    def test_a_phrase_in_quotes_must_be_held_with_its_words_side_by_side(self):
+        make_asset("tts", name="Voicer", summary="Text to speech for audiobooks.")
+        make_asset("asr", name="Listener", summary="Speech to text for meetings.")
+        make_asset("apart", name="Reader", summary="Reads text aloud: speech from books.")
+        assert sorted(_names(search("text speech "))) == ["Listener", "Reader", "Voicer"]
+        assert _names(search('"text to speech"')) == ["Voicer"]
+        assert _names(search('"speech to text" meetings')) == ["Listener"]
+        # Those holding some of the words hold the phrase too (not Voicer's audiobooks).
+        some = search('"speech to text" audiobooks')
+        assert _names(some) == ["Listener"]
+        assert some[0].all_terms is False
+        # A name lacking the phrase is not found by it (Listener), however it is typed.
+        assert _names(search('"listener"')) == ["Listener"]
+        assert _names(search('listener "text to speech"')) == ["Voicer"]
+        # Left out with a minus sign in front.
+        assert sorted(_names(search('speech -"text to speech"'))) == ["Listener", "Reader"]
+        assert _names(search('voicer -"text to speech"')) == []
+
+    def test_words_joined_by_or_find_assets_holding_either(self, django_assert_num_queries):
+        make_asset("b", name="Bert base", summary="An encoder for segmentation.")
+        make_asset("r", name="Roberta large", summary="An encoder.")
+        make_asset("v", name="Video seg", summary="Video segmentation.")
+        make_asset("i", name="Image seg", summary="Image segmentation.")
+        make_asset("c", name="Image cls", summary="Image classification.")
+        # One group: every result holds one of its words, and no second search follows.
+        with django_assert_num_queries(3):
+            results = search("bert or roberta ")
+        assert sorted(_names(results)) == ["Bert base", "Roberta large"]
+        assert all(r.all_terms for r in results)
+        assert sorted(_full(search("image or video segmentation "))) == ["Image seg", "Video seg"]
+        # Without "or", those holding both words only hold every word.
+        assert _full(search("bert roberta ")) == []
+
     def test_words_left_out_add_no_query(self, django_assert_num_queries):
         make_asset("seg-model", name="Segmenter", summary="A segmentation model.")
         with django_assert_num_queries(3):
             assert search("segmentation -dataset -scenes ")
+        with django_assert_num_queries(3):
+            assert search('"segmentation model" -"indoor scenes" ', limit=1)
         with django_assert_num_queries(0):
             assert search("-dataset") == []
 

@@ -163,7 +163,10 @@ class TestSearch:
         response = client.get("/search/?q=segmentation+-scenes+-pixel", headers=BROWSER)
         assertContains(response, "No results for “segmentation -scenes -pixel”")
         assertContains(response, "You left out the results that mention scenes, pixel.")
-        assertContains(response, 'href="?q=segmentation">Search again without leaving them out</a>')
+        assertContains(response, 'href="?q=segmentation">Search for the words alone</a>')
+        response = client.get('/search/?q="pixel+segmentation"+-"a+scene"', headers=BROWSER)
+        assertContains(response, "Results must hold each phrase in quotes")
+        assertContains(response, 'href="?q=pixel+segmentation">Search for the words alone</a>')
 
     def test_words_left_out_alone_ask_for_a_word_to_search_for(self, client):
         response = client.get("/search/?q=-dataset", headers=BROWSER)

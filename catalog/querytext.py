@@ -59,7 +59,7 @@ class Normalised:
     def wanted(self) -> str:
         """`text` without what is left out, minus signs and quotes included: what names are
         matched against and the phrase of the whole query is read from."""
-        if not self.excluded:
+        if "-" not in self.text:
             return self.text
         cuts = [(start, end) for start, end, minus in _spans(self.text) if minus]
         cuts += [(end - len(word) - 1, end) for word, end, minus, span in _marked(self.text)
@@ -70,7 +70,6 @@ class Normalised:
             at = end
         kept.append(self.text[at:])
         return " ".join("".join(kept).split())
-
 
     @property
     def loose(self) -> str:
@@ -153,11 +152,10 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
             break
         into.append(word)
         kept_until = end
-    phrases = list(dict.fromkeys(
+    phrases = [] if '"' not in text else [p for p in dict.fromkeys(
         " ".join(w for w, e, _, sp in words if sp == span and e <= kept_until)
         for span, (_, _, minus) in enumerate(_spans(text)) if not minus
-    ))
-    phrases = [p for p in phrases if " " in p]
+    ) if " " in p]
     alternatives = _alternatives(words, terms)
 
     prefix = None
@@ -178,7 +176,7 @@ def _alternatives(
     it, when both are terms, neither left out nor in a quoted phrase; "a or b or c" is one
     group. A term is in one group at most. None when "or" is a term itself, in a query of
     stop words only ("to be or not to be")."""
-    if "or" in terms:
+    if "or" in terms or not any(word == "or" for word, *_ in words):
         return []
     in_phrase = {sp for _, _, _, sp in words if sp is not None and
                  sum(1 for _, _, _, other in words if other == sp) > 1}
@@ -366,6 +364,8 @@ def _spans(text: str) -> list[tuple[int, int, bool]]:
 def _marked(text: str) -> list[tuple[str, int, bool, int | None]]:
     """The words of folded `text` (_words()), each with whether it is left out (a minus
     sign in front of it or of its quotes) and the number of the quoted stretch it is in."""
+    if '"' not in text and "-" not in text:
+        return [(word, end, False, None) for word, end in _words(text)]
     spans = _spans(text)
     marked = []
     for word, end in _words(text):

@@ -132,8 +132,9 @@ def search(
     """Published assets matching `q`: those holding every term, then, when they are fewer
     than `limit` and there are several terms, those holding some of them (all_terms False).
 
-    `licence="none"` selects assets with no stated licence; the words typed with a minus
-    sign in front (n.excluded) leave out the assets whose documents hold them. Three
+    `licence="none"` selects assets with no stated licence; what was typed with a minus
+    sign in front (n.excluded) leaves out the assets whose documents hold it, and those
+    lacking a quoted phrase (n.phrases) are left out too. Three
     queries, or four when the search for any term runs; none when the query holds no
     searchable term. On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix
     finds nothing, looking for the words that stand in for it adds one, and ranking with

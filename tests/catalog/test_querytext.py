@@ -37,7 +37,10 @@ tricky_text = st.lists(
 ).map("".join)
 texts = st.one_of(any_text, tricky_text)
 
-FTS5_EXPRESSION = re.compile(r'"(?:[^"]|"")+"(?: "(?:[^"]|"")+")*\*?')
+# Quoted terms, the last perhaps starred, or groups of them joined by OR ("or" typed).
+_FTS5_STRING = r'"(?:[^"]|"")+"'
+_FTS5_TERM = rf'(?:{_FTS5_STRING}|\({_FTS5_STRING}(?: OR {_FTS5_STRING})+\))'
+FTS5_EXPRESSION = re.compile(rf"{_FTS5_TERM}(?: {_FTS5_TERM})*\*?")
 
 
 def terms(raw: str) -> list[str]:
@@ -495,9 +498,12 @@ def assert_clean(n: Normalised, max_chars: int) -> None:
     assert len(n.terms) + len(n.excluded) <= MAX_TERMS
     assert len(set(n.terms)) == len(n.terms)
     assert len(set(n.excluded)) == len(n.excluded)
-    for term in [*n.terms, *n.excluded, *n.phrases]:
-        assert term and all(word in n.text for word in term.split(" "))
-        assert not any(ch.isspace() or ch in "\"'*^:()" for ch in term)
+    # Phrases (and phrases left out) are words one space apart.
+    for word in [w for entry in [*n.terms, *n.excluded, *n.phrases] for w in entry.split(" ")]:
+        assert word and word in n.text
+        assert not any(ch.isspace() or ch in "\"'*^:()" for ch in word)
+    for group in n.alternatives:
+        assert all(word in n.terms for word in group.split(" "))
     assert n.prefix is None or (n.prefix == n.terms[-1] and len(n.prefix) >= 3)
 
 
@@ -505,6 +511,8 @@ class TestProperties:
     @given(texts, st.integers(min_value=0, max_value=300))
     @example("\ud800 surrogate", 200)
     @example("a" * 5000 + " b", 200)
+    @example('"0:1"', 5)
+    @example('x -"a b" "c d" e OR f', 200)
     def test_it_never_raises_and_returns_clean_text(self, raw, max_chars):
         assert_clean(normalise(raw, max_chars), max_chars)
 
@@ -526,6 +534,7 @@ class TestProperties:
         assert (again.terms, again.excluded) == (n.terms, n.excluded)
 
     @given(texts)
+    @example("0 or 1")
     def test_its_fts5_expression_is_only_quoted_terms(self, raw):
         expression = fts5_match(normalise(raw))
 

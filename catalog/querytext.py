@@ -226,8 +226,10 @@ def fts5_terms(n: Normalised, finished: bool = False) -> list[str]:
 
 
 def fts5_match(n: Normalised) -> str:
-    """An FTS5 MATCH expression that requires every term; "" when there is nothing to search."""
-    return " ".join(fts5_terms(n))
+    """An FTS5 MATCH expression that requires every term, as search() joins them; "" when
+    there is nothing to search. (AND, not a space: FTS5 reads no implicit AND before a
+    group in parentheses.)"""
+    return " AND ".join(fts5_terms(n))
 
 
 # SQLite's index tokenizer, as migration 0010 declares it.

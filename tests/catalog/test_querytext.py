@@ -40,7 +40,7 @@ texts = st.one_of(any_text, tricky_text)
 # Quoted terms, the last perhaps starred, or groups of them joined by OR ("or" typed).
 _FTS5_STRING = r'"(?:[^"]|"")+"'
 _FTS5_TERM = rf'(?:{_FTS5_STRING}|\({_FTS5_STRING}(?: OR {_FTS5_STRING})+\))'
-FTS5_EXPRESSION = re.compile(rf"{_FTS5_TERM}(?: {_FTS5_TERM})*\*?")
+FTS5_EXPRESSION = re.compile(rf"{_FTS5_TERM}\*?(?: AND {_FTS5_TERM}\*?)*")
 
 
 def terms(raw: str) -> list[str]:
@@ -344,8 +344,8 @@ class TestPrefix:
 
 class TestFts5Match:
     def test_it_quotes_every_term_and_stars_the_prefix(self):
-        assert fts5_match(normalise("Image seg")) == '"image" "seg"*'
-        assert fts5_match(normalise("image seg ")) == '"image" "seg"'
+        assert fts5_match(normalise("Image seg")) == '"image" AND "seg"*'
+        assert fts5_match(normalise("image seg ")) == '"image" AND "seg"'
 
     def test_it_takes_the_word_being_typed_as_finished_when_asked(self):
         assert querytext.fts5_terms(normalise("text imag"), finished=True) == ['"text"', '"imag"']
@@ -541,16 +541,21 @@ class TestProperties:
         assert expression == "" or FTS5_EXPRESSION.fullmatch(expression)
 
     @given(texts)
+    @example("00:OR:0")
     def test_its_pg_tsquery_text_has_no_operators_but_its_own(self, raw):
         query = pg_tsquery_text(normalise(raw))
 
         for operand in query.split(" & ") if query else []:
-            word = operand.removesuffix(":*")
-            assert word
-            assert all(
-                unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
-                for ch in word
-            )
+            # A term, the prefix starred, or a group of terms "or" joined: (a|b).
+            group = re.fullmatch(r"\(([^()]+)\)", operand)
+            words = group.group(1).split("|") if group else [operand.removesuffix(":*")]
+            assert len(words) > 1 if group else True
+            for word in words:
+                assert word
+                assert all(
+                    unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
+                    for ch in word
+                )
 
     @given(texts)
     def test_its_pg_text_of_phrases_and_words_left_out_has_no_operators_but_its_own(self, raw):
@@ -572,6 +577,7 @@ class TestProperties:
     @example("NEAR(a b, 3)")
     @example("x:y")
     @example("0\U0001f900")  # a symbol newer than SQLite's Unicode 6.1 tables
+    @example("0:1:OR:00")
     def test_its_fts5_expression_runs_and_finds_the_text_it_came_from(self, raw):
         n = normalise(raw)
         expression = fts5_match(n)

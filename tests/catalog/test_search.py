@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from hypothesis import example, given
+from django.db import connection, transaction
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from catalog import querytext
@@ -389,6 +389,23 @@ class TestSearch:
         assert isinstance(search(q), list)
         assert isinstance(closest_names(q), list)
         assert isinstance(search(q, kind="dataset", task="x", licence="none"), list)
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(st.sampled_from([
+        "segmentation", "scenes", "pixels", "labels", "segm", "sc", "or", "OR", "the", "to",
+        '"', '-', '-"', "*", "(", ")", ":", "a:b", "NOT", "🦄", "x" * 40,
+    ]), max_size=12).map(" ".join))
+    @example('"segmentation of" or scenes -"of scenes" -pix segm')
+    def test_it_answers_any_web_search_syntax(self, q):
+        # Phrases, words left out and "or" groups together, in every order: each database
+        # must take what search() writes for them.
+        if not Asset.objects.filter(slug="segformer").exists():  # once for every example
+            a = make_asset("segformer", summary="segmentation of scenes")
+            make_capability(a, title="Image segmentation", description="Labels pixels.")
+        with transaction.atomic():  # a database error would show here, not in the next one
+            assert isinstance(search(q), list)
+            assert isinstance(search(q, kind="model"), list)
 
     def test_it_returns_nothing_for_an_empty_query_without_a_query(
         self, django_assert_num_queries

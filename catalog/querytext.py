@@ -303,21 +303,23 @@ def _fts5_phrase_of(words: str) -> str:
 
 
 def pg_excluded_text(n: Normalised) -> str:
-    """Input for `to_tsquery(config, ...)` matching the documents holding anything left out;
-    "" if none. Reduced to term characters as pg_tsquery_text() reduces the terms."""
-    return " | ".join(filter(None, map(_pg_phrase_of, n.excluded)))
+    """Input for `websearch_to_tsquery(config, ...)` matching the documents holding anything
+    left out, each in quotes, joined by "or"; "" if none."""
+    return " or ".join(filter(None, map(_pg_quoted, n.excluded)))
 
 
 def pg_required_text(n: Normalised) -> str:
-    """Input for `to_tsquery(config, ...)` matching the documents holding every quoted
-    phrase; "" if none."""
-    return " & ".join(filter(None, map(_pg_phrase_of, n.phrases)))
+    """Input for `websearch_to_tsquery(config, ...)` matching the documents holding every
+    quoted phrase; "" if none."""
+    return " ".join(filter(None, map(_pg_quoted, n.phrases)))
 
 
-def _pg_phrase_of(words: str) -> str:
+def _pg_quoted(words: str) -> str:
+    # Reduced to term characters, as pg_tsquery_text() reduces the terms: nothing in the
+    # quotes that websearch_to_tsquery() could read as an operator.
     clean = ["".join(ch for ch in word if _is_term_char(ch)) for word in words.split(" ")]
     clean = [word for word in clean if word]
-    return f"({' <-> '.join(clean)})" if len(clean) > 1 else "".join(clean)
+    return f'"{" ".join(clean)}"' if clean else ""
 
 
 def fts5_quote(term: str) -> str:

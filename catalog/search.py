@@ -27,8 +27,8 @@ What was typed is read as a web search reads it (querytext.normalise()): a word 
 phrase with a minus sign in front ("segmentation -dataset") leaves out the assets whose
 documents hold it, a phrase in double quotes must be held, its words side by side, in every
 pass and in the exact name match: SQLite in its MATCH expressions (FTS5's NOT and AND),
-PostgreSQL off each candidate's document. Words joined by "or" are one term, held when any
-of them is ("image or video segmentation").
+PostgreSQL off each candidate's document (websearch_to_tsquery()). Words joined by "or" are
+one term, held when any of them is ("image or video segmentation").
 
 The last word, while it may still be being typed, is a prefix (querytext.normalise): both
 databases stem it and take the indexed words its stem starts ("images": imag, image,
@@ -490,11 +490,13 @@ class _Filters:
         if vendor == "postgresql":
             # Read off each candidate's document, already at hand for ts_rank(). (SQLite
             # has them in its MATCH expressions: _SQLite.rank().)
+            # websearch_to_tsquery() reads the quoted words as a phrase (<->) and "or" as
+            # OR, as the words were typed; it never raises on its input.
             if self.required:
-                sql.append(f"d.document @@ to_tsquery('{CONFIG}', %s)")
+                sql.append(f"d.document @@ websearch_to_tsquery('{CONFIG}', %s)")
                 params.append(self.required)
             if self.excluded:
-                sql.append(f"NOT d.document @@ to_tsquery('{CONFIG}', %s)")
+                sql.append(f"NOT d.document @@ websearch_to_tsquery('{CONFIG}', %s)")
                 params.append(self.excluded)
         if self.kind:
             sql.append("a.kind = %s")

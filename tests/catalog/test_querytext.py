@@ -125,11 +125,11 @@ class TestNormalise:
         assert (n.terms, n.phrases, n.excluded) == (["text", "speech", "model"],
                                                     ["text to speech"], [])
         assert fts5_required(n) == '"text" + "to" + "speech"'
-        assert pg_required_text(n) == "(text <-> to <-> speech)"
+        assert pg_required_text(n) == '"text to speech"'
         n = normalise('"image segmentation" "zero shot" "bert"')
         assert n.phrases == ["image segmentation", "zero shot"]  # one word is no phrase
         assert fts5_required(n) == '"image" + "segmentation" AND "zero" + "shot"'
-        assert pg_required_text(n) == "(image <-> segmentation) & (zero <-> shot)"
+        assert pg_required_text(n) == '"image segmentation" "zero shot"'
 
     @pytest.mark.parametrize("raw", ['"text to speech', 'text" to speech', 'a "b'])
     def test_a_quote_left_open_quotes_nothing(self, raw):
@@ -140,7 +140,7 @@ class TestNormalise:
         assert (n.terms, n.excluded, n.phrases) == (["speech"], ["text to speech", "tts"], [])
         assert n.wanted == "speech"
         assert querytext.fts5_excluded(n) == '"text" + "to" + "speech" OR "tts"'
-        assert querytext.pg_excluded_text(n) == "(text <-> to <-> speech) | tts"
+        assert querytext.pg_excluded_text(n) == '"text to speech" or "tts"'
         # Inside quotes a minus sign is only a character.
         assert normalise('"text -to speech"').excluded == []
 
@@ -560,15 +560,17 @@ class TestProperties:
     @given(texts)
     def test_its_pg_text_of_phrases_and_words_left_out_has_no_operators_but_its_own(self, raw):
         n = normalise(raw)
-        query = f"{querytext.pg_excluded_text(n)} {pg_required_text(n)}"
 
-        for word in re.split(r"[ ()|&<>-]+", query.strip()):
-            if not word:
-                continue
-            assert all(
-                unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
-                for ch in word
-            )
+        for text, join in [(querytext.pg_excluded_text(n), " or "), (pg_required_text(n), " ")]:
+            quoted = re.fullmatch(r'"[^"]+"(?:' + join + r'"[^"]+")*', text) if text else None
+            assert quoted or not text
+            for word in re.findall(r'[^" ]+', text):
+                if word == "or" and join == " or ":
+                    continue
+                assert all(
+                    unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
+                    for ch in word
+                )
 
     @settings(max_examples=300)
     @given(texts)

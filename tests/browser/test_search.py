@@ -33,6 +33,22 @@ class TestSearchInBrowser:
             page.keyboard.press("Enter")
         assert page.url == f"{live_server.url}/assets/segformer/"
 
+    def test_a_word_typed_with_a_minus_sign_leaves_its_results_out_live(self, live_server, page):
+        make_asset("segformer", name="SegFormer", summary="A segmentation model.")
+        make_asset("ade", name="ADE scenes", kind=Asset.Kind.DATASET,
+                   summary="A segmentation dataset.")
+        page.goto(f"{live_server.url}/search/?q=segmentation")
+        results = page.locator("#results")
+        assert results.get_by_text("ADE scenes").is_visible()
+        box = page.locator("#search-q")
+        box.press("End")
+        with page.expect_response(lambda r: "-dataset" in r.url):
+            box.press_sequentially(" -dataset", delay=20)
+        results.get_by_text("Leaving out the results that mention dataset.").wait_for()
+        assert results.get_by_text("ADE scenes").count() == 0
+        assert results.get_by_text("SegFormer").is_visible()
+        assert page.url == f"{live_server.url}/search/?q=segmentation%20-dataset"
+
     def test_back_after_typing_shows_the_whole_earlier_page(self, live_server, page):
         seg = make_asset("segformer", name="SegFormer", summary="A segmentation model.")
         make_capability(seg, title="Image segmentation", description="Labels every pixel.")

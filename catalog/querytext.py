@@ -72,6 +72,11 @@ class Normalised:
         return " ".join("".join(kept).split())
 
     @property
+    def left_out(self) -> str:
+        """What is left out, for a reader: "dataset, “text to speech”"."""
+        return ", ".join(f"“{entry}”" if " " in entry else entry for entry in self.excluded)
+
+    @property
     def loose(self) -> str:
         """The words wanted, without quotes: the same search with nothing required side by
         side and nothing left out."""

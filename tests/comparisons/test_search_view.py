@@ -166,6 +166,7 @@ class TestSearch:
         assertContains(response, 'href="?q=segmentation">Search for the words alone</a>')
         response = client.get('/search/?q="pixel+segmentation"+-"a+scene"', headers=BROWSER)
         assertContains(response, "Results must hold each phrase in quotes")
+        assertContains(response, "You left out the results that mention “a scene”.")
         assertContains(response, 'href="?q=pixel+segmentation">Search for the words alone</a>')
 
     def test_words_left_out_alone_ask_for_a_word_to_search_for(self, client):

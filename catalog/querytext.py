@@ -282,7 +282,7 @@ def phrase_words(n: Normalised) -> list[str]:
 
 def fts5_phrase(n: Normalised) -> str:
     """An FTS5 phrase of phrase_words(); "" when there is none."""
-    return " + ".join(fts5_quote(word) for word in phrase_words(n))
+    return _fts5_phrase_of(phrase_words(n))
 
 
 def pg_phrase_text(n: Normalised) -> str:
@@ -295,16 +295,16 @@ def pg_phrase_text(n: Normalised) -> str:
 
 def fts5_excluded(n: Normalised) -> str:
     """An FTS5 MATCH expression for the documents holding anything left out; "" if none."""
-    return " OR ".join(_fts5_phrase_of(entry) for entry in n.excluded)
+    return " OR ".join(_fts5_phrase_of(entry.split(" ")) for entry in n.excluded)
 
 
 def fts5_required(n: Normalised) -> str:
     """An FTS5 MATCH expression for the documents holding every quoted phrase; "" if none."""
-    return " AND ".join(_fts5_phrase_of(phrase) for phrase in n.phrases)
+    return " AND ".join(_fts5_phrase_of(phrase.split(" ")) for phrase in n.phrases)
 
 
-def _fts5_phrase_of(words: str) -> str:
-    return " + ".join(fts5_quote(word) for word in words.split(" "))
+def _fts5_phrase_of(words: list[str]) -> str:
+    return " + ".join(fts5_quote(word) for word in words)
 
 
 def pg_excluded_text(n: Normalised) -> str:
@@ -322,9 +322,14 @@ def pg_required_text(n: Normalised) -> str:
 def _pg_quoted(words: str) -> str:
     # Reduced to term characters, as pg_tsquery_text() reduces the terms: nothing in the
     # quotes that websearch_to_tsquery() could read as an operator.
-    clean = ["".join(ch for ch in word if _is_term_char(ch)) for word in words.split(" ")]
-    clean = [word for word in clean if word]
+    clean = _term_chars(words.split(" "))
     return f'"{" ".join(clean)}"' if clean else ""
+
+
+def _term_chars(words: list[str]) -> list[str]:
+    """The words reduced to their term characters, those left empty dropped."""
+    clean = ("".join(ch for ch in word if _is_term_char(ch)) for word in words)
+    return [word for word in clean if word]
 
 
 def fts5_quote(term: str) -> str:
@@ -342,8 +347,7 @@ def pg_tsquery_text(n: Normalised) -> str:
     """
     parts = []
     for group in term_groups(n):
-        clean = ["".join(ch for ch in term if _is_term_char(ch)) for term in group]
-        clean = [term for term in clean if term]
+        clean = _term_chars(group)
         if len(clean) > 1:
             # "|" without spaces: " | " separates the terms of an any-term query.
             parts.append(f"({'|'.join(clean)})")

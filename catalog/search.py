@@ -134,20 +134,16 @@ def search(
 
     `licence="none"` selects assets with no stated licence; what was typed with a minus
     sign in front (n.excluded) leaves out the assets whose documents hold it, and those
-    lacking a quoted phrase (n.phrases) are left out too. Three
-    queries, or four when the search for any term runs; none when the query holds no
-    searchable term. On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix
-    finds nothing, looking for the words that stand in for it adds one, and ranking with
-    them another.
+    lacking a quoted phrase (n.phrases) are left out too. Three queries, or four when the
+    search for any term runs; none when the query holds no searchable term. On PostgreSQL
+    a typed prefix adds one (_Postgres); when a typed prefix finds nothing, looking for the
+    words that stand in for it adds one, and ranking with them another.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
         return []
-    postgres = connections[using].vendor == "postgresql"
-    backend = _Postgres() if postgres else _SQLite()
-    filters = _Filters(kind or "", task or "", licence or "", *(
-        (querytext.pg_excluded_text(n), querytext.pg_required_text(n)) if postgres
-        else (querytext.fts5_excluded(n), querytext.fts5_required(n))))
+    backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
+    filters = _Filters(kind or "", task or "", licence or "", *backend.narrowing(n))
     name_key = querytext.index_text(n.wanted)
     rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, limit,
                         phrase=backend.phrase(n))
@@ -556,6 +552,10 @@ class _SQLite:
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.fts5_phrase(n)
 
+    def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
+        """What was left out and the quoted phrases (_Filters.excluded, required)."""
+        return querytext.fts5_excluded(n), querytext.fts5_required(n)
+
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
     ) -> _Fts5Query:
@@ -720,6 +720,10 @@ class _Postgres:
 
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.pg_phrase_text(n)
+
+    def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
+        """What was left out and the quoted phrases (_Filters.excluded, required)."""
+        return querytext.pg_excluded_text(n), querytext.pg_required_text(n)
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()

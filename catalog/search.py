@@ -128,9 +128,12 @@ def search(
     licence: str | None = None,
     limit: int = 20,
     using: str = DEFAULT_DB_ALIAS,
+    offset: int = 0,
 ) -> list[Result]:
     """Published assets matching `q`: those holding every term, then, when they are fewer
-    than `limit` and there are several terms, those holding some of them (all_terms False).
+    than `offset + limit` and there are several terms, those holding some of them
+    (all_terms False); `limit` of them from `offset` on. Every page ranks the same
+    candidates (CANDIDATES), so that pages follow on from one another.
 
     `licence="none"` selects assets with no stated licence; what was typed with a minus
     sign in front (n.excluded) leaves out the assets whose documents hold it, and those
@@ -142,10 +145,12 @@ def search(
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
         return []
+    offset = max(offset, 0)
+    wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task or "", licence or "", *backend.narrowing(n))
     name_key = querytext.index_text(n.wanted)
-    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, limit,
+    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, wanted,
                         phrase=backend.phrase(n))
     shorter: list[str] = []
     if not rows and n.prefix:
@@ -155,16 +160,18 @@ def search(
         shorter = backend.shorter_words(n, using)
         if shorter:
             rows = backend.rank(using, backend.all_terms(n, using, shorter), name_key, filters,
-                                limit)
+                                wanted)
     full = len(rows)
-    if full < limit and len(querytext.term_groups(n)) > 1:
+    if full < wanted and len(querytext.term_groups(n)) > 1:
         # Fewer assets than asked for hold every word ("depth estimation": one library
         # lists the task): those holding some of them follow, so that the depth models that
-        # never say "estimation" are not missed.
+        # never say "estimation" are not missed. Those holding every word are among them
+        # again: asked for as many more, so that the others still fill the page.
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter), name_key, filters,
-                            limit)
-        rows += [row for row in more if row[0] not in seen][: limit - full]
+                            wanted + full)
+        rows += [row for row in more if row[0] not in seen][: wanted - full]
+    rows, full = rows[offset:], max(full - offset, 0)
     if not rows:
         return []
     if shorter:

@@ -312,6 +312,23 @@ class TestSearch:
         with django_assert_num_queries(4):
             assert len(search("depth estimation ", limit=2)) == 2
 
+    def test_pages_follow_on_from_one_another(self, django_assert_num_queries):
+        for i in range(9):
+            _score(make_asset(f"both-{i}", summary="A vision robot."), float(i))
+        for i in range(6):
+            _score(make_asset(f"one-{i}", summary="A robot arm."), float(10 * i))
+        every = [(r.asset.slug, r.all_terms) for r in search("vision robot ", limit=50)]
+        assert len(every) == 15 and [t for _, t in every] == [True] * 9 + [False] * 6
+        pages = [[(r.asset.slug, r.all_terms) for r in search("vision robot ", limit=4, offset=o)]
+                 for o in range(0, 20, 4)]
+        assert [row for page in pages for row in page] == every
+        assert [len(page) for page in pages] == [4, 4, 4, 3, 0]
+        # A page wholly of those holding every word does not look for the others.
+        with django_assert_num_queries(3):
+            search("vision robot ", limit=4, offset=4)
+        with django_assert_num_queries(4):
+            search("vision robot ", limit=4, offset=8)
+
     def test_those_holding_all_the_words_but_one_come_before_those_holding_fewer(
         self, monkeypatch
     ):

@@ -1,11 +1,15 @@
 """/search/: "Search the match graph", a full page that HTMX refreshes in place while typing.
 
+Results come RESULTS_SHOWN a page, up to PAGES pages (`?page=`), each page its own entry in
+the results cache.
+
 Which requests count towards the match graph (comparisons.graph.record_search): a full page
 load, or a live request that search.js sends with the header `X-Search-Settled: 1` (the reader
-pressed Enter, or left the results in place for SETTLE_MS; see static/js/search.js). Keystroke
-requests never count. The first search page a browser gets sets a flag in its session, so the
-session cookie exists from then on; requests without it (crawlers, cookie-less clients) and
-robot user agents never count, and neither does that first page.
+pressed Enter, or left the results in place for SETTLE_MS; see static/js/search.js), of the
+first page of results: a later page is the same search. Keystroke requests never count. The
+first search page a browser gets sets a flag in its session, so the session cookie exists from
+then on; requests without it (crawlers, cookie-less clients) and robot user agents never
+count, and neither does that first page.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from unfragile import cache as unfragile_cache
 from unfragile import generation, htmx, pagecache
 
 RESULTS_SHOWN = 20
+# Pages of results: as many as the candidates each search ranks fill (catalog.search).
+PAGES = catalog_search.CANDIDATES // RESULTS_SHOWN
 KEYS_REMEMBERED = 4096  # results-cache keys a process remembers (_results_key)
 SUGGESTIONS_SHOWN = 5
 
@@ -74,6 +80,11 @@ class SearchForm(forms.Form):
     licence = FixedChoiceField(
         required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
     )
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=PAGES,
+        error_messages={"max_value": f"Search shows {PAGES} pages of results at most; "
+                                     "add words to narrow it instead."},
+    )
 
     def __init__(self, data, *, task_slugs: set[str]) -> None:
         super().__init__(data)
@@ -88,6 +99,10 @@ class SearchForm(forms.Form):
     @property
     def filters(self) -> dict[str, str]:
         return {k: self.cleaned_data[k] for k in ("kind", "task", "licence")}
+
+    @property
+    def page_number(self) -> int:
+        return self.cleaned_data["page"] or 1
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -133,7 +148,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"errors": form.errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
     results_html, matches, title = hit or _results(request, form, n, key)
-    if n.terms and graph.counts_as_search(request, settled):
+    # The match graph counts a search by its first page: what the reader saw first.
+    if n.terms and form.page_number == 1 and graph.counts_as_search(request, settled):
         graph.record_search(n.text, form.filters, request.session.session_key, matches)
     if not request.htmx and not graph.is_bot(request):
         request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
@@ -141,7 +157,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_live(results_html, title))
     data = form.cleaned_data
     ctx = {
-        "form": form, "q": n, "results_html": mark_safe(results_html),
+        "form": form, "q": n, "page": form.page_number, "results_html": mark_safe(results_html),
         "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
         "task_options": options_html(tasks, data["task"], "Any task"),
         "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
@@ -175,7 +191,7 @@ def _results_key(request: HttpRequest) -> str | None:
     key = _keys.get(seen)
     if key is None:
         n = querytext.normalise(request.GET.get("q", ""))
-        filters = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence"))
+        filters = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence", "page"))
         key = pagecache.key(
             "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
                                        n.phrases, n.alternatives, filters))
@@ -207,30 +223,43 @@ def _results(
     data generation (unfragile.generation: every index write, save, import and recompute
     moves it): a search many readers make, or the same words typed again, skips the search
     and the rendering. The match graph still counts every settled search."""
-    results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN)
-    suggestions = [] if results else catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+    page = form.page_number
+    first = (page - 1) * RESULTS_SHOWN + 1
+    # One more than shown: whether a next page follows.
+    results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN + 1,
+                                    offset=first - 1)
+    more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
+    suggestions = [] if results or page > 1 else catalog_search.closest_names(
+        n, limit=SUGGESTIONS_SHOWN)
     full = [r for r in results if r.all_terms]
     partial = [r for r in results if not r.all_terms]
+    # On the first page, when nothing holds every word, those holding some are the results;
+    # after it, they are always under their own heading.
+    main = full or (partial if page == 1 else [])
     ctx = {
         # The list items are written in Python (comparisons.results_html), the rest here.
         # Those holding every word, then, under a heading of their own, those holding some.
-        "q": n, "results": results, "result_items": result_items(full or partial),
-        "partial_items": result_items(partial) if full else "", "partial_from": len(full) + 1,
+        "q": n, "results": results, "result_items": result_items(main),
+        "partial_items": result_items(partial) if partial and main is not partial else "",
+        "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
+        "page": page, "more": more, "previous": page - 1 if page > 2 else None,
         "suggestions": suggestions,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
-    title = page_title(n)
+    title = page_title(n, page)
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
 
 
-def page_title(n: querytext.Normalised) -> str:
+def page_title(n: querytext.Normalised, page: int = 1) -> str:
     """The search page's <title>, as the template writes it for a full page."""
-    head = f"{Truncator(n.text).chars(70)} · Search" if n.text else "Search the match graph"
-    return f"{head} · Unfragile"
+    if not n.text:
+        return "Search the match graph · Unfragile"
+    at = f" · Page {page}" if page > 1 else ""
+    return f"{Truncator(n.text).chars(70)}{at} · Search · Unfragile"
 
 
 def _live(results_html: str, title: str) -> str:

@@ -2,6 +2,7 @@
 // a plain GET form, and each result has a "Compare with…" link.
 //
 // - Up/Down move between the search box and the results; Enter opens the focused result.
+// - Opening another page of results moves the focus to the results' heading.
 // - Tick two results to open their versus page (/compare/?a=&b=).
 // - Counting (see comparisons/search_views.py): live requests do not count towards the match
 //   graph unless sent with "X-Search-Settled: 1". Enter in the box sends it at once; otherwise
@@ -110,6 +111,13 @@
     }
     setUpCompare();
     var request = event.detail.requestConfig;
+    // A page of results opened from the links under them: the reader goes on from its
+    // heading, at the top of the new results, not from the end of the page.
+    var from = request && request.elt;
+    var heading = document.getElementById("results-h");
+    if (heading && from && from.closest && from.closest(".pagination")) {
+      heading.focus();
+    }
     var counted = request && request.headers && request.headers[SETTLED_HEADER] === "1";
     if (counted || event.detail.xhr.status !== 200) {
       return;

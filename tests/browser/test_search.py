@@ -110,6 +110,28 @@ class TestSearchInBrowser:
             page.locator("[data-compare-submit]").click()
         assert "a=both" in request.value.url and "b=depth-pro" in request.value.url
 
+    def test_the_next_page_of_results_comes_live_and_the_focus_goes_to_it(
+        self, live_server, page
+    ):
+        for i in range(25):
+            make_asset(f"vision-{i}", name=f"Vision {i:02}", summary="A vision model.")
+        page.goto(f"{live_server.url}/search/?q=vision")
+        page.evaluate("window.__marker = 'still-here'")
+        assert page.locator("#results [data-result-link]").count() == 20
+        with page.expect_response(lambda r: "page=2" in r.url):
+            page.get_by_role("link", name="Next →").click()
+        heading = page.locator("#results-h", has_text="Results 21–25 for “vision”")
+        heading.wait_for()
+        assert page.locator("#results [data-result-link]").count() == 5
+        assert page.url == f"{live_server.url}/search/?q=vision&page=2"
+        assert page.title() == "vision · Page 2 · Search · Unfragile"
+        assert page.evaluate("document.activeElement.id") == "results-h"
+        assert page.evaluate("window.__marker") == "still-here"  # no page load
+        with page.expect_response(lambda r: "page=" not in r.url and "q=vision" in r.url):
+            page.get_by_role("link", name="← Previous").click()
+        page.locator("#results-h", has_text="Top 20 results").wait_for()
+        assert page.url == f"{live_server.url}/search/?q=vision"
+
     def test_without_javascript_it_shows_only_what_works(self, live_server, browser):
         for slug in ("vision-a", "vision-b"):
             make_asset(slug, summary="A vision model.")

@@ -129,6 +129,16 @@ class TestCounting:
         client.get("/search/?q=++", headers=BROWSER)
         assert SearchEvent.objects.count() == 0
 
+    def test_a_later_page_of_the_same_search_does_not_count(self, client):
+        for i in range(25):
+            make_asset(f"many-{i}", summary="vision")
+        _browser(client)
+        client.get("/search/?q=vision&page=2", headers=BROWSER)
+        client.get("/search/?q=vision&page=2", headers={**HTMX, "X-Search-Settled": "1"})
+        assert SearchEvent.objects.count() == 0
+        client.get("/search/?q=vision", headers=BROWSER)
+        assert SearchEvent.objects.get().matches.count() == 10
+
     def test_it_records_only_the_top_ten(self, client):
         for i in range(14):
             make_asset(f"many-{i}", summary="vision")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -8,6 +9,8 @@ from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
 from catalog.models import Asset
+from catalog.search import search
+from comparisons import search_views
 from tests.catalog.test_search import BAD_INPUTS, PREFIX_QUERIES
 from tests.factories import make_asset, make_capability, make_task
 
@@ -280,6 +283,129 @@ ITEM_TEMPLATE = """{% for r in results %}
   </div>
 </li>
 {% endfor %}"""  # noqa: E501
+
+
+def _shown(html: str) -> list[str]:
+    """The slugs of the results a page shows, in order."""
+    return re.findall(r'href="/assets/([^/]+)/" data-result-link', html)
+
+
+def _alike(n: int, summary: str = "A vision model.", prefix: str = "v") -> None:
+    """n assets that a search finds alike."""
+    for i in range(n):
+        make_asset(f"{prefix}-{i}", name=f"Asset {prefix} {i}", summary=summary)
+
+
+def _ranked(q: str) -> list[str]:
+    """The slugs search() finds for `q`, in order, as one long list."""
+    return [r.asset.slug for r in search(q, limit=100)]
+
+
+class TestPages:
+    """Twenty results a page, up to search_views.PAGES pages, each following on from the
+    one before."""
+
+    @pytest.mark.parametrize("headers", [BROWSER, HTMX], ids=["page", "htmx"])
+    def test_it_pages_through_the_results(self, client, headers):
+        _alike(45)
+        ranked = _ranked("vision")
+        assert len(ranked) == 45
+        for path, title, heading, first in [
+            ("/search/?q=vision", "vision · Search", "Top 20 results for “vision”", 1),
+            ("/search/?q=vision&page=2", "vision · Page 2 · Search",
+             "Results 21–40 for “vision”", 21),
+            ("/search/?q=vision&page=3", "vision · Page 3 · Search",
+             "Results 41–45 for “vision”", 41),
+        ]:
+            html = client.get(path, headers=headers).content.decode()
+            assert_well_formed(html, fragment=headers is HTMX)
+            assert f"<title>{title} · Unfragile</title>" in html
+            assert heading in html
+            assert f'<ol class="results search-list" start="{first}">' in html
+            assert _shown(html) == ranked[first - 1:first + 19]
+            assert "Matching some of your words" not in html
+
+    def test_it_links_the_pages_before_and_after(self, client):
+        _alike(45)
+        pages = [client.get(f"/search/?q=vision&page={p}", headers=BROWSER).content.decode()
+                 for p in (1, 2, 3)]
+        link = ('<a href="{0}" hx-get="{0}" hx-target="#results" '
+                'hx-swap="outerHTML show:#results:top" hx-push-url="true" rel="{1}">')
+        assert link.format("?q=vision&amp;page=2", "next") in pages[0]
+        assert 'rel="prev"' not in pages[0]
+        # Back to the first page by the address without a page, as it is linked elsewhere.
+        assert link.format("?q=vision", "prev") in pages[1]
+        assert link.format("?q=vision&amp;page=3", "next") in pages[1]
+        assert link.format("?q=vision&amp;page=2", "prev") in pages[2]
+        assert 'rel="next"' not in pages[2]
+        assert "<span>Page 3</span>" in pages[2]
+
+    def test_one_page_of_results_has_no_page_links(self, client):
+        _alike(20)
+        html = client.get("/search/?q=vision", headers=BROWSER).content.decode()
+        assert "20 results for “vision”" in html and "Top 20" not in html
+        assert 'class="pagination"' not in html
+
+    def test_the_last_page_offered_has_no_next(self, client, monkeypatch):
+        _alike(45)
+        monkeypatch.setattr(search_views, "PAGES", 2)
+        html = client.get("/search/?q=vision&page=2", headers=BROWSER).content.decode()
+        assert len(_shown(html)) == 20 and 'rel="next"' not in html
+
+    def test_a_page_past_the_last_says_so(self, client, django_assert_num_queries):
+        _alike(25)
+        client.get("/search/", headers=BROWSER)
+        # Rank and the session; no closest names: the first page has results.
+        with django_assert_num_queries(2 + PREFIX_QUERIES):
+            response = client.get("/search/?q=vision&page=3", headers=BROWSER)
+        assert response.status_code == 200
+        assertContains(response, "No more results for “vision”")
+        assertContains(response, '<a href="?q=vision">Go to the first page</a>')
+        assert _shown(response.content.decode()) == []
+
+    @pytest.mark.parametrize("page, message", [
+        ("0", "greater than or equal to 1"), ("-2", "greater than or equal to 1"),
+        ("x", "Enter a whole number"), ("2.5", "Enter a whole number"),
+        ("11", "Search shows 10 pages of results at most"),
+    ])
+    def test_it_answers_400_for_a_bad_page(self, client, page, message):
+        response = client.get(f"/search/?q=vision&page={page}", headers=BROWSER)
+        assertContains(response, message, status_code=400)
+
+    def test_a_later_page_costs_the_queries_of_the_first(self, client, django_assert_num_queries):
+        _alike(45)
+        client.get("/search/", headers=BROWSER)  # the filter's tasks, remembered from then on
+        # Rank; result assets; their capabilities (see TestSearch).
+        for page in (1, 2, 3):
+            with django_assert_num_queries(3 + PREFIX_QUERIES):
+                client.get(f"/search/?q=visio&page={page}", headers=HTMX)
+
+    def test_those_matching_some_words_follow_on_the_later_pages(self, client):
+        _alike(25, "A vision robot.", prefix="b")
+        _alike(10, "A vision model.")
+        ranked = _ranked("vision robot")
+        assert {slug[0] for slug in ranked[:25]} == {"b"} and len(ranked) == 35
+        page = client.get("/search/?q=vision+robot", headers=BROWSER).content.decode()
+        assert _shown(page) == ranked[:20] and "Matching some of your words" not in page
+        page = client.get("/search/?q=vision+robot&page=2", headers=BROWSER).content.decode()
+        assert "Results 21–35 for “vision robot”" in page
+        full, _, partial = page.partition("Matching some of your words</h3>")
+        assert _shown(full) == ranked[20:25]
+        assert _shown(partial) == ranked[25:]
+        assert '<ol class="results search-list" start="26">' in partial
+        assert "Nothing matched every word" not in page
+
+    def test_when_nothing_matches_every_word_later_pages_say_what_they_hold(self, client):
+        _alike(25)
+        first = client.get("/search/?q=vision+underwater", headers=BROWSER).content.decode()
+        assert "Nothing matched every word" in first and len(_shown(first)) == 20
+        second = client.get("/search/?q=vision+underwater&page=2",
+                            headers=BROWSER).content.decode()
+        assert "Nothing matched every word" not in second
+        _, heading, rest = second.partition("Matching some of your words</h3>")
+        assert heading and len(_shown(rest)) == 5
+        assert '<ol class="results search-list" start="21">' in rest
+        assert "Results 21–25" in second
 
 
 class TestResultItems:

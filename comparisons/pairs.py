@@ -232,7 +232,10 @@ def _assets_sql(vendor: str) -> str:
         f"LEFT JOIN {org} o ON o.{q('id')} = a.{q('organization_id')} "
         f"LEFT JOIN {score} s ON s.{q('asset_id')} = a.{q('id')} "
         f"LEFT JOIN {asset} b ON b.{q('id')} = a.{q('base_id')} "
-        f"WHERE a.{q('id')} IN (%s, %s)"
+        f"WHERE a.{q('id')} IN (%s, %s) "
+        # One order whichever way the pair was named: by slug, PostgreSQL may read the
+        # table in its physical order, where an edited row comes after the others.
+        f"ORDER BY a.{q('id')}"
     )
 
 

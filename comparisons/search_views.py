@@ -157,7 +157,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return HttpResponse(_live(results_html, title))
     data = form.cleaned_data
     ctx = {
-        "form": form, "q": n, "page": form.page_number, "results_html": mark_safe(results_html),
+        "form": form, "q": n, "title": title, "results_html": mark_safe(results_html),
         "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
         "task_options": options_html(tasks, data["task"], "Any task"),
         "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
@@ -191,10 +191,10 @@ def _results_key(request: HttpRequest) -> str | None:
     key = _keys.get(seen)
     if key is None:
         n = querytext.normalise(request.GET.get("q", ""))
-        filters = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence", "page"))
+        given = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence", "page"))
         key = pagecache.key(
             "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
-                                       n.phrases, n.alternatives, filters))
+                                       n.phrases, n.alternatives, given))
         )
         if len(_keys) >= KEYS_REMEMBERED:
             _keys.clear()
@@ -235,12 +235,13 @@ def _results(
     partial = [r for r in results if not r.all_terms]
     # On the first page, when nothing holds every word, those holding some are the results;
     # after it, they are always under their own heading.
-    main = full or (partial if page == 1 else [])
+    if not full and page == 1:
+        full, partial = partial, []
     ctx = {
         # The list items are written in Python (comparisons.results_html), the rest here.
         # Those holding every word, then, under a heading of their own, those holding some.
-        "q": n, "results": results, "result_items": result_items(main),
-        "partial_items": result_items(partial) if partial and main is not partial else "",
+        "q": n, "results": results, "result_items": result_items(full),
+        "partial_items": result_items(partial),
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
         "suggestions": suggestions,
@@ -248,21 +249,21 @@ def _results(
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
-    title = page_title(n, page)
+    title = _title(n, page)
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
 
 
-def page_title(n: querytext.Normalised, page: int = 1) -> str:
-    """The search page's <title>, as the template writes it for a full page."""
+def _title(n: querytext.Normalised, page: int) -> str:
+    """The search page's title, before the site's name (base.html adds it, and _live())."""
     if not n.text:
-        return "Search the match graph · Unfragile"
+        return "Search the match graph"
     at = f" · Page {page}" if page > 1 else ""
-    return f"{Truncator(n.text).chars(70)}{at} · Search · Unfragile"
+    return f"{Truncator(n.text).chars(70)}{at} · Search"
 
 
 def _live(results_html: str, title: str) -> str:
     """What a live request gets: the results region, and before it a <title> that htmx
     makes the page's, so the tab and the history entry name the search on screen."""
-    return f"<title>{escape(title)}</title>{results_html}"
+    return f"<title>{escape(title)} · Unfragile</title>{results_html}"

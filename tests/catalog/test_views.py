@@ -159,6 +159,9 @@ class TestAssetDetail:
         for text in (b"SegFormer", b"MiT-b4", b"ADE20K", b"64.1M", b"Image segmentation",
                      b"ADE20K mIoU", b"50.3"):
             assert text in r.content
+        updated = tuned.updated_at
+        assert (f'<dt>Last updated</dt><dd><time datetime="{updated.isoformat()}">'
+                f'{updated:%Y-%m-%d}</time></dd>').encode() in r.content
         r = client.get("/assets/mit-b4/")
         assert b"SegFormer" in r.content  # fine-tunes of it
         r = client.get("/assets/ade/")

@@ -40,6 +40,11 @@ class Rejection:
         return f"line {self.line}{who}: {self.reason}"
 
 
+# The version of what this module writes from a record (summary(), capabilities()). It is part
+# of each record's digest: raising it makes the next load rewrite the texts of every asset.
+WRITER_VERSION = 2
+
+
 @dataclass
 class Record:
     line: int
@@ -234,7 +239,8 @@ def parse(lines: list[str]) -> tuple[list[Record], list[Rejection]]:
             continue
         seen.add(uid.lower())
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        records.append(Record(number, uid, data, hashlib.sha256(canonical.encode()).hexdigest()))
+        digest = hashlib.sha256(f"{WRITER_VERSION}\n{canonical}".encode()).hexdigest()
+        records.append(Record(number, uid, data, digest))
     return records, rejections
 
 
@@ -438,7 +444,8 @@ TASK_DOES: dict[str, str] = {
     "fill-mask": "predicts masked words in a sentence",
     "sentence-similarity": "scores how similar two sentences are",
     "feature-extraction": "turns text into feature vectors",
-    "embedding": "turns text into dense vectors for search, clustering and similarity",
+    # {inputs}: what the record's modalities say it takes in (_modalities()).
+    "embedding": "turns {inputs} into dense vectors for search, clustering and similarity",
     "sparse-embedding": "turns text into sparse weighted-term vectors for retrieval",
     "reranking": "reorders retrieved candidates by relevance to a query",
     "late-interaction-retrieval": "retrieves by matching query and document token vectors",
@@ -451,6 +458,21 @@ TASK_DOES: dict[str, str] = {
     "zero-shot-image-classification": "classifies images into labels given at run time",
     "visual-question-answering": "answers questions about an image",
 }
+
+
+# A record's modalities in a fixed order: as words before a noun ("audio embedding model") and
+# as what a model takes in ("turns images and text into vectors").
+MODALITY_WORDS = {
+    "text": ("text", "text"),
+    "image": ("image", "images"),
+    "audio": ("audio", "audio"),
+    "video": ("video", "video"),
+}
+
+
+def _modalities(data: dict, plural: bool) -> str:
+    stated = set(data.get("modalities") or [])
+    return join_words([words[plural] for m, words in MODALITY_WORDS.items() if m in stated])
 
 
 def article(word: str) -> str:
@@ -528,8 +550,14 @@ def _size_phrase(data: dict) -> str:
 
 def summary(data: dict, names: dict[str, str]) -> str:
     kind = kind_of(data)
-    tasks = [task_name(t).lower() for t in data.get("tasks", [])[:3]]
+    slugs = list(data.get("tasks", []))
     noun = data.get("subtype") or KIND_NOUN[kind]
+    if "embedding" in slugs and "embedding" in noun:
+        # "An audio embedding model", not "An embedding model for embeddings".
+        slugs.remove("embedding")
+        if inputs := _modalities(data, plural=False):
+            noun = f"{inputs} {noun}"
+    tasks = [task_name(t).lower() for t in slugs[:3]]
     first = f"{article(noun).capitalize()} {noun}"
     if tasks:
         first += f" for {join_words(tasks)}"
@@ -564,7 +592,10 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
     modalities = join_words(data.get("modalities", []))
     for slug in data.get("tasks", [])[:8]:
         title = task_name(slug)
-        does = TASK_DOES.get(slug, f"handles {title.lower()}")
+        if slug in TASK_DOES:
+            does = TASK_DOES[slug].format(inputs=_modalities(data, plural=True) or "its inputs")
+        else:
+            does = f"handles {title.lower()}"
         if kind == "dataset":
             sentence = f"Data for {title.lower()} ({modalities or 'modality not stated'})."
         elif kind in {"library", "tool"}:

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog import records
 from catalog.models import Asset, Capability, Evidence
 from tests.factories import make_capability
 
@@ -117,6 +118,29 @@ class TestLoadCatalog:
             "A curator rewrote this."
         )
         assert Capability.objects.filter(pk=own.pk).exists()
+
+    def test_a_new_version_of_the_texts_rewrites_them_and_keeps_curated_work(
+        self, tmp_path, monkeypatch
+    ):
+        path = base_file(tmp_path)
+        load(path)
+        cap = Capability.objects.get(asset__slug="base-b", key="task:image-classification")
+        Capability.objects.filter(pk=cap.pk).update(description="Words of an older version.")
+        curated = Capability.objects.get(asset__slug="tuned-c", key="task:image-classification")
+        curated.description, curated.is_curated = "A curator rewrote this.", True
+        curated.save()
+        assert "4 unchanged" in load(path)
+        assert Capability.objects.get(pk=cap.pk).description == "Words of an older version."
+        versions = dict(Asset.objects.values_list("slug", "version"))
+
+        monkeypatch.setattr(records, "WRITER_VERSION", records.WRITER_VERSION + 1)
+        assert "0 created, 4 updated, 0 unchanged" in load(path)
+        assert Capability.objects.get(pk=cap.pk).description.startswith("Assigns one of")
+        assert Capability.objects.get(pk=curated.pk).description == "A curator rewrote this."
+        # Their pages are cached by version: a new version shows the new texts.
+        for slug, version in Asset.objects.values_list("slug", "version"):
+            assert version > versions[slug]
+        assert "4 unchanged" in load(path)
 
     def test_dry_run_writes_nothing(self, tmp_path):
         output = load(base_file(tmp_path), "--dry-run")
@@ -234,3 +258,41 @@ class TestBundledCatalog:
         out = StringIO()
         call_command("load_catalog", "--no-recompute", stdout=out)
         assert "0 created, 0 updated, 5538 unchanged, 0 rejected" in out.getvalue()
+
+
+class TestWrittenTexts:
+    """What the importer writes from a record's facts (catalog.records)."""
+
+    def embedder(self, **kw) -> dict:
+        return record("hf-model:org/embed", **{"subtype": "embedding model",
+                                               "tasks": ["embedding"], **kw})
+
+    def test_an_embedding_model_says_what_it_embeds(self):
+        audio = self.embedder(modalities=["audio"], organization="openai")
+        assert records.summary(audio, {}).startswith(
+            "An audio embedding model, published by openai."
+        )
+        caps = records.capabilities(audio, {})
+        assert caps[0].title == "Embeddings"
+        assert caps[0].description.startswith(
+            "Turns audio into dense vectors for search, clustering and similarity."
+        )
+        both = self.embedder(modalities=["image", "text"], tasks=["embedding", "reranking"])
+        assert records.summary(both, {}).startswith("A text and image embedding model for "
+                                                    "reranking, published by org.")
+        assert records.capabilities(both, {})[0].description.startswith(
+            "Turns text and images into dense vectors"
+        )
+
+    def test_an_embedding_model_with_no_modality_stated_claims_none(self):
+        bare = self.embedder(modalities=[])
+        assert records.summary(bare, {}).startswith("An embedding model, published by org.")
+        assert records.capabilities(bare, {})[0].description.startswith(
+            "Turns its inputs into dense vectors"
+        )
+
+    def test_other_nouns_keep_their_tasks(self):
+        api = record("api-model:vendor/e", subtype="API model", tasks=["embedding"],
+                     modalities=["text"], organization="vendor")
+        assert records.summary(api, {}).startswith("An API model for embeddings, published by")
+        assert records.capabilities(api, {})[0].description.startswith("Turns text into")

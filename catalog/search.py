@@ -6,11 +6,13 @@ SQLite keeps them in an FTS5 table ranked with bm25(); PostgreSQL in a stored, G
 tsvector ranked with ts_rank(). Both are written by `reindex_assets()` from Python, through
 `querytext.index_text()`, so the index and the query agree on case folding and word breaks.
 
-Ranking: an exact name match first, then the assets holding the words side by side in the
-order typed (querytext.phrase_words(): "text to speech" is not "speech to text"), then the
-others, each group by text relevance; UnfragileRank only reorders results whose relevance is
-within one band (RELEVANCE_BANDS) of the best of their group. At most CANDIDATES matches
-are ranked per query: ranking every match of a common word costs seconds at a million texts.
+Ranking: an exact name match first, then the names that match without the qualifier in
+brackets that ends them ("gpt-4o": "GPT-4o (2024-05-13)", base_key()), then the assets
+holding the words side by side in the order typed (querytext.phrase_words(): "text to
+speech" is not "speech to text"), then the others, each group by text relevance;
+UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
+the best of their group. At most CANDIDATES matches are ranked per query: ranking every
+match of a common word costs seconds at a million texts.
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
 titles match (a short `head` vector with its own GIN index), then from the rest. When that
 fills CANDIDATES, the matches among the TOP_RANKED best-ranked assets are ranked as well, so
@@ -95,6 +97,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])(?![A-Z]v[0
 # that "in1k", "b4", "t5" and "conv2d" stay whole.
 _GLUED = re.compile(r"(?<=[A-Za-z]{4})(?=v[0-9])|(?<=[A-Za-z]{3})(?<![vV])(?=[0-9])")
 
+
+# A qualifier in brackets that ends a name: "GPT-4o (2024-05-13)", "Llama 3 (8B)".
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+# `exact` of a ranked row: the query is the asset's name, or its name without the qualifier
+# in brackets that ends it (base_key()); 0 for neither.
+EXACT_NAME, NAME_WITHOUT_QUALIFIER = 2, 1
 
 Part = tuple[str, bool]  # (text, is a matched term): templates wrap the True ones in <mark>
 
@@ -304,6 +312,7 @@ def name_holder_deleted(sender, instance, **kwargs) -> None:
 class _Document:
     asset_id: int
     name_key: str
+    base_key: str
     name: str
     titles: str
     body: str
@@ -344,6 +353,14 @@ def name_words(name: str, external_id: str) -> str:
     is there once however many spellings hold it, so that a name with a spelling of its own
     does not weigh twice."""
     return " ".join(_spelled_words(name, external_id, split_words))
+
+
+def base_key(name: str) -> str:
+    """The name key (querytext.index_text()) of a name without the qualifier in brackets
+    that ends it, so that "gpt-4o" finds "GPT-4o (2024-05-13)" right after an asset named
+    GPT-4o; "" for a name without one."""
+    base = _QUALIFIER.sub("", name)
+    return querytext.index_text(base) if base != name else ""
 
 
 def glued_words(name: str, external_id: str, names: str | None = None) -> str:
@@ -405,6 +422,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         docs.append(_Document(
             asset_id=asset_id,
             name_key=querytext.index_text(name),
+            base_key=base_key(name),
             name=names,
             titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
             body=querytext.index_text(" ".join(split_words(part) for part in body if part)),
@@ -436,13 +454,14 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
         if connection.vendor == "postgresql":
             if docs:
                 cursor.executemany(
-                    "INSERT INTO catalog_search_doc (asset_id, name_key, document) VALUES "
-                    f"(%s, %s, setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+                    "INSERT INTO catalog_search_doc (asset_id, name_key, base_key, document) "
+                    f"VALUES (%s, %s, %s, setweight(to_tsvector('{CONFIG}', %s), 'A') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'C')) "
                     "ON CONFLICT (asset_id) DO UPDATE SET name_key = EXCLUDED.name_key, "
-                    "document = EXCLUDED.document",
-                    [(d.asset_id, d.name_key, d.name, d.titles, d.body) for d in docs],
+                    "base_key = EXCLUDED.base_key, document = EXCLUDED.document",
+                    [(d.asset_id, d.name_key, d.base_key, d.name, d.titles, d.body)
+                     for d in docs],
                 )
             if docs and words:
                 # The words of these documents, for spelling out typed prefixes.
@@ -467,8 +486,9 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 [(d.asset_id, d.name, d.titles, d.body) for d in docs],
             )
             cursor.executemany(
-                "INSERT INTO catalog_search_name (asset_id, name_key) VALUES (%s, %s)",
-                [(d.asset_id, d.name_key) for d in docs],
+                "INSERT INTO catalog_search_name (asset_id, name_key, base_key) "
+                "VALUES (%s, %s, %s)",
+                [(d.asset_id, d.name_key, d.base_key) for d in docs],
             )
 
 
@@ -676,22 +696,25 @@ class _SQLite:
                     SELECT asset_id, MAX(rel) AS rel, MAX(phrase) AS phrase, MAX(most) AS most
                     FROM found GROUP BY asset_id, term
                 ) GROUP BY asset_id
+                {" ".join(f"""
                 UNION ALL
-                SELECT n.asset_id, 0.0, 1, 0, 0 FROM catalog_search_name n
+                SELECT n.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
-                WHERE n.name_key = %s AND {where} {"" if not required else """
+                WHERE {_named("n", column)} AND {where} {"" if not required else """
                     AND EXISTS (SELECT 1 FROM catalog_search_fts
                         WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
                 {"" if not excluded else """
                     AND NOT EXISTS (SELECT 1 FROM catalog_search_fts
-                        WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
+                        WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}"""
+                    for column, value in _NAMED)}
             )
             {_ordered("sqlite")}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
-            cursor.execute(sql, [*args, name_key, *params, *exact, limit])
+            named = [name_key, *params, *exact] * len(_NAMED)
+            cursor.execute(sql, [*args, *named, limit])
             return cursor.fetchall()
 
 
@@ -913,16 +936,27 @@ class _Postgres:
             WITH {", ".join(ctes)},
             cand (asset_id, rel, exact, phrase, most) AS (
                 {hits}
+                {" ".join(f"""
                 UNION ALL
-                SELECT d.asset_id, 0.0, 1, 0, 0 FROM catalog_search_doc d
+                SELECT d.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE d.name_key = %s AND {where}
+                WHERE {_named("d", column)} AND {where}""" for column, value in _NAMED)}
             )
             {_ordered("postgresql")}
         """
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, name_key, *params, limit])
+            cursor.execute(sql, [*pass_params, *[name_key, *params] * len(_NAMED), limit])
             return cursor.fetchall()
+
+
+# The exact name passes: the column of the name rows each looks up and the `exact` it gives.
+# A name without a qualifier has an empty base key, never looked up (the partial indexes of
+# migration 0018 hold the others).
+_NAMED = [("name_key", EXACT_NAME), ("base_key", NAME_WITHOUT_QUALIFIER)]
+
+
+def _named(alias: str, column: str) -> str:
+    return f"{alias}.{column} = %s AND {alias}.{column} <> ''"
 
 
 def _top_ranked_sql() -> str:
@@ -1019,7 +1053,7 @@ def _results(
         asset = assets.get(asset_id)
         if asset is None:  # deleted between the two queries
             continue
-        result = Result(asset=asset, relevance=float(rel or 0.0), exact=bool(exact),
+        result = Result(asset=asset, relevance=float(rel or 0.0), exact=exact == EXACT_NAME,
                         all_terms=at < full)
         # (terms matched, -position, description, its hits)
         best_cap: tuple[int, int, str, list] | None = None

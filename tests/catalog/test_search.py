@@ -48,6 +48,20 @@ def _full(results) -> list[str]:
     return [r.asset.name for r in results if r.all_terms]
 
 
+class TestBaseKey:
+    @pytest.mark.parametrize("name, key", [
+        ("GPT-4o (2024-05-13)", "gpt 4o"),
+        ("Codey PaLM-2 (Bison)", "codey palm 2"),
+        ("Llama 3.1 Instruct (8B) ", "llama 3 1 instruct"),
+        ("Model (a) (b)", "model a"),
+        ("GPT-4o", ""),
+        ("(beta)", ""),
+        ("Mixtral (8x7B) Instruct", ""),
+    ])
+    def test_it_is_the_name_without_the_qualifier_that_ends_it(self, name, key):
+        assert catalog_search.base_key(name) == key
+
+
 class TestSearch:
     def test_it_finds_assets_by_capability_text(self):
         seg = make_asset("segmenter")
@@ -73,6 +87,34 @@ class TestSearch:
             make_capability(a, title="ResNet", description="ResNet, a ResNet.")
         make_asset("resnet", name="ResNet", summary="A model.")
         assert _names(search("resnet"))[0] == "ResNet"
+
+    def test_a_name_with_a_qualifier_in_brackets_comes_after_the_exact_name(self):
+        make_asset("gpt-4o-2024", name="GPT-4o (2024-05-13)", summary="A chat model.")
+        make_asset("gpt-4o-ish", name="gpt-4o-ish", summary="GPT-4o, GPT-4o, GPT-4o.")
+        make_asset("gpt-4o", name="GPT-4o", summary="A chat model.")
+        results = search("gpt-4o")
+        assert _names(results) == ["GPT-4o", "GPT-4o (2024-05-13)", "gpt-4o-ish"]
+        # Only the whole name is labelled an exact name.
+        assert [r.exact for r in results] == [True, False, False]
+        # Typed in full, the name with its qualifier is the exact name.
+        results = search("GPT-4o (2024-05-13)")
+        assert _names(results)[0] == "GPT-4o (2024-05-13)" and results[0].exact
+
+    def test_a_renamed_asset_loses_its_place_by_its_old_name(self):
+        old = make_asset("llama-3-8b", name="Llama 3 (8B)", summary="A language model.")
+        make_asset("llama-3-vision", name="Llama 3 vision", summary="Llama 3, Llama 3.")
+        assert _names(search("llama 3"))[0] == "Llama 3 (8B)"
+        old.name = "Herd (8B)"
+        old.save()
+        # Still found (its external id holds the words), no longer first.
+        assert _names(search("llama 3"))[0] == "Llama 3 vision"
+        assert _names(search("herd"))[0] == "Herd (8B)"
+
+    def test_a_qualifier_leaves_out_what_filters_leave_out(self):
+        make_asset("phi-3-data", name="Phi 3 (data)", kind=Asset.Kind.DATASET, summary="Text.")
+        make_asset("phi-3-mini", name="Phi 3 (mini)", summary="A small model.")
+        assert _names(search("phi 3", kind="model")) == ["Phi 3 (mini)"]
+        assert _names(search("phi 3 -mini")) == ["Phi 3 (data)"]
 
     def test_it_orders_by_relevance_before_rank(self):
         strong = make_asset("strong", name="Depth estimator", summary="Depth from one image.")
@@ -892,6 +934,18 @@ class TestRelevanceOnTheBundledCatalog:
         assert all("audio-text-to-text" in t for t in tasks(search("audio language model")[:5]))
         llm = search("large language model", limit=10)
         assert len(llm) == 10 and all("text-generation" in t for t in tasks(llm))
+
+    def test_a_model_family_named_with_a_qualifier_comes_first(self):
+        assert [n[:8] for n in _names(search("gpt-4o", limit=3))] == ["GPT-4o ("] * 3
+        assert set(_names(search("llama 3", limit=2))) == {"Llama 3 (8B)", "Llama 3 (70B)"}
+
+    def test_audio_embeddings_find_the_models_that_embed_audio(self):
+        # Whisper and others like it: "embedding models" whose texts once said they embed text.
+        results = search("audio embeddings", limit=50)
+        assert "openai/whisper-base" in {r.asset.external_id for r in results}
+        for r in results[:20]:
+            assert "audio" in r.asset.modalities
+            assert "embedding" in {t.slug for t in r.asset.tasks.all()}
 
     def test_a_task_is_found_by_its_registry_name_too(self):
         # Named "Speech recognition" and "Summarisation" here; the registry says

@@ -29,6 +29,7 @@ POSTGRES_BACKWARD = [
 
 def write_base_keys(apps, schema_editor) -> None:
     from catalog.search import base_key
+    from unfragile import generation
 
     table = ("catalog_search_doc" if schema_editor.connection.vendor == "postgresql"
              else "catalog_search_name")
@@ -39,6 +40,8 @@ def write_base_keys(apps, schema_editor) -> None:
     if keys:
         with schema_editor.connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {table} SET base_key = %s WHERE asset_id = %s", keys)
+        # Cached search results follow the index (catalog.search._write()).
+        generation.advance()
 
 
 class Migration(migrations.Migration):

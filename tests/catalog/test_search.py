@@ -825,13 +825,14 @@ def _index_size() -> int:
         return cursor.fetchone()[0]
 
 
-# Relevance on the bundled catalog, loaded once for this module. ---------------------------
+# Relevance on the bundled catalog, loaded once for this module, with its scores: near-ties
+# are broken by UnfragileRank, as on the site. ------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def bundled(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_catalog", "--no-recompute", verbosity=0)
+        call_command("load_catalog", verbosity=0)
         yield
         _wipe_catalog()
 
@@ -841,7 +842,7 @@ def _wipe_catalog() -> None:
     tables = [
         "catalog_evidencehistory", "catalog_scorehistory", "catalog_score",
         "comparisons_match", "comparisons_comatch", "comparisons_searchevent",
-        "catalog_evidence", "catalog_capability", "catalog_asset_tasks",
+        "catalog_capability", "catalog_evidence", "catalog_asset_tasks",
         "catalog_asset_trained_on", "catalog_asset", "catalog_task", "catalog_organization",
     ]
     tables += (

@@ -291,5 +291,31 @@ def compare(request: HttpRequest) -> HttpResponse:
     form = CompareForm(request.GET if submitted else None, initial=request.GET.dict())
     if submitted and form.is_valid():
         return redirect(pairs.versus_url(form.cleaned_data["a"].slug, form.cleaned_data["b"].slug))
-    ctx = {"form": form, "most_viewed": pairs.most_viewed()}
+    ctx = {"form": form, "most_viewed": pairs.most_viewed(),
+           "suggested": _suggested(form) if submitted else {}}
     return render(request, "comparisons/compare.html", ctx, status=400 if submitted else 200)
+
+
+def _suggested(form: CompareForm) -> dict[str, dict]:
+    """For each field that names no published asset: the assets its text suggests, each with
+    the address of the form with it in that field (without JavaScript the suggestions come
+    only with the answer), and the address of a search for the text. The other field keeps
+    what was typed in it; the asset it names is not suggested."""
+    out = {}
+    for field, other in (("a", "b"), ("b", "a")):
+        if not form.has_error(field, "unknown"):
+            continue
+        text = form.data.get(field, "").strip()
+        taken = form.cleaned_data.get(other)
+        assets = [a for a in pairs.suggest(text) if taken is None or a.pk != taken.pk]
+        out[field] = {
+            "assets": assets,
+            "links": [
+                (asset, "/compare/?" + urlencode(
+                    sorted({field: asset.slug, other: form.data.get(other, "")}.items())))
+                for asset in assets
+            ],
+            "text": text,
+            "search": "/search/?" + urlencode({"q": text}),
+        }
+    return out

@@ -83,6 +83,48 @@ class TestCompareForm:
         # a by slug, b by slug then by name.
         with django_assert_num_queries(3):
             client.get("/compare/?a=alpha-seg&b=Beta+Seg")
+        # Both unknown: each by slug and by name, then what each suggests.
+        with django_assert_num_queries(6):
+            client.get("/compare/?a=alpha&b=beta")
+
+    def test_an_unknown_name_gets_suggestions_that_work_without_javascript(self, client):
+        make_pair()
+        make_asset("beta-seg-large", name="Beta Seg Large")
+        r = client.get("/compare/?a=alpha-seg&b=beta+seg+l")
+        assertContains(r, "No published asset is called “beta seg l”", status_code=400)
+        assertContains(r, "Did you mean:", status_code=400)
+        # The link keeps the first asset, and puts the suggestion in the second field.
+        link = '<a href="/compare/?a=alpha-seg&amp;b=beta-seg-large">Beta Seg Large</a>'
+        assertContains(r, link, status_code=400)
+        assertContains(r, '<datalist id="b-suggestions"><option value="Beta Seg Large"',
+                       status_code=400)
+        assertContains(r, '<datalist id="a-suggestions"></datalist>', status_code=400)
+        assertContains(r, '<a href="/search/?q=beta+seg+l">Search for “beta seg l”</a>',
+                       status_code=400)
+        followed = client.get("/compare/?a=alpha-seg&b=beta-seg-large")
+        assert followed["Location"] == "/compare/alpha-seg-vs-beta-seg-large/"
+
+    def test_the_asset_in_the_other_field_is_not_suggested(self, client):
+        make_pair()
+        r = client.get("/compare/?a=Seg&b=alpha-seg")
+        body = r.content.decode()
+        assert r.status_code == 400
+        assert 'href="/compare/?a=beta-seg&amp;b=alpha-seg"' in body
+        assert "a=alpha-seg&amp;b=alpha-seg" not in body
+
+    def test_a_name_like_nothing_gets_a_search_and_no_suggestions(self, client):
+        make_pair()
+        r = client.get("/compare/?a=alpha-seg&b=%3Cb%3Ezzz")
+        assertContains(r, '<a href="/search/?q=%3Cb%3Ezzz">Search for “&lt;b&gt;zzz”</a>',
+                       status_code=400)
+        assert b"Did you mean" not in r.content
+
+    def test_names_shared_by_several_assets_get_their_slugs_not_suggestions(self, client):
+        make_asset("twin-1", name="Twin")
+        make_asset("twin-2", name="Twin")
+        r = client.get("/compare/?a=Twin&b=twin-2")
+        assertContains(r, "twin-1, twin-2", status_code=400)
+        assert b"Did you mean" not in r.content and b"Search for" not in r.content
 
 
 class TestCompareTypeahead:

@@ -74,6 +74,14 @@ LICENCES: dict[str, tuple[str, str]] = {
     "other": ("Other (see source)", CUSTOM),
 }
 
+# The ids above of licences the Open Source Initiative has approved (its list at
+# opensource.org/licenses). Search finds the assets under them by the words "open source".
+OSI_APPROVED = frozenset({
+    "apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "isc", "unlicense", "afl-3.0",
+    "gpl-2.0", "gpl-3.0", "lgpl-3.0", "agpl-3.0", "mpl-2.0", "eupl-1.2",
+})
+OPEN_SOURCE_LABEL = "open source (OSI-approved)"
+
 CHOICES = sorted(((key, name) for key, (name, _family) in LICENCES.items()), key=lambda c: c[1])
 
 

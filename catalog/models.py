@@ -216,6 +216,12 @@ class Asset(models.Model):
         return licences.display_name(self.licence)
 
     @property
+    def open_source_label(self) -> str:
+        """What the asset page says of a licence the Open Source Initiative approved; ""
+        for any other."""
+        return licences.OPEN_SOURCE_LABEL if self.licence in licences.OSI_APPROVED else ""
+
+    @property
     def size_value(self) -> int | None:
         if self.kind == self.Kind.DATASET:
             return self.dataset_samples or self.dataset_bytes

@@ -416,7 +416,9 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             glued_words(name, external_id, names),
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "",
-            licences.FAMILY_LABELS.get(family, ""), *task_names[asset_id],
+            licences.FAMILY_LABELS.get(family, ""),
+            licences.OPEN_SOURCE_LABEL if licence in licences.OSI_APPROVED else "",
+            *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
         ]
         docs.append(_Document(

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from catalog import querytext
+from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.models import Asset, Capability, Score
 from catalog.search import closest_names, search
@@ -406,6 +406,20 @@ class TestSearch:
         assert _full(results) == ["CodeSearchNetRetrieval"]
         # The closed one holds some of the words.
         assert _names(results) == ["CodeSearchNetRetrieval", "CodeClosed"]
+
+    def test_open_source_finds_the_assets_under_licences_the_osi_approved(self):
+        make_asset("gpl", name="Copyleft tagger", summary="A tagger.", licence="gpl-3.0")
+        make_asset("apache", name="Permissive tagger", summary="A tagger.", licence="apache-2.0")
+        make_asset("cc", name="Shared tagger", summary="A tagger.", licence="cc-by-4.0")
+        make_asset("nc", name="Closed tagger", summary="A tagger.", licence="cc-by-nc-4.0")
+        make_asset("none", name="Unknown tagger", summary="A tagger.", licence="")
+        assert sorted(_full(search("open source tagger"))) == [
+            "Copyleft tagger", "Permissive tagger"]
+        # The words go with the licence: changing it moves the asset in or out.
+        closed = Asset.objects.get(slug="nc")
+        closed.licence = "mit"
+        closed.save()
+        assert "Closed tagger" in _full(search("open source tagger"))
 
     def test_it_builds_highlights_as_plain_text_parts(self):
         a = make_asset("html", summary="plain")
@@ -939,6 +953,15 @@ class TestRelevanceOnTheBundledCatalog:
     def test_a_model_family_named_with_a_qualifier_comes_first(self):
         assert [n[:8] for n in _names(search("gpt-4o", limit=3))] == ["GPT-4o ("] * 3
         assert set(_names(search("llama 3", limit=2))) == {"Llama 3 (8B)", "Llama 3 (70B)"}
+
+    def test_an_open_source_need_finds_assets_under_osi_approved_licences(self):
+        results = search("open source image classification", limit=10)
+        assert len(results) == 10
+        assert all(r.asset.licence in licences.OSI_APPROVED for r in results)
+        # Two multimodal embedding models say they classify images too.
+        classifiers = [r for r in results
+                       if "image-classification" in {t.slug for t in r.asset.tasks.all()}]
+        assert len(classifiers) >= 8
 
     def test_audio_embeddings_find_the_models_that_embed_audio(self):
         # Whisper and others like it: "embedding models" whose texts once said they embed text.

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from catalog import views
 from catalog.models import Asset, Score, ScoreHistory
@@ -166,6 +167,15 @@ class TestAssetDetail:
         assert b"SegFormer" in r.content  # fine-tunes of it
         r = client.get("/assets/ade/")
         assert b"SegFormer" in r.content  # trained on it
+
+    def test_it_says_when_a_licence_is_open_source(self, client):
+        make_asset("gpl-tool", licence="gpl-3.0")
+        make_asset("nc-data", licence="cc-by-nc-4.0")
+        assertContains(client.get("/assets/gpl-tool/"),
+                       "GPL 3.0 <code>gpl-3.0</code> · open source (OSI-approved)")
+        r = client.get("/assets/nc-data/")
+        assertContains(r, "CC BY-NC 4.0 <code>cc-by-nc-4.0</code>")
+        assert b"OSI-approved" not in r.content
 
     def test_it_says_unknown_rather_than_zero(self, client):
         make_asset("bare", licence="", n_parameters=None)

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from catalog.models import (
     Asset,
     Capability,
+    DismissedCapability,
     Evidence,
     EvidenceHistory,
     Organization,
@@ -105,6 +106,26 @@ class CapabilityInline(admin.TabularInline):
         return formfield
 
 
+class DismissedCapabilityInline(admin.TabularInline):
+    """Imported capabilities a curator deleted: imports leave them out. Deleting one here lets
+    the next import write it again (AssetAdmin.save_formset())."""
+
+    model = DismissedCapability
+    verbose_name_plural = (
+        "dismissed imported capabilities (imports leave them out; delete one to have the "
+        "next import write it again)"
+    )
+    fields = ("key", "dismissed_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class CuratedEvidenceForm(ModelForm):
     def validate_unique(self) -> None:
         # Django skips a constraint that names a field missing from the form, and
@@ -183,7 +204,8 @@ class AssetAdmin(admin.ModelAdmin):
     # Counting every asset again on each filtered page is slow at catalog size.
     show_full_result_count = False
     autocomplete_fields = ("organization", "base", "trained_on", "tasks")
-    inlines = (ScoreInline, CapabilityInline, ImportedEvidenceInline, CuratedEvidenceInline)
+    inlines = (ScoreInline, CapabilityInline, DismissedCapabilityInline, ImportedEvidenceInline,
+               CuratedEvidenceInline)
     actions = ("publish", "archive", "recompute_score")
 
     @admin.display(description="Rank", ordering="score__rank", empty_value="unknown")
@@ -216,6 +238,22 @@ class AssetAdmin(admin.ModelAdmin):
         if obj is None:
             return ()
         return IMPORTED_FIELDS + RECORD_FIELDS
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset, change: bool):
+        super().save_formset(request, form, formset, change)
+        asset = form.instance
+        if formset.model is Capability:
+            # An imported capability deleted here would come back with the next import of
+            # the asset: its key is remembered, and imports leave it out.
+            keys = {cap.key for cap in formset.deleted_objects if cap.key}
+            DismissedCapability.objects.bulk_create(
+                [DismissedCapability(asset=asset, key=key) for key in sorted(keys)],
+                ignore_conflicts=True,
+            )
+        elif formset.model is DismissedCapability and formset.deleted_objects:
+            # The next load_catalog takes the asset's record as changed and writes its
+            # capabilities again, those no longer dismissed included.
+            Asset.objects.filter(pk=asset.pk).update(import_hash="")
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool):
         super().save_related(request, form, formsets, change)

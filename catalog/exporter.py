@@ -85,6 +85,9 @@ def _extension(asset: Asset) -> dict:
              "unique_override": c.unique_override, "vs_override": c.vs_override}
             for c in sorted(curated, key=lambda c: (c.position, c.key, c.title, c.description))
         ]
+    dismissed = [d.key for d in asset.dismissed_capabilities.all()]
+    if dismissed:
+        ext["dismissed_capabilities"] = sorted(dismissed)
     kept = list(asset.evidence.all())
     if kept:
         ext["evidence"] = sorted(
@@ -109,7 +112,7 @@ def iter_lines():
         Asset.objects.order_by("uid")
         .select_related("organization", "base")
         .prefetch_related(
-            "tasks", "trained_on",
+            "tasks", "trained_on", "dismissed_capabilities",
             Prefetch("capabilities",
                      queryset=Capability.objects.filter(is_curated=True).select_related("task")),
             Prefetch("evidence",

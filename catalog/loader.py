@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from catalog import records as rec
 from catalog import search
-from catalog.models import Asset, Capability, Evidence, Organization, Task
+from catalog.models import Asset, Capability, DismissedCapability, Evidence, Organization, Task
 from unfragile import generation
 
 BATCH = 500
@@ -304,6 +304,24 @@ def _capabilities(records: list[rec.Record], ids: dict[str, int], tasks: dict[st
                 if "capabilities" in _ext(r)}
     for asset_id, caps in restored.items():
         curated.update((asset_id, c["key"]) for c in caps if c.get("key"))
+    # Imported capabilities a curator deleted stay deleted: an exported file carries them
+    # (they replace what is stored), else those stored hold.
+    dismissed = {ids[r.uid]: set(_ext(r)["dismissed_capabilities"]) for r in records
+                 if "dismissed_capabilities" in _ext(r)}
+    for chunk in _chunks(changed_ids):
+        for asset_id, key in DismissedCapability.objects.filter(
+            asset_id__in=chunk
+        ).values_list("asset_id", "key"):
+            if asset_id not in dismissed:
+                curated.add((asset_id, key))
+    curated.update((asset_id, key) for asset_id, keys in dismissed.items() for key in keys)
+    for chunk in _chunks(list(dismissed)):
+        DismissedCapability.objects.filter(asset_id__in=chunk).delete()
+    DismissedCapability.objects.bulk_create(
+        [DismissedCapability(asset_id=asset_id, key=key)
+         for asset_id, keys in dismissed.items() for key in sorted(keys)],
+        batch_size=BATCH,
+    )
     create: list[Capability] = []
     update: list[Capability] = []
     keep: set[tuple[int, str]] = set()

@@ -309,6 +309,27 @@ class Capability(models.Model):
         return self.vs_override or self.vs_alternatives
 
 
+class DismissedCapability(models.Model):
+    """An imported capability a curator deleted, by its key: imports leave it out for that
+    asset, so the deletion sticks. Deleting this row lets the next import write it again."""
+
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="dismissed_capabilities"
+    )
+    key = models.CharField(max_length=100)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["asset", "key"]
+        verbose_name = "dismissed imported capability"
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "key"], name="dismissed_capability_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Evidence(models.Model):
     class Dimension(models.TextChoices):
         ADOPTION = "adoption", "Adoption"

@@ -195,6 +195,11 @@ def check_extension(ext: object) -> str | None:
             return f"{EXTENSION}.capabilities need a title and a description"
         if not _is_int(cap.get("position", 0)):
             return f"{EXTENSION}.capabilities position must be an integer"
+    dismissed = ext.get("dismissed_capabilities", [])
+    if not isinstance(dismissed, list) or not all(
+        isinstance(key, str) and 0 < len(key) <= 100 for key in dismissed
+    ):
+        return f"{EXTENSION}.dismissed_capabilities must be a list of capability keys"
     for ev in ext.get("evidence", []):
         if not isinstance(ev, dict) or not isinstance(ev.get("name"), str) or not ev["name"]:
             return f"{EXTENSION}.evidence rows need a name"

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from catalog.models import Asset, Evidence, Score
+from catalog.models import Asset, DismissedCapability, Evidence, Score
 from comparisons.models import PairNote
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 
@@ -24,6 +24,7 @@ CURATOR_PERMISSIONS = {
     "catalog.add_organization", "catalog.change_organization", "catalog.view_organization",
     "catalog.add_task", "catalog.change_task", "catalog.view_task",
     "catalog.view_score", "catalog.view_scorehistory", "catalog.view_evidencehistory",
+    "catalog.view_dismissedcapability", "catalog.delete_dismissedcapability",
     "comparisons.add_pairnote", "comparisons.change_pairnote", "comparisons.delete_pairnote",
     "comparisons.view_pairnote",
 }
@@ -206,17 +207,18 @@ class TestAssetChangeForm:
         curator_client.get(url)  # warms the content-type cache
 
         # 1 session, 2 user, 3 the asset, 4-5 the user's and the group's permissions,
-        # 6 score inline, 7 capability inline, 8 tasks for its <select>, 9 imported evidence,
-        # 10 curated evidence, then the read-only imported relations: 11 organisation,
-        # 12 tasks, 13 base, 14 trained on.
-        with django_assert_num_queries(14):
+        # 6 score inline, 7 capability inline, 8 tasks for its <select>, 9 dismissed
+        # capabilities, 10 imported evidence, 11 curated evidence, then the read-only
+        # imported relations: 12 organisation, 13 tasks, 14 base, 15 trained on.
+        with django_assert_num_queries(15):
             response = curator_client.get(url)
         assert response.status_code == 200
 
         _make_assets(30)
-        for _ in range(10):
+        for i in range(10):
             make_capability(asset, task=make_task())
-        with django_assert_num_queries(14):
+            DismissedCapability.objects.create(asset=asset, key=f"task:gone-{i}")
+        with django_assert_num_queries(15):
             response = curator_client.get(url)
         assert response.status_code == 200
 
@@ -263,6 +265,42 @@ class TestAssetChangeForm:
         assert first.is_curated
         assert first.vs_override == "Smaller than the usual pick."
         assert not second.is_curated
+
+    def test_deleting_an_imported_capability_keeps_it_deleted(self, curator_client):
+        asset = _imported_asset()
+        own = make_capability(asset, title="Curator's own")
+        first = asset.capabilities.get(key="task:one")
+        url = f"/admin/catalog/asset/{asset.pk}/change/"
+        data = _form_data(curator_client, url)
+        data[_row_prefix(data, "capabilities", first.pk) + "-DELETE"] = ["on"]
+        data[_row_prefix(data, "capabilities", own.pk) + "-DELETE"] = ["on"]
+
+        response = curator_client.post(url, data)
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert not asset.capabilities.filter(pk__in=[first.pk, own.pk]).exists()
+        # The imported one's key is remembered; one a curator added has none.
+        assert [d.key for d in asset.dismissed_capabilities.all()] == ["task:one"]
+        response = curator_client.get(url)
+        assertContains(response, "Dismissed imported capabilities")
+        assertContains(response, "task:one")
+
+    def test_deleting_a_dismissal_has_the_next_import_write_the_capability(
+        self, curator_client
+    ):
+        asset = _imported_asset()
+        Asset.objects.filter(pk=asset.pk).update(import_hash="abc")
+        dismissed = DismissedCapability.objects.create(asset=asset, key="task:three")
+        url = f"/admin/catalog/asset/{asset.pk}/change/"
+        data = _form_data(curator_client, url)
+        data[_row_prefix(data, "dismissed_capabilities", dismissed.pk) + "-DELETE"] = ["on"]
+
+        response = curator_client.post(url, data)
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert not DismissedCapability.objects.exists()
+        asset.refresh_from_db()
+        assert asset.import_hash == ""  # the next load takes the record as changed
 
     def test_it_bumps_the_version_when_only_an_inline_changed(self, curator_client):
         asset = _imported_asset()

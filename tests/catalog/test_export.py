@@ -11,6 +11,7 @@ from catalog import search
 from catalog.models import (
     Asset,
     Capability,
+    DismissedCapability,
     Evidence,
     EvidenceHistory,
     Organization,
@@ -38,6 +39,7 @@ def wipe():
     search.remove_assets(list(Asset.objects.values_list("id", flat=True)))
     Asset.objects.update(base=None)
     for model in (PairNote, ScoreHistory, Score, EvidenceHistory, Evidence, Capability,
+                  DismissedCapability,
                   Asset.tasks.through, Asset.trained_on.through, Asset, Organization, Task):
         model.objects.all()._raw_delete(model.objects.db)
     assert not Asset.objects.exists()
@@ -58,6 +60,10 @@ def curate() -> None:
     cap.save()
     make_capability(seg, title="Curator-added", description="Added by hand.", is_curated=True,
                     position=9)
+    # An imported capability the curator deleted (as the admin records it).
+    gone = seg.capabilities.get(key="frameworks")
+    DismissedCapability.objects.create(asset=seg, key=gone.key)
+    gone.delete()
     make_evidence(stack, dimension="adoption", name="downloads", value=1234.0,
                   unit="downloads", origin="", source_name="curator")
     make_evidence(seg, dimension="quality", name="imagenet_top1", value=80.1, unit="%",
@@ -114,6 +120,8 @@ class TestExportCatalog:
         assert cap.is_curated and cap.description == "Rewritten by a curator."
         assert cap.unique_text == "A curated claim."
         assert seg.capabilities.filter(title="Curator-added").exists()
+        assert [d.key for d in seg.dismissed_capabilities.all()] == ["frameworks"]
+        assert not seg.capabilities.filter(key="frameworks").exists()
         assert Evidence.objects.get(name="downloads").value == 1234.0
         assert Evidence.objects.get(name="imagenet_top1", origin="timm").settings == {
             "img_size": 224

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import records
-from catalog.models import Asset, Capability, Evidence
+from catalog.models import Asset, Capability, DismissedCapability, Evidence
 from tests.factories import make_capability
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,46 @@ class TestLoadCatalog:
         for slug, version in Asset.objects.values_list("slug", "version"):
             assert version > versions[slug]
         assert "4 unchanged" in load(path)
+
+    def test_an_imported_capability_a_curator_deleted_stays_deleted(self, tmp_path):
+        path = base_file(tmp_path)
+        load(path)
+        asset = Asset.objects.get(slug="base-b")
+        key = "task:image-classification"
+        # What the admin does when a curator deletes it.
+        DismissedCapability.objects.create(asset=asset, key=key)
+        asset.capabilities.get(key=key).delete()
+        changed = write(tmp_path / "d.jsonl.gz", [record("hf-model:org/base-b", n_parameters=9)])
+        assert "1 updated" in load(changed)
+        assert not asset.capabilities.filter(key=key).exists()
+        assert asset.capabilities.filter(key="frameworks").exists()  # the others are written
+
+        # A dismissal deleted in the admin clears the record's digest: the next load writes
+        # the capability again.
+        DismissedCapability.objects.all().delete()
+        Asset.objects.filter(pk=asset.pk).update(import_hash="")
+        assert "1 updated" in load(changed)
+        assert asset.capabilities.filter(key=key).exists()
+
+    def test_a_file_restores_the_dismissed_capabilities_it_carries(self, tmp_path):
+        path = base_file(tmp_path)
+        load(path)
+        asset = Asset.objects.get(slug="base-b")
+        DismissedCapability.objects.create(asset=asset, key="frameworks")
+        carried = record("hf-model:org/base-b",
+                         unfragile={"dismissed_capabilities": ["task:image-classification"]})
+        load(write(tmp_path / "e.jsonl.gz", [carried]))
+        assert [d.key for d in asset.dismissed_capabilities.all()] == [
+            "task:image-classification"]
+        keys = set(asset.capabilities.values_list("key", flat=True))
+        assert "task:image-classification" not in keys and "frameworks" in keys
+
+    @pytest.mark.parametrize("value", ["frameworks", [""], [3], ["x" * 101]])
+    def test_it_rejects_dismissed_capabilities_that_are_not_keys(self, tmp_path, value):
+        bad = record("hf-model:org/bad", unfragile={"dismissed_capabilities": value})
+        output = load(write(tmp_path / "f.jsonl.gz", [bad]))
+        assert "1 rejected" in output
+        assert "unfragile.dismissed_capabilities must be a list of capability keys" in output
 
     def test_dry_run_writes_nothing(self, tmp_path):
         output = load(base_file(tmp_path), "--dry-run")

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import scoring
 from catalog.models import Asset
+from catalog.search import closest_names
 from comparisons import pairs, table, verdict
 from comparisons.forms import CompareForm, SuggestForm, VersusForm
 from comparisons.templatetags.comparisons_tags import ld_json
@@ -297,17 +298,20 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 def _suggested(form: CompareForm) -> dict[str, dict]:
-    """For each field that names no published asset: the assets its text suggests, each with
-    the address of the form with it in that field (without JavaScript the suggestions come
-    only with the answer), and the address of a search for the text. The other field keeps
-    what was typed in it; the asset it names is not suggested."""
+    """For each field that names no published asset: the assets its text suggests (one query;
+    two more for the closest names when no name holds the text), each with the address of
+    the form with it in that field (without JavaScript the suggestions come only with the
+    answer), and the address of a search for the text. The other field keeps what was typed
+    in it; the asset it names is not suggested."""
     out = {}
     for field, other in (("a", "b"), ("b", "a")):
         if not form.has_error(field, "unknown"):
             continue
         text = form.data.get(field, "").strip()
         taken = form.cleaned_data.get(other)
-        assets = [a for a in pairs.suggest(text) if taken is None or a.pk != taken.pk]
+        # Names holding the text, else those closest to it (a misspelling: "segformr").
+        assets = pairs.suggest(text) or closest_names(text)
+        assets = [a for a in assets if taken is None or a.pk != taken.pk]
         out[field] = {
             "assets": assets,
             "links": [

@@ -104,6 +104,17 @@ class TestCompareForm:
         followed = client.get("/compare/?a=alpha-seg&b=beta-seg-large")
         assert followed["Location"] == "/compare/alpha-seg-vs-beta-seg-large/"
 
+    def test_a_misspelt_name_gets_the_closest_names(self, client, django_assert_num_queries):
+        make_pair()
+        make_asset("unrelated", name="Whisper")
+        # a by slug, b by slug and by name, names holding it (none), the closest names and
+        # their assets.
+        with django_assert_num_queries(6):
+            r = client.get("/compare/?a=alpha-seg&b=Betta+Seg")
+        assertContains(r, '<a href="/compare/?a=alpha-seg&amp;b=beta-seg">Beta Seg</a>',
+                       status_code=400)
+        assert b"Whisper" not in r.content
+
     def test_the_asset_in_the_other_field_is_not_suggested(self, client):
         make_pair()
         r = client.get("/compare/?a=Seg&b=alpha-seg")

@@ -10,6 +10,7 @@ from django.db.models import Count, F, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from catalog.loader import rewrite_capabilities
 from catalog.models import (
     Asset,
     Capability,
@@ -107,13 +108,13 @@ class CapabilityInline(admin.TabularInline):
 
 
 class DismissedCapabilityInline(admin.TabularInline):
-    """Imported capabilities a curator deleted: imports leave them out. Deleting one here lets
-    the next import write it again (AssetAdmin.save_formset())."""
+    """Imported capabilities a curator deleted: imports leave them out. Deleting one here
+    writes it again (AssetAdmin.save_formset())."""
 
     model = DismissedCapability
     verbose_name_plural = (
-        "dismissed imported capabilities (imports leave them out; delete one to have the "
-        "next import write it again)"
+        "dismissed imported capabilities (imports leave them out; delete one to have it "
+        "written again)"
     )
     fields = ("key", "dismissed_at")
     readonly_fields = fields
@@ -251,9 +252,8 @@ class AssetAdmin(admin.ModelAdmin):
                 ignore_conflicts=True,
             )
         elif formset.model is DismissedCapability and formset.deleted_objects:
-            # The next load_catalog takes the asset's record as changed and writes its
-            # capabilities again, those no longer dismissed included.
-            Asset.objects.filter(pk=asset.pk).update(import_hash="")
+            # Taken back: the capability is written again at once, from the asset's record.
+            rewrite_capabilities(asset)
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool):
         super().save_related(request, form, formsets, change)

@@ -175,6 +175,21 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
     progress("writing", len(changed), len(changed))
 
 
+def rewrite_capabilities(asset: Asset) -> None:
+    """Write an imported asset's generated capabilities again from its stored record, as a
+    load of its changed record would: curated ones and the keys still dismissed are left as
+    they are. For a dismissal a curator took back in the admin. Nothing for an asset made by
+    hand (it has no record)."""
+    data = asset.record or {}
+    if not data.get("name"):
+        return
+    record = rec.Record(0, asset.uid, data, asset.import_hash)
+    lineage = [uid for uid in [data.get("base_model"), *data.get("trained_on", [])] if uid]
+    names = dict(Asset.objects.filter(uid__in=lineage).values_list("uid", "name"))
+    _capabilities([record], {asset.uid: asset.pk}, _tasks([record]), names)
+    search.reindex_assets([asset.pk])
+
+
 def _ext(r: rec.Record) -> dict:
     return r.data.get(rec.EXTENSION) or {}
 

@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from catalog.models import Asset, DismissedCapability, Evidence, Score
 from comparisons.models import PairNote
+from tests.catalog.test_load_catalog import base_file, load
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 
 CURATOR_PERMISSIONS = {
@@ -285,22 +286,27 @@ class TestAssetChangeForm:
         assertContains(response, "Dismissed imported capabilities")
         assertContains(response, "task:one")
 
-    def test_deleting_a_dismissal_has_the_next_import_write_the_capability(
-        self, curator_client
-    ):
-        asset = _imported_asset()
-        Asset.objects.filter(pk=asset.pk).update(import_hash="abc")
-        dismissed = DismissedCapability.objects.create(asset=asset, key="task:three")
+    def test_taking_back_a_dismissal_writes_the_capability_again(self, curator_client, tmp_path):
+        load(base_file(tmp_path))
+        asset = Asset.objects.get(slug="base-b")
+        key = "task:image-classification"
         url = f"/admin/catalog/asset/{asset.pk}/change/"
         data = _form_data(curator_client, url)
-        data[_row_prefix(data, "dismissed_capabilities", dismissed.pk) + "-DELETE"] = ["on"]
+        cap = asset.capabilities.get(key=key)
+        data[_row_prefix(data, "capabilities", cap.pk) + "-DELETE"] = ["on"]
+        assert curator_client.post(url, data).status_code == 302
+        assert not asset.capabilities.filter(key=key).exists()
+        version = Asset.objects.get(pk=asset.pk).version
 
+        data = _form_data(curator_client, url)
+        dismissed = asset.dismissed_capabilities.get()
+        data[_row_prefix(data, "dismissed_capabilities", dismissed.pk) + "-DELETE"] = ["on"]
         response = curator_client.post(url, data)
 
         assert response.status_code == 302, response.content.decode()[:2000]
         assert not DismissedCapability.objects.exists()
-        asset.refresh_from_db()
-        assert asset.import_hash == ""  # the next load takes the record as changed
+        assert asset.capabilities.get(key=key).description.startswith("Assigns one of")
+        assert Asset.objects.get(pk=asset.pk).version > version  # cached pages follow
 
     def test_it_bumps_the_version_when_only_an_inline_changed(self, curator_client):
         asset = _imported_asset()

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog import records
+from catalog import loader, records
 from catalog.models import Asset, Capability, DismissedCapability, Evidence
-from tests.factories import make_capability
+from catalog.search import search
+from tests.factories import make_asset, make_capability
 
 pytestmark = pytest.mark.django_db
 
@@ -155,12 +156,35 @@ class TestLoadCatalog:
         assert not asset.capabilities.filter(key=key).exists()
         assert asset.capabilities.filter(key="frameworks").exists()  # the others are written
 
-        # A dismissal deleted in the admin clears the record's digest: the next load writes
-        # the capability again.
+        # Taken back in the admin, the capability is written again from the stored record,
+        # and the search index follows.
+        def found() -> list[str]:
+            return [r.asset.slug for r in search("assigns labels whole image") if r.all_terms]
+
+        assert "base-b" not in found()
         DismissedCapability.objects.all().delete()
-        Asset.objects.filter(pk=asset.pk).update(import_hash="")
-        assert "1 updated" in load(changed)
-        assert asset.capabilities.filter(key=key).exists()
+        loader.rewrite_capabilities(asset)
+        cap = asset.capabilities.get(key=key)
+        assert cap.description.startswith("Assigns one of") and not cap.is_curated
+        assert "base-b" in found()
+        assert "1 unchanged" in load(changed)
+
+    def test_rewriting_capabilities_keeps_curated_work_and_skips_hand_made_assets(
+        self, tmp_path
+    ):
+        load(base_file(tmp_path))
+        asset = Asset.objects.get(slug="base-b")
+        cap = asset.capabilities.get(key="task:image-classification")
+        cap.description, cap.is_curated = "A curator rewrote this.", True
+        cap.save()
+        DismissedCapability.objects.create(asset=asset, key="frameworks")
+        loader.rewrite_capabilities(asset)
+        assert asset.capabilities.get(pk=cap.pk).description == "A curator rewrote this."
+        assert not asset.capabilities.filter(key="frameworks").exists()
+        hand = make_asset("hand-made", uid="tool:hand-made")
+        make_capability(hand, title="Runs things", is_curated=True)
+        loader.rewrite_capabilities(hand)
+        assert [c.title for c in hand.capabilities.all()] == ["Runs things"]
 
     def test_a_file_restores_the_dismissed_capabilities_it_carries(self, tmp_path):
         path = base_file(tmp_path)

@@ -89,6 +89,10 @@ class CapabilityForm(ModelForm):
 class CapabilityInline(admin.TabularInline):
     model = Capability
     form = CapabilityForm
+    verbose_name_plural = (
+        "capabilities (an imported one you delete stays out of later imports; it is listed "
+        "below as dismissed)"
+    )
     fields = (
         "position", "title", "description", "task", "unique_claim", "unique_override",
         "vs_alternatives", "vs_override", "is_curated",

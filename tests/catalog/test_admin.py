@@ -283,6 +283,7 @@ class TestAssetChangeForm:
         # The imported one's key is remembered; one a curator added has none.
         assert [d.key for d in asset.dismissed_capabilities.all()] == ["task:one"]
         response = curator_client.get(url)
+        assertContains(response, "Capabilities (an imported one you delete stays out of later")
         assertContains(response, "Dismissed imported capabilities")
         assertContains(response, "task:one")
 

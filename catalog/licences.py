@@ -95,6 +95,12 @@ def display_name(licence_id: str) -> str:
     return LICENCES.get(licence_id, (licence_id, CUSTOM))[0]
 
 
+def open_source_label(licence_id: str) -> str:
+    """OPEN_SOURCE_LABEL for a licence the OSI approved, "" for any other: what the asset page
+    says beside the licence and the search document holds."""
+    return OPEN_SOURCE_LABEL if licence_id in OSI_APPROVED else ""
+
+
 def family(licence_id: str) -> str | None:
     if not licence_id:
         return None

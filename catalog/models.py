@@ -217,9 +217,7 @@ class Asset(models.Model):
 
     @property
     def open_source_label(self) -> str:
-        """What the asset page says of a licence the Open Source Initiative approved; ""
-        for any other."""
-        return licences.OPEN_SOURCE_LABEL if self.licence in licences.OSI_APPROVED else ""
+        return licences.open_source_label(self.licence)
 
     @property
     def size_value(self) -> int | None:

@@ -417,7 +417,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "",
             licences.FAMILY_LABELS.get(family, ""),
-            licences.OPEN_SOURCE_LABEL if licence in licences.OSI_APPROVED else "",
+            licences.open_source_label(licence),
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
         ]

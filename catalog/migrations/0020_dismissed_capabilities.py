@@ -10,6 +10,14 @@ GROUP = "curators"
 WANTED = ("view_dismissedcapability", "delete_dismissedcapability")
 
 
+def _group_and_permissions(apps, alias: str):
+    """The curators group (None if it was deleted) and the permissions WANTED."""
+    group = apps.get_model("auth", "Group").objects.using(alias).filter(name=GROUP).first()
+    perms = apps.get_model("auth", "Permission").objects.using(alias).filter(
+        content_type__app_label="catalog", codename__in=WANTED)
+    return group, perms
+
+
 def grant(apps, schema_editor) -> None:
     alias = schema_editor.connection.alias
     # Permissions are created by post_migrate, after every migration has run (see 0002).
@@ -17,22 +25,15 @@ def grant(apps, schema_editor) -> None:
     app_config.models_module = True
     create_permissions(app_config, verbosity=0, using=alias, apps=apps)
     app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.using(alias).filter(name=GROUP).first()
+    group, perms = _group_and_permissions(apps, alias)
     if group is not None:
-        group.permissions.add(*Permission.objects.using(alias).filter(
-            content_type__app_label="catalog", codename__in=WANTED))
+        group.permissions.add(*perms)
 
 
 def revoke(apps, schema_editor) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    alias = schema_editor.connection.alias
-    group = Group.objects.using(alias).filter(name=GROUP).first()
+    group, perms = _group_and_permissions(apps, schema_editor.connection.alias)
     if group is not None:
-        group.permissions.remove(*Permission.objects.using(alias).filter(
-            content_type__app_label="catalog", codename__in=WANTED))
+        group.permissions.remove(*perms)
 
 
 class Migration(migrations.Migration):

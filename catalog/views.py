@@ -5,7 +5,18 @@ import functools
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,7 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import assetpage, scoring
 from catalog.forms import BrowseForm
 from catalog.html import options_html
-from catalog.models import KIND_PLURAL_LABELS, Asset, Organization, Task
+from catalog.models import KIND_PLURAL, KIND_PLURAL_LABELS, Asset, Organization, Task
 from unfragile import generation, htmx, pagecache
 
 PER_PAGE = 50
@@ -24,31 +35,57 @@ LINEAGE_SHOWN = 24
 HOME_PER_KIND = 5
 
 
-def _top_per_kind(qs, order) -> dict[str, list[Asset]]:
-    """The first few assets of each kind in one query, ranked inside each kind."""
-    position = Window(RowNumber(), partition_by=[F("kind")], order_by=order)
-    top = qs.annotate(position=position).filter(position__lte=HOME_PER_KIND)
-    grouped: dict[str, list[Asset]] = {}
-    for asset in top.order_by("kind", "position"):
-        grouped.setdefault(asset.kind, []).append(asset)
-    return grouped
+# The lists of each kind's card on the home page, by the value that orders them (an asset
+# without it has no place in the list).
+_HOME_LISTS = {"top": "score__rank", "newest": "released_on", "largest": "size"}
+
+
+def _home_lists(cards) -> dict[str, dict[str, list[Asset]]]:
+    """The first few assets of each kind by rank, by release date and by size, ranked
+    inside each kind: {list name: {kind: assets}}, in one query."""
+    qs = cards.annotate(size=Coalesce("n_parameters", "dataset_samples", "dataset_bytes"))
+    places = Q()
+    for name, value in _HOME_LISTS.items():
+        qs = qs.annotate(**{
+            f"at_{name}": Window(RowNumber(), partition_by=[F("kind")],
+                                 order_by=[F(value).desc(nulls_last=True), F("name"), F("id")]),
+            f"has_{name}": ExpressionWrapper(Q(**{f"{value}__isnull": False}),
+                                             output_field=BooleanField()),
+        })
+        places |= Q(**{f"has_{name}": True, f"at_{name}__lte": HOME_PER_KIND})
+    lists: dict[str, dict[str, list[Asset]]] = {name: {} for name in _HOME_LISTS}
+    for asset in qs.filter(places).order_by("kind", "name"):
+        for name in _HOME_LISTS:
+            if getattr(asset, f"has_{name}") and getattr(asset, f"at_{name}") <= HOME_PER_KIND:
+                lists[name].setdefault(asset.kind, []).append(asset)
+    for name, by_kind in lists.items():
+        for assets in by_kind.values():
+            assets.sort(key=lambda a, place=f"at_{name}": getattr(a, place))
+    return lists
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     published = Asset.objects.published()
-    counts = dict(published.order_by().values_list("kind").annotate(n=Count("id")))
-    cards = published.for_cards()
-    newest = _top_per_kind(cards.filter(released_on__isnull=False), F("released_on").desc())
-    size = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
-    largest = _top_per_kind(cards.annotate(size=size).filter(size__isnull=False), F("size").desc())
-    kinds = [
-        {"value": value, "label": label, "plural": plural, "count": counts.get(value, 0),
-         "newest": newest.get(value, []), "largest": largest.get(value, [])}
-        for (value, label), (_, plural) in zip(Asset.Kind.choices, KIND_PLURAL_LABELS,
-                                               strict=True)
-    ]
-    ctx = {"kinds": kinds, "total": sum(counts.values())}
+    counts = {
+        row["kind"]: row for row in published.order_by().values("kind").annotate(
+            n=Count("id"), lowest=Min("score__rank"), highest=Max("score__rank")
+        )
+    }
+    lists = _home_lists(published.for_cards())
+    kinds = []
+    for (value, label), (_, plural) in zip(Asset.Kind.choices, KIND_PLURAL_LABELS, strict=True):
+        row = counts.get(value, {"n": 0, "lowest": None, "highest": None})
+        kinds.append({
+            "value": value, "label": label, "plural": plural, "words": KIND_PLURAL[value],
+            "count": row["n"],
+            # A list by rank says something only when the kind's ranks differ.
+            "top": lists["top"].get(value, []) if row["lowest"] != row["highest"] else [],
+            "all_rank": row["highest"] if row["lowest"] == row["highest"] else None,
+            "newest": lists["newest"].get(value, []),
+            "largest": lists["largest"].get(value, []),
+        })
+    ctx = {"kinds": kinds, "total": sum(row["n"] for row in counts.values())}
     return render(request, "catalog/home.html", ctx)
 
 

@@ -40,17 +40,52 @@ class TestHome:
         assert b"model-002" in r.content
         make_asset("lib", kind=Asset.Kind.LIBRARY)
         body = client.get("/").content.decode()
-        assert ">Libraries</a>" in body and ">Datasets</a>" in body and "Librarys" not in body
+        assert ">Libraries</a>" in body and ">Datasets</a>" in body
+        assert "librarys" not in body.lower() and ">All libraries by rank</a>" in body
 
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         populate(3)
-        # counts per kind, newest per kind, largest per kind.
-        with django_assert_num_queries(3):
+        # counts and rank range per kind; the top, newest and largest of each kind.
+        with django_assert_num_queries(2):
             client.get("/")
         populate_more = [make_asset(f"extra-{i}", kind=Asset.Kind.TOOL) for i in range(20)]
         assert populate_more
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             client.get("/")
+
+    def test_each_kind_lists_its_top_ranked_with_their_ranks(self, client):
+        for i, rank in enumerate([40.0, 72.0, 55.0, 90.0, 61.0, 30.0, 66.0]):
+            asset = make_asset(f"model-{i}", released_on=None)
+            Score.objects.create(asset=asset, rank=rank, coverage=0.6, provisional=i == 1,
+                                 computed_at=timezone.now(), formula_version="t")
+        make_asset("unscored")
+        body = client.get("/").content.decode()
+        card = body[body.index('id="kind-model"'):body.index("</article>")]
+        top = card[card.index("Top ranked"):]
+        names = re.findall(r'href="/assets/(model-\d)/"', top)
+        # The five best, best first; the two lowest and the asset without a score left out.
+        assert names == ["model-3", "model-1", "model-6", "model-4", "model-2"]
+        assert ">90<" in top and "prov." in top  # model-1 is provisional
+        assert "Newest" not in card and "Largest" not in card  # no dates, no sizes
+        assert 'href="/assets/?kind=model&amp;sort=rank">All models by rank</a>' in card
+        assert "newest first" not in card
+
+    def test_a_kind_whose_assets_all_rank_alike_says_so_instead_of_a_list(self, client):
+        for i in range(3):
+            tool = make_asset(f"tool-{i}", kind=Asset.Kind.TOOL)
+            Score.objects.create(asset=tool, rank=50.0, coverage=0.2, provisional=True,
+                                 computed_at=timezone.now(), formula_version="t")
+        api = make_asset("api-0", kind=Asset.Kind.API)
+        body = client.get("/").content.decode()
+        card = body[body.index('id="kind-tool"'):]
+        card = card[:card.index("</article>")]
+        assert "Top ranked" not in card and "tool-0" not in card
+        assert "All 3 tools rank 50: what we know of them" in card
+        # A kind with no score at all says nothing of ranks.
+        card = body[body.index('id="kind-api"'):]
+        card = card[:card.index("</article>")]
+        assert "Top ranked" not in card and " rank " not in card
+        assert ">All APIs by rank</a>" in card and api.name not in card
 
 
 class TestBrowse:

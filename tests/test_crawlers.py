@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from catalog.models import Asset
@@ -17,6 +20,16 @@ class TestRobots:
         body = r.content.decode()
         assert "Disallow: /search/" in body and "Disallow: /admin/" in body
         assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+class TestIcon:
+    def test_pages_link_the_icon_and_favicon_ico_leads_to_it(self, client):
+        link = re.search(r'<link rel="icon" href="([^"]+)"', client.get("/").content.decode())
+        assert link and link.group(1).endswith(".svg")
+        r = client.get("/favicon.ico")
+        assert r.status_code == 301 and r["Location"] == link.group(1)
+        assert "max-age=86400" in r["Cache-Control"]
+        assert (settings.BASE_DIR / "static" / "img" / "icon.svg").read_text().startswith("<svg")
 
 
 class TestSitemap:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -27,10 +28,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and crawlers ask for /favicon.ico whatever the pages link: the site's icon."""
+    return HttpResponsePermanentRedirect(static("img/icon.svg"))
+
+
 urlpatterns = [
     path("admin/login/", guarded_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         cache_control(public=True, max_age=3600)(sitemap_views.index),

@@ -1,0 +1,68 @@
+"""Every kind of page on the narrowest phones in use: nothing wider than the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import Evidence
+from tests.browser.conftest import requires_chromium
+from tests.comparisons.test_versus import make_pair
+from tests.factories import make_evidence
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), requires_chromium]
+
+WIDTH = 320
+PAGES = [
+    "/",
+    "/assets/alpha-seg/",
+    "/assets/?sort=rank&kind=model",
+    "/compare/alpha-seg-vs-beta-seg/",
+    "/compare/",
+    "/compare/?a=Alpah+Seg&b=nothing-like-it",  # the 400 page with suggestions
+    "/search/?q=segmentation",
+    "/search/?q=zzzzqqq",  # no results
+    "/methodology/",
+    "/assets/no-such-asset/",
+]
+
+
+def alpha_with_evidence():
+    alpha, _ = make_pair()
+    make_evidence(alpha, name="ade20k_miou", label="ADE20K mean intersection over union",
+                  value=50.3, unit="%", source_name="arXiv:2105.15203 (SegFormer paper)",
+                  source_url="https://arxiv.org/abs/2105.15203")
+    make_evidence(alpha, dimension=Evidence.Dimension.ECOSYSTEM, name="frameworks", value=3,
+                  source_name="computed from this catalog", source_url="",
+                  verification=Evidence.Verification.COMPUTED, observed_at=None)
+    return alpha
+
+
+class TestPhone:
+    @pytest.mark.parametrize("path", PAGES)
+    def test_the_page_fits_without_sideways_scrolling(self, live_server, page, path):
+        alpha_with_evidence()
+        page.set_viewport_size({"width": WIDTH, "height": 640})
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+        # The header's search box fits beside its button.
+        form = page.locator("form.nav-search")
+        if form.count():
+            box = form.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+
+    def test_the_evidence_table_is_a_card_per_signal(self, live_server, page):
+        alpha_with_evidence()
+        page.set_viewport_size({"width": WIDTH, "height": 640})
+        page.goto(f"{live_server.url}/assets/alpha-seg/")
+        row = page.locator(".evidence-table tbody tr").first
+        name, value, kind = (row.locator(s).bounding_box() for s in ("th", "td >> nth=0",
+                                                                        "td >> nth=1"))
+        # The signal's name across the card, its value and kind side by side below it.
+        assert value["y"] > name["y"] and abs(value["y"] - kind["y"]) < 2
+        assert value["x"] < kind["x"]
+        assert row.locator("td").first.evaluate(
+            "e => getComputedStyle(e, '::before').content") == '"Value"'
+        # Wide screens keep the table.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        name, value = row.locator("th").bounding_box(), row.locator("td").first.bounding_box()
+        assert abs(name["y"] - value["y"]) < 2 and value["x"] > name["x"]

@@ -327,6 +327,18 @@ class TestAssetScore:
         # Unknown sub-scores are never drawn as 0.
         assert 'value="0' not in body
 
+    def test_a_rank_with_no_evidence_says_it_is_the_starting_point(self, client):
+        for slug, coverage in (("bare", 0.0), ("some", 0.3)):
+            Score.objects.create(asset=make_asset(slug), rank=50.0, coverage=coverage,
+                                 provisional=True, computed_at=timezone.now(),
+                                 formula_version="t")
+        body = client.get("/assets/bare/").content.decode()
+        assert "no evidence is known yet, so this is the neutral starting point" in body
+        assert "under half is known" not in body
+        body = client.get("/assets/some/").content.decode()
+        assert "Coverage 30% of the evidence weight" in body and "under half is known" in body
+        assert "starting point" not in body
+
     def test_it_draws_the_rank_history(self, client):
         asset = make_asset("history")
         Score.objects.create(asset=asset, quality=60.0, rank=53.0, coverage=0.3,

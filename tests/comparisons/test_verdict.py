@@ -400,6 +400,26 @@ class TestProvisional:
             "The rank of Beta is provisional: only 40% of its evidence weight is known."
         )
 
+    def test_a_rank_with_no_evidence_is_called_the_starting_point(self):
+        verdict = decide(*pair(
+            {"rank": 53.0}, {"provisional": True, "coverage": 0.0, "rank": 50.0}
+        ))
+
+        assert only(verdict, "provisional") == (
+            "Beta has no evidence yet: its rank is the neutral starting point of 50,"
+            " not a measurement."
+        )
+        verdict = decide(*pair({"provisional": True, "coverage": 0.0, "rank": 50.0},
+                               {"provisional": True, "coverage": 0.0, "rank": 50.0}))
+        assert only(verdict, "provisional") == (
+            "Neither has any evidence yet: both ranks are the neutral starting point,"
+            " not measurements."
+        )
+        # Some evidence on one side: both provisional, as before.
+        verdict = decide(*pair({"provisional": True, "coverage": 0.2},
+                               {"provisional": True, "coverage": 0.0, "rank": 50.0}))
+        assert only(verdict, "provisional").startswith("Both ranks are provisional")
+
     def test_it_never_rounds_a_provisional_coverage_up_to_half(self):
         verdict = decide(*pair({"provisional": True, "coverage": 0.499}))
 

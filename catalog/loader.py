@@ -12,8 +12,8 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils.text import slugify
 
+from catalog import claims, search
 from catalog import records as rec
-from catalog import search
 from catalog.models import Asset, Capability, DismissedCapability, Evidence, Organization, Task
 from unfragile import generation
 
@@ -177,9 +177,10 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
 
 def rewrite_capabilities(asset: Asset) -> None:
     """Write an imported asset's generated capabilities again from its stored record, as a
-    load of its changed record would: curated ones and the keys still dismissed are left as
-    they are. For a dismissal a curator took back in the admin. Nothing for an asset made by
-    hand (it has no record)."""
+    load of its changed record would, with their computed claims ("Unique:", "vs
+    alternatives:"): curated ones and the keys still dismissed are left as they are. For a
+    dismissal a curator took back in the admin. Nothing for an asset made by hand (it has
+    no record)."""
     data = asset.record or {}
     if not data.get("name"):
         return
@@ -187,6 +188,7 @@ def rewrite_capabilities(asset: Asset) -> None:
     lineage = [uid for uid in [data.get("base_model"), *data.get("trained_on", [])] if uid]
     names = dict(Asset.objects.filter(uid__in=lineage).values_list("uid", "name"))
     _capabilities([record], {asset.uid: asset.pk}, _tasks([record]), names)
+    claims.refresh_claims({asset.pk})
     search.reindex_assets([asset.pk])
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from catalog.claims import refresh_claims
 from catalog.models import Asset, DismissedCapability, Evidence, Score
 from comparisons.models import PairNote
 from tests.catalog.test_load_catalog import base_file, load
@@ -289,11 +290,13 @@ class TestAssetChangeForm:
 
     def test_taking_back_a_dismissal_writes_the_capability_again(self, curator_client, tmp_path):
         load(base_file(tmp_path))
+        refresh_claims()  # as a load that recomputes would
         asset = Asset.objects.get(slug="base-b")
         key = "task:image-classification"
         url = f"/admin/catalog/asset/{asset.pk}/change/"
         data = _form_data(curator_client, url)
         cap = asset.capabilities.get(key=key)
+        assert cap.unique_claim
         data[_row_prefix(data, "capabilities", cap.pk) + "-DELETE"] = ["on"]
         assert curator_client.post(url, data).status_code == 302
         assert not asset.capabilities.filter(key=key).exists()
@@ -306,7 +309,11 @@ class TestAssetChangeForm:
 
         assert response.status_code == 302, response.content.decode()[:2000]
         assert not DismissedCapability.objects.exists()
-        assert asset.capabilities.get(key=key).description.startswith("Assigns one of")
+        again = asset.capabilities.get(key=key)
+        assert again.description.startswith("Assigns one of")
+        # With its computed claims, as before, not only after the next recompute.
+        assert (again.unique_claim, again.vs_alternatives, again.evidence_id) == (
+            cap.unique_claim, cap.vs_alternatives, cap.evidence_id)
         assert Asset.objects.get(pk=asset.pk).version > version  # cached pages follow
 
     def test_it_bumps_the_version_when_only_an_inline_changed(self, curator_client):

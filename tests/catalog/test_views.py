@@ -48,10 +48,13 @@ class TestHome:
         # counts and rank range per kind; the top, newest and largest of each kind.
         with django_assert_num_queries(2):
             client.get("/")
+        # Then none while the data stands still.
+        with django_assert_num_queries(0):
+            assert b"model-002" in client.get("/").content
         populate_more = [make_asset(f"extra-{i}", kind=Asset.Kind.TOOL) for i in range(20)]
         assert populate_more
         with django_assert_num_queries(2):
-            client.get("/")
+            assert b'kind=tool">Tool</a> <span class="num">20</span>' in client.get("/").content
 
     def test_each_kind_lists_its_top_ranked_with_their_ranks(self, client):
         for i, rank in enumerate([40.0, 72.0, 55.0, 90.0, 61.0, 30.0, 66.0]):

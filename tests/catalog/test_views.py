@@ -372,3 +372,9 @@ class TestLeaderboard:
         assert "one kind at a time" in body
         assert 'href="?sort=rank&amp;kind=dataset"' in body
         assert ">Libraries</a>" in body and ">APIs</a>" in body and "Librarys" not in body
+        # The header marks where the reader is.
+        assert 'kind=model" aria-current="page">Leaderboard</a>' in body
+        assert 'aria-current="page">Browse</a>' not in body
+        body = client.get("/assets/?sort=name").content.decode()
+        assert 'href="/assets/" aria-current="page">Browse</a>' in body
+        assert 'aria-current="page">Leaderboard</a>' not in body

@@ -593,6 +593,30 @@ def closest_alternatives(
     return closest
 
 
+# Pairs offered on the compare page before the reader has one in mind.
+STARTERS = 6
+_starters_remembered = generation.memo()
+
+
+def starter_pairs(n: int = STARTERS) -> list[dict]:
+    """Published assets beside the published asset they were made from (a fine-tune and its
+    base), the best-ranked derived assets first: a comparison the catalog's own facts
+    suggest. One query, then none while the data generation stands still."""
+    return _starters_remembered.get(n, lambda: _starter_pairs(n))
+
+
+def _starter_pairs(n: int) -> list[dict]:
+    derived = (
+        Asset.objects.published().filter(base__status=Asset.Status.PUBLISHED)
+        .order_by(F("score__rank").desc(nulls_last=True), "name", "id")
+        .values_list("name", "slug", "base__name", "base__slug")[:n]
+    )
+    return [
+        {"url": versus_url(slug, base_slug), "name": name, "base_name": base_name}
+        for name, slug, base_name, base_slug in derived
+    ]
+
+
 def suggest(text: str, limit: int = 8) -> list[Asset]:
     """Typeahead over published asset names and slugs: prefix matches first, then by rank."""
     text = text.strip()

@@ -293,7 +293,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     if submitted and form.is_valid():
         return redirect(pairs.versus_url(form.cleaned_data["a"].slug, form.cleaned_data["b"].slug))
     ctx = {"form": form, "most_viewed": pairs.most_viewed(),
-           "suggested": _suggested(form) if submitted else {}}
+           "suggested": _suggested(form) if submitted else {},
+           "starters": [] if submitted else pairs.starter_pairs()}
     return render(request, "comparisons/compare.html", ctx, status=400 if submitted else 200)
 
 

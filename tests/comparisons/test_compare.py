@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -136,6 +138,39 @@ class TestCompareForm:
         r = client.get("/compare/?a=Twin&b=twin-2")
         assertContains(r, "twin-1, twin-2", status_code=400)
         assert b"Did you mean" not in r.content and b"Search for" not in r.content
+
+
+class TestPairsToStartFrom:
+    def test_it_offers_derived_assets_beside_their_base_best_ranked_first(
+        self, client, django_assert_num_queries
+    ):
+        base = make_asset("base-model", name="Base Model")
+        for slug, rank in (("tune-low", 40.0), ("tune-high", 70.0)):
+            make_score(make_asset(slug, name=slug.title(), kind=Asset.Kind.FINE_TUNE,
+                                  base=base), rank)
+        hidden = make_asset("hidden-base", status=Asset.Status.DRAFT)
+        make_asset("tune-of-hidden", kind=Asset.Kind.FINE_TUNE, base=hidden)
+        make_asset("alone")
+
+        # The pairs in one query, then none while the data stands still.
+        with django_assert_num_queries(1):
+            body = client.get("/compare/").content.decode()
+        with django_assert_num_queries(0):
+            assert client.get("/compare/").content.decode().count("Base Model</a>") == 2
+        section = body[body.index('id="starters-h"'):]
+        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', section[:section.index("</section>")])
+        assert links == [
+            ("/compare/base-model-vs-tune-high/", "Tune-High vs Base Model"),
+            ("/compare/base-model-vs-tune-low/", "Tune-Low vs Base Model"),
+        ]
+        assert "hidden" not in section
+        # An answer to the form is about what was typed: no pairs there.
+        r = client.get("/compare/?a=nothing&b=tune-low")
+        assert r.status_code == 400 and b"starters-h" not in r.content
+
+    def test_a_fresh_catalog_without_lineage_shows_no_section(self, client):
+        make_pair()
+        assert b"starters-h" not in client.get("/compare/").content
 
 
 class TestCompareTypeahead:

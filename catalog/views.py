@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from catalog import assetpage, scoring
+from catalog import assetpage, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
 from catalog.models import KIND_PLURAL, KIND_PLURAL_LABELS, Asset, Organization, Task
@@ -221,7 +221,7 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     keyed by the asset's version, which every save, import and recompute of it bumps."""
     found = _asset_found.get(slug, lambda: _read_asset_version(slug))
     if found is None:
-        raise Http404("No such asset")
+        return asset_not_found(request, slug)
     key = pagecache.key("asset", request.get_host(), *found)
     response = pagecache.cached_response(request, key)
     if response is None:
@@ -229,6 +229,20 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         pagecache.store(key, body)
         response = pagecache.respond(request, key, body)
     return response
+
+
+NOT_FOUND_SUGGESTIONS = 5
+
+
+def asset_not_found(request: HttpRequest, slug: str) -> HttpResponse:
+    """The 404 page for an address naming no published asset (a slug mistyped, cut short or
+    of an archived asset), with the search box holding the slug's words and the assets they
+    find, or else the closest names, offered in its place."""
+    words = " ".join(slug.replace("-", " ").replace("_", " ").split())[:200]
+    suggestions = [r.asset for r in search.search(words, limit=NOT_FOUND_SUGGESTIONS)]
+    if not suggestions:
+        suggestions = search.closest_names(words, limit=NOT_FOUND_SUGGESTIONS)
+    return render(request, "404.html", {"q": words, "suggestions": suggestions}, status=404)
 
 
 @functools.cache

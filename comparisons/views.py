@@ -38,14 +38,29 @@ def _get_pair_or_404(request: HttpRequest, a: str, b: str) -> pairs.Pair:
     else:
         pair = pairs.find_pair(a, b)
     if pair is None:
-        raise Http404("No such comparison")
+        raise ComparisonNotFound(a, b)
     return pair
+
+
+class ComparisonNotFound(Http404):
+    """A versus address naming an asset that is not published: answered by versus() with
+    the 404 page linking the compare form filled with both slugs."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__("No such comparison")
+        self.a, self.b = a, b
 
 
 @require_GET
 @vary_on_headers(*htmx.VARY)
 def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
-    pair = _get_pair_or_404(request, a, b)
+    try:
+        pair = _get_pair_or_404(request, a, b)
+    except ComparisonNotFound:
+        # The compare form with both slugs: a known one is taken, an unknown one gets the
+        # closest names.
+        compare_url = "/compare/?" + urlencode({"a": a, "b": b})
+        return render(request, "404.html", {"compare_url": compare_url}, status=404)
     if pair.reversed:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(pair.url + (f"?{query}" if query else ""))

@@ -226,6 +226,24 @@ class TestAssetDetail:
         assert client.get("/assets/nope/").status_code == 404
         assert client.get("/assets/hidden/").status_code == 404
 
+    def test_its_404_offers_the_assets_the_address_names(self, client):
+        make_asset("segformer-b4-finetuned-ade", name="SegFormer B4 (ADE20K)")
+        make_asset("segformer-b4-draft", name="SegFormer B4 draft", status=Asset.Status.DRAFT)
+        make_asset("whisper-large", name="Whisper large")
+        r = client.get("/assets/segformer_b4/")
+        assert r.status_code == 404
+        body = r.content.decode()
+        assert 'value="segformer b4"' in body  # the search box holds the address's words
+        section = body[body.index("Perhaps one of these"):body.index("</section>")]
+        assert 'href="/assets/segformer-b4-finetuned-ade/">SegFormer B4 (ADE20K)</a>' in section
+        assert "draft" not in section and "Whisper" not in section
+        # A word misspelt: the others still find it.
+        body = client.get("/assets/whisper-larg3/").content.decode()
+        assert 'href="/assets/whisper-large/"' in body
+        # Nothing close: no list, the search box and the links remain.
+        body = client.get("/assets/zzzz-qqqq/").content.decode()
+        assert "Perhaps one of these" not in body and 'value="zzzz qqqq"' in body
+
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         base = make_asset("base")
         for i in range(3):

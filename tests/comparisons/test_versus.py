@@ -107,6 +107,16 @@ class TestVersusUrls:
         assert r.status_code == 404
         assert b"find that page" in r.content
 
+    def test_its_404_links_the_compare_form_filled_with_both_names(self, client):
+        make_pair()
+        r = client.get("/compare/alpha-seg-vs-beta-sag/")
+        assert r.status_code == 404
+        assertContains(r, '<a href="/compare/?a=alpha-seg&amp;b=beta-sag">', status_code=404)
+        # There, the known one is kept and the misspelt one gets the closest names.
+        r = client.get("/compare/?a=alpha-seg&b=beta-sag")
+        assertContains(r, '<a href="/compare/?a=alpha-seg&amp;b=beta-seg">Beta Seg</a>',
+                       status_code=400)
+
     def test_it_answers_400_for_a_bad_option(self, client):
         make_pair()
         r = client.get(URL + "?more=everything")

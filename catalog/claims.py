@@ -40,6 +40,9 @@ class Peer:
     released: str | None
     rank: float | None
     trained_on: frozenset[int] = frozenset()
+    # False when no evidence is known (coverage 0): the rank is the neutral starting point,
+    # which places it nowhere.
+    measured: bool = True
 
 
 @dataclass
@@ -63,7 +66,7 @@ class Claims:
 
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return f"{n:,}{suffix}"
 
 
 def _figure(value: float, unit: str) -> str:
@@ -116,7 +119,7 @@ def claim_texts(
     if bench and len(bench.peer_values) > 1:
         better = sum(1 for v in bench.peer_values if v > bench.value)
         unique = (
-            f"{ordinal(better + 1)} of {len(bench.peer_values)} {KIND_PLURAL[kind]} with "
+            f"{ordinal(better + 1)} of {len(bench.peer_values):,} {KIND_PLURAL[kind]} with "
             f"{article(bench.label)} {bench.label} result "
             f"({_figure(bench.value, bench.unit)}, {bench.verification} in {bench.source})."
         )
@@ -133,7 +136,7 @@ def claim_texts(
                            if d in dataset_names)
         if only_mine:
             unique = (
-                f"The only one of the {n} {group} here trained on {join_words(only_mine[:2])}."
+                f"The only one of the {n:,} {group} here trained on {join_words(only_mine[:2])}."
             )
     sized = [p.size for p in peers if p.size]
     if not unique and me.size and len(sized) > 1:
@@ -143,26 +146,40 @@ def claim_texts(
             "the smallest" if larger == len(sized) - 1 else f"{ordinal(larger + 1)} largest"
         )
         unique = (
-            f"{human_count(me.size)} {size_noun}: {place} of the {len(sized)} {group} with a "
+            f"{human_count(me.size)} {size_noun}: {place} of the {len(sized):,} {group} with a "
             f"known size, {_ratio_phrase(me.size, median)}."
         )
     if not unique:
-        unique = f"Nothing sets it apart from the other {n - 1} {group} on the facts held here."
+        unique = f"Nothing sets it apart from the other {n - 1:,} {group} on the facts held here."
 
-    ranked = sorted((p for p in peers if p.rank is not None), key=lambda p: -p.rank)
-    if me.rank is not None and len(ranked) > 1:
+    # Only ranks resting on some evidence place an asset among its peers.
+    ranked = sorted((p for p in peers if p.rank is not None and p.measured),
+                    key=lambda p: -p.rank)
+    if me.rank is not None and me.measured and len(ranked) > 1:
         place = 1 + sum(1 for p in ranked if p.rank > me.rank + 1e-9)
         ahead = [p.name for p in ranked if p.rank > me.rank + 1e-9][:2]
-        vs = f"Ranks {ordinal(place)} of the {len(ranked)} {group} by UnfragileRank"
-        vs += f"; ahead of it: {join_words(ahead)}." if ahead else ", first among them."
+        tied = sum(1 for p in ranked if abs(p.rank - me.rank) <= 1e-9) - 1
+        if tied == len(ranked) - 1:
+            every = "Both" if len(ranked) == 2 else f"All {len(ranked):,}"
+            vs = f"{every} {group} rank alike by UnfragileRank ({me.rank:.0f})."
+        else:
+            vs = f"Ranks {ordinal(place)} of the {len(ranked):,} {group} by UnfragileRank"
+            level = f", level with {tied:,} other{'s' if tied > 1 else ''}" if tied else ""
+            if ahead:
+                vs += f"{level}; ahead of it: {join_words(ahead)}."
+            else:
+                vs += f"{level} at the top." if tied else ", first among them."
     else:
         dated = sorted((p for p in peers if p.released), key=lambda p: p.released, reverse=True)
         if me.released and len(dated) > 1:
             newer = sum(1 for p in dated if p.released > me.released)
             vs = (f"Released {me.released}: {'the newest' if newer == 0 else ordinal(newer + 1)}"
-                  f"{'' if newer == 0 else ' newest'} of the {len(dated)} dated {group}.")
+                  f"{'' if newer == 0 else ' newest'} of the {len(dated):,} dated {group}.")
+        elif me.rank is not None and not me.measured and len(ranked) > 1:
+            vs = (f"Its UnfragileRank rests on no evidence yet, so it is not placed among the "
+                  f"{len(ranked):,} {group} that have some.")
         else:
-            vs = f"One of {n} {group} here; no ranked or dated peers to compare it with yet."
+            vs = f"One of {n:,} {group} here; no ranked or dated peers to compare it with yet."
     return Claims(unique=unique, vs=vs, evidence_id=evidence_id)
 
 
@@ -182,7 +199,7 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
         row["id"]: row
         for row in Asset.objects.published().filter(id__in=with_tasks).values(
             "id", "name", "kind", "n_parameters", "dataset_samples", "released_on", "score__rank",
-            "score__percentiles",
+            "score__coverage", "score__percentiles",
         )
     }
     trained: dict[int, set[int]] = defaultdict(set)
@@ -210,6 +227,7 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
                 a["id"], a["name"], size,
                 a["released_on"].isoformat() if a["released_on"] else None,
                 a["score__rank"], frozenset(trained.get(a["id"], ())),
+                measured=bool(a["score__coverage"]),
             )
         peer_list = list(peers.values())
         size_noun = "samples" if kind == Asset.Kind.DATASET else "parameters"

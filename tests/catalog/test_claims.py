@@ -65,6 +65,56 @@ class TestClaimTexts:
             "Ranks 2nd of the 3 embeddings models by UnfragileRank; ahead of it: peer-2."
         )
 
+    def test_it_says_how_many_share_its_rank(self):
+        me = peer(1, rank=60)
+        peers = [me, peer(2, rank=70), peer(3, rank=60), peer(4, rank=60), peer(5, rank=40)]
+        claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
+        assert claims.vs == (
+            "Ranks 2nd of the 5 embeddings models by UnfragileRank, level with 2 others;"
+            " ahead of it: peer-2."
+        )
+
+    def test_large_counts_are_grouped_in_thousands(self):
+        me = peer(0, rank=10)
+        peers = [me, *(peer(i, rank=20 + i) for i in range(1, 1201))]
+        claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
+        assert claims.vs.startswith("Ranks 1,201st of the 1,201 embeddings models")
+        assert ordinal(1112) == "1,112th" and ordinal(21) == "21st"
+
+    def test_a_tie_at_the_top_or_all_along_says_so(self):
+        me = peer(1, rank=60)
+        top = claim_texts(me, [me, peer(2, rank=60), peer(3, rank=40)], "Embeddings", "model",
+                          "parameters")
+        assert top.vs == "Ranks 1st of the 3 embeddings models by UnfragileRank, level with 1" \
+            " other at the top."
+        alike = claim_texts(me, [me, peer(2, rank=60), peer(3, rank=60)], "Embeddings",
+                            "model", "parameters")
+        assert alike.vs == "All 3 embeddings models rank alike by UnfragileRank (60)."
+        both = claim_texts(me, [me, peer(2, rank=60)], "Embeddings", "model", "parameters")
+        assert both.vs == "Both embeddings models rank alike by UnfragileRank (60)."
+
+    def test_a_rank_without_evidence_places_nothing(self):
+        # peer-4's 50 and mine rest on no evidence: neither is placed, nor counted.
+        me = Peer(1, "peer-1", None, None, 50.0, measured=False)
+        peers = [me, peer(2, rank=70), peer(3, rank=45),
+                 Peer(4, "peer-4", None, None, 50.0, measured=False)]
+        claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
+        assert claims.vs == (
+            "Its UnfragileRank rests on no evidence yet, so it is not placed among the 2"
+            " embeddings models that have some."
+        )
+        # A release date still places it.
+        dated = Peer(1, "peer-1", None, "2024-01-01", 50.0, measured=False)
+        other = peer(2, rank=70, released="2025-01-01")
+        assert claim_texts(dated, [dated, other], "Embeddings", "model", "parameters").vs == (
+            "Released 2024-01-01: 2nd newest of the 2 dated embeddings models."
+        )
+        # Measured peers are not said to be behind or level with the unmeasured ones.
+        third = peer(3, rank=45)
+        assert claim_texts(third, peers, "Embeddings", "model", "parameters").vs == (
+            "Ranks 2nd of the 2 embeddings models by UnfragileRank; ahead of it: peer-2."
+        )
+
     def test_it_falls_back_to_dates_and_then_says_there_is_nothing(self):
         me = peer(1, released="2024-01-01")
         dated = claim_texts(me, [me, peer(2, released="2025-01-01")], "Embeddings", "model",

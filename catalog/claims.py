@@ -176,8 +176,8 @@ def claim_texts(
             vs = (f"Released {me.released}: {'the newest' if newer == 0 else ordinal(newer + 1)}"
                   f"{'' if newer == 0 else ' newest'} of the {len(dated):,} dated {group}.")
         elif me.rank is not None and not me.measured and len(ranked) > 1:
-            vs = (f"Its UnfragileRank rests on no evidence yet, so it is not placed among the "
-                  f"{len(ranked):,} {group} that have some.")
+            vs = ("No evidence on any dimension of its UnfragileRank yet, so it is not placed "
+                  f"among the {len(ranked):,} {group} that have some.")
         else:
             vs = f"One of {n:,} {group} here; no ranked or dated peers to compare it with yet."
     return Claims(unique=unique, vs=vs, evidence_id=evidence_id)

@@ -204,15 +204,15 @@ def _provisional_sentence(a: Side, b: Side) -> Sentence:
     unmeasured = [side for side in (a, b) if side.provisional and _percent(side.coverage) == 0]
     if len(unmeasured) == 2:
         return Sentence("provisional", [Part(
-            "Neither has any evidence yet: both ranks are the neutral starting point,"
-            " not measurements."
+            "Neither has evidence on any dimension yet: both ranks are the neutral starting"
+            " point, not measurements."
         )])
     if unmeasured and not (a.provisional and b.provisional):
         (side,) = unmeasured
         return Sentence("provisional", [
             Part(side.name),
             Part(
-                " has no evidence yet: its rank is the neutral starting point of"
+                " has no evidence on any dimension yet: its rank is the neutral starting point of"
                 f" {whole_points(side.rank)}, not a measurement."
             ),
         ])

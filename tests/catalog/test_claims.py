@@ -100,7 +100,7 @@ class TestClaimTexts:
                  Peer(4, "peer-4", None, None, 50.0, measured=False)]
         claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
         assert claims.vs == (
-            "Its UnfragileRank rests on no evidence yet, so it is not placed among the 2"
+            "No evidence on any dimension of its UnfragileRank yet, so it is not placed among the 2"
             " embeddings models that have some."
         )
         # A release date still places it.

@@ -354,7 +354,8 @@ class TestAssetScore:
                                  provisional=True, computed_at=timezone.now(),
                                  formula_version="t")
         body = client.get("/assets/bare/").content.decode()
-        assert "no evidence is known yet, so this is the neutral starting point" in body
+        assert ("none of its four dimensions has evidence yet, so this is the neutral starting"
+                " point") in body
         assert "under half is known" not in body
         body = client.get("/assets/some/").content.decode()
         assert "Coverage 30% of the evidence weight" in body and "under half is known" in body

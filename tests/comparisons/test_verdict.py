@@ -406,14 +406,14 @@ class TestProvisional:
         ))
 
         assert only(verdict, "provisional") == (
-            "Beta has no evidence yet: its rank is the neutral starting point of 50,"
-            " not a measurement."
+            "Beta has no evidence on any dimension yet: its rank is the neutral starting point"
+            " of 50, not a measurement."
         )
         verdict = decide(*pair({"provisional": True, "coverage": 0.0, "rank": 50.0},
                                {"provisional": True, "coverage": 0.0, "rank": 50.0}))
         assert only(verdict, "provisional") == (
-            "Neither has any evidence yet: both ranks are the neutral starting point,"
-            " not measurements."
+            "Neither has evidence on any dimension yet: both ranks are the neutral starting"
+            " point, not measurements."
         )
         # Some evidence on one side: both provisional, as before.
         verdict = decide(*pair({"provisional": True, "coverage": 0.2},

@@ -184,7 +184,22 @@ def claim_texts(
 
 
 def refresh_claims(asset_ids: set[int] | None = None) -> int:
-    """Rewrite the computed claims of task capabilities; returns how many changed."""
+    """Rewrite the computed claims of task capabilities and of APIs' price capabilities;
+    returns how many changed."""
+    changed = _task_claims(asset_ids) + _price_claims(asset_ids)
+    Capability.objects.bulk_update(
+        [c for c, _ in changed], ["unique_claim", "vs_alternatives", "evidence"], batch_size=500
+    )
+    if changed:
+        ids = sorted({asset_id for _, asset_id in changed})
+        for start in range(0, len(ids), 500):
+            Asset.objects.filter(id__in=ids[start:start + 500]).update(version=F("version") + 1)
+        generation.advance()
+    return len(changed)
+
+
+def _task_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
+    """The task capabilities whose claims change, each with its asset's id."""
     caps = list(
         Capability.objects.filter(
             asset__status=Asset.Status.PUBLISHED, task__isnull=False
@@ -192,7 +207,7 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
                  "vs_alternatives", "evidence_id")
     )
     if not caps:
-        return 0
+        return []
     # Only assets with a task capability need claims, and only their evidence is read.
     with_tasks = Capability.objects.filter(task__isnull=False).values("asset_id")
     assets = {
@@ -217,7 +232,7 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
         if cap["asset_id"] in assets:
             groups[(cap["asset__kind"], cap["task_id"])].append(cap)
 
-    changed: list[Capability] = []
+    changed: list[tuple[Capability, int]] = []
     for (kind, _task), members in groups.items():
         peers = {}
         for cap in members:
@@ -241,21 +256,117 @@ def refresh_claims(asset_ids: set[int] | None = None) -> int:
             if (claims.unique, claims.vs, claims.evidence_id) != (
                 cap["unique_claim"], cap["vs_alternatives"], cap["evidence_id"]
             ):
-                changed.append(Capability(
+                changed.append((Capability(
                     id=cap["id"], unique_claim=claims.unique, vs_alternatives=claims.vs,
                     evidence_id=claims.evidence_id,
-                ))
-    Capability.objects.bulk_update(
-        changed, ["unique_claim", "vs_alternatives", "evidence"], batch_size=500
+                ), cap["asset_id"]))
+    return changed
+
+
+# APIs' price capabilities (records.py writes them under this key) and the evidence they
+# are compared on: (signal, the word for it).
+PRICE_KEY = "api-pricing"
+PRICES = (("price_input_per_mtok", "input"), ("price_output_per_mtok", "output"))
+
+
+@dataclass
+class Priced:
+    asset_id: int
+    name: str
+    # Signal: (evidence id, value, unit).
+    prices: dict[str, tuple[int, float, str]]
+
+
+def _price(value: float) -> str:
+    """A price as its list gives it: cents and below keep their digits (0.0375)."""
+    if value >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
+
+
+def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
+    """Where `me`'s input price (the "Unique:" line) and output price ("vs alternatives:")
+    stand among `peers` (which include it) listing one in the same unit."""
+
+    def line(signal: str, word: str) -> str:
+        if signal not in me.prices:
+            return f"No {word} price is listed for it."
+        _, mine, unit = me.prices[signal]
+        values = [p.prices[signal][1] for p in peers
+                  if signal in p.prices and p.prices[signal][2] == unit]
+        figure = f"{word.capitalize()} at {_price(mine)} {unit}"
+        if len(values) < 2:
+            return f"{figure}: the only one of the {group} here with a listed {word} price."
+        lower = sum(1 for v in values if v < mine)
+        level = sum(1 for v in values if v == mine) - 1
+        place = "the lowest" if lower == 0 else f"{ordinal(lower + 1)} lowest"
+        if level:
+            place += f" (level with {level:,} other{'s' if level > 1 else ''})"
+        median = _price(statistics.median(values))
+        return (f"{figure}: {place} of the {len(values):,} {group} with a listed {word} price;"
+                f" the median is {median}.")
+
+    (input_signal, input_word), (output_signal, output_word) = PRICES
+    shown = me.prices.get(input_signal) or me.prices.get(output_signal)
+    return Claims(
+        unique=line(input_signal, input_word), vs=line(output_signal, output_word),
+        evidence_id=shown[0] if shown else None,
     )
-    if changed:
-        touched = {c.id for c in changed}
-        asset_touched = {cap["asset_id"] for cap in caps if cap["id"] in touched}
-        ids = list(asset_touched)
-        for start in range(0, len(ids), 500):
-            Asset.objects.filter(id__in=ids[start:start + 500]).update(version=F("version") + 1)
-        generation.advance()
-    return len(changed)
+
+
+def _price_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
+    """The price capabilities whose claims change. An API is compared with the APIs listing
+    a price that share its task with the most of them ("text generation APIs"), or with
+    all of them when it lists no task. Three queries."""
+    published = Asset.Status.PUBLISHED
+    caps = list(
+        Capability.objects.filter(key=PRICE_KEY, asset__status=published).values(
+            "id", "asset_id", "asset__name", "asset__kind", "unique_claim", "vs_alternatives",
+            "evidence_id",
+        )
+    )
+    if not caps:
+        return []
+    signals = [signal for signal, _ in PRICES]
+    priced: dict[int, Priced] = {}
+    names = {cap["asset_id"]: cap["asset__name"] for cap in caps}
+    kinds = {cap["asset_id"]: cap["asset__kind"] for cap in caps}
+    for row in Evidence.objects.filter(
+        dimension=Evidence.Dimension.PRICING, name__in=signals, asset__status=published,
+        asset_id__in=list(names),
+    ).values("id", "asset_id", "name", "value", "unit").order_by("asset_id", "name", "id"):
+        entry = priced.setdefault(row["asset_id"], Priced(row["asset_id"],
+                                                          names[row["asset_id"]], {}))
+        entry.prices.setdefault(row["name"], (row["id"], row["value"], row["unit"]))
+    tasks: dict[int, list[str]] = defaultdict(list)
+    for asset_id, task in Asset.tasks.through.objects.filter(
+        asset_id__in=list(priced)
+    ).values_list("asset_id", "task__name"):
+        tasks[asset_id].append(task)
+    by_task: dict[tuple[str, str], list[Priced]] = defaultdict(list)
+    for asset_id, entry in priced.items():
+        for task in tasks[asset_id]:
+            by_task[(kinds[asset_id], task)].append(entry)
+        by_task[(kinds[asset_id], "")].append(entry)
+
+    changed = []
+    for cap in caps:
+        asset_id, kind = cap["asset_id"], cap["asset__kind"]
+        if asset_id not in priced or (asset_ids is not None and asset_id not in asset_ids):
+            continue
+        # Its largest task group, the first task by name among equals.
+        task = min(tasks[asset_id], key=lambda t: (-len(by_task[(kind, t)]), t), default="")
+        plural = KIND_PLURAL[kind]
+        group = f"{task.lower()} {plural}" if task else plural
+        claims = price_texts(priced[asset_id], by_task[(kind, task)], group)
+        if (claims.unique, claims.vs, claims.evidence_id) != (
+            cap["unique_claim"], cap["vs_alternatives"], cap["evidence_id"]
+        ):
+            changed.append((Capability(
+                id=cap["id"], unique_claim=claims.unique, vs_alternatives=claims.vs,
+                evidence_id=claims.evidence_id,
+            ), asset_id))
+    return changed
 
 
 def _benchmarks(assets: dict[int, dict], with_tasks) -> dict[int, Bench]:

@@ -148,9 +148,50 @@ class TestRefreshClaims:
         assert second.unique_text == "A curator's line."
         assert "the 3 image segmentation fine-tunes" in second.unique_claim
         assert Asset.objects.get(pk=assets[0].pk).version == before + 1
-        # A second pass changes nothing and writes nothing.
-        with django_assert_max_num_queries(5):
+        # A second pass changes nothing and writes nothing: five reads for the task
+        # capabilities, one finding no price capability.
+        with django_assert_max_num_queries(6):
             assert refresh_claims() == 0
+
+    def test_it_places_an_api_by_its_prices_among_those_of_its_largest_task(
+        self, django_assert_max_num_queries
+    ):
+        chat = make_task("text-generation", name="Text generation")
+        vision = make_task("image-text-to-text", name="Image and text to text")
+        prices = {"cheap": (0.075, 0.3), "mid": (1.25, 5.0), "dear": (15.0, None),
+                  "same": (1.25, 10.0)}
+        apis = {}
+        for slug, (given, made) in prices.items():
+            api = make_asset(slug, kind=Asset.Kind.API, tasks=[chat])
+            make_evidence(api, dimension="pricing", name="price_input_per_mtok", value=given,
+                          unit="USD per 1M tokens")
+            if made is not None:
+                make_evidence(api, dimension="pricing", name="price_output_per_mtok",
+                              value=made, unit="USD per 1M tokens")
+            apis[slug] = make_capability(api, key="api-pricing", title="API pricing")
+        # Two tasks: compared within the larger group (text generation, 4 APIs).
+        Asset.objects.get(slug="mid").tasks.add(vision)
+        lone = make_asset("lone", kind=Asset.Kind.API)  # no task, no price listed
+        make_capability(lone, key="api-pricing", title="API pricing")
+
+        with django_assert_max_num_queries(9):
+            assert refresh_claims() == 4
+        mid = Capability.objects.get(pk=apis["mid"].pk)
+        assert mid.unique_claim == (
+            "Input at 1.25 USD per 1M tokens: 2nd lowest (level with 1 other) of the 4 text"
+            " generation APIs with a listed input price; the median is 1.25."
+        )
+        assert mid.vs_alternatives == (
+            "Output at 5 USD per 1M tokens: 2nd lowest of the 3 text generation APIs with a"
+            " listed output price; the median is 5."
+        )
+        assert mid.evidence.name == "price_input_per_mtok"
+        cheap = Capability.objects.get(pk=apis["cheap"].pk)
+        assert cheap.unique_claim.startswith("Input at 0.075 USD per 1M tokens: the lowest of")
+        dear = Capability.objects.get(pk=apis["dear"].pk)
+        assert dear.vs_alternatives == "No output price is listed for it."
+        assert not Capability.objects.get(asset=lone).unique_claim
+        assert refresh_claims() == 0
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog import records, scoring
 from catalog.models import Asset, Score
 from catalog.templatetags.catalog_extras import figure, http_url
-from comparisons.verdict import Part, Verdict, whole_points
+from comparisons.verdict import Part, Verdict, price_figure, whole_points
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -83,7 +83,7 @@ def build_rows(a: Asset, b: Asset, totals: tuple[int, int], verdict: Verdict) ->
         Row("type", "Type", _kind(a), _kind(b)),
         _rank_row(a, b, verdict),
         *[_dimension_row(a, b, key, label, verdict) for key, label in DIMENSION_ROWS],
-        Row("pricing", "Pricing", _pricing(a), _pricing(b)),
+        _pricing_row(a, b, verdict),
         Row(
             "capabilities", "Capabilities",
             Cell([Part(f"{totals[0]:,} decomposed", "#caps-a")]),
@@ -159,17 +159,26 @@ def _times_matched_row(n_a: int, n_b: int) -> Row:
     )
 
 
-def _pricing(asset: Asset) -> Cell:
+def _pricing_row(a: Asset, b: Asset, verdict: Verdict) -> Row:
+    """The lower list price is the lead (the verdict judges it: input first, then output)."""
+    marks = {"a": ("lead", ""), "b": ("", "lead"), "tie": ("tie", "tie")}.get(
+        verdict.cheaper or "", ("", "")
+    )
+    return Row("pricing", "Pricing", _pricing(a, marks[0]), _pricing(b, marks[1]),
+               tie_reason="The same list price")
+
+
+def _pricing(asset: Asset, mark: str = "") -> Cell:
     if asset.pricing == Asset.Pricing.UNKNOWN:
         return Cell(unknown="No source states its pricing")
     facts = asset.price_facts or {}
     note = ""
-    if facts.get("input_per_mtok") is not None:
-        note = f"{facts['input_per_mtok']} {facts.get('currency', '')} in"
-        if facts.get("output_per_mtok") is not None:
-            note += f" / {facts['output_per_mtok']} out"
+    if isinstance(facts.get("input_per_mtok"), int | float):
+        note = f"{price_figure(facts['input_per_mtok'])} {facts.get('currency', '')} in"
+        if isinstance(facts.get("output_per_mtok"), int | float):
+            note += f" / {price_figure(facts['output_per_mtok'])} out"
         note += f" {facts.get('unit', '')}".rstrip()
-    return Cell([Part(asset.get_pricing_display())], note=note)
+    return Cell([Part(asset.get_pricing_display())], note=note, mark=mark)
 
 
 def _licence(asset: Asset) -> Cell:

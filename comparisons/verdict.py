@@ -43,6 +43,8 @@ class Side:
     # How the alternative was found: "co-matched" (searches matched them together) or
     # "rank" (the best-ranked of the same kind sharing a task).
     alternative_source: str = "rank"
+    # A list price: (input, output or None, its unit: "USD per 1M tokens").
+    price: tuple[float, float | None, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Sentence:
-    topic: str  # rank, provisional, leads, unknown, lineage, jobs, alternatives
+    topic: str  # rank, provisional, leads, unknown, lineage, price, jobs, alternatives
     parts: list[Part]
 
     @property
@@ -73,6 +75,8 @@ class Verdict:
     leads_a: list[str] = field(default_factory=list)  # dimension keys, display order
     leads_b: list[str] = field(default_factory=list)
     substitutes: bool = True
+    # Which lists the lower price, when both list one in the same unit ("tie" when equal).
+    cheaper: Literal["a", "b", "tie"] | None = None
 
 
 def whole_points(value: float) -> int:
@@ -94,6 +98,9 @@ def decide(a: Side, b: Side) -> Verdict:
     if a.provisional or b.provisional:
         sentences.append(_provisional_sentence(a, b))
     sentences.append(_leads_sentence(a, b, leads_a, leads_b))
+    cheaper, price = _price_sentence(a, b)
+    if price:
+        sentences.append(price)
     if unknown := _unknown_sentence(a, b):
         sentences.append(unknown)
     sentences += _lineage_sentences(a, b) + _lineage_sentences(b, a)
@@ -108,7 +115,48 @@ def decide(a: Side, b: Side) -> Verdict:
         leads_a=leads_a,
         leads_b=leads_b,
         substitutes=substitutes,
+        cheaper=cheaper,
     )
+
+
+def price_figure(value: float) -> str:
+    """A list price as written: 2, 1.25, 0.075."""
+    text = f"{value:,.4f}" if value < 1 else f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") or "0"
+
+
+def _price_sentence(a: Side, b: Side) -> tuple[Literal["a", "b", "tie"] | None,
+                                                  Sentence | None]:
+    """Which lists the lower price, judged on input first, then output, when both list one
+    in the same unit; the cheaper is named first, so the sentence reads the same whichever
+    side it is on."""
+    if not (a.price and b.price) or a.price[2] != b.price[2]:
+        return None, None
+    unit = a.price[2]
+    per = unit.split(" ", 1)[1] if " " in unit else unit  # "per 1M tokens"
+    outputs = a.price[1] is not None and b.price[1] is not None
+    key_a = (a.price[0], a.price[1] if outputs else 0.0)
+    key_b = (b.price[0], b.price[1] if outputs else 0.0)
+    if key_a == key_b:
+        return "tie", Sentence("price", [Part(
+            f"Both list the same price: {price_figure(a.price[0])} {unit} of input"
+            + (f" and {price_figure(a.price[1])} of output." if outputs else ".")
+        )])
+    cheap, dear, side = (a, b, "a") if key_a < key_b else (b, a, "b")
+    figures = f"{price_figure(cheap.price[0])} vs {price_figure(dear.price[0])}"
+    if outputs and cheap.price[0] < dear.price[0] and cheap.price[1] > dear.price[1]:
+        # Cheaper to send, dearer to receive: each has its side.
+        return side, Sentence("price", [
+            _name(cheap),
+            Part(f" costs less for input ({figures} {unit}), "),
+            _name(dear),
+            Part(f" for output ({price_figure(dear.price[1])} vs"
+                 f" {price_figure(cheap.price[1])} {per})."),
+        ])
+    text = f" lists the lower price: {figures} {unit} of input"
+    if outputs:
+        text += f", {price_figure(cheap.price[1])} vs {price_figure(dear.price[1])} of output"
+    return side, Sentence("price", [_name(cheap), Part(text + ".")])
 
 
 def are_substitutes(a: Side, b: Side) -> bool:

@@ -200,7 +200,18 @@ def _verdict_side(asset: Asset) -> verdict.Side:
         sub_scores={key: getattr(score, key) if score else None for key in verdict.DIMENSIONS},
         base_slug=asset.base.slug if asset.base else None,
         trained_on_slugs=[dataset.slug for dataset in asset.trained_on_list],
+        price=_list_price(asset),
     )
+
+
+def _list_price(asset: Asset) -> tuple[float, float | None, str] | None:
+    """The vendor's list price, as the verdict compares it: (input, output, unit)."""
+    facts = asset.price_facts or {}
+    given, made = facts.get("input_per_mtok"), facts.get("output_per_mtok")
+    if not isinstance(given, int | float):
+        return None
+    unit = f"{facts.get('currency', '')} {facts.get('unit', '')}".strip()
+    return float(given), float(made) if isinstance(made, int | float) else None, unit
 
 
 def _with_alternative(side: verdict.Side, asset: Asset, alternative: Asset | None):

@@ -506,11 +506,55 @@ sides = st.builds(
     base_slug=st.sampled_from([None, "alpha", "beta"]),
     trained_on_slugs=st.lists(st.sampled_from(["alpha", "beta", "gamma-model"]), max_size=2),
     alternative=st.sampled_from([None, ("Other", "/assets/other/")]),
+    price=st.one_of(st.none(), st.tuples(
+        st.sampled_from([0.075, 1.25, 2.0]), st.sampled_from([None, 0.3, 6.0, 10.0]),
+        st.sampled_from(["USD per 1M tokens", "EUR per 1M tokens"]),
+    )),
 )
 
 
 def words(verdict: Verdict) -> Counter[str]:
     return Counter(re.findall(r"[\w%-]+", " ".join(s.text for s in verdict.sentences).casefold()))
+
+
+USD = "USD per 1M tokens"
+
+
+class TestPrice:
+    def test_the_lower_list_price_is_named_first_with_both_figures(self):
+        verdict = decide(*pair({"price": (2.0, 6.0, USD)}, {"price": (0.075, 0.3, USD)}))
+
+        assert verdict.cheaper == "b"
+        assert only(verdict, "price") == (
+            "Beta lists the lower price: 0.075 vs 2 USD per 1M tokens of input, 0.3 vs 6 of"
+            " output."
+        )
+
+    def test_cheaper_to_send_but_dearer_to_receive_gives_each_its_side(self):
+        verdict = decide(*pair({"price": (1.25, 10.0, USD)}, {"price": (2.0, 6.0, USD)}))
+
+        assert verdict.cheaper == "a"
+        assert only(verdict, "price") == (
+            "Alpha costs less for input (1.25 vs 2 USD per 1M tokens), Beta for output"
+            " (6 vs 10 per 1M tokens)."
+        )
+
+    def test_equal_prices_are_a_tie_and_an_output_price_on_one_side_only_is_left_aside(self):
+        same = decide(*pair({"price": (1.25, 5.0, USD)}, {"price": (1.25, 5.0, USD)}))
+        assert same.cheaper == "tie"
+        assert only(same, "price") == (
+            "Both list the same price: 1.25 USD per 1M tokens of input and 5 of output."
+        )
+        one_output = decide(*pair({"price": (1.25, None, USD)}, {"price": (2.0, 1.0, USD)}))
+        assert only(one_output, "price") == (
+            "Alpha lists the lower price: 1.25 vs 2 USD per 1M tokens of input."
+        )
+
+    @pytest.mark.parametrize("b_price", [None, (1.0, 2.0, "EUR per 1M tokens")])
+    def test_nothing_is_said_without_two_prices_in_one_unit(self, b_price):
+        verdict = decide(*pair({"price": (2.0, 6.0, USD)}, {"price": b_price}))
+
+        assert verdict.cheaper is None and topic(verdict, "price") == []
 
 
 class TestSymmetry:
@@ -537,6 +581,7 @@ class TestSymmetry:
         assert backward.margin == forward.margin
         assert (backward.leads_a, backward.leads_b) == (forward.leads_b, forward.leads_a)
         assert backward.substitutes == forward.substitutes
+        assert backward.cheaper == {"a": "b", "b": "a"}.get(forward.cheaper, forward.cheaper)
         assert sorted(s.topic for s in backward.sentences) == sorted(
             s.topic for s in forward.sentences
         )

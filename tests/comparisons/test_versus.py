@@ -147,6 +147,19 @@ class TestVersusTable:
         alpha, beta = cells(body, "quality")  # 60 vs 71
         assert LEADS in beta and LEADS not in alpha
 
+    def test_the_lower_list_price_leads_and_the_verdict_says_by_how_much(self, client):
+        facts = {"currency": "USD", "unit": "per 1M tokens", "source": "genai-prices 0.2.3"}
+        for slug, given, made in (("api-dear", 2.0, 6.0), ("api-cheap", 0.075, 0.3)):
+            make_asset(slug, name=slug.title(), kind=Asset.Kind.API, pricing="paid",
+                       price_facts={**facts, "input_per_mtok": given, "output_per_mtok": made})
+        body = client.get("/compare/api-cheap-vs-api-dear/").content.decode()
+        cheap, dear = cells(body, "pricing")
+        assert "mark-lead" in cheap and LEADS in cheap and LEADS not in dear
+        assert "0.075 USD in / 0.3 out per 1M tokens" in cheap
+        assert "2 USD in / 6 out per 1M tokens" in dear  # not "2.0"
+        assert ("Api-Cheap</a> lists the lower price: 0.075 vs 2 USD per 1M tokens of input,"
+                " 0.3 vs 6 of output.") in body
+
     def test_it_says_unknown_with_the_reason_and_never_zero(self, client):
         make_pair()
         body = client.get(URL).content.decode()

@@ -17,6 +17,12 @@ class TestMethodology:
         assert b"0.30" in r.content and b"0.20" in r.content
         assert b"unknown" in r.content.lower()
 
+    def test_it_says_prices_are_shown_but_not_ranked(self, client):
+        body = client.get("/methodology/").content.decode()
+        assert "<h2>Prices</h2>" in body and "They do not enter UnfragileRank" in body
+        # Indeed no pricing signal is weighed.
+        assert not [name for name in scoring.SIGNALS if name.startswith("price_")]
+
     def test_it_reflects_a_changed_weight(self, client, monkeypatch):
         monkeypatch.setitem(scoring.WEIGHTS, "quality", 0.45)
         r = client.get("/methodology/")

@@ -97,11 +97,15 @@ def decide(a: Side, b: Side) -> Verdict:
     sentences = [_rank_sentence(a, b, leader, margin)]
     if a.provisional or b.provisional:
         sentences.append(_provisional_sentence(a, b))
-    sentences.append(_leads_sentence(a, b, leads_a, leads_b))
+    # With no evidence on either side, the provisional sentence has said all there is to
+    # say of the dimensions.
+    measured = not all(side.provisional and _percent(side.coverage) == 0 for side in (a, b))
+    if measured:
+        sentences.append(_leads_sentence(a, b, leads_a, leads_b))
     cheaper, price = _price_sentence(a, b)
     if price:
         sentences.append(price)
-    if unknown := _unknown_sentence(a, b):
+    if measured and (unknown := _unknown_sentence(a, b)):
         sentences.append(unknown)
     sentences += _lineage_sentences(a, b) + _lineage_sentences(b, a)
     if not substitutes:

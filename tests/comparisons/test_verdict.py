@@ -415,6 +415,8 @@ class TestProvisional:
             "Neither has evidence on any dimension yet: both ranks are the neutral starting"
             " point, not measurements."
         )
+        # Which says all there is of the dimensions: no sentence on leads or unknowns.
+        assert topic(verdict, "leads") == [] and topic(verdict, "unknown") == []
         # Some evidence on one side: both provisional, as before.
         verdict = decide(*pair({"provisional": True, "coverage": 0.2},
                                {"provisional": True, "coverage": 0.0, "rank": 50.0}))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import F
 
 from catalog.models import KIND_PLURAL, Asset, Capability, Evidence, read_percentiles
-from catalog.records import article, human_count, join_words
+from catalog.records import article, human_count, join_words, price_figure
 from unfragile import generation
 
 KIND_SINGULAR = {
@@ -277,13 +277,6 @@ class Priced:
     prices: dict[str, tuple[int, float, str]]
 
 
-def _price(value: float) -> str:
-    """A price as its list gives it: cents and below keep their digits (0.0375)."""
-    if value >= 1:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
-
-
 def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
     """Where `me`'s input price (the "Unique:" line) and output price ("vs alternatives:")
     stand among `peers` (which include it) listing one in the same unit."""
@@ -294,7 +287,7 @@ def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
         _, mine, unit = me.prices[signal]
         values = [p.prices[signal][1] for p in peers
                   if signal in p.prices and p.prices[signal][2] == unit]
-        figure = f"{word.capitalize()} at {_price(mine)} {unit}"
+        figure = f"{word.capitalize()} at {price_figure(mine)} {unit}"
         if len(values) < 2:
             return f"{figure}: the only one of the {group} here with a listed {word} price."
         lower = sum(1 for v in values if v < mine)
@@ -302,7 +295,7 @@ def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
         place = "the lowest" if lower == 0 else f"{ordinal(lower + 1)} lowest"
         if level:
             place += f" (level with {level:,} other{'s' if level > 1 else ''})"
-        median = _price(statistics.median(values))
+        median = price_figure(statistics.median(values))
         return (f"{figure}: {place} of the {len(values):,} {group} with a listed {word} price;"
                 f" the median is {median}.")
 

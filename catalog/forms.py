@@ -18,7 +18,8 @@ class BrowseForm(forms.Form):
     org = forms.SlugField(required=False, max_length=200, label="Organisation")
     sort = forms.ChoiceField(
         required=False,
-        choices=[("name", "Name"), ("newest", "Newest"), ("size", "Largest"), ("rank", "Rank")],
+        choices=[("name", "Name"), ("newest", "Newest"), ("size", "Largest"), ("rank", "Rank"),
+                 ("price", "Lowest price")],
     )
 
     def __init__(self, data, *, task_slugs: set[str], org_slugs: set[str]) -> None:

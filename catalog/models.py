@@ -5,7 +5,8 @@ import json
 
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from catalog import licences
@@ -70,7 +71,8 @@ class AssetQuerySet(models.QuerySet):
         return self.filter(status=Asset.Status.PUBLISHED)
 
     def sorted_by(self, key: str) -> AssetQuerySet:
-        """Order for browse: "name", "newest", "size" or "rank"; unknown values go last."""
+        """Order for browse: "name", "newest", "size", "rank" or "price"; unknown values go
+        last."""
         if key == "newest":
             return self.order_by(F("released_on").desc(nulls_last=True), "name", "id")
         if key == "size":
@@ -78,13 +80,17 @@ class AssetQuerySet(models.QuerySet):
             return self.order_by(size.desc(nulls_last=True), "name", "id")
         if key == "rank":
             return self.order_by(F("score__rank").desc(nulls_last=True), "name", "id")
+        if key == "price":
+            # The vendor's list price per input token, lowest first.
+            given = Cast(KT("price_facts__input_per_mtok"), models.FloatField())
+            return self.order_by(given.asc(nulls_last=True), "name", "id")
         return self.order_by("name", "id")
 
     def for_cards(self) -> AssetQuerySet:
         """What a list of asset cards shows, without a query per card."""
         return self.select_related("organization", "score").only(
             "slug", "name", "kind", "subtype", "licence", "pricing", "released_on",
-            "n_parameters", "dataset_samples", "dataset_bytes", "organization__name",
+            "n_parameters", "dataset_samples", "dataset_bytes", "price_facts", "organization__name",
             "organization__slug", "score__rank", "score__coverage", "score__provisional",
         )
 
@@ -218,6 +224,21 @@ class Asset(models.Model):
     @property
     def open_source_label(self) -> str:
         return licences.open_source_label(self.licence)
+
+    @property
+    def list_price(self) -> str:
+        """The vendor's list price as shown beside the asset: "2 USD in / 6 out per 1M
+        tokens"; "" without one."""
+        from catalog.records import price_figure
+
+        facts = self.price_facts or {}
+        given, made = facts.get("input_per_mtok"), facts.get("output_per_mtok")
+        if not isinstance(given, int | float):
+            return ""
+        text = " ".join(filter(None, [price_figure(given), facts.get("currency", ""), "in"]))
+        if isinstance(made, int | float):
+            text += f" / {price_figure(made)} out"
+        return " ".join(filter(None, [text, facts.get("unit", "")]))
 
     @property
     def size_value(self) -> int | None:

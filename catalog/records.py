@@ -492,6 +492,11 @@ def task_modality(slug: str) -> str:
     return TASKS.get(slug, ("", "other"))[1]
 
 
+def price_figure(value: float) -> str:
+    """A list price as its list writes it: 2, 1.25, 0.075, 0.00015."""
+    return f"{value:,.6f}".rstrip("0").rstrip(".") or "0"
+
+
 def human_count(n: int | float) -> str:
     """64100000 -> '64.1M'; 1234 -> '1,234'."""
     for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):

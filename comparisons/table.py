@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from catalog import records, scoring
 from catalog.models import Asset, Score
 from catalog.templatetags.catalog_extras import figure, http_url
-from comparisons.verdict import Part, Verdict, price_figure, whole_points
+from comparisons.verdict import Part, Verdict, whole_points
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -171,14 +171,7 @@ def _pricing_row(a: Asset, b: Asset, verdict: Verdict) -> Row:
 def _pricing(asset: Asset, mark: str = "") -> Cell:
     if asset.pricing == Asset.Pricing.UNKNOWN:
         return Cell(unknown="No source states its pricing")
-    facts = asset.price_facts or {}
-    note = ""
-    if isinstance(facts.get("input_per_mtok"), int | float):
-        note = f"{price_figure(facts['input_per_mtok'])} {facts.get('currency', '')} in"
-        if isinstance(facts.get("output_per_mtok"), int | float):
-            note += f" / {price_figure(facts['output_per_mtok'])} out"
-        note += f" {facts.get('unit', '')}".rstrip()
-    return Cell([Part(asset.get_pricing_display())], note=note, mark=mark)
+    return Cell([Part(asset.get_pricing_display())], note=asset.list_price, mark=mark)
 
 
 def _licence(asset: Asset) -> Cell:

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from catalog.records import price_figure
+
 # Dimension keys in display order, with their labels.
 DIMENSIONS: dict[str, str] = {
     "adoption": "Adoption",
@@ -121,12 +123,6 @@ def decide(a: Side, b: Side) -> Verdict:
         substitutes=substitutes,
         cheaper=cheaper,
     )
-
-
-def price_figure(value: float) -> str:
-    """A list price as written: 2, 1.25, 0.075."""
-    text = f"{value:,.4f}" if value < 1 else f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") or "0"
 
 
 def _price_sentence(a: Side, b: Side) -> tuple[Literal["a", "b", "tie"] | None,

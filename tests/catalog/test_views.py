@@ -105,6 +105,24 @@ class TestBrowse:
         body = client.get("/assets/?sort=size&kind=model").content.decode()
         assert body.index("model-002") < body.index("model-000")
 
+    def test_it_sorts_by_list_price_and_shows_it(self, client):
+        facts = {"currency": "USD", "unit": "per 1M tokens"}
+        for slug, given, made in (("api-dear", 15.0, 75.0), ("api-cheap", 0.075, 0.3),
+                                  ("api-mid", 1.25, None)):
+            make_asset(slug, kind=Asset.Kind.API, pricing="paid",
+                       price_facts={**facts, "input_per_mtok": given, "output_per_mtok": made}
+                       if made is not None else {**facts, "input_per_mtok": given})
+        make_asset("api-unpriced", kind=Asset.Kind.API)
+        body = client.get("/assets/?kind=api&sort=price").content.decode()
+        order = [body.index(f">{slug}</a>") for slug in
+                 ("api-cheap", "api-mid", "api-dear", "api-unpriced")]
+        assert order == sorted(order)  # unpriced last
+        assert "<span>0.075 USD in / 0.3 out per 1M tokens</span>" in body
+        assert "<span>1.25 USD in per 1M tokens</span>" in body
+        assert '<option value="price" selected>Lowest price</option>' in body
+        asset_page = client.get("/assets/api-dear/").content.decode()
+        assert "Paid · 15 USD in / 75 out per 1M tokens" in asset_page
+
     def test_it_paginates_keeping_filters(self, client):
         populate(55)
         r = client.get("/assets/?kind=model&sort=name")

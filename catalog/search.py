@@ -1083,8 +1083,9 @@ def _results(
 # through the ORM, building the query took longer than running it.
 _RESULT_ASSET = loaded_fields(
     Asset, "id", "slug", "name", "kind", "licence", "summary", "curated_summary",
-    "organization",
+    "organization", "price_facts",
 )
+_PRICE_FACTS_AT = _RESULT_ASSET.index("price_facts")
 _RESULT_ORG = loaded_fields(Organization, "id", "name", "slug")
 _RESULT_SCORE = loaded_fields(Score, "asset", "rank", "coverage", "provisional")
 _ORG_AT = len(_RESULT_ASSET)
@@ -1129,8 +1130,13 @@ def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
         cursor.execute(_result_assets_sql(using).format(among=among), params)
         rows = cursor.fetchall()
     assets = {}
+    price_facts = Asset._meta.get_field("price_facts")
     for row in rows:
-        asset = Asset.from_db(using, _RESULT_ASSET, row[:_ORG_AT])
+        values = list(row[:_ORG_AT])
+        # Raw rows hold the JSON as the database gives it; the field reads it as queries do.
+        values[_PRICE_FACTS_AT] = price_facts.from_db_value(values[_PRICE_FACTS_AT], None,
+                                                            connection)
+        asset = Asset.from_db(using, _RESULT_ASSET, values)
         org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:]
         asset.organization = Organization.from_db(using, _RESULT_ORG, org) if org[0] else None
         score = Score.from_db(using, _RESULT_SCORE, score) if score[0] else None

@@ -42,6 +42,8 @@ def _item(r: Result) -> str:
         num += PROVISIONAL if score.provisional else ""
     org = f"<span>{escape(asset.organization.name)}</span>" if asset.organization else ""
     licence = escape(asset.licence_name) if asset.licence else NOT_STATED
+    price = asset.list_price
+    price = f"<span>{escape(price)}</span>" if price else ""
     matched = ""
     if r.capabilities:
         caps = ", ".join(
@@ -55,7 +57,7 @@ def _item(r: Result) -> str:
         f"{escape(asset.name)}</a>{exact}</h3>"
         f'<div class="num">{num}</div>'
         f'<div class="meta"><span class="badge">{escape(asset.get_kind_display())}</span>'
-        f"{org}<span>Licence: {licence}</span></div>"
+        f"{org}<span>Licence: {licence}</span>{price}</div>"
         f"{matched}{snippet}"
         '<div class="compare-actions">'
         f'<label class="pick" data-pick hidden><input type="checkbox" value="{slug}" '

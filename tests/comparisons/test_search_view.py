@@ -78,6 +78,20 @@ class TestSearch:
         assertContains(response, 'hx-trigger="input changed delay:250ms, search"')
         assertContains(response, 'src="/static/js/search.js" defer')
 
+    def test_a_priced_result_shows_its_list_price(self, client):
+        facts = {"currency": "USD", "unit": "per 1M tokens", "input_per_mtok": 0.075,
+                 "output_per_mtok": 0.3}
+        make_asset("flash", name="Flash chat", kind=Asset.Kind.API, price_facts=facts,
+                   summary="A chat API.")
+        make_asset("plain", name="Plain chat", summary="A chat model.")
+        for headers in (BROWSER, HTMX):
+            body = client.get("/search/?q=chat", headers=headers).content.decode()
+            flash = body[body.index(">Flash chat</a>"):]
+            assert flash[:flash.index("</li>")].count(
+                "<span>0.075 USD in / 0.3 out per 1M tokens</span>") == 1
+            plain = body[body.index(">Plain chat</a>"):]
+            assert "USD" not in plain[:plain.index("</li>")]
+
     def test_it_has_one_search_form_where_other_pages_have_the_header_one(self, client):
         page = client.get("/search/?q=segmentation", headers=BROWSER).content.decode()
         assert page.count('role="search"') == 1 and 'id="search-q"' in page

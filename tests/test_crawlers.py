@@ -51,10 +51,14 @@ class TestSitemap:
         a, b, c, d = (make_asset(s) for s in ("alpha", "beta", "gamma", "delta"))
         CoMatch.objects.create(asset_a=a, asset_b=b, weight=3, last_seen=timezone.now())
         PairNote.objects.create(asset_a=d, asset_b=c, note="Different jobs.")
+        base = make_asset("base-model")
+        make_asset("tuned", base=base)  # made from it: a pair the catalog's facts back
+        make_asset("tuned-draft", base=base, status=Asset.Status.DRAFT)
         body = client.get("/sitemap-compare.xml").content.decode()
         assert "/compare/alpha-vs-beta/" in body
         assert "/compare/delta-vs-gamma/" in body
-        assert body.count("<url>") == 2
+        assert "/compare/base-model-vs-tuned/" in body
+        assert body.count("<url>") == 3
 
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         for i in range(3):

@@ -320,7 +320,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         return redirect(pairs.versus_url(form.cleaned_data["a"].slug, form.cleaned_data["b"].slug))
     ctx = {"form": form, "most_viewed": pairs.most_viewed(),
            "suggested": _suggested(form) if submitted else {},
-           "starters": [] if submitted else pairs.starter_pairs()}
+           # Pairs to start from, for a reader who has not named an asset yet.
+           "starters": [] if request.GET.get("a") or request.GET.get("b")
+           else pairs.starter_pairs()}
     return render(request, "comparisons/compare.html", ctx, status=400 if submitted else 200)
 
 

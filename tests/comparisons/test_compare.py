@@ -164,9 +164,11 @@ class TestPairsToStartFrom:
             ("/compare/base-model-vs-tune-low/", "Tune-Low vs Base Model"),
         ]
         assert "hidden" not in section
-        # An answer to the form is about what was typed: no pairs there.
+        # An answer to the form is about what was typed: no pairs there, nor once the
+        # reader has named one asset ("Compare with…" from a result).
         r = client.get("/compare/?a=nothing&b=tune-low")
         assert r.status_code == 400 and b"starters-h" not in r.content
+        assert b"starters-h" not in client.get("/compare/?a=tune-low").content
 
     def test_a_fresh_catalog_without_lineage_shows_no_section(self, client):
         make_pair()

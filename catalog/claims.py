@@ -283,6 +283,8 @@ def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
 
     def line(signal: str, word: str) -> str:
         if signal not in me.prices:
+            if not any(signal in p.prices for p in peers):
+                return f"None of the {group} here lists an {word} price."
             return f"No {word} price is listed for it."
         _, mine, unit = me.prices[signal]
         values = [p.prices[signal][1] for p in peers

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.claims import Bench, Peer, claim_texts, ordinal, refresh_claims
+from catalog.claims import Bench, Peer, Priced, claim_texts, ordinal, price_texts, refresh_claims
 from catalog.models import Asset, Capability
 from tests.factories import make_asset, make_capability, make_evidence, make_task
 
@@ -191,6 +191,12 @@ class TestRefreshClaims:
         dear = Capability.objects.get(pk=apis["dear"].pk)
         assert dear.vs_alternatives == "No output price is listed for it."
         assert not Capability.objects.get(asset=lone).unique_claim
+        # A group whose prices are all for input (embeddings) says so of output.
+        claims = price_texts(Priced(1, "embed", {"price_input_per_mtok": (1, 0.02, "USD")}),
+                             [Priced(1, "embed", {"price_input_per_mtok": (1, 0.02, "USD")}),
+                              Priced(2, "other", {"price_input_per_mtok": (2, 0.1, "USD")})],
+                             "embeddings APIs")
+        assert claims.vs == "None of the embeddings APIs here lists an output price."
         assert refresh_claims() == 0
 
 

@@ -142,15 +142,29 @@ def browse(request: HttpRequest) -> HttpResponse:
         form = _browse_form(request, tasks, orgs)
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
-    assets = form.filter(Asset.objects.published()).for_cards()
-    assets = assets.sorted_by(form.cleaned_data["sort"]).prefetch_related("tasks")
+    filtered = form.filter(Asset.objects.published())
+    assets = filtered.for_cards().sorted_by(form.cleaned_data["sort"]).prefetch_related("tasks")
+    paginator = Paginator(assets, PER_PAGE)
+    all_rank = None
+    if form.cleaned_data["sort"] == "rank":
+        # The count the paginator needs, with the lowest and highest rank, in one query: a
+        # list whose every asset ranks the same says so rather than rank them by name.
+        spread = filtered.order_by().aggregate(
+            n=Count("id"), ranked=Count("score__rank"), lowest=Min("score__rank"),
+            highest=Max("score__rank"),
+        )
+        paginator.count = spread["n"]  # a cached property: set, it is not asked again
+        if spread["n"] > 1 and spread["ranked"] == spread["n"] \
+                and spread["lowest"] == spread["highest"]:
+            all_rank = spread["lowest"]
     try:
-        page = Paginator(assets, PER_PAGE).page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
         return render(request, "400.html", {"errors": {"page": ["not a number"]}}, status=400)
     except EmptyPage:
         raise Http404("No such page") from None
-    ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, **pagecache.SHARED_CONTEXT}
+    ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
+           **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
         template += "#results"

@@ -5,13 +5,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from catalog import views
 from catalog.models import Asset, Score, ScoreHistory
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
-from unfragile import pagecache
+from unfragile import generation, pagecache
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -415,3 +416,24 @@ class TestLeaderboard:
         body = client.get("/assets/?sort=name").content.decode()
         assert 'href="/assets/" aria-current="page">Browse</a>' in body
         assert 'aria-current="page">Leaderboard</a>' not in body
+
+    def test_a_list_whose_ranks_all_match_says_so(self, client, django_assert_num_queries):
+        for i in range(3):
+            tool = make_asset(f"tool-{i}", kind=Asset.Kind.TOOL)
+            Score.objects.create(asset=tool, rank=50.0, coverage=0.2, provisional=True,
+                                 computed_at=timezone.now(), formula_version="t")
+        # tasks, organisations, the count with the rank spread, the page, its tasks.
+        with django_assert_num_queries(5):
+            body = client.get("/assets/?sort=rank&kind=tool").content.decode()
+        assert "All 3 rank 50: what we know of them does not set one above another" in body
+        assert "3 assets" in body and ">tool-0<" in body
+        # One asset ranked higher, or one not ranked at all: no such line.
+        Score.objects.filter(asset__slug="tool-0").update(rank=60.0)
+        Asset.objects.filter(slug="tool-0").update(version=F("version") + 1)
+        generation.advance()
+        body = client.get("/assets/?sort=rank&kind=tool").content.decode()
+        assert "what we know of them" not in body
+        Score.objects.filter(asset__slug="tool-0").update(rank=50.0)
+        make_asset("tool-unranked", kind=Asset.Kind.TOOL)
+        body = client.get("/assets/?sort=rank&kind=tool").content.decode()
+        assert "what we know of them" not in body and ">tool-unranked<" in body

@@ -64,6 +64,20 @@ def _home_lists(cards) -> dict[str, dict[str, list[Asset]]]:
     return lists
 
 
+# How many assets a list holds, how many of them have a rank, and the lowest and highest.
+RANK_SPREAD = {"n": Count("id"), "ranked": Count("score__rank"),
+               "lowest": Min("score__rank"), "highest": Max("score__rank")}
+
+
+def _shared_rank(spread: dict) -> float | None:
+    """The rank every asset of a list of several has, when they all have the same one: such
+    a list says so rather than rank them by name."""
+    if spread["n"] > 1 and spread["ranked"] == spread["n"] \
+            and spread["lowest"] == spread["highest"]:
+        return spread["lowest"]
+    return None
+
+
 # The home page's cards, remembered by each process while the data stands still.
 _HOME = generation.memo()
 
@@ -71,20 +85,19 @@ _HOME = generation.memo()
 def _home_kinds() -> list[dict]:
     published = Asset.objects.published()
     counts = {
-        row["kind"]: row for row in published.order_by().values("kind").annotate(
-            n=Count("id"), lowest=Min("score__rank"), highest=Max("score__rank")
-        )
+        row["kind"]: row for row in published.order_by().values("kind").annotate(**RANK_SPREAD)
     }
     lists = _home_lists(published.for_cards())
     kinds = []
     for (value, label), (_, plural) in zip(Asset.Kind.choices, KIND_PLURAL_LABELS, strict=True):
-        row = counts.get(value, {"n": 0, "lowest": None, "highest": None})
+        row = counts.get(value, {"n": 0, "ranked": 0, "lowest": None, "highest": None})
+        all_rank = _shared_rank(row)
         kinds.append({
             "value": value, "label": label, "plural": plural, "words": KIND_PLURAL[value],
             "count": row["n"],
             # A list by rank says something only when the kind's ranks differ.
-            "top": lists["top"].get(value, []) if row["lowest"] != row["highest"] else [],
-            "all_rank": row["highest"] if row["lowest"] == row["highest"] else None,
+            "top": lists["top"].get(value, []) if all_rank is None else [],
+            "all_rank": all_rank,
             "newest": lists["newest"].get(value, []),
             "largest": lists["largest"].get(value, []),
         })
@@ -147,16 +160,10 @@ def browse(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(assets, PER_PAGE)
     all_rank = None
     if form.cleaned_data["sort"] == "rank":
-        # The count the paginator needs, with the lowest and highest rank, in one query: a
-        # list whose every asset ranks the same says so rather than rank them by name.
-        spread = filtered.order_by().aggregate(
-            n=Count("id"), ranked=Count("score__rank"), lowest=Min("score__rank"),
-            highest=Max("score__rank"),
-        )
+        # The count the paginator needs, with the spread of the ranks, in one query.
+        spread = filtered.order_by().aggregate(**RANK_SPREAD)
         paginator.count = spread["n"]  # a cached property: set, it is not asked again
-        if spread["n"] > 1 and spread["ranked"] == spread["n"] \
-                and spread["lowest"] == spread["highest"]:
-            all_rank = spread["lowest"]
+        all_rank = _shared_rank(spread)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:

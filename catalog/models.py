@@ -226,19 +226,29 @@ class Asset(models.Model):
         return licences.open_source_label(self.licence)
 
     @property
-    def list_price(self) -> str:
-        """The vendor's list price as shown beside the asset: "2 USD in / 6 out per 1M
-        tokens"; "" without one."""
-        from catalog.records import price_figure
-
+    def price_figures(self) -> tuple[float, float | None, str, str] | None:
+        """The vendor's list price: (input, output or None, currency, "per 1M tokens");
+        None without an input price."""
         facts = self.price_facts or {}
         given, made = facts.get("input_per_mtok"), facts.get("output_per_mtok")
         if not isinstance(given, int | float):
+            return None
+        made = float(made) if isinstance(made, int | float) else None
+        return float(given), made, facts.get("currency", ""), facts.get("unit", "")
+
+    @property
+    def list_price(self) -> str:
+        """The list price as shown beside the asset: "2 USD in / 6 out per 1M tokens"; ""
+        without one."""
+        from catalog.records import price_figure
+
+        if (figures := self.price_figures) is None:
             return ""
-        text = " ".join(filter(None, [price_figure(given), facts.get("currency", ""), "in"]))
-        if isinstance(made, int | float):
+        given, made, currency, per = figures
+        text = " ".join(filter(None, [price_figure(given), currency, "in"]))
+        if made is not None:
             text += f" / {price_figure(made)} out"
-        return " ".join(filter(None, [text, facts.get("unit", "")]))
+        return " ".join(filter(None, [text, per]))
 
     @property
     def size_value(self) -> int | None:

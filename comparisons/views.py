@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponsePermanentRedirect,
@@ -30,35 +29,21 @@ from unfragile import htmx, pagecache
 from unfragile.middleware import unavailable_response
 
 
-def _get_pair_or_404(request: HttpRequest, a: str, b: str) -> pairs.Pair:
+def _find_pair(request: HttpRequest, a: str, b: str) -> pairs.Pair | None:
     # VersusCacheMiddleware may have looked this pair up already, for a page not cached yet.
     looked_up = getattr(request, "versus_pair", None)
     if looked_up is not None and looked_up[0] == (a, b):
-        pair = looked_up[1]
-    else:
-        pair = pairs.find_pair(a, b)
-    if pair is None:
-        raise ComparisonNotFound(a, b)
-    return pair
-
-
-class ComparisonNotFound(Http404):
-    """A versus address naming an asset that is not published: answered by versus() with
-    the 404 page linking the compare form filled with both slugs."""
-
-    def __init__(self, a: str, b: str) -> None:
-        super().__init__("No such comparison")
-        self.a, self.b = a, b
+        return looked_up[1]
+    return pairs.find_pair(a, b)
 
 
 @require_GET
 @vary_on_headers(*htmx.VARY)
 def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
-    try:
-        pair = _get_pair_or_404(request, a, b)
-    except ComparisonNotFound:
-        # The compare form with both slugs: a known one is taken, an unknown one gets the
-        # closest names.
+    pair = _find_pair(request, a, b)
+    if pair is None:
+        # A slug naming no published asset: the 404 page links the compare form with both
+        # slugs, where a known one is taken and an unknown one gets the closest names.
         compare_url = "/compare/?" + urlencode({"a": a, "b": b})
         return render(request, "404.html", {"compare_url": compare_url}, status=404)
     if pair.reversed:
@@ -200,18 +185,16 @@ def _verdict_side(asset: Asset) -> verdict.Side:
         sub_scores={key: getattr(score, key) if score else None for key in verdict.DIMENSIONS},
         base_slug=asset.base.slug if asset.base else None,
         trained_on_slugs=[dataset.slug for dataset in asset.trained_on_list],
-        price=_list_price(asset),
+        price=_price(asset),
     )
 
 
-def _list_price(asset: Asset) -> tuple[float, float | None, str] | None:
-    """The vendor's list price, as the verdict compares it: (input, output, unit)."""
-    facts = asset.price_facts or {}
-    given, made = facts.get("input_per_mtok"), facts.get("output_per_mtok")
-    if not isinstance(given, int | float):
+def _price(asset: Asset) -> tuple[float, float | None, str] | None:
+    """The list price as the verdict compares it: (input, output, "USD per 1M tokens")."""
+    if (figures := asset.price_figures) is None:
         return None
-    unit = f"{facts.get('currency', '')} {facts.get('unit', '')}".strip()
-    return float(given), float(made) if isinstance(made, int | float) else None, unit
+    given, made, currency, per = figures
+    return given, made, " ".join(filter(None, [currency, per]))
 
 
 def _with_alternative(side: verdict.Side, asset: Asset, alternative: Asset | None):

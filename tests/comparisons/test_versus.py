@@ -499,7 +499,7 @@ class TestVersusCacheMiddleware:
         from comparisons import views
 
         make_pair()
-        monkeypatch.setattr(views, "_get_pair_or_404", lambda *a, **k: pytest.fail("the view ran"))
+        monkeypatch.setattr(views, "_find_pair", lambda *a, **k: pytest.fail("the view ran"))
         # The page's queries (PAGE_QUERIES); then stored for everyone.
         with django_assert_num_queries(PAGE_QUERIES):
             first = client.get(URL)

@@ -111,6 +111,9 @@ SQLITE_INDEX = [
     """,
     "INSERT INTO catalog_search_name (asset_id, name_key) "
     "SELECT id, replace(lower(name), '-', ' ') FROM catalog_asset",
+    # Each word padded, as catalog.search.padded_words() writes them (migration 0021).
+    "INSERT INTO catalog_search_trigram (rowid, name_key) "
+    "SELECT asset_id, '  ' || replace(name_key, ' ', '   ') || ' ' FROM catalog_search_name",
 ]
 CAPABILITY_COLUMNS = (
     "asset_id, position, key, title, description, unique_claim, vs_alternatives, "

@@ -191,8 +191,9 @@ def search(
 def closest_names(
     q: str | querytext.Normalised, limit: int = 5, using: str = DEFAULT_DB_ALIAS
 ) -> list[Asset]:
-    """Published assets whose names are closest to `q`: by trigram similarity on PostgreSQL,
-    by the longest shared prefix on SQLite. For the no-results path only (one query)."""
+    """Published assets whose names are closest to `q`: by trigram similarity (on SQLite,
+    then by the longest shared prefix when those are fewer than `limit`). For the
+    no-results path only (one query)."""
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     key = querytext.index_text(n.wanted)
     if len(key) < 3:
@@ -214,20 +215,62 @@ def closest_names(
             # Equally close names in a fixed order.
             ids = [row[0] for row in sorted(cursor.fetchall(), key=lambda row: (row[1], row[0]))]
         else:
-            stem = key[:3]
-            cursor.execute(
-                "SELECT n.asset_id, n.name_key FROM catalog_search_name n "
-                "JOIN catalog_asset a ON a.id = n.asset_id AND a.status = 'published' "
-                "WHERE n.name_key >= %s AND n.name_key < %s LIMIT 200",
-                [stem, stem + "\U0010ffff"],
-            )
-            found = cursor.fetchall()
-            found.sort(key=lambda row: (-_shared_prefix(row[1], key), len(row[1]), row[0]))
-            ids = [row[0] for row in found[:limit]]
+            ids = _sqlite_closest(cursor, key, limit)
     if not ids:
         return []
     assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
     return [assets[i] for i in ids if i in assets]
+
+
+# Names the SQLite trigram pass scores in Python, of those FTS5 ranks best.
+TRIGRAM_CANDIDATES = 50
+
+
+def padded_words(text: str) -> str:
+    """`text` with each word padded as pg_trgm pads it, two spaces before and one after, so
+    that the trigrams FTS5 takes of it hold those of the words' starts and ends."""
+    return "".join(f"  {word} " for word in text.split())
+
+
+def _word_trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams of `text`: those of each word padded (padded_words())."""
+    grams = set()
+    for word in text.split():
+        padded = f"  {word} "
+        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def _sqlite_closest(cursor, key: str, limit: int) -> list[int]:
+    """Published assets whose names share the most of the typed key's trigrams (migration
+    0021), then those sharing the longest prefix with it, in one statement. FTS5 finds the
+    names holding any of the trigrams, best ranked first, and each is scored as pg_trgm's
+    word similarity would, by the share of the key's trigrams it holds, and kept within
+    NAME_DISTANCE; the prefix pass fills the rest."""
+    wanted = _word_trigrams(key)
+    stem = key[:3]
+    cursor.execute(
+        "SELECT * FROM (SELECT 1, t.rowid, t.name_key FROM catalog_search_trigram t "
+        "CROSS JOIN catalog_asset a ON a.id = t.rowid AND a.status = 'published' "
+        "WHERE catalog_search_trigram MATCH %s ORDER BY t.rank "
+        f"LIMIT {TRIGRAM_CANDIDATES}) "
+        "UNION ALL SELECT * FROM (SELECT 0, n.asset_id, n.name_key FROM catalog_search_name n "
+        "JOIN catalog_asset a ON a.id = n.asset_id AND a.status = 'published' "
+        "WHERE n.name_key >= %s AND n.name_key < %s LIMIT 200)",
+        [" OR ".join(querytext.fts5_quote(gram) for gram in sorted(wanted)),
+         stem, stem + "\U0010ffff"],
+    )
+    rows = cursor.fetchall()
+    scored = []
+    for _, asset_id, padded in (row for row in rows if row[0]):
+        share = len(wanted & _word_trigrams(padded)) / len(wanted)
+        if share >= 1 - NAME_DISTANCE:
+            scored.append((-share, len(padded), asset_id))
+    ids = [asset_id for _, _, asset_id in sorted(scored)[:limit]]
+    prefixed = sorted((row for row in rows if not row[0]),
+                      key=lambda row: (-_shared_prefix(row[2], key), len(row[2]), row[1]))
+    ids += [row[1] for row in prefixed if row[1] not in ids][: limit - len(ids)]
+    return ids
 
 
 def reindex_assets(asset_ids: Iterable[int], using: str | None = None, apps=None) -> None:
@@ -481,6 +524,7 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
             return
         cursor.execute(f"DELETE FROM catalog_search_fts WHERE rowid IN ({marks})", ids)
         cursor.execute(f"DELETE FROM catalog_search_name WHERE asset_id IN ({marks})", ids)
+        cursor.execute(f"DELETE FROM catalog_search_trigram WHERE rowid IN ({marks})", ids)
         if docs:
             cursor.executemany(
                 "INSERT INTO catalog_search_fts (rowid, name, titles, body) "
@@ -491,6 +535,10 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 "INSERT INTO catalog_search_name (asset_id, name_key, base_key) "
                 "VALUES (%s, %s, %s)",
                 [(d.asset_id, d.name_key, d.base_key) for d in docs],
+            )
+            cursor.executemany(
+                "INSERT INTO catalog_search_trigram (rowid, name_key) VALUES (%s, %s)",
+                [(d.asset_id, padded_words(d.name_key)) for d in docs],
             )
 
 

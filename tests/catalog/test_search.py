@@ -622,7 +622,6 @@ class TestSearch:
         make_asset("bert", name="bert-base")
         assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
 
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram distance")
     def test_it_suggests_the_nearest_names_first(self):
         for slug, name in [("far", "segment-anything-model"), ("near", "segformer"),
                            ("mid", "segformer-b4-finetuned-ade"), ("other", "bert-base"),
@@ -632,13 +631,30 @@ class TestSearch:
         names = [a.name for a in closest_names("segformr ", limit=2)]
         assert names == ["segformer", "segformer-b4-finetuned-ade"]
 
-    @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram distance")
     def test_it_suggests_names_a_little_further_than_pg_trgm_would(self):
         make_asset("sd", name="Stable Diffusion XL")
         make_asset("bert", name="bert-base")
         # Word similarity 0.57: under pg_trgm's threshold of 0.6, within NAME_DISTANCE.
         assert [a.name for a in closest_names("stabel difusion ")] == ["Stable Diffusion XL"]
         assert closest_names("bret ") == []  # 0.2
+
+    def test_a_name_misspelt_in_its_first_letters_is_still_suggested(self):
+        # No prefix in common: SQLite's prefix pass alone found nothing.
+        make_asset("gpt-4o", name="GPT-4o (2024-05-13)")
+        make_asset("llama", name="Llama 3 (8B)")
+        make_asset("lambda", name="lambda_resnet26t.c1_in1k")
+        assert [a.name for a in closest_names("gtp-4o")] == ["GPT-4o (2024-05-13)"]
+        assert [a.name for a in closest_names("lama 3")][0] == "Llama 3 (8B)"
+
+    def test_the_names_it_suggests_follow_renames_and_deletions(self):
+        asset = make_asset("whisper", name="whisper-large")
+        assert [a.name for a in closest_names("wisper larg")] == ["whisper-large"]
+        asset.name = "Parakeet"
+        asset.save()
+        assert closest_names("wisper larg") == []
+        assert [a.name for a in closest_names("parakete")] == ["Parakeet"]
+        asset.delete()
+        assert closest_names("parakete") == []
 
 
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)

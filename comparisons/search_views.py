@@ -191,7 +191,10 @@ def _results_key(request: HttpRequest) -> str | None:
     key = _keys.get(seen)
     if key is None:
         n = querytext.normalise(request.GET.get("q", ""))
-        given = tuple(request.GET.get(name, "") for name in ("kind", "task", "licence", "page"))
+        given = [request.GET.get(name, "") for name in ("kind", "task", "licence", "page")]
+        if given[-1] == "1":
+            given[-1] = ""  # the first page, asked for by number or not
+        given = tuple(given)
         key = pagecache.key(
             "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
                                        n.phrases, n.alternatives, given))

@@ -470,6 +470,9 @@ class TestResultsCache:
         with django_assert_num_queries(0):
             again = self.browser(client, "/search/?q=segmentation", **live)
         assert again == first and "SegFormer" in again
+        # The first page asked for by its number is the same page.
+        with django_assert_num_queries(0):
+            assert self.browser(client, "/search/?q=segmentation&page=1", **live) == first
         # The full page shows the same region, from the cache too.
         client.cookies.clear()
         page = self.browser(client, "/search/?q=segmentation")

@@ -28,7 +28,7 @@ from catalog import assetpage, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
 from catalog.models import KIND_PLURAL, KIND_PLURAL_LABELS, Asset, Organization, Task
-from unfragile import generation, htmx, pagecache
+from unfragile import generation, htmx, pagecache, robots
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
@@ -260,9 +260,11 @@ def asset_not_found(request: HttpRequest, slug: str) -> HttpResponse:
     of an archived asset), with the search box holding the slug's words and the assets they
     find, or else the closest names, offered in its place."""
     words = " ".join(slug.replace("-", " ").replace("_", " ").split())[:200]
-    suggestions = [r.asset for r in search.search(words, limit=NOT_FOUND_SUGGESTIONS)]
-    if not suggestions:
-        suggestions = search.closest_names(words, limit=NOT_FOUND_SUGGESTIONS)
+    suggestions = []
+    if not robots.is_bot(request):  # a crawler walking old links is not worth a search
+        suggestions = [r.asset for r in search.search(words, limit=NOT_FOUND_SUGGESTIONS)]
+        if not suggestions:
+            suggestions = search.closest_names(words, limit=NOT_FOUND_SUGGESTIONS)
     return render(request, "404.html", {"q": words, "suggestions": suggestions}, status=404)
 
 

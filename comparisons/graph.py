@@ -9,7 +9,6 @@ the scores. Nothing here invents a match: no searches, no edges, no signals.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -23,7 +22,7 @@ from catalog.models import Asset, Evidence
 from comparisons import pairs
 from comparisons.models import CoMatch, Match, SearchEvent
 from unfragile import cache as unfragile_cache
-from unfragile import generation
+from unfragile import generation, robots
 
 MATCHES_RECORDED = 10
 # Where a rebuild puts the edges before they replace the old ones.
@@ -33,19 +32,6 @@ SOURCE_NAME = "searches on this site"
 SOURCE_URL = "/methodology/"
 # The session key that marks a browser as one that keeps cookies (see search_views).
 SESSION_FLAG = "searcher"
-
-# Crawlers, link previewers and scripted clients; they never count as searches.
-BOT_AGENTS = re.compile(
-    r"bot|crawl|spider|slurp|archiver|preview|facebookexternalhit|embedly|headless|"
-    r"python-|curl|wget|httpclient|okhttp|go-http|java/|libwww|scrapy|monitor|lighthouse",
-    re.IGNORECASE,
-)
-
-
-def is_bot(request: HttpRequest) -> bool:
-    agent = request.headers.get("User-Agent", "")
-    return not agent or bool(BOT_AGENTS.search(agent))
-
 
 def session_hash(session_key: str) -> str:
     """Keyed with SECRET_KEY, so the stored hash cannot be matched to a cookie without it."""
@@ -98,7 +84,7 @@ def record_search(
 def counts_as_search(request: HttpRequest, settled: bool) -> bool:
     """A full page load, or a live request the browser marked as settled; from a browser that
     kept the session cookie set on an earlier search page and is not a known robot."""
-    if not (settled or not request.htmx) or is_bot(request):
+    if not (settled or not request.htmx) or robots.is_bot(request):
         return False
     return bool(request.session.session_key) and request.session.get(SESSION_FLAG) is True
 

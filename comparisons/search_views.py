@@ -37,7 +37,7 @@ from catalog.models import Asset, Task
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import cache as unfragile_cache
-from unfragile import generation, htmx, pagecache
+from unfragile import generation, htmx, pagecache, robots
 
 RESULTS_SHOWN = 20
 # Pages of results: as many as the candidates each search ranks fill (catalog.search).
@@ -151,7 +151,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # The match graph counts a search by its first page: what the reader saw first.
     if n.terms and form.page_number == 1 and graph.counts_as_search(request, settled):
         graph.record_search(n.text, form.filters, request.session.session_key, matches)
-    if not request.htmx and not graph.is_bot(request):
+    if not request.htmx and not robots.is_bot(request):
         request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
     if request.htmx:
         return HttpResponse(_live(results_html, title))

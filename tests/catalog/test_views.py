@@ -16,6 +16,7 @@ from unfragile import generation, pagecache
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
+BROWSER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
 
 
 def populate(n: int) -> None:
@@ -249,6 +250,7 @@ class TestAssetDetail:
         make_asset("segformer-b4-finetuned-ade", name="SegFormer B4 (ADE20K)")
         make_asset("segformer-b4-draft", name="SegFormer B4 draft", status=Asset.Status.DRAFT)
         make_asset("whisper-large", name="Whisper large")
+        client.defaults["HTTP_USER_AGENT"] = BROWSER_AGENT
         r = client.get("/assets/segformer_b4/")
         assert r.status_code == 404
         body = r.content.decode()
@@ -262,6 +264,14 @@ class TestAssetDetail:
         # Nothing close: no list, the search box and the links remain.
         body = client.get("/assets/zzzz-qqqq/").content.decode()
         assert "Perhaps one of these" not in body and 'value="zzzz qqqq"' in body
+
+    def test_a_crawler_gets_its_404_without_a_search(self, client, django_assert_num_queries):
+        make_asset("segformer-b4-finetuned-ade", name="SegFormer B4 (ADE20K)")
+        # The slug looked up (none), and nothing more.
+        with django_assert_num_queries(1):
+            r = client.get("/assets/segformer_b4/", headers={"User-Agent": "Googlebot/2.1"})
+        assert r.status_code == 404 and b"Perhaps one of these" not in r.content
+        assert b'value="segformer b4"' in r.content
 
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         base = make_asset("base")

@@ -326,16 +326,20 @@ def _price_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
     priced: dict[int, Priced] = {}
     names = {cap["asset_id"]: cap["asset__name"] for cap in caps}
     kinds = {cap["asset_id"]: cap["asset__kind"] for cap in caps}
+    # The assets holding a price capability, as a subquery: there may be many.
+    holders = Capability.objects.filter(key=PRICE_KEY).values("asset_id")
     for row in Evidence.objects.filter(
         dimension=Evidence.Dimension.PRICING, name__in=signals, asset__status=published,
-        asset_id__in=list(names),
+        asset_id__in=holders,
     ).values("id", "asset_id", "name", "value", "unit").order_by("asset_id", "name", "id"):
+        if row["asset_id"] not in names:
+            continue
         entry = priced.setdefault(row["asset_id"], Priced(row["asset_id"],
                                                           names[row["asset_id"]], {}))
         entry.prices.setdefault(row["name"], (row["id"], row["value"], row["unit"]))
     tasks: dict[int, list[str]] = defaultdict(list)
     for asset_id, task in Asset.tasks.through.objects.filter(
-        asset_id__in=list(priced)
+        asset_id__in=holders, asset__status=published
     ).values_list("asset_id", "task__name"):
         tasks[asset_id].append(task)
     by_task: dict[tuple[str, str], list[Priced]] = defaultdict(list)

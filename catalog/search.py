@@ -47,6 +47,7 @@ import contextlib
 import dataclasses
 import functools
 import re
+import sqlite3
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -224,6 +225,9 @@ def closest_names(
 
 # Names the SQLite trigram pass scores in Python, of those FTS5 ranks best.
 TRIGRAM_CANDIDATES = 50
+# FTS5's trigram tokenizer came with SQLite 3.34: with an older library migration 0021
+# makes no trigram table, and close names are found by their prefix alone.
+SQLITE_TRIGRAMS = sqlite3.sqlite_version_info >= (3, 34, 0)
 
 
 def padded_words(text: str) -> str:
@@ -249,16 +253,21 @@ def _sqlite_closest(cursor, key: str, limit: int) -> list[int]:
     NAME_DISTANCE; the prefix pass fills the rest."""
     wanted = _word_trigrams(key)
     stem = key[:3]
+    by_trigrams, params = "", []
+    if SQLITE_TRIGRAMS:
+        by_trigrams = (
+            "SELECT * FROM (SELECT 1, t.rowid, t.name_key FROM catalog_search_trigram t "
+            "CROSS JOIN catalog_asset a ON a.id = t.rowid AND a.status = 'published' "
+            "WHERE catalog_search_trigram MATCH %s ORDER BY t.rank "
+            f"LIMIT {TRIGRAM_CANDIDATES}) UNION ALL "
+        )
+        params = [" OR ".join(querytext.fts5_quote(gram) for gram in sorted(wanted))]
     cursor.execute(
-        "SELECT * FROM (SELECT 1, t.rowid, t.name_key FROM catalog_search_trigram t "
-        "CROSS JOIN catalog_asset a ON a.id = t.rowid AND a.status = 'published' "
-        "WHERE catalog_search_trigram MATCH %s ORDER BY t.rank "
-        f"LIMIT {TRIGRAM_CANDIDATES}) "
-        "UNION ALL SELECT * FROM (SELECT 0, n.asset_id, n.name_key FROM catalog_search_name n "
+        by_trigrams
+        + "SELECT * FROM (SELECT 0, n.asset_id, n.name_key FROM catalog_search_name n "
         "JOIN catalog_asset a ON a.id = n.asset_id AND a.status = 'published' "
         "WHERE n.name_key >= %s AND n.name_key < %s LIMIT 200)",
-        [" OR ".join(querytext.fts5_quote(gram) for gram in sorted(wanted)),
-         stem, stem + "\U0010ffff"],
+        [*params, stem, stem + "\U0010ffff"],
     )
     rows = cursor.fetchall()
     scored = []
@@ -524,7 +533,8 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
             return
         cursor.execute(f"DELETE FROM catalog_search_fts WHERE rowid IN ({marks})", ids)
         cursor.execute(f"DELETE FROM catalog_search_name WHERE asset_id IN ({marks})", ids)
-        cursor.execute(f"DELETE FROM catalog_search_trigram WHERE rowid IN ({marks})", ids)
+        if SQLITE_TRIGRAMS:
+            cursor.execute(f"DELETE FROM catalog_search_trigram WHERE rowid IN ({marks})", ids)
         if docs:
             cursor.executemany(
                 "INSERT INTO catalog_search_fts (rowid, name, titles, body) "
@@ -536,10 +546,11 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 "VALUES (%s, %s, %s)",
                 [(d.asset_id, d.name_key, d.base_key) for d in docs],
             )
-            cursor.executemany(
-                "INSERT INTO catalog_search_trigram (rowid, name_key) VALUES (%s, %s)",
-                [(d.asset_id, padded_words(d.name_key)) for d in docs],
-            )
+            if SQLITE_TRIGRAMS:
+                cursor.executemany(
+                    "INSERT INTO catalog_search_trigram (rowid, name_key) VALUES (%s, %s)",
+                    [(d.asset_id, padded_words(d.name_key)) for d in docs],
+                )
 
 
 # Querying ----------------------------------------------------------------------------------

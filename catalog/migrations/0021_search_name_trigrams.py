@@ -7,20 +7,16 @@ pg_trgm pads them (catalog.search.padded_words()), written with the other search
 
 from django.db import migrations
 
-from catalog.migrations._sql import on_vendor
 
-SQLITE_FORWARD = [
-    "CREATE VIRTUAL TABLE catalog_search_trigram USING fts5(name_key, tokenize='trigram')",
-]
-SQLITE_BACKWARD = ["DROP TABLE IF EXISTS catalog_search_trigram"]
-
-
-def fill(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    from catalog.search import padded_words
+def create(apps, schema_editor) -> None:
+    from catalog.search import SQLITE_TRIGRAMS, padded_words
     from unfragile import generation
 
+    if schema_editor.connection.vendor != "sqlite" or not SQLITE_TRIGRAMS:
+        return  # PostgreSQL has pg_trgm; an SQLite older than 3.34 keeps the prefix search
+    schema_editor.execute(
+        "CREATE VIRTUAL TABLE catalog_search_trigram USING fts5(name_key, tokenize='trigram')"
+    )
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT asset_id, name_key FROM catalog_search_name")
         rows = [(asset_id, padded_words(key)) for asset_id, key in cursor.fetchall()]
@@ -31,6 +27,11 @@ def fill(apps, schema_editor) -> None:
     generation.advance()
 
 
+def drop(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TABLE IF EXISTS catalog_search_trigram")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -38,6 +39,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        on_vendor("sqlite", SQLITE_FORWARD, SQLITE_BACKWARD),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(create, drop),
     ]

@@ -646,6 +646,16 @@ class TestSearch:
         assert [a.name for a in closest_names("gtp-4o")] == ["GPT-4o (2024-05-13)"]
         assert [a.name for a in closest_names("lama 3")][0] == "Llama 3 (8B)"
 
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own fallback")
+    def test_an_sqlite_without_the_trigram_tokenizer_falls_back_to_prefixes(self, monkeypatch):
+        monkeypatch.setattr(catalog_search, "SQLITE_TRIGRAMS", False)
+        with connection.cursor() as cursor:  # as migration 0021 leaves such a database
+            cursor.execute("DROP TABLE catalog_search_trigram")
+        make_asset("segformer-b4", name="segformer-b4")
+        make_asset("gpt-4o", name="GPT-4o (2024-05-13)")
+        assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
+        assert closest_names("gtp-4o") == []
+
     def test_the_names_it_suggests_follow_renames_and_deletions(self):
         asset = make_asset("whisper", name="whisper-large")
         assert [a.name for a in closest_names("wisper larg")] == ["whisper-large"]

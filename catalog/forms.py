@@ -15,6 +15,9 @@ class BrowseForm(forms.Form):
     licence = forms.ChoiceField(
         required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
     )
+    pricing = forms.ChoiceField(
+        required=False, choices=[("", "Any pricing"), *Asset.Pricing.choices]
+    )
     org = forms.SlugField(required=False, max_length=200, label="Organisation")
     sort = forms.ChoiceField(
         required=False,
@@ -54,6 +57,8 @@ class BrowseForm(forms.Form):
             qs = qs.filter(licence="")
         elif data["licence"]:
             qs = qs.filter(licence=data["licence"])
+        if data["pricing"]:
+            qs = qs.filter(pricing=data["pricing"])
         if data["org"]:
             qs = qs.filter(organization__slug=data["org"])
         return qs

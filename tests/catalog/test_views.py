@@ -102,6 +102,16 @@ class TestBrowse:
         r = client.get("/assets/?task=image-segmentation&org=acme&licence=apache-2.0")
         assert b"model-001" in r.content and b"data-x" not in r.content
 
+    def test_it_filters_by_pricing(self, client):
+        make_asset("open-one", pricing="free")
+        make_asset("paid-one", kind=Asset.Kind.API, pricing="paid")
+        make_asset("nobody-knows", pricing="unknown")
+        body = client.get("/assets/?pricing=paid").content.decode()
+        assert ">paid-one<" in body and ">open-one<" not in body and ">nobody-knows<" not in body
+        assert '<option value="paid" selected>Paid</option>' in body
+        body = client.get("/assets/?pricing=unknown").content.decode()
+        assert ">nobody-knows<" in body and ">paid-one<" not in body
+
     def test_it_sorts(self, client):
         populate(3)
         body = client.get("/assets/?sort=size&kind=model").content.decode()
@@ -134,7 +144,7 @@ class TestBrowse:
         assert b"model-054" in r.content
 
     @pytest.mark.parametrize("query", ["kind=spaceship", "sort=random", "task=nope", "org=nobody",
-                                       "licence=made-up", "page=abc"])
+                                       "licence=made-up", "page=abc", "pricing=cheap"])
     def test_it_answers_400_for_a_bad_value(self, client, query):
         populate(1)
         r = client.get(f"/assets/?{query}")

@@ -106,7 +106,9 @@ def decide(a: Side, b: Side) -> Verdict:
         sentences.append(_leads_sentence(a, b, leads_a, leads_b))
     cheaper, price = _price_sentence(a, b)
     if price:
-        sentences.append(price)
+        # With nothing known on either side, the price is what tells them apart: it leads
+        # (and opens the page's summary).
+        sentences.insert(len(sentences) if measured else 0, price)
     if measured and (unknown := _unknown_sentence(a, b)):
         sentences.append(unknown)
     sentences += _lineage_sentences(a, b) + _lineage_sentences(b, a)
@@ -438,7 +440,8 @@ def _alternatives_sentence(a: Side, b: Side) -> Sentence:
 
 
 def _summary(sentences: list[Sentence], a: Side, b: Side) -> str:
-    """The rank sentence, then shorter facts in order of importance while they fit."""
+    """The first sentence (the rank's, or the price's when neither side has evidence), then
+    shorter facts in order of importance while they fit."""
     summary = sentences[0].text
     if len(summary) > SUMMARY_CHARS:
         return summary[: SUMMARY_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

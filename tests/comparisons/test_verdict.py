@@ -552,6 +552,18 @@ class TestPrice:
             "Alpha lists the lower price: 1.25 vs 2 USD per 1M tokens of input."
         )
 
+    def test_with_no_evidence_on_either_side_the_price_leads(self):
+        unmeasured = {"provisional": True, "coverage": 0.0, "rank": 50.0}
+        verdict = decide(*pair({**unmeasured, "price": (2.0, 6.0, USD)},
+                               {**unmeasured, "price": (0.075, 0.3, USD)}))
+
+        assert [s.topic for s in verdict.sentences][:3] == ["price", "rank", "provisional"]
+        assert verdict.summary.startswith("Beta lists the lower price: 0.075 vs 2")
+        # Some evidence: the rank leads, the price follows the leads.
+        measured = decide(*pair({"price": (2.0, 6.0, USD)}, {"price": (0.075, 0.3, USD)}))
+        topics = [s.topic for s in measured.sentences]
+        assert topics[0] == "rank" and topics.index("price") == topics.index("leads") + 1
+
     @pytest.mark.parametrize("b_price", [None, (1.0, 2.0, "EUR per 1M tokens")])
     def test_nothing_is_said_without_two_prices_in_one_unit(self, b_price):
         verdict = decide(*pair({"price": (2.0, 6.0, USD)}, {"price": b_price}))
@@ -593,7 +605,9 @@ class TestSymmetry:
     def test_it_always_writes_whole_sentences_and_a_short_summary(self, a, b):
         verdict = decide(a, b)
 
-        assert verdict.sentences[0].topic == "rank"
+        # The rank opens it, or the price when neither side has evidence.
+        topics = [s.topic for s in verdict.sentences]
+        assert topics[0] == "rank" or topics[:2] == ["price", "rank"]
         assert all(s.text.endswith(".") for s in verdict.sentences)
         assert all(part.text for s in verdict.sentences for part in s.parts)
         assert 0 < len(verdict.summary) <= 160

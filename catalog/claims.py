@@ -69,6 +69,10 @@ def ordinal(n: int) -> str:
     return f"{n:,}{suffix}"
 
 
+def _level_with(others: int) -> str:
+    return f"level with {others:,} other{'s' if others > 1 else ''}"
+
+
 def _figure(value: float, unit: str) -> str:
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
     return f"{text} {unit}".strip() if unit and unit != "%" else f"{text}{unit}"
@@ -164,7 +168,7 @@ def claim_texts(
             vs = f"{every} {group} rank alike by UnfragileRank ({me.rank:.0f})."
         else:
             vs = f"Ranks {ordinal(place)} of the {len(ranked):,} {group} by UnfragileRank"
-            level = f", level with {tied:,} other{'s' if tied > 1 else ''}" if tied else ""
+            level = f", {_level_with(tied)}" if tied else ""
             if ahead:
                 vs += f"{level}; ahead of it: {join_words(ahead)}."
             else:
@@ -296,7 +300,7 @@ def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
         level = sum(1 for v in values if v == mine) - 1
         place = "the lowest" if lower == 0 else f"{ordinal(lower + 1)} lowest"
         if level:
-            place += f" (level with {level:,} other{'s' if level > 1 else ''})"
+            place += f" ({_level_with(level)})"
         median = price_figure(statistics.median(values))
         return (f"{figure}: {place} of the {len(values):,} {group} with a listed {word} price;"
                 f" the median is {median}.")
@@ -332,8 +336,6 @@ def _price_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
         dimension=Evidence.Dimension.PRICING, name__in=signals, asset__status=published,
         asset_id__in=holders,
     ).values("id", "asset_id", "name", "value", "unit").order_by("asset_id", "name", "id"):
-        if row["asset_id"] not in names:
-            continue
         entry = priced.setdefault(row["asset_id"], Priced(row["asset_id"],
                                                           names[row["asset_id"]], {}))
         entry.prices.setdefault(row["name"], (row["id"], row["value"], row["unit"]))

@@ -66,6 +66,10 @@ class Task(models.Model):
         return f"{url_for('catalog:browse')}?task={self.slug}"
 
 
+# An asset's size for ordering: parameters, else dataset samples, else bytes.
+SIZE = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
+
+
 class AssetQuerySet(models.QuerySet):
     def published(self) -> AssetQuerySet:
         return self.filter(status=Asset.Status.PUBLISHED)
@@ -76,8 +80,7 @@ class AssetQuerySet(models.QuerySet):
         if key == "newest":
             return self.order_by(F("released_on").desc(nulls_last=True), "name", "id")
         if key == "size":
-            size = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
-            return self.order_by(size.desc(nulls_last=True), "name", "id")
+            return self.order_by(SIZE.desc(nulls_last=True), "name", "id")
         if key == "rank":
             return self.order_by(F("score__rank").desc(nulls_last=True), "name", "id")
         if key == "price":

@@ -17,7 +17,7 @@ from django.db.models import (
     Q,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -27,7 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import assetpage, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
-from catalog.models import KIND_PLURAL, KIND_PLURAL_LABELS, Asset, Organization, Task
+from catalog.models import KIND_PLURAL, KIND_PLURAL_LABELS, SIZE, Asset, Organization, Task
 from unfragile import generation, htmx, pagecache, robots
 
 PER_PAGE = 50
@@ -43,7 +43,7 @@ _HOME_LISTS = {"top": "score__rank", "newest": "released_on", "largest": "size"}
 def _home_lists(cards) -> dict[str, dict[str, list[Asset]]]:
     """The first few assets of each kind by rank, by release date and by size, ranked
     inside each kind: {list name: {kind: assets}}, in one query."""
-    qs = cards.annotate(size=Coalesce("n_parameters", "dataset_samples", "dataset_bytes"))
+    qs = cards.annotate(size=SIZE)
     places = Q()
     for name, value in _HOME_LISTS.items():
         qs = qs.annotate(**{

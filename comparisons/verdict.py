@@ -101,7 +101,7 @@ def decide(a: Side, b: Side) -> Verdict:
         sentences.append(_provisional_sentence(a, b))
     # With no evidence on either side, the provisional sentence has said all there is to
     # say of the dimensions.
-    measured = not all(side.provisional and _percent(side.coverage) == 0 for side in (a, b))
+    measured = not (_unmeasured(a) and _unmeasured(b))
     if measured:
         sentences.append(_leads_sentence(a, b, leads_a, leads_b))
     cheaper, price = _price_sentence(a, b)
@@ -250,8 +250,13 @@ def _percent(coverage: float) -> int:
     return max(0, math.floor(coverage * 100 + 1e-6))
 
 
+def _unmeasured(side: Side) -> bool:
+    """No evidence on any dimension: the rank is the neutral starting point."""
+    return side.provisional and _percent(side.coverage) == 0
+
+
 def _provisional_sentence(a: Side, b: Side) -> Sentence:
-    unmeasured = [side for side in (a, b) if side.provisional and _percent(side.coverage) == 0]
+    unmeasured = [side for side in (a, b) if _unmeasured(side)]
     if len(unmeasured) == 2:
         return Sentence("provisional", [Part(
             "Neither has evidence on any dimension yet: both ranks are the neutral starting"

@@ -171,10 +171,10 @@ def browse(request: HttpRequest) -> HttpResponse:
     except EmptyPage:
         raise Http404("No such page") from None
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
-           **pagecache.SHARED_CONTEXT}
+           **_browse_titles(form.cleaned_data, page.number), **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
-        template += "#results"
+        template += "#live"
     else:
         data = form.cleaned_data
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
@@ -185,6 +185,18 @@ def browse(request: HttpRequest) -> HttpResponse:
     if key is not None:
         pagecache.store(key, body)
     return pagecache.respond(request, key, body)
+
+
+def _browse_titles(data: dict, page: int) -> dict[str, str]:
+    """The heading of browse or the leaderboard (the same view, told apart by the sort, as
+    the header tells them apart), and the page's title, which also names the kind shown."""
+    heading = "Leaderboard" if data["sort"] == "rank" else "Browse"
+    kind = dict(KIND_PLURAL_LABELS).get(data["kind"])
+    title = f"{heading}: {kind}" if kind else (
+        heading if heading == "Leaderboard" else "Browse AI assets")
+    if page > 1:
+        title += f" · Page {page}"
+    return {"heading": heading, "page_title": title}
 
 
 def _browse_form(request: HttpRequest, tasks: list, orgs: list) -> BrowseForm:

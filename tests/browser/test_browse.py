@@ -44,3 +44,18 @@ class TestBrowseInBrowser:
         # The page whole (filters, menu, heading), not the list alone.
         assert page.locator("#f-kind").input_value() == ""
         assert page.locator("h1").count() == 1 and page.locator("nav[aria-label=Main]").count()
+
+    def test_sorting_by_rank_in_place_turns_the_page_into_the_leaderboard(self, live_server, page):
+        make_asset("vision-model", kind=Asset.Kind.MODEL)
+        page.goto(f"{live_server.url}/assets/")
+        current = page.locator("nav[aria-label=Main] [aria-current=page]")
+        assert current.inner_text() == "Browse" and page.title() == "Browse AI assets · Unfragile"
+        page.evaluate("window.__marker = 'still-here'")
+
+        with page.expect_response(lambda r: "sort=rank" in r.url):
+            page.select_option("#f-sort", "rank")
+        page.locator("h1", has_text="Leaderboard").wait_for()
+        assert current.inner_text() == "Leaderboard"
+        assert page.title() == "Leaderboard · Unfragile"
+        assert page.locator("h1").count() == 1 and page.locator("#nav-links").count() == 1
+        assert page.evaluate("window.__marker") == "still-here"

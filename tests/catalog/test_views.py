@@ -159,9 +159,34 @@ class TestBrowse:
         populate(3)
         r = client.get("/assets/?kind=model", headers=HTMX)
         assert r.status_code == 200
-        assert r.content.lstrip().startswith(b'<section id="results"')
-        assert b"<html" not in r.content
+        # The results, and before them what names them elsewhere on the page.
+        title, heading, nav, results = re.match(
+            rb"\s*(<title>.*?</title>)\s*(<h1 .*?</h1>)\s*(<ul .*?</ul>)\s*(<section id=\"results\".*)",
+            r.content, re.S).groups()
+        assert title == b"<title>Browse: Models \xc2\xb7 Unfragile</title>"
+        assert heading == b'<h1 id="page-h" hx-swap-oob="true">Browse</h1>'
+        assert b'id="nav-links" hx-swap-oob="true"' in nav
+        assert b'<a href="/assets/" aria-current="page">Browse</a>' in nav
+        assert b"<html" not in r.content and b'id="f-kind"' not in results
         assert r["Vary"].count("HX-Request") == 1
+
+    @pytest.mark.parametrize(("query", "title", "heading", "current"), [
+        ("", "Browse AI assets", "Browse", "Browse"),
+        ("?kind=dataset&page=2", "Browse: Datasets · Page 2", "Browse", "Browse"),
+        ("?sort=rank", "Leaderboard", "Leaderboard", "Leaderboard"),
+        ("?sort=rank&kind=api", "Leaderboard: APIs", "Leaderboard", "Leaderboard"),
+    ])
+    def test_the_title_heading_and_header_tell_browse_from_the_leaderboard(
+            self, client, monkeypatch, query, title, heading, current):
+        monkeypatch.setattr(views, "PER_PAGE", 20)
+        for i in range(25):
+            make_asset(f"dataset-{i:02}", kind=Asset.Kind.DATASET)
+        make_asset("an-api", kind=Asset.Kind.API)
+        for headers in ({}, HTMX):
+            html = client.get(f"/assets/{query}", headers=headers).content.decode()
+            assert f"<title>{title} · Unfragile</title>" in html
+            assert re.search(rf'<h1 id="page-h"[^>]*>{heading}</h1>', html)
+            assert re.findall(r'aria-current="page">(\w+)</a></li>', html) == [current]
 
     def test_htmx_restoring_history_gets_the_whole_page(self, client):
         populate(3)

@@ -270,10 +270,11 @@ NOT_FOUND_SUGGESTIONS = 5
 def asset_not_found(request: HttpRequest, slug: str) -> HttpResponse:
     """The 404 page for an address naming no published asset (a slug mistyped, cut short or
     of an archived asset), with the search box holding the slug's words and the assets they
-    find, or else the closest names, offered in its place."""
+    find, or else the closest names, offered in its place. A crawler walking old links is
+    not worth a search, and a client past the search rate limit gets the page without."""
     words = " ".join(slug.replace("-", " ").replace("_", " ").split())[:200]
     suggestions = []
-    if not robots.is_bot(request):  # a crawler walking old links is not worth a search
+    if not robots.is_bot(request) and not robots.search_rate_limited(request):
         suggestions = [r.asset for r in search.search(words, limit=NOT_FOUND_SUGGESTIONS)]
         if not suggestions:
             suggestions = search.closest_names(words, limit=NOT_FOUND_SUGGESTIONS)

@@ -15,10 +15,8 @@ count, and neither does that first page.
 from __future__ import annotations
 
 import copy
-import hashlib
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpRequest, HttpResponse
@@ -36,7 +34,6 @@ from catalog.html import options_html
 from catalog.models import Asset, Task
 from comparisons import graph
 from comparisons.results_html import result_items
-from unfragile import cache as unfragile_cache
 from unfragile import generation, htmx, pagecache, robots
 
 RESULTS_SHOWN = 20
@@ -105,18 +102,6 @@ class SearchForm(forms.Form):
         return self.cleaned_data["page"] or 1
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    """Per client and minute, counted in the shared cache; the address is hashed, not kept.
-    Counted once per request, whoever asks first (cached_keystroke() or the view)."""
-    if (limited := getattr(request, "search_rate_limited", None)) is not None:
-        return limited
-    limit = getattr(settings, "SEARCH_RATE_LIMIT", 60)
-    client = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:32]
-    request.search_rate_limited = unfragile_cache.count(f"search-rate:{digest}", 60) > limit
-    return request.search_rate_limited
-
-
 def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
     """The results of a live keystroke request when they are cached, or None for the view.
 
@@ -125,7 +110,7 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
     only valid requests are cached, so a hit needs no form either. A rate-limited client goes
     on to the view, which answers 429."""
     key, hit = _cached_results(request)
-    if hit is None or _rate_limited(request):
+    if hit is None or robots.search_rate_limited(request):
         return None
     response = HttpResponse(_live(hit[0], hit[2]))
     response["Vary"] = ", ".join(htmx.VARY)
@@ -135,7 +120,7 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
 @require_GET
 @vary_on_headers(*htmx.VARY)
 def search(request: HttpRequest) -> HttpResponse:
-    if _rate_limited(request):
+    if robots.search_rate_limited(request):
         template = "429.html#message" if request.htmx else "429.html"
         response = render(request, template, status=429)
         response["Retry-After"] = "60"

@@ -161,8 +161,8 @@ class TestBrowse:
         assert r.status_code == 200
         # The results, and before them what names them elsewhere on the page.
         title, heading, nav, results = re.match(
-            rb"\s*(<title>.*?</title>)\s*(<h1 .*?</h1>)\s*(<ul .*?</ul>)\s*(<section id=\"results\".*)",
-            r.content, re.S).groups()
+            rb"\s*(<title>.*?</title>)\s*(<h1 .*?</h1>)\s*(<ul .*?</ul>)\s*"
+            rb'(<section id="results".*)', r.content, re.S).groups()
         assert title == b"<title>Browse: Models \xc2\xb7 Unfragile</title>"
         assert heading == b'<h1 id="page-h" hx-swap-oob="true">Browse</h1>'
         assert b'id="nav-links" hx-swap-oob="true"' in nav
@@ -305,6 +305,20 @@ class TestAssetDetail:
         # The slug looked up (none), and nothing more.
         with django_assert_num_queries(1):
             r = client.get("/assets/segformer_b4/", headers={"User-Agent": "Googlebot/2.1"})
+        assert r.status_code == 404 and b"Perhaps one of these" not in r.content
+        assert b'value="segformer b4"' in r.content
+
+    def test_past_the_search_rate_limit_its_404_runs_no_search(
+            self, client, settings, django_assert_max_num_queries):
+        settings.SEARCH_RATE_LIMIT = 2
+        make_asset("segformer-b4-finetuned-ade", name="SegFormer B4 (ADE20K)")
+        client.defaults["HTTP_USER_AGENT"] = BROWSER_AGENT
+        for _ in range(2):
+            assert b"Perhaps one of these" in client.get("/assets/segformer_b4/").content
+        # The searches of /search/ and of these pages count alike.
+        assert client.get("/search/?q=segformer").status_code == 429
+        with django_assert_max_num_queries(1):  # at most the slug looked up (remembered)
+            r = client.get("/assets/segformer_b4/")
         assert r.status_code == 404 and b"Perhaps one of these" not in r.content
         assert b'value="segformer b4"' in r.content
 

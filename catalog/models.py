@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 
 from django.db import models
 from django.db.models import F, Q
@@ -92,7 +93,7 @@ class AssetQuerySet(models.QuerySet):
     def for_cards(self) -> AssetQuerySet:
         """What a list of asset cards shows, without a query per card."""
         return self.select_related("organization", "score").only(
-            "slug", "name", "kind", "subtype", "licence", "pricing", "released_on",
+            "slug", "name", "external_id", "kind", "subtype", "licence", "pricing", "released_on",
             "n_parameters", "dataset_samples", "dataset_bytes", "price_facts", "organization__name",
             "organization__slug", "score__rank", "score__coverage", "score__provisional",
         )
@@ -480,6 +481,30 @@ class Score(models.Model):
 
     def percentile_map(self) -> dict[int, float]:
         return read_percentiles(self.percentiles)
+
+
+def name_qualifiers(assets: Sequence) -> list[str]:
+    """What tells apart assets of one list that share a name (names are not unique: three
+    HELM entries are all "PaLM-2 (Bison)"): for each, "" when no other in the list has its
+    name, else the last part of its external id ("text-bison@001") or, when that is shared
+    too, the whole id ("ibm/granite-3.1-2b-instruct" beside
+    "ibm-granite/granite-3.1-2b-instruct"), or at last its slug. Reads `name`,
+    `external_id` and `slug`."""
+    groups: dict[str, list[int]] = {}
+    for i, asset in enumerate(assets):
+        groups.setdefault(asset.name.casefold(), []).append(i)
+    told = [""] * len(assets)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for way in (lambda a: a.external_id.rsplit("/", 1)[-1], lambda a: a.external_id,
+                    lambda a: a.slug):
+            marks = [way(assets[i]) for i in group]
+            if len(set(marks)) == len(marks):
+                break
+        for i, mark in zip(group, marks, strict=True):
+            told[i] = mark
+    return told
 
 
 def loaded_fields(model: type[models.Model], *names: str) -> tuple[str, ...]:

@@ -1141,7 +1141,7 @@ def _results(
 # plus the summaries a snippet may come from), read in one statement into model instances:
 # through the ORM, building the query took longer than running it.
 _RESULT_ASSET = loaded_fields(
-    Asset, "id", "slug", "name", "kind", "licence", "summary", "curated_summary",
+    Asset, "id", "slug", "name", "external_id", "kind", "licence", "summary", "curated_summary",
     "organization", "price_facts",
 )
 _PRICE_FACTS_AT = _RESULT_ASSET.index("price_facts")

@@ -27,7 +27,15 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import assetpage, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
-from catalog.models import KIND_PLURAL, KIND_PLURAL_LABELS, SIZE, Asset, Organization, Task
+from catalog.models import (
+    KIND_PLURAL,
+    KIND_PLURAL_LABELS,
+    SIZE,
+    Asset,
+    Organization,
+    Task,
+    name_qualifiers,
+)
 from unfragile import generation, htmx, pagecache, robots
 
 PER_PAGE = 50
@@ -170,6 +178,9 @@ def browse(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"errors": {"page": ["not a number"]}}, status=400)
     except EmptyPage:
         raise Http404("No such page") from None
+    page.object_list = list(page.object_list)
+    for asset, mark in zip(page.object_list, name_qualifiers(page.object_list), strict=True):
+        asset.name_mark = mark  # what tells it from another of its name listed here
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
            **_browse_titles(form.cleaned_data, page.number), **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"

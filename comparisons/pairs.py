@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
@@ -40,6 +41,7 @@ from catalog.models import (
     Score,
     Task,
     loaded_fields,
+    name_qualifiers,
     url_for,
 )
 from comparisons.models import CoMatch, Match, PairNote, PairView
@@ -365,7 +367,20 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
             _light(Asset, pk, name, slug) for pk, name, slug in _triples(trained)
         ]
         assets[asset.pk] = asset
-    return assets[pair.a_id], assets[pair.b_id]
+    a, b = assets[pair.a_id], assets[pair.b_id]
+    a.name, b.name = told_apart(a, b)
+    return a, b
+
+
+_TOLD_BY = ("name", "external_id", "slug")
+
+
+def told_apart(a: Asset | SimpleNamespace, b: Asset | SimpleNamespace) -> tuple[str, str]:
+    """The names a page shows for two assets: their own, unless they share one, and then
+    each followed by what tells them apart (catalog.models.name_qualifiers())."""
+    mark_a, mark_b = name_qualifiers([a, b])
+    return (f"{a.name} · {mark_a}" if mark_a else a.name,
+            f"{b.name} · {mark_b}" if mark_b else b.name)
 
 
 def _light(model: type, pk: int, name: str, slug: str):
@@ -796,19 +811,18 @@ def _refresh_most_viewed() -> list[dict]:
         PairView.objects.filter(
             day__gt=since, asset_a__status=published, asset_b__status=published
         )
-        .values("asset_a__slug", "asset_a__name", "asset_b__slug", "asset_b__name")
+        .values("asset_a__slug", "asset_a__name", "asset_a__external_id",
+                "asset_b__slug", "asset_b__name", "asset_b__external_id")
         .annotate(views=Sum("count"))
         .order_by("-views", "asset_a__slug", "asset_b__slug")[:MOST_VIEWED_SHOWN]
     )
-    listed = [
-        {
-            "a_name": row["asset_a__name"],
-            "b_name": row["asset_b__name"],
-            "url": versus_url(row["asset_a__slug"], row["asset_b__slug"]),
-            "views": row["views"],
-        }
-        for row in top
-    ]
+    listed = []
+    for row in top:
+        a, b = (SimpleNamespace(**{f: row[f"asset_{side}__{f}"] for f in _TOLD_BY})
+                for side in "ab")
+        a_name, b_name = told_apart(a, b)
+        listed.append({"a_name": a_name, "b_name": b_name, "url": versus_url(a.slug, b.slug),
+                       "views": row["views"]})
     cache.set(MOST_VIEWED_KEY, listed, None)
     return listed
 

@@ -26,14 +26,18 @@ PROVISIONAL = (
 NOT_STATED = '<span class="unknown">not stated</span>'
 
 
-def result_items(results: list[Result]) -> SafeString:
-    return mark_safe("".join(_item(r) for r in results))
+def result_items(results: list[Result], marks: dict[int, str] | None = None) -> SafeString:
+    """`marks`: by asset id, what tells an asset from another result of its name
+    (catalog.models.name_qualifiers())."""
+    marks = marks or {}
+    return mark_safe("".join(_item(r, marks.get(r.asset.pk, "")) for r in results))
 
 
-def _item(r: Result) -> str:
+def _item(r: Result, mark: str = "") -> str:
     asset = r.asset
     slug = escape(asset.slug)
     exact = ' <span class="exact">exact name</span>' if r.exact else ""
+    mark = f' <span class="name-mark">· {escape(mark)}</span>' if mark else ""
     score = score_of(asset)
     if score is None:
         num = UNRANKED
@@ -54,7 +58,7 @@ def _item(r: Result) -> str:
     return (
         '<li class="result" data-result>'
         f'<h3><a href="{escape(asset.get_absolute_url())}" data-result-link>'
-        f"{escape(asset.name)}</a>{exact}</h3>"
+        f"{escape(asset.name)}</a>{mark}{exact}</h3>"
         f'<div class="num">{num}</div>'
         f'<div class="meta"><span class="badge">{escape(asset.get_kind_display())}</span>'
         f"{org}<span>Licence: {licence}</span>{price}</div>"

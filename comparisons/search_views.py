@@ -31,7 +31,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.html import options_html
-from catalog.models import Asset, Task
+from catalog.models import Asset, Task, name_qualifiers
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import generation, htmx, pagecache, robots
@@ -225,11 +225,13 @@ def _results(
     # after it, they are always under their own heading.
     if not full and page == 1:
         full, partial = partial, []
+    marks = dict(zip([r.asset.pk for r in results],
+                     name_qualifiers([r.asset for r in results]), strict=True))
     ctx = {
         # The list items are written in Python (comparisons.results_html), the rest here.
         # Those holding every word, then, under a heading of their own, those holding some.
-        "q": n, "results": results, "result_items": result_items(full),
-        "partial_items": result_items(partial),
+        "q": n, "results": results, "result_items": result_items(full, marks),
+        "partial_items": result_items(partial, marks),
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
         "suggestions": suggestions,

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.db import IntegrityError, transaction
 
-from catalog.models import Asset
+from catalog.models import Asset, name_qualifiers
 from tests.factories import make_asset
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +44,23 @@ class TestAssetConstraints:
         asset = make_asset("thing", name="Thing")
         assert str(asset) == "Thing"
         assert asset.get_absolute_url() == "/assets/thing/"
+
+
+class TestNameQualifiers:
+    def test_only_the_names_shared_in_the_list_get_one(self):
+        def asset(name, external_id, slug=""):
+            return SimpleNamespace(name=name, external_id=external_id, slug=slug)
+
+        listed = [
+            asset("PaLM-2 (Bison)", "google/text-bison@001"),
+            asset("Alone", "x/alone"),
+            asset("PaLM-2 (Bison)", "google/text-bison-32k"),
+            asset("palm-2 (bison)", "google/text-bison@002"),  # case aside, the same name
+            asset("Granite", "ibm/granite-8b"),
+            asset("Granite", "ibm-granite/granite-8b"),
+        ]
+        assert name_qualifiers(listed) == [
+            "text-bison@001", "", "text-bison-32k", "text-bison@002",
+            "ibm/granite-8b", "ibm-granite/granite-8b",
+        ]
+        assert name_qualifiers([]) == []

@@ -170,6 +170,17 @@ class TestBrowse:
         assert b"<html" not in r.content and b'id="f-kind"' not in results
         assert r["Vary"].count("HX-Request") == 1
 
+    def test_assets_of_one_name_are_told_apart(self, client):
+        for n in (1, 2):
+            make_asset(f"text-bison00{n}", name="PaLM-2 (Bison)",
+                       external_id=f"google/text-bison@00{n}")
+        make_asset("other", name="Other")
+        body = client.get("/assets/?sort=name").content.decode()
+        names = re.findall(r'<h3><a href="[^"]+">([^<]*)</a>(?: <span class="name-mark">([^<]*))?',
+                           body)
+        assert names == [("Other", ""), ("PaLM-2 (Bison)", "· text-bison@001"),
+                         ("PaLM-2 (Bison)", "· text-bison@002")]
+
     @pytest.mark.parametrize(("query", "title", "heading", "current"), [
         ("", "Browse AI assets", "Browse", "Browse"),
         ("?kind=dataset&page=2", "Browse: Datasets · Page 2", "Browse", "Browse"),

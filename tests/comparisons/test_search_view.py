@@ -422,6 +422,19 @@ class TestPages:
         assert "Results 21–25" in second
 
 
+class TestSameName:
+    def test_results_of_one_name_are_told_apart(self, client):
+        for n in (1, 2):
+            make_asset(f"text-bison00{n}", name="PaLM-2 (Bison)",
+                       external_id=f"google/text-bison@00{n}", summary="Bison text generation.")
+        make_asset("bison-other", name="Bison Other", summary="Bison text generation.")
+        body = client.get("/search/?q=bison", headers=BROWSER).content.decode()
+        names = re.findall(r"data-result-link>([^<]*)</a>(?: <span class=\"name-mark\">([^<]*))?",
+                           body)
+        assert sorted(names) == [("Bison Other", ""), ("PaLM-2 (Bison)", "· text-bison@001"),
+                                 ("PaLM-2 (Bison)", "· text-bison@002")]
+
+
 class TestResultItems:
     def test_they_are_the_html_the_template_gave(self):
         import re

@@ -344,6 +344,41 @@ class TestVersusContent:
         assert "<script>" not in ld and "\\u003C/script\\u003E" in ld
 
 
+class TestSameName:
+    def test_two_assets_of_one_name_are_told_apart_all_over_the_page(self, client):
+        for n in (1, 2):
+            make_asset(f"code-bison00{n}", name="Codey PaLM-2 (Bison)",
+                       external_id=f"google/code-bison@00{n}")
+        body = client.get("/compare/code-bison001-vs-code-bison002/").content.decode()
+        first, second = (f"Codey PaLM-2 (Bison) · code-bison@00{n}" for n in (1, 2))
+        assert f"<title>{first} vs {second} · Unfragile</title>" in body
+        title = re.search(r'<h1 class="versus-title">(.*?)</h1>', body).group(1)
+        assert title == f'{first} <span class="muted">vs</span> {second}'
+        # Never the name alone: the table's columns, the cards, the verdict.
+        assert re.findall(r"Codey PaLM-2 \(Bison\)(?! · code-bison@00[12])", body) == []
+        assert f"{first} capabilities" in body and f"{second} capabilities" in body
+
+    @pytest.mark.parametrize(("a", "b", "told"), [
+        (("Alpha", "x/alpha", "alpha"), ("Beta", "x/beta", "beta"), ("Alpha", "Beta")),
+        (("GPT-4V (1106 preview)", "openai/gpt-4-1106-vision-preview", "p"),
+         ("GPT-4V (1106 preview)", "openai/gpt-4-vision-preview", "q"),
+         ("GPT-4V (1106 preview) · gpt-4-1106-vision-preview",
+          "GPT-4V (1106 preview) · gpt-4-vision-preview")),
+        # The same last part: the whole ids; the same ids (never, but): the slugs.
+        (("Granite", "ibm/granite-3.1-2b", "p"), ("granite", "ibm-granite/granite-3.1-2b", "q"),
+         ("Granite · ibm/granite-3.1-2b", "granite · ibm-granite/granite-3.1-2b")),
+        (("Same", "x/same", "same-1"), ("Same", "x/same", "same-2"),
+         ("Same · same-1", "Same · same-2")),
+    ])
+    def test_what_tells_them_apart(self, a, b, told):
+        from types import SimpleNamespace
+
+        def asset(name, external_id, slug):
+            return SimpleNamespace(name=name, external_id=external_id, slug=slug)
+
+        assert pairs.told_apart(asset(*a), asset(*b)) == told
+
+
 class TestVersusCache:
     def test_its_query_count_is_fixed_and_small(self, client, django_assert_num_queries):
         make_pair(caps=3)
@@ -610,6 +645,14 @@ class TestPairViews:
         first = body.index('<a href="/compare/alpha-seg-vs-beta-seg/">Alpha Seg vs Beta Seg</a>')
         assert first < body.index('<a href="/compare/beta-seg-vs-gamma-seg/">')
         assert "2 views" in body
+
+    def test_the_most_viewed_tell_two_assets_of_one_name_apart(self, client):
+        make_asset("text-bison001", name="PaLM-2 (Bison)", external_id="google/text-bison@001")
+        make_asset("text-bison002", name="PaLM-2 (Bison)", external_id="google/text-bison@002")
+        client.get("/compare/text-bison001-vs-text-bison002/")
+        call_command("flush_pair_views", stdout=io.StringIO())
+        assertContains(client.get("/"), '<a href="/compare/text-bison001-vs-text-bison002/">'
+                       "PaLM-2 (Bison) · text-bison@001 vs PaLM-2 (Bison) · text-bison@002</a>")
 
     def test_a_process_adds_its_views_to_the_cache_a_pair_at_a_time(self, monkeypatch):
         from django.core.cache import cache

@@ -98,6 +98,8 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])(?![A-Z]v[0
 # that "in1k", "b4", "t5" and "conv2d" stay whole.
 _GLUED = re.compile(r"(?<=[A-Za-z]{4})(?=v[0-9])|(?<=[A-Za-z]{3})(?<![vV])(?=[0-9])")
 
+# Letters, then after a space or hyphen a number ("GPT-4o", "Llama 3"): _joined().
+_APART = re.compile(r"(?<![^\s(-])([^\W\d_]{3,})[\s-]+(\d[^\W_]*)")
 
 # A qualifier in brackets that ends a name: "GPT-4o (2024-05-13)", "Llama 3 (8B)".
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
@@ -417,13 +419,29 @@ def base_key(name: str) -> str:
 
 def glued_words(name: str, external_id: str, names: str | None = None) -> str:
     """The words a name holds with its letters and numbers apart ("resnet50.a1_in1k":
-    resnet 50) that name_words() lacks, so that "resnet" finds it. A document holds them
+    resnet 50) that name_words() lacks, so that "resnet" finds it, and those it holds apart
+    joined (_joined(): "GPT-4o" gpt4o), so that "gpt4o" finds it. A document holds them
     with its other text, not its names: a word being typed that starts both "embedding2"
     and "embed" would otherwise count twice at a name's weight ("Embeddings" opened with
     the reranking sets named after Qwen3-VL-Embedding-2B). `names`: name_words() of the
     same, when the caller has it."""
     have = set((names if names is not None else name_words(name, external_id)).split())
-    return " ".join(w for w in _spelled_words(name, external_id, _split_glued) if w not in have)
+    words = [w for w in _spelled_words(name, external_id, _split_glued) if w not in have]
+    have.update(words)
+    for text in (_QUALIFIER.sub("", name), external_id.rsplit("/", 1)[-1]):
+        for word in _joined(text):
+            if word not in have:
+                have.add(word)
+                words.append(word)
+    return " ".join(words)
+
+
+def _joined(text: str) -> list[str]:
+    """A word of letters and the number a space or hyphen sets after it ("GPT-4o", "Llama 3
+    Instruct"), joined as people also type them: gpt4o, llama3. Only from three letters
+    on, as _GLUED takes them apart; not across the underscores and dots of a name like
+    "mobilenetv3_large_100"."""
+    return [querytext.index_text(m[1] + m[2]) for m in _APART.finditer(text)]
 
 
 def _split_glued(text: str) -> str:

@@ -399,6 +399,16 @@ class TestSearch:
         assert [r.asset.slug for r in search("resnet 50 ")] == ["r50"]
         assert [r.asset.slug for r in search("resnet50 ")] == ["r50"]
 
+    def test_a_name_written_apart_is_found_glued(self):
+        make_asset("gpt-4o-2024-05-13", name="GPT-4o (2024-05-13)", kind=Asset.Kind.API)
+        make_asset("llama-3-8b", name="Llama 3 (8B)", summary="A language model.")
+        make_asset("llama-3-70b", name="Llama 3 (70B)", summary="A language model.")
+        assert [r.asset.slug for r in search("gpt4o ")] == ["gpt-4o-2024-05-13"]
+        assert [r.asset.slug for r in search("gpt4")] == ["gpt-4o-2024-05-13"]  # typing
+        results = search("llama3 8b ")
+        assert [(r.asset.slug, r.all_terms) for r in results] == [("llama-3-8b", True),
+                                                                   ("llama-3-70b", False)]
+
     def test_it_searches_split_camel_case_names_and_licence_families(self):
         make_asset("csn", name="CodeSearchNetRetrieval", kind=Asset.Kind.DATASET, licence="mit")
         make_asset("closed", name="CodeClosed", kind=Asset.Kind.DATASET, licence="cc-by-nc-4.0")
@@ -692,6 +702,11 @@ class TestNameWords:
         ("mobilenetv3_large_100", "timm/mobilenetv3_large_100", "mobilenet v3"),
         ("conv2d-b4", "x/conv2d-b4", ""),
         ("ADE20K SceneParsing (150 classes)", "zhoubolei/scene_parse_150", "ade 20"),
+        # Letters and a number written apart, joined (not in the qualifier in brackets).
+        ("GPT-4o (2024-05-13)", "openai/gpt-4o-2024-05-13", "gpt4o"),
+        ("Llama 3 Instruct (8B)", "meta/llama-3-8b-instruct", "llama3"),
+        ("Mixtral (8x7B 32K seqlen)", "mistralai/mixtral-8x7b-32kseqlen", "mixtral8x7b"),
+        ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", ""),
     ])
     def test_letters_glued_to_numbers_are_also_held_apart(self, name, external_id, words):
         assert catalog_search.glued_words(name, external_id) == words
@@ -979,6 +994,12 @@ class TestRelevanceOnTheBundledCatalog:
     def test_a_model_family_named_with_a_qualifier_comes_first(self):
         assert [n[:8] for n in _names(search("gpt-4o", limit=3))] == ["GPT-4o ("] * 3
         assert set(_names(search("llama 3", limit=2))) == {"Llama 3 (8B)", "Llama 3 (70B)"}
+
+    def test_a_family_typed_glued_finds_the_names_written_apart(self):
+        assert all(n.lower().startswith("gpt-4o") for n in _names(search("gpt4o", limit=10)))
+        llama = _names(search("llama3 8b ", limit=10))
+        assert "Llama 3 (8B)" in llama and "Llama 3 Instruct (8B)" in llama
+        assert all("3" in n and "8b" in n.lower() for n in llama)
 
     def test_an_open_source_need_finds_assets_under_osi_approved_licences(self):
         results = search("open source image classification", limit=10)

@@ -10,7 +10,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
-from catalog import licences
+from catalog import languages, licences
 from unfragile import generation
 
 
@@ -228,6 +228,11 @@ class Asset(models.Model):
     @property
     def open_source_label(self) -> str:
         return licences.open_source_label(self.licence)
+
+    @functools.cached_property
+    def language_names(self) -> list[str]:
+        """The languages it covers by name, each once ("zho-Hans" and "zho-Hant": Chinese)."""
+        return languages.names(self.languages or [])
 
     @property
     def price_figures(self) -> tuple[float, float | None, str, str] | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from catalog import licences
+from catalog.languages import names as language_names
 
 KINDS = {"model", "fine-tune", "dataset", "library", "tool", "api"}
 ID_SCHEMES = {"hf-model", "hf-dataset", "api-model", "helm-model", "timm-name", "library", "tool"}
@@ -42,7 +43,9 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 2
+WRITER_VERSION = 3
+# Languages a capability text names before "and N more".
+LANGUAGES_NAMED = 8
 
 
 @dataclass
@@ -674,13 +677,17 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             "frameworks", "Frameworks", f"Works with {join_words(frameworks)}."
         ))
 
-    languages = data.get("languages", [])
-    if languages:
-        shown = ", ".join(languages[:6])
-        more = f" and {len(languages) - 6} more" if len(languages) > 6 else ""
-        noun = "language" if len(languages) == 1 else "languages"
+    codes = data.get("languages", [])
+    if spoken := language_names(codes):
+        noun = "language" if len(spoken) == 1 else "languages"
+        shown = spoken if len(spoken) <= LANGUAGES_NAMED else [
+            *spoken[:LANGUAGES_NAMED], f"{len(spoken) - LANGUAGES_NAMED} more"]
         out.append(CapabilityText(
-            "languages", "Languages", f"Covers {len(languages)} {noun}: {shown}{more}."
+            "languages", "Languages", f"Covers {len(spoken)} {noun}: {join_words(shown)}."
+        ))
+    elif codes:  # only "no linguistic content"
+        out.append(CapabilityText(
+            "languages", "Languages", "Its source marks it as holding no linguistic content."
         ))
 
     price = data.get("pricing")

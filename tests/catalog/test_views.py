@@ -272,6 +272,22 @@ class TestAssetDetail:
         r = client.get("/assets/ade/")
         assert b"SegFormer" in r.content  # trained on it
 
+    def test_it_names_the_languages_it_covers(self, client):
+        make_asset("two", languages=["kor-Hang", "zho-Hans", "zho-Hant"])
+        many = ["eng", "fra", "deu", "spa", "ita", "por", "nld", "pol", "ces", "dan", "fin",
+                "swe", "kor", "jpn"]
+        make_asset("many", languages=[f"{code}-Latn" for code in many])
+        make_asset("none", kind=Asset.Kind.DATASET, languages=["zxx-Zxxx"])
+        assertContains(client.get("/assets/two/"), "<dt>Languages</dt><dd>Korean, Chinese</dd>")
+        # Past twelve, the rest folded away, there without JavaScript.
+        assertContains(
+            client.get("/assets/many/"),
+            '<dt>Languages</dt><dd><details class="languages"><summary>14: English, French, '
+            "German, Spanish, Italian, Portuguese, Dutch, Polish, Czech, Danish, Finnish, "
+            "Swedish and 2 more</summary>Korean, Japanese</details></dd>")
+        assertContains(client.get("/assets/none/"),
+                       '<dt>Languages</dt><dd><span class="unknown">no linguistic content</span>')
+
     def test_it_says_when_a_licence_is_open_source(self, client):
         make_asset("gpl-tool", licence="gpl-3.0")
         make_asset("nc-data", licence="cc-by-nc-4.0")

@@ -1,0 +1,57 @@
+"""Language names for the codes the catalog records languages by.
+
+Records name the natural languages an asset covers as an ISO 639-3 code and a script
+(`kor-Hang`, `zho-Hans`, from mteb), programming languages as `<name>-Code` (`python-Code`)
+and the hand-curated code dataset as `code`. Pages and the search index want the names:
+"Korean" finds what covers Korean, which `kor-Hang` never did. The ISO tables come from
+pycountry; a few codes ISO has since retired or never gave a language of its own are named
+here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pycountry
+
+# Codes pycountry does not know (retired from ISO 639-3, or a collective code).
+RETIRED = {
+    "ajp": "South Levantine Arabic",
+    "kzj": "Coastal Kadazan",
+    "ber": "Berber",
+}
+# What ISO names "no linguistic content": audio, images or video without speech or text.
+NO_LANGUAGE = "zxx"
+PROGRAMMING = {
+    "c#": "C#", "c++": "C++", "javascript": "JavaScript", "typescript": "TypeScript",
+    "php": "PHP", "sql": "SQL",
+}
+# What ISO adds to some names to tell them from others ("Swahili (macrolanguage)", "Modern
+# Greek (1453-)"): dropped, as nobody searches for it.
+_QUALIFIER = re.compile(r"\s*\([^()]*\)$")
+
+
+@functools.cache
+def name(code: str) -> str | None:
+    """The English name of a language code, or None for "no linguistic content". A code
+    nothing names is its own name."""
+    language, _, script = code.partition("-")
+    if code == "code":
+        return "programming code"
+    if script == "Code":
+        return f"{PROGRAMMING.get(language, language[:1].upper() + language[1:])} code"
+    if language == NO_LANGUAGE:
+        return None
+    # Three letters as records give them; two (ISO 639-1, "en") as a curator may.
+    found = pycountry.languages.get(**{f"alpha_{len(language)}": language}) if len(
+        language) in (2, 3) else None
+    if found is None:
+        return RETIRED.get(language, code)
+    return _QUALIFIER.sub("", getattr(found, "common_name", None) or found.name)
+
+
+def names(codes: list[str]) -> list[str]:
+    """The names of `codes`, each once, in their order ("zho-Hans" and "zho-Hant" are both
+    Chinese); "no linguistic content" is not one."""
+    return list(dict.fromkeys(n for n in map(name, codes) if n))

@@ -160,7 +160,7 @@ def search(
     wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task or "", licence or "", *backend.narrowing(n))
-    name_key = querytext.index_text(n.wanted)
+    name_key = _name_keys(n)
     rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, wanted,
                         phrase=backend.phrase(n))
     shorter: list[str] = []
@@ -792,7 +792,7 @@ class _SQLite:
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
-            named = [name_key, *params, *exact] * len(_NAMED)
+            named = [*name_key, *params, *exact] * len(_NAMED)
             cursor.execute(sql, [*args, *named, limit])
             return cursor.fetchall()
 
@@ -1024,7 +1024,7 @@ class _Postgres:
             {_ordered("postgresql")}
         """
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, *[name_key, *params] * len(_NAMED), limit])
+            cursor.execute(sql, [*pass_params, *[*name_key, *params] * len(_NAMED), limit])
             return cursor.fetchall()
 
 
@@ -1035,7 +1035,15 @@ _NAMED = [("name_key", EXACT_NAME), ("base_key", NAME_WITHOUT_QUALIFIER)]
 
 
 def _named(alias: str, column: str) -> str:
-    return f"{alias}.{column} = %s AND {alias}.{column} <> ''"
+    """Either of the query's name keys (_name_keys())."""
+    return f"{alias}.{column} IN (%s, %s) AND {alias}.{column} <> ''"
+
+
+def _name_keys(n: querytext.Normalised) -> tuple[str, str]:
+    """What a name matching the query exactly holds as its key: the query's own, and the
+    same with letters glued to a number taken apart, as names often write them ("gpt4o":
+    GPT-4o (2024-05-13), whose key without its qualifier is "gpt 4o")."""
+    return querytext.index_text(n.wanted), querytext.index_text(_split_glued(n.wanted))
 
 
 def _top_ranked_sql() -> str:

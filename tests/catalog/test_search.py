@@ -400,11 +400,19 @@ class TestSearch:
         assert [r.asset.slug for r in search("resnet50 ")] == ["r50"]
 
     def test_a_name_written_apart_is_found_glued(self):
-        make_asset("gpt-4o-2024-05-13", name="GPT-4o (2024-05-13)", kind=Asset.Kind.API)
+        make_asset("gpt-4o-2024-05-13", name="GPT-4o (2024-05-13)", kind=Asset.Kind.API,
+                   summary="An API model for text generation, published by openai, with a "
+                           "longer text than the other one.")
+        make_asset("gpt-4o-mini-tts", name="gpt-4o-mini-tts", kind=Asset.Kind.API,
+                   summary="An API model.")
         make_asset("llama-3-8b", name="Llama 3 (8B)", summary="A language model.")
         make_asset("llama-3-70b", name="Llama 3 (70B)", summary="A language model.")
-        assert [r.asset.slug for r in search("gpt4o ")] == ["gpt-4o-2024-05-13"]
-        assert [r.asset.slug for r in search("gpt4")] == ["gpt-4o-2024-05-13"]  # typing
+        # Its name without the qualifier, taken apart as the query glues it, comes first.
+        assert [r.asset.slug for r in search("gpt4o ")] == ["gpt-4o-2024-05-13",
+                                                            "gpt-4o-mini-tts"]
+        assert search("gpt4o ")[0].exact is False  # not its whole name
+        assert {r.asset.slug for r in search("gpt4")} == {"gpt-4o-2024-05-13",
+                                                          "gpt-4o-mini-tts"}  # typing
         results = search("llama3 8b ")
         assert [(r.asset.slug, r.all_terms) for r in results] == [("llama-3-8b", True),
                                                                    ("llama-3-70b", False)]
@@ -1002,7 +1010,11 @@ class TestRelevanceOnTheBundledCatalog:
         assert all(any(code.startswith("kor-") for code in r.asset.languages) for r in results)
 
     def test_a_family_typed_glued_finds_the_names_written_apart(self):
-        assert all(n.lower().startswith("gpt-4o") for n in _names(search("gpt4o", limit=10)))
+        gpt = _names(search("gpt4o", limit=10))
+        assert all(n.lower().startswith("gpt-4o") for n in gpt)
+        # The family's own name, as for "gpt-4o", before the names that only start with it.
+        assert [n[:8] for n in gpt[:3]] == ["GPT-4o ("] * 3
+        assert _names(search("llama3 ", limit=2)) == ["Llama 3 (70B)", "Llama 3 (8B)"]
         llama = _names(search("llama3 8b ", limit=10))
         assert "Llama 3 (8B)" in llama
         assert all("3" in n and "8b" in n.lower() for n in llama)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.urls import reverse
 
 from catalog import languages, licences
@@ -69,6 +69,9 @@ class Task(models.Model):
 
 # An asset's size for ordering: parameters, else dataset samples, else bytes.
 SIZE = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
+# Alphabetical order of names, case aside: both databases compare bytes ("Zeta" before
+# "all-MiniLM"), and the catalog's names are written in either case.
+BY_NAME = (Lower("name"), "name", "id")
 
 
 class AssetQuerySet(models.QuerySet):
@@ -77,18 +80,18 @@ class AssetQuerySet(models.QuerySet):
 
     def sorted_by(self, key: str) -> AssetQuerySet:
         """Order for browse: "name", "newest", "size", "rank" or "price"; unknown values go
-        last."""
+        last. Names in alphabetical order, case aside (BY_NAME)."""
         if key == "newest":
-            return self.order_by(F("released_on").desc(nulls_last=True), "name", "id")
+            return self.order_by(F("released_on").desc(nulls_last=True), *BY_NAME)
         if key == "size":
-            return self.order_by(SIZE.desc(nulls_last=True), "name", "id")
+            return self.order_by(SIZE.desc(nulls_last=True), *BY_NAME)
         if key == "rank":
-            return self.order_by(F("score__rank").desc(nulls_last=True), "name", "id")
+            return self.order_by(F("score__rank").desc(nulls_last=True), *BY_NAME)
         if key == "price":
             # The vendor's list price per input token, lowest first.
             given = Cast(KT("price_facts__input_per_mtok"), models.FloatField())
-            return self.order_by(given.asc(nulls_last=True), "name", "id")
-        return self.order_by("name", "id")
+            return self.order_by(given.asc(nulls_last=True), *BY_NAME)
+        return self.order_by(*BY_NAME)
 
     def for_cards(self) -> AssetQuerySet:
         """What a list of asset cards shows, without a query per card."""
@@ -184,8 +187,8 @@ class Asset(models.Model):
             models.CheckConstraint(condition=~Q(base=F("pk")), name="asset_not_own_base"),
         ]
         indexes = [
-            # Browse: published assets of a kind, ordered by name.
-            models.Index(fields=["status", "kind", "name"], name="asset_browse_kind_name"),
+            # Browse: published assets of a kind, ordered by name (BY_NAME).
+            models.Index(F("status"), F("kind"), Lower("name"), name="asset_browse_kind_lname"),
             # Browse sorted by newest, and "newest per kind" on the home page.
             models.Index(fields=["kind", "released_on"], name="asset_kind_released"),
             # "Largest per kind" and browse sorted by size.

@@ -28,6 +28,7 @@ from catalog import assetpage, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
 from catalog.models import (
+    BY_NAME,
     KIND_PLURAL,
     KIND_PLURAL_LABELS,
     SIZE,
@@ -56,7 +57,7 @@ def _home_lists(cards) -> dict[str, dict[str, list[Asset]]]:
     for name, value in _HOME_LISTS.items():
         qs = qs.annotate(**{
             f"at_{name}": Window(RowNumber(), partition_by=[F("kind")],
-                                 order_by=[F(value).desc(nulls_last=True), F("name"), F("id")]),
+                                 order_by=[F(value).desc(nulls_last=True), *BY_NAME]),
             f"has_{name}": ExpressionWrapper(Q(**{f"{value}__isnull": False}),
                                              output_field=BooleanField()),
         })

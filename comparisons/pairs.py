@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from catalog import scoring
 from catalog.models import (
+    BY_NAME,
     Asset,
     Capability,
     Evidence,
@@ -623,7 +624,7 @@ def starter_pairs(n: int = STARTERS) -> list[dict]:
 def _starter_pairs(n: int) -> list[dict]:
     derived = (
         Asset.objects.published().filter(base__status=Asset.Status.PUBLISHED)
-        .order_by(F("score__rank").desc(nulls_last=True), "name", "id")
+        .order_by(F("score__rank").desc(nulls_last=True), *BY_NAME)
         .values_list("name", "slug", "base__name", "base__slug")[:n]
     )
     return [
@@ -643,7 +644,7 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
         .alias(prefix=Case(When(name__istartswith=text, then=Value(0)), default=Value(1)))
         .select_related("organization")
         .only("slug", "name", "kind", "organization__name")
-        .order_by("prefix", F("score__rank").desc(nulls_last=True), "name")[:limit]
+        .order_by("prefix", F("score__rank").desc(nulls_last=True), *BY_NAME)[:limit]
     )
 
 

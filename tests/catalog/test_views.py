@@ -102,6 +102,29 @@ class TestBrowse:
         r = client.get("/assets/?task=image-segmentation&org=acme&licence=apache-2.0")
         assert b"model-001" in r.content and b"data-x" not in r.content
 
+    @pytest.mark.parametrize("sort", ["name", "rank", "newest"])
+    def test_names_are_in_alphabetical_order_case_aside(self, client, sort):
+        for name in ["Zeta", "alpha", "Beta", "gamma"]:
+            make_asset(name.lower(), name=name)
+        html = client.get("/assets/", {"sort": sort}).content.decode()
+        assert re.findall(r'<h3><a href="[^"]+">([^<]*)</a>', html) == [
+            "alpha", "Beta", "gamma", "Zeta"]
+
+    def test_a_name_is_found_however_it_is_written(self, client):
+        for slug, name in [("a", "Llama 3 (8B)"), ("b", "Meta-Llama-3-8B"), ("c", "llama3.1_8b"),
+                           ("d", "Llama 2 (7B)"), ("e", "Gemma 3")]:
+            make_asset(slug, name=name)
+
+        def names(q):
+            html = client.get("/assets/", {"q": q, "sort": "name"}).content.decode()
+            return re.findall(r'<h3><a href="[^"]+">([^<]*)</a>', html)
+
+        expected = ["Llama 3 (8B)", "llama3.1_8b", "Meta-Llama-3-8B"]
+        assert names("llama3") == names("LLAMA 3") == names("llama-3") == expected
+        assert names("3 (8") == ["Llama 3 (8B)"]  # other marks stay
+        assert names("gemma") == ["Gemma 3"]
+        assert len(names(" - ")) == 5  # nothing but separators: no filter
+
     def test_it_filters_by_pricing(self, client):
         make_asset("open-one", pricing="free")
         make_asset("paid-one", kind=Asset.Kind.API, pricing="paid")

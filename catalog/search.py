@@ -160,8 +160,8 @@ def search(
     wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task or "", licence or "", *backend.narrowing(n))
-    name_key = _name_keys(n)
-    rows = backend.rank(using, backend.all_terms(n, using), name_key, filters, wanted,
+    name_keys = _name_keys(n)
+    rows = backend.rank(using, backend.all_terms(n, using), name_keys, filters, wanted,
                         phrase=backend.phrase(n))
     shorter: list[str] = []
     if not rows and n.prefix:
@@ -170,7 +170,7 @@ def search(
         # vanish in the middle of a word.
         shorter = backend.shorter_words(n, using)
         if shorter:
-            rows = backend.rank(using, backend.all_terms(n, using, shorter), name_key, filters,
+            rows = backend.rank(using, backend.all_terms(n, using, shorter), name_keys, filters,
                                 wanted)
     full = len(rows)
     if full < wanted and len(querytext.term_groups(n)) > 1:
@@ -179,7 +179,7 @@ def search(
         # never say "estimation" are not missed. Those holding every word are among them
         # again: asked for as many more, so that the others still fill the page.
         seen = {row[0] for row in rows}
-        more = backend.rank(using, backend.any_term(n, using, shorter), name_key, filters,
+        more = backend.rank(using, backend.any_term(n, using, shorter), name_keys, filters,
                             wanted + full)
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
@@ -706,7 +706,7 @@ class _SQLite:
             words = [row[0] for row in cursor.fetchall()]
         return [w for w in words if querytext.porter_stem(w)[1] == w]
 
-    def rank(self, using, query: _Fts5Query, name_key, filters, limit,
+    def rank(self, using, query: _Fts5Query, name_keys, filters, limit,
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite")
@@ -792,7 +792,7 @@ class _SQLite:
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
-            named = [*name_key, *params, *exact] * len(_NAMED)
+            named = [*name_keys, *params, *exact] * len(_NAMED)
             cursor.execute(sql, [*args, *named, limit])
             return cursor.fetchall()
 
@@ -919,7 +919,7 @@ class _Postgres:
         # A term to_tsquery() reads as nothing gives an empty operand: left out, as there.
         return [op for op in spelled if op]
 
-    def rank(self, using, query: _TsQuery, name_key, filters, limit,
+    def rank(self, using, query: _TsQuery, name_keys, filters, limit,
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows. Whether
         a candidate holds the phrase is read off its document; the assets holding it are
@@ -1024,7 +1024,7 @@ class _Postgres:
             {_ordered("postgresql")}
         """
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, *[*name_key, *params] * len(_NAMED), limit])
+            cursor.execute(sql, [*pass_params, *[*name_keys, *params] * len(_NAMED), limit])
             return cursor.fetchall()
 
 

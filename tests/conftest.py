@@ -27,6 +27,16 @@ def _clear_cache():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _own_generation_file(tmp_path_factory):
+    """This run's own data generation file. By default the file is named after the database,
+    and SQLite test databases in memory all share one name: two runs on one machine moved
+    each other's generation, and a test expecting a remembered answer saw it dropped."""
+    from django.conf import settings
+
+    settings.PAGE_GENERATION_FILE = str(tmp_path_factory.mktemp("generation") / "generation")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _close_database_pools(django_db_setup, django_db_blocker):
     """Close psycopg's pools before the test databases are dropped: their idle connections
     would otherwise keep PostgreSQL from dropping them."""

@@ -50,6 +50,8 @@ class TestToken:
     def test_the_default_file_is_one_per_database(self, settings):
         from django.db import connection
 
+        del settings.PAGE_GENERATION_FILE  # tests run with their own (conftest)
+
         first = generation._file()
         original = connection.settings_dict["NAME"]
         connection.settings_dict["NAME"] = f"{original}-other"

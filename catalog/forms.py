@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Value
-from django.db.models.functions import Lower, Replace
 
 from catalog import licences
-from catalog.models import Asset
+from catalog.models import Asset, name_holds
 
 
 class BrowseForm(forms.Form):
@@ -49,13 +47,8 @@ class BrowseForm(forms.Form):
 
     def filter(self, qs):
         data = self.cleaned_data
-        if squashed := _squash(data["q"]):
-            # Names are written many ways ("Llama 3", "Llama-3", "llama3"): matched with the
-            # spaces, hyphens, underscores and dots left out on both sides, case aside.
-            name = Lower("name")
-            for mark in _SEPARATORS:
-                name = Replace(name, Value(mark), Value(""))
-            qs = qs.alias(squashed_name=name).filter(squashed_name__contains=squashed)
+        if data["q"]:
+            qs = qs.filter(name_holds(data["q"]))
         if data["kind"]:
             qs = qs.filter(kind=data["kind"])
         if data["task"]:
@@ -70,12 +63,3 @@ class BrowseForm(forms.Form):
             qs = qs.filter(organization__slug=data["org"])
         return qs
 
-
-_SEPARATORS = (" ", "-", "_", ".")
-
-
-def _squash(text: str) -> str:
-    text = text.lower()
-    for mark in _SEPARATORS:
-        text = text.replace(mark, "")
-    return text

@@ -5,9 +5,10 @@ import json
 from collections.abc import Sequence
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Lower, Replace
+from django.db.models.lookups import Contains
 from django.urls import reverse
 
 from catalog import languages, licences
@@ -72,6 +73,38 @@ SIZE = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
 # Alphabetical order of names, case aside: both databases compare bytes ("Zeta" before
 # "all-MiniLM"), and the catalog's names are written in either case.
 BY_NAME = (Lower("name"), "name", "id")
+
+
+# What people write between the words of a name in as many ways ("Llama 3", "Llama-3",
+# "llama3"): left out on both sides by name_holds().
+NAME_SEPARATORS = (" ", "-", "_", ".")
+
+
+def squashed(text: str) -> str:
+    """`text` in lower case without NAME_SEPARATORS: "Llama-3" and "llama 3" are llama3."""
+    text = text.lower()
+    for mark in NAME_SEPARATORS:
+        text = text.replace(mark, "")
+    return text
+
+
+def squashed_name() -> Replace:
+    """An asset's name as squashed() makes it, in SQL."""
+    name = Lower("name")
+    for mark in NAME_SEPARATORS:
+        name = Replace(name, Value(mark), Value(""))
+    return name
+
+
+def name_holds(text: str) -> Q:
+    """The condition that an asset's name holds `text`, case aside, and when `text` holds a
+    number, however either writes it apart from its letters (NAME_SEPARATORS aside: "llama3"
+    finds "Meta-Llama-3-8B", "gpt 4o" GPT-4o). Only then: without the marks between its
+    words "seg" would find "Chinese-General". A scan of the names, as `icontains` is."""
+    holds = Q(name__icontains=text)
+    if any(ch.isdigit() for ch in text) and (wanted := squashed(text)):
+        holds |= Q(Contains(squashed_name(), wanted))
+    return holds
 
 
 class AssetQuerySet(models.QuerySet):

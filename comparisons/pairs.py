@@ -30,6 +30,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
 from catalog import scoring
@@ -42,7 +43,10 @@ from catalog.models import (
     Score,
     Task,
     loaded_fields,
+    name_holds,
     name_qualifiers,
+    squashed,
+    squashed_name,
     url_for,
 )
 from comparisons.models import CoMatch, Match, PairNote, PairView
@@ -634,14 +638,16 @@ def _starter_pairs(n: int) -> list[dict]:
 
 
 def suggest(text: str, limit: int = 8) -> list[Asset]:
-    """Typeahead over published asset names and slugs: prefix matches first, then by rank."""
+    """Typeahead over published asset names and slugs: prefix matches first, then by rank.
+    A name is found however either writes a number apart (name_holds(): "gpt4o", GPT-4o)."""
     text = text.strip()
     if len(text) < 2:
         return []
     return list(
         Asset.objects.published()
-        .filter(Q(name__icontains=text) | Q(slug__icontains=text))
-        .alias(prefix=Case(When(name__istartswith=text, then=Value(0)), default=Value(1)))
+        .filter(name_holds(text) | Q(slug__icontains=text))
+        .alias(prefix=Case(When(StartsWith(squashed_name(), squashed(text)), then=Value(0)),
+                           default=Value(1)))
         .select_related("organization")
         .only("slug", "name", "kind", "organization__name")
         .order_by("prefix", F("score__rank").desc(nulls_last=True), *BY_NAME)[:limit]

@@ -112,7 +112,7 @@ class TestBrowse:
 
     def test_a_name_is_found_however_it_is_written(self, client):
         for slug, name in [("a", "Llama 3 (8B)"), ("b", "Meta-Llama-3-8B"), ("c", "llama3.1_8b"),
-                           ("d", "Llama 2 (7B)"), ("e", "Gemma 3")]:
+                           ("d", "Llama 2 (7B)"), ("e", "Gemma 3"), ("f", "sbert-chinese-general")]:
             make_asset(slug, name=name)
 
         def names(q):
@@ -123,7 +123,9 @@ class TestBrowse:
         assert names("llama3") == names("LLAMA 3") == names("llama-3") == expected
         assert names("3 (8") == ["Llama 3 (8B)"]  # other marks stay
         assert names("gemma") == ["Gemma 3"]
-        assert len(names(" - ")) == 5  # nothing but separators: no filter
+        # Only a number is looked for apart: "seg" is not "chine-se-g-eneral".
+        assert names("seg") == []
+        assert names(" - ") == ["Meta-Llama-3-8B", "sbert-chinese-general"]  # as written
 
     def test_it_filters_by_pricing(self, client):
         make_asset("open-one", pricing="free")

@@ -193,6 +193,14 @@ class TestCompareTypeahead:
         assert "Seg Draft" not in body and "Whisper" not in body
         assert 'label="Model · segformer"' in body
 
+    def test_a_name_is_suggested_however_its_number_is_written(self, client):
+        make_asset("chatgpt-4o", name="ChatGPT-4o")
+        make_asset("gpt-4o-2024", name="GPT-4o (2024-05-13)")
+        for typed in ("gpt4o", "GPT 4o", "gpt-4o"):
+            body = client.get("/compare/", {"a": typed}, headers=typeahead("a")).content.decode()
+            # Both hold it; the one it starts comes first.
+            assert re.findall(r'value="([^"]+)"', body) == ["GPT-4o (2024-05-13)", "ChatGPT-4o"]
+
     def test_it_answers_for_the_field_being_typed_in(self, client):
         make_pair()
         r = client.get("/compare/?b=beta", headers=typeahead("b"))

@@ -390,6 +390,26 @@ TASK_ALIASES = {
 }
 
 
+# What some short words in names stand for, by the word: searched as the words they stand
+# for. Only abbreviations with one meaning in this catalog, and not those of a task (ASR,
+# TTS): the task's own words find its assets, and would then find the leaderboards and
+# retrieval sets named after it too. A change ships with a migration running
+# migrations._sql.reindex_everything().
+NAME_ALIASES = {
+    "vit": "vision transformer",
+    "ocr": "optical character recognition",
+    "nli": "natural language inference",
+    "vqa": "visual question answering",
+}
+
+
+def alias_words(names: str) -> str:
+    """The words that the abbreviations among an asset's name words (name_words()) stand
+    for (NAME_ALIASES), so that "vision transformer" finds the ViT models."""
+    found = dict.fromkeys(NAME_ALIASES[w] for w in names.split() if w in NAME_ALIASES)
+    return " ".join(found)
+
+
 def task_words(name: str, slug: str) -> str:
     """A task as its assets' documents hold it: its name, the words of its slug (the
     registry's own name for it) that the name lacks, and its other names (TASK_ALIASES), so
@@ -483,7 +503,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         names = name_words(name, external_id)
         family = licences.LICENCES.get(licence, ("", ""))[1]
         body = [
-            glued_words(name, external_id, names),
+            glued_words(name, external_id, names), alias_words(names),
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "",
             licences.FAMILY_LABELS.get(family, ""),

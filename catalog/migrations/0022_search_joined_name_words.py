@@ -1,6 +1,7 @@
 """A document also holds the words its name writes apart joined as people type them
 ("GPT-4o": gpt4o, "Llama 3": llama3; catalog.search.glued_words()), so that "gpt4o" finds
-GPT-4o: every asset's entry is written again."""
+GPT-4o, and what the abbreviations in its name stand for (catalog.search.NAME_ALIASES:
+"ViT", vision transformer): every asset's entry is written again."""
 
 from django.db import migrations
 

@@ -704,6 +704,17 @@ class TestNameWords:
         assert catalog_search.name_words(name, external_id) == words
 
     @pytest.mark.parametrize(("name", "external_id", "words"), [
+        ("vit_base_patch16_224.augreg_in21k", "timm/vit_base_patch16_224", "vision transformer"),
+        ("CLIP-ViT-L-14", "laion/CLIP-ViT-L-14", "vision transformer"),
+        ("Mistral OCR 3", "mistralai/mistral-ocr-3", "optical character recognition"),
+        ("Vitamin OCR", "x/vitamin-ocr", "optical character recognition"),  # a word, not "vit"
+        ("Segformer", "nvidia/segformer", ""),
+    ])
+    def test_abbreviations_in_a_name_bring_what_they_stand_for(self, name, external_id, words):
+        names = catalog_search.name_words(name, external_id)
+        assert catalog_search.alias_words(names) == words
+
+    @pytest.mark.parametrize(("name", "external_id", "words"), [
         # Letters glued to a number, a version apart from its letters; not "in1k" or "b4".
         ("resnet50.a1_in1k", "timm/resnet50.a1_in1k", "resnet 50"),
         ("YOLOv10", "THU-MIG/yolov10", "yolo v10"),
@@ -1002,6 +1013,12 @@ class TestRelevanceOnTheBundledCatalog:
     def test_a_model_family_named_with_a_qualifier_comes_first(self):
         assert [n[:8] for n in _names(search("gpt-4o", limit=3))] == ["GPT-4o ("] * 3
         assert set(_names(search("llama 3", limit=2))) == {"Llama 3 (8B)", "Llama 3 (70B)"}
+
+    def test_an_abbreviation_in_names_is_found_by_what_it_stands_for(self):
+        vit = _names(search("vision transformer", limit=10))
+        assert len(vit) == 10 and all("vit" in n.lower() for n in vit)
+        ocr = _names(search("optical character recognition", limit=5))
+        assert len(ocr) == 5 and all("ocr" in n.lower() for n in ocr)
 
     def test_a_language_finds_what_covers_it(self):
         results = search("korean", limit=10)

@@ -25,7 +25,7 @@ from catalog.search import closest_names
 from comparisons import pairs, table, verdict
 from comparisons.forms import CompareForm, SuggestForm, VersusForm
 from comparisons.templatetags.comparisons_tags import ld_json
-from unfragile import htmx, pagecache
+from unfragile import htmx, pagecache, robots
 from unfragile.middleware import unavailable_response
 
 
@@ -295,6 +295,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         # Typeahead: the options for the field being typed in.
         form = SuggestForm({"q": request.GET.get(field, "")})
         text = form.cleaned_data["q"] if form.is_valid() else ""
+        if text and robots.typeahead_rate_limited(request):
+            text = ""  # no suggestions: the field still takes a name or slug typed in full
         ctx = {"field": field, "suggestions": pairs.suggest(text)}
         return render(request, "comparisons/compare.html#suggestions", ctx)
     submitted = "a" in request.GET and "b" in request.GET

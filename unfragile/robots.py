@@ -26,12 +26,24 @@ def is_bot(request: HttpRequest) -> bool:
 
 def search_rate_limited(request: HttpRequest) -> bool:
     """Whether this client has run more than SEARCH_RATE_LIMIT searches this minute, counting
-    this request's. Counted in the shared cache, per client address hashed (the address
+    this request's (rate_limited())."""
+    return rate_limited(request, "search", settings.SEARCH_RATE_LIMIT)
+
+
+def typeahead_rate_limited(request: HttpRequest) -> bool:
+    """The same for the compare form's suggestions, one a pause in typing: counted apart
+    from searches, so that typing two names leaves the reader's searches alone."""
+    return rate_limited(request, "typeahead", settings.TYPEAHEAD_RATE_LIMIT)
+
+
+def rate_limited(request: HttpRequest, bucket: str, limit: int) -> bool:
+    """Whether this client has made more than `limit` requests of `bucket` this minute,
+    counting this one. Counted in the shared cache, per client address hashed (the address
     itself is not kept), once per request whoever asks first."""
-    if (limited := getattr(request, "search_rate_limited", None)) is not None:
+    counted = request.__dict__.setdefault("rate_limited", {})
+    if (limited := counted.get(bucket)) is not None:
         return limited
     client = request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(f"{settings.SECRET_KEY}|{client}".encode()).hexdigest()[:32]
-    count = cache.count(f"search-rate:{digest}", 60)
-    request.search_rate_limited = count > settings.SEARCH_RATE_LIMIT
-    return request.search_rate_limited
+    counted[bucket] = cache.count(f"{bucket}-rate:{digest}", 60) > limit
+    return counted[bucket]

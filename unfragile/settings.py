@@ -270,6 +270,8 @@ LOGIN_URL = "admin:login"
 
 # Searches one client may make per minute before getting a 429 page.
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 60, minimum=1)
+# Suggestions of the compare form per client and minute; past it the list stays empty.
+TYPEAHEAD_RATE_LIMIT = env_int("TYPEAHEAD_RATE_LIMIT", 240, minimum=1)
 # Failed admin sign-ins allowed in 15 minutes, per account and per client.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5, minimum=1)
 LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20, minimum=1)

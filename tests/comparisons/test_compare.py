@@ -201,6 +201,18 @@ class TestCompareTypeahead:
             # Both hold it; the one it starts comes first.
             assert re.findall(r'value="([^"]+)"', body) == ["GPT-4o (2024-05-13)", "ChatGPT-4o"]
 
+    def test_past_its_rate_limit_it_suggests_nothing_and_searches_go_on(self, client, settings):
+        settings.TYPEAHEAD_RATE_LIMIT = 2
+        make_asset("segformer", name="SegFormer B4")
+        for _ in range(2):
+            body = client.get("/compare/?a=seg", headers=typeahead("a")).content.decode()
+            assert 'value="SegFormer B4"' in body
+        r = client.get("/compare/?a=seg", headers=typeahead("a"))
+        assert r.status_code == 200
+        assert r.content.decode() == '<datalist id="a-suggestions"></datalist>'
+        # Counted apart from searches.
+        assert client.get("/search/?q=segformer").status_code == 200
+
     def test_it_answers_for_the_field_being_typed_in(self, client):
         make_pair()
         r = client.get("/compare/?b=beta", headers=typeahead("b"))

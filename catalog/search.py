@@ -140,6 +140,7 @@ def search(
     limit: int = 20,
     using: str = DEFAULT_DB_ALIAS,
     offset: int = 0,
+    language: str | None = None,
 ) -> list[Result]:
     """Published assets matching `q`: those holding every term, then, when they are fewer
     than `offset + limit` and there are several terms, those holding some of them
@@ -159,7 +160,8 @@ def search(
     offset = max(offset, 0)
     wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
-    filters = _Filters(kind or "", task or "", licence or "", *backend.narrowing(n))
+    filters = _Filters(kind or "", task or "", licence or "", *backend.narrowing(n),
+                       language=language or "")
     name_keys = _name_keys(n)
     rows = backend.rank(using, backend.all_terms(n, using), name_keys, filters, wanted,
                         phrase=backend.phrase(n))
@@ -604,6 +606,8 @@ class _Filters:
     # pg_excluded_text() and pg_required_text() on PostgreSQL ("" for none).
     excluded: str = ""
     required: str = ""
+    # A language as its ISO 639-3 code ("kor"): assets covering it in any script.
+    language: str = ""
 
     def sql(self, vendor: str) -> tuple[str, list]:
         """Conditions on catalog_asset `a` (and on PostgreSQL its catalog_search_doc `d`),
@@ -632,6 +636,14 @@ class _Filters:
                 "ON t.id = at.task_id WHERE at.asset_id = a.id AND t.slug = %s)"
             )
             params.append(self.task)
+        if self.language:
+            # Records write a language with its script ("kor-Hang", "kor-Kore"), a curator
+            # may write the code alone.
+            codes = ("SELECT value AS code FROM json_each(a.languages)" if vendor == "sqlite"
+                     else "SELECT jsonb_array_elements_text(CASE jsonb_typeof(a.languages) "
+                     "WHEN 'array' THEN a.languages ELSE '[]' END) AS code")
+            sql.append(f"EXISTS (SELECT 1 FROM ({codes}) l WHERE l.code = %s OR l.code LIKE %s)")
+            params += [self.language, f"{self.language}-%"]
         return " AND ".join(sql), params
 
 

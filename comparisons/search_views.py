@@ -15,6 +15,8 @@ count, and neither does that first page.
 from __future__ import annotations
 
 import copy
+from collections import Counter
+from collections.abc import Callable
 
 from django import forms
 from django.core.cache import cache
@@ -31,6 +33,7 @@ from django.views.decorators.vary import vary_on_headers
 from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.html import options_html
+from catalog.languages import name as language_name
 from catalog.models import Asset, Task, name_qualifiers
 from comparisons import graph
 from comparisons.results_html import result_items
@@ -77,15 +80,18 @@ class SearchForm(forms.Form):
     licence = FixedChoiceField(
         required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
     )
+    language = forms.CharField(required=False, max_length=40)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=PAGES,
         error_messages={"max_value": f"Search shows {PAGES} pages of results at most; "
                                      "add words to narrow it instead."},
     )
 
-    def __init__(self, data, *, task_slugs: set[str]) -> None:
+    def __init__(self, data, *, task_slugs: set[str],
+                 languages: Callable[[], dict[str, tuple]]) -> None:
         super().__init__(data)
         self.task_slugs = task_slugs
+        self.languages = languages  # read only when a language is asked for
 
     def clean_task(self) -> str:
         task = self.cleaned_data["task"]
@@ -93,9 +99,15 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(f"There is no task {task!r}.")
         return task
 
+    def clean_language(self) -> str:
+        language = self.cleaned_data["language"]
+        if language and language not in self.languages():
+            raise forms.ValidationError(f"No asset here covers the language {language!r}.")
+        return language
+
     @property
     def filters(self) -> dict[str, str]:
-        return {k: self.cleaned_data[k] for k in ("kind", "task", "licence")}
+        return {k: self.cleaned_data[k] for k in ("kind", "task", "licence", "language")}
 
     @property
     def page_number(self) -> int:
@@ -128,7 +140,8 @@ def search(request: HttpRequest) -> HttpResponse:
     settled = request.headers.get("X-Search-Settled") == "1"
     key, hit = _cached_results(request)
     tasks = _tasks.get("tasks", _read_tasks)
-    form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks})
+    form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks},
+                      languages=_covered_languages)
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
@@ -146,6 +159,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
         "task_options": options_html(tasks, data["task"], "Any task"),
         "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
+        "language_options": options_html(
+            [(code, f"{name} ({n:,})") for code, (name, n) in _covered_languages().items()
+             if n >= LANGUAGE_LISTED or code == data["language"]],
+            data["language"], "Any language"),
         # What was typed, for the box on a full page: printable characters only, bounded.
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
     }
@@ -176,7 +193,8 @@ def _results_key(request: HttpRequest) -> str | None:
     key = _keys.get(seen)
     if key is None:
         n = querytext.normalise(request.GET.get("q", ""))
-        given = [request.GET.get(name, "") for name in ("kind", "task", "licence", "page")]
+        given = [request.GET.get(name, "")
+                 for name in ("kind", "task", "licence", "language", "page")]
         if given[-1] == "1":
             given[-1] = ""  # the first page, asked for by number or not
         given = tuple(given)
@@ -199,6 +217,36 @@ _tasks = generation.memo()
 
 def _read_tasks() -> list[tuple[str, str]]:
     return list(Task.objects.order_by("name").values_list("slug", "name"))
+
+
+# The languages published assets cover, {ISO 639-3 code: (name, assets)} by name; the same.
+# A live search reads them only when it names a language: at 100,000 assets they take a
+# read of every asset's languages.
+_languages = generation.memo()
+# The language filter lists those this many assets cover (a link may name any of them).
+LANGUAGE_LISTED = 10
+
+
+def _covered_languages() -> dict[str, tuple[str, int]]:
+    return _languages.get("languages", _read_languages)
+
+
+def _read_languages() -> dict[str, tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    covered = Asset.objects.published().exclude(languages=[]).values_list("languages", flat=True)
+    for codes in covered.iterator():
+        if not isinstance(codes, list):
+            continue
+        seen = set()
+        for code in codes:
+            if isinstance(code, str) and (name := language_name(code)):
+                base = code.split("-")[0]
+                names.setdefault(base, name)
+                seen.add(base)
+        counts.update(seen)
+    return {code: (names[code], counts[code])
+            for code in sorted(counts, key=lambda c: (names[c].casefold(), c))}
 
 
 def _results(

@@ -78,7 +78,7 @@
   // Filters left at "any" stay out of the request, and so out of the address to share.
   document.body.addEventListener("htmx:configRequest", function (event) {
     var params = event.detail.parameters;
-    ["kind", "task", "licence"].forEach(function (name) {
+    ["kind", "task", "licence", "language"].forEach(function (name) {
       if (params[name] === "") {
         delete params[name];
       }

@@ -399,6 +399,18 @@ class TestSearch:
         assert [r.asset.slug for r in search("resnet 50 ")] == ["r50"]
         assert [r.asset.slug for r in search("resnet50 ")] == ["r50"]
 
+    def test_it_filters_by_a_language_in_any_script(self):
+        make_asset("ko", summary="Questions.", languages=["kor-Hang"])
+        make_asset("ko-kore", summary="Questions.", languages=["eng-Latn", "kor-Kore"])
+        make_asset("ko-bare", summary="Questions.", languages=["kor"])
+        make_asset("ja", summary="Questions.", languages=["jpn-Jpan"])
+        make_asset("none", summary="Questions.")
+        make_asset("odd", summary="Questions.", languages={"kor": "not a list"})
+        found = {r.asset.slug for r in search("questions", language="kor")}
+        assert found == {"ko", "ko-kore", "ko-bare"}
+        assert {r.asset.slug for r in search("questions", language="jpn")} == {"ja"}
+        assert search("questions", language="kork") == []  # a code, not a prefix
+
     def test_a_name_written_apart_is_found_glued(self):
         make_asset("gpt-4o-2024-05-13", name="GPT-4o (2024-05-13)", kind=Asset.Kind.API,
                    summary="An API model for text generation, published by openai, with a "

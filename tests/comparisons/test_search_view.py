@@ -128,12 +128,46 @@ class TestSearch:
 
     @pytest.mark.parametrize(
         "query",
-        ["kind=robot", "licence=not-a-licence", "task=no-such-task", "task=Not%20a%20slug"],
+        ["kind=robot", "licence=not-a-licence", "task=no-such-task", "task=Not%20a%20slug",
+         "language=xyz", "language=" + "k" * 41],
     )
     def test_it_answers_400_for_a_bad_filter(self, client, query):
         response = client.get(f"/search/?q=x&{query}", headers=BROWSER)
         assert response.status_code == 400
         assertContains(response, "Please check these values", status_code=400)
+
+    def test_it_filters_by_language_and_lists_the_languages_covered(
+            self, client, monkeypatch):
+        make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])
+        make_asset("multi-qa", name="Many QA", summary="Questions.",
+                   languages=["eng-Latn", "kor-Kore"])
+        make_asset("ja-qa", name="Japanese QA", summary="Questions.", languages=["jpn-Jpan"])
+        html = client.get("/search/?q=questions&language=kor", headers=BROWSER).content.decode()
+        found = re.findall(r"data-result-link>([^<]*)<", html)
+        assert sorted(found) == ["Korean QA", "Many QA"]
+        # The language chosen is always offered, selected; others from LANGUAGE_LISTED assets.
+        assert '<option value="kor" selected>Korean (2)</option>' in html
+        assert 'value="jpn"' not in html
+        monkeypatch.setattr(search_views, "LANGUAGE_LISTED", 1)
+        html = client.get("/search/?q=questions", headers=BROWSER).content.decode()
+        assert re.findall(r'<option value="(\w+)"[^>]*>(\w+) \(\d+\)', html)[-3:] == [
+            ("eng", "English"), ("jpn", "Japanese"), ("kor", "Korean")]
+        # The live fragment is cached apart from the unfiltered one.
+        live = {**BROWSER, "HX-Request": "true"}
+        unfiltered = client.get("/search/?q=questions", headers=live).content.decode()
+        filtered = client.get("/search/?q=questions&language=jpn", headers=live).content.decode()
+        assert "Korean QA" in unfiltered and "Korean QA" not in filtered
+        assert "Japanese QA" in filtered
+
+    def test_a_live_search_naming_no_language_reads_none(self, client, monkeypatch):
+        make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])
+
+        def unread():
+            raise AssertionError("the languages were read")
+
+        monkeypatch.setattr(search_views, "_read_languages", unread)
+        live = {**BROWSER, "HX-Request": "true"}
+        assert "Korean QA" in client.get("/search/?q=questions", headers=live).content.decode()
 
     def test_it_answers_405_to_a_post(self, client):
         assert client.post("/search/", {"q": "x"}).status_code == 405

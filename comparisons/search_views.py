@@ -160,8 +160,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "task_options": options_html(tasks, data["task"], "Any task"),
         "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
         "language_options": options_html(
-            [(code, f"{name} ({n:,})") for code, (name, n) in _covered_languages().items()
-             if n >= LANGUAGE_LISTED or code == data["language"]],
+            [(code, f"{name} ({assets:,})")
+             for code, (name, assets) in _covered_languages().items()
+             if assets >= LANGUAGE_LISTED or code == data["language"]],
             data["language"], "Any language"),
         # What was typed, for the box on a full page: printable characters only, bounded.
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),

@@ -257,13 +257,7 @@ def _task_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
                 peers[cap["asset_id"]], peer_list, cap["task__name"], kind, size_noun,
                 benches.get(cap["asset_id"]), dataset_names,
             )
-            if (claims.unique, claims.vs, claims.evidence_id) != (
-                cap["unique_claim"], cap["vs_alternatives"], cap["evidence_id"]
-            ):
-                changed.append((Capability(
-                    id=cap["id"], unique_claim=claims.unique, vs_alternatives=claims.vs,
-                    evidence_id=claims.evidence_id,
-                ), cap["asset_id"]))
+            changed += _if_changed(cap, claims)
     return changed
 
 
@@ -360,14 +354,19 @@ def _price_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
         plural = KIND_PLURAL[kind]
         group = f"{task.lower()} {plural}" if task else plural
         claims = price_texts(priced[asset_id], by_task[(kind, task)], group)
-        if (claims.unique, claims.vs, claims.evidence_id) != (
-            cap["unique_claim"], cap["vs_alternatives"], cap["evidence_id"]
-        ):
-            changed.append((Capability(
-                id=cap["id"], unique_claim=claims.unique, vs_alternatives=claims.vs,
-                evidence_id=claims.evidence_id,
-            ), asset_id))
+        changed += _if_changed(cap, claims)
     return changed
+
+
+def _if_changed(cap: dict, claims: Claims) -> list[tuple[Capability, int]]:
+    """The capability row `cap` with `claims` written in, and its asset's id, when they
+    differ from what it holds; nothing when they are the same."""
+    if (claims.unique, claims.vs, claims.evidence_id) == (
+        cap["unique_claim"], cap["vs_alternatives"], cap["evidence_id"]
+    ):
+        return []
+    return [(Capability(id=cap["id"], unique_claim=claims.unique, vs_alternatives=claims.vs,
+                        evidence_id=claims.evidence_id), cap["asset_id"])]
 
 
 def _benchmarks(assets: dict[int, dict], with_tasks) -> dict[int, Bench]:

@@ -234,17 +234,21 @@ TRIGRAM_CANDIDATES = 50
 SQLITE_TRIGRAMS = sqlite3.sqlite_version_info >= (3, 34, 0)
 
 
+def _padded(word: str) -> str:
+    """A word padded as pg_trgm pads it: two spaces before, one after."""
+    return f"  {word} "
+
+
 def padded_words(text: str) -> str:
-    """`text` with each word padded as pg_trgm pads it, two spaces before and one after, so
-    that the trigrams FTS5 takes of it hold those of the words' starts and ends."""
-    return "".join(f"  {word} " for word in text.split())
+    """`text` with each word padded (_padded()), so that the trigrams FTS5 takes of it hold
+    those of the words' starts and ends."""
+    return "".join(map(_padded, text.split()))
 
 
 def _word_trigrams(text: str) -> set[str]:
-    """pg_trgm's trigrams of `text`: those of each word padded (padded_words())."""
+    """pg_trgm's trigrams of `text`: those of each word padded."""
     grams = set()
-    for word in text.split():
-        padded = f"  {word} "
+    for padded in map(_padded, text.split()):
         grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
     return grams
 

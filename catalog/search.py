@@ -126,6 +126,13 @@ class Result:
     all_terms: bool
     capabilities: list[MatchedCapability] = field(default_factory=list)
     snippet: list[Part] = field(default_factory=list)
+    # The asset's name, its matched words flagged.
+    name_parts: list[Part] = field(default_factory=list)
+    # When no capability matched: the tasks the asset lists that did (task_shown()).
+    tasks: list[list[Part]] = field(default_factory=list)
+    # When nothing else it shows matched: its external id, if that did (name_words() holds
+    # the words of its last part).
+    id_parts: list[Part] = field(default_factory=list)
 
     @property
     def capability_ids(self) -> list[int]:
@@ -385,13 +392,14 @@ def split_words(text: str) -> str:
 
 # Other names people give some tasks, by slug: searched as the task's own words. The index
 # holds them: a change ships with a migration running migrations._sql.reindex_everything().
+# (A result shows them as written, the commas too; the index holds only the words.)
 TASK_ALIASES = {
-    "automatic-speech-recognition": "speech to text transcription ASR",
-    "text-to-speech": "speech synthesis TTS",
-    "token-classification": "named entity recognition NER",
+    "automatic-speech-recognition": "speech to text, transcription, ASR",
+    "text-to-speech": "speech synthesis, TTS",
+    "token-classification": "named entity recognition, NER",
     "text-to-image": "image generation",
-    "text-generation": "LLM large language model",
-    "image-text-to-text": "vision language model VLM multimodal",
+    "text-generation": "LLM, large language model",
+    "image-text-to-text": "vision language model, VLM, multimodal",
     "audio-text-to-text": "audio language model",
 }
 
@@ -424,6 +432,19 @@ def task_words(name: str, slug: str) -> str:
     have = set(name.lower().replace("-", " ").split())
     extra = [word for word in slug.split("-") if word and word not in have]
     return " ".join([name, *extra, *([TASK_ALIASES[slug]] if slug in TASK_ALIASES else [])])
+
+
+def task_shown(name: str, slug: str) -> tuple[str, int]:
+    """A task as a search result shows it, and the length of its name there: the name, then
+    in brackets what else its document calls it (task_words()), the slug's words when the
+    name lacks some and its other names, so that a result found by "NER" says why: "Token
+    classification (named entity recognition, NER)"."""
+    have = set(name.lower().replace("-", " ").split())
+    others = [slug.replace("-", " ")] if any(
+        word and word not in have for word in slug.split("-")) else []
+    if slug in TASK_ALIASES:
+        others.append(TASK_ALIASES[slug])
+    return (f"{name} ({', '.join(others)})" if others else name), len(name)
 
 
 def name_words(name: str, external_id: str) -> str:
@@ -1155,21 +1176,35 @@ def _results(
     ids = [row[0] for row in rows]
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    tasks: dict[int, list[tuple[str, int]]] = defaultdict(list)
     among, params = _among("asset_id", ids, using)
+    listed, _ = _among("at.asset_id", ids, using)
     with connections[using].cursor() as cursor:
+        # Their capabilities, then the tasks they list (a result matched by one of those
+        # alone says so), in one statement.
         cursor.execute(
-            "SELECT asset_id, id, title, description FROM catalog_capability "
-            f"WHERE {among} ORDER BY asset_id, position, id",
-            params,
+            "SELECT asset_id, 0, position, id, title, description FROM catalog_capability "
+            f"WHERE {among} UNION ALL "
+            "SELECT at.asset_id, 1, 0, t.id, t.name, t.slug FROM catalog_asset_tasks at "
+            f"JOIN catalog_task t ON t.id = at.task_id WHERE {listed} ORDER BY 1, 2, 3, 5, 4",
+            params * 2,
         )
-        for asset_id, cap_id, title, description in cursor.fetchall():
-            caps[asset_id].append((cap_id, title, description))
+        for asset_id, is_task, _, row_id, title, text in cursor.fetchall():
+            if is_task:
+                tasks[asset_id].append(task_shown(title, text))
+            else:
+                caps[asset_id].append((row_id, title, text))
 
-    # The matched words of every capability title and text, in the order the loop below
-    # takes them.
+    # The matched words of every name, capability title and text and task, in the order the
+    # loop below takes them.
+    shown = [asset_id for asset_id in ids if asset_id in assets]
     found = iter(_hits_of([
-        text for asset_id in ids if asset_id in assets
-        for _, title, description in caps[asset_id] for text in (title, description)
+        text for asset_id in shown
+        for text in (
+            assets[asset_id].name,
+            *(text for _, title, description in caps[asset_id] for text in (title, description)),
+            *(task for task, _ in tasks[asset_id]),
+        )
     ], n))
     results = []
     for at, (asset_id, rel, exact, _phrase, _rank) in enumerate(rows):
@@ -1177,7 +1212,7 @@ def _results(
         if asset is None:  # deleted between the two queries
             continue
         result = Result(asset=asset, relevance=float(rel or 0.0), exact=exact == EXACT_NAME,
-                        all_terms=at < full)
+                        all_terms=at < full, name_parts=_parts(asset.name, next(found)))
         # (terms matched, -position, description, its hits)
         best_cap: tuple[int, int, str, list] | None = None
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
@@ -1191,10 +1226,21 @@ def _results(
             hits = len({hit[2] for hit in title_hits} | {hit[2] for hit in text_hits})
             if best_cap is None or (hits, -position) > best_cap[:2]:
                 best_cap = (hits, -position, description, text_hits)
+        for task, name_length in tasks[asset_id]:
+            hits = next(found)
+            if hits and not result.capabilities and len(result.tasks) < CAPABILITIES_SHOWN:
+                # The name alone when it holds a match, else what else the task is called.
+                in_name = [hit for hit in hits if hit[1] <= name_length]
+                result.tasks.append(_parts(task[:name_length], in_name) if in_name
+                                    else _parts(task, hits))
         if best_cap:
             result.snippet = snippet(best_cap[2], n, hits=best_cap[3])
         else:
             result.snippet = snippet(asset.display_summary, n)
+        if not (result.capabilities or result.tasks or _flagged(result.name_parts)
+                or _flagged(result.snippet)):
+            hits = _word_hits(asset.external_id, n)
+            result.id_parts = _parts(asset.external_id, hits) if hits else []
         results.append(result)
     return results
 
@@ -1444,6 +1490,10 @@ def snippet(
             _join(parts, len(parts), "…")
         return parts
     return _parts(text, hits)
+
+
+def _flagged(parts: list[Part]) -> bool:
+    return any(hit for _, hit in parts)
 
 
 def _join(parts: list[Part], at: int, text: str) -> None:

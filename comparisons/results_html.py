@@ -54,11 +54,19 @@ def _item(r: Result, mark: str = "") -> str:
             f'<span class="matched-cap">{_marked(c.title_parts)}</span>' for c in r.capabilities
         )
         matched = f'<p class="matched"><span class="muted">Matched:</span> {caps}</p>'
+    elif r.tasks:
+        # Nothing it does matched: a task it lists, or what else that task is called, did.
+        label = "Matched task" if len(r.tasks) == 1 else "Matched tasks"
+        tasks = ", ".join(f'<span class="matched-cap">{_marked(t)}</span>' for t in r.tasks)
+        matched = f'<p class="matched"><span class="muted">{label}:</span> {tasks}</p>'
+    elif r.id_parts:
+        matched = (f'<p class="matched"><span class="muted">Matched id:</span> '
+                   f'<span class="matched-cap">{_marked(r.id_parts)}</span></p>')
     snippet = f'<p class="snippet">{_marked(r.snippet)}</p>' if r.snippet else ""
     return (
         '<li class="result" data-result>'
         f'<h3><a href="{escape(asset.get_absolute_url())}" data-result-link>'
-        f"{escape(asset.name)}</a>{mark}{exact}</h3>"
+        f"{_marked(r.name_parts) if r.name_parts else escape(asset.name)}</a>{mark}{exact}</h3>"
         f'<div class="num">{num}</div>'
         f'<div class="meta"><span class="badge">{escape(asset.get_kind_display())}</span>'
         f"{org}<span>Licence: {licence}</span>{price}</div>"

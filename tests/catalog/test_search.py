@@ -460,6 +460,40 @@ class TestSearch:
         ]
         assert ("segmentation", True) in result.snippet
 
+    def test_it_flags_the_words_of_a_name_that_matched(self):
+        make_asset("aviation", name="Aviation NER", summary="A model library.")
+        result = search("ner")[0]
+        assert result.name_parts == [("Aviation ", False), ("NER", True)]
+        assert not result.capabilities and not result.tasks
+
+    def test_a_result_found_by_a_task_it_lists_says_which(self):
+        ner = make_task("token-classification", name="Token classification")
+        seg = make_task("image-segmentation", name="Image segmentation")
+        make_asset("tagger", name="Tagger", summary="A model library.", tasks=[ner, seg])
+        (result,) = search("ner")
+        assert result.tasks == [[("Token classification (named entity recognition, ", False),
+                                 ("NER", True), (")", False)]]
+        # By the task's own name, the name alone.
+        (result,) = search("segmentation")
+        assert result.tasks == [[("Image ", False), ("segmentation", True)]]
+
+    def test_tasks_are_not_shown_when_a_capability_matched(self):
+        seg = make_task("image-segmentation", name="Image segmentation")
+        a = make_asset("seg", name="Labeller", summary="x", tasks=[seg])
+        make_capability(a, title="Segmentation", description="Labels pixels.")
+        (result,) = search("segmentation")
+        assert [c.title for c in result.capabilities] == ["Segmentation"]
+        assert result.tasks == []
+
+    def test_a_result_found_by_its_id_alone_shows_it(self):
+        make_asset("vg", name="VGClust", summary="Data for clustering.",
+                   external_id="navjordj/VG_summarization")
+        (result,) = search("summarization")
+        assert result.id_parts == [("navjordj/VG_", False), ("summarization", True)]
+        # Not when anything else it shows matched.
+        make_asset("other", name="Summarization set", external_id="x/summarization")
+        assert [r.id_parts for r in search("summarization") if r.asset.slug == "other"] == [[]]
+
     def test_it_brings_each_result_with_its_organisation_and_score(
         self, django_assert_num_queries
     ):
@@ -747,19 +781,29 @@ class TestTaskWords:
     @pytest.mark.parametrize("name, slug, words", [
         ("Summarisation", "summarization", "Summarisation summarization"),
         ("Speech recognition", "automatic-speech-recognition",
-         "Speech recognition automatic speech to text transcription ASR"),
+         "Speech recognition automatic speech to text, transcription, ASR"),
         ("Image segmentation", "image-segmentation", "Image segmentation"),
         ("Text-to-image generation", "text-to-image", "Text-to-image generation image generation"),
         ("Token classification", "token-classification",
-         "Token classification named entity recognition NER"),
+         "Token classification named entity recognition, NER"),
     ])
     def test_a_task_adds_the_words_of_its_slug_its_name_lacks(self, name, slug, words):
         assert catalog_search.task_words(name, slug) == words
 
-    def test_an_asset_is_found_by_its_tasks_slug(self):
-        task = make_task("summarization", name="Summarisation")
-        make_asset("summer", summary="Condenses long reports.", tasks=[task])
-        assert [r.asset.slug for r in search("summarization ")] == ["summer"]
+    @pytest.mark.parametrize("name, slug, shown", [
+        ("Summarisation", "summarization", "Summarisation (summarization)"),
+        ("Speech recognition", "automatic-speech-recognition",
+         "Speech recognition (automatic speech recognition, speech to text, transcription, "
+         "ASR)"),
+        ("Image segmentation", "image-segmentation", "Image segmentation"),
+        ("Text-to-image generation", "text-to-image",
+         "Text-to-image generation (image generation)"),
+    ])
+    def test_a_result_shows_a_task_with_what_else_it_is_called(self, name, slug, shown):
+        assert catalog_search.task_shown(name, slug) == (shown, len(name))
+        # Words the document holds, and no others.
+        assert (set(querytext.index_text(shown).split())
+                == set(querytext.index_text(catalog_search.task_words(name, slug)).split()))
 
 
 class TestHighlighting:

@@ -86,6 +86,7 @@ class TestSearch:
         make_asset("plain", name="Plain chat", summary="A chat model.")
         for headers in (BROWSER, HTMX):
             body = client.get("/search/?q=chat", headers=headers).content.decode()
+            body = body.replace("<mark>", "").replace("</mark>", "")
             flash = body[body.index(">Flash chat</a>"):]
             assert flash[:flash.index("</li>")].count(
                 "<span>0.075 USD in / 0.3 out per 1M tokens</span>") == 1
@@ -316,14 +317,14 @@ class TestSearch:
 # comparisons.results_html wrote them in Python; the two must give the same HTML.
 ITEM_TEMPLATE = """{% for r in results %}
 <li class="result" data-result>
-  <h3><a href="{{ r.asset.get_absolute_url }}" data-result-link>{{ r.asset.name }}</a>{% if r.exact %} <span class="exact">exact name</span>{% endif %}</h3>
+  <h3><a href="{{ r.asset.get_absolute_url }}" data-result-link>{% for text, hit in r.name_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</a>{% if r.exact %} <span class="exact">exact name</span>{% endif %}</h3>
   <div class="num">{% if r.asset.score %}<span class="rank" title="UnfragileRank">{{ r.asset.score.rank|floatformat:0 }}</span>{% if r.asset.score.provisional %} <span class="provisional" title="Under half of the evidence weight is known">provisional</span>{% endif %}{% else %}<span class="unknown" title="Not ranked yet: no score has been computed">unranked</span>{% endif %}</div>
   <div class="meta">
     <span class="badge">{{ r.asset.get_kind_display }}</span>
     {% if r.asset.organization %}<span>{{ r.asset.organization.name }}</span>{% endif %}
     <span>Licence: {% if r.asset.licence %}{{ r.asset.licence_name }}{% else %}<span class="unknown">not stated</span>{% endif %}</span>
   </div>
-  {% if r.capabilities %}<p class="matched"><span class="muted">Matched:</span> {% for c in r.capabilities %}<span class="matched-cap">{% for text, hit in c.title_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span>{% if not forloop.last %}, {% endif %}{% endfor %}</p>{% endif %}
+  {% if r.capabilities %}<p class="matched"><span class="muted">Matched:</span> {% for c in r.capabilities %}<span class="matched-cap">{% for text, hit in c.title_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span>{% if not forloop.last %}, {% endif %}{% endfor %}</p>{% elif r.tasks %}<p class="matched"><span class="muted">Matched task{{ r.tasks|pluralize }}:</span> {% for t in r.tasks %}<span class="matched-cap">{% for text, hit in t %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span>{% if not forloop.last %}, {% endif %}{% endfor %}</p>{% elif r.id_parts %}<p class="matched"><span class="muted">Matched id:</span> <span class="matched-cap">{% for text, hit in r.id_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span></p>{% endif %}
   {% if r.snippet %}<p class="snippet">{% for text, hit in r.snippet %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</p>{% endif %}
   <div class="compare-actions">
     <label class="pick" data-pick hidden><input type="checkbox" value="{{ r.asset.slug }}" data-compare-pick> Compare</label>
@@ -463,6 +464,7 @@ class TestSameName:
                        external_id=f"google/text-bison@00{n}", summary="Bison text generation.")
         make_asset("bison-other", name="Bison Other", summary="Bison text generation.")
         body = client.get("/search/?q=bison", headers=BROWSER).content.decode()
+        body = body.replace("<mark>", "").replace("</mark>", "")
         names = re.findall(r"data-result-link>([^<]*)</a>(?: <span class=\"name-mark\">([^<]*))?",
                            body)
         assert sorted(names) == [("Bison Other", ""), ("PaLM-2 (Bison)", "· text-bison@001"),
@@ -492,9 +494,15 @@ class TestResultItems:
                        organization=None, licence="", kind=Asset.Kind.DATASET)
         _score(b, 12.49)
         make_asset("seg-c", name="Segmentation", summary="segmentation, unranked")
+        make_asset("seg-d", name="Pixel labeller", summary="Labels pixels.", tasks=[
+            make_task("image-segmentation", name=f"Image segmentation {hostile}"),
+            make_task("scene-parsing", name="Scene parsing segmentation")])
+        make_asset("seg-e", name="Pixeller", summary="Labels pixels.",
+                   external_id=f"acme/segmentation-{hostile}")
         results = search("segmentation")
-        assert {r.asset.slug for r in results} == {"seg-a", "seg-b", "seg-c"}
+        assert {r.asset.slug for r in results} == {"seg-a", "seg-b", "seg-c", "seg-d", "seg-e"}
         assert any(r.exact for r in results) and any(r.capabilities for r in results)
+        assert any(len(r.tasks) == 2 for r in results) and any(r.id_parts for r in results)
         engine = engines["django"]
         expected = engine.from_string(ITEM_TEMPLATE).render({"results": results})
         expected = re.sub(r">\s*\n\s*<", "><", expected).strip()

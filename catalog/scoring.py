@@ -168,6 +168,15 @@ COUNT_UNITS = frozenset({
     "searches", "frameworks", "users", "installs",
 })
 
+
+def unit_for(unit: str, value: float | None) -> str:
+    """`unit` as it reads after `value`: a count unit in the singular for exactly one ("1
+    framework", "1 search"), anything else as it is."""
+    word = unit.strip()
+    if value != 1 or word.lower() not in COUNT_UNITS or word.lower() == "count":
+        return unit
+    return word[:-2] if word.lower().endswith("ches") else word[:-1]
+
 BENCHMARK_SOURCE = (
     "Benchmark results imported from leaderboards and papers; each row links its source"
 )

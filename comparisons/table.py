@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from catalog import records, scoring
 from catalog.models import Asset, Score
-from catalog.templatetags.catalog_extras import figure, http_url
+from catalog.templatetags.catalog_extras import http_url, with_unit
 from comparisons.verdict import Part, Verdict, whole_points
 
 _SPECIAL = re.compile(r"[&<>\"']")
@@ -298,8 +298,8 @@ def cards_html(cards: list) -> SafeString:
             source = escape(source)
             if http_url(url):
                 source = f'<a href="{escape(url)}" rel="nofollow noopener">{source}</a>'
-            text += (f'      <p class="source">Evidence: {escape(label)} {figure(value)}'
-                     f"{' ' + escape(unit) if unit else ''} ({escape(verification.lower())}, "
+            text += (f'      <p class="source">Evidence: {escape(label)} '
+                     f"{escape(with_unit(value, unit))} ({escape(verification.lower())}, "
                      f"{source})</p>\n")
         html.append(text + "    </article>")
     return mark_safe("\n    ".join(html))
@@ -325,7 +325,8 @@ def side_cards_html(side: dict) -> SafeString:
         more = (
             f'<p class="more"><a href="{escape(side["href"])}" '
             f'data-hx-get="{escape(side["hx_href"])}" data-hx-target="#caps-{key}-list" '
-            f'data-hx-swap="outerHTML">+{side["hidden"]} more capabilities</a></p>'
+            f'data-hx-swap="outerHTML">+{side["hidden"]} more '
+            f'{"capability" if side["hidden"] == 1 else "capabilities"}</a></p>'
         )
     return mark_safe(
         f'\n  <div id="caps-{key}-list" class="cap-list">\n    {cards}\n    {more}\n  </div>\n  '

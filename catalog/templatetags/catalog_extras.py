@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import math
 import re
 
 from django import template
 from django.utils.html import format_html
 
-from catalog import records
+from catalog import claims, records, scoring
 
 register = template.Library()
 
@@ -25,6 +26,19 @@ def figure(value: float | None) -> str:
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.4g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def with_unit(value: float | None, unit: str) -> str:
+    """figure() of a value, then its unit if it has one, in the singular for one of a count."""
+    text = figure(value)
+    return f"{text} {scoring.unit_for(unit, value)}" if unit and text else text
+
+
+@register.filter
+def ordinal(value: float | None) -> str:
+    """A number rounded to a whole one as a place: 1st, 2nd, 23rd, 11th."""
+    return "" if value is None else claims.ordinal(math.floor(value + 0.5))  # 2.5: 3rd
 
 
 @register.filter

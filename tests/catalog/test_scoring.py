@@ -238,3 +238,21 @@ class TestCompositeMany:
             assert (ranks[i], coverages[i], provisional[i]) == (
                 expected.rank, expected.coverage, expected.provisional
             )
+
+
+@pytest.mark.parametrize("unit, value, shown", [
+    ("frameworks", 1, "framework"), ("frameworks", 2, "frameworks"), ("searches", 1, "search"),
+    ("downloads", 1.0, "download"), ("downloads", 0, "downloads"), ("%", 1, "%"),
+    ("count", 1, "count"), ("Elo", 1, "Elo"), ("frameworks", None, "frameworks"),
+])
+def test_a_count_of_one_reads_in_the_singular(unit, value, shown):
+    assert scoring.unit_for(unit, value) == shown
+
+
+@pytest.mark.parametrize("value, shown", [
+    (1, "1st"), (2.4, "2nd"), (3, "3rd"), (11, "11th"), (12.2, "12th"), (22, "22nd"),
+    (0, "0th"), (100, "100th"), (2.5, "3rd"), (None, ""),
+])
+def test_a_percentile_reads_as_a_place(value, shown):
+    from catalog.templatetags.catalog_extras import ordinal
+    assert ordinal(value) == shown

@@ -461,6 +461,17 @@ class TestAssetPageCache:
 
 
 class TestAssetScore:
+    def test_a_percentile_is_a_place_and_a_count_of_one_is_singular(self, client):
+        asset = make_asset("one-framework")
+        frameworks = make_evidence(asset, dimension="ecosystem", name="frameworks",
+                                   label="Frameworks it runs on", value=1, unit="frameworks")
+        Score.objects.create(asset=asset, ecosystem=2.0, rank=40.0, coverage=0.2,
+                             provisional=True, computed_at=timezone.now(), formula_version="t",
+                             percentiles=json.dumps({frameworks.pk: 2.4}))
+        body = client.get("/assets/one-framework/").content.decode()
+        assert "1 framework</span> · <span class=\"num\">2nd percentile</span>" in body
+        assert "1 frameworks" not in body and "2th" not in body
+
     def test_it_shows_subscores_signals_and_unknown_never_zero(self, client):
         asset = make_asset("scored")
         top1 = make_evidence(asset, dimension="quality", name="imagenet_top1",

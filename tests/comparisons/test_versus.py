@@ -226,6 +226,11 @@ class TestVersusContent:
         assert f'href="{URL}?more=a#caps-a" data-hx-get="{URL}?more=a"' in body
         assert "+4 more capabilities" in body
 
+    def test_one_held_back_is_one_more_capability(self, client):
+        make_pair(caps=9)
+        body = client.get(URL).content.decode()
+        assert "+1 more capability<" in body and "capabilities</a>" not in body
+
     def test_it_shows_the_rest_without_javascript(self, client):
         make_pair(caps=12)
         body = client.get(URL + "?more=a").content.decode()

@@ -1,6 +1,7 @@
 """What the asset page shows, read in plain SQL (catalog.rawload): five statements.
 
-1. the asset with its organisation, score and base model (slug and name);
+1. the asset with its organisation, score and base model (slug and name), and the external
+   ids of the published assets sharing its name;
 2. its tasks, by name;
 3. its capabilities, in order, each with its task and evidence;
 4. its evidence, by dimension, name and settings;
@@ -16,7 +17,16 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from catalog.models import Asset, Capability, Evidence, Organization, Score, ScoreHistory, Task
+from catalog.models import (
+    Asset,
+    Capability,
+    Evidence,
+    Organization,
+    Score,
+    ScoreHistory,
+    Task,
+    name_qualifiers,
+)
 from catalog.rawload import Columns
 
 # The imported record (the page shows the fields made from it) and its hash are never read.
@@ -39,6 +49,9 @@ class AssetPage:
     capabilities: list[Capability]
     evidence: list[Evidence]
     history: list[dict]
+    # What tells the asset from the published ones sharing its name (name_qualifiers()), ""
+    # when none does.
+    name_mark: str = ""
 
 
 def _table(model: type) -> str:
@@ -51,9 +64,21 @@ def _statements(vendor: str) -> dict[str, str]:
     asset, task, cap = _table(Asset), _table(Task), _table(Capability)
     evidence, history = _table(Evidence), _table(ScoreHistory)
     links = _table(Asset.tasks.through)
+    # Names are not unique ("PaLM-2 (Bison)" three times): the assets whose names the search
+    # index keys alike, by its index on the key (catalog_search_name on SQLite,
+    # catalog_search_doc on PostgreSQL), their external ids one string.
+    keys = "catalog_search_doc" if vendor == "postgresql" else "catalog_search_name"
+    ids = (f"string_agg(m.{q('external_id')}, chr(31))" if vendor == "postgresql"
+           else f"group_concat(m.{q('external_id')}, char(31))")
+    namesakes = (
+        f"(SELECT {ids} FROM {keys} k JOIN {keys} n ON n.name_key = k.name_key "
+        f"AND n.asset_id <> k.asset_id JOIN {asset} m ON m.{q('id')} = n.asset_id "
+        f"WHERE k.asset_id = a.{q('id')} AND m.{q('status')} = '{Asset.Status.PUBLISHED}')"
+    )
     return {
         "asset": (
-            f"SELECT {ASSET.sql}, {ORGANIZATION.sql}, {SCORE.sql}, {BASE.sql} FROM {asset} a "
+            f"SELECT {ASSET.sql}, {ORGANIZATION.sql}, {SCORE.sql}, {BASE.sql}, {namesakes} "
+            f"FROM {asset} a "
             f"LEFT JOIN {_table(Organization)} o ON o.{q('id')} = a.{q('organization_id')} "
             f"LEFT JOIN {_table(Score)} s ON s.{q('asset_id')} = a.{q('id')} "
             f"LEFT JOIN {asset} b ON b.{q('id')} = a.{q('base_id')} "
@@ -101,6 +126,11 @@ def load(slug: str) -> AssetPage | None:
         # Unlike assigning to `asset.score`, this also remembers "no score".
         Asset.score.related.set_cached_value(asset, score)
         asset.base = base
+        name_mark = ""
+        if namesakes := row[-1]:
+            others = [Asset(name=asset.name, external_id=external_id, slug=external_id)
+                      for external_id in namesakes.split(chr(31))]
+            name_mark = name_qualifiers([asset, *others])[0]
 
         cursor.execute(sql["tasks"], [asset.pk])
         tasks = [TASK.make(values) for values in cursor.fetchall()]
@@ -126,4 +156,4 @@ def load(slug: str) -> AssetPage | None:
             dict(zip(HISTORY.attnames, HISTORY.convert(values), strict=True))
             for values in cursor.fetchall()
         ]
-    return AssetPage(asset, tasks, capabilities, evidence_rows, history)
+    return AssetPage(asset, tasks, capabilities, evidence_rows, history, name_mark)

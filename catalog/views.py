@@ -340,6 +340,7 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
     trained_models, trained_model_count = lineage[2]
     ctx = {
         "asset": asset,
+        "name_mark": page.name_mark,
         "tasks": page.tasks,
         "capabilities": page.capabilities,
         "evidence": page.evidence,

@@ -391,6 +391,31 @@ class TestAssetDetail:
         with django_assert_num_queries(8):
             client.get("/assets/base/")
 
+    def test_assets_sharing_a_name_are_told_apart_in_the_title_and_heading(
+        self, client, django_assert_num_queries
+    ):
+        for n in (1, 2):
+            make_asset(f"bison-{n}", name="PaLM-2 (Bison)", external_id=f"google/text-bison@00{n}")
+        make_asset("bison-draft", name="PaLM-2 (Bison)", external_id="google/draft",
+                   status=Asset.Status.DRAFT)
+        make_asset("codey", name="Codey PaLM-2 (Bison)", external_id="google/code-bison@001")
+        with django_assert_num_queries(8):  # as many as without a namesake
+            body = client.get("/assets/bison-1/").content.decode()
+        assert "<title>PaLM-2 (Bison) · text-bison@001 · " in body
+        assert '<h1>PaLM-2 (Bison) <span class="name-mark">· text-bison@001</span></h1>' in body
+        # The whole id when the last parts are alike too; a name of its own has no mark,
+        # and a draft sharing it is not counted.
+        make_asset("bison-3", name="PaLM-2 (Bison)", external_id="vertex/text-bison@001")
+        Asset.objects.get(slug="bison-1").save()  # a new version: the page is rendered again
+        body = client.get("/assets/bison-1/").content.decode()
+        assert "<title>PaLM-2 (Bison) · google/text-bison@001 · " in body
+        body = client.get("/assets/codey/").content.decode()
+        assert "<title>Codey PaLM-2 (Bison) · Unfragile</title>" in body
+        Asset.objects.filter(slug__in=["bison-2", "bison-3"]).update(status=Asset.Status.DRAFT)
+        Asset.objects.get(slug="bison-1").save()
+        body = client.get("/assets/bison-1/").content.decode()
+        assert "<title>PaLM-2 (Bison) · Unfragile</title>" in body
+
     def test_its_lineage_lists_the_first_by_name_and_counts_them_all(self, client):
         base = make_asset("base", name="Base")
         data = [make_asset(f"data-{i:02}", name=f"Data {i:02}", kind=Asset.Kind.DATASET)

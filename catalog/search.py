@@ -1212,7 +1212,8 @@ def _results(
         if asset is None:  # deleted between the two queries
             continue
         result = Result(asset=asset, relevance=float(rel or 0.0), exact=exact == EXACT_NAME,
-                        all_terms=at < full, name_parts=_parts(asset.name, next(found)))
+                        all_terms=at < full,
+                        name_parts=_parts(asset.name, _with_joined(asset.name, next(found), n)))
         # (terms matched, -position, description, its hits)
         best_cap: tuple[int, int, str, list] | None = None
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
@@ -1490,6 +1491,23 @@ def snippet(
             _join(parts, len(parts), "…")
         return parts
     return _parts(text, hits)
+
+
+def _with_joined(name: str, hits: list[tuple[int, int, str]], n: querytext.Normalised
+                 ) -> list[tuple[int, int, str]]:
+    """A name's hits, with the words it holds apart that a term joins (_joined()) marked as
+    one in place of their own hits: "gpt4o" marks "GPT-4o", "mistral7b" "Mistral 7B"."""
+    joined = []
+    for m in _APART.finditer(name):
+        word = querytext.index_text(m[1] + m[2])
+        term = next((t for t in n.terms if t == word or (t == n.prefix and word.startswith(t)
+                                                         and len(t) > len(m[1]))), None)
+        if term:
+            joined.append((m.start(1), m.end(2), term))
+    if not joined:
+        return hits
+    apart = [h for h in hits if not any(h[0] < end and start < h[1] for start, end, _ in joined)]
+    return sorted(apart + joined)
 
 
 def _flagged(parts: list[Part]) -> bool:

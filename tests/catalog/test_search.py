@@ -466,6 +466,16 @@ class TestSearch:
         assert result.name_parts == [("Aviation ", False), ("NER", True)]
         assert not result.capabilities and not result.tasks
 
+    def test_a_name_found_by_its_words_joined_has_them_marked_as_one(self):
+        make_asset("gpt", name="GPT-4o (2024-05-13)", summary="A chat model.")
+        make_asset("mistral", name="Mistral 7B", summary="A chat model.")
+        assert search("gpt4o")[0].name_parts == [("GPT-4o", True), (" (2024-05-13)", False)]
+        assert search("mistral7b")[0].name_parts == [("Mistral 7B", True)]
+        # A word being typed that goes on into the number, not one that stops before it.
+        assert search("mistral7")[0].name_parts == [("Mistral 7B", True)]
+        assert search("gpt 4o")[0].name_parts == [
+            ("GPT", True), ("-", False), ("4o", True), (" (2024-05-13)", False)]
+
     def test_a_result_found_by_a_task_it_lists_says_which(self):
         ner = make_task("token-classification", name="Token classification")
         seg = make_task("image-segmentation", name="Image segmentation")

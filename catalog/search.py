@@ -1497,6 +1497,8 @@ def _with_joined(name: str, hits: list[tuple[int, int, str]], n: querytext.Norma
                  ) -> list[tuple[int, int, str]]:
     """A name's hits, with the words it holds apart that a term joins (_joined()) marked as
     one in place of their own hits: "gpt4o" marks "GPT-4o", "mistral7b" "Mistral 7B"."""
+    if not any(ch.isdigit() for term in n.terms for ch in term):
+        return hits  # every joined word holds a number
     joined = []
     for m in _APART.finditer(name):
         word = querytext.index_text(m[1] + m[2])

@@ -34,7 +34,7 @@ from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.html import options_html
 from catalog.languages import name as language_name
-from catalog.models import Asset, Task, name_qualifiers
+from catalog.models import Asset, name_qualifiers
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import generation, htmx, pagecache, robots
@@ -139,8 +139,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return response
     settled = request.headers.get("X-Search-Settled") == "1"
     key, hit = _cached_results(request)
-    tasks = _tasks.get("tasks", _read_tasks)
-    form = SearchForm(request.GET, task_slugs={slug for slug, _ in tasks},
+    tasks = catalog_search.tasks()
+    form = SearchForm(request.GET, task_slugs=set(tasks),
                       languages=_covered_languages)
     if not form.is_valid():
         return render(request, "400.html", {"errors": form.errors}, status=400)
@@ -157,7 +157,8 @@ def search(request: HttpRequest) -> HttpResponse:
     ctx = {
         "form": form, "q": n, "title": title, "results_html": mark_safe(results_html),
         "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
-        "task_options": options_html(tasks, data["task"], "Any task"),
+        "task_options": options_html([(slug, name) for slug, (name, _) in tasks.items()],
+                                     data["task"], "Any task"),
         "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
         "language_options": options_html(
             [(code, f"{name} ({assets:,})")
@@ -210,14 +211,6 @@ def _results_key(request: HttpRequest) -> str | None:
 
 
 _keys: dict[tuple[str, str, str], str] = {}
-
-
-# Task choices, (slug, name) by name: remembered while the data generation stands still.
-_tasks = generation.memo()
-
-
-def _read_tasks() -> list[tuple[str, str]]:
-    return list(Task.objects.order_by("name").values_list("slug", "name"))
 
 
 # The languages published assets cover, {ISO 639-3 code: (name, assets)} by name; the same.

@@ -411,6 +411,36 @@ class TestSearch:
         assert {r.asset.slug for r in search("questions", language="jpn")} == {"ja"}
         assert search("questions", language="kork") == []  # a code, not a prefix
 
+    def test_the_language_filter_follows_saves_and_deletes(self):
+        a = make_asset("ko", summary="Questions.", languages=["kor-Hang", "kor-Kore", " "])
+        assert [r.asset.slug for r in search("questions", language="kor")] == ["ko"]
+        a.languages = ["jpn-Jpan"]
+        a.save()
+        assert search("questions", language="kor") == []
+        assert [r.asset.slug for r in search("questions", language="jpn")] == ["ko"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT code FROM catalog_search_language WHERE asset_id = %s",
+                           [a.pk])
+            assert cursor.fetchall() == [("jpn",)]
+            a.delete()
+            cursor.execute("SELECT count(*) FROM catalog_search_language")
+            assert cursor.fetchone() == (0,)
+
+    @pytest.mark.parametrize("languages, codes", [
+        (["kor-Hang", "kor-Kore", "eng"], ["kor", "eng"]), ([], []), ({"kor": 1}, []),
+        ([None, 3, "", "-x", " zho-Hans"], ["zho"]), ("kor", []),
+    ])
+    def test_an_assets_languages_are_indexed_as_their_codes(self, languages, codes):
+        assert catalog_search.language_codes(languages) == codes
+
+    def test_a_task_or_language_filter_combines_with_a_name_match(self):
+        task = make_task("image-segmentation", name="Image segmentation")
+        make_asset("seg", name="Segmenter", summary="Masks.", tasks=[task], languages=["eng"])
+        make_asset("seg-2", name="Segmenter", summary="Masks.", external_id="b/segmenter")
+        assert [r.asset.slug for r in search("segmenter", task="image-segmentation")] == ["seg"]
+        assert [r.asset.slug for r in search("segmenter", language="eng")] == ["seg"]
+        assert search("segmenter", language="eng")[0].exact
+
     def test_a_name_written_apart_is_found_glued(self):
         make_asset("gpt-4o-2024-05-13", name="GPT-4o (2024-05-13)", kind=Asset.Kind.API,
                    summary="An API model for text generation, published by openai, with a "
@@ -984,6 +1014,7 @@ def _wipe_catalog() -> None:
         "comparisons_match", "comparisons_comatch", "comparisons_searchevent",
         "catalog_capability", "catalog_evidence", "catalog_asset_tasks",
         "catalog_asset_trained_on", "catalog_asset", "catalog_task", "catalog_organization",
+        "catalog_search_language",
     ]
     tables += (
         ["catalog_search_doc"] if connection.vendor == "postgresql"

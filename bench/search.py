@@ -15,7 +15,9 @@ then timed on a sample (it rewrites those entries) and its rate reported.
 Latency: times what a search request asks of catalog.search end to end (ranking, the result
 assets, their capabilities, highlighting, and closest_names() when nothing matched) for 1-3
 word queries and typed prefixes; prints p50/p95/p99 per backend. Goals: p95 < 50 ms on
-PostgreSQL, < 100 ms on SQLite.
+PostgreSQL, < 100 ms on SQLite. Then the same queries with a filter each (a kind, a
+licence, the most and the least listed task and language: assets list one or two tasks and
+FILTERED of them languages, a few common and most rare), timed the same way.
 
 Throughput (needs wrk): gunicorn with 2 workers and DEBUG off on that database; wrk asks for
 the live-search fragment (HX-Request, one query after another from the same mix, every one
@@ -122,6 +124,23 @@ CAPABILITY_COLUMNS = (
 
 
 SCORE_COLUMNS = "asset_id, rank, coverage, provisional, computed_at, formula_version, percentiles"
+FILTERED = 0.3  # the share of assets with languages
+# Language codes as records write them: a few common, then many rare (weights 1/rank).
+LANGUAGES = [
+    "eng-Latn", "zho-Hans", "deu-Latn", "fra-Latn", "spa-Latn", "jpn-Jpan", "kor-Hang",
+    "rus-Cyrl", "ara-Arab", "hin-Deva", "por-Latn", "ita-Latn", "nld-Latn", "pol-Latn",
+    "tur-Latn", "vie-Latn", "swe-Latn", "fin-Latn", "dan-Latn", "ces-Latn", "ell-Grek",
+    "heb-Hebr", "hun-Latn", "ind-Latn", "ron-Latn", "tha-Thai", "ukr-Cyrl", "fas-Arab",
+    "ben-Beng", "tam-Taml", "tel-Telu", "urd-Arab", "msa-Latn", "bul-Cyrl", "hrv-Latn",
+    "slk-Latn", "slv-Latn", "lit-Latn", "lav-Latn", "est-Latn", "kat-Geor", "hye-Armn",
+    "isl-Latn", "gle-Latn", "cym-Latn", "eus-Latn", "glg-Latn", "cat-Latn", "swa-Latn",
+    "yor-Latn", "hau-Latn", "amh-Ethi", "som-Latn", "zul-Latn", "xho-Latn", "afr-Latn",
+    "mlt-Latn", "ltz-Latn", "mri-Latn", "haw-Latn",
+]
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]:
@@ -144,6 +163,20 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
         f.attname: f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields
     }
     asset_columns = ", ".join(f.column for f in fields)
+    # Languages for FILTERED of the assets and one or two tasks for each, from generators
+    # of their own (the texts and queries stay those of earlier runs): a few codes and tasks
+    # common, most rare (weights 1/rank), for the filtered searches.
+    languages_field = Asset._meta.get_field("languages")
+    covers = random.Random(n_assets + 1)
+    language_weights = [1 / (i + 1) for i in range(len(LANGUAGES))]
+    covered: list[tuple[str, int]] = []  # (code, asset number)
+
+    def languages(i: int):
+        if covers.random() >= FILTERED:
+            return defaults[languages_field.attname]
+        codes = sorted(set(covers.choices(LANGUAGES, language_weights, k=covers.randint(1, 6))))
+        covered.extend((code.split("-")[0], i) for code in codes)
+        return languages_field.get_db_prep_save(codes, connection)
 
     def assets():
         for i in range(n_assets):
@@ -152,6 +185,7 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
                 "name": f"{rng.choice(words)}-{rng.choice(words)}-{i}", "kind": rng.choice(kinds),
                 "licence": rng.choice(licences),
                 "summary": " ".join(rng.choices(words, k=12)) + ".",
+                languages_field.attname: languages(i),
             }}.values())
 
     def capabilities():
@@ -184,6 +218,17 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
             (asset_id, round(ranks.uniform(5, 95), 1), 1.0, False, now, "bench", "")
             for asset_id in ids
         ))
+        insert(cursor, "catalog_task", "slug, name, modality",
+               ((_slug(task), task, "other") for task in tasks))
+        cursor.execute("SELECT id FROM catalog_task ORDER BY id")
+        task_ids = [row[0] for row in cursor.fetchall()]
+        listing = random.Random(n_assets + 2)
+        task_weights = [1 / (i + 1) for i in range(len(task_ids))]
+        listing.shuffle(task_weights)
+        insert(cursor, "catalog_asset_tasks", "asset_id, task_id", (
+            (asset_id, task_id) for asset_id in ids
+            for task_id in set(listing.choices(task_ids, task_weights, k=listing.randint(1, 2)))
+        ))
     figures = {"data_s": time.perf_counter() - started}
 
     started = time.perf_counter()
@@ -194,6 +239,9 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
         else:
             for sql in SQLITE_INDEX:
                 cursor.execute(sql)
+        # The languages' index, as catalog.search._write() writes it.
+        insert(cursor, "catalog_search_language", "code, asset_id",
+               ((code, ids[i]) for code, i in covered))
     figures["index_s"] = time.perf_counter() - started
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -277,6 +325,7 @@ def worker(args: argparse.Namespace) -> None:
         print(f"  {label:>10}: p50 {percentile(values, 50):6.1f} ms  "
               f"p95 {percentile(values, 95):6.1f} ms  p99 {percentile(values, 99):6.1f} ms  "
               f"mean {statistics.fmean(values):6.1f} ms", flush=True)
+    filtered(plan, lambda q, given: search(querytext.normalise(q), limit=20, **given))
     if args.slowest:
         slow = sorted(zip(everything, [q for k in ("words", "prefix") for kk, q in plan
                                        if kk == k], strict=True), reverse=True)
@@ -292,6 +341,46 @@ def worker(args: argparse.Namespace) -> None:
     client = Client(headers={"host": "127.0.0.1", "HX-Request": "true"})
     sizes = [len(client.get(path).content) for path in paths[:30]]
     Path(args.worker).with_suffix(".size").write_text(str(int(statistics.median(sizes))))
+
+
+FILTERED_QUERIES = 50  # per filter
+
+
+def filtered(plan: list[tuple[str, str]], request) -> None:
+    """The same queries with one filter each: a kind, a licence, the tasks and languages
+    the most and the fewest assets list. A filter that keeps few assets makes a search for
+    a common word read many matches before it finds enough."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT t.slug, count(*) FROM catalog_task t JOIN catalog_asset_tasks at "
+                       "ON at.task_id = t.id GROUP BY t.slug ORDER BY 2 DESC, 1")
+        tasks = cursor.fetchall()
+        cursor.execute("SELECT code, count(*) FROM catalog_search_language GROUP BY code "
+                       "ORDER BY 2 DESC, 1")
+        languages = cursor.fetchall()
+    filters = [
+        ("kind", {"kind": "dataset"}, "a sixth"), ("licence", {"licence": "mit"}, "a fifth"),
+        ("task, common", {"task": tasks[0][0]}, f"{tasks[0][1]:,}"),
+        ("task, rare", {"task": tasks[-1][0]}, f"{tasks[-1][1]:,}"),
+        ("language, common", {"language": languages[0][0]}, f"{languages[0][1]:,}"),
+        ("language, rare", {"language": languages[-1][0]}, f"{languages[-1][1]:,}"),
+    ]
+    everything = []
+    print(f"  filtered ({FILTERED_QUERIES} queries each; assets kept):", flush=True)
+    for at, (label, given, kept) in enumerate(filters):
+        times = []
+        for _, q in plan[at * FILTERED_QUERIES:(at + 1) * FILTERED_QUERIES]:
+            started = time.perf_counter()
+            request(q, given)
+            times.append((time.perf_counter() - started) * 1000)
+        everything += times
+        print(f"  {label:>16}: p50 {percentile(times, 50):6.1f} ms  "
+              f"p95 {percentile(times, 95):6.1f} ms  p99 {percentile(times, 99):6.1f} ms  "
+              f"({kept})", flush=True)
+    print(f"  {'all filtered':>16}: p50 {percentile(everything, 50):6.1f} ms  "
+          f"p95 {percentile(everything, 95):6.1f} ms  "
+          f"p99 {percentile(everything, 99):6.1f} ms", flush=True)
 
 
 # Throughput --------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ def create(apps, schema_editor) -> None:
     with schema_editor.connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO catalog_search_language (code, asset_id) VALUES (%s, %s)", rows)
+        if schema_editor.connection.vendor == "postgresql":
+            # How many assets each code has, for the planner from the first search on (on
+            # 100,000 assets, before autovacuum came by, a common language took 0.4 s).
+            cursor.execute("ANALYZE catalog_search_language")
 
 
 def drop(apps, schema_editor) -> None:

@@ -177,6 +177,7 @@ def unit_for(unit: str, value: float | None) -> str:
         return unit
     return word[:-2] if word.lower().endswith("ches") else word[:-1]
 
+
 BENCHMARK_SOURCE = (
     "Benchmark results imported from leaderboards and papers; each row links its source"
 )

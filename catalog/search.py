@@ -159,7 +159,9 @@ def search(
     lacking a quoted phrase (n.phrases) are left out too. Three queries, or four when the
     search for any term runs; none when the query holds no searchable term. On PostgreSQL
     a typed prefix adds one (_Postgres); when a typed prefix finds nothing, looking for the
-    words that stand in for it adds one, and ranking with them another.
+    words that stand in for it adds one, and ranking with them another. A `task` is looked
+    up by its slug in tasks(), read once per data generation: a slug naming none finds
+    nothing.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -1216,7 +1218,7 @@ def _results(
     ids = [row[0] for row in rows]
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    tasks: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    listed_tasks: dict[int, list[tuple[str, int]]] = defaultdict(list)
     among, params = _among("asset_id", ids, using)
     listed, _ = _among("at.asset_id", ids, using)
     with connections[using].cursor() as cursor:
@@ -1231,7 +1233,7 @@ def _results(
         )
         for asset_id, is_task, _, row_id, title, text in cursor.fetchall():
             if is_task:
-                tasks[asset_id].append(task_shown(title, text))
+                listed_tasks[asset_id].append(task_shown(title, text))
             else:
                 caps[asset_id].append((row_id, title, text))
 
@@ -1243,7 +1245,7 @@ def _results(
         for text in (
             assets[asset_id].name,
             *(text for _, title, description in caps[asset_id] for text in (title, description)),
-            *(task for task, _ in tasks[asset_id]),
+            *(task for task, _ in listed_tasks[asset_id]),
         )
     ], n))
     results = []
@@ -1267,7 +1269,7 @@ def _results(
             hits = len({hit[2] for hit in title_hits} | {hit[2] for hit in text_hits})
             if best_cap is None or (hits, -position) > best_cap[:2]:
                 best_cap = (hits, -position, description, text_hits)
-        for task, name_length in tasks[asset_id]:
+        for task, name_length in listed_tasks[asset_id]:
             hits = next(found)
             if hits and not result.capabilities and len(result.tasks) < CAPABILITIES_SHOWN:
                 # The name alone when it holds a match, else what else the task is called.

@@ -1365,14 +1365,35 @@ def _term_matches(word: str, n: querytext.Normalised) -> str | None:
     """The query term that `word` (already folded) stands for, or None.
 
     Lenient on purpose, like the stemmers the databases use: "segment" marks "segmentation"
-    and "scenes" marks "scene".
+    and "scenes" marks "scene"; but only with an ending of the language's (ENDINGS), not any
+    letters, which those stemmers keep apart: "open" does not mark "OpenAI", nor "image"
+    "ImageNet". The word being typed marks every word it starts, as the index finds them.
     """
     for term in n.terms:
         if word == term or (term == n.prefix and word.startswith(term)):
             return term
-        if min(len(word), len(term)) >= 4 and (word.startswith(term) or term.startswith(word)):
+        if min(len(word), len(term)) >= 4 and (
+            word.startswith(term) and _ending(term, word[len(term):])
+            or term.startswith(word) and _ending(word, term[len(word):])
+        ):
             return term
     return None
+
+
+# What English adds to a word that still stands for it (after a doubled last letter:
+# "embed", "embedding"), as far as the stemmers go.
+ENDINGS = frozenset({
+    "s", "es", "ed", "d", "ing", "ings", "er", "ers", "or", "ors", "ion", "ions", "ation",
+    "ations", "ment", "ments", "al", "ally", "ly", "ity", "ities", "y", "ies", "ive", "ness",
+    "ize", "izes", "ized", "izing", "ise", "ises", "ised", "ising", "ization", "izations",
+    "isation", "isations", "able", "ic", "ics", "ical",
+})
+
+
+def _ending(base: str, rest: str) -> bool:
+    if rest[:1] == base[-1:] and rest[1:] in ENDINGS:
+        return True
+    return rest in ENDINGS
 
 
 def _fold(text: str) -> str:

@@ -896,6 +896,21 @@ class TestHighlighting:
         assert parts == catalog_search.highlight(shown, n)[0]
         assert len(shown) <= max(len(text), 62)
 
+    @pytest.mark.parametrize("q, text, marked", [
+        ("segment ", "segmentation segments segmenter segmental segmentz", [
+            "segmentation", "segments", "segmenter", "segmental"]),
+        ("segmentation ", "segment segm", ["segment"]),
+        ("embed ", "embedding embeddings embedder", ["embedding", "embeddings", "embedder"]),
+        ("model ", "modelling modeling models modelscope", ["modelling", "modeling", "models"]),
+        ("open ", "openai opened open-source", ["opened", "open"]),
+        ("image ", "imagenet images ImageNet", ["images", "ImageNet"]),  # Image Net
+        ("open", "openai", ["openai"]),  # being typed: every word it starts
+    ])
+    def test_a_longer_word_stands_for_a_term_only_with_an_ending(self, q, text, marked):
+        n = querytext.normalise(q)
+        parts, _ = catalog_search.highlight(text, n)
+        assert [part for part, hit in parts if hit] == marked
+
     def test_it_matches_non_ascii_text_by_the_same_rules(self):
         n = querytext.normalise("café segmentation")
         parts, terms = catalog_search.highlight("Le Café: Segmentation d’image", n)

@@ -402,7 +402,8 @@ class TestAssetDetail:
         with django_assert_num_queries(8):  # as many as without a namesake
             body = client.get("/assets/bison-1/").content.decode()
         assert "<title>PaLM-2 (Bison) · text-bison@001 · " in body
-        assert '<h1>PaLM-2 (Bison) <span class="name-mark">· text-bison@001</span></h1>' in body
+        assert ('<h1>PaLM-2 (Bison) <span class="name-mark name-line">text-bison@001</span></h1>'
+                in body)
         # The whole id when the last parts are alike too; a name of its own has no mark,
         # and a draft sharing it is not counted.
         make_asset("bison-3", name="PaLM-2 (Bison)", external_id="vertex/text-bison@001")

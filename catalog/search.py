@@ -520,7 +520,14 @@ def _joined(text: str) -> list[str]:
     Instruct"), joined as people also type them: gpt4o, llama3. Only from three letters
     on, as _GLUED takes them apart; not across the underscores and dots of a name like
     "mobilenetv3_large_100"."""
-    return [querytext.index_text(m[1] + m[2]) for m in _APART.finditer(text)]
+    return [word for _, _, word, _ in _joined_spans(text)]
+
+
+def _joined_spans(text: str) -> list[tuple[int, int, str, int]]:
+    """Where each of _joined()'s words stands in `text` (start, end), the word, and how
+    many of its characters are letters."""
+    return [(m.start(1), m.end(2), querytext.index_text(m[1] + m[2]), len(m[1]))
+            for m in _APART.finditer(text)]
 
 
 def _split_glued(text: str) -> str:
@@ -1563,12 +1570,11 @@ def _with_joined(name: str, hits: list[tuple[int, int, str]], n: querytext.Norma
     if not any(ch.isdigit() for term in n.terms for ch in term):
         return hits  # every joined word holds a number
     joined = []
-    for m in _APART.finditer(name):
-        word = querytext.index_text(m[1] + m[2])
+    for start, end, word, letters in _joined_spans(name):
         term = next((t for t in n.terms if t == word or (t == n.prefix and word.startswith(t)
-                                                         and len(t) > len(m[1]))), None)
+                                                         and len(t) > letters)), None)
         if term:
-            joined.append((m.start(1), m.end(2), term))
+            joined.append((start, end, term))
     if not joined:
         return hits
     apart = [h for h in hits if not any(h[0] < end and start < h[1] for start, end, _ in joined)]

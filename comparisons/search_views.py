@@ -156,15 +156,19 @@ def search(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     ctx = {
         "form": form, "q": n, "title": title, "results_html": mark_safe(results_html),
-        "kind_options": options_html(form.fields["kind"].choices, data["kind"]),
-        "task_options": options_html([(slug, name) for slug, (name, _) in tasks.items()],
-                                     data["task"], "Any task"),
-        "licence_options": options_html(form.fields["licence"].choices, data["licence"]),
-        "language_options": options_html(
-            [(code, f"{name} ({assets:,})")
-             for code, (name, assets) in _covered_languages().items()
-             if assets >= LANGUAGE_LISTED or code == data["language"]],
-            data["language"], "Any language"),
+        # The filter selects: (field name, label, options).
+        "filters": [
+            ("kind", "Kind", options_html(form.fields["kind"].choices, data["kind"])),
+            ("task", "Task", options_html([(slug, name) for slug, (name, _) in tasks.items()],
+                                          data["task"], "Any task")),
+            ("licence", "Licence",
+             options_html(form.fields["licence"].choices, data["licence"])),
+            ("language", "Language", options_html(
+                [(code, f"{name} ({assets:,})")
+                 for code, (name, assets) in _covered_languages().items()
+                 if assets >= LANGUAGE_LISTED or code == data["language"]],
+                data["language"], "Any language")),
+        ],
         # What was typed, for the box on a full page: printable characters only, bounded.
         "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
     }

@@ -48,11 +48,13 @@ import dataclasses
 import functools
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import snowballstemmer
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -1223,6 +1225,7 @@ def _results(
 ) -> list[Result]:
     # `rows` come ranked (_ordered()), the first `full` of them holding every term.
     ids = [row[0] for row in rows]
+    stemmer = STEMMERS[connections[using].vendor]
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     listed_tasks: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -1254,7 +1257,7 @@ def _results(
             *(text for _, title, description in caps[asset_id] for text in (title, description)),
             *(task for task, _ in listed_tasks[asset_id]),
         )
-    ], n))
+    ], n, stemmer))
     results = []
     for at, (asset_id, rel, exact, _phrase, _rank) in enumerate(rows):
         asset = assets.get(asset_id)
@@ -1284,12 +1287,12 @@ def _results(
                 result.tasks.append(_parts(task[:name_length], in_name) if in_name
                                     else _parts(task, hits))
         if best_cap:
-            result.snippet = snippet(best_cap[2], n, hits=best_cap[3])
+            result.snippet = snippet(best_cap[2], n, stemmer, hits=best_cap[3])
         else:
-            result.snippet = snippet(asset.display_summary, n)
+            result.snippet = snippet(asset.display_summary, n, stemmer)
         if not (result.capabilities or result.tasks or _flagged(result.name_parts)
                 or _flagged(result.snippet)):
-            hits = _word_hits(asset.external_id, n)
+            hits = _word_hits(asset.external_id, n, stemmer)
             result.id_parts = _parts(asset.external_id, hits) if hits else []
         results.append(result)
     return results
@@ -1368,39 +1371,53 @@ def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
 # Highlighting: done here from the query terms, never from HTML made by the database. --------
 
 
-def _term_matches(word: str, n: querytext.Normalised) -> str | None:
+def _term_matches(word: str, n: querytext.Normalised, stemmer: str) -> str | None:
     """The query term that `word` (already folded) stands for, or None.
 
-    Lenient on purpose, like the stemmers the databases use: "segment" marks "segmentation"
-    and "scenes" marks "scene"; but only with an ending of the language's (ENDINGS), not any
-    letters, which those stemmers keep apart: "open" does not mark "OpenAI", nor "image"
-    "ImageNet". The word being typed marks every word it starts, as the index finds them.
+    As the index matched it: the word is the term, or the database's stemmer makes them one
+    word (STEMMERS: "captions" marks "captioning", "segmentation" "segment"; not "open"
+    "OpenAI", nor "image" "ImageNet"). The word being typed marks every word it starts, and
+    every word whose stem starts with its stem, as the index finds them ("summarization":
+    summar, so "summaries": summari).
     """
     for term in n.terms:
-        if word == term or (term == n.prefix and word.startswith(term)):
+        if word == term:
             return term
-        if min(len(word), len(term)) >= 4 and (
-            word.startswith(term) and _ending(term, word[len(term):])
-            or term.startswith(word) and _ending(word, term[len(word):])
-        ):
+        if term == n.prefix:
+            if word.startswith(term) or stem(word, stemmer).startswith(stem(term, stemmer)):
+                return term
+        elif stem(word, stemmer) == stem(term, stemmer):
             return term
     return None
 
 
-# What English adds to a word that still stands for it (after a doubled last letter:
-# "embed", "embedding"), as far as the stemmers go.
-ENDINGS = frozenset({
-    "s", "es", "ed", "d", "ing", "ings", "er", "ers", "or", "ors", "ion", "ions", "ation",
-    "ations", "ment", "ments", "al", "ally", "ly", "ity", "ities", "y", "ies", "ive", "ness",
-    "ize", "izes", "ized", "izing", "ise", "ises", "ised", "ising", "ization", "izations",
-    "isation", "isations", "able", "ic", "ics", "ical",
-})
+# The stemmer of each index, by its name in snowballstemmer: FTS5's porter tokenizer is
+# Porter's algorithm; PostgreSQL's CONFIG the snowball dictionary for English (Porter2).
+STEMMERS = {"sqlite": "porter", "postgresql": "english"}
+_stemmers = threading.local()  # a stemmer keeps its word while it works: one a thread
 
 
-def _ending(base: str, rest: str) -> bool:
-    if rest[:1] == base[-1:] and rest[1:] in ENDINGS:
-        return True
-    return rest in ENDINGS
+@functools.lru_cache(maxsize=65_536)
+def stem(word: str, stemmer: str) -> str:
+    """`word` (folded) as the index of `stemmer` holds it."""
+    if stemmer == "porter" and not 3 <= len(word.encode()) <= 64:
+        return word  # FTS5 leaves these as they are
+    try:
+        algorithm = getattr(_stemmers, stemmer)
+    except AttributeError:
+        algorithm = snowballstemmer.stemmer(stemmer)
+        setattr(_stemmers, stemmer, algorithm)
+    return algorithm.stemWord(word)
+
+
+def _head(term: str, stemmer: str) -> str:
+    """What every word standing for `term` holds: the start of its stem, up to four
+    characters, less a last "e" or "i" the stemmer may have written ("hoping": hope;
+    "happy": happi). Two stemmers' irregular words ("dying": die) are not marked."""
+    stemmed = stem(term, stemmer)
+    if len(stemmed) > 1 and stemmed[-1] in "ei":
+        stemmed = stemmed[:-1]
+    return stemmed[:4] or term[:4]
 
 
 def _fold(text: str) -> str:
@@ -1422,16 +1439,18 @@ def _spans(text: str) -> Iterable[tuple[int, int]]:
         yield start, len(text)
 
 
-def _word_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+def _word_hits(text: str, n: querytext.Normalised, stemmer: str
+               ) -> list[tuple[int, int, str]]:
     """(start, end, term) of each word of `text` that stands for a query term."""
-    return _hits_of([text], n)[0]
+    return _hits_of([text], n, stemmer)[0]
 
 
-def _unicode_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+def _unicode_hits(text: str, n: querytext.Normalised, stemmer: str
+                  ) -> list[tuple[int, int, str]]:
     """`_word_hits()` of a text that is not all ASCII, folded as the index folds it."""
-    # Every match contains the first four characters of its term (or the whole of a shorter
-    # one): texts, and then words, without any of them are skipped before the slower tests.
-    heads = {term[:4] for term in n.terms}
+    # Every match holds the head of its term (_head()): texts, and then words, without any
+    # of them are skipped before the slower tests.
+    heads = {_head(term, stemmer) for term in n.terms}
     folded_text = _fold(text)
     if not any(head in folded_text for head in heads):
         return []
@@ -1439,17 +1458,17 @@ def _unicode_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, st
     for start, end in _spans(text):
         word = text[start:end]
         if any(head in _fold(word) for head in heads):
-            term = _word_term(word, n)
+            term = _word_term(word, n, stemmer)
             if term is not None:
                 hits.append((start, end, term))
     return hits
 
 
-def _word_term(word: str, n: querytext.Normalised) -> str | None:
+def _word_term(word: str, n: querytext.Normalised, stemmer: str) -> str | None:
     # CamelCase words match by their parts too ("SceneParsing" for "scene").
     pieces = [word, *split_words(word).split()] if len(word) > 1 else [word]
     for piece in pieces:
-        term = _term_matches(_fold(piece), n)
+        term = _term_matches(_fold(piece), n, stemmer)
         if term:
             return term
     return None
@@ -1460,15 +1479,16 @@ _UNSEEN = object()
 
 @functools.lru_cache(maxsize=256)
 def _ascii_terms(
-    terms: tuple[str, ...], prefix: str | None
+    terms: tuple[str, ...], prefix: str | None, stemmer: str
 ) -> tuple[dict[str, str | None], list[str]]:
     """For ASCII text and these terms: a memo of what each word stands for, shared by all the
     texts of a search and by the searches for the same terms; and the heads of the terms
-    (their first four characters), one of which every word that stands for a term holds."""
-    return {}, sorted({term[:4] for term in terms if term[:4].isascii()})
+    (_head()), one of which every word that stands for a term holds."""
+    return {}, sorted({head for term in terms if (head := _head(term, stemmer)).isascii()})
 
 
-def _hits_of(texts: Sequence[str], n: querytext.Normalised) -> list[list[tuple[int, int, str]]]:
+def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
+             ) -> list[list[tuple[int, int, str]]]:
     """`_word_hits()` of each of `texts`, for the hundreds of texts of a page of results.
 
     Most of them hold no term. The ASCII ones are lower-cased and joined, the heads of the
@@ -1480,12 +1500,12 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised) -> list[list[tuple[i
     else:
         ascii_at = [i for i, text in enumerate(texts) if text.isascii()]
         for i in set(range(len(texts))).difference(ascii_at):
-            out[i] = _unicode_hits(texts[i], n)
+            out[i] = _unicode_hits(texts[i], n, stemmer)
         joined = "\n".join([texts[i] for i in ascii_at])
     joined = joined.lower()
     backwards = joined[::-1]  # to find where a word starts, as where it ends backwards
     size = len(joined)
-    term_of, heads = _ascii_terms(tuple(n.terms), n.prefix)
+    term_of, heads = _ascii_terms(tuple(n.terms), n.prefix, stemmer)
     spans = set()
     for head in heads:
         at = joined.find(head)
@@ -1505,7 +1525,7 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised) -> list[list[tuple[i
         word = text[start - offset:end - offset]
         term = term_of.get(word, _UNSEEN)
         if term is _UNSEEN:
-            term = term_of[word] = _word_term(word, n)
+            term = term_of[word] = _word_term(word, n, stemmer)
         if term is not None:
             out[ascii_at[k]].append((start - offset, end - offset, term))
     return out
@@ -1514,9 +1534,11 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised) -> list[list[tuple[i
 _WORD_TAIL = re.compile(r"[a-z0-9]*")
 
 
-def highlight(text: str, n: querytext.Normalised) -> tuple[list[Part], set[str]]:
-    """`text` cut into parts, matched words flagged; and the set of terms that matched."""
-    hits = _word_hits(text, n)
+def highlight(text: str, n: querytext.Normalised, stemmer: str
+              ) -> tuple[list[Part], set[str]]:
+    """`text` cut into parts, matched words flagged (`stemmer`: the index's, STEMMERS); and
+    the set of terms that matched."""
+    hits = _word_hits(text, n, stemmer)
     return _parts(text, hits), {hit[2] for hit in hits}
 
 
@@ -1535,13 +1557,13 @@ def _parts(text: str, hits: Iterable[tuple[int, int, str]]) -> list[Part]:
 
 
 def snippet(
-    text: str, n: querytext.Normalised, chars: int = SNIPPET_CHARS,
+    text: str, n: querytext.Normalised, stemmer: str, chars: int = SNIPPET_CHARS,
     hits: list[tuple[int, int, str]] | None = None,
 ) -> list[Part]:
     """About `chars` characters of `text` around its first matched word, highlighted.
     `hits`: the text's `_word_hits()`, when already found."""
     if hits is None:
-        hits = _word_hits(text, n)
+        hits = _word_hits(text, n, stemmer)
     if len(text) > chars:
         first = hits[0][0] if hits else 0
         start = max(0, min(first - chars // 3, len(text) - chars))
@@ -1554,7 +1576,7 @@ def snippet(
             end = space if space > start else end
         # The ellipses are added to the parts, not to the text: highlighting ASCII text takes
         # the quick path, and an ellipsis never joins a word.
-        parts = highlight(text[start:end], n)[0]
+        parts = highlight(text[start:end], n, stemmer)[0]
         if start:
             _join(parts, 0, "…")
         if end < len(text):

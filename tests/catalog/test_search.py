@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.models import Asset, Capability, Score
-from catalog.search import closest_names, search
+from catalog.search import STEMMERS, closest_names, search
 from tests.catalog.test_load_catalog import load, record, write
 from tests.factories import make_asset, make_capability, make_org, make_task
 
@@ -852,12 +852,13 @@ class TestHighlighting:
     digits that `_word_term` says stands for a term."""
 
     @staticmethod
-    def defined_hits(text: str, n: querytext.Normalised) -> list[tuple[int, int, str]]:
+    def defined_hits(text: str, n: querytext.Normalised, stemmer: str
+                     ) -> list[tuple[int, int, str]]:
         import re
 
         hits = []
         for m in re.finditer(r"[A-Za-z0-9]+", text):
-            term = catalog_search._word_term(m.group(), n)
+            term = catalog_search._word_term(m.group(), n, stemmer)
             if term:
                 hits.append((m.start(), m.end(), term))
         return hits
@@ -866,11 +867,16 @@ class TestHighlighting:
     @example("Segmentation SceneParsing segment segm image", "segmentation scene")
     @example("imagenet IMAGE images img", "image")
     @example("seg segm segmen", "segm")
+    @example("hoping hope hopes", "hoping")
+    @example("dies died", "dies")
     def test_it_finds_the_words_the_definition_finds(self, text, q):
         n = querytext.normalise(q)
-        assert catalog_search._word_hits(text, n) == self.defined_hits(text, n)
-        # Again, now from the memo of the words already seen.
-        assert catalog_search._word_hits(text, n) == self.defined_hits(text, n)
+        for stemmer in STEMMERS.values():
+            assert (catalog_search._word_hits(text, n, stemmer)
+                    == self.defined_hits(text, n, stemmer))
+            # Again, now from the memo of the words already seen.
+            assert (catalog_search._word_hits(text, n, stemmer)
+                    == self.defined_hits(text, n, stemmer))
 
     @given(st.lists(st.lists(_WORDS | st.sampled_from(["Café", "naïve", "ＳＥＧＭ", ""]),
                             max_size=6).map(" ".join), max_size=8), _WORDS)
@@ -881,39 +887,93 @@ class TestHighlighting:
         # A page of results searches its capabilities' texts together: the ASCII ones as
         # the definition says, the others by their own (folding) path.
         n = querytext.normalise(q)
-        assert catalog_search._hits_of(texts, n) == [
-            self.defined_hits(t, n) if t.isascii() else catalog_search._unicode_hits(t, n)
-            for t in texts
-        ]
+        for stemmer in STEMMERS.values():
+            assert catalog_search._hits_of(texts, n, stemmer) == [
+                self.defined_hits(t, n, stemmer) if t.isascii()
+                else catalog_search._unicode_hits(t, n, stemmer)
+                for t in texts
+            ]
 
     @given(st.lists(_WORDS, min_size=10, max_size=60).map(" ".join), _WORDS)
     @example("filler " * 40 + "segmentation tail " * 20, "segmentation")
     @example("segmentation " + "x" * 400, "segm")
     def test_it_cuts_snippets_into_the_parts_of_the_text_it_shows(self, text, q):
         n = querytext.normalise(q)
-        parts = catalog_search.snippet(text, n, chars=60)
-        shown = "".join(part for part, _ in parts)
-        assert parts == catalog_search.highlight(shown, n)[0]
-        assert len(shown) <= max(len(text), 62)
+        for stemmer in STEMMERS.values():
+            parts = catalog_search.snippet(text, n, stemmer, chars=60)
+            shown = "".join(part for part, _ in parts)
+            assert parts == catalog_search.highlight(shown, n, stemmer)[0]
+            assert len(shown) <= max(len(text), 62)
 
     @pytest.mark.parametrize("q, text, marked", [
         ("segment ", "segmentation segments segmenter segmental segmentz", [
             "segmentation", "segments", "segmenter", "segmental"]),
         ("segmentation ", "segment segm", ["segment"]),
-        ("embed ", "embedding embeddings embedder", ["embedding", "embeddings", "embedder"]),
+        ("embedding ", "embed embedded embeddings embedder", ["embedded", "embeddings"]),
         ("model ", "modelling modeling models modelscope", ["modelling", "modeling", "models"]),
         ("open ", "openai opened open-source", ["opened", "open"]),
         ("image ", "imagenet images ImageNet", ["images", "ImageNet"]),  # Image Net
+        ("captioning ", "captions captioner ActivityNetCaptions", [
+            "captions", "captioner", "ActivityNetCaptions"]),
+        ("detecting objects ", "Object detection, LanguageDetection", [
+            "Object", "detection", "LanguageDetection"]),
         ("open", "openai", ["openai"]),  # being typed: every word it starts
+        # and every word its stem starts, as the index takes them
+        ("summarization", "summaries summary summit", ["summaries", "summary"]),
     ])
-    def test_a_longer_word_stands_for_a_term_only_with_an_ending(self, q, text, marked):
+    @pytest.mark.parametrize("stemmer", STEMMERS.values())
+    def test_a_word_stands_for_a_term_its_index_stems_alike(self, q, text, marked, stemmer):
         n = querytext.normalise(q)
-        parts, _ = catalog_search.highlight(text, n)
+        parts, _ = catalog_search.highlight(text, n, stemmer)
         assert [part for part, hit in parts if hit] == marked
+
+    @pytest.mark.parametrize("stemmer, marked", [
+        ("porter", ["general", "generation"]),  # FTS5 makes them one word: gener
+        ("english", ["generation"]),
+    ])
+    def test_marks_follow_the_stemmer_of_the_database(self, stemmer, marked):
+        n = querytext.normalise("generation ")
+        parts, _ = catalog_search.highlight("general generation", n, stemmer)
+        assert [part for part, hit in parts if hit] == marked
+
+    PARITY = ["captions", "captioning", "captioner", "embed", "embedded", "embedding",
+              "general", "generation", "generates", "classifying", "classification",
+              "classifier", "translated", "translation", "detecting", "detection",
+              "summarization", "images", "imagenet", "segmenter", "modelling", "hoping",
+              "happy", "relational", "sensibility", "codey", "state", "stats"]
+
+    def test_it_stems_words_as_the_database_indexes_them(self):
+        # What the database holds for each word, beside what the highlighter's stemmer says.
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT w, (SELECT string_agg(lexeme, ' ') FROM unnest(to_tsvector(%s, w)))"
+                    " FROM unnest(%s::text[]) AS w", [catalog_search.CONFIG, self.PARITY])
+            else:
+                cursor.execute("CREATE VIRTUAL TABLE temp.stems USING fts5("
+                               "w, tokenize = 'porter unicode61 remove_diacritics 2')")
+                cursor.execute("CREATE VIRTUAL TABLE temp.stems_held USING fts5vocab("
+                               "temp, stems, instance)")
+                cursor.executemany("INSERT INTO temp.stems (w) VALUES (%s)",
+                                   [[w] for w in self.PARITY])
+                cursor.execute("SELECT s.w, v.term FROM temp.stems s "
+                               "JOIN temp.stems_held v ON v.doc = s.rowid")
+            held = dict(cursor.fetchall())
+            if connection.vendor == "sqlite":
+                cursor.execute("DROP TABLE temp.stems_held")
+                cursor.execute("DROP TABLE temp.stems")
+        stemmer = STEMMERS[connection.vendor]
+        assert held == {w: catalog_search.stem(w, stemmer) for w in self.PARITY}
+
+    def test_a_result_marks_what_its_database_matched(self):
+        a = make_asset("Clip labeller", summary="Writes captions for short videos.")
+        [result] = search("captioning ")
+        assert result.asset == a
+        assert [part for part, hit in result.snippet if hit] == ["captions"]
 
     def test_it_matches_non_ascii_text_by_the_same_rules(self):
         n = querytext.normalise("café segmentation")
-        parts, terms = catalog_search.highlight("Le Café: Segmentation d’image", n)
+        parts, terms = catalog_search.highlight("Le Café: Segmentation d’image", n, "porter")
         assert ("Café", True) in parts and ("Segmentation", True) in parts
         assert terms == {"café", "segmentation"}
 

@@ -26,6 +26,28 @@ def _clear_cache():
     generation.forget_all()
 
 
+@pytest.fixture(autouse=True)
+def _search_index_emptied_after_committing_tests(request, django_db_blocker):
+    """A test that commits (live_server, transaction=True) is followed by a flush of the
+    tables of Django's models, which leaves the search index's own tables as they were: its
+    assets' entries would stay, to be counted and searched by later tests. Drop them."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if not committed:
+        return
+    from django.db import connection
+
+    from catalog import search
+
+    table, key = (("catalog_search_doc", "asset_id") if connection.vendor == "postgresql"
+                  else ("catalog_search_fts", "rowid"))
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key} FROM {table}")
+        search.remove_assets([row[0] for row in cursor.fetchall()])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_generation_file(tmp_path_factory):
     """This run's own data generation file. By default the file is named after the database,

@@ -1265,7 +1265,8 @@ def _results(
             continue
         result = Result(asset=asset, relevance=float(rel or 0.0), exact=exact == EXACT_NAME,
                         all_terms=at < full,
-                        name_parts=_parts(asset.name, _with_joined(asset.name, next(found), n)))
+                        name_parts=_parts(asset.name, _with_aliases(
+                            asset.name, _with_joined(asset.name, next(found), n), n, stemmer)))
         # (terms matched, -position, description, its hits)
         best_cap: tuple[int, int, str, list] | None = None
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
@@ -1601,6 +1602,28 @@ def _with_joined(name: str, hits: list[tuple[int, int, str]], n: querytext.Norma
         return hits
     apart = [h for h in hits if not any(h[0] < end and start < h[1] for start, end, _ in joined)]
     return sorted(apart + joined)
+
+
+def _with_aliases(name: str, hits: list[tuple[int, int, str]], n: querytext.Normalised,
+                  stemmer: str) -> list[tuple[int, int, str]]:
+    """A name's hits, with its words holding an abbreviation whose words (NAME_ALIASES, which
+    the index holds with the name) stand for a term marked too: "question answering" marks
+    "VisRAGRetSlideVQA", "vision transformer" the "vit" of "vit_base_patch16_224"."""
+    lowered = name.lower()
+    if not any(short in lowered for short in NAME_ALIASES):
+        return hits
+    more = []
+    for start, end in _spans(name):
+        if any(h[0] < end and start < h[1] for h in hits):
+            continue
+        word = name[start:end]
+        for piece in dict.fromkeys([word, *split_words(word).split()]):
+            term = next((t for w in NAME_ALIASES.get(_fold(piece), "").split()
+                         if (t := _term_matches(w, n, stemmer))), None)
+            if term:
+                more.append((start, end, term))
+                break
+    return sorted(hits + more) if more else hits
 
 
 def _flagged(parts: list[Part]) -> bool:

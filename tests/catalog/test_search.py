@@ -971,6 +971,15 @@ class TestHighlighting:
         assert result.asset == a
         assert [part for part, hit in result.snippet if hit] == ["captions"]
 
+    @pytest.mark.parametrize("q, name, marked", [
+        ("question answering", "SlideVQA", ["SlideVQA"]),
+        ("vision transformer", "davit_small vit_base_patch16", ["vit"]),
+    ])
+    def test_a_name_marks_the_abbreviation_that_matched(self, q, name, marked):
+        make_asset("named", name=name, summary="Benchmarks.")
+        [result] = search(q)
+        assert [part for part, hit in result.name_parts if hit] == marked
+
     def test_it_matches_non_ascii_text_by_the_same_rules(self):
         n = querytext.normalise("café segmentation")
         parts, terms = catalog_search.highlight("Le Café: Segmentation d’image", n, "porter")

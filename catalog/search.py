@@ -1408,7 +1408,24 @@ def stem(word: str, stemmer: str) -> str:
     except AttributeError:
         algorithm = snowballstemmer.stemmer(stemmer)
         setattr(_stemmers, stemmer, algorithm)
-    return algorithm.stemWord(word)
+    stemmed = algorithm.stemWord(word)
+    if stemmer == "porter" and stemmed.endswith("logi") and _measure(stemmed[:-4]):
+        # FTS5 also takes "logi" to "log" ("psychology": psycholog; not "biology"), a rule
+        # Porter added to his algorithm later.
+        return stemmed[:-1]
+    return stemmed
+
+
+def _measure(word: str) -> int:
+    """Porter's m: how many times a consonant follows a vowel in `word` ("y" is a vowel
+    after a consonant)."""
+    m, after_vowel = 0, False
+    for i, ch in enumerate(word):
+        vowel = ch in "aeiou" or (ch == "y" and i > 0 and not after_vowel)
+        if after_vowel and not vowel:
+            m += 1
+        after_vowel = vowel
+    return m
 
 
 def _head(term: str, stemmer: str) -> str:

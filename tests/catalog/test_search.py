@@ -940,7 +940,8 @@ class TestHighlighting:
               "general", "generation", "generates", "classifying", "classification",
               "classifier", "translated", "translation", "detecting", "detection",
               "summarization", "images", "imagenet", "segmenter", "modelling", "hoping",
-              "happy", "relational", "sensibility", "codey", "state", "stats"]
+              "happy", "relational", "sensibility", "codey", "state", "stats", "psychology",
+              "technologies", "biology", "organization"]
 
     def test_it_stems_words_as_the_database_indexes_them(self):
         # What the database holds for each word, beside what the highlighter's stemmer says.

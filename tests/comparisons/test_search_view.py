@@ -180,6 +180,14 @@ class TestSearch:
         assertContains(response, 'href="?q=segformr">Search again without filters</a>')
         assertContains(response, '<a href="/assets/segformer/">SegFormer</a>')
 
+    def test_search_again_without_filters_drops_every_filter(self, client):
+        _segmentation_assets()
+        make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])
+        response = client.get("/search/?q=segformr&kind=dataset&licence=mit&language=kor",
+                              headers=BROWSER)
+        assertContains(response, "No results for “segformr”")
+        assertContains(response, 'href="?q=segformr">Search again without filters</a>')
+
     def test_it_says_when_it_matched_only_some_words(self, client):
         _segmentation_assets()
         response = client.get("/search/?q=segmentation+underwater", headers=BROWSER)

@@ -38,6 +38,10 @@ imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL sp
 as those words (_Postgres, catalog_search_word). A word cut short past its stem
 ("segmentat", indexed "segment") starts none: then other indexed words stand in for it
 (search(), shorter_words(), MAX_STAND_INS).
+
+Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
+nothing, or only some of the words, matched, the misspelt ones are put right (spelling()) and
+the closest names found (closest_names()).
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -255,6 +259,105 @@ def closest_names(
         return []
     assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
     return [assets[i] for i in ids if i in assets]
+
+
+# What the kinds are called, with their plurals: words people describe needs with.
+KIND_WORDS = "model models fine-tune fine-tunes dataset datasets tool tools library libraries"
+SPELLING_MIN = 4  # letters of a word that spelling() may put right
+
+
+def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | None:
+    """`n`'s text with its misspelt words put right, or None when none is: a word the index
+    does not hold that is a letter off (two, from six letters on) a word people describe
+    needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
+    model". A word being typed that starts one of those is not misspelt. For the no-results
+    path and for results holding only some of the words: one query, none when every word
+    is one of those.
+    """
+    stemmer = STEMMERS[connections[using].vendor]
+    words, stems = need_words(using)
+    doubtful = [
+        term for term in dict.fromkeys(n.terms)
+        if len(term) >= SPELLING_MIN and term.isascii() and term.isalpha()
+        and stem(term, stemmer) not in stems
+        and not (term == n.prefix and any(word.startswith(term) for word in words))
+    ]
+    if not doubtful:
+        return None
+    fixes = {}
+    for term in set(doubtful) - _held(doubtful, stemmer, using):
+        if fix := _closest_word(term, words):
+            fixes[term] = fix
+    spelled = re.sub(r"[a-z]+", lambda m: fixes.get(m.group(), m.group()), n.text)
+    return spelled if spelled != n.text else None
+
+
+# The words of every task's name, slug and other names (TASK_ALIASES), and of the kinds
+# (KIND_WORDS), with their stems: remembered while the data generation stands still.
+_need_words = generation.memo()
+
+
+def need_words(using: str = DEFAULT_DB_ALIAS) -> tuple[dict[str, int], frozenset[str]]:
+    """The words people describe needs with (of SPELLING_MIN letters or more, and their
+    plurals), with how many of those names hold each; and their stems as the index of
+    `using` holds them."""
+    def read() -> tuple[dict[str, int], frozenset[str]]:
+        texts = [*TASK_ALIASES.values(),
+                 *(f"{name} {slug}" for slug, (name, _) in tasks(using).items())]
+        # Every asset is of a kind: the kinds' words count as held by every name.
+        texts += [KIND_WORDS] * len(texts)
+        words = Counter(word for text in texts for word in re.findall(r"[a-z]+", text.lower())
+                        if len(word) >= SPELLING_MIN)
+        for word, count in list(words.items()):
+            if not word.endswith("s"):
+                words[word + "s"] = max(words[word + "s"], count)
+        stemmer = STEMMERS[connections[using].vendor]
+        return dict(words), frozenset(stem(word, stemmer) for word in words)
+
+    return _need_words.get(using, read)
+
+
+def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
+    """Those of `terms` whose stems the index holds."""
+    stems = {stem(term, stemmer): term for term in terms}
+    marks = ", ".join(["%s"] * len(stems))
+    table, column = (("catalog_search_word", "word") if stemmer == STEMMERS["postgresql"]
+                     else ("catalog_search_vocab", "term"))
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", list(stems))
+        return {stems[row[0]] for row in cursor.fetchall()}
+
+
+def _closest_word(term: str, words: dict[str, int]) -> str | None:
+    """The word of `words` fewest edits from `term` (a letter added, dropped, changed or two
+    swapped), with the same first letter and at most one edit off (two from six letters on);
+    of equally close ones, the most used ("modl": model, not modal), then the first in
+    alphabetical order."""
+    most = 1 if len(term) < 6 else 2
+    best: tuple[int, int, str] | None = None
+    for word, used in words.items():
+        if word[0] != term[0] or abs(len(word) - len(term)) > most:
+            continue
+        edits = _edits(term, word, most)
+        if edits <= most and (best is None or (edits, -used, word) < best):
+            best = (edits, -used, word)
+    return best[2] if best else None
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """Edits from `a` to `b` (optimal string alignment), or `most + 1` once past `most`."""
+    before, row = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if before is not None and i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return row[-1]
 
 
 # Names the SQLite trigram pass scores in Python, of those FTS5 ranks best.

@@ -265,6 +265,9 @@ def _results(
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
     suggestions = [] if results or page > 1 else catalog_search.closest_names(
         n, limit=SUGGESTIONS_SHOWN)
+    # Words put right when nothing, or only some of the words, matched.
+    spelled = catalog_search.spelling(n) if page == 1 and not (
+        results and results[0].all_terms) else None
     full = [r for r in results if r.all_terms]
     partial = [r for r in results if not r.all_terms]
     # On the first page, when nothing holds every word, those holding some are the results;
@@ -280,7 +283,7 @@ def _results(
         "partial_items": result_items(partial, marks),
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
-        "suggestions": suggestions,
+        "suggestions": suggestions, "spelled": spelled,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
     }
     html = render_to_string("search/search.html#results", ctx, request)

@@ -988,6 +988,46 @@ class TestHighlighting:
         assert terms == {"café", "segmentation"}
 
 
+class TestSpelling:
+    """spelling(): a misspelt word put right, when the index does not hold it and it is close
+    to a word people describe needs with (the tasks' names, the kinds)."""
+
+    @pytest.fixture(autouse=True)
+    def _catalog(self):
+        task = make_task("image-segmentation", name="Image segmentation")
+        make_task("any2any-multimodal", name="Any to any (multi modal)")
+        a = make_asset("segformer", name="SegFormer", summary="Lidar scans, parsed.",
+                       tasks=[task])
+        make_capability(a, title="Image segmentation", description="Labels every pixel.")
+
+    @pytest.mark.parametrize("q, spelled", [
+        ("segmentaton modl", "segmentation model"),  # model, not modal: assets have kinds
+        ("Segmentaton", "segmentation"),
+        ("lidar segmentaton ", "lidar segmentation"),  # a word the index holds is kept
+        ('"image segmentaton" -modl', '"image segmentation" -modl'),  # only what is sought
+        ("segmentation model", None),
+        ("segmen", None),  # being typed: it starts segmentation
+        ("sgmentation", "segmentation"),
+        ("zegmentation", None),  # the first letter is taken as typed
+        ("segmantatoin ", "segmentation"),  # two edits: a letter changed, two swapped
+        ("segmantatoinn ", None),  # three
+        ("imag segmentation", None),  # too short to put right
+    ])
+    def test_it_puts_right_what_is_close_to_a_need_word(self, q, spelled):
+        assert catalog_search.spelling(querytext.normalise(q)) == spelled
+
+    def test_a_word_the_index_holds_is_not_misspelt(self):
+        make_asset("modl", name="Modl toolkit", summary="Tools.")
+        assert catalog_search.spelling(querytext.normalise("segmentation modl ")) is None
+
+    def test_it_asks_one_query_and_none_for_known_words(self, django_assert_num_queries):
+        catalog_search.spelling(querytext.normalise("segmentaton"))  # the words remembered
+        with django_assert_num_queries(1):
+            assert catalog_search.spelling(querytext.normalise("modl")) == "model"
+        with django_assert_num_queries(0):
+            assert catalog_search.spelling(querytext.normalise("image segmentations")) is None
+
+
 class TestIndexMaintenance:
     @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
     def test_it_keeps_prefix_indexes_for_typed_prefixes(self):

@@ -180,6 +180,19 @@ class TestSearch:
         assertContains(response, 'href="?q=segformr">Search again without filters</a>')
         assertContains(response, '<a href="/assets/segformer/">SegFormer</a>')
 
+    def test_it_offers_the_words_put_right(self, client):
+        _segmentation_assets()
+        response = client.get("/search/?q=segmentaton+modl&kind=dataset", headers=BROWSER)
+        assertContains(response, "No results for “segmentaton modl”")
+        assertContains(response, 'Did you mean <a href="?q=segmentation+model&amp;kind=dataset">'
+                                 "segmentation model</a>?")
+        # Results for some of the words: offered too; for all of them: not.
+        response = client.get("/search/?q=scenes+segmentaton+", headers=BROWSER)
+        assertContains(response, "Nothing matched every word")
+        assertContains(response, '<a href="?q=scenes+segmentation">scenes segmentation</a>')
+        response = client.get("/search/?q=scenes+segmentation", headers=BROWSER)
+        assert "Did you mean" not in response.content.decode()
+
     def test_search_again_without_filters_drops_every_filter(self, client):
         _segmentation_assets()
         make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])

@@ -26,6 +26,18 @@ STOP_WORDS = frozenset(
     }
 )  # fmt: skip
 
+# Words about the asker, not the need ("i need something to detect objects"): dropped as
+# stop words are. A result rarely holds them, so as terms they left only those holding some
+# of the words, and "something" found a dataset named SomethingSomethingV2.
+ASKING_WORDS = frozenset(
+    {
+        "i", "im", "me", "my", "we", "our", "you", "need", "needs", "want", "wants", "looking",
+        "something", "anything", "please", "can", "could", "would", "should", "help", "find",
+        "recommend", "suggest", "some", "any", "good", "best", "like",
+    }
+)  # fmt: skip
+_DROPPED = STOP_WORDS | ASKING_WORDS
+
 # Control, format, surrogate and unassigned characters: removed, never searched.
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
 # ASCII text, the common case, takes short cuts that give what the general code gives: its
@@ -133,7 +145,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     # (word, end, typed with a minus sign in front, the quoted span it is in).
     words = _marked(text)
     last_word = words[-1] if words else None
-    keep_stop_words = not any(w not in STOP_WORDS for w, _, minus, _ in words if not minus)
+    keep_stop_words = not any(w not in _DROPPED for w, _, minus, _ in words if not minus)
     terms: list[str] = []
     excluded: list[str] = []
     kept_until = len(text)
@@ -146,7 +158,8 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
             if _last_end(words, span) != end or (len(quoted) == 1 and word in STOP_WORDS):
                 continue
             word = " ".join(quoted)
-        elif word in STOP_WORDS and (minus or not keep_stop_words):
+        elif (word in STOP_WORDS and minus) or (
+                not minus and word in _DROPPED and not keep_stop_words):
             continue
         into = excluded if minus else terms
         if word in into:
@@ -275,9 +288,12 @@ def phrase_words(n: Normalised) -> list[str]:
         return []  # "speech or text" is no phrase
     words = [word for word, _ in _words(n.wanted)]
     terms = set(n.terms)
-    if sum(word in terms for word in words) < 2:
+    at = [i for i, word in enumerate(words) if word in terms]
+    if len(at) < 2:
         return []
-    return words
+    # From the first term to the last: what is said around them ("looking for an image
+    # segmentation model") is no part of it.
+    return words[at[0]:at[-1] + 1]
 
 
 def fts5_phrase(n: Normalised) -> str:

@@ -113,6 +113,19 @@ class TestNormalise:
         assert (n.terms, n.excluded) == (["speech"], [])
         assert normalise("-the who").terms == ["who"]
 
+    @pytest.mark.parametrize(("raw", "terms"), [
+        ("i need something to detect objects in images", ["detect", "objects", "images"]),
+        ("looking for an image segmentation model", ["image", "segmentation", "model"]),
+        ("can you recommend a good text to speech model", ["text", "speech", "model"]),
+        ("i want", ["i", "want"]),  # nothing else: kept
+        ("best model -something", ["model"]),
+    ])
+    def test_words_about_the_asker_are_dropped_as_stop_words_are(self, raw, terms):
+        assert normalise(raw).terms == terms
+
+    def test_a_word_about_the_asker_left_out_stays_left_out(self):
+        assert normalise("best model -something").excluded == ["something"]
+
     def test_words_left_out_count_towards_the_terms_kept(self):
         raw = " ".join(f"-w{i}" for i in range(MAX_TERMS)) + " kept"
         n = normalise(raw)
@@ -411,6 +424,12 @@ class TestPhrase:
         for raw in ["speech", "the speech", "", "🦄 speech", "speech of the"]:
             assert fts5_phrase(normalise(raw)) == ""
             assert pg_phrase_text(normalise(raw)) == ""
+
+    def test_it_runs_from_the_first_term_to_the_last(self):
+        assert querytext.phrase_words(normalise("looking for an image segmentation model")) == [
+            "image", "segmentation", "model"]
+        assert querytext.phrase_words(normalise("i need a text to speech model ")) == [
+            "text", "to", "speech", "model"]
 
     def test_the_same_term_twice_makes_one(self):
         # Task names such as "Audio to audio" or "Image to image".

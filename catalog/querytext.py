@@ -38,6 +38,17 @@ ASKING_WORDS = frozenset(
 )  # fmt: skip
 _DROPPED = STOP_WORDS | ASKING_WORDS
 
+# Verbs that both databases' stemmers keep apart from the name of what they do
+# ("transcribe": transcrib, "transcription": transcript): a need put as the verb also finds
+# the tasks and texts that name it, as if the two were joined by "or".
+TASK_VERBS = {
+    "transcribe": "transcription", "transcribes": "transcription",
+    "transcribing": "transcription", "classify": "classification",
+    "classifies": "classification", "classifying": "classification", "embed": "embedding",
+    "embeds": "embedding", "recognize": "recognition", "recognise": "recognition",
+    "synthesize": "synthesis", "synthesise": "synthesis",
+}
+
 # Control, format, surrogate and unassigned characters: removed, never searched.
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
 # ASCII text, the common case, takes short cuts that give what the general code gives: its
@@ -62,7 +73,8 @@ class Normalised:
     # its words side by side, stop words included. A phrase's words one space apart.
     excluded: list[str] = field(default_factory=list)
     phrases: list[str] = field(default_factory=list)
-    # Terms joined by "or" ("bert or roberta"): results need hold only one of each group.
+    # Terms joined by "or" ("bert or roberta"), and a verb with the name of what it does
+    # (TASK_VERBS: "transcribe transcription"): results need hold only one of each group.
     # Unlike websearch_to_tsquery(), "or" joins only the words beside it, as web search
     # engines read it: "image or video segmentation" needs segmentation, and image or video.
     alternatives: list[str] = field(default_factory=list)
@@ -175,6 +187,14 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         for span, (_, _, minus) in enumerate(_spans(text)) if not minus
     ) if " " in p]
     alternatives = _alternatives(words, terms)
+    being_typed = ends_open and last_word is not None and not last_word[2]
+    for verb in [t for t in terms if t in TASK_VERBS]:
+        noun = TASK_VERBS[verb]
+        if (noun in terms or any(verb in group for group in alternatives)
+                or len(terms) == MAX_TERMS or (being_typed and verb == last_word[0])):
+            continue  # a verb being typed is a prefix still
+        terms.insert(terms.index(verb) + 1, noun)
+        alternatives.append([verb, noun])
 
     prefix = None
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]
@@ -284,9 +304,9 @@ def phrase_words(n: Normalised) -> list[str]:
     or more are terms, the same term twice included ("audio to audio"): results holding
     them side by side rank first. [] otherwise. The last word counts as typed in full: a
     prefix in a phrase costs FTS5 a merge of every word it starts, positions included."""
-    if n.alternatives:
-        return []  # "speech or text" is no phrase
     words = [word for word, _ in _words(n.wanted)]
+    if any(all(w in words for w in group.split(" ")) for group in n.alternatives):
+        return []  # "speech or text" is no phrase (a verb's task name is not typed)
     terms = set(n.terms)
     at = [i for i, word in enumerate(words) if word in terms]
     if len(at) < 2:

@@ -123,6 +123,25 @@ class TestNormalise:
     def test_words_about_the_asker_are_dropped_as_stop_words_are(self, raw, terms):
         assert normalise(raw).terms == terms
 
+    @pytest.mark.parametrize(("raw", "terms", "alternatives", "prefix"), [
+        ("transcribe audio", ["transcribe", "transcription", "audio"],
+         ["transcribe transcription"], "audio"),
+        ("classify images ", ["classify", "classification", "images"],
+         ["classify classification"], None),
+        ("audio transcribe", ["audio", "transcribe"], [], "transcribe"),  # being typed
+        ("classify or detect", ["classify", "detect"], ["classify detect"], None),
+        ("classify classification", ["classify", "classification"], [], "classification"),
+        ("images -classify ", ["images"], [], None),
+    ])
+    def test_a_verb_also_finds_the_name_of_its_task(self, raw, terms, alternatives, prefix):
+        n = normalise(raw)
+        assert (n.terms, n.alternatives, n.prefix) == (terms, alternatives, prefix)
+
+    def test_a_verb_keeps_its_phrase(self):
+        # The task's name is no word typed: the words typed side by side still rank first.
+        assert querytext.phrase_words(normalise("transcribe audio ")) == ["transcribe", "audio"]
+        assert querytext.phrase_words(normalise("speech or text ")) == []
+
     def test_a_word_about_the_asker_left_out_stays_left_out(self):
         assert normalise("best model -something").excluded == ["something"]
 

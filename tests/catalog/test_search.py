@@ -988,6 +988,17 @@ class TestHighlighting:
         assert terms == {"café", "segmentation"}
 
 
+class TestTaskVerbs:
+    def test_a_verb_finds_the_assets_of_its_task_and_marks_its_name(self):
+        asr = make_task("automatic-speech-recognition", name="Speech recognition")
+        toolkit = make_asset("toolkit", name="Toolkit", summary="Audio models.", tasks=[asr])
+        make_asset("other", name="Other", summary="Audio clips.")
+        result, other = search("transcribe audio ")
+        assert result.asset == toolkit and result.all_terms and not other.all_terms
+        assert [[part for part, hit in task if hit] for task in result.tasks] == [
+            ["transcription"]]
+
+
 class TestSpelling:
     """spelling(): a misspelt word put right, when the index does not hold it and it is close
     to a word people describe needs with (the tasks' names, the kinds)."""

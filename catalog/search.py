@@ -1534,7 +1534,7 @@ def _measure(word: str) -> int:
 def _head(term: str, stemmer: str) -> str:
     """What every word standing for `term` holds: the start of its stem, up to four
     characters, less a last "e" or "i" the stemmer may have written ("hoping": hope;
-    "happy": happi). Two stemmers' irregular words ("dying": die) are not marked."""
+    "happy": happi). The few irregular words Porter2 lists ("dying": die) are not marked."""
     stemmed = stem(term, stemmer)
     if len(stemmed) > 1 and stemmed[-1] in "ei":
         stemmed = stemmed[:-1]

@@ -1207,6 +1207,32 @@ class TestRelevanceOnTheBundledCatalog:
         # While it is being typed, the word stands for the indexed stem it starts with.
         assert "segformer-b4-finetuned-ade-512-512" in [r.asset.slug for r in search("segformr")]
 
+    @pytest.mark.parametrize("said", [
+        "looking for an image segmentation model", "i need an image segmentation model please",
+    ])
+    def test_a_need_in_the_askers_words_finds_what_its_words_name(self, said):
+        def slugs(q):
+            return [r.asset.slug for r in search(q, limit=10)]
+
+        assert slugs(said) == slugs("image segmentation model")
+        assert search(said, limit=1)[0].all_terms
+
+    def test_words_about_the_asker_find_no_namesakes(self):
+        results = search("i need something to detect objects in images", limit=10)
+        assert results[0].all_terms
+        assert not any("something" in r.asset.name.lower() for r in results)
+
+    def test_a_verb_finds_the_assets_of_the_task_it_names(self):
+        asr = {a.slug for a in Asset.objects.filter(tasks__slug="automatic-speech-recognition")}
+        # The stemmers keep "recognize" (recogn) apart from "recognition" (recognit).
+        found = [r.asset.slug for r in search("recognize speech ", limit=20) if r.all_terms]
+        assert len(asr) == 6 and asr.issubset(found)
+
+    def test_a_misspelt_need_is_put_right(self):
+        assert catalog_search.spelling(querytext.normalise("segmentaton modl")) == (
+            "segmentation model")
+        assert search("segmentaton modl") == []
+
     def test_a_typed_prefix_finds_results_while_typing(self):
         assert search(querytext.normalise("image segm"))[0].capabilities
 

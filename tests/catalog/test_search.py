@@ -1211,11 +1211,13 @@ class TestRelevanceOnTheBundledCatalog:
         "looking for an image segmentation model", "i need an image segmentation model please",
     ])
     def test_a_need_in_the_askers_words_finds_what_its_words_name(self, said):
-        def slugs(q):
-            return [r.asset.slug for r in search(q, limit=10)]
+        def holding_every_word(q):
+            # (Those holding some of the words are taken from many alike, in an order
+            # PostgreSQL does not fix between runs.)
+            return [r.asset.slug for r in search(q, limit=10) if r.all_terms]
 
-        assert slugs(said) == slugs("image segmentation model")
-        assert search(said, limit=1)[0].all_terms
+        assert holding_every_word(said) == holding_every_word("image segmentation model")
+        assert holding_every_word(said)
 
     def test_words_about_the_asker_find_no_namesakes(self):
         results = search("i need something to detect objects in images", limit=10)

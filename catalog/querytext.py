@@ -33,7 +33,7 @@ ASKING_WORDS = frozenset(
     {
         "i", "im", "me", "my", "we", "our", "you", "need", "needs", "want", "wants", "looking",
         "something", "anything", "please", "can", "could", "would", "should", "help", "find",
-        "recommend", "suggest", "some", "any", "good", "best", "like",
+        "recommend", "suggest", "some", "good", "best", "like",
     }
 )  # fmt: skip
 _DROPPED = STOP_WORDS | ASKING_WORDS

@@ -119,6 +119,7 @@ class TestNormalise:
         ("can you recommend a good text to speech model", ["text", "speech", "model"]),
         ("i want", ["i", "want"]),  # nothing else: kept
         ("best model -something", ["model"]),
+        ("any to any retrieval", ["any", "retrieval"]),  # the name of a kind of task
     ])
     def test_words_about_the_asker_are_dropped_as_stop_words_are(self, raw, terms):
         assert normalise(raw).terms == terms

@@ -63,6 +63,7 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from catalog import licences, querytext
+from catalog.languages import names as language_names
 from catalog.models import Asset, Organization, Score, Task, loaded_fields
 from unfragile import generation
 
@@ -264,6 +265,10 @@ def closest_names(
 # What the kinds are called, with their plurals: words people describe needs with.
 KIND_WORDS = "model models fine-tune fine-tunes dataset datasets tool tools library libraries"
 SPELLING_MIN = 4  # letters of a word that spelling() may put right
+# Assets covering a language for its name to be a word spelling() puts words right to: the
+# catalog names over a thousand, most covered by one multilingual set ("time series" is not
+# "time sepiks").
+SPELLING_LANGUAGE_MIN = 5
 
 
 def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | None:
@@ -272,7 +277,7 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | No
     needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
     model". A word being typed that starts one of those is not misspelt. For the no-results
     path and for results holding only some of the words: one query, none when every word
-    is one of those.
+    is one of those (and need_words() one, once per data generation).
     """
     stemmer = STEMMERS[connections[using].vendor]
     words, stems = need_words(using)
@@ -292,17 +297,22 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | No
     return spelled if spelled != n.text else None
 
 
-# The words of every task's name, slug and other names (TASK_ALIASES), and of the kinds
-# (KIND_WORDS), with their stems: remembered while the data generation stands still.
+# need_words(), remembered while the data generation stands still.
 _need_words = generation.memo()
 
 
 def need_words(using: str = DEFAULT_DB_ALIAS) -> tuple[dict[str, int], frozenset[str]]:
     """The words people describe needs with (of SPELLING_MIN letters or more, and their
-    plurals), with how many of those names hold each; and their stems as the index of
-    `using` holds them."""
+    plurals): the tasks' names, slugs and other names, the kinds, and the names of the
+    languages SPELLING_LANGUAGE_MIN assets cover; with how many of those names hold each;
+    and their stems as
+    the index of `using` holds them. One query for the languages (and tasks() its own)."""
     def read() -> tuple[dict[str, int], frozenset[str]]:
-        texts = [*TASK_ALIASES.values(),
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT code FROM catalog_search_language GROUP BY code "
+                           "HAVING count(*) >= %s", [SPELLING_LANGUAGE_MIN])
+            spoken = language_names([row[0] for row in cursor.fetchall()])
+        texts = [*TASK_ALIASES.values(), *spoken,
                  *(f"{name} {slug}" for slug, (name, _) in tasks(using).items())]
         # Every asset is of a kind: the kinds' words count as held by every name.
         texts += [KIND_WORDS] * len(texts)
@@ -330,13 +340,13 @@ def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
 
 def _closest_word(term: str, words: dict[str, int]) -> str | None:
     """The word of `words` fewest edits from `term` (a letter added, dropped, changed or two
-    swapped), with the same first letter and at most one edit off (two from six letters on);
-    of equally close ones, the most used ("modl": model, not modal), then the first in
-    alphabetical order."""
+    swapped), with the same first letter, a length at most one apart and at most one edit
+    off (two from six letters on); of equally close ones, the most used ("modl": model, not
+    modal), then the first in alphabetical order."""
     most = 1 if len(term) < 6 else 2
     best: tuple[int, int, str] | None = None
     for word, used in words.items():
-        if word[0] != term[0] or abs(len(word) - len(term)) > most:
+        if word[0] != term[0] or abs(len(word) - len(term)) > 1:
             continue
         edits = _edits(term, word, most)
         if edits <= most and (best is None or (edits, -used, word) < best):

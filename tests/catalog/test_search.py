@@ -1027,6 +1027,15 @@ class TestSpelling:
     def test_it_puts_right_what_is_close_to_a_need_word(self, q, spelled):
         assert catalog_search.spelling(querytext.normalise(q)) == spelled
 
+    def test_it_puts_right_the_names_of_languages_several_assets_cover(self):
+        for i in range(catalog_search.SPELLING_LANGUAGE_MIN):
+            make_asset(f"de-{i}", name=f"German set {i}", summary="Texts.",
+                       languages=["deu-Latn"] + (["iws-Latn"] if i == 0 else []))
+        assert catalog_search.spelling(querytext.normalise("germn segmentation")) == (
+            "german segmentation")
+        # One asset covers Sepik Iwam: "sepk" is not put right to it.
+        assert catalog_search.spelling(querytext.normalise("time sepk ")) is None
+
     def test_a_word_the_index_holds_is_not_misspelt(self):
         make_asset("modl", name="Modl toolkit", summary="Tools.")
         assert catalog_search.spelling(querytext.normalise("segmentation modl ")) is None

@@ -314,10 +314,11 @@ def need_words(using: str = DEFAULT_DB_ALIAS) -> tuple[dict[str, int], frozenset
             spoken = language_names([row[0] for row in cursor.fetchall()])
         texts = [*TASK_ALIASES.values(), *spoken,
                  *(f"{name} {slug}" for slug, (name, _) in tasks(using).items())]
-        # Every asset is of a kind: the kinds' words count as held by every name.
-        texts += [KIND_WORDS] * len(texts)
         words = Counter(word for text in texts for word in re.findall(r"[a-z]+", text.lower())
                         if len(word) >= SPELLING_MIN)
+        # Every asset is of a kind: the kinds' words count as held by every name.
+        words.update({word: len(texts) for word in re.findall(r"[a-z]+", KIND_WORDS)
+                      if len(word) >= SPELLING_MIN})
         for word, count in list(words.items()):
             if not word.endswith("s"):
                 words[word + "s"] = max(words[word + "s"], count)
@@ -331,7 +332,8 @@ def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
     """Those of `terms` whose stems the index holds."""
     stems = {stem(term, stemmer): term for term in terms}
     marks = ", ".join(["%s"] * len(stems))
-    table, column = (("catalog_search_word", "word") if stemmer == STEMMERS["postgresql"]
+    table, column = (("catalog_search_word", "word")
+                     if connections[using].vendor == "postgresql"
                      else ("catalog_search_vocab", "term"))
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", list(stems))

@@ -73,6 +73,10 @@ class FixedChoiceField(forms.ChoiceField):
         return result
 
 
+# The filters a search takes, by their names in the URL.
+FILTERS = ("kind", "task", "licence", "language")
+
+
 class SearchForm(forms.Form):
     q = QueryField(required=False, strip=False)
     kind = FixedChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
@@ -107,7 +111,7 @@ class SearchForm(forms.Form):
 
     @property
     def filters(self) -> dict[str, str]:
-        return {k: self.cleaned_data[k] for k in ("kind", "task", "licence", "language")}
+        return {k: self.cleaned_data[k] for k in FILTERS}
 
     @property
     def page_number(self) -> int:
@@ -199,8 +203,7 @@ def _results_key(request: HttpRequest) -> str | None:
     key = _keys.get(seen)
     if key is None:
         n = querytext.normalise(request.GET.get("q", ""))
-        given = [request.GET.get(name, "")
-                 for name in ("kind", "task", "licence", "language", "page")]
+        given = [request.GET.get(name, "") for name in (*FILTERS, "page")]
         if given[-1] == "1":
             given[-1] = ""  # the first page, asked for by number or not
         given = tuple(given)
@@ -285,6 +288,7 @@ def _results(
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
         "suggestions": suggestions, "spelled": spelled,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
+        "unfiltered": _without(request, *FILTERS),
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
@@ -292,6 +296,14 @@ def _results(
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    """The request's query string without these parameters."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _title(n: querytext.Normalised, page: int) -> str:

@@ -22,7 +22,7 @@ STOP_WORDS = frozenset(
     {
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
         "is", "it", "its", "not", "of", "on", "or", "that", "the", "this", "to", "was", "were",
-        "what", "which", "with",
+        "under", "what", "which", "with",
     }
 )  # fmt: skip
 
@@ -48,6 +48,50 @@ TASK_VERBS = {
     "embeds": "embedding", "recognize": "recognition", "recognise": "recognition",
     "synthesize": "synthesis", "synthesise": "synthesis",
 }
+
+# Words spelt one way in the catalog and another by many who search it: the catalog writes
+# British English ("licence", 4,000 times in the bundled one; "summarisation"), publishers
+# often American ("quantized"), and the stemmers keep the two apart. A word typed either way
+# also finds the other spelling, as if the two were joined by "or" (spelt_otherwise()).
+_SPELT_OTHERWISE = {
+    "license": "licence", "licenses": "licences", "licensed": "licence",
+    "licensing": "licence", "color": "colour", "colors": "colours", "colored": "coloured",
+    "modeling": "modelling", "labeled": "labelled", "labeling": "labelling",
+    "center": "centre", "centers": "centres", "behavior": "behaviour",
+    "behaviors": "behaviours", "dialog": "dialogue", "dialogs": "dialogues",
+    "analyze": "analyse", "analyzed": "analysed", "analyzer": "analyser",
+    "analyzing": "analysing",
+}
+_SPELT_OTHERWISE |= {
+    british: american for american, british in _SPELT_OTHERWISE.items()
+    if not american.startswith("licens")
+} | {"licence": "license", "licences": "licenses"}
+# The stems whose -ize words are -ise words in British English (tokenize, tokenise;
+# quantization, quantisation), and those endings.
+_IZE_STEMS = frozenset(
+    {
+        "summar", "token", "quant", "optim", "normal", "visual", "categor", "local", "organ",
+        "character", "real", "standard", "special", "general", "vector", "regular", "util",
+        "lemmat", "anonym", "custom", "synthes", "recogn", "serial", "stabil", "minim",
+        "maxim", "prior", "personal", "digit", "binar", "random", "parameter", "discret",
+        "styl", "emphas", "memor", "central", "author", "canonical", "colon",
+    }
+)  # fmt: skip
+_IZE_ENDINGS = ("ization", "izations", "ize", "izes", "ized", "izing", "izer", "izers")
+_ISE_ENDINGS = tuple(ending.replace("z", "s") for ending in _IZE_ENDINGS)
+
+
+def spelt_otherwise(word: str) -> str | None:
+    """`word` as the other side of the Atlantic spells it ("license": licence,
+    "tokenisation": tokenization), or None."""
+    if other := _SPELT_OTHERWISE.get(word):
+        return other
+    for endings, into in ((_IZE_ENDINGS, _ISE_ENDINGS), (_ISE_ENDINGS, _IZE_ENDINGS)):
+        for ending, other_ending in zip(endings, into, strict=True):
+            if word.endswith(ending) and word[: -len(ending)] in _IZE_STEMS:
+                return word[: -len(ending)] + other_ending
+    return None
+
 
 # Control, format, surrogate and unassigned characters: removed, never searched.
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
@@ -195,6 +239,17 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
             continue  # a verb being typed is a prefix still
         terms.insert(terms.index(verb) + 1, noun)
         alternatives.append([verb, noun])
+    for word in list(terms):
+        # Unlike a verb, a word being typed is given its other spelling: it is a whole word
+        # (the list holds no prefix of another), and its stem matches what the prefix did.
+        other = spelt_otherwise(word)
+        if other is None or other in terms or len(terms) == MAX_TERMS:
+            continue
+        group = next((group for group in alternatives if word in group), None)
+        if group is None:
+            alternatives.append(group := [word])
+        group.insert(group.index(word) + 1, other)
+        terms.insert(terms.index(word) + 1, other)
 
     prefix = None
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]

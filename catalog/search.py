@@ -281,9 +281,12 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | No
     """
     stemmer = STEMMERS[connections[using].vendor]
     words, stems = need_words(using)
+    # (Only the words typed: not the task of a verb or the other spelling of a word, which
+    # normalise() adds.)
+    typed = set(re.findall(r"[a-z]+", n.text))
     doubtful = [
         term for term in dict.fromkeys(n.terms)
-        if len(term) >= SPELLING_MIN and term.isascii() and term.isalpha()
+        if len(term) >= SPELLING_MIN and term in typed
         and stem(term, stemmer) not in stems
         and not (term == n.prefix and any(word.startswith(term) for word in words))
     ]

@@ -143,6 +143,34 @@ class TestNormalise:
         assert querytext.phrase_words(normalise("transcribe audio ")) == ["transcribe", "audio"]
         assert querytext.phrase_words(normalise("speech or text ")) == []
 
+    @pytest.mark.parametrize(("word", "other"), [
+        ("license", "licence"), ("licensed", "licence"), ("licence", "license"),
+        ("color", "colour"), ("colours", "colors"), ("tokenization", "tokenisation"),
+        ("quantised", "quantized"), ("optimizer", "optimiser"), ("analyse", "analyze"),
+        ("size", None), ("precise", None), ("rise", None), ("model", None),
+    ])
+    def test_a_word_is_spelt_the_other_way(self, word, other):
+        assert querytext.spelt_otherwise(word) == other
+
+    @pytest.mark.parametrize(("raw", "terms", "alternatives", "prefix"), [
+        ("mit license ", ["mit", "license", "licence"], ["license licence"], None),
+        # Being typed, it is a whole word still: its stem finds what the prefix found.
+        ("mit license", ["mit", "license", "licence"], ["license licence"], None),
+        ("quantised model", ["quantised", "quantized", "model"], ["quantised quantized"],
+         "model"),
+        ("recognise speech", ["recognise", "recognize", "recognition", "speech"],
+         ["recognise recognize recognition"], "speech"),
+        ("licence or mit ", ["licence", "license", "mit"], ["licence license mit"], None),
+        ("licence license ", ["licence", "license"], [], None),
+        ("images -license ", ["images"], [], None),
+    ])
+    def test_a_word_also_finds_its_other_spelling(self, raw, terms, alternatives, prefix):
+        n = normalise(raw)
+        assert (n.terms, n.alternatives, n.prefix) == (terms, alternatives, prefix)
+
+    def test_under_is_a_stop_word(self):
+        assert normalise("licensed under apache ").terms == ["licensed", "licence", "apache"]
+
     def test_a_word_about_the_asker_left_out_stays_left_out(self):
         assert normalise("best model -something").excluded == ["something"]
 

@@ -919,7 +919,7 @@ class TestHighlighting:
             "Object", "detection", "LanguageDetection"]),
         ("open", "openai", ["openai"]),  # being typed: every word it starts
         # and every word its stem starts, as the index takes them
-        ("summarization", "summaries summary summit", ["summaries", "summary"]),
+        ("publication", "publicly public publish", ["publicly", "public"]),
     ])
     @pytest.mark.parametrize("stemmer", STEMMERS.values())
     def test_a_word_stands_for_a_term_its_index_stems_alike(self, q, text, marked, stemmer):
@@ -997,6 +997,20 @@ class TestTaskVerbs:
         assert result.asset == toolkit and result.all_terms and not other.all_terms
         assert [[part for part, hit in task if hit] for task in result.tasks] == [
             ["transcription"]]
+
+
+class TestSpeltOtherwise:
+    def test_a_word_spelt_the_other_way_finds_the_catalog_s_and_marks_it(self):
+        mit = make_asset("mit", name="Parser", summary="A parser under licence MIT.")
+        make_asset("other", name="Other", summary="A parser with no stated terms.")
+        [result] = search("mit license")
+        assert result.asset == mit and result.all_terms
+        assert [part for part, hit in result.snippet if hit] == ["licence", "MIT"]
+
+    def test_a_british_spelling_finds_an_american_one(self):
+        quantized = make_asset("q8", name="Q8", summary="Quantized weights.")
+        [result] = search("quantised weights ")
+        assert result.asset == quantized and result.all_terms
 
 
 class TestSpelling:
@@ -1238,6 +1252,14 @@ class TestRelevanceOnTheBundledCatalog:
         # The stemmers keep "recognize" (recogn) apart from "recognition" (recognit).
         found = [r.asset.slug for r in search("recognize speech ", limit=20) if r.all_terms]
         assert len(asr) == 6 and asr.issubset(found)
+
+    def test_a_licence_spelt_the_american_way_finds_the_assets_under_it(self):
+        # The catalog writes "licence": "license" was a word only a few names held.
+        results = search("mit license", limit=10)
+        assert len(results) == 10
+        assert all(r.all_terms and r.asset.licence == "mit" for r in results)
+        results = search("licensed under apache ", limit=10)
+        assert all(r.all_terms and r.asset.licence == "apache-2.0" for r in results)
 
     def test_a_misspelt_need_is_put_right(self):
         assert catalog_search.spelling(querytext.normalise("segmentaton modl")) == (

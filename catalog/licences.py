@@ -12,11 +12,13 @@ COPYLEFT = "copyleft"
 NON_COMMERCIAL = "non-commercial"
 CUSTOM = "custom"
 
+# What a family allows, in words a need is put in: the search document of an asset holds
+# them ("permissive", "commercial use"), and a result they matched shows them.
 FAMILY_LABELS = {
-    PERMISSIVE: "Permissive",
-    COPYLEFT: "Copyleft / share-alike",
-    NON_COMMERCIAL: "Non-commercial",
-    CUSTOM: "Custom terms",
+    PERMISSIVE: "permissive, commercial use allowed",
+    COPYLEFT: "copyleft / share-alike, commercial use allowed",
+    NON_COMMERCIAL: "non-commercial",
+    CUSTOM: "custom terms",
 }
 
 # id -> (display name, family)
@@ -99,6 +101,16 @@ def open_source_label(licence_id: str) -> str:
     """OPEN_SOURCE_LABEL for a licence the OSI approved, "" for any other: what the asset page
     says beside the licence and the search document holds."""
     return OPEN_SOURCE_LABEL if licence_id in OSI_APPROVED else ""
+
+
+def terms_label(licence_id: str) -> str:
+    """What the licence's family allows (FAMILY_LABELS) and, if approved by the Open
+    Source Initiative, that: "permissive, commercial use allowed; open source
+    (OSI-approved)". "" when no licence is stated."""
+    if not licence_id:
+        return ""
+    return "; ".join(filter(None, [FAMILY_LABELS[family(licence_id)],
+                                   open_source_label(licence_id)]))
 
 
 def family(licence_id: str) -> str | None:

@@ -93,6 +93,24 @@ def spelt_otherwise(word: str) -> str | None:
     return None
 
 
+# "non" written before a word as its own word ("non-commercial"), which the index and the
+# query both join to it (noncommercial): else "commercial" would find whatever is
+# non-commercial, the opposite of what it asks for.
+NEGATING = "non"
+NEGATED_WORDS = ("commercial",)  # and the words they start ("commercially")
+_NEGATED_INDEXED = re.compile(r"\b" + NEGATING + r" (?=(?:" + "|".join(NEGATED_WORDS) + r"))")
+
+
+def negated_word(first: str, second: str) -> str | None:
+    """The one word that `first` and `second`, side by side, stand for ("non",
+    "commercial": noncommercial; and while it is typed, "non", "comm": noncomm), or None."""
+    if first == NEGATING and (second.startswith(NEGATED_WORDS) or (
+            len(second) >= PREFIX_MIN_CHARS and any(w.startswith(second)
+                                                    for w in NEGATED_WORDS))):
+        return first + second
+    return None
+
+
 # Control, format, surrogate and unassigned characters: removed, never searched.
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
 # ASCII text, the common case, takes short cuts that give what the general code gives: its
@@ -130,8 +148,10 @@ class Normalised:
         if "-" not in self.text:
             return self.text
         cuts = [(start, end) for start, end, minus in _spans(self.text) if minus]
-        cuts += [(end - len(word) - 1, end) for word, end, minus, span in _marked(self.text)
-                 if minus and span is None]
+        # From the minus sign before each word left out (which may be "non" and a word
+        # joined into one: negated_word()).
+        cuts += [(self.text.rfind("-", 0, end - len(word)), end)
+                 for word, end, minus, span in _marked(self.text) if minus and span is None]
         kept, at = [], 0
         for start, end in sorted(cuts):
             kept.append(self.text[at:start])
@@ -176,7 +196,8 @@ def index_text(raw: str) -> str:
     SQLite's tokenizer knows Unicode 6.1 only and glues later characters (most emoji) to the
     word beside them; indexing this text instead keeps the index and the query in step.
     """
-    return " ".join(word for word, _ in _words(fold(raw)))
+    text = " ".join(word for word, _ in _words(fold(raw)))
+    return _NEGATED_INDEXED.sub(NEGATING, text) if NEGATING in text else text
 
 
 def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
@@ -469,15 +490,34 @@ def _marked(text: str) -> list[tuple[str, int, bool, int | None]]:
     """The words of folded `text` (_words()), each with whether it is left out (a minus
     sign in front of it or of its quotes) and the number of the quoted stretch it is in."""
     if '"' not in text and "-" not in text:
-        return [(word, end, False, None) for word, end in _words(text)]
-    spans = _spans(text)
-    marked = []
-    for word, end in _words(text):
-        start = end - len(word)
-        span = next((i for i, (o, c, _) in enumerate(spans) if o < start and end < c), None)
-        minus = spans[span][2] if span is not None else _negated(text, start)
-        marked.append((word, end, minus, span))
-    return marked
+        marked = [(word, end, False, None) for word, end in _words(text)]
+    else:
+        spans = _spans(text)
+        marked = []
+        for word, end in _words(text):
+            start = end - len(word)
+            span = next((i for i, (o, c, _) in enumerate(spans) if o < start and end < c),
+                        None)
+            minus = spans[span][2] if span is not None else _negated(text, start)
+            marked.append((word, end, minus, span))
+    return _joined(marked, text) if NEGATING in text else marked
+
+
+def _joined(marked: list[tuple[str, int, bool, int | None]], text: str
+            ) -> list[tuple[str, int, bool, int | None]]:
+    """`marked` with "non" and the word it negates, one space or hyphen apart, made one word
+    (negated_word()), left out when "non" is, in the quotes "non" is in."""
+    out = []
+    for entry in marked:
+        if out:
+            first, first_end, minus, span = out[-1]
+            word, end, _, _ = entry
+            if (joined := negated_word(first, word)) and end - len(word) == first_end + 1 \
+                    and text[first_end] in " -":
+                out[-1] = (joined, end, minus, span)
+                continue
+        out.append(entry)
+    return out
 
 
 def _last_end(words: list[tuple[str, int, bool, int | None]], span: int) -> int:

@@ -140,6 +140,9 @@ class Result:
     # When nothing else it shows matched: its external id, if that did (name_words() holds
     # the words of its last part).
     id_parts: list[Part] = field(default_factory=list)
+    # When its licence matched: its name and, if that matched, what it allows
+    # (licences.terms_label()): "MIT (permissive, commercial use allowed; ...)".
+    licence_parts: list[Part] = field(default_factory=list)
 
     @property
     def capability_ids(self) -> list[int]:
@@ -688,13 +691,10 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org,
          languages) in assets:
         names = name_words(name, external_id)
-        family = licences.LICENCES.get(licence, ("", ""))[1]
         body = [
             glued_words(name, external_id, names), alias_words(names),
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
-            licences.display_name(licence) if licence else "",
-            licences.FAMILY_LABELS.get(family, ""),
-            licences.open_source_label(licence),
+            licences.display_name(licence) if licence else "", licences.terms_label(licence),
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
         ]
@@ -1368,12 +1368,17 @@ def _results(
     # The matched words of every name, capability title and text and task, in the order the
     # loop below takes them.
     shown = [asset_id for asset_id in ids if asset_id in assets]
+    licence_texts = {
+        asset_id: (licences.display_name(licence), licences.terms_label(licence))
+        if (licence := assets[asset_id].licence) else ("", "") for asset_id in shown
+    }
     found = iter(_hits_of([
         text for asset_id in shown
         for text in (
             assets[asset_id].name,
             *(text for _, title, description in caps[asset_id] for text in (title, description)),
             *(task for task, _ in listed_tasks[asset_id]),
+            *licence_texts[asset_id],
         )
     ], n, stemmer))
     results = []
@@ -1405,12 +1410,19 @@ def _results(
                 in_name = [hit for hit in hits if hit[1] <= name_length]
                 result.tasks.append(_parts(task[:name_length], in_name) if in_name
                                     else _parts(task, hits))
+        (licence, terms), licence_hits, terms_hits = licence_texts[asset_id], next(found), next(
+            found)
+        if licence_hits or terms_hits:
+            result.licence_parts = _parts(licence, licence_hits)
+            if {hit[2] for hit in terms_hits} - {hit[2] for hit in licence_hits}:
+                # (Not when its name says as much: "Licence (non-commercial)".)
+                result.licence_parts += [(" (", False), *_parts(terms, terms_hits), (")", False)]
         if best_cap:
             result.snippet = snippet(best_cap[2], n, stemmer, hits=best_cap[3])
         else:
             result.snippet = snippet(asset.display_summary, n, stemmer)
         if not (result.capabilities or result.tasks or _flagged(result.name_parts)
-                or _flagged(result.snippet)):
+                or _flagged(result.snippet) or result.licence_parts):
             hits = _word_hits(asset.external_id, n, stemmer)
             result.id_parts = _parts(asset.external_id, hits) if hits else []
         results.append(result)
@@ -1651,7 +1663,7 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
             spans.add((start, end))
             at = joined.find(head, end)
     if not spans:
-        return out
+        return _with_negated(texts, out, n, stemmer)
     starts = [0]
     for i in ascii_at:
         starts.append(starts[-1] + len(texts[i]) + 1)
@@ -1664,10 +1676,35 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
             term = term_of[word] = _word_term(word, n, stemmer)
         if term is not None:
             out[ascii_at[k]].append((start - offset, end - offset, term))
-    return out
+    return _with_negated(texts, out, n, stemmer)
 
 
 _WORD_TAIL = re.compile(r"[a-z0-9]*")
+# "non" and a word it negates, written apart (querytext.negated_word()).
+_NEGATED = re.compile(r"\b" + querytext.NEGATING + r"[ -](?:"
+                      + "|".join(querytext.NEGATED_WORDS) + r")\w*", re.IGNORECASE)
+
+
+def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
+                  n: querytext.Normalised, stemmer: str) -> list[list[tuple[int, int, str]]]:
+    """The hits of `texts`, where "non" and the word it negates are written apart
+    ("Non-commercial"), as the index holds them: one word (noncommercial), marked for a
+    term it stands for, and the negated word alone not marked ("commercial" does not find
+    it)."""
+    out = hits
+    for i, text in enumerate(texts):
+        if querytext.NEGATING not in text.lower() or not (
+                found := list(_NEGATED.finditer(text))):
+            continue
+        kept = [h for h in hits[i] if not any(m.start() < h[1] and h[0] < m.end()
+                                                for m in found)]
+        for m in found:
+            if term := _term_matches(querytext.index_text(m.group()), n, stemmer):
+                kept.append((m.start(), m.end(), term))
+        if out is hits:
+            out = list(hits)
+        out[i] = sorted(kept)
+    return out
 
 
 def highlight(text: str, n: querytext.Normalised, stemmer: str

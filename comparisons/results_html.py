@@ -45,7 +45,10 @@ def _item(r: Result, mark: str = "") -> str:
         num = f'<span class="rank" title="UnfragileRank">{whole_points(score.rank)}</span>'
         num += PROVISIONAL if score.provisional else ""
     org = f"<span>{escape(asset.organization.name)}</span>" if asset.organization else ""
-    licence = escape(asset.licence_name) if asset.licence else NOT_STATED
+    if r.licence_parts:
+        licence = _marked(r.licence_parts)
+    else:
+        licence = escape(asset.licence_name) if asset.licence else NOT_STATED
     price = asset.list_price
     price = f"<span>{escape(price)}</span>" if price else ""
     matched = ""

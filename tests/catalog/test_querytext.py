@@ -168,6 +168,28 @@ class TestNormalise:
         n = normalise(raw)
         assert (n.terms, n.alternatives, n.prefix) == (terms, alternatives, prefix)
 
+    @pytest.mark.parametrize(("raw", "terms", "excluded", "wanted"), [
+        ("non-commercial", ["noncommercial"], [], "non-commercial"),
+        ("non commercial use ", ["noncommercial", "use"], [], "non commercial use"),
+        ("noncommercial", ["noncommercial"], [], "noncommercial"),
+        ("non commercially", ["noncommercially"], [], "non commercially"),
+        ("non-comm", ["noncomm"], [], "non-comm"),  # being typed
+        ("images -non-commercial", ["images"], ["noncommercial"], "images"),
+        ("-non commercial images", ["images"], ["noncommercial"], "images"),
+        ("-nonsense images", ["images"], ["nonsense"], "images"),
+        ("non-english", ["non", "english"], [], "non-english"),
+        ("non co", ["non", "co"], [], "non co"),
+        ("commercial use", ["commercial", "use"], [], "commercial use"),
+    ])
+    def test_non_is_joined_to_the_word_it_negates(self, raw, terms, excluded, wanted):
+        n = normalise(raw)
+        assert (n.terms, n.excluded, n.wanted) == (terms, excluded, wanted)
+
+    def test_the_index_joins_non_to_the_word_it_negates_as_the_query_does(self):
+        assert querytext.index_text("FAIR Non-Commercial Research, non commercially") == (
+            "fair noncommercial research noncommercially")
+        assert querytext.index_text("non-English, nonsense") == "non english nonsense"
+
     def test_under_is_a_stop_word(self):
         assert normalise("licensed under apache ").terms == ["licensed", "licence", "apache"]
 

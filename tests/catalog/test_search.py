@@ -1013,6 +1013,54 @@ class TestSpeltOtherwise:
         assert result.asset == quantized and result.all_terms
 
 
+class TestLicenceTerms:
+    """A document holds what its licence allows (licences.terms_label()); "non" is joined to
+    the word it negates, in the index and in the query."""
+
+    @pytest.fixture(autouse=True)
+    def _catalog(self):
+        self.nc = make_asset("nc", name="Parser NC", summary="A parser.", licence="cc-by-nc-4.0")
+        self.msr = make_asset("msr", name="Parser MSR", summary="A parser.",
+                              licence="msr-la-nc")
+        self.mit = make_asset("mit", name="Parser MIT", summary="A parser.", licence="mit")
+        self.gpl = make_asset("gpl", name="Parser GPL", summary="A parser.", licence="gpl-2.0")
+        self.none = make_asset("none", name="Parser", summary="A parser.", licence="")
+
+    def test_commercial_use_finds_the_assets_licensed_for_it_and_marks_why(self):
+        results = search("parser for commercial use ")
+        assert {r.asset for r in results if r.all_terms} == {self.mit, self.gpl}
+        mit = next(r for r in results if r.asset == self.mit)
+        assert mit.licence_parts == [
+            ("MIT", False), (" (", False), ("permissive, ", False), ("commercial", True),
+            (" ", False), ("use", True), (" allowed; open source (OSI-approved)", False),
+            (")", False)]
+
+    def test_non_commercial_finds_the_assets_licensed_for_nothing_else(self):
+        for q in ["non-commercial parser", "noncommercial parser", "non commercial parser"]:
+            results = search(q)
+            assert {r.asset for r in results if r.all_terms} == {self.nc, self.msr}, q
+        nc = next(r for r in results if r.asset == self.nc)
+        assert nc.licence_parts == [("CC BY-NC 4.0", False), (" (", False),
+                                    ("non-commercial", True), (")", False)]
+        # Its name says as much: not twice.
+        msr = next(r for r in results if r.asset == self.msr)
+        assert msr.licence_parts == [("Microsoft Research Licence (", False),
+                                     ("non-commercial", True), (")", False)]
+
+    def test_a_licence_left_out_leaves_its_assets_out(self):
+        assert {r.asset for r in search("parser -non-commercial ")} == {
+            self.mit, self.gpl, self.none}
+
+    @pytest.mark.parametrize("stemmer", STEMMERS.values())
+    def test_commercial_does_not_mark_what_is_non_commercial(self, stemmer):
+        text = "Non-commercial, or commercial use; non commercially."
+        parts, _ = catalog_search.highlight(text, querytext.normalise("commercial "), stemmer)
+        assert [part for part, hit in parts if hit] == ["commercial"]
+        parts, _ = catalog_search.highlight(text, querytext.normalise("non-commercial "),
+                                            stemmer)
+        assert [part for part, hit in parts if hit] == ["Non-commercial", "non commercially"]
+
+
 class TestSpelling:
     """spelling(): a misspelt word put right, when the index does not hold it and it is close
     to a word people describe needs with (the tasks' names, the kinds)."""
@@ -1260,6 +1308,15 @@ class TestRelevanceOnTheBundledCatalog:
         assert all(r.all_terms and r.asset.licence == "mit" for r in results)
         results = search("licensed under apache ", limit=10)
         assert all(r.all_terms and r.asset.licence == "apache-2.0" for r in results)
+
+    def test_commercial_use_finds_no_asset_licensed_for_anything_but(self):
+        # "commercial" found "Non-commercial" before the index joined the two.
+        results = search("commercial use", limit=20)
+        assert len(results) == 20 and all(r.all_terms for r in results)
+        assert {licences.family(r.asset.licence) for r in results} <= {
+            licences.PERMISSIVE, licences.COPYLEFT}
+        results = search("non-commercial", limit=20)
+        assert {licences.family(r.asset.licence) for r in results} == {licences.NON_COMMERCIAL}
 
     def test_a_misspelt_need_is_put_right(self):
         assert catalog_search.spelling(querytext.normalise("segmentaton modl")) == (

@@ -343,7 +343,7 @@ ITEM_TEMPLATE = """{% for r in results %}
   <div class="meta">
     <span class="badge">{{ r.asset.get_kind_display }}</span>
     {% if r.asset.organization %}<span>{{ r.asset.organization.name }}</span>{% endif %}
-    <span>Licence: {% if r.asset.licence %}{{ r.asset.licence_name }}{% else %}<span class="unknown">not stated</span>{% endif %}</span>
+    <span>Licence: {% if r.licence_parts %}{% for text, hit in r.licence_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}{% elif r.asset.licence %}{{ r.asset.licence_name }}{% else %}<span class="unknown">not stated</span>{% endif %}</span>
   </div>
   {% if r.capabilities %}<p class="matched"><span class="muted">Matched:</span> {% for c in r.capabilities %}<span class="matched-cap">{% for text, hit in c.title_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span>{% if not forloop.last %}, {% endif %}{% endfor %}</p>{% elif r.tasks %}<p class="matched"><span class="muted">Matched task{{ r.tasks|pluralize }}:</span> {% for t in r.tasks %}<span class="matched-cap">{% for text, hit in t %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span>{% if not forloop.last %}, {% endif %}{% endfor %}</p>{% elif r.id_parts %}<p class="matched"><span class="muted">Matched id:</span> <span class="matched-cap">{% for text, hit in r.id_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</span></p>{% endif %}
   {% if r.snippet %}<p class="snippet">{% for text, hit in r.snippet %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</p>{% endif %}
@@ -524,6 +524,10 @@ class TestResultItems:
         assert {r.asset.slug for r in results} == {"seg-a", "seg-b", "seg-c", "seg-d", "seg-e"}
         assert any(r.exact for r in results) and any(r.capabilities for r in results)
         assert any(len(r.tasks) == 2 for r in results) and any(r.id_parts for r in results)
+        # A licence that matched, with what it allows.
+        licensed = search("non-commercial segmentation")
+        assert licensed[0].asset == a and licensed[0].licence_parts
+        results += licensed
         engine = engines["django"]
         expected = engine.from_string(ITEM_TEMPLATE).render({"results": results})
         expected = re.sub(r">\s*\n\s*<", "><", expected).strip()

@@ -98,15 +98,15 @@ def display_name(licence_id: str) -> str:
 
 
 def open_source_label(licence_id: str) -> str:
-    """OPEN_SOURCE_LABEL for a licence the OSI approved, "" for any other: what the asset page
-    says beside the licence and the search document holds."""
+    """OPEN_SOURCE_LABEL for a licence the OSI approved, "" for any other (terms_label())."""
     return OPEN_SOURCE_LABEL if licence_id in OSI_APPROVED else ""
 
 
 def terms_label(licence_id: str) -> str:
     """What the licence's family allows (FAMILY_LABELS) and, if approved by the Open
     Source Initiative, that: "permissive, commercial use allowed; open source
-    (OSI-approved)". "" when no licence is stated."""
+    (OSI-approved)". "" when no licence is stated. The asset page says it beside the
+    licence; the search document holds it."""
     if not licence_id:
         return ""
     return "; ".join(filter(None, [FAMILY_LABELS[family(licence_id)],

@@ -262,8 +262,8 @@ class Asset(models.Model):
         return licences.display_name(self.licence)
 
     @property
-    def open_source_label(self) -> str:
-        return licences.open_source_label(self.licence)
+    def licence_terms(self) -> str:
+        return licences.terms_label(self.licence)
 
     @functools.cached_property
     def language_names(self) -> list[str]:

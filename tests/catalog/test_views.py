@@ -313,13 +313,14 @@ class TestAssetDetail:
         assertContains(client.get("/assets/none/"),
                        '<dt>Languages</dt><dd><span class="unknown">no linguistic content</span>')
 
-    def test_it_says_when_a_licence_is_open_source(self, client):
+    def test_it_says_what_a_licence_allows_and_when_it_is_open_source(self, client):
         make_asset("gpl-tool", licence="gpl-3.0")
         make_asset("nc-data", licence="cc-by-nc-4.0")
         assertContains(client.get("/assets/gpl-tool/"),
-                       "GPL 3.0 <code>gpl-3.0</code> · open source (OSI-approved)")
+                       "GPL 3.0 <code>gpl-3.0</code> · copyleft / share-alike, commercial use "
+                       "allowed; open source (OSI-approved)")
         r = client.get("/assets/nc-data/")
-        assertContains(r, "CC BY-NC 4.0 <code>cc-by-nc-4.0</code>")
+        assertContains(r, "CC BY-NC 4.0 <code>cc-by-nc-4.0</code> · non-commercial")
         assert b"OSI-approved" not in r.content
 
     def test_it_says_unknown_rather_than_zero(self, client):

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, Replace
 from django.db.models.lookups import Contains
 from django.urls import reverse
 
-from catalog import languages, licences
+from catalog import languages, licences, records
 from unfragile import generation
 
 
@@ -260,6 +260,12 @@ class Asset(models.Model):
     @property
     def licence_name(self) -> str:
         return licences.display_name(self.licence)
+
+    @property
+    def base_unresolved_label(self) -> str | None:
+        """base_unresolved as readers see it (records.unresolved_base_label()): None when
+        it is only a path on its publisher's disk."""
+        return records.unresolved_base_label(self.base_unresolved)
 
     @property
     def licence_terms(self) -> str:

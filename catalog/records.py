@@ -541,13 +541,30 @@ class CapabilityText:
     task_slug: str | None = None
 
 
+_HUB_ADDRESS = re.compile(r"https?://(?:www\.)?huggingface\.co/([^/?#\s]+/[^/?#\s]+)/?$")
+
+
+def unresolved_base_label(unresolved: str | None) -> str | None:
+    """How a base model the catalog does not hold is named to readers: as its source wrote
+    it, a Hub address as the repo id it names; None for a path on the publisher's own disk
+    ("/root/.cache/..."), which names nothing a reader could find."""
+    if not unresolved:
+        return None
+    if hub := _HUB_ADDRESS.match(unresolved):
+        return hub[1]
+    if unresolved.startswith(("/", "~", "./", "../")) or "\\" in unresolved:
+        return None
+    return unresolved
+
+
 def _labels(data: dict, names: dict[str, str]) -> tuple[str | None, list[str]]:
     """Display names of the base model and training sets (resolved or as the source wrote them)."""
     base = data.get("base_model")
-    base_label = names.get(base, base) if base else data.get("base_model_unresolved")
+    label = names.get(base, base) if base else unresolved_base_label(
+        data.get("base_model_unresolved"))
     trained = [names.get(uid, uid) for uid in data.get("trained_on", [])]
     trained += data.get("trained_on_unresolved", [])
-    return base_label, trained
+    return label, trained
 
 
 def _size_phrase(data: dict) -> str:
@@ -633,7 +650,8 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             if trained:
                 details.append(f"trained on {join_words(trained[:3])}")
         if details:
-            sentence += " " + ", ".join(details) + "."
+            said = ", ".join(details)
+            sentence += f" {said[0].upper()}{said[1:]}."
         out.append(CapabilityText(f"task:{slug}", title, sentence, slug))
 
     attributes = data.get("attributes") if isinstance(data.get("attributes"), dict) else {}

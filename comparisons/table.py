@@ -211,8 +211,11 @@ def _lineage(asset: Asset) -> Cell:
     if base is not None:
         url = base.get_absolute_url() if base.status == Asset.Status.PUBLISHED else None
         parts += [Part("Fine-tune of "), Part(base.name, url)]
+    elif label := asset.base_unresolved_label:
+        parts.append(Part(f"Fine-tune of {label} (not in this catalog)"))
     elif asset.base_unresolved:
-        parts.append(Part(f"Fine-tune of {asset.base_unresolved} (not in this catalog)"))
+        parts.append(Part("Fine-tune of a model its source names only by a path on its "
+                          "publisher's disk"))
     trained_on = asset.trained_on_list
     if trained_on:
         parts.append(Part("; trained on " if parts else "Trained on "))

@@ -355,6 +355,33 @@ class TestWrittenTexts:
             "Turns its inputs into dense vectors"
         )
 
+    def test_what_it_came_from_starts_a_sentence_when_its_size_is_unknown(self):
+        trained = self.embedder(n_parameters=None, modalities=["text"],
+                                trained_on_unresolved=["AFQMC"])
+        assert records.capabilities(trained, {})[0].description == (
+            "Turns text into dense vectors for search, clustering and similarity. "
+            "Trained on AFQMC.")
+        sized = self.embedder(modalities=["text"], trained_on_unresolved=["AFQMC"])
+        assert records.capabilities(sized, {})[0].description.endswith(
+            "It has 1M parameters, trained on AFQMC.")
+
+    @pytest.mark.parametrize(("unresolved", "shown"), [
+        ("https://huggingface.co/jhu-clsp/ettin-encoder-17m", "jhu-clsp/ettin-encoder-17m"),
+        ("Qwen/Qwen3-0.6B", "Qwen/Qwen3-0.6B"),
+        ("XLM-RoBERTa", "XLM-RoBERTa"),
+        ("/root/.cache/torch/sentence_transformers/intfloat_e5-large-v2", None),
+        ("/content/drive/MyDrive/project/gbert_large_sts_only", None),
+    ])
+    def test_a_base_model_not_in_the_catalog_is_named_as_readers_can_find_it(
+        self, unresolved, shown
+    ):
+        tuned = record("hf-model:org/tuned", type="fine-tune", base_model_unresolved=unresolved)
+        assert records.unresolved_base_label(unresolved) == shown
+        lineage = [c.description for c in records.capabilities(tuned, {})
+                   if c.title == "Lineage"]
+        assert lineage == ([f"Derived from: {shown}."] if shown else [])
+        assert (unresolved in records.summary(tuned, {})) == (shown == unresolved)
+
     def test_other_nouns_keep_their_tasks(self):
         api = record("api-model:vendor/e", subtype="API model", tasks=["embedding"],
                      modalities=["text"], organization="vendor")

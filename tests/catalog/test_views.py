@@ -313,6 +313,27 @@ class TestAssetDetail:
         assertContains(client.get("/assets/none/"),
                        '<dt>Languages</dt><dd><span class="unknown">no linguistic content</span>')
 
+    def test_a_base_model_named_only_by_a_path_on_a_disk_is_not_shown_as_a_name(
+        self, client
+    ):
+        from comparisons import table
+
+        path = "/root/.cache/torch/sentence_transformers/intfloat_e5-large-v2"
+        tuned = make_asset("tuned", kind=Asset.Kind.FINE_TUNE, base_unresolved=path)
+        hub = make_asset("hub", kind=Asset.Kind.FINE_TUNE,
+                         base_unresolved="https://huggingface.co/jhu-clsp/ettin-encoder-17m")
+        r = client.get("/assets/tuned/")
+        assertContains(r, '<span class="unknown">not named</span> <span class="muted">(its '
+                          "source gives only a path on its publisher's disk)</span>")
+        assert path not in r.content.decode()
+        assertContains(client.get("/assets/hub/"),
+                       'jhu-clsp/ettin-encoder-17m <span class="muted">(not in this catalog)')
+        tuned.trained_on_list = hub.trained_on_list = []  # as the versus page loads them
+        assert [p.text for p in table._lineage(tuned).parts] == [
+            "Fine-tune of a model its source names only by a path on its publisher's disk"]
+        assert [p.text for p in table._lineage(hub).parts] == [
+            "Fine-tune of jhu-clsp/ettin-encoder-17m (not in this catalog)"]
+
     def test_it_says_what_a_licence_allows_and_when_it_is_open_source(self, client):
         make_asset("gpl-tool", licence="gpl-3.0")
         make_asset("nc-data", licence="cc-by-nc-4.0")

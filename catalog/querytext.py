@@ -74,7 +74,7 @@ _IZE_STEMS = frozenset(
         "character", "real", "standard", "special", "general", "vector", "regular", "util",
         "lemmat", "anonym", "custom", "synthes", "recogn", "serial", "stabil", "minim",
         "maxim", "prior", "personal", "digit", "binar", "random", "parameter", "discret",
-        "styl", "emphas", "memor", "central", "author", "canonical", "colon",
+        "styl", "emphas", "memor", "central", "author", "canonical",
     }
 )  # fmt: skip
 _IZE_ENDINGS = ("ization", "izations", "ize", "izes", "ized", "izing", "izer", "izers")

@@ -1365,8 +1365,8 @@ def _results(
             else:
                 caps[asset_id].append((row_id, title, text))
 
-    # The matched words of every name, capability title and text and task, in the order the
-    # loop below takes them.
+    # The matched words of every name, capability title and text, task and licence (its name
+    # and what it allows), in the order the loop below takes them.
     shown = [asset_id for asset_id in ids if asset_id in assets]
     licence_texts = {
         asset_id: (licences.display_name(licence), licences.terms_label(licence))
@@ -1410,8 +1410,8 @@ def _results(
                 in_name = [hit for hit in hits if hit[1] <= name_length]
                 result.tasks.append(_parts(task[:name_length], in_name) if in_name
                                     else _parts(task, hits))
-        (licence, terms), licence_hits, terms_hits = licence_texts[asset_id], next(found), next(
-            found)
+        licence, terms = licence_texts[asset_id]
+        licence_hits, terms_hits = next(found), next(found)
         if licence_hits or terms_hits:
             result.licence_parts = _parts(licence, licence_hits)
             if {hit[2] for hit in terms_hits} - {hit[2] for hit in licence_hits}:
@@ -1681,7 +1681,7 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
 
 _WORD_TAIL = re.compile(r"[a-z0-9]*")
 # "non" and a word it negates, written apart (querytext.negated_word()).
-_NEGATED = re.compile(r"\b" + querytext.NEGATING + r"[ -](?:"
+_NEGATED = re.compile(r"\b" + querytext.NEGATING + r"[\W_]+(?:"
                       + "|".join(querytext.NEGATED_WORDS) + r")\w*", re.IGNORECASE)
 
 
@@ -1691,7 +1691,6 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     ("Non-commercial"), as the index holds them: one word (noncommercial), marked for a
     term it stands for, and the negated word alone not marked ("commercial" does not find
     it)."""
-    out = hits
     for i, text in enumerate(texts):
         if querytext.NEGATING not in text.lower() or not (
                 found := list(_NEGATED.finditer(text))):
@@ -1701,10 +1700,8 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
         for m in found:
             if term := _term_matches(querytext.index_text(m.group()), n, stemmer):
                 kept.append((m.start(), m.end(), term))
-        if out is hits:
-            out = list(hits)
-        out[i] = sorted(kept)
-    return out
+        hits[i] = sorted(kept)
+    return hits
 
 
 def highlight(text: str, n: querytext.Normalised, stemmer: str

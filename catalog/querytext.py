@@ -67,7 +67,7 @@ _SPELT_OTHERWISE |= {
     if not american.startswith("licens")
 } | {"licence": "license", "licences": "licenses"}
 # The stems whose -ize words are -ise words in British English (tokenize, tokenise;
-# quantization, quantisation), and those endings.
+# quantization, quantisation), and those words.
 _IZE_STEMS = frozenset(
     {
         "summar", "token", "quant", "optim", "normal", "visual", "categor", "local", "organ",
@@ -77,8 +77,9 @@ _IZE_STEMS = frozenset(
         "styl", "emphas", "memor", "central", "author", "canonical",
     }
 )  # fmt: skip
-_IZE_ENDINGS = ("ization", "izations", "ize", "izes", "ized", "izing", "izer", "izers")
-_ISE_ENDINGS = tuple(ending.replace("z", "s") for ending in _IZE_ENDINGS)
+_IZE_WORD = re.compile(
+    "(" + "|".join(sorted(_IZE_STEMS)) + ")i([sz])(ations?|e[sdr]?|ers|ing)"
+)
 
 
 def spelt_otherwise(word: str) -> str | None:
@@ -86,10 +87,9 @@ def spelt_otherwise(word: str) -> str | None:
     "tokenisation": tokenization), or None."""
     if other := _SPELT_OTHERWISE.get(word):
         return other
-    for endings, into in ((_IZE_ENDINGS, _ISE_ENDINGS), (_ISE_ENDINGS, _IZE_ENDINGS)):
-        for ending, other_ending in zip(endings, into, strict=True):
-            if word.endswith(ending) and word[: -len(ending)] in _IZE_STEMS:
-                return word[: -len(ending)] + other_ending
+    if found := _IZE_WORD.fullmatch(word):
+        stem, letter, ending = found.groups()
+        return f"{stem}i{'s' if letter == 'z' else 'z'}{ending}"
     return None
 
 

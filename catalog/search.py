@@ -1691,9 +1691,11 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     ("Non-commercial"), as the index holds them: one word (noncommercial), marked for a
     term it stands for, and the negated word alone not marked ("commercial" does not find
     it)."""
+    lowered = "\n".join(texts).lower()  # once: hundreds of texts a page, few holding any
+    if not any(word in lowered for word in querytext.NEGATED_WORDS):
+        return hits
     for i, text in enumerate(texts):
-        if querytext.NEGATING not in text.lower() or not (
-                found := list(_NEGATED.finditer(text))):
+        if not (found := list(_NEGATED.finditer(text))):
             continue
         kept = [h for h in hits[i] if not any(m.start() < h[1] and h[0] < m.end()
                                                 for m in found)]

@@ -13,7 +13,7 @@ class BrowseForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
     task = forms.SlugField(required=False, max_length=200)
     licence = forms.ChoiceField(
-        required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
+        required=False, choices=licences.FILTER_CHOICES
     )
     pricing = forms.ChoiceField(
         required=False, choices=[("", "Any pricing"), *Asset.Pricing.choices]
@@ -55,6 +55,8 @@ class BrowseForm(forms.Form):
             qs = qs.filter(tasks__slug=data["task"])
         if data["licence"] == "none":
             qs = qs.filter(licence="")
+        elif (ids := licences.filter_ids(data["licence"])) is not None:
+            qs = qs.filter(licence__in=ids)
         elif data["licence"]:
             qs = qs.filter(licence=data["licence"])
         if data["pricing"]:

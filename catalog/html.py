@@ -17,6 +17,10 @@ def options_html(
     nothing."""
     html = [] if empty is None else [f'<option value="">{escape(empty)}</option>']
     for value, label in items:
+        if isinstance(label, list):  # a group of choices, as Django writes them
+            html.append(f'<optgroup label="{escape(value)}">{options_html(label, selected)}'
+                        "</optgroup>")
+            continue
         mark = " selected" if value == selected else ""
         html.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
     return mark_safe("".join(html))

@@ -86,6 +86,31 @@ OPEN_SOURCE_LABEL = "open source (OSI-approved)"
 
 CHOICES = sorted(((key, name) for key, (name, _family) in LICENCES.items()), key=lambda c: c[1])
 
+# The licence filters (browse, search) also take what a licence allows, by its families:
+# {value in the URL: (label, families)}. No value is a licence id.
+ALLOWING = {
+    "commercial-use": ("Commercial use allowed", (PERMISSIVE, COPYLEFT)),
+    "permissive": ("Permissive", (PERMISSIVE,)),
+    "copyleft": ("Copyleft / share-alike", (COPYLEFT,)),
+    "non-commercial": ("Non-commercial", (NON_COMMERCIAL,)),
+    "custom-terms": ("Custom terms", (CUSTOM,)),
+}
+assert not ALLOWING.keys() & LICENCES.keys()
+FILTER_CHOICES = [
+    ("", "Any licence"), ("none", "Not stated"),
+    ("By what it allows", [(value, label) for value, (label, _) in ALLOWING.items()]),
+    ("By licence", CHOICES),
+]
+
+
+def filter_ids(value: str) -> list[str] | None:
+    """The licence ids a licence filter of what a licence allows (ALLOWING) keeps, or None
+    when `value` is no such filter."""
+    if value not in ALLOWING:
+        return None
+    families = ALLOWING[value][1]
+    return sorted(key for key, (_, family_) in LICENCES.items() if family_ in families)
+
 
 def is_known(licence_id: str) -> bool:
     return licence_id in LICENCES

@@ -164,14 +164,15 @@ def search(
     (all_terms False); `limit` of them from `offset` on. Every page ranks the same
     candidates (CANDIDATES), so that pages follow on from one another.
 
-    `licence="none"` selects assets with no stated licence; what was typed with a minus
-    sign in front (n.excluded) leaves out the assets whose documents hold it, and those
-    lacking a quoted phrase (n.phrases) are left out too. Three queries, or four when the
-    search for any term runs; none when the query holds no searchable term. On PostgreSQL
-    a typed prefix adds one (_Postgres); when a typed prefix finds nothing, looking for the
-    words that stand in for it adds one, and ranking with them another. A `task` is looked
-    up by its slug in tasks(), read once per data generation: a slug naming none finds
-    nothing.
+    `licence="none"` selects assets with no stated licence, and a value of
+    licences.ALLOWING ("commercial-use") those under the licences it stands for; what was
+    typed with a minus sign in front (n.excluded) leaves out the assets whose documents hold
+    it, and those lacking a quoted phrase (n.phrases) are left out too. Three queries, or
+    four when the search for any term runs; none when the query holds no searchable term.
+    On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
+    looking for the words that stand in for it adds one, and ranking with them another. A
+    `task` is looked up by its slug in tasks(), read once per data generation: a slug naming
+    none finds nothing.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -824,7 +825,10 @@ class _Filters:
         if self.kind:
             sql.append("a.kind = %s")
             params.append(self.kind)
-        if self.licence:
+        if (ids := licences.filter_ids(self.licence)) is not None:
+            sql.append(f"a.licence IN ({', '.join(['%s'] * len(ids))})")
+            params += ids
+        elif self.licence:
             sql.append("a.licence = %s")
             params.append("" if self.licence == "none" else self.licence)
         if self.task is not None:

@@ -190,6 +190,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     else:
         data = form.cleaned_data
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
+        ctx["licence_options"] = options_html(form.fields["licence"].choices, data["licence"])
         ctx["org_options"] = options_html(
             [(slug, f"{name} ({n})") for slug, name, n in orgs], data["org"], "Any organisation"
         )

@@ -82,7 +82,7 @@ class SearchForm(forms.Form):
     kind = FixedChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
     task = forms.SlugField(required=False, max_length=200)
     licence = FixedChoiceField(
-        required=False, choices=[("", "Any licence"), ("none", "Not stated"), *licences.CHOICES]
+        required=False, choices=licences.FILTER_CHOICES
     )
     language = forms.CharField(required=False, max_length=40)
     page = forms.IntegerField(

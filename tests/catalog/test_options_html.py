@@ -14,3 +14,13 @@ def test_it_marks_the_selected_option_and_escapes_everything():
 
 def test_without_an_empty_option_and_nothing_selected():
     assert options_html([("x", "X")], "") == '<option value="x">X</option>'
+
+
+def test_a_group_of_choices_is_an_optgroup():
+    html = options_html([("", "Any"), ("By <kind>", [("a", "A"), ("b", "B")]), ("c", "C")], "b")
+    assert html == (
+        '<option value="">Any</option>'
+        '<optgroup label="By &lt;kind&gt;"><option value="a">A</option>'
+        '<option value="b" selected>B</option></optgroup>'
+        '<option value="c">C</option>'
+    )

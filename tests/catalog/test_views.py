@@ -102,6 +102,24 @@ class TestBrowse:
         r = client.get("/assets/?task=image-segmentation&org=acme&licence=apache-2.0")
         assert b"model-001" in r.content and b"data-x" not in r.content
 
+    def test_it_filters_by_what_a_licence_allows(self, client):
+        for slug, licence in [("mit", "mit"), ("gpl", "gpl-3.0"), ("nc", "cc-by-nc-4.0"),
+                              ("llama", "llama3"), ("none", "")]:
+            make_asset(slug, licence=licence)
+
+        def shown(value):
+            html = client.get("/assets/", {"licence": value}).content.decode()
+            return sorted(re.findall(r'<h3><a href="/assets/([^/]+)/">', html))
+
+        assert shown("commercial-use") == ["gpl", "mit"]
+        assert shown("permissive") == ["mit"]
+        assert shown("non-commercial") == ["nc"]
+        assert shown("custom-terms") == ["llama"]
+        html = client.get("/assets/", {"licence": "commercial-use"}).content.decode()
+        assert '<optgroup label="By what it allows"><option value="commercial-use" selected>' \
+            'Commercial use allowed</option>' in html
+        assert client.get("/assets/", {"licence": "commercial"}).status_code == 400
+
     @pytest.mark.parametrize("sort", ["name", "rank", "newest"])
     def test_names_are_in_alphabetical_order_case_aside(self, client, sort):
         for name in ["Zeta", "alpha", "Beta", "gamma"]:

@@ -112,6 +112,18 @@ class TestSearch:
         assertContains(response, '<option value="image-segmentation" selected>')
         assertContains(response, '<option value="mit" selected>')
 
+    def test_it_filters_by_what_a_licence_allows(self, client):
+        for slug, licence in [("seg-mit", "mit"), ("seg-gpl", "gpl-3.0"),
+                              ("seg-nc", "cc-by-nc-4.0"), ("seg-none", "")]:
+            make_asset(slug, name=slug, summary="Segmentation.", licence=licence)
+        response = client.get("/search/?q=segmentation&licence=commercial-use",
+                              headers=BROWSER)
+        assert sorted(r.asset.slug for r in response.context["results"]) == [
+            "seg-gpl", "seg-mit"]
+        assertContains(response, '<option value="commercial-use" selected>')
+        response = client.get("/search/?q=segmentation&licence=non-commercial", headers=HTMX)
+        assert _shown(response.content.decode()) == ["seg-nc"]
+
     def test_htmx_gets_only_the_results(self, client):
         _segmentation_assets()
         response = client.get("/search/?q=segmentation", headers=HTMX)

@@ -178,7 +178,11 @@ def _licence(asset: Asset) -> Cell:
     if not asset.licence:
         return Cell(unknown="No source states a licence")
     name = asset.licence_name
-    return Cell([Part(name)], note=asset.licence if name != asset.licence else "")
+    # Its id when the name is not it, and what it allows ("permissive, commercial use
+    # allowed"): licences the reader does not know by name compare by that.
+    note = " · ".join(filter(None, [asset.licence if name != asset.licence else "",
+                                    asset.licence_terms]))
+    return Cell([Part(name)], note=note)
 
 
 def _organisation(asset: Asset) -> Cell:

@@ -194,6 +194,8 @@ class TestVersusTable:
         assert 'href="/assets/?org=acme-vision"' in row(body, "organisation")
         assert 'Fine-tune of <a href="/assets/mit-b4/">MiT-b4</a>' in row(body, "lineage")
         assert "Apache" in row(body, "licence")
+        assert ('<span class="cell-note">apache-2.0 · permissive, commercial use allowed; '
+                "open source (OSI-approved)</span>") in row(body, "licence")
 
     def test_it_counts_times_matched_from_search_matches(self, client):
         alpha, _ = make_pair()

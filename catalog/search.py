@@ -50,6 +50,7 @@ import bisect
 import contextlib
 import dataclasses
 import functools
+import itertools
 import re
 import sqlite3
 import threading
@@ -1685,8 +1686,12 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
 
 _WORD_TAIL = re.compile(r"[a-z0-9]*")
 # "non" and a word it negates, written apart (querytext.negated_word()).
-_NEGATED = re.compile(r"\b" + querytext.NEGATING + r"[\W_]+(?:"
-                      + "|".join(querytext.NEGATED_WORDS) + r")\w*", re.IGNORECASE)
+# "non" and a word it negates, written apart (querytext.negated_word()), within one line: in
+# lower-case text (a pattern starting with letters is looked for as fast as str.find), and
+# in any text.
+_NEGATED_LOWER = re.compile(querytext.NEGATING + r"(?:[^\w\n]|_)+(?:"
+                            + "|".join(querytext.NEGATED_WORDS) + r")\w*")
+_NEGATED_ANY = re.compile(r"\b" + _NEGATED_LOWER.pattern, re.IGNORECASE)
 
 
 def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
@@ -1694,19 +1699,29 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     """The hits of `texts`, where "non" and the word it negates are written apart
     ("Non-commercial"), as the index holds them: one word (noncommercial), marked for a
     term it stands for, and the negated word alone not marked ("commercial" does not find
-    it)."""
-    lowered = "\n".join(texts).lower()  # once: hundreds of texts a page, few holding any
-    if not any(word in lowered for word in querytext.NEGATED_WORDS):
-        return hits
-    for i, text in enumerate(texts):
-        if not (found := list(_NEGATED.finditer(text))):
-            continue
-        kept = [h for h in hits[i] if not any(m.start() < h[1] and h[0] < m.end()
-                                                for m in found)]
-        for m in found:
-            if term := _term_matches(querytext.index_text(m.group()), n, stemmer):
-                kept.append((m.start(), m.end(), term))
-        hits[i] = sorted(kept)
+    it). The texts of a page, hundreds, are looked at joined, once."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    if len(lowered) == len(joined):  # each character lower-cased to one: offsets kept
+        matches = (m for m in _NEGATED_LOWER.finditer(lowered)
+                   if not (m.start() and (lowered[m.start() - 1].isalnum()
+                                          or lowered[m.start() - 1] == "_")))
+    else:
+        matches = _NEGATED_ANY.finditer(joined)
+    found: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    starts = None
+    for m in matches:
+        if starts is None:
+            starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+        k = bisect.bisect_right(starts, m.start()) - 1
+        found[k].append((m.start() - starts[k], m.end() - starts[k], joined[m.start():m.end()]))
+    for k, spans in found.items():
+        kept = [h for h in hits[k] if not any(start < h[1] and h[0] < end
+                                                for start, end, _ in spans)]
+        for start, end, words in spans:
+            if term := _term_matches(querytext.index_text(words), n, stemmer):
+                kept.append((start, end, term))
+        hits[k] = sorted(kept)
     return hits
 
 

@@ -1052,6 +1052,20 @@ class TestLicenceTerms:
             self.mit, self.gpl, self.none}
 
     @pytest.mark.parametrize("stemmer", STEMMERS.values())
+    def test_a_page_of_texts_is_marked_text_by_text(self, stemmer):
+        n = querytext.normalise("non-commercial ")
+        texts = ["Licence", "under a non", "commercial licence", "A Non-Commercial one"]
+        assert catalog_search._hits_of(texts, n, stemmer) == [
+            [], [], [], [(2, 16, "noncommercial")]]
+        n = querytext.normalise("commercial ")
+        assert catalog_search._hits_of(texts, n, stemmer) == [
+            [], [], [(0, 10, "commercial")], []]
+        # "İ" is two characters lower-cased: the texts are read as they are.
+        n = querytext.normalise("non-commercial ")
+        assert catalog_search._hits_of(["İzmir", "A NON commercial one"], n, stemmer) == [
+            [], [(2, 16, "noncommercial")]]
+
+    @pytest.mark.parametrize("stemmer", STEMMERS.values())
     def test_commercial_does_not_mark_what_is_non_commercial(self, stemmer):
         text = "Non-commercial, or commercial use; non commercially."
         parts, _ = catalog_search.highlight(text, querytext.normalise("commercial "), stemmer)

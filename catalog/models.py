@@ -268,6 +268,15 @@ class Asset(models.Model):
         return records.unresolved_base_label(self.base_unresolved)
 
     @property
+    def base_relation_shown(self) -> str:
+        """base_relation put for readers (records.relation_parts()): "fine-tuned from (as its
+        timm tag says)"; "" when none is recorded."""
+        if not self.base_relation:
+            return ""
+        how, aside = records.relation_parts(self.base_relation)
+        return f"{how} ({aside})" if aside else how
+
+    @property
     def licence_terms(self) -> str:
         return licences.terms_label(self.licence)
 

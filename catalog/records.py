@@ -557,6 +557,25 @@ def unresolved_base_label(unresolved: str | None) -> str | None:
     return unresolved
 
 
+# How the sources know a base model, put for readers: the catalog writes a relation with its
+# basis in brackets ("fine-tuned from (timm tag '<pretrain>_ft_<target>')").
+_RELATION_BASES = {
+    "mteb ModelMeta.adapted_from": "as mteb records it",
+    "timm tag '<pretrain>_ft_<target>'": "as its timm tag says",
+}
+_RELATION = re.compile(r"(.+?) \((.+)\)")
+
+
+def relation_parts(relation: str | None) -> tuple[str, str]:
+    """A base model's relation as (how, what the brackets add, put for readers):
+    "fine-tuned from (timm tag '<pretrain>_ft_<target>')": ("fine-tuned from", "as its timm
+    tag says"); none: ("derived from", "")."""
+    relation = relation or "derived from"
+    if found := _RELATION.fullmatch(relation):
+        return found[1], _RELATION_BASES.get(found[2], found[2])
+    return relation, ""
+
+
 def _labels(data: dict, names: dict[str, str]) -> tuple[str | None, list[str]]:
     """Display names of the base model and training sets (resolved or as the source wrote them)."""
     base = data.get("base_model")
@@ -683,8 +702,8 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
         out.append(CapabilityText("input-resolution", "Input resolution", text + "."))
 
     if kind == "fine-tune" and base_label:
-        relation = data.get("base_model_relation") or "derived from"
-        text = f"{relation[0].upper()}{relation[1:]}: {base_label}."
+        how, aside = relation_parts(data.get("base_model_relation"))
+        text = f"{how[0].upper()}{how[1:]} {base_label}" + (f" ({aside})." if aside else ".")
         if trained:
             text += f" Training data named by the source: {join_words(trained[:5])}."
         out.append(CapabilityText("lineage", "Lineage", text))

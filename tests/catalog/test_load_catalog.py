@@ -379,8 +379,25 @@ class TestWrittenTexts:
         assert records.unresolved_base_label(unresolved) == shown
         lineage = [c.description for c in records.capabilities(tuned, {})
                    if c.title == "Lineage"]
-        assert lineage == ([f"Derived from: {shown}."] if shown else [])
+        assert lineage == ([f"Derived from {shown}."] if shown else [])
         assert (unresolved in records.summary(tuned, {})) == (shown == unresolved)
+
+    @pytest.mark.parametrize(("relation", "text", "shown"), [
+        ("adapted from (mteb ModelMeta.adapted_from)", "Adapted from org/base (as mteb records "
+         "it).", "adapted from (as mteb records it)"),
+        ("fine-tuned from (timm tag '<pretrain>_ft_<target>')", "Fine-tuned from org/base (as "
+         "its timm tag says).", "fine-tuned from (as its timm tag says)"),
+        ("fine-tuned from (encoder pre-trained on ImageNet-1k)", "Fine-tuned from org/base "
+         "(encoder pre-trained on ImageNet-1k).", "fine-tuned from (encoder pre-trained on "
+         "ImageNet-1k)"),
+        ("distilled from", "Distilled from org/base.", "distilled from"),
+    ])
+    def test_how_a_fine_tune_came_from_its_base_reads_as_a_sentence(self, relation, text, shown):
+        tuned = record("hf-model:org/tuned", type="fine-tune", base_model_unresolved="org/base",
+                       base_model_relation=relation)
+        assert [c.description for c in records.capabilities(tuned, {})
+                if c.title == "Lineage"] == [text]
+        assert Asset(base_relation=relation).base_relation_shown == shown
 
     def test_other_nouns_keep_their_tasks(self):
         api = record("api-model:vendor/e", subtype="API model", tasks=["embedding"],

@@ -43,7 +43,7 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 3
+WRITER_VERSION = 4
 # Languages a capability text names before "and N more".
 LANGUAGES_NAMED = 8
 

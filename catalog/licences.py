@@ -86,14 +86,19 @@ OPEN_SOURCE_LABEL = "open source (OSI-approved)"
 
 CHOICES = sorted(((key, name) for key, (name, _family) in LICENCES.items()), key=lambda c: c[1])
 
-# The licence filters (browse, search) also take what a licence allows, by its families:
-# {value in the URL: (label, families)}. No value is a licence id.
+# The licence filters (browse, search) also take what a licence allows: {value in the URL:
+# (label, the ids of the licences it keeps)}. No value is a licence id.
+def _of(*families: str) -> tuple[str, ...]:
+    return tuple(sorted(key for key, (_, family_) in LICENCES.items() if family_ in families))
+
+
 ALLOWING = {
-    "commercial-use": ("Commercial use allowed", (PERMISSIVE, COPYLEFT)),
-    "permissive": ("Permissive", (PERMISSIVE,)),
-    "copyleft": ("Copyleft / share-alike", (COPYLEFT,)),
-    "non-commercial": ("Non-commercial", (NON_COMMERCIAL,)),
-    "custom-terms": ("Custom terms", (CUSTOM,)),
+    "commercial-use": ("Commercial use allowed", _of(PERMISSIVE, COPYLEFT)),
+    "open-source": ("Open source (OSI-approved)", tuple(sorted(OSI_APPROVED))),
+    "permissive": ("Permissive", _of(PERMISSIVE)),
+    "copyleft": ("Copyleft / share-alike", _of(COPYLEFT)),
+    "non-commercial": ("Non-commercial", _of(NON_COMMERCIAL)),
+    "custom-terms": ("Custom terms", _of(CUSTOM)),
 }
 assert not ALLOWING.keys() & LICENCES.keys()
 FILTER_CHOICES = [
@@ -103,13 +108,10 @@ FILTER_CHOICES = [
 ]
 
 
-def filter_ids(value: str) -> list[str] | None:
+def filter_ids(value: str) -> tuple[str, ...] | None:
     """The licence ids a licence filter of what a licence allows (ALLOWING) keeps, or None
     when `value` is no such filter."""
-    if value not in ALLOWING:
-        return None
-    families = ALLOWING[value][1]
-    return sorted(key for key, (_, family_) in LICENCES.items() if family_ in families)
+    return ALLOWING[value][1] if value in ALLOWING else None
 
 
 def is_known(licence_id: str) -> bool:

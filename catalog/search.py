@@ -828,7 +828,7 @@ class _Filters:
             params.append(self.kind)
         if (ids := licences.filter_ids(self.licence)) is not None:
             sql.append(f"a.licence IN ({', '.join(['%s'] * len(ids))})")
-            params += ids
+            params.extend(ids)
         elif self.licence:
             sql.append("a.licence = %s")
             params.append("" if self.licence == "none" else self.licence)

@@ -104,17 +104,18 @@ class TestBrowse:
 
     def test_it_filters_by_what_a_licence_allows(self, client):
         for slug, licence in [("mit", "mit"), ("gpl", "gpl-3.0"), ("nc", "cc-by-nc-4.0"),
-                              ("llama", "llama3"), ("none", "")]:
+                              ("llama", "llama3"), ("cc", "cc-by-4.0"), ("none", "")]:
             make_asset(slug, licence=licence)
 
         def shown(value):
             html = client.get("/assets/", {"licence": value}).content.decode()
             return sorted(re.findall(r'<h3><a href="/assets/([^/]+)/">', html))
 
-        assert shown("commercial-use") == ["gpl", "mit"]
-        assert shown("permissive") == ["mit"]
+        assert shown("commercial-use") == ["cc", "gpl", "mit"]
+        assert shown("permissive") == ["cc", "mit"]
         assert shown("non-commercial") == ["nc"]
         assert shown("custom-terms") == ["llama"]
+        assert shown("open-source") == ["gpl", "mit"]
         html = client.get("/assets/", {"licence": "commercial-use"}).content.decode()
         assert '<optgroup label="By what it allows"><option value="commercial-use" selected>' \
             'Commercial use allowed</option>' in html

@@ -53,19 +53,20 @@ TASK_VERBS = {
 # British English ("licence", 4,000 times in the bundled one; "summarisation"), publishers
 # often American ("quantized"), and the stemmers keep the two apart. A word typed either way
 # also finds the other spelling, as if the two were joined by "or" (spelt_otherwise()).
-_SPELT_OTHERWISE = {
-    "license": "licence", "licenses": "licences", "licensed": "licence",
-    "licensing": "licence", "color": "colour", "colors": "colours", "colored": "coloured",
-    "modeling": "modelling", "labeled": "labelled", "labeling": "labelling",
-    "center": "centre", "centers": "centres", "behavior": "behaviour",
-    "behaviors": "behaviours", "dialog": "dialogue", "dialogs": "dialogues",
-    "analyze": "analyse", "analyzed": "analysed", "analyzer": "analyser",
-    "analyzing": "analysing",
+_AMERICAN_BRITISH = {
+    "license": "licence", "licenses": "licences", "color": "colour", "colors": "colours",
+    "colored": "coloured", "modeling": "modelling", "labeled": "labelled",
+    "labeling": "labelling", "center": "centre", "centers": "centres",
+    "behavior": "behaviour", "behaviors": "behaviours", "dialog": "dialogue",
+    "dialogs": "dialogues", "analyze": "analyse", "analyzed": "analysed",
+    "analyzer": "analyser", "analyzing": "analysing",
 }
-_SPELT_OTHERWISE |= {
-    british: american for american, british in _SPELT_OTHERWISE.items()
-    if not american.startswith("licens")
-} | {"licence": "license", "licences": "licenses"}
+_SPELT_OTHERWISE = {
+    **_AMERICAN_BRITISH,
+    **{british: american for american, british in _AMERICAN_BRITISH.items()},
+    # One way: British English spells the verb with an s too; the catalog's noun is "licence".
+    "licensed": "licence", "licensing": "licence",
+}
 # The stems whose -ize words are -ise words in British English (tokenize, tokenise;
 # quantization, quantisation), and those words.
 _IZE_STEMS = frozenset(
@@ -258,19 +259,14 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         if (noun in terms or any(verb in group for group in alternatives)
                 or len(terms) == MAX_TERMS or (being_typed and verb == last_word[0])):
             continue  # a verb being typed is a prefix still
-        terms.insert(terms.index(verb) + 1, noun)
-        alternatives.append([verb, noun])
+        _add_alternative(terms, alternatives, verb, noun)
     for word in list(terms):
         # Unlike a verb, a word being typed is given its other spelling: it is a whole word
         # (the list holds no prefix of another), and its stem matches what the prefix did.
         other = spelt_otherwise(word)
         if other is None or other in terms or len(terms) == MAX_TERMS:
             continue
-        group = next((group for group in alternatives if word in group), None)
-        if group is None:
-            alternatives.append(group := [word])
-        group.insert(group.index(word) + 1, other)
-        terms.insert(terms.index(word) + 1, other)
+        _add_alternative(terms, alternatives, word, other)
 
     prefix = None
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]
@@ -281,6 +277,16 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives])
+
+
+def _add_alternative(terms: list[str], alternatives: list[list[str]], word: str,
+                     other: str) -> None:
+    """Put `other` after `word` in the terms and in `word`'s "or" group, made if it has none."""
+    group = next((group for group in alternatives if word in group), None)
+    if group is None:
+        alternatives.append(group := [word])
+    group.insert(group.index(word) + 1, other)
+    terms.insert(terms.index(word) + 1, other)
 
 
 def _alternatives(
@@ -500,11 +506,11 @@ def _marked(text: str) -> list[tuple[str, int, bool, int | None]]:
                         None)
             minus = spans[span][2] if span is not None else _negated(text, start)
             marked.append((word, end, minus, span))
-    return _joined(marked, text) if NEGATING in text else marked
+    return _negations_joined(marked, text) if NEGATING in text else marked
 
 
-def _joined(marked: list[tuple[str, int, bool, int | None]], text: str
-            ) -> list[tuple[str, int, bool, int | None]]:
+def _negations_joined(marked: list[tuple[str, int, bool, int | None]], text: str
+                      ) -> list[tuple[str, int, bool, int | None]]:
     """`marked` with "non" and the word it negates, one space or hyphen apart, made one word
     (negated_word()), left out when "non" is, in the quotes "non" is in."""
     out = []

@@ -12,9 +12,7 @@ class BrowseForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Name contains")
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
     task = forms.SlugField(required=False, max_length=200)
-    licence = forms.ChoiceField(
-        required=False, choices=licences.FILTER_CHOICES
-    )
+    licence = forms.ChoiceField(required=False, choices=licences.FILTER_CHOICES)
     pricing = forms.ChoiceField(
         required=False, choices=[("", "Any pricing"), *Asset.Pricing.choices]
     )

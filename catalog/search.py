@@ -313,8 +313,8 @@ def need_words(using: str = DEFAULT_DB_ALIAS) -> tuple[dict[str, int], frozenset
     """The words people describe needs with (of SPELLING_MIN letters or more, and their
     plurals): the tasks' names, slugs and other names, the kinds, and the names of the
     languages SPELLING_LANGUAGE_MIN assets cover; with how many of those names hold each;
-    and their stems as
-    the index of `using` holds them. One query for the languages (and tasks() its own)."""
+    and their stems as the index of `using` holds them. One query for the languages (and
+    tasks() its own)."""
     def read() -> tuple[dict[str, int], frozenset[str]]:
         with connections[using].cursor() as cursor:
             cursor.execute("SELECT code FROM catalog_search_language GROUP BY code "
@@ -1513,8 +1513,8 @@ def _term_matches(word: str, n: querytext.Normalised, stemmer: str) -> str | Non
     As the index matched it: the word is the term, or the database's stemmer makes them one
     word (STEMMERS: "captions" marks "captioning", "segmentation" "segment"; not "open"
     "OpenAI", nor "image" "ImageNet"). The word being typed marks every word it starts, and
-    every word whose stem starts with its stem, as the index finds them ("summarization":
-    summar, so "summaries": summari).
+    every word whose stem starts with its stem, as the index finds them ("publication":
+    public, so "publicly": publicli).
     """
     for term in n.terms:
         if word == term:
@@ -1656,6 +1656,8 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
             out[i] = _unicode_hits(texts[i], n, stemmer)
         joined = "\n".join([texts[i] for i in ascii_at])
     joined = joined.lower()
+    # The whole page lower-cased, when every text is ASCII: _with_negated() reads it too.
+    page = joined if len(ascii_at) == len(texts) else None
     backwards = joined[::-1]  # to find where a word starts, as where it ends backwards
     size = len(joined)
     term_of, heads = _ascii_terms(tuple(n.terms), n.prefix, stemmer)
@@ -1668,7 +1670,7 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
             spans.add((start, end))
             at = joined.find(head, end)
     if not spans:
-        return _with_negated(texts, out, n, stemmer)
+        return _with_negated(texts, out, n, stemmer, page)
     starts = [0]
     for i in ascii_at:
         starts.append(starts[-1] + len(texts[i]) + 1)
@@ -1681,11 +1683,10 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
             term = term_of[word] = _word_term(word, n, stemmer)
         if term is not None:
             out[ascii_at[k]].append((start - offset, end - offset, term))
-    return _with_negated(texts, out, n, stemmer)
+    return _with_negated(texts, out, n, stemmer, page)
 
 
 _WORD_TAIL = re.compile(r"[a-z0-9]*")
-# "non" and a word it negates, written apart (querytext.negated_word()).
 # "non" and a word it negates, written apart (querytext.negated_word()), within one line: in
 # lower-case text (a pattern starting with letters is looked for as fast as str.find), and
 # in any text.
@@ -1695,18 +1696,25 @@ _NEGATED_ANY = re.compile(r"\b" + _NEGATED_LOWER.pattern, re.IGNORECASE)
 
 
 def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
-                  n: querytext.Normalised, stemmer: str) -> list[list[tuple[int, int, str]]]:
+                  n: querytext.Normalised, stemmer: str, lowered: str | None = None
+                  ) -> list[list[tuple[int, int, str]]]:
     """The hits of `texts`, where "non" and the word it negates are written apart
     ("Non-commercial"), as the index holds them: one word (noncommercial), marked for a
     term it stands for, and the negated word alone not marked ("commercial" does not find
-    it). The texts of a page, hundreds, are looked at joined, once."""
-    joined = "\n".join(texts)
-    lowered = joined.lower()
-    if len(lowered) == len(joined):  # each character lower-cased to one: offsets kept
+    it). The texts of a page, hundreds, are looked at joined, once (`lowered`: them joined
+    by newlines and lower-cased, when at hand)."""
+    if lowered is None:
+        joined = "\n".join(texts)
+        lowered = joined.lower()
+        if len(lowered) != len(joined):  # a character lower-cased to more: offsets moved
+            lowered = None
+    if lowered is not None:
+        scanned = lowered
         matches = (m for m in _NEGATED_LOWER.finditer(lowered)
                    if not (m.start() and (lowered[m.start() - 1].isalnum()
                                           or lowered[m.start() - 1] == "_")))
     else:
+        scanned = joined
         matches = _NEGATED_ANY.finditer(joined)
     found: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     starts = None
@@ -1714,7 +1722,7 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
         if starts is None:
             starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
         k = bisect.bisect_right(starts, m.start()) - 1
-        found[k].append((m.start() - starts[k], m.end() - starts[k], joined[m.start():m.end()]))
+        found[k].append((m.start() - starts[k], m.end() - starts[k], scanned[m.start():m.end()]))
     for k, spans in found.items():
         kept = [h for h in hits[k] if not any(start < h[1] and h[0] < end
                                                 for start, end, _ in spans)]

@@ -81,9 +81,7 @@ class SearchForm(forms.Form):
     q = QueryField(required=False, strip=False)
     kind = FixedChoiceField(required=False, choices=[("", "Any kind"), *Asset.Kind.choices])
     task = forms.SlugField(required=False, max_length=200)
-    licence = FixedChoiceField(
-        required=False, choices=licences.FILTER_CHOICES
-    )
+    licence = FixedChoiceField(required=False, choices=licences.FILTER_CHOICES)
     language = forms.CharField(required=False, max_length=40)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=PAGES,

@@ -94,6 +94,15 @@ def spelt_otherwise(word: str) -> str | None:
     return None
 
 
+def excluded_texts(entry: str) -> list[str]:
+    """What an entry of Normalised.excluded leaves out: the word or phrase, and then, when
+    some of its words are spelt otherwise on the other side of the Atlantic, the same
+    spelt that way ("license": licence), as a term would also find it."""
+    words = entry.split(" ")
+    other = " ".join(spelt_otherwise(word) or word for word in words)
+    return [entry, other] if other != entry else [entry]
+
+
 # "non" written before a word as its own word ("non-commercial"), which the index and the
 # query both join to it (noncommercial): else "commercial" would find whatever is
 # non-commercial, the opposite of what it asks for.
@@ -162,8 +171,13 @@ class Normalised:
 
     @property
     def left_out(self) -> str:
-        """What is left out, for a reader: "dataset, “text to speech”"."""
-        return ", ".join(f"“{entry}”" if " " in entry else entry for entry in self.excluded)
+        """What is left out, for a reader: "dataset, “text to speech”", and what else it
+        leaves out: "license (or licence)"."""
+        shown = []
+        for entry in self.excluded:
+            quoted = [f"“{text}”" if " " in text else text for text in excluded_texts(entry)]
+            shown.append(quoted[0] + (f" (or {quoted[1]})" if len(quoted) > 1 else ""))
+        return ", ".join(shown)
 
     @property
     def loose(self) -> str:
@@ -413,7 +427,8 @@ def pg_phrase_text(n: Normalised) -> str:
 
 def fts5_excluded(n: Normalised) -> str:
     """An FTS5 MATCH expression for the documents holding anything left out; "" if none."""
-    return " OR ".join(_fts5_phrase_of(entry.split(" ")) for entry in n.excluded)
+    return " OR ".join(_fts5_phrase_of(text.split(" ")) for entry in n.excluded
+                       for text in excluded_texts(entry))
 
 
 def fts5_required(n: Normalised) -> str:
@@ -428,7 +443,8 @@ def _fts5_phrase_of(words: list[str]) -> str:
 def pg_excluded_text(n: Normalised) -> str:
     """Input for `websearch_to_tsquery(config, ...)` matching the documents holding anything
     left out, each in quotes, joined by "or"; "" if none."""
-    return " or ".join(filter(None, map(_pg_quoted, n.excluded)))
+    return " or ".join(filter(None, (_pg_quoted(text) for entry in n.excluded
+                                      for text in excluded_texts(entry))))
 
 
 def pg_required_text(n: Normalised) -> str:

@@ -227,6 +227,18 @@ class TestNormalise:
         # Inside quotes a minus sign is only a character.
         assert normalise('"text -to speech"').excluded == []
 
+    def test_a_word_left_out_leaves_out_its_other_spelling_too(self):
+        n = normalise('parser -license -"open source license" -dataset')
+        assert n.excluded == ["license", "open source license", "dataset"]
+        assert querytext.fts5_excluded(n) == (
+            '"license" OR "licence" OR "open" + "source" + "license" OR '
+            '"open" + "source" + "licence" OR "dataset"')
+        assert querytext.pg_excluded_text(n) == (
+            '"license" or "licence" or "open source license" or "open source licence" or '
+            '"dataset"')
+        assert n.left_out == ("license (or licence), “open source license” (or “open source "
+                              "licence”), dataset")
+
     @pytest.mark.parametrize("raw, groups, fts5, pg", [
         ("bert or roberta", [["bert", "roberta"]], ['("bert" OR "roberta")'], "(bert|roberta)"),
         ("image OR video segmentation ", [["image", "video"], ["segmentation"]],

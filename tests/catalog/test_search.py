@@ -1007,6 +1007,12 @@ class TestSpeltOtherwise:
         assert result.asset == mit and result.all_terms
         assert [part for part, hit in result.snippet if hit] == ["licence", "MIT"]
 
+    def test_a_word_left_out_leaves_out_its_other_spelling_too(self):
+        make_asset("mit", name="Parser MIT", summary="A parser under licence MIT.")
+        kept = make_asset("none", name="Parser", summary="A parser with no stated terms.")
+        assert [r.asset for r in search("parser -license")] == [kept]
+        assert [r.asset for r in search('parser -"licence mit"')] == [kept]
+
     def test_a_british_spelling_finds_an_american_one(self):
         quantized = make_asset("q8", name="Q8", summary="Quantized weights.")
         [result] = search("quantised weights ")

@@ -236,10 +236,11 @@ class TestSearch:
     def test_it_says_which_words_it_left_out(self, client):
         _segmentation_assets()
         for headers in [BROWSER, HTMX]:
-            page = client.get("/search/", {"q": "segmentation -dataset -rooms"},
+            page = client.get("/search/", {"q": "segmentation -dataset -rooms -colors"},
                               headers=headers).content.decode()
             assert_well_formed(page, fragment=headers is HTMX)
-            assert "Leaving out the results that mention dataset, rooms." in page
+            assert ("Leaving out the results that mention dataset, rooms, colors (or colours)."
+                    in page)
             assert "/assets/segformer/" in page
             assert "/assets/ade/" not in page
 

@@ -5,10 +5,12 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from catalog.loader import rewrite_capabilities
 from catalog.models import (
@@ -54,6 +56,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # The date hierarchy reads its year, month and day as numbers Python's dates take,
+        # and a number past those raises OverflowError, not the ValueError it expects: a
+        # value that cannot be a date part gets the list's "invalid filter" answer instead.
+        if self.date_hierarchy and any(
+            key.startswith(f"{self.date_hierarchy}__") and not _date_part(key, value)
+            for key, value in request.GET.items()
+        ):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
+
+
+# The most digits each part of a date hierarchy's lookups may have.
+_DATE_PART_DIGITS = {"year": 4, "month": 2, "day": 2}
+
+
+def _date_part(key: str, value: str) -> bool:
+    digits = _DATE_PART_DIGITS.get(key.rpartition("__")[2])
+    return digits is None or (value.isascii() and value.isdigit() and len(value) <= digits)
+
 
 class TopOrganizationFilter(admin.SimpleListFilter):
     # The catalog has hundreds of organisations; the sidebar lists the biggest and search
@@ -72,9 +94,13 @@ class TopOrganizationFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in top]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value():
-            return queryset.filter(organization_id=self.value())
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # An id, as lookups() offers them; anything else is a bad filter, not a crash.
+        if not (value.isascii() and value.isdigit() and len(value) <= 18):
+            raise IncorrectLookupParameters(f"no organisation has the id {value!r}")
+        return queryset.filter(organization_id=int(value))
 
 
 class CapabilityForm(ModelForm):

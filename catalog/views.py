@@ -21,7 +21,6 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import assetpage, scoring, search
@@ -38,6 +37,7 @@ from catalog.models import (
     name_qualifiers,
 )
 from unfragile import generation, htmx, pagecache, robots
+from unfragile.http import read_only
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
@@ -113,7 +113,7 @@ def _home_kinds() -> list[dict]:
     return kinds
 
 
-@require_GET
+@read_only
 def home(request: HttpRequest) -> HttpResponse:
     """The search box and each kind's best, newest and largest: two queries, then none while
     the data generation stands still (the most-viewed comparisons come from the cache)."""
@@ -148,7 +148,7 @@ def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], list[tupl
     return lists
 
 
-@require_GET
+@read_only
 @vary_on_headers(*htmx.VARY)
 def browse(request: HttpRequest) -> HttpResponse:
     """Browse and the leaderboard. A page is the same for every reader of its query string
@@ -261,7 +261,7 @@ def _read_asset_version(slug: str) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-@require_GET
+@read_only
 def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The asset page, shared by every reader through the page cache (unfragile.pagecache):
     keyed by the asset's version, which every save, import and recompute of it bumps."""
@@ -358,7 +358,7 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
     return render_to_string("catalog/asset.html", ctx, request).encode()
 
 
-@require_GET
+@read_only
 def methodology(request: HttpRequest) -> HttpResponse:
     example = scoring.composite({"adoption": None, "quality": 72.0, "ecosystem": 40.0,
                                  "match_graph": None})
@@ -399,7 +399,7 @@ def _database_answers() -> bool:
     return True
 
 
-@require_GET
+@read_only
 def healthz(request: HttpRequest) -> HttpResponse:
     if not _database_answers():
         return JsonResponse({"status": "unavailable"}, status=503)

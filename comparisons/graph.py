@@ -83,8 +83,9 @@ def record_search(
 
 def counts_as_search(request: HttpRequest, settled: bool) -> bool:
     """A full page load, or a live request the browser marked as settled; from a browser that
-    kept the session cookie set on an earlier search page and is not a known robot."""
-    if not (settled or not request.htmx) or robots.is_bot(request):
+    kept the session cookie set on an earlier search page and is not a known robot. (A HEAD
+    request shows nobody any results.)"""
+    if request.method != "GET" or not (settled or not request.htmx) or robots.is_bot(request):
         return False
     return bool(request.session.session_key) and request.session.get(SESSION_FLAG) is True
 

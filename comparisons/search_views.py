@@ -27,7 +27,6 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import licences, querytext
@@ -38,6 +37,7 @@ from catalog.models import Asset, name_qualifiers
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import generation, htmx, pagecache, robots
+from unfragile.http import read_only
 
 RESULTS_SHOWN = 20
 # Pages of results: as many as the candidates each search ranks fill (catalog.search).
@@ -131,7 +131,7 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
     return response
 
 
-@require_GET
+@read_only
 @vary_on_headers(*htmx.VARY)
 def search(request: HttpRequest) -> HttpResponse:
     if robots.search_rate_limited(request):

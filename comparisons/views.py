@@ -16,7 +16,6 @@ from django.template.defaultfilters import linebreaksbr
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import scoring
@@ -26,6 +25,7 @@ from comparisons import pairs, table, verdict
 from comparisons.forms import CompareForm, SuggestForm, VersusForm
 from comparisons.templatetags.comparisons_tags import ld_json
 from unfragile import htmx, pagecache, robots
+from unfragile.http import read_only
 from unfragile.middleware import unavailable_response
 
 
@@ -37,7 +37,7 @@ def _find_pair(request: HttpRequest, a: str, b: str) -> pairs.Pair | None:
     return pairs.find_pair(a, b)
 
 
-@require_GET
+@read_only
 @vary_on_headers(*htmx.VARY)
 def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
     pair = _find_pair(request, a, b)
@@ -287,7 +287,7 @@ def _versus_slots(
     }
 
 
-@require_GET
+@read_only
 @vary_on_headers(*htmx.VARY)
 def compare(request: HttpRequest) -> HttpResponse:
     field = request.htmx.trigger_name if request.htmx else None

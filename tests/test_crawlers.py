@@ -70,3 +70,41 @@ class TestSitemap:
             make_asset(f"t-{i}")
         with django_assert_num_queries(2):
             client.get("/sitemap-assets.xml")
+
+
+class TestMethods:
+    """Every public page answers HEAD as GET does, without a body, and another method with
+    the site's 405 page, not a CSRF failure."""
+
+    @pytest.fixture
+    def urls(self):
+        a, b = make_asset("alpha"), make_asset("beta")
+        return ["/", "/assets/", a.get_absolute_url(), f"/compare/{a.slug}-vs-{b.slug}/",
+                "/compare/", "/search/?q=alpha", "/methodology/", "/healthz", "/robots.txt"]
+
+    def test_head_answers_as_get_does_without_a_body(self, client, urls):
+        for url in urls:
+            r = client.head(url, headers={"user-agent": "Mozilla/5.0"})
+            assert (url, r.status_code, r.content) == (url, 200, b"")
+
+    def test_a_head_request_is_not_a_search(self, client):
+        from comparisons.models import SearchEvent
+
+        make_asset("alpha")
+        browser = {"user-agent": "Mozilla/5.0"}
+        client.get("/search/", headers=browser)  # the session a search page sets
+        client.head("/search/?q=alpha", headers=browser)
+        assert not SearchEvent.objects.exists()
+        client.get("/search/?q=alpha", headers=browser)
+        assert SearchEvent.objects.count() == 1
+
+    def test_other_methods_get_a_page_saying_so(self, urls):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        for url in urls:
+            for method in (client.post, client.put, client.delete):
+                r = method(url)
+                assert (url, r.status_code) == (url, 405)
+                assert r["Allow"] == "GET, HEAD"
+                assert b"This page can only be read" in r.content

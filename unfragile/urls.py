@@ -6,16 +6,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 
 from catalog.login_guard import guarded_login
 from catalog.sitemaps import AssetSitemap
 from comparisons.sitemaps import VersusSitemap
+from unfragile.http import read_only
 
 SITEMAPS = {"assets": AssetSitemap, "compare": VersusSitemap}
 
 
-@require_GET
+@read_only
 @cache_control(public=True, max_age=3600)
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
@@ -28,7 +28,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
+@read_only
 @cache_control(public=True, max_age=86400)
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and crawlers ask for /favicon.ico whatever the pages link: the site's icon."""

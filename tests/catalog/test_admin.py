@@ -169,6 +169,26 @@ class TestAssetChangeList:
         assertContains(response, 'class="action-select"', count=1)
         assertContains(response, lone.name)
 
+    @pytest.mark.parametrize("org", ["abc", "%00", "99999999999999999999999", "-1", "١"])
+    def test_a_bad_organisation_filter_is_an_invalid_filter_not_an_error(self, curator_client,
+                                                                         org):
+        make_asset(organization=make_org("Lab"))  # the filter shows when some asset has one
+        response = curator_client.get(f"/admin/catalog/asset/?org={org}")
+        assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+    @pytest.mark.parametrize("url", [
+        "/admin/catalog/scorehistory/?at__year=99999999999999999999",
+        "/admin/catalog/scorehistory/?at__year=2026&at__month=123456789012345678901",
+        "/admin/catalog/scorehistory/?at__year=x",
+        "/admin/comparisons/searchevent/?day__year=99999999999999999999",
+        "/admin/comparisons/pairview/?day__year=99999999999999999999",
+    ])
+    def test_a_date_past_any_calendar_is_an_invalid_filter_not_an_error(self, admin_client,
+                                                                         url):
+        response = admin_client.get(url)
+        assert response.status_code == 302 and response["Location"].endswith("?e=1")
+        assert admin_client.get("/admin/catalog/scorehistory/?at__year=2026").status_code == 200
+
     def test_it_searches_by_external_id(self, curator_client):
         make_asset("wanted", external_id="acme/wanted-model")
         make_asset("other")

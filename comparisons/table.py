@@ -120,6 +120,8 @@ def _rank_cell(asset: Asset, mark: str) -> Cell:
 
 def _rank_row(a: Asset, b: Asset, verdict: Verdict) -> Row:
     marks = {"a": ("lead", ""), "b": ("", "lead"), None: ("tie", "tie")}[verdict.leader]
+    if not verdict.ranked:
+        marks = ("", "")  # a side with no evidence: the ranks do not compare
     return Row(
         "rank", "UnfragileRank", _rank_cell(a, marks[0]), _rank_cell(b, marks[1]),
         url="/methodology/", numeric=True,

@@ -24,8 +24,9 @@ TIE_POINTS = 2  # a rank difference of at most this many whole points is a tie
 LEAD_POINTS = 5  # a sub-score lead counts from this many whole points
 SUMMARY_CHARS = 160
 
-# A fine-tune is still a model: it can replace one, so the two count as the same kind.
-_KIND_FAMILY = {"fine-tune": "model"}
+# A fine-tune is still a model, and so is a model served behind an API: either can replace
+# one doing the same job, so they count as the same kind.
+_KIND_FAMILY = {"fine-tune": "model", "api": "model"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ class Verdict:
     leads_a: list[str] = field(default_factory=list)  # dimension keys, display order
     leads_b: list[str] = field(default_factory=list)
     substitutes: bool = True
+    # False when a side has no evidence at all: its rank is the neutral starting point, and
+    # the two ranks do not compare (no leader, and no tie either).
+    ranked: bool = True
     # Which lists the lower price, when both list one in the same unit ("tie" when equal).
     cheaper: Literal["a", "b", "tie"] | None = None
 
@@ -89,16 +93,20 @@ def whole_points(value: float) -> int:
 def decide(a: Side, b: Side) -> Verdict:
     rank_a, rank_b = whole_points(a.rank), whole_points(b.rank)
     margin = abs(rank_a - rank_b)
+    unmeasured = [side for side in (a, b) if _unmeasured(side)]
     leader: Literal["a", "b"] | None = None
-    if margin > TIE_POINTS:
+    if margin > TIE_POINTS and not unmeasured:
         leader = "a" if rank_a > rank_b else "b"
 
     leads_a, leads_b = _leads(a, b), _leads(b, a)
     substitutes = are_substitutes(a, b)
 
-    sentences = [_rank_sentence(a, b, leader, margin)]
-    if a.provisional or b.provisional:
-        sentences.append(_provisional_sentence(a, b))
+    if unmeasured:
+        sentences = [_unranked_sentence(a, b, unmeasured)]
+    else:
+        sentences = [_rank_sentence(a, b, leader, margin)]
+        if a.provisional or b.provisional:
+            sentences.append(_provisional_sentence(a, b))
     # With no evidence on either side, the provisional sentence has said all there is to
     # say of the dimensions.
     measured = not (_unmeasured(a) and _unmeasured(b))
@@ -123,6 +131,7 @@ def decide(a: Side, b: Side) -> Verdict:
         leads_a=leads_a,
         leads_b=leads_b,
         substitutes=substitutes,
+        ranked=not unmeasured,
         cheaper=cheaper,
     )
 
@@ -255,22 +264,31 @@ def _unmeasured(side: Side) -> bool:
     return side.provisional and _percent(side.coverage) == 0
 
 
-def _provisional_sentence(a: Side, b: Side) -> Sentence:
-    unmeasured = [side for side in (a, b) if _unmeasured(side)]
+def _unranked_sentence(a: Side, b: Side, unmeasured: list[Side]) -> Sentence:
+    """In place of the rank sentence when a side has no evidence: a rank of 50 that nothing
+    stands behind is not below 53, nor tied with 49."""
     if len(unmeasured) == 2:
-        return Sentence("provisional", [Part(
-            "Neither has evidence on any dimension yet: both ranks are the neutral starting"
-            " point, not measurements."
-        )])
-    if unmeasured and not (a.provisional and b.provisional):
-        (side,) = unmeasured
-        return Sentence("provisional", [
-            Part(side.name),
-            Part(
-                " has no evidence on any dimension yet: its rank is the neutral starting point of"
-                f" {whole_points(side.rank)}, not a measurement."
-            ),
+        return Sentence("rank", [
+            Part("UnfragileRank cannot tell "), _name(a), Part(" and "), _name(b),
+            Part(" apart yet: neither has evidence on any dimension, so both ranks are the"
+                 " neutral starting point, not measurements."),
         ])
+    (bare,) = unmeasured
+    known = b if bare is a else a
+    basis = f"{_percent(known.coverage)}% of its evidence weight known"
+    if known.provisional:
+        basis += ", provisional"
+    return Sentence("rank", [
+        Part("Only "), _name(known),
+        Part(f" has evidence behind its UnfragileRank ({whole_points(known.rank)}, {basis}); "),
+        _name(bare),
+        Part(f" has none yet, and its {whole_points(bare.rank)} is the neutral starting point,"
+             " so the two ranks do not compare."),
+    ])
+
+
+def _provisional_sentence(a: Side, b: Side) -> Sentence:
+    # (Only when both have some evidence: _unranked_sentence() speaks of those with none.)
     if a.provisional and b.provisional:
         return Sentence(
             "provisional",

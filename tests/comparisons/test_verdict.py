@@ -261,6 +261,16 @@ class TestDifferentJobs:
             " Beta is a dataset."
         )
 
+    @pytest.mark.parametrize("kinds", [("Model", "API"), ("Fine-tune", "API"),
+                                       ("Model", "Fine-tune")])
+    def test_a_model_behind_an_api_can_replace_one_doing_the_same_job(self, kinds):
+        same_job = decide(*pair({"kind": kinds[0], "tasks": ["Embeddings"]},
+                                {"kind": kinds[1], "tasks": ["Embeddings"]}))
+        assert same_job.substitutes and topic(same_job, "jobs") == []
+        other_job = decide(*pair({"kind": kinds[0], "tasks": ["Embeddings"]},
+                                 {"kind": kinds[1], "tasks": ["Text generation"]}))
+        assert not other_job.substitutes
+
     def test_it_keeps_acronym_kinds_and_their_article(self):
         verdict = decide(*pair({"kind": "API"}, {"kind": "Library"}))
 
@@ -400,27 +410,34 @@ class TestProvisional:
             "The rank of Beta is provisional: only 40% of its evidence weight is known."
         )
 
-    def test_a_rank_with_no_evidence_is_called_the_starting_point(self):
+    def test_a_rank_with_no_evidence_is_called_the_starting_point_and_not_compared(self):
         verdict = decide(*pair(
             {"rank": 53.0}, {"provisional": True, "coverage": 0.0, "rank": 50.0}
         ))
 
-        assert only(verdict, "provisional") == (
-            "Beta has no evidence on any dimension yet: its rank is the neutral starting point"
-            " of 50, not a measurement."
+        assert only(verdict, "rank") == (
+            "Only Alpha has evidence behind its UnfragileRank (53, 100% of its evidence weight"
+            " known); Beta has none yet, and its 50 is the neutral starting point, so the two"
+            " ranks do not compare."
         )
+        assert (verdict.leader, verdict.ranked) == (None, False)
+        assert topic(verdict, "provisional") == []  # the rank sentence said it
+        assert verdict.summary.startswith("Only Alpha has evidence")
         verdict = decide(*pair({"provisional": True, "coverage": 0.0, "rank": 50.0},
                                {"provisional": True, "coverage": 0.0, "rank": 50.0}))
-        assert only(verdict, "provisional") == (
-            "Neither has evidence on any dimension yet: both ranks are the neutral starting"
-            " point, not measurements."
+        assert only(verdict, "rank") == (
+            "UnfragileRank cannot tell Alpha and Beta apart yet: neither has evidence on any"
+            " dimension, so both ranks are the neutral starting point, not measurements."
         )
         # Which says all there is of the dimensions: no sentence on leads or unknowns.
         assert topic(verdict, "leads") == [] and topic(verdict, "unknown") == []
-        # Some evidence on one side: both provisional, as before.
-        verdict = decide(*pair({"provisional": True, "coverage": 0.2},
+        # Some evidence on one side, provisional.
+        verdict = decide(*pair({"provisional": True, "coverage": 0.2, "rank": 44.0},
                                {"provisional": True, "coverage": 0.0, "rank": 50.0}))
-        assert only(verdict, "provisional").startswith("Both ranks are provisional")
+        assert only(verdict, "rank").startswith(
+            "Only Alpha has evidence behind its UnfragileRank (44, 20% of its evidence weight"
+            " known, provisional); Beta has none yet")
+        assert verdict.leader is None and topic(verdict, "provisional") == []
 
     def test_it_never_rounds_a_provisional_coverage_up_to_half(self):
         verdict = decide(*pair({"provisional": True, "coverage": 0.499}))
@@ -557,7 +574,7 @@ class TestPrice:
         verdict = decide(*pair({**unmeasured, "price": (2.0, 6.0, USD)},
                                {**unmeasured, "price": (0.075, 0.3, USD)}))
 
-        assert [s.topic for s in verdict.sentences][:3] == ["price", "rank", "provisional"]
+        assert [s.topic for s in verdict.sentences][:2] == ["price", "rank"]
         assert verdict.summary.startswith("Beta lists the lower price: 0.075 vs 2")
         # Some evidence: the rank leads, the price follows the leads.
         measured = decide(*pair({"price": (2.0, 6.0, USD)}, {"price": (0.075, 0.3, USD)}))

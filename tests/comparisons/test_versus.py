@@ -183,6 +183,16 @@ class TestVersusTable:
             for cell in cells(body, key):
                 assert "mark-tie" in cell and ">tie<" in cell and LEADS not in cell
 
+    def test_a_rank_with_no_evidence_is_neither_led_nor_tied(self, client):
+        alpha, beta = make_pair()
+        Score.objects.filter(asset=beta).update(
+            rank=50.0, coverage=0.0, provisional=True, adoption=None, quality=None,
+            ecosystem=None, match_graph=None)
+        body = client.get(URL).content.decode()
+        for cell in cells(body, "rank"):
+            assert LEADS not in cell and "mark-tie" not in cell
+        assert "Only <a" in body and "so the two ranks do not compare." in body
+
     def test_it_shows_the_facts(self, client):
         alpha, beta = make_pair()
         base = make_asset("mit-b4", name="MiT-b4")

@@ -543,8 +543,9 @@ def name_qualifiers(assets: Sequence) -> list[str]:
     """What tells apart assets of one list that share a name (names are not unique: three
     HELM entries are all "PaLM-2 (Bison)"): for each, "" when no other in the list has its
     name, else the last part of its external id ("text-bison@001") or, when that is shared
-    too, the whole id ("ibm/granite-3.1-2b-instruct" beside
-    "ibm-granite/granite-3.1-2b-instruct"), or at last its slug. Reads `name`,
+    too, or when it differs only in case or says only the name, the whole id
+    ("ibm/granite-3.1-2b-instruct" beside "ibm-granite/granite-3.1-2b-instruct";
+    "facebook/SONAR" beside "perplexity/sonar"), or at last its slug. Reads `name`,
     `external_id` and `slug`."""
     groups: dict[str, list[int]] = {}
     for i, asset in enumerate(assets):
@@ -556,7 +557,11 @@ def name_qualifiers(assets: Sequence) -> list[str]:
         for way in (lambda a: a.external_id.rsplit("/", 1)[-1], lambda a: a.external_id,
                     lambda a: a.slug):
             marks = [way(assets[i]) for i in group]
-            if len(set(marks)) == len(marks):
+            # Told apart as a reader tells them: not by case alone ("SONAR", "sonar"), and
+            # not by what repeats the name.
+            folded = {mark.casefold() for mark in marks}
+            if len(folded) == len(marks) and not folded & {assets[i].name.casefold()
+                                                           for i in group}:
                 break
         for i, mark in zip(group, marks, strict=True):
             told[i] = mark

@@ -649,7 +649,7 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
         .alias(prefix=Case(When(StartsWith(squashed_name(), squashed(text)), then=Value(0)),
                            default=Value(1)))
         .select_related("organization")
-        .only("slug", "name", "kind", "organization__name")
+        .only("slug", "name", "external_id", "kind", "organization__name")
         .order_by("prefix", F("score__rank").desc(nulls_last=True), *BY_NAME)[:limit]
     )
 

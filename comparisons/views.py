@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import scoring
-from catalog.models import Asset
+from catalog.models import Asset, name_qualifiers
 from catalog.search import closest_names
 from comparisons import pairs, table, verdict
 from comparisons.forms import CompareForm, SuggestForm, VersusForm
@@ -297,7 +297,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         text = form.cleaned_data["q"] if form.is_valid() else ""
         if text and robots.typeahead_rate_limited(request):
             text = ""  # no suggestions: the field still takes a name or slug typed in full
-        ctx = {"field": field, "suggestions": pairs.suggest(text)}
+        ctx = {"field": field, "suggestions": _options(pairs.suggest(text))}
         return render(request, "comparisons/compare.html#suggestions", ctx)
     submitted = "a" in request.GET and "b" in request.GET
     form = CompareForm(request.GET if submitted else None, initial=request.GET.dict())
@@ -311,6 +311,15 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "comparisons/compare.html", ctx, status=400 if submitted else 200)
 
 
+def _options(assets: list[Asset]) -> list[tuple[Asset, str]]:
+    """Typeahead options: each asset with the value picking it puts in the field, its name,
+    or its slug when another of the list has the same name (any case): a name that several
+    assets share is no answer (AssetField)."""
+    shared = name_qualifiers(assets)
+    return [(asset, asset.slug if told else asset.name)
+            for asset, told in zip(assets, shared, strict=True)]
+
+
 def _suggested(form: CompareForm) -> dict[str, dict]:
     """For each field that names no published asset: the assets its text suggests (one query;
     two more for the closest names when no name holds the text), each with the address of
@@ -319,15 +328,21 @@ def _suggested(form: CompareForm) -> dict[str, dict]:
     in it; the asset it names is not suggested."""
     out = {}
     for field, other in (("a", "b"), ("b", "a")):
-        if not form.has_error(field, "unknown"):
+        ambiguous = form.has_error(field, "ambiguous")
+        if not (ambiguous or form.has_error(field, "unknown")):
             continue
         text = form.data.get(field, "").strip()
         taken = form.cleaned_data.get(other)
-        # Names holding the text, else those closest to it (a misspelling: "segformr").
-        assets = pairs.suggest(text) or closest_names(text)
+        if ambiguous:  # the assets of that name, each to be picked by its slug
+            assets = list(Asset.objects.published().filter(name__iexact=text)
+                          .select_related("organization").order_by("slug")[:8])
+        else:
+            # Names holding the text, else those closest to it (a misspelling: "segformr").
+            assets = pairs.suggest(text) or closest_names(text)
         assets = [a for a in assets if taken is None or a.pk != taken.pk]
         out[field] = {
             "assets": assets,
+            "options": _options(assets),
             "links": [
                 (asset, "/compare/?" + urlencode(
                     sorted({field: asset.slug, other: form.data.get(other, "")}.items())))

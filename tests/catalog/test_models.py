@@ -58,9 +58,12 @@ class TestNameQualifiers:
             asset("palm-2 (bison)", "google/text-bison@002"),  # case aside, the same name
             asset("Granite", "ibm/granite-8b"),
             asset("Granite", "ibm-granite/granite-8b"),
+            # Ids that differ in case only, and say the name: the whole id.
+            asset("SONAR", "facebook/SONAR"),
+            asset("Sonar", "perplexity/sonar"),
         ]
         assert name_qualifiers(listed) == [
             "text-bison@001", "", "text-bison-32k", "text-bison@002",
-            "ibm/granite-8b", "ibm-granite/granite-8b",
+            "ibm/granite-8b", "ibm-granite/granite-8b", "facebook/SONAR", "perplexity/sonar",
         ]
         assert name_qualifiers([]) == []

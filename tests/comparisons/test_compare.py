@@ -80,6 +80,23 @@ class TestCompareForm:
         assertContains(r, "twin-1, twin-2", status_code=400)
         assert client.get("/compare/?a=twin-1&b=twin-2").status_code == 302
 
+    def test_assets_sharing_a_name_are_offered_by_their_slugs(self, client):
+        make_asset("twin-1", name="Twin", external_id="labs/twin")
+        make_asset("twin-2", name="TWIN", external_id="co/twin")
+        make_asset("twine", name="Twine")
+        r = client.get("/compare/?a=twi", headers={"HX-Request": "true",
+                                                   "HX-Trigger-Name": "a"})
+        body = r.content.decode()
+        assert '<option value="twin-1" label="Twin · ' in body
+        assert '<option value="twin-2" label="TWIN · ' in body
+        assert '<option value="Twine" label="' in body
+        # Typed, the shared name gets the assets it names as links, each by its slug.
+        r = client.get("/compare/?a=Twin&b=twine")
+        assertContains(r, "Did you mean:", status_code=400)
+        assertContains(r, '<a href="/compare/?a=twin-1&amp;b=twine">Twin</a>', status_code=400)
+        assertContains(r, '<a href="/compare/?a=twin-2&amp;b=twine">TWIN</a>', status_code=400)
+        assertContains(r, '<option value="twin-1"', status_code=400)
+
     def test_its_query_count_is_fixed(self, client, django_assert_num_queries):
         make_pair()
         # a by slug, b by slug then by name.
@@ -132,12 +149,15 @@ class TestCompareForm:
                        status_code=400)
         assert b"Did you mean" not in r.content
 
-    def test_names_shared_by_several_assets_get_their_slugs_not_suggestions(self, client):
+    def test_names_shared_by_several_assets_get_their_slugs_and_links(self, client):
         make_asset("twin-1", name="Twin")
         make_asset("twin-2", name="Twin")
         r = client.get("/compare/?a=Twin&b=twin-2")
         assertContains(r, "twin-1, twin-2", status_code=400)
-        assert b"Did you mean" not in r.content and b"Search for" not in r.content
+        # The one in the other field is not offered.
+        assertContains(r, '<a href="/compare/?a=twin-1&amp;b=twin-2">Twin</a>',
+                       status_code=400)
+        assert b"a=twin-2&amp;b=twin-2" not in r.content
 
 
 class TestPairsToStartFrom:

@@ -12,6 +12,7 @@ per peer group in memory, and writes only the capabilities whose text changed.
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -91,6 +92,13 @@ def _ratio_phrase(mine: int, median: float) -> str:
     return f"{ratio:.1f}× larger than the median peer"
 
 
+def task_group(task: str, kind: str, one: bool = False) -> str:
+    """Assets of a kind doing a task, as a phrase: "image segmentation models", "embedding
+    APIs" (a task named by a plural noun is singular before another noun)."""
+    attributive = re.sub(r"embeddings$", "embedding", task.lower())
+    return f"{attributive} {(KIND_SINGULAR if one else KIND_PLURAL)[kind]}"
+
+
 def claim_texts(
     me: Peer,
     peers: list[Peer],
@@ -101,11 +109,11 @@ def claim_texts(
     dataset_names: dict[int, str] | None = None,
 ) -> Claims:
     """The two lines for one capability of `me`; `peers` includes `me`."""
-    group = f"{task.lower()} {KIND_PLURAL[kind]}"
+    group = task_group(task, kind)
     n = len(peers)
     others = [p for p in peers if p.asset_id != me.asset_id]
     if not others:
-        unique = f"The only {task.lower()} {KIND_SINGULAR[kind]} in this catalog"
+        unique = f"The only {task_group(task, kind, one=True)} in this catalog"
         trained = sorted(dataset_names[d] for d in me.trained_on if d in (dataset_names or {}))
         if trained:
             unique += f", trained on {join_words(trained[:2])}"
@@ -154,7 +162,9 @@ def claim_texts(
             f"known size, {_ratio_phrase(me.size, median)}."
         )
     if not unique:
-        unique = f"Nothing sets it apart from the other {n - 1:,} {group} on the facts held here."
+        other = (f"the one other {task_group(task, kind, one=True)}" if n == 2
+                 else f"the other {n - 1:,} {group}")
+        unique = f"Nothing sets it apart from {other} on the facts held here."
 
     # Only ranks resting on some evidence place an asset among its peers.
     ranked = sorted((p for p in peers if p.rank is not None and p.measured),
@@ -177,11 +187,19 @@ def claim_texts(
         dated = sorted((p for p in peers if p.released), key=lambda p: p.released, reverse=True)
         if me.released and len(dated) > 1:
             newer = sum(1 for p in dated if p.released > me.released)
+            same = sum(1 for p in dated if p.released == me.released) - 1
             vs = (f"Released {me.released}: {'the newest' if newer == 0 else ordinal(newer + 1)}"
-                  f"{'' if newer == 0 else ' newest'} of the {len(dated):,} dated {group}.")
+                  f"{'' if newer == 0 else ' newest'} of the {len(dated):,} dated {group}")
+            if same:
+                vs += (f", with {'one other' if same == 1 else f'{same:,} others'} released "
+                       "the same day")
+            vs += "."
         elif me.rank is not None and not me.measured and len(ranked) > 1:
             vs = ("No evidence on any dimension of its UnfragileRank yet, so it is not placed "
                   f"among the {len(ranked):,} {group} that have some.")
+        elif not me.released and dated:
+            vs = (f"One of {n:,} {group} here; with no release date known, it is not placed "
+                  f"among the {len(dated):,} that have one.")
         else:
             vs = f"One of {n:,} {group} here; no ranked or dated peers to compare it with yet."
     return Claims(unique=unique, vs=vs, evidence_id=evidence_id)
@@ -351,8 +369,7 @@ def _price_claims(asset_ids: set[int] | None) -> list[tuple[Capability, int]]:
             continue
         # Its largest task group, the first task by name among equals.
         task = min(tasks[asset_id], key=lambda t: (-len(by_task[(kind, t)]), t), default="")
-        plural = KIND_PLURAL[kind]
-        group = f"{task.lower()} {plural}" if task else plural
+        group = task_group(task, kind) if task else KIND_PLURAL[kind]
         claims = price_texts(priced[asset_id], by_task[(kind, task)], group)
         changed += _if_changed(cap, claims)
     return changed

@@ -84,6 +84,8 @@ class Signal:
     weight: float = 1.0
     higher_is_better: bool = True
     unit: str = ""
+    # A yes-or-no fact held as 1 or 0: shown as "yes" or "no", not as a number.
+    flag: bool = False
 
     def transform(self, value: float) -> float:
         """The value on the scale it is compared on."""
@@ -152,7 +154,7 @@ SIGNALS: dict[str, Signal] = _signals(
            "Computed from this catalog: the frameworks its record lists",
            scale=COUNT, weight=0.5, unit="frameworks"),
     Signal("hf_hub_integration", "ecosystem", "Integrated with the Hugging Face Hub",
-           "@huggingface/tasks library registry (1 = integrated)", weight=0.5),
+           "@huggingface/tasks library registry (1 = integrated)", weight=0.5, flag=True),
     # Match graph: built from searches on this site.
     Signal("times_matched", "match_graph", "Times matched",
            "Searches on this site that matched it (one per session and query per day)",

@@ -7,10 +7,17 @@ from django import template
 from django.utils.html import format_html
 
 from catalog import claims, records, scoring
+from catalog.models import KIND_PLURAL
 
 register = template.Library()
 
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+@register.filter
+def kind_plural(kind: str) -> str:
+    """A kind's code as a plural noun in running text: "libraries", "APIs"."""
+    return KIND_PLURAL.get(kind, kind)
 
 
 @register.filter
@@ -39,6 +46,15 @@ def with_unit(value: float | None, unit: str) -> str:
 def ordinal(value: float | None) -> str:
     """A number rounded to a whole one as a place: 1st, 2nd, 23rd, 11th."""
     return "" if value is None else claims.ordinal(math.floor(value + 0.5))  # 2.5: 3rd
+
+
+@register.filter
+def evidence_value(evidence) -> str:
+    """An evidence row's value as a reader takes it: with its unit, or "yes" or "no" for a
+    signal that is a flag ("Integrated with the Hugging Face Hub: yes", not ": 1")."""
+    if evidence.value is not None and scoring.signal(evidence.name).flag:
+        return "yes" if evidence.value else "no"
+    return with_unit(evidence.value, evidence.unit)
 
 
 @register.filter

@@ -53,7 +53,7 @@ class TestClaimTexts:
         peers = [me, peer(2, size=100), peer(3, size=100), peer(4, size=200)]
         claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
         assert claims.unique == (
-            "50 parameters: the smallest of the 4 embeddings models with a known size, "
+            "50 parameters: the smallest of the 4 embedding models with a known size, "
             "about half the size of the median peer."
         )
 
@@ -62,7 +62,7 @@ class TestClaimTexts:
         peers = [me, peer(2, rank=70), peer(3, rank=50)]
         claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
         assert claims.vs == (
-            "Ranks 2nd of the 3 embeddings models by UnfragileRank; ahead of it: peer-2."
+            "Ranks 2nd of the 3 embedding models by UnfragileRank; ahead of it: peer-2."
         )
 
     def test_it_says_how_many_share_its_rank(self):
@@ -70,7 +70,7 @@ class TestClaimTexts:
         peers = [me, peer(2, rank=70), peer(3, rank=60), peer(4, rank=60), peer(5, rank=40)]
         claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
         assert claims.vs == (
-            "Ranks 2nd of the 5 embeddings models by UnfragileRank, level with 2 others;"
+            "Ranks 2nd of the 5 embedding models by UnfragileRank, level with 2 others;"
             " ahead of it: peer-2."
         )
 
@@ -78,20 +78,20 @@ class TestClaimTexts:
         me = peer(0, rank=10)
         peers = [me, *(peer(i, rank=20 + i) for i in range(1, 1201))]
         claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
-        assert claims.vs.startswith("Ranks 1,201st of the 1,201 embeddings models")
+        assert claims.vs.startswith("Ranks 1,201st of the 1,201 embedding models")
         assert ordinal(1112) == "1,112th" and ordinal(21) == "21st"
 
     def test_a_tie_at_the_top_or_all_along_says_so(self):
         me = peer(1, rank=60)
         top = claim_texts(me, [me, peer(2, rank=60), peer(3, rank=40)], "Embeddings", "model",
                           "parameters")
-        assert top.vs == "Ranks 1st of the 3 embeddings models by UnfragileRank, level with 1" \
+        assert top.vs == "Ranks 1st of the 3 embedding models by UnfragileRank, level with 1" \
             " other at the top."
         alike = claim_texts(me, [me, peer(2, rank=60), peer(3, rank=60)], "Embeddings",
                             "model", "parameters")
-        assert alike.vs == "All 3 embeddings models rank alike by UnfragileRank (60)."
+        assert alike.vs == "All 3 embedding models rank alike by UnfragileRank (60)."
         both = claim_texts(me, [me, peer(2, rank=60)], "Embeddings", "model", "parameters")
-        assert both.vs == "Both embeddings models rank alike by UnfragileRank (60)."
+        assert both.vs == "Both embedding models rank alike by UnfragileRank (60)."
 
     def test_a_rank_without_evidence_places_nothing(self):
         # peer-4's 50 and mine rest on no evidence: neither is placed, nor counted.
@@ -101,28 +101,58 @@ class TestClaimTexts:
         claims = claim_texts(me, peers, "Embeddings", "model", "parameters")
         assert claims.vs == (
             "No evidence on any dimension of its UnfragileRank yet, so it is not placed among the 2"
-            " embeddings models that have some."
+            " embedding models that have some."
         )
         # A release date still places it.
         dated = Peer(1, "peer-1", None, "2024-01-01", 50.0, measured=False)
         other = peer(2, rank=70, released="2025-01-01")
         assert claim_texts(dated, [dated, other], "Embeddings", "model", "parameters").vs == (
-            "Released 2024-01-01: 2nd newest of the 2 dated embeddings models."
+            "Released 2024-01-01: 2nd newest of the 2 dated embedding models."
         )
         # Measured peers are not said to be behind or level with the unmeasured ones.
         third = peer(3, rank=45)
         assert claim_texts(third, peers, "Embeddings", "model", "parameters").vs == (
-            "Ranks 2nd of the 2 embeddings models by UnfragileRank; ahead of it: peer-2."
+            "Ranks 2nd of the 2 embedding models by UnfragileRank; ahead of it: peer-2."
         )
 
     def test_it_falls_back_to_dates_and_then_says_there_is_nothing(self):
         me = peer(1, released="2024-01-01")
         dated = claim_texts(me, [me, peer(2, released="2025-01-01")], "Embeddings", "model",
                             "parameters")
-        assert dated.vs == "Released 2024-01-01: 2nd newest of the 2 dated embeddings models."
+        assert dated.vs == "Released 2024-01-01: 2nd newest of the 2 dated embedding models."
         bare = claim_texts(peer(1), [peer(1), peer(2)], "Embeddings", "model", "parameters")
         assert "no ranked or dated peers" in bare.vs
         assert bare.unique.startswith("Nothing sets it apart")
+
+    def test_a_release_shared_with_others_says_so(self):
+        me = peer(1, released="2023-11-06")
+        peers = [me, peer(2, released="2023-11-06"), peer(3, released="2023-11-06"),
+                 peer(4, released="2023-01-01")]
+        assert claim_texts(me, peers, "Text-to-image generation", "api", "parameters").vs == (
+            "Released 2023-11-06: the newest of the 4 dated text-to-image generation APIs, "
+            "with 2 others released the same day."
+        )
+        assert claim_texts(me, peers[:2], "Embeddings", "api", "parameters").vs == (
+            "Released 2023-11-06: the newest of the 2 dated embedding APIs, with one other "
+            "released the same day."
+        )
+
+    def test_an_undated_asset_among_dated_peers_is_not_said_to_have_none(self):
+        me = peer(1)
+        claims = claim_texts(me, [me, peer(2, released="2024-01-01"),
+                                  peer(3, released="2024-02-01")],
+                             "Text generation", "api", "parameters")
+        assert claims.vs == ("One of 3 text generation APIs here; with no release date known, "
+                             "it is not placed among the 2 that have one.")
+
+    def test_one_other_peer_is_one_not_a_plural(self):
+        me = peer(1)
+        claims = claim_texts(me, [me, peer(2)], "Audio classification", "library", "x")
+        assert claims.unique == ("Nothing sets it apart from the one other audio "
+                                 "classification library on the facts held here.")
+        claims = claim_texts(me, [me, peer(2), peer(3)], "Sparse embeddings", "model", "x")
+        assert claims.unique == ("Nothing sets it apart from the other 2 sparse embedding "
+                                 "models on the facts held here.")
 
     @pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"),
                                              (11, "11th"), (12, "12th"), (21, "21st")])
@@ -195,8 +225,8 @@ class TestRefreshClaims:
         claims = price_texts(Priced(1, "embed", {"price_input_per_mtok": (1, 0.02, "USD")}),
                              [Priced(1, "embed", {"price_input_per_mtok": (1, 0.02, "USD")}),
                               Priced(2, "other", {"price_input_per_mtok": (2, 0.1, "USD")})],
-                             "embeddings APIs")
-        assert claims.vs == "None of the embeddings APIs here lists an output price."
+                             "embedding APIs")
+        assert claims.vs == "None of the embedding APIs here lists an output price."
         assert refresh_claims() == 0
 
 

@@ -539,6 +539,19 @@ class TestAssetScore:
         assert "1 framework</span> · <span class=\"num\">2nd percentile</span>" in body
         assert "1 frameworks" not in body and "2th" not in body
 
+    def test_a_flag_reads_yes_and_its_percentile_is_among_the_kind_named_in_the_plural(
+            self, client):
+        asset = make_asset("hub-library", kind=Asset.Kind.LIBRARY)
+        hub = make_evidence(asset, dimension="ecosystem", name="hf_hub_integration",
+                            label="Integrated with the Hugging Face Hub", value=1, unit="")
+        Score.objects.create(asset=asset, ecosystem=60.0, rank=52.0, coverage=0.2,
+                             provisional=True, computed_at=timezone.now(), formula_version="t",
+                             percentiles=json.dumps({hub.pk: 60.0}))
+        body = client.get("/assets/hub-library/").content.decode()
+        assert ('Integrated with the Hugging Face Hub: <span class="num">yes</span> · '
+                '<span class="num">60th percentile</span> among libraries') in body
+        assert ">1<" not in body and "librarys" not in body
+
     def test_it_shows_subscores_signals_and_unknown_never_zero(self, client):
         asset = make_asset("scored")
         top1 = make_evidence(asset, dimension="quality", name="imagenet_top1",

@@ -70,6 +70,14 @@ class Task(models.Model):
 
 # An asset's size for ordering: parameters, else dataset samples, else bytes.
 SIZE = Coalesce("n_parameters", "dataset_samples", "dataset_bytes")
+# What that size counts (parameters 0, samples 1, bytes 2, none 3): sizes are ordered among
+# those counting the same thing, as a terabyte is no number of parameters.
+SIZE_MEASURE = models.Case(
+    models.When(n_parameters__isnull=False, then=Value(0)),
+    models.When(dataset_samples__isnull=False, then=Value(1)),
+    models.When(dataset_bytes__isnull=False, then=Value(2)),
+    default=Value(3),
+)
 # Alphabetical order of names, case aside: both databases compare bytes ("Zeta" before
 # "all-MiniLM"), and the catalog's names are written in either case.
 BY_NAME = (Lower("name"), "name", "id")
@@ -113,11 +121,12 @@ class AssetQuerySet(models.QuerySet):
 
     def sorted_by(self, key: str) -> AssetQuerySet:
         """Order for browse: "name", "newest", "size", "rank" or "price"; unknown values go
-        last. Names in alphabetical order, case aside (BY_NAME)."""
+        last. Names in alphabetical order, case aside (BY_NAME). By size: the parameter
+        counts, then the datasets' samples, then the sizes known only in bytes (SIZE_MEASURE)."""
         if key == "newest":
             return self.order_by(F("released_on").desc(nulls_last=True), *BY_NAME)
         if key == "size":
-            return self.order_by(SIZE.desc(nulls_last=True), *BY_NAME)
+            return self.order_by(SIZE_MEASURE, SIZE.desc(nulls_last=True), *BY_NAME)
         if key == "rank":
             return self.order_by(F("score__rank").desc(nulls_last=True), *BY_NAME)
         if key == "price":

@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 
 from django.core.cache import cache
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -173,12 +173,24 @@ def browse(request: HttpRequest) -> HttpResponse:
         spread = filtered.order_by().aggregate(**RANK_SPREAD)
         paginator.count = spread["n"]  # a cached property: set, it is not asked again
         all_rank = _shared_rank(spread)
+    number = request.GET.get("page", "1")
+    # Digits as people type them: int() would also take "١" and " 2".
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
+        return render(request, "400.html", {"errors": {"page": ["not a page number"]}},
+                      status=400)
+    if int(number) < 1:
+        return render(request, "400.html", {"errors": {"page": ["pages start at 1"]}},
+                      status=400)
     try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        return render(request, "400.html", {"errors": {"page": ["not a number"]}}, status=400)
+        page = paginator.page(number)
     except EmptyPage:
-        raise Http404("No such page") from None
+        # Past the last page (the list may have shrunk since the link was made).
+        last = paginator.num_pages
+        query = request.GET.copy()
+        query["page"] = str(last)
+        return render(request, "404.html", {
+            "last_page": last, "last_page_url": f"?{query.urlencode()}",
+        }, status=404)
     page.object_list = list(page.object_list)
     for asset, mark in zip(page.object_list, name_qualifiers(page.object_list), strict=True):
         asset.name_mark = mark  # what tells it from another of its name listed here

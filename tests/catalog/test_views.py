@@ -126,8 +126,9 @@ class TestBrowse:
         for name in ["Zeta", "alpha", "Beta", "gamma"]:
             make_asset(name.lower(), name=name)
         html = client.get("/assets/", {"sort": sort}).content.decode()
-        assert re.findall(r'<h3><a href="[^"]+">([^<]*)</a>', html) == [
-            "alpha", "Beta", "gamma", "Zeta"]
+        names = re.findall(
+            r'<h3>(?:<span class="place">[0-9]+.</span> )?<a href="[^"]+">([^<]*)</a>', html)
+        assert names == ["alpha", "Beta", "gamma", "Zeta"]
 
     def test_a_name_is_found_however_it_is_written(self, client):
         for slug, name in [("a", "Llama 3 (8B)"), ("b", "Meta-Llama-3-8B"), ("c", "llama3.1_8b"),
@@ -188,16 +189,40 @@ class TestBrowse:
         assert b"model-054" in r.content
 
     @pytest.mark.parametrize("query", ["kind=spaceship", "sort=random", "task=nope", "org=nobody",
-                                       "licence=made-up", "page=abc", "pricing=cheap"])
+                                       "licence=made-up", "page=abc", "pricing=cheap",
+                                       "page=0", "page=-1", "page=%D9%A3", "page=1.5",
+                                       "page=99999999999999999999"])
     def test_it_answers_400_for_a_bad_value(self, client, query):
         populate(1)
         r = client.get(f"/assets/?{query}")
         assert r.status_code == 400
         assert b"Please check these values" in r.content
 
-    def test_it_answers_404_past_the_last_page(self, client):
+    def test_it_answers_404_past_the_last_page_and_says_where_the_last_one_is(self, client):
         populate(1)
-        assert client.get("/assets/?page=9").status_code == 404
+        r = client.get("/assets/?kind=model&page=9")
+        assert r.status_code == 404
+        assert b'This list has 1 page. <a href="?kind=model&amp;page=1">Go to page 1</a>' \
+            in r.content
+
+    def test_the_leaderboard_numbers_its_places_and_the_largest_compare_like_sizes(
+            self, client):
+        make_asset("big-data", kind=Asset.Kind.DATASET, dataset_bytes=10**14)
+        make_asset("many-rows", kind=Asset.Kind.DATASET, dataset_samples=10**6)
+        make_asset("big-model", n_parameters=10**12, pricing="paid",
+                   price_facts={"currency": "USD", "unit": "per 1M tokens",
+                                "input_per_mtok": 1.0})
+        make_asset("no-size")
+        body = client.get("/assets/?sort=size").content.decode()
+        # Parameters, then samples, then bytes: a terabyte is no count of parameters.
+        order = [body.index(f">{slug}<") for slug in ("big-model", "many-rows", "big-data",
+                                                       "no-size")]
+        assert order == sorted(order)
+        assert "1T params" in body  # its size, not its price, under "Largest"
+        assert '<span class="unknown">size unknown</span>' in body
+        body = client.get("/assets/?sort=rank").content.decode()
+        assert '<span class="place">1.</span> <a href=' in body
+        assert '<span class="place">4.</span>' in body
 
     def test_htmx_gets_only_the_results(self, client):
         populate(3)

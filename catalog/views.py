@@ -17,7 +17,7 @@ from django.db.models import (
     Q,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -137,11 +137,13 @@ def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], list[tupl
             task_id=OuterRef("pk"), asset__status=published
         )
         tasks = list(
-            Task.objects.filter(Exists(has_published)).order_by("name").values_list("slug", "name")
+            Task.objects.filter(Exists(has_published)).order_by(Lower("name"), "name")
+            .values_list("slug", "name")
         )
         orgs = list(
             Organization.objects.filter(assets__status=published)
-            .annotate(n=Count("assets")).order_by("name").values_list("slug", "name", "n")
+            .annotate(n=Count("assets")).order_by(Lower("name"), "name")
+            .values_list("slug", "name", "n")
         )
         lists = (tasks, orgs)
         cache.set("browse:filter-lists", lists, FILTER_LISTS_TTL)

@@ -136,7 +136,8 @@ def cached_keystroke(request: HttpRequest) -> HttpResponse | None:
 def search(request: HttpRequest) -> HttpResponse:
     if robots.search_rate_limited(request):
         template = "429.html#message" if request.htmx else "429.html"
-        response = render(request, template, status=429)
+        response = render(request, template, {"q_display": _shown(request.GET.get("q", ""))},
+                          status=429)
         response["Retry-After"] = "60"
         return response
     settled = request.headers.get("X-Search-Settled") == "1"
@@ -172,9 +173,14 @@ def search(request: HttpRequest) -> HttpResponse:
                 data["language"], "Any language")),
         ],
         # What was typed, for the box on a full page: printable characters only, bounded.
-        "q_display": "".join(ch for ch in form.cleaned_data["q"][:1000] if ch.isprintable()),
+        "q_display": _shown(form.cleaned_data["q"]),
     }
     return render(request, "search/search.html", ctx)
+
+
+def _shown(q: str) -> str:
+    """What was typed, for a search box: printable characters only, bounded."""
+    return "".join(ch for ch in q[:1000] if ch.isprintable())
 
 
 def _cached_results(request: HttpRequest) -> tuple[str | None, tuple | None]:

@@ -15,6 +15,13 @@ _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 @register.filter
+def printable(text: str) -> str:
+    """`text` without the characters that print nothing (NUL, controls): a message may
+    quote what was sent."""
+    return "".join(ch for ch in str(text) if ch.isprintable())
+
+
+@register.filter
 def kind_plural(kind: str) -> str:
     """A kind's code as a plural noun in running text: "libraries", "APIs"."""
     return KIND_PLURAL.get(kind, kind)

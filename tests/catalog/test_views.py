@@ -198,6 +198,20 @@ class TestBrowse:
         assert r.status_code == 400
         assert b"Please check these values" in r.content
 
+    def test_a_value_quoted_in_a_400_has_no_characters_that_print_nothing(self, client):
+        r = client.get("/assets/?kind=%00x%07")
+        assert r.status_code == 400
+        assert b"x is not one of the available choices" in r.content
+        assert b"\x00" not in r.content and b"\x07" not in r.content
+
+    def test_organisations_are_listed_in_alphabetical_order_case_aside(self, client):
+        for name in ["zeta-lab", "Alpha Lab", "beta-lab", "Gamma"]:
+            make_asset(name.lower().replace(" ", "-"), organization=make_org(name))
+        body = client.get("/assets/").content.decode()
+        names = [body.index(f">{name} (1)<") for name in ("Alpha Lab", "beta-lab", "Gamma",
+                                                           "zeta-lab")]
+        assert names == sorted(names)
+
     def test_it_answers_404_past_the_last_page_and_says_where_the_last_one_is(self, client):
         populate(1)
         r = client.get("/assets/?kind=model&page=9")

@@ -320,10 +320,12 @@ class TestSearch:
         settings.SEARCH_RATE_LIMIT = 3
         for _ in range(3):
             assert client.get("/search/?q=x", headers=BROWSER).status_code == 200
-        response = client.get("/search/?q=x", headers=BROWSER)
+        response = client.get("/search/?q=x%00+<b>y", headers=BROWSER)
         assert response.status_code == 429
         assert response["Retry-After"] == "60"
-        assertContains(response, "Too many searches", status_code=429)
+        assertContains(response, "<h1>Too many searches</h1>", status_code=429)
+        # What was typed is kept in a search box, to send again.
+        assertContains(response, 'name="q" value="x &lt;b&gt;y"', status_code=429)
         htmx = client.get("/search/?q=x", headers=HTMX)
         assert htmx.status_code == 429
         assert htmx.content.decode().lstrip().startswith('<section id="results"')

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from django.contrib import admin, messages
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 
 from catalog.loader import rewrite_capabilities
 from catalog.models import (
@@ -25,6 +25,10 @@ from catalog.models import (
     Task,
 )
 from unfragile import generation
+
+admin.site.site_header = "Unfragile catalog"
+admin.site.site_title = "Unfragile curators"
+admin.site.index_title = "Assets, evidence and pair notes"
 
 # Written by `load_catalog`; a re-import overwrites them, so curators change the curated fields.
 IMPORTED_FIELDS = (
@@ -316,26 +320,19 @@ class AssetAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recompute score of selected assets", permissions=["change"])
     def recompute_score(self, request: HttpRequest, queryset: QuerySet) -> None:
-        # Imported lazily: the recompute module is heavy and optional for the admin to load.
-        try:
-            from catalog.recompute import recompute_scores
-        except ImportError:
-            recompute_scores = None
-        if recompute_scores is None or (
-            "asset_ids" not in inspect.signature(recompute_scores).parameters
-        ):
-            self.message_user(
-                request, "Score recompute is not available in this build.", messages.WARNING
-            )
-            return
+        from catalog.recompute import recompute_scores  # heavy: only when the action runs
+
         result = recompute_scores(
             asset_ids=list(queryset.values_list("pk", flat=True)),
             reason=f"Recomputed from the admin by {request.user.get_username()}",
         )
-        summary = ", ".join(
-            f"{key.replace('_', ' ')}: {value}" for key, value in (result or {}).items()
+        assets, changed = result.get("assets", 0), result.get("changed", 0)
+        self.message_user(
+            request,
+            f"Scores recomputed for {assets} asset{pluralize(assets)}: {changed} changed"
+            + ("." if changed else ", as nothing behind them had."),
+            messages.SUCCESS,
         )
-        self.message_user(request, f"Scores recomputed. {summary}".strip(), messages.SUCCESS)
 
 
 class EvidenceAdminForm(CuratedEvidenceForm):

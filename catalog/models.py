@@ -542,7 +542,7 @@ class Score(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.asset_id}: {self.rank:.0f}"
+        return f"UnfragileRank {self.rank:.0f}" + (" (provisional)" if self.provisional else "")
 
     def percentile_map(self) -> dict[int, float]:
         return read_percentiles(self.percentiles)

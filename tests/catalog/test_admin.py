@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import re
-import sys
-import types
 from html.parser import HTMLParser
 
 import pytest
@@ -206,6 +204,15 @@ class TestAssetChangeList:
         assertContains(response, 'value="archive"')
         assertContains(response, 'value="recompute_score"')
         assertNotContains(response, 'value="delete_selected"')
+
+    def test_the_admin_names_the_site_and_a_score_reads_as_one(self, curator_client):
+        asset = make_asset()
+        Score.objects.create(asset=asset, rank=53.4, coverage=0.2, provisional=True,
+                             computed_at=timezone.now(), formula_version="t")
+        response = curator_client.get(f"/admin/catalog/asset/{asset.pk}/change/")
+        assertContains(response, "Unfragile catalog")
+        assertContains(response, "UnfragileRank 53 (provisional)")
+        assert b"Django administration" not in response.content
 
     def test_it_redirects_a_non_staff_user_to_login(self, client, django_user_model):
         user = django_user_model.objects.create_user("visitor", password="x-long-password")
@@ -473,24 +480,18 @@ class TestAssetActions:
         asset.refresh_from_db()
         assert (asset.status, asset.version) == ("archived", 2)
 
-    def test_it_recomputes_the_selected_scores(self, curator_client, monkeypatch):
-        calls = []
-
-        def recompute_scores(asset_ids: list[int] | None = None, reason: str = "") -> dict:
-            calls.append((sorted(asset_ids), reason))
-            return {"assets_changed": len(asset_ids)}
-
-        # Stands in for the real module so the test checks the action's contract only.
-        fake = types.ModuleType("catalog.recompute")
-        fake.recompute_scores = recompute_scores
-        monkeypatch.setitem(sys.modules, "catalog.recompute", fake)
+    def test_it_recomputes_the_selected_scores_and_says_so_in_words(self, curator_client):
         assets = [make_asset(), make_asset()]
 
         response = self._run(curator_client, "recompute_score", assets)
 
-        assert calls == [(sorted(a.pk for a in assets), "Recomputed from the admin by "
-                          "curator@example.org")]
-        assertContains(response, "Scores recomputed. assets changed: 2")
+        assertContains(response, "Scores recomputed for 2 assets: 2 changed.")
+        assert all(a.score_history.filter(reason__startswith="Recomputed from the admin by "
+                                                              "curator@example.org").exists()
+                   for a in assets)
+        response = self._run(curator_client, "recompute_score", assets[:1])
+        assertContains(response, "Scores recomputed for 1 asset: 0 changed, as nothing "
+                                 "behind them had.")
 
 
 @pytest.mark.django_db

@@ -32,6 +32,7 @@ from catalog.models import (
     KIND_PLURAL_LABELS,
     SIZE,
     Asset,
+    Evidence,
     Organization,
     Task,
     name_qualifiers,
@@ -383,12 +384,23 @@ def methodology(request: HttpRequest) -> HttpResponse:
     ]
     ctx = {
         "dimensions": dimensions,
+        "benchmarks": _benchmarks_held.get(connection.alias, _read_benchmarks_held),
         "version": scoring.FORMULA_VERSION,
         "neutral": scoring.NEUTRAL,
         "provisional_below": scoring.PROVISIONAL_BELOW,
         "example": example,
     }
     return render(request, "catalog/methodology.html", ctx)
+
+
+# How many benchmark results the catalog holds, and for how many assets: remembered while the
+# data generation stands still.
+_benchmarks_held = generation.memo()
+
+
+def _read_benchmarks_held() -> dict[str, int]:
+    return Evidence.objects.filter(dimension=Evidence.Dimension.QUALITY).aggregate(
+        results=Count("id"), assets=Count("asset", distinct=True))
 
 
 HEALTH_TIMEOUT = 0.05

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from catalog import scoring
+from tests.factories import make_asset, make_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,20 @@ class TestMethodology:
         for name in scoring.SIGNALS:
             assert f"<code>{name}</code>".encode() in r.content
 
-    def test_it_needs_no_query(self, client, django_assert_num_queries):
+    def test_it_needs_no_query_once_it_has_counted_the_benchmark_results(
+            self, client, django_assert_num_queries):
+        with django_assert_num_queries(1):
+            client.get("/methodology/")
         with django_assert_num_queries(0):
             client.get("/methodology/")
+
+    def test_it_says_how_many_benchmark_results_the_catalog_holds(self, client):
+        body = client.get("/methodology/").content.decode()
+        assert "The catalog holds no benchmark result yet; for every asset quality is" in body
+        asset = make_asset()
+        make_evidence(asset, dimension="quality", name="imagenet_top1", value=80.0, unit="%")
+        make_evidence(asset, dimension="quality", name="imagenet_top5", value=95.0, unit="%")
+        make_evidence(make_asset(), dimension="ecosystem", name="n_frameworks", value=2)
+        body = client.get("/methodology/").content.decode()
+        assert ("The catalog holds 2 benchmark results for 1 asset now; for every other asset "
+                "quality is unknown and left out of its rank.") in body

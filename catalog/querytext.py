@@ -215,9 +215,20 @@ def index_text(raw: str) -> str:
     return _NEGATED_INDEXED.sub(NEGATING, text) if NEGATING in text else text
 
 
+# The address of a repository on the Hugging Face Hub or GitHub, pasted whole: what is
+# searched for is the id it names ("https://huggingface.co/BAAI/bge-m3": BAAI/bge-m3).
+_REPOSITORY_URL = re.compile(
+    r"\s*(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co|github\.com)/"
+    r"(?:(?:models|datasets|spaces)/)?([^/\s?#]+/[^/\s?#]+)[^\s]*\s*",
+    re.IGNORECASE,
+)
+
+
 def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     raw = raw if isinstance(raw, str) else ""
     max_chars = max(max_chars, 0)
+    if (pasted := _REPOSITORY_URL.fullmatch(raw[:2048])) is not None:
+        raw = pasted.group(1)
 
     # Bound the work on huge input before the per-character pass; what is cut off counts as
     # cut only if it held something other than whitespace and control characters.

@@ -1266,15 +1266,24 @@ _NAMED = [("name_key", EXACT_NAME), ("base_key", NAME_WITHOUT_QUALIFIER)]
 
 
 def _named(alias: str, column: str) -> str:
-    """Either of the query's name keys (_name_keys())."""
-    return f"{alias}.{column} IN (%s, %s) AND {alias}.{column} <> ''"
+    """Any of the query's name keys (_name_keys())."""
+    return f"{alias}.{column} IN (%s, %s, %s) AND {alias}.{column} <> ''"
 
 
-def _name_keys(n: querytext.Normalised) -> tuple[str, str]:
-    """What a name matching the query exactly holds as its key: the query's own, and the
-    same with letters glued to a number taken apart, as names often write them ("gpt4o":
-    GPT-4o (2024-05-13), whose key without its qualifier is "gpt 4o")."""
-    return querytext.index_text(n.wanted), querytext.index_text(_split_glued(n.wanted))
+# An id as registries write them, "owner/name", alone in the query ("BAAI/bge-m3").
+_ID_LIKE = re.compile(r"[^\s/]+/([^\s/]+)")
+
+
+def _name_keys(n: querytext.Normalised) -> tuple[str, str, str]:
+    """What a name matching the query exactly holds as its key: the query's own, the same
+    with letters glued to a number taken apart, as names often write them ("gpt4o":
+    GPT-4o (2024-05-13), whose key without its qualifier is "gpt 4o"), and for an id pasted
+    whole, the name it ends with ("BAAI/bge-m3": bge-m3; the owner is a word of the text
+    search, so among assets of that name the owner's comes first)."""
+    key = querytext.index_text(n.wanted)
+    glued = querytext.index_text(_split_glued(n.wanted))
+    pasted = _ID_LIKE.fullmatch(n.wanted)
+    return key, glued, querytext.index_text(pasted.group(1)) if pasted else key
 
 
 def _top_ranked_sql() -> str:

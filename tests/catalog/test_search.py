@@ -999,6 +999,32 @@ class TestTaskVerbs:
             ["transcription"]]
 
 
+class TestPastedIds:
+    """An id or a repository address pasted whole finds the asset it names first."""
+
+    @pytest.fixture(autouse=True)
+    def _catalog(self):
+        self.m3 = make_asset("bge-m3", name="bge-m3", external_id="BAAI/bge-m3")
+        make_asset("bge-reranker-v2-m3", name="bge-reranker-v2-m3",
+                   external_id="BAAI/bge-reranker-v2-m3")
+        make_asset("bge-visualized-m3", name="bge-visualized-m3",
+                   external_id="BAAI/bge-visualized-m3")
+        self.copy = make_asset("someone-bge-m3", name="bge-m3", external_id="someone/bge-m3")
+
+    @pytest.mark.parametrize("q", ["BAAI/bge-m3", "baai/bge-m3",
+                                   "https://huggingface.co/BAAI/bge-m3",
+                                   "huggingface.co/BAAI/bge-m3/tree/main", " hf.co/BAAI/bge-m3 "])
+    def test_the_asset_it_names_comes_first_as_an_exact_name(self, q):
+        results = search(q)
+        assert results[0].asset == self.m3 and results[0].exact
+        # Another of that name is an exact name too, after the owner's.
+        assert results[1].asset == self.copy and results[1].exact
+
+    def test_an_address_elsewhere_is_searched_as_words(self):
+        assert querytext.normalise("https://example.com/BAAI/bge-m3").terms[:3] == [
+            "https", "example", "com"]
+
+
 class TestSpeltOtherwise:
     def test_a_word_spelt_the_other_way_finds_the_catalog_s_and_marks_it(self):
         mit = make_asset("mit", name="Parser", summary="A parser under licence MIT.")
@@ -1328,6 +1354,17 @@ class TestRelevanceOnTheBundledCatalog:
         assert all(r.all_terms and r.asset.licence == "mit" for r in results)
         results = search("licensed under apache ", limit=10)
         assert all(r.all_terms and r.asset.licence == "apache-2.0" for r in results)
+
+    @pytest.mark.parametrize(("q", "external_id"), [
+        ("BAAI/bge-m3", "BAAI/bge-m3"),
+        ("https://huggingface.co/BAAI/bge-small-en-v1.5", "BAAI/bge-small-en-v1.5"),
+        ("openai/whisper-large-v3", "openai/whisper-large-v3"),
+        ("https://github.com/huggingface/transformers", "transformers"),
+    ])
+    def test_an_id_pasted_whole_finds_its_asset_first(self, q, external_id):
+        # Before, "BAAI/bge-m3" listed bge-m3 fourth, after a reranker holding every word.
+        [first, *_] = search(q, limit=5)
+        assert first.asset.external_id == external_id and first.exact
 
     def test_commercial_use_finds_no_asset_licensed_for_anything_but(self):
         # "commercial" found "Non-commercial" before the index joined the two.

@@ -112,8 +112,10 @@ _APART = re.compile(r"(?<![^\s(-])([^\W\d_]{3,})[\s-]+(\d[^\W_]*)")
 # A qualifier in brackets that ends a name: "GPT-4o (2024-05-13)", "Llama 3 (8B)".
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 # `exact` of a ranked row: the query is the asset's name, or its name without the qualifier
-# in brackets that ends it (base_key()); 0 for neither.
-EXACT_NAME, NAME_WITHOUT_QUALIFIER = 2, 1
+# in brackets that ends it (base_key()), or while a word is typed after others, a name that
+# starts with what was typed (_Names); 0 for none.
+EXACT_NAME, NAME_WITHOUT_QUALIFIER, NAME_STARTS = 3, 2, 1
+NAMED_CANDIDATES = 20  # rows a name pass adds, at most: a name typed in part starts many
 
 Part = tuple[str, bool]  # (text, is a matched term): templates wrap the True ones in <mark>
 
@@ -190,8 +192,8 @@ def search(
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
                        language=language or "")
-    name_keys = _name_keys(n)
-    rows = backend.rank(using, backend.all_terms(n, using), name_keys, filters, wanted,
+    names = _names(n)
+    rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
                         phrase=backend.phrase(n))
     shorter: list[str] = []
     if not rows and n.prefix:
@@ -200,7 +202,7 @@ def search(
         # vanish in the middle of a word.
         shorter = backend.shorter_words(n, using)
         if shorter:
-            rows = backend.rank(using, backend.all_terms(n, using, shorter), name_keys, filters,
+            rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters,
                                 wanted)
     full = len(rows)
     if full < wanted and len(querytext.term_groups(n)) > 1:
@@ -209,7 +211,7 @@ def search(
         # never say "estimation" are not missed. Those holding every word are among them
         # again: asked for as many more, so that the others still fill the page.
         seen = {row[0] for row in rows}
-        more = backend.rank(using, backend.any_term(n, using, shorter), name_keys, filters,
+        more = backend.rank(using, backend.any_term(n, using, shorter), names, filters,
                             wanted + full)
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
@@ -936,7 +938,7 @@ class _SQLite:
             words = [row[0] for row in cursor.fetchall()]
         return [w for w in words if querytext.porter_stem(w)[1] == w]
 
-    def rank(self, using, query: _Fts5Query, name_keys, filters, limit,
+    def rank(self, using, query: _Fts5Query, names: _Names, filters, limit,
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
@@ -1007,23 +1009,25 @@ class _SQLite:
                     FROM found GROUP BY asset_id, term
                 ) GROUP BY asset_id
                 {" ".join(f"""
-                UNION ALL
+                UNION ALL SELECT * FROM (
                 SELECT n.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
-                WHERE {_named("n", column)} AND {named_where} {"" if not required else """
+                WHERE {condition} AND {named_where} {"" if not required else """
                     AND EXISTS (SELECT 1 FROM catalog_search_fts
                         WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
                 {"" if not excluded else """
                     AND NOT EXISTS (SELECT 1 FROM catalog_search_fts
-                        WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}"""
-                    for column, value in _NAMED)}
+                        WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
+                LIMIT {NAMED_CANDIDATES})"""
+                    for condition, value, _ in names.passes("n", "sqlite"))}
             )
             {_ordered("sqlite")}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
-            named = [*name_keys, *params, *exact] * len(_NAMED)
+            named = [arg for _, _, keys in names.passes("n", "sqlite")
+                     for arg in (*keys, *params, *exact)]
             cursor.execute(sql, [*args, *named, limit])
             return cursor.fetchall()
 
@@ -1150,7 +1154,7 @@ class _Postgres:
         # A term to_tsquery() reads as nothing gives an empty operand: left out, as there.
         return [op for op in spelled if op]
 
-    def rank(self, using, query: _TsQuery, name_keys, filters, limit,
+    def rank(self, using, query: _TsQuery, names: _Names, filters, limit,
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows. Whether
         a candidate holds the phrase is read off its document; the assets holding it are
@@ -1247,27 +1251,57 @@ class _Postgres:
             cand (asset_id, rel, exact, phrase, most) AS (
                 {hits}
                 {" ".join(f"""
-                UNION ALL
+                UNION ALL (
                 SELECT d.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE {_named("d", column)} AND {where}""" for column, value in _NAMED)}
+                WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
+                    for condition, value, _ in names.passes("d", "postgresql"))}
             )
             {_ordered("postgresql")}
         """
+        named = [arg for _, _, keys in names.passes("d", "postgresql")
+                 for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, *[*name_keys, *params] * len(_NAMED), limit])
+            cursor.execute(sql, [*pass_params, *named, limit])
             return cursor.fetchall()
 
 
-# The exact name passes: the column of the name rows each looks up and the `exact` it gives.
-# A name without a qualifier has an empty base key, never looked up (the partial indexes of
-# migration 0018 hold the others).
-_NAMED = [("name_key", EXACT_NAME), ("base_key", NAME_WITHOUT_QUALIFIER)]
+@dataclass(frozen=True)
+class _Names:
+    """The name passes of a query: the assets named by it exactly (by any of `keys`,
+    _name_keys()), named by it without the qualifier that ends their names, and, while its
+    last word is being typed after others, the names that start with what was typed
+    (`start`): "sentence transf" finds the sentence-transformers library, which a common
+    pair of words leaves out of the text search's capped candidates."""
+
+    keys: tuple[str, str, str]
+    start: str = ""
+
+    def passes(self, alias: str, vendor: str) -> list[tuple[str, int, list[str]]]:
+        """(SQL condition on the name row `alias`, the `exact` it gives, its parameters).
+        A name without a qualifier has an empty base key, never looked up (the partial
+        indexes of migration 0018 hold the others)."""
+        out = [(f"{alias}.{column} IN (%s, %s, %s) AND {alias}.{column} <> ''", value,
+                list(self.keys))
+               for column, value in (("name_key", EXACT_NAME),
+                                     ("base_key", NAME_WITHOUT_QUALIFIER))]
+        if self.start:
+            # A range of the name index: byte order (on PostgreSQL the index of migration
+            # 0026, in the "C" collation).
+            collate = ' COLLATE "C"' if vendor == "postgresql" else ""
+            key = f"{alias}.name_key{collate}"
+            out.append((f"{key} >= %s AND {key} < %s", NAME_STARTS,
+                        [self.start, self.start + "\U0010ffff"]))
+        return out
 
 
-def _named(alias: str, column: str) -> str:
-    """Any of the query's name keys (_name_keys())."""
-    return f"{alias}.{column} IN (%s, %s, %s) AND {alias}.{column} <> ''"
+def _names(n: querytext.Normalised) -> _Names:
+    keys = _name_keys(n)
+    start = ""
+    if (n.prefix and " " in keys[0] and keys[0].endswith(" " + n.prefix)
+            and not (n.excluded or n.phrases or n.alternatives)):
+        start = keys[0]
+    return _Names(keys, start)
 
 
 # An id as registries write them, "owner/name", alone in the query ("BAAI/bge-m3").

@@ -1654,31 +1654,35 @@ def _unicode_hits(text: str, n: querytext.Normalised, stemmer: str
     for start, end in _spans(text):
         word = text[start:end]
         if any(head in _fold(word) for head in heads):
-            term = _word_term(word, n, stemmer)
-            if term is not None:
-                hits.append((start, end, term))
+            hits += [(start + a, start + b, term) for a, b, term in _word_spans(word, n, stemmer)]
     return hits
 
 
-def _word_term(word: str, n: querytext.Normalised, stemmer: str) -> str | None:
-    # CamelCase words match by their parts too ("SceneParsing" for "scene").
-    pieces = [word, *split_words(word).split()] if len(word) > 1 else [word]
-    for piece in pieces:
-        term = _term_matches(_fold(piece), n, stemmer)
-        if term:
-            return term
-    return None
-
-
-_UNSEEN = object()
+def _word_spans(word: str, n: querytext.Normalised, stemmer: str
+                ) -> list[tuple[int, int, str]]:
+    """(start, end, term) within `word` of what stands for a query term: the whole word, or
+    else each of its CamelCase parts that does ("HateSpeechPortuguese": only "Speech" is
+    marked for "speech"; "SceneParsing" for "scene", "Scene")."""
+    term = _term_matches(_fold(word), n, stemmer)
+    if term:
+        return [(0, len(word), term)]
+    if len(word) < 2:
+        return []
+    cuts = [0, *(m.start() for m in _CAMEL.finditer(word)), len(word)]
+    spans = []
+    for start, end in itertools.pairwise(cuts):
+        if start < end and (term := _term_matches(_fold(word[start:end]), n, stemmer)):
+            spans.append((start, end, term))
+    return spans
 
 
 @functools.lru_cache(maxsize=256)
 def _ascii_terms(
     terms: tuple[str, ...], prefix: str | None, stemmer: str
-) -> tuple[dict[str, str | None], list[str]]:
-    """For ASCII text and these terms: a memo of what each word stands for, shared by all the
-    texts of a search and by the searches for the same terms; and the heads of the terms
+) -> tuple[dict[str, list[tuple[int, int, str]]], list[str]]:
+    """For ASCII text and these terms: a memo of what in each word stands for a term
+    (_word_spans()), shared by all the texts of a search and by the searches for the same
+    terms; and the heads of the terms
     (_head()), one of which every word that stands for a term holds."""
     return {}, sorted({head for term in terms if (head := _head(term, stemmer)).isascii()})
 
@@ -1721,11 +1725,11 @@ def _hits_of(texts: Sequence[str], n: querytext.Normalised, stemmer: str
         k = bisect.bisect_right(starts, start) - 1
         text, offset = texts[ascii_at[k]], starts[k]
         word = text[start - offset:end - offset]
-        term = term_of.get(word, _UNSEEN)
-        if term is _UNSEEN:
-            term = term_of[word] = _word_term(word, n, stemmer)
-        if term is not None:
-            out[ascii_at[k]].append((start - offset, end - offset, term))
+        found = term_of.get(word)
+        if found is None:
+            found = term_of[word] = _word_spans(word, n, stemmer)
+        at = start - offset
+        out[ascii_at[k]] += [(at + a, at + b, term) for a, b, term in found]
     return _with_negated(texts, out, n, stemmer, page)
 
 
@@ -1785,12 +1789,17 @@ def highlight(text: str, n: querytext.Normalised, stemmer: str
 
 
 def _parts(text: str, hits: Iterable[tuple[int, int, str]]) -> list[Part]:
-    """`text` cut at these hits into parts, the hits flagged."""
+    """`text` cut at these hits into parts, the hits flagged; hits side by side are one part
+    ("HateSpeech" for "hate speech")."""
     parts: list[Part] = []
     at = 0
     for start, end, _ in hits:
         if start > at:
             parts.append((text[at:start], False))
+        elif parts and parts[-1][1] and start == at:
+            parts[-1] = (parts[-1][0] + text[start:end], True)
+            at = end
+            continue
         parts.append((text[start:end], True))
         at = end
     if at < len(text):

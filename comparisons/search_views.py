@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
@@ -293,6 +294,7 @@ def _results(
         "suggestions": suggestions, "spelled": spelled,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
+        "browse_url": _browse_url(form.filters) if not n.terms else None,
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
@@ -300,6 +302,15 @@ def _results(
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
+
+
+def _browse_url(filters: dict[str, str]) -> str | None:
+    """Browse by rank with the same filters, for a search of filters and no words; None
+    when none is set or one is the language, which browse does not filter by."""
+    given = {name: value for name, value in filters.items() if value}
+    if not given or "language" in given:
+        return None
+    return "/assets/?" + urlencode({**given, "sort": "rank"})
 
 
 def _without(request: HttpRequest, *names: str) -> str:

@@ -233,6 +233,16 @@ class TestSearch:
             assert '<ol class="results search-list" start="3">' in partial
             assert page.count("data-result-link") == 3
 
+    def test_filters_without_words_offer_the_list_they_keep(self, client):
+        _segmentation_assets()
+        body = client.get("/search/?q=&kind=dataset&task=", headers=BROWSER).content.decode()
+        assert "The filters alone search for nothing." in body
+        assert 'href="/assets/?kind=dataset&amp;sort=rank"' in body
+        body = client.get("/search/?q=", headers=BROWSER).content.decode()
+        assert "The filters alone" not in body
+        body = client.get("/search/?q=segmentation&kind=dataset", headers=BROWSER).content.decode()
+        assert "The filters alone" not in body
+
     def test_it_says_which_words_it_left_out(self, client):
         _segmentation_assets()
         for headers in [BROWSER, HTMX]:

@@ -43,7 +43,7 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 4
+WRITER_VERSION = 5
 # Languages a capability text names before "and N more".
 LANGUAGES_NAMED = 8
 
@@ -608,7 +608,10 @@ def summary(data: dict, names: dict[str, str]) -> str:
             noun = f"{inputs} {noun}"
     tasks = [task_name(t).lower() for t in slugs[:3]]
     first = f"{article(noun).capitalize()} {noun}"
-    if tasks:
+    if len(slugs) > 3:
+        # Three of 28 would read as all it does.
+        first += f" for {len(slugs)} tasks, among them {join_words(tasks)}"
+    elif tasks:
         first += f" for {join_words(tasks)}"
     if data.get("organization"):
         first += f", published by {data['organization']}"
@@ -639,7 +642,7 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
     base_label, trained = _labels(data, names)
     size = _size_phrase(data)
     modalities = join_words(data.get("modalities", []))
-    for slug in data.get("tasks", [])[:8]:
+    for slug in data.get("tasks", []):
         title = task_name(slug)
         if slug in TASK_DOES:
             does = TASK_DOES[slug].format(inputs=_modalities(data, plural=True) or "its inputs")

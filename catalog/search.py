@@ -1440,20 +1440,27 @@ def _results(
                             asset.name, _with_joined(asset.name, next(found), n), n, stemmer)))
         # (terms matched, -position, description, its hits)
         best_cap: tuple[int, int, str, list] | None = None
+        matched: list[tuple[int, int, MatchedCapability]] = []  # (terms, position, shown)
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
             title_hits, text_hits = next(found), next(found)
             if not (title_hits or text_hits):
                 continue
-            if len(result.capabilities) < CAPABILITIES_SHOWN:
-                result.capabilities.append(
-                    MatchedCapability(cap_id, title, _parts(title, title_hits))
-                )
             hits = len({hit[2] for hit in title_hits} | {hit[2] for hit in text_hits})
+            matched.append((hits, position,
+                            MatchedCapability(cap_id, title, _parts(title, title_hits))))
             if best_cap is None or (hits, -position) > best_cap[:2]:
                 best_cap = (hits, -position, description, text_hits)
-        for task, name_length in listed_tasks[asset_id]:
-            hits = next(found)
-            if hits and not result.capabilities and len(result.tasks) < CAPABILITIES_SHOWN:
+        # Those matching the most of the words first: an asset doing many things matches a
+        # word such as "model" in most of them, and the one the need names in one.
+        matched.sort(key=lambda entry: (-entry[0], entry[1]))
+        tasks = [(task, name_length, hits, len({hit[2] for hit in hits}))
+                 for task, name_length in listed_tasks[asset_id] if (hits := next(found))]
+        if max((terms for *_, terms in tasks), default=0) <= (matched[0][0] if matched else 0):
+            result.capabilities = [shown for *_, shown in matched[:CAPABILITIES_SHOWN]]
+        else:
+            # A task it lists names more of the need than any of its capabilities.
+            tasks.sort(key=lambda entry: -entry[3])
+            for task, name_length, hits, _ in tasks[:CAPABILITIES_SHOWN]:
                 # The name alone when it holds a match, else what else the task is called.
                 in_name = [hit for hit in hits if hit[1] <= name_length]
                 result.tasks.append(_parts(task[:name_length], in_name) if in_name

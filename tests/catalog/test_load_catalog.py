@@ -348,6 +348,20 @@ class TestWrittenTexts:
             "Turns text and images into dense vectors"
         )
 
+    def test_every_task_is_a_capability_and_a_summary_counts_many(self):
+        tasks = ["audio-classification", "automatic-speech-recognition", "depth-estimation",
+                 "image-classification", "image-segmentation", "object-detection",
+                 "summarization", "text-classification", "text-generation", "translation"]
+        library = record("library:transformers", type="library", subtype="model library",
+                         organization="huggingface", tasks=tasks)
+        caps = records.capabilities(library, {})
+        # The versus page shows the first cards and loads the others on demand.
+        titles = [c.title for c in caps]
+        assert titles[:10] == [records.task_name(t) for t in tasks]
+        assert records.summary(library, {}).startswith(
+            "A model library for 10 tasks, among them audio classification, speech "
+            "recognition and depth estimation, published by huggingface.")
+
     def test_an_embedding_model_with_no_modality_stated_claims_none(self):
         bare = self.embedder(modalities=[])
         assert records.summary(bare, {}).startswith("An embedding model, published by org.")

@@ -525,6 +525,29 @@ class TestSearch:
         assert [c.title for c in result.capabilities] == ["Segmentation"]
         assert result.tasks == []
 
+    def test_the_capabilities_matching_most_of_the_words_are_shown_first(self):
+        lib = make_asset("lib", name="Toolkit", summary="A model library.")
+        for title, text in [("Audio classification", "A model library that labels audio."),
+                            ("Depth estimation", "A model library that estimates depth."),
+                            ("Speech recognition", "A model library that transcribes."),
+                            ("Image captioning", "A model library that describes images."),
+                            ("Summarisation", "A model library that summarises text.")]:
+            make_capability(lib, title=title, description=text)
+        (result,) = search("model for summarisation")
+        assert [c.title for c in result.capabilities][0] == "Summarisation"
+        assert "".join(part for part, _ in result.snippet).startswith(
+            "A model library that summarises")
+
+    def test_a_task_naming_more_of_the_need_than_any_capability_is_shown(self):
+        summ = make_task("summarization", name="Summarisation")
+        lib = make_asset("lib", name="Toolkit", summary="A library.", tasks=[summ])
+        make_capability(lib, title="Audio classification",
+                        description="A model library that labels audio.")
+        (result,) = search("model for summarisation")
+        assert result.capabilities == []
+        assert [[part for part, hit in task if hit] for task in result.tasks] == [
+            ["Summarisation"]]
+
     def test_a_result_found_by_its_id_alone_shows_it(self):
         make_asset("vg", name="VGClust", summary="Data for clustering.",
                    external_id="navjordj/VG_summarization")
@@ -1388,6 +1411,13 @@ class TestRelevanceOnTheBundledCatalog:
         assert all(r.all_terms and r.asset.licence == "mit" for r in results)
         results = search("licensed under apache ", limit=10)
         assert all(r.all_terms and r.asset.licence == "apache-2.0" for r in results)
+
+    def test_a_library_doing_many_things_shows_the_one_the_need_names(self):
+        # Transformers showed "Matched: Audio classification, Speech recognition, Depth
+        # estimation": its first capabilities, each a "model library", none a summariser.
+        [result] = [r for r in search("which model is best for summarization", limit=20)
+                    if r.asset.slug == "transformers"]
+        assert result.capabilities[0].title == "Summarisation"
 
     @pytest.mark.parametrize("q", ["sentence-trans", "sentence transf"])
     def test_a_library_name_typed_in_part_is_listed_while_it_is_typed(self, q):

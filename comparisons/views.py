@@ -217,15 +217,16 @@ def _decide(a: Asset, b: Asset, edges: list[tuple] | None = None) -> verdict.Ver
 
 
 def _search_url(a: Asset, b: Asset) -> str:
+    """The search a reader wanting something else would make: for the job the two share, or
+    else the first one's (then the second's), among assets of their kind when they are of
+    one. Kinds alone ("Fine-tune or Dataset") found names holding those words."""
     tasks_b = {task.pk for task in b.task_list}
     shared = [task.name for task in a.task_list if task.pk in tasks_b]
-    if shared:
-        query = shared[0]
-    elif a.kind == b.kind:
-        query = a.get_kind_display()
-    else:
-        query = f"{a.get_kind_display()} or {b.get_kind_display()}"
-    return "/search/?" + urlencode({"q": query})
+    jobs = shared or [task.name for task in (*a.task_list, *b.task_list)]
+    params = {"q": jobs[0] if jobs else a.get_kind_display()}
+    if a.kind == b.kind:
+        params["kind"] = a.kind
+    return "/search/?" + urlencode(params)
 
 
 def _linked_data(a: Asset, b: Asset, result: verdict.Verdict, origin: str, url: str) -> dict:

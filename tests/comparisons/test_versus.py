@@ -307,7 +307,8 @@ class TestVersusContent:
         assert "They do different jobs and are not substitutes" in body
         assert '<a href="/compare/alpha-seg-vs-beta-seg/">Beta Seg</a>' in body  # ranks 61 > 55
         assert '<a href="/compare/code-corpus-vs-stack/">Code Corpus</a>' in body
-        assert 'href="/search/?q=Model+or+Dataset"' in body
+        # The first one's job, not its kind: "Model or Dataset" found names holding those.
+        assert 'href="/search/?q=Image+segmentation"' in body
 
     def test_it_prefers_the_alternative_searches_matched_with_it(self, client):
         alpha, _ = make_pair()
@@ -333,7 +334,8 @@ class TestVersusContent:
         make_pair()
         body = client.get(URL).content.decode()
         assert "Need something different?" in body
-        link = '<a class="button" href="/search/?q=Image+segmentation">Search the match graph →'
+        link = ('<a class="button" href="/search/?q=Image+segmentation&amp;kind=model">'
+                "Search the match graph →")
         assert link in body
 
     def test_it_has_a_head_for_sharing_and_indexing(self, client):

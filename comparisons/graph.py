@@ -223,7 +223,7 @@ class Alternatives:
     def label(self) -> str:
         if self.source == "co-matched":
             return "Often matched by the same searches"
-        return "Same kind and task (no searches have matched it with others yet)"
+        return "Same kind and task (no search counted yet has matched it with others)"
 
 
 @functools.cache

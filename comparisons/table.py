@@ -37,7 +37,10 @@ UNKNOWN_REASONS = {
     "quality": "No benchmark result is recorded for this asset",
     "ecosystem": "No ecosystem evidence (fine-tunes, dependants or frameworks) is recorded "
     "for this asset",
-    "match_graph": "No search on this site has matched this asset yet",
+    # (Times Matched counts searches as they happen; this dimension those counted when the
+    # match graph was last rebuilt: the two differ in between.)
+    "match_graph": "No search on this site that matched this asset is counted in its score "
+    "yet",
 }
 DIMENSION_ROWS = [
     ("adoption", "Adoption"),

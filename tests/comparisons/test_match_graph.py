@@ -265,7 +265,7 @@ class TestAlternatives:
         make_asset("other-task", tasks=[make_task("depth-estimation")])
         alternatives = graph.alternatives_for(a)
         assert alternatives.source == "similar"
-        assert "no searches" in alternatives.label
+        assert "no search counted yet" in alternatives.label
         assert [x.slug for x in alternatives.assets] == ["two"]
 
     def test_it_never_invents_matches(self):

@@ -168,7 +168,7 @@ class TestVersusTable:
         assert 'title="No ecosystem evidence' in alpha
         assert "30" in beta and LEADS not in beta  # nothing to lead against
         alpha, beta = cells(body, "match_graph")
-        assert "No search on this site has matched this asset yet" in beta
+        assert "No search on this site that matched this asset is counted in its score" in beta
         for key in ("ecosystem", "match_graph", "licence", "pricing", "released", "size"):
             unknown = [cell for cell in cells(body, key) if "unknown" in cell]
             assert unknown, key

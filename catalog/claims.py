@@ -315,7 +315,7 @@ def price_texts(me: Priced, peers: list[Priced], group: str) -> Claims:
             place += f" ({_level_with(level)})"
         median = price_figure(statistics.median(values))
         return (f"{figure}: {place} of the {len(values):,} {group} with a listed {word} price;"
-                f" the median is {median}.")
+                f" the median is {median} {unit}.")
 
     (input_signal, input_word), (output_signal, output_word) = PRICES
     shown = me.prices.get(input_signal) or me.prices.get(output_signal)

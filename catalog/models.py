@@ -314,10 +314,20 @@ class Asset(models.Model):
         if (figures := self.price_figures) is None:
             return ""
         given, made, currency, per = figures
+        if made is None:  # "0.02 USD per 1M tokens of input", not "0.02 USD in per 1M tokens"
+            return " ".join(filter(None, [price_figure(given), currency, per, "of input"]))
         text = " ".join(filter(None, [price_figure(given), currency, "in"]))
-        if made is not None:
-            text += f" / {price_figure(made)} out"
+        text += f" / {price_figure(made)} out"
         return " ".join(filter(None, [text, per]))
+
+    @property
+    def subtype_shown(self) -> str:
+        """The subtype beside the kind, without repeating it: an API's "API embedding model"
+        is an "embedding model"."""
+        label = self.get_kind_display()
+        if self.subtype.casefold().startswith(label.casefold() + " "):
+            return self.subtype[len(label) + 1:]
+        return "" if self.subtype.casefold() == label.casefold() else self.subtype
 
     @property
     def size_value(self) -> int | None:

@@ -209,11 +209,11 @@ class TestRefreshClaims:
         mid = Capability.objects.get(pk=apis["mid"].pk)
         assert mid.unique_claim == (
             "Input at 1.25 USD per 1M tokens: 2nd lowest (level with 1 other) of the 4 text"
-            " generation APIs with a listed input price; the median is 1.25."
+            " generation APIs with a listed input price; the median is 1.25 USD per 1M tokens."
         )
         assert mid.vs_alternatives == (
             "Output at 5 USD per 1M tokens: 2nd lowest of the 3 text generation APIs with a"
-            " listed output price; the median is 5."
+            " listed output price; the median is 5 USD per 1M tokens."
         )
         assert mid.evidence.name == "price_input_per_mtok"
         cheap = Capability.objects.get(pk=apis["cheap"].pk)

@@ -67,3 +67,15 @@ class TestNameQualifiers:
             "ibm/granite-8b", "ibm-granite/granite-8b", "facebook/SONAR", "perplexity/sonar",
         ]
         assert name_qualifiers([]) == []
+
+
+class TestSubtypeShown:
+    @pytest.mark.parametrize(("kind", "subtype", "shown"), [
+        ("api", "API embedding model", "embedding model"),
+        ("api", "API model", "model"),
+        ("api", "api", ""),
+        ("model", "image backbone", "image backbone"),
+        ("library", "", ""),
+    ])
+    def test_the_subtype_beside_the_kind_does_not_repeat_it(self, kind, subtype, shown):
+        assert Asset(kind=kind, subtype=subtype).subtype_shown == shown

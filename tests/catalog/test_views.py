@@ -175,7 +175,7 @@ class TestBrowse:
                  ("api-cheap", "api-mid", "api-dear", "api-unpriced")]
         assert order == sorted(order)  # unpriced last
         assert "<span>0.075 USD in / 0.3 out per 1M tokens</span>" in body
-        assert "<span>1.25 USD in per 1M tokens</span>" in body
+        assert "<span>1.25 USD per 1M tokens of input</span>" in body
         assert '<option value="price" selected>Lowest price</option>' in body
         asset_page = client.get("/assets/api-dear/").content.decode()
         assert "Paid · 15 USD in / 75 out per 1M tokens" in asset_page

@@ -145,7 +145,6 @@
     var status = form.querySelector("[data-compare-status]");
     var submit = form.querySelector("[data-compare-submit]");
     var picks = Array.prototype.slice.call(form.querySelectorAll("[data-compare-pick]"));
-    bar.hidden = false;
     form.querySelectorAll("[data-pick]").forEach(function (label) {
       label.hidden = false;
     });
@@ -157,6 +156,9 @@
       });
       form.elements.a.value = ticked[0] ? ticked[0].value : "";
       form.elements.b.value = ticked[1] ? ticked[1].value : "";
+      // Shown from the first tick: before it, the boxes say what they are for, and the
+      // results start higher on a phone.
+      bar.hidden = ticked.length === 0;
       submit.disabled = ticked.length !== 2;
       status.textContent = ticked.length === 2
         ? "Two picked."

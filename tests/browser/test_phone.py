@@ -50,6 +50,17 @@ class TestPhone:
             box = form.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
 
+    def test_search_results_start_on_the_first_screen(self, live_server, page):
+        alpha_with_evidence()
+        page.set_viewport_size({"width": WIDTH, "height": 640})
+        page.goto(f"{live_server.url}/search/?q=segmentation")
+        first = page.locator("#results [data-result-link]").first.bounding_box()
+        assert first["y"] + first["height"] < 640
+        # The introduction is for the empty page; the filters keep their names for
+        # screen readers.
+        assert page.locator(".hero p").is_hidden()
+        assert page.get_by_label("Kind").count() == 1
+
     def test_the_evidence_table_is_a_card_per_signal(self, live_server, page):
         alpha_with_evidence()
         page.set_viewport_size({"width": WIDTH, "height": 640})

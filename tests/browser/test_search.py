@@ -86,7 +86,10 @@ class TestSearchInBrowser:
             make_asset(slug, summary="A vision model.")
         page.goto(f"{live_server.url}/search/?q=vision")
         picks = page.locator("[data-compare-pick]")
+        bar = page.locator("[data-compare-bar]")
+        assert bar.is_hidden()  # until a result is ticked
         picks.nth(0).check()
+        assert bar.is_visible() and "Tick 1 more" in bar.inner_text()
         picks.nth(2).check()
         assert picks.nth(1).is_disabled()
         with page.expect_request(lambda r: "/compare/?" in r.url) as request:

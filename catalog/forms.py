@@ -17,6 +17,10 @@ class BrowseForm(forms.Form):
         required=False, choices=[("", "Any pricing"), *Asset.Pricing.choices]
     )
     org = forms.SlugField(required=False, max_length=200, label="Organisation")
+    # Lineage, by the slug of the asset it starts from (links on asset pages): its
+    # fine-tunes, and the assets trained on it.
+    base = forms.SlugField(required=False, max_length=255, label="Fine-tunes of")
+    trained_on = forms.SlugField(required=False, max_length=255, label="Trained on")
     sort = forms.ChoiceField(
         required=False,
         choices=[("name", "Name"), ("newest", "Newest"), ("size", "Largest"), ("rank", "Rank"),
@@ -40,6 +44,21 @@ class BrowseForm(forms.Form):
             raise forms.ValidationError(f"There is no organisation {org!r}.")
         return org
 
+    def clean_base(self) -> Asset | None:
+        return self._lineage_asset("base")
+
+    def clean_trained_on(self) -> Asset | None:
+        return self._lineage_asset("trained_on")
+
+    def _lineage_asset(self, field: str) -> Asset | None:
+        slug = self.cleaned_data[field]
+        if not slug:
+            return None
+        asset = Asset.objects.published().only("id", "slug", "name").filter(slug=slug).first()
+        if asset is None:
+            raise forms.ValidationError(f"No published asset has the address {slug!r}.")
+        return asset
+
     def clean_sort(self) -> str:
         return self.cleaned_data["sort"] or "name"
 
@@ -61,5 +80,9 @@ class BrowseForm(forms.Form):
             qs = qs.filter(pricing=data["pricing"])
         if data["org"]:
             qs = qs.filter(organization__slug=data["org"])
+        if data["base"]:
+            qs = qs.filter(base=data["base"])
+        if data["trained_on"]:
+            qs = qs.filter(trained_on=data["trained_on"])
         return qs
 

@@ -42,6 +42,10 @@ from unfragile.http import read_only
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
+# Shown of each lineage list on an asset page: what it was trained on (its own list: the
+# longest in the bundled catalog names 97), its fine-tunes and what was trained on it (a
+# link lists those all, /assets/?base= and ?trained_on=).
+LINEAGE_LIMITS = (200, LINEAGE_SHOWN, LINEAGE_SHOWN)
 HOME_PER_KIND = 5
 
 
@@ -197,7 +201,10 @@ def browse(request: HttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     for asset, mark in zip(page.object_list, name_qualifiers(page.object_list), strict=True):
         asset.name_mark = mark  # what tells it from another of its name listed here
+    lineage = [(field, form.cleaned_data[field]) for field in ("base", "trained_on")
+               if form.cleaned_data[field]]
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
+           "lineage": lineage,
            **_browse_titles(form.cleaned_data, page.number), **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
@@ -222,6 +229,10 @@ def _browse_titles(data: dict, page: int) -> dict[str, str]:
     kind = dict(KIND_PLURAL_LABELS).get(data["kind"])
     title = f"{heading}: {kind}" if kind else (
         heading if heading == "Leaderboard" else "Browse AI assets")
+    if data["base"]:
+        title = heading = f"Fine-tunes of {data['base'].name}"
+    elif data["trained_on"]:
+        title = heading = f"Trained on {data['trained_on'].name}"
     if page > 1:
         title += f" · Page {page}"
     return {"heading": heading, "page_title": title}
@@ -312,7 +323,7 @@ def asset_not_found(request: HttpRequest, slug: str) -> HttpResponse:
 @functools.cache
 def _lineage_sql() -> str:
     """What the asset was trained on, its fine-tunes and what was trained on it: the first
-    LINEAGE_SHOWN of each by name (slug and name only) with how many there are (a window
+    LINEAGE_LIMITS of each by name (slug and name only) with how many there are (a window
     count over the whole list), published only, in one statement. Plain SQL: three
     ORM-built queries cost the page more than a millisecond on their own."""
     q = connection.ops.quote_name
@@ -328,8 +339,8 @@ def _lineage_sql() -> str:
     return " UNION ALL ".join(
         f"SELECT * FROM (SELECT {n} AS part, ROW_NUMBER() OVER (ORDER BY a.{name}, a.{slug}) "
         f"AS pos, a.{slug} AS slug, a.{name} AS name, COUNT(*) OVER () AS total FROM {part} "
-        f"AND a.{status} = %s ORDER BY a.{name}, a.{slug} LIMIT {LINEAGE_SHOWN}) lineage{n}"
-        for n, part in enumerate(parts)
+        f"AND a.{status} = %s ORDER BY a.{name}, a.{slug} LIMIT {limit}) lineage{n}"
+        for n, (part, limit) in enumerate(zip(parts, LINEAGE_LIMITS, strict=True))
     )
 
 

@@ -512,11 +512,32 @@ class TestAssetDetail:
         children = re.findall(r'<a href="/assets/(child-[^/]+)/">', lineage)
         assert children == [f"child-{i:02}" for i in range(views.LINEAGE_SHOWN)]
         assert '<span class="num">30</span>' in lineage and "Child Draft" not in lineage
+        # The rest are a link away, listed by the browse filter.
+        assert '<a href="/assets/?base=base&amp;sort=rank">all 30</a>' in lineage
+        listed = client.get("/assets/?base=base&sort=name").content.decode()
+        assert "<h1 id=\"page-h\">Fine-tunes of Base</h1>" in listed
+        assert re.findall(r'<a href="/assets/(child-\d+)/">', listed) == [
+            f"child-{i:02}" for i in range(30)]
+        assert 'name="base" value="base"' in listed  # kept when other filters change
+        trained = client.get("/assets/?trained_on=base").content.decode()
+        assert "Trained on <a href=\"/assets/base/\">Base</a>" in trained
+        assert '<a href="/assets/student/">' in trained and "child-00" not in trained
+        assert client.get("/assets/?trained_on=no-such-asset").status_code == 400
         assert re.findall(r'<a href="/assets/(data-\d+)/">', lineage) == [
             "data-00", "data-01", "data-02"]
         assert '<span class="num">1</span> asset: <a href="/assets/student/">Student</a>' in lineage
         body = client.get("/assets/data-01/").content.decode()
         assert '<a href="/assets/base/">Base</a>' in body[body.index('id="lineage-h"'):]
+
+
+def test_an_asset_page_names_all_it_was_trained_on(client):
+    model = make_asset("model", name="Model")
+    model.trained_on.set([make_asset(f"set-{i:02}", name=f"Set {i:02}",
+                                     kind=Asset.Kind.DATASET) for i in range(30)])
+    body = client.get("/assets/model/").content.decode()
+    lineage = body[body.index('id="lineage-h"'):]
+    assert len(re.findall(r'<a href="/assets/set-\d+/">', lineage)) == 30  # 24 before
+    assert "in all" not in lineage
 
 
 class TestAssetPageCache:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
@@ -203,8 +204,15 @@ def browse(request: HttpRequest) -> HttpResponse:
         asset.name_mark = mark  # what tells it from another of its name listed here
     lineage = [(field, form.cleaned_data[field]) for field in ("base", "trained_on")
                if form.cleaned_data[field]]
+    # One address for each list, whatever the form sent: the filters set, the first page
+    # without a number.
+    given = [(name, value) for name, value in request.GET.items()
+             if value and name in form.fields and (name, value) != ("sort", "name")]
+    if page.number > 1:
+        given.append(("page", str(page.number)))
+    canonical_path = "/assets/" + (f"?{urlencode(given)}" if given else "")
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
-           "lineage": lineage,
+           "lineage": lineage, "canonical_path": canonical_path,
            **_browse_titles(form.cleaned_data, page.number), **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:

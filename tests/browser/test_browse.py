@@ -22,7 +22,7 @@ class TestBrowseInBrowser:
             page.select_option("#f-kind", "dataset")
         page.locator("#results h2", has_text="1 asset").wait_for()
         assert page.locator("#results").get_by_text("vision-model-0").count() == 0
-        assert "kind=dataset" in page.url
+        assert page.url == f"{live_server.url}/assets/?kind=dataset&sort=name"  # no empties
         # The list changed without a page load.
         assert page.evaluate("window.__marker") == "still-here"
 
@@ -59,3 +59,17 @@ class TestBrowseInBrowser:
         assert page.title() == "Leaderboard · Unfragile"
         assert page.locator("h1").count() == 1 and page.locator("#nav-links").count() == 1
         assert page.evaluate("window.__marker") == "still-here"
+
+    def test_a_name_typed_and_entered_is_one_step_of_history(self, live_server, page):
+        make_asset("vision-model", kind=Asset.Kind.MODEL)
+        make_asset("code-corpus", kind=Asset.Kind.DATASET)
+        page.goto(f"{live_server.url}/assets/")
+        before = page.evaluate("history.length")
+        page.fill("#f-q", "corpus")
+        with page.expect_response(lambda r: "q=corpus" in r.url):
+            page.press("#f-q", "Enter")
+        page.locator("#results h2", has_text="1 asset").wait_for()
+        page.wait_for_timeout(300)  # a second request, were one sent
+        assert page.evaluate("history.length") == before + 1
+        page.go_back()
+        page.wait_for_url(f"{live_server.url}/assets/")

@@ -212,6 +212,16 @@ class TestBrowse:
                                                            "zeta-lab")]
         assert names == sorted(names)
 
+    def test_a_list_has_one_canonical_address_whatever_the_form_sent(self, client):
+        populate(60)
+        body = client.get("/assets/?q=&kind=model&task=&licence=&sort=name&page=2").content
+        assert (b'<link rel="canonical" href="http://testserver/assets/?kind=model&amp;page=2">'
+                in body)
+        body = client.get("/assets/?page=1&sort=rank").content
+        assert b'<link rel="canonical" href="http://testserver/assets/?sort=rank">' in body
+        assert b'<link rel="canonical" href="http://testserver/assets/">' in client.get(
+            "/assets/").content
+
     def test_it_answers_404_past_the_last_page_and_says_where_the_last_one_is(self, client):
         populate(1)
         r = client.get("/assets/?kind=model&page=9")

@@ -573,6 +573,9 @@ NAME_ALIASES = {
     "ocr": "optical character recognition",
     "nli": "natural language inference",
     "vqa": "visual question answering",
+    # Code models named for it (StarCoder, DeepSeek-Coder): both stemmers keep "coder" apart
+    # from "code".
+    "coder": "code",
 }
 
 
@@ -1874,11 +1877,13 @@ def _with_aliases(name: str, hits: list[tuple[int, int, str]], n: querytext.Norm
         if any(h[0] < end and start < h[1] for h in hits):
             continue
         word = name[start:end]
-        for piece in dict.fromkeys([word, *split_words(word).split()]):
-            term = next((t for w in NAME_ALIASES.get(_fold(piece), "").split()
+        # The word, else the CamelCase part of it that is the abbreviation (StarCoder).
+        cuts = [0, *(m.start() for m in _CAMEL.finditer(word)), len(word)]
+        for a, b in dict.fromkeys([(0, len(word)), *itertools.pairwise(cuts)]):
+            term = next((t for w in NAME_ALIASES.get(_fold(word[a:b]), "").split()
                          if (t := _term_matches(w, n, stemmer))), None)
             if term:
-                more.append((start, end, term))
+                more.append((start + a, start + b, term))
                 break
     return sorted(hits + more) if more else hits
 

@@ -251,7 +251,12 @@ def _read_languages() -> dict[str, tuple[str, int]]:
                 names.setdefault(base, name)
                 seen.add(base)
         counts.update(seen)
-    return {code: (names[code], counts[code])
+    # Names two codes share (a macrolanguage and its main member: "nep" and "npi" are both
+    # Nepali) are told apart by the code: "Nepali · npi".
+    shared = Counter(names[code].casefold() for code in counts)
+    shown = {code: f"{names[code]} · {code}" if shared[names[code].casefold()] > 1
+             else names[code] for code in counts}
+    return {code: (shown[code], counts[code])
             for code in sorted(counts, key=lambda c: (names[c].casefold(), c))}
 
 

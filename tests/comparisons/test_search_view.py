@@ -172,6 +172,14 @@ class TestSearch:
         assert "Korean QA" in unfiltered and "Korean QA" not in filtered
         assert "Japanese QA" in filtered
 
+    def test_two_codes_of_one_language_name_are_told_apart(self, client, monkeypatch):
+        monkeypatch.setattr(search_views, "LANGUAGE_LISTED", 1)
+        make_asset("macro", name="Macro", summary="Questions.", languages=["nep-Deva"])
+        make_asset("member", name="Member", summary="Questions.", languages=["npi-Deva"])
+        html = client.get("/search/?q=questions", headers=BROWSER).content.decode()
+        assert '<option value="nep">Nepali · nep (1)</option>' in html
+        assert '<option value="npi">Nepali · npi (1)</option>' in html
+
     def test_a_live_search_naming_no_language_reads_none(self, client, monkeypatch):
         make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])
 

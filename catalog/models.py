@@ -321,6 +321,14 @@ class Asset(models.Model):
         return " ".join(filter(None, [text, per]))
 
     @property
+    def trained_on_unresolved_shown(self) -> list[str]:
+        """The training sets its source names that this catalog does not hold, as a reader
+        knows them ("in22k": ImageNet-22k)."""
+        from catalog.records import training_data_label
+
+        return [training_data_label(name) for name in self.trained_on_unresolved]
+
+    @property
     def subtype_shown(self) -> str:
         """The subtype beside the kind, without repeating it: an API's "API embedding model"
         is an "embedding model"."""

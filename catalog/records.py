@@ -576,13 +576,29 @@ def relation_parts(relation: str | None) -> tuple[str, str]:
     return relation, ""
 
 
+# What timm's pretrained tags call the data weights were trained on, by the tag's token, as a
+# reader knows it ("in22k": ImageNet-22k). The tokens a tag holds are kept as they are in the
+# record (trained_on_unresolved); only what is shown is spelt out.
+TRAINING_DATA_TOKENS = {
+    "in1k": "ImageNet-1k", "in12k": "ImageNet-12k", "in21k": "ImageNet-21k",
+    "in22k": "ImageNet-22k", "laion2b": "LAION-2B", "laion400m": "LAION-400M",
+    "webli": "WebLI", "lvd1689m": "LVD-1689M", "lvd142m": "LVD-142M",
+    "openai": "OpenAI's CLIP training data",
+}
+
+
+def training_data_label(name: str) -> str:
+    """A training set a source names but this catalog does not hold, as shown."""
+    return TRAINING_DATA_TOKENS.get(name, name)
+
+
 def _labels(data: dict, names: dict[str, str]) -> tuple[str | None, list[str]]:
     """Display names of the base model and training sets (resolved or as the source wrote them)."""
     base = data.get("base_model")
     label = names.get(base, base) if base else unresolved_base_label(
         data.get("base_model_unresolved"))
     trained = [names.get(uid, uid) for uid in data.get("trained_on", [])]
-    trained += data.get("trained_on_unresolved", [])
+    trained += map(training_data_label, data.get("trained_on_unresolved", []))
     return label, trained
 
 
@@ -718,7 +734,16 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
         ))
 
     codes = data.get("languages", [])
-    if spoken := language_names(codes):
+    hand = (data.get("attributes") or {}).get("hand")
+    programming = _ints(hand.get("programming_languages_min")) if isinstance(hand, dict) else []
+    if (spoken := language_names(codes)) == ["programming code"]:
+        # Code is no one language: "Covers 1 language: programming code" said The Stack v2's
+        # 600 were one.
+        text = "Holds source code"
+        if programming and programming[0] > 1:
+            text += f" in at least {programming[0]:,} programming languages"
+        out.append(CapabilityText("languages", "Languages", text + "."))
+    elif spoken:
         noun = "language" if len(spoken) == 1 else "languages"
         shown = spoken if len(spoken) <= LANGUAGES_NAMED else [
             *spoken[:LANGUAGES_NAMED], f"{len(spoken) - LANGUAGES_NAMED} more"]

@@ -348,6 +348,23 @@ class TestWrittenTexts:
             "Turns text and images into dense vectors"
         )
 
+    def test_a_timm_tag_s_data_token_is_spelt_out(self):
+        tuned = record("timm:convnext_base.fb_in22k_ft_in1k", trained_on_unresolved=["in22k"],
+                       organization="timm")
+        assert "Trained on ImageNet-22k." in records.summary(tuned, {})
+        assert Asset(trained_on_unresolved=["in22k", "webli", "Other"]
+                     ).trained_on_unresolved_shown == ["ImageNet-22k", "WebLI", "Other"]
+
+    def test_code_is_not_counted_as_one_language(self):
+        stack = record("hf-dataset:bigcode/the-stack-v2", type="dataset", subtype="dataset",
+                       tasks=["text-generation"], languages=["code"],
+                       attributes={"hand": {"programming_languages_min": 600}})
+        [languages] = [c for c in records.capabilities(stack, {}) if c.title == "Languages"]
+        assert languages.description == "Holds source code in at least 600 programming languages."
+        bare = dict(stack, attributes={})
+        [languages] = [c for c in records.capabilities(bare, {}) if c.title == "Languages"]
+        assert languages.description == "Holds source code."
+
     def test_every_task_is_a_capability_and_a_summary_counts_many(self):
         tasks = ["audio-classification", "automatic-speech-recognition", "depth-estimation",
                  "image-classification", "image-segmentation", "object-detection",

@@ -601,9 +601,15 @@ def assert_clean(n: Normalised, max_chars: int) -> None:
     assert len(n.terms) + len(n.excluded) <= MAX_TERMS
     assert len(set(n.terms)) == len(n.terms)
     assert len(set(n.excluded)) == len(n.excluded)
-    # Phrases (and phrases left out) are words one space apart.
+    # Phrases (and phrases left out) are words one space apart. A word is in the text, or
+    # was added for one that is (its other spelling, a verb's task), or joins "non" to the
+    # word it negates.
+    added = {other for t in n.terms if (other := querytext.spelt_otherwise(t))}
+    added |= {querytext.TASK_VERBS[t] for t in n.terms if t in querytext.TASK_VERBS}
     for word in [w for entry in [*n.terms, *n.excluded, *n.phrases] for w in entry.split(" ")]:
-        assert word and word in n.text
+        assert word and (word in n.text or word in added
+                         or (word.startswith(querytext.NEGATING)
+                             and word[len(querytext.NEGATING):] in n.text))
         assert not any(ch.isspace() or ch in "\"'*^:()" for ch in word)
     for group in n.alternatives:
         assert all(word in n.terms for word in group.split(" "))
@@ -616,6 +622,8 @@ class TestProperties:
     @example("a" * 5000 + " b", 200)
     @example('"0:1"', 5)
     @example('x -"a b" "c d" e OR f', 200)
+    @example("ANALYSE", 7)  # "analyze" is added
+    @example("non commercial use", 200)  # "noncommercial"
     def test_it_never_raises_and_returns_clean_text(self, raw, max_chars):
         assert_clean(normalise(raw, max_chars), max_chars)
 

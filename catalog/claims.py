@@ -85,7 +85,7 @@ def _ratio_phrase(mine: int, median: float) -> str:
         return "about half the size of the median peer"
     if 1.8 <= ratio <= 2.2:
         return "about twice the size of the median peer"
-    if 0.9 <= ratio <= 1.1:
+    if 0.8 <= ratio <= 1.25:  # "1.1× smaller" reads as a difference worth naming
         return "about the size of the median peer"
     if ratio < 1:
         return f"{1 / ratio:.1f}× smaller than the median peer"
@@ -177,12 +177,16 @@ def claim_texts(
             every = "Both" if len(ranked) == 2 else f"All {len(ranked):,}"
             vs = f"{every} {group} rank alike by UnfragileRank ({me.rank:.0f})."
         else:
-            vs = f"Ranks {ordinal(place)} of the {len(ranked):,} {group} by UnfragileRank"
+            vs = (f"Ranks {ordinal(place)} of the {len(ranked):,} {group} by UnfragileRank"
+                  if len(ranked) == n else
+                  # ("the other 60 embedding APIs" says the same card's first line)
+                  f"Ranks {ordinal(place)} by UnfragileRank of the {len(ranked):,} {group} "
+                  "ranked on evidence")
             level = f", {_level_with(tied)}" if tied else ""
             if ahead:
                 vs += f"{level}; ahead of it: {join_words(ahead)}."
             else:
-                vs += f"{level} at the top." if tied else ", first among them."
+                vs += f"{level} at the top." if tied else "."
     else:
         dated = sorted((p for p in peers if p.released), key=lambda p: p.released, reverse=True)
         if me.released and len(dated) > 1:

@@ -699,11 +699,12 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
     if kind != "dataset" and (dims or max_tokens):
         spec = []
         if dims:
-            spec.append(f"vectors of {_or_words(dims)} dimensions")
+            spec.append(f"produces vectors of {_or_words(dims)} dimensions")
         if max_tokens:
-            spec.append(f"inputs of up to {max(max_tokens):,} tokens")
+            spec.append(f"reads inputs of up to {max(max_tokens):,} tokens")
+        text = join_words(spec)
         out.append(CapabilityText(
-            "embedding-spec", "Vector output", f"Produces {join_words(spec)}."
+            "embedding-spec", "Vector output", f"{text[0].upper()}{text[1:]}."
         ))
 
     timm = attributes.get("timm") if isinstance(attributes.get("timm"), dict) else {}

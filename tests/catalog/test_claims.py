@@ -65,6 +65,21 @@ class TestClaimTexts:
             "Ranks 2nd of the 3 embedding models by UnfragileRank; ahead of it: peer-2."
         )
 
+    def test_it_says_when_only_some_peers_are_ranked_on_evidence(self):
+        me = peer(1, rank=60)
+        bare = Peer(9, "peer-9", None, None, 50, frozenset(), measured=False)
+        claims = claim_texts(me, [me, peer(2, rank=70), bare], "Embeddings", "api", "x")
+        assert claims.vs == ("Ranks 2nd by UnfragileRank of the 2 embedding APIs ranked on "
+                             "evidence; ahead of it: peer-2.")
+        first = claim_texts(peer(2, rank=70), [me, peer(2, rank=70)], "Embeddings", "api", "x")
+        assert first.vs == "Ranks 1st of the 2 embedding APIs by UnfragileRank."
+
+    def test_a_size_close_to_the_median_is_about_it(self):
+        me = peer(1, size=110)
+        claims = claim_texts(me, [me, peer(2, size=100), peer(3, size=100)], "Embeddings",
+                             "model", "parameters")
+        assert "about the size of the median peer" in claims.unique
+
     def test_it_says_how_many_share_its_rank(self):
         me = peer(1, rank=60)
         peers = [me, peer(2, rank=70), peer(3, rank=60), peer(4, rank=60), peer(5, rank=40)]
@@ -112,7 +127,8 @@ class TestClaimTexts:
         # Measured peers are not said to be behind or level with the unmeasured ones.
         third = peer(3, rank=45)
         assert claim_texts(third, peers, "Embeddings", "model", "parameters").vs == (
-            "Ranks 2nd of the 2 embedding models by UnfragileRank; ahead of it: peer-2."
+            "Ranks 2nd by UnfragileRank of the 2 embedding models ranked on evidence; ahead of"
+            " it: peer-2."
         )
 
     def test_it_falls_back_to_dates_and_then_says_there_is_nothing(self):

@@ -355,6 +355,12 @@ class TestWrittenTexts:
         assert Asset(trained_on_unresolved=["in22k", "webli", "Other"]
                      ).trained_on_unresolved_shown == ["ImageNet-22k", "WebLI", "Other"]
 
+    def test_an_embedding_model_says_its_vectors_and_inputs_as_one_sentence(self):
+        spec = self.embedder(attributes={"mteb": {"embed_dim": 1024, "max_tokens": 8192}})
+        [vectors] = [c for c in records.capabilities(spec, {}) if c.title == "Vector output"]
+        assert vectors.description == ("Produces vectors of 1,024 dimensions and reads inputs "
+                                       "of up to 8,192 tokens.")
+
     def test_code_is_not_counted_as_one_language(self):
         stack = record("hf-dataset:bigcode/the-stack-v2", type="dataset", subtype="dataset",
                        tasks=["text-generation"], languages=["code"],

@@ -623,6 +623,9 @@ def summary(data: dict, names: dict[str, str]) -> str:
         if inputs := _modalities(data, plural=False):
             noun = f"{inputs} {noun}"
     tasks = [task_name(t).lower() for t in slugs[:3]]
+    said = noun.lower().replace("-", " ")
+    if tasks and len(slugs) <= 3 and all(task.replace("-", " ") in said for task in tasks):
+        tasks = []  # "An image-classification dataset", not "... for image classification"
     first = f"{article(noun).capitalize()} {noun}"
     if len(slugs) > 3:
         # Three of 28 would read as all it does.

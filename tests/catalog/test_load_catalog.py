@@ -361,6 +361,12 @@ class TestWrittenTexts:
         assert vectors.description == ("Produces vectors of 1,024 dimensions and reads inputs "
                                        "of up to 8,192 tokens.")
 
+    def test_a_subtype_naming_the_task_is_not_followed_by_it_again(self):
+        imagenet = record("hf-dataset:ilsvrc/imagenet-1k", type="dataset",
+                          subtype="image-classification dataset", organization="ilsvrc")
+        assert records.summary(imagenet, {}).startswith(
+            "An image-classification dataset, published by ilsvrc.")
+
     def test_code_is_not_counted_as_one_language(self):
         stack = record("hf-dataset:bigcode/the-stack-v2", type="dataset", subtype="dataset",
                        tasks=["text-generation"], languages=["code"],

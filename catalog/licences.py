@@ -108,6 +108,15 @@ FILTER_CHOICES = [
 ]
 
 
+def filter_choices(held: dict[str, int], selected: str = "") -> list:
+    """FILTER_CHOICES as a filter shows them: the licences by name only those `held` (id:
+    published assets under it), with how many, and the one `selected` whatever it holds.
+    Every value stays valid in a link: Llama 3 with no asset under it lists none."""
+    by_licence = [(key, f"{name} ({held[key]:,})" if key in held else name)
+                  for key, name in CHOICES if key in held or key == selected]
+    return [*FILTER_CHOICES[:-1], ("By licence", by_licence)]
+
+
 def filter_ids(value: str) -> tuple[str, ...] | None:
     """The licence ids a licence filter of what a licence allows (ALLOWING) keeps, or None
     when `value` is no such filter."""

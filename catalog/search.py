@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Count
 
 from catalog import licences, querytext
 from catalog.languages import names as language_names
@@ -233,6 +234,17 @@ def tasks(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, int]]:
         slug: (name, task_id) for slug, name, task_id in
         Task.objects.using(using).order_by("name", "slug").values_list("slug", "name", "id")
     })
+
+
+# Published assets under each licence, {id: assets}, remembered while the data generation
+# stands still: the licence filters list those licences.
+_licences_held = generation.memo()
+
+
+def licences_held(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    return _licences_held.get(using, lambda: dict(
+        Asset.objects.using(using).published().exclude(licence="").values("licence")
+        .annotate(n=Count("id")).values_list("licence", "n")))
 
 
 def closest_names(

@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.vary import vary_on_headers
 
-from catalog import assetpage, scoring, search
+from catalog import assetpage, licences, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
 from catalog.models import (
@@ -220,7 +220,8 @@ def browse(request: HttpRequest) -> HttpResponse:
     else:
         data = form.cleaned_data
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
-        ctx["licence_options"] = options_html(form.fields["licence"].choices, data["licence"])
+        ctx["licence_options"] = options_html(
+            licences.filter_choices(search.licences_held(), data["licence"]), data["licence"])
         ctx["org_options"] = options_html(
             [(slug, f"{name} ({n})") for slug, name, n in orgs], data["org"], "Any organisation"
         )

@@ -165,8 +165,9 @@ def search(request: HttpRequest) -> HttpResponse:
             ("kind", "Kind", options_html(form.fields["kind"].choices, data["kind"])),
             ("task", "Task", options_html([(slug, name) for slug, (name, _) in tasks.items()],
                                           data["task"], "Any task")),
-            ("licence", "Licence",
-             options_html(form.fields["licence"].choices, data["licence"])),
+            ("licence", "Licence", options_html(
+                licences.filter_choices(catalog_search.licences_held(), data["licence"]),
+                data["licence"])),
             ("language", "Language", options_html(
                 [(code, f"{name} ({assets:,})")
                  for code, (name, assets) in _covered_languages().items()

@@ -212,6 +212,20 @@ class TestBrowse:
                                                            "zeta-lab")]
         assert names == sorted(names)
 
+    def test_the_licence_filter_lists_the_licences_held_with_their_counts(self, client):
+        make_asset("mit-1", licence="mit")
+        make_asset("mit-2", licence="mit")
+        make_asset("none", licence="")
+        body = client.get("/assets/").content.decode()
+        assert '<option value="mit">MIT (2)</option>' in body
+        assert 'value="llama3"' not in body  # no asset under it
+        assert '<option value="commercial-use">' in body  # what a licence allows, always
+        # A link may still name one: it is listed, selected.
+        body = client.get("/assets/?licence=llama3").content.decode()
+        assert '<option value="llama3" selected>' in body and "0 assets" in body
+        html = client.get("/search/?q=x", headers={"user-agent": "Mozilla/5.0"}).content
+        assert b'<option value="mit">MIT (2)</option>' in html and b'value="llama3"' not in html
+
     def test_a_list_has_one_canonical_address_whatever_the_form_sent(self, client):
         populate(60)
         body = client.get("/assets/?q=&kind=model&task=&licence=&sort=name&page=2").content
@@ -304,13 +318,14 @@ class TestBrowse:
 
     def test_its_query_count_does_not_grow(self, client, django_assert_num_queries):
         populate(3)
-        # tasks, organisations, count, page of assets, their tasks.
-        with django_assert_num_queries(5):
+        # tasks, organisations, count, page of assets, their tasks, the licences held.
+        with django_assert_num_queries(6):
             client.get("/assets/?sort=newest")
         populate_more = [make_asset(f"extra-{i}") for i in range(30)]
         assert populate_more
-        # The filters' lists of tasks and organisations come from the cache for a minute.
-        with django_assert_num_queries(3):
+        # The filters' lists of tasks and organisations come from the cache for a minute;
+        # the licences held are read again once the data moved.
+        with django_assert_num_queries(4):
             client.get("/assets/?sort=newest")
 
     def test_a_page_is_cached_until_the_data_changes(self, client, django_assert_num_queries):
@@ -694,8 +709,9 @@ class TestLeaderboard:
             tool = make_asset(f"tool-{i}", kind=Asset.Kind.TOOL)
             Score.objects.create(asset=tool, rank=50.0, coverage=0.2, provisional=True,
                                  computed_at=timezone.now(), formula_version="t")
-        # tasks, organisations, the count with the rank spread, the page, its tasks.
-        with django_assert_num_queries(5):
+        # tasks, organisations, the count with the rank spread, the page, its tasks, the
+        # licences held.
+        with django_assert_num_queries(6):
             body = client.get("/assets/?sort=rank&kind=tool").content.decode()
         assert "All 3 rank 50: what we know of them does not set one above another" in body
         assert "3 assets" in body and ">tool-0<" in body

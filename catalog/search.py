@@ -1284,10 +1284,10 @@ class _Postgres:
 @dataclass(frozen=True)
 class _Names:
     """The name passes of a query: the assets named by it exactly (by any of `keys`,
-    _name_keys()), named by it without the qualifier that ends their names, and, while its
-    last word is being typed after others, the names that start with what was typed
-    (`start`): "sentence transf" finds the sentence-transformers library, which a common
-    pair of words leaves out of the text search's capped candidates."""
+    _name_keys()), named by it without the qualifier that ends their names, and the names
+    that start with what was typed when it is several words (`start`): "sentence transf"
+    finds the sentence-transformers library, which a common pair of words leaves out of
+    the text search's capped candidates."""
 
     keys: tuple[str, str, str]
     start: str = ""
@@ -1313,9 +1313,13 @@ class _Names:
 def _names(n: querytext.Normalised) -> _Names:
     keys = _name_keys(n)
     start = ""
-    if (n.prefix and " " in keys[0] and keys[0].endswith(" " + n.prefix)
-            and not (n.excluded or n.phrases or n.alternatives)):
-        start = keys[0]
+    if " " in keys[0] and not (n.excluded or n.phrases or n.alternatives):
+        if n.prefix and keys[0].endswith(" " + n.prefix):
+            start = keys[0]
+        elif not n.prefix:
+            # Finished words: the names they start as words ("stable diffusion": Stable
+            # Diffusion XL, not "Lexica Search with Stable Diffusion v1.5").
+            start = keys[0] + " "
     return _Names(keys, start)
 
 

@@ -1053,14 +1053,23 @@ class TestNamesTypedInPart:
 
     @pytest.mark.parametrize(("q", "start"), [
         ("sentence transf", "sentence transf"), ("sentence-trans", "sentence trans"),
-        ("sentence", ""), ("sentence transf ", ""), ("sentence tr", ""),
-        ("-x sentence transf", ""), ('"a b" sentence transf', ""), ("sentence or transf", ""),
+        # Finished, the words a name starts with: "stable diffusion" is no "stable diffusionx".
+        ("sentence transf ", "sentence transf "), ("stable diffusion ", "stable diffusion "),
+        ("sentence", ""), ("-x sentence transf", ""), ('"a b" sentence transf', ""),
+        ("sentence or transf", ""),
     ])
-    def test_only_while_the_last_of_several_words_is_typed(self, q, start):
-        # Not for one word ("speech" would put every name starting with it first), nor a
-        # finished one (the exact name pass has it), nor when words are left out, quoted or
-        # joined by "or".
+    def test_only_for_several_words(self, q, start):
+        # Not for one word ("speech" would put every name starting with it first), nor when
+        # words are left out, quoted or joined by "or".
         assert catalog_search._names(querytext.normalise(q)).start == start
+
+    def test_names_starting_with_the_words_come_first(self):
+        make_asset("lexica", name="Lexica Search with Stable Diffusion v1.5",
+                   summary="Stable diffusion, stable diffusion images.")
+        xl = make_asset("sdxl", name="Stable Diffusion XL", summary="An image model.")
+        make_asset("sdx", name="Stable Diffusionx", summary="Stable diffusion.")
+        results = search("stable diffusion ")
+        assert results[0].asset == xl and not results[0].exact
 
     def test_filters_hold(self):
         assert search("sentence transf", kind="dataset") == []
@@ -1421,6 +1430,12 @@ class TestRelevanceOnTheBundledCatalog:
         assert all(r.all_terms and r.asset.licence == "mit" for r in results)
         results = search("licensed under apache ", limit=10)
         assert all(r.all_terms and r.asset.licence == "apache-2.0" for r in results)
+
+    def test_a_family_named_by_the_words_comes_first(self):
+        # "Lexica Search with Stable Diffusion v1.5" and four "Safe Stable Diffusion" came
+        # first; Stable Diffusion XL thirteenth.
+        names = [r.asset.name for r in search("stable diffusion", limit=5)]
+        assert all(name.startswith("Stable Diffusion") for name in names)
 
     def test_code_finds_the_models_named_coder(self):
         # Both stemmers keep "coder" apart from "code": none was in the first 40.

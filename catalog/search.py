@@ -113,8 +113,8 @@ _APART = re.compile(r"(?<![^\s(-])([^\W\d_]{3,})[\s-]+(\d[^\W_]*)")
 # A qualifier in brackets that ends a name: "GPT-4o (2024-05-13)", "Llama 3 (8B)".
 _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 # `exact` of a ranked row: the query is the asset's name, or its name without the qualifier
-# in brackets that ends it (base_key()), or while a word is typed after others, a name that
-# starts with what was typed (_Names); 0 for none.
+# in brackets that ends it (base_key()), or, for several words, a name that starts with them
+# (_Names); 0 for none.
 EXACT_NAME, NAME_WITHOUT_QUALIFIER, NAME_STARTS = 3, 2, 1
 NAMED_CANDIDATES = 20  # rows a name pass adds, at most: a name typed in part starts many
 
@@ -958,6 +958,7 @@ class _SQLite:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
         named_where, _ = filters.sql("sqlite", row="n.asset_id")
+        name_passes = names.passes("n", "sqlite")
         # What was left out and the quoted phrases, in each MATCH: FTS5 skips the documents
         # holding the one or lacking the others as it reads the index. (bm25() adds up only
         # what a row matched: a phrase adds its words' score once more, to every row alike.)
@@ -1034,15 +1035,14 @@ class _SQLite:
                     AND NOT EXISTS (SELECT 1 FROM catalog_search_fts
                         WHERE catalog_search_fts MATCH %s AND rowid = n.asset_id)"""}
                 LIMIT {NAMED_CANDIDATES})"""
-                    for condition, value, _ in names.passes("n", "sqlite"))}
+                    for condition, value, _ in name_passes)}
             )
             {_ordered("sqlite")}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
-            named = [arg for _, _, keys in names.passes("n", "sqlite")
-                     for arg in (*keys, *params, *exact)]
+            named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
             cursor.execute(sql, [*args, *named, limit])
             return cursor.fetchall()
 
@@ -1175,6 +1175,7 @@ class _Postgres:
         a candidate holds the phrase is read off its document; the assets holding it are
         also found on their own (`ph`)."""
         where, params = filters.sql("postgresql", row="d.asset_id")
+        name_passes = names.passes("d", "postgresql")
         tsquery = query.text
         if not tsquery:
             return []
@@ -1270,12 +1271,11 @@ class _Postgres:
                 SELECT d.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
-                    for condition, value, _ in names.passes("d", "postgresql"))}
+                    for condition, value, _ in name_passes)}
             )
             {_ordered("postgresql")}
         """
-        named = [arg for _, _, keys in names.passes("d", "postgresql")
-                 for arg in (*keys, *params)]
+        named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
             cursor.execute(sql, [*pass_params, *named, limit])
             return cursor.fetchall()
@@ -1472,14 +1472,14 @@ def _results(
         # Those matching the most of the words first: an asset doing many things matches a
         # word such as "model" in most of them, and the one the need names in one.
         matched.sort(key=lambda entry: (-entry[0], entry[1]))
-        tasks = [(task, name_length, hits, len({hit[2] for hit in hits}))
-                 for task, name_length in listed_tasks[asset_id] if (hits := next(found))]
-        if max((terms for *_, terms in tasks), default=0) <= (matched[0][0] if matched else 0):
+        by_task = [(task, name_length, hits, len({hit[2] for hit in hits}))
+                   for task, name_length in listed_tasks[asset_id] if (hits := next(found))]
+        if max((terms for *_, terms in by_task), default=0) <= (matched[0][0] if matched else 0):
             result.capabilities = [shown for *_, shown in matched[:CAPABILITIES_SHOWN]]
         else:
             # A task it lists names more of the need than any of its capabilities.
-            tasks.sort(key=lambda entry: -entry[3])
-            for task, name_length, hits, _ in tasks[:CAPABILITIES_SHOWN]:
+            by_task.sort(key=lambda entry: -entry[3])
+            for task, name_length, hits, _ in by_task[:CAPABILITIES_SHOWN]:
                 # The name alone when it holds a match, else what else the task is called.
                 in_name = [hit for hit in hits if hit[1] <= name_length]
                 result.tasks.append(_parts(task[:name_length], in_name) if in_name
@@ -1692,14 +1692,15 @@ def _word_spans(word: str, n: querytext.Normalised, stemmer: str
     term = _term_matches(_fold(word), n, stemmer)
     if term:
         return [(0, len(word), term)]
-    if len(word) < 2:
-        return []
+    return [(start, end, term) for start, end in _camel_parts(word)
+            if (term := _term_matches(_fold(word[start:end]), n, stemmer))]
+
+
+def _camel_parts(word: str) -> list[tuple[int, int]]:
+    """Start and end of each CamelCase part of `word` (split_words()), when it has several."""
     cuts = [0, *(m.start() for m in _CAMEL.finditer(word)), len(word)]
-    spans = []
-    for start, end in itertools.pairwise(cuts):
-        if start < end and (term := _term_matches(_fold(word[start:end]), n, stemmer)):
-            spans.append((start, end, term))
-    return spans
+    parts = [(start, end) for start, end in itertools.pairwise(cuts) if start < end]
+    return parts if len(parts) > 1 else []
 
 
 @functools.lru_cache(maxsize=256)
@@ -1708,8 +1709,8 @@ def _ascii_terms(
 ) -> tuple[dict[str, list[tuple[int, int, str]]], list[str]]:
     """For ASCII text and these terms: a memo of what in each word stands for a term
     (_word_spans()), shared by all the texts of a search and by the searches for the same
-    terms; and the heads of the terms
-    (_head()), one of which every word that stands for a term holds."""
+    terms; and the heads of the terms (_head()), one of which every word that stands for a
+    term holds."""
     return {}, sorted({head for term in terms if (head := _head(term, stemmer)).isascii()})
 
 
@@ -1894,8 +1895,7 @@ def _with_aliases(name: str, hits: list[tuple[int, int, str]], n: querytext.Norm
             continue
         word = name[start:end]
         # The word, else the CamelCase part of it that is the abbreviation (StarCoder).
-        cuts = [0, *(m.start() for m in _CAMEL.finditer(word)), len(word)]
-        for a, b in dict.fromkeys([(0, len(word)), *itertools.pairwise(cuts)]):
+        for a, b in [(0, len(word)), *_camel_parts(word)]:
             term = next((t for w in NAME_ALIASES.get(_fold(word[a:b]), "").split()
                          if (t := _term_matches(w, n, stemmer))), None)
             if term:

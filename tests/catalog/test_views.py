@@ -613,25 +613,28 @@ class TestAssetPageCache:
 
 
 class TestAssetScore:
-    def test_a_percentile_is_a_place_and_a_count_of_one_is_singular(self, client):
-        asset = make_asset("one-framework")
-        frameworks = make_evidence(asset, dimension="ecosystem", name="frameworks",
-                                   label="Frameworks it runs on", value=1, unit="frameworks")
-        Score.objects.create(asset=asset, ecosystem=2.0, rank=40.0, coverage=0.2,
+    @staticmethod
+    def one_signal(slug: str, name: str, label: str, unit: str, percentile: float,
+                   kind: str = Asset.Kind.MODEL) -> None:
+        """An asset with one ecosystem signal of value 1 and the percentile it places at."""
+        asset = make_asset(slug, kind=kind)
+        signal = make_evidence(asset, dimension="ecosystem", name=name, label=label, value=1,
+                               unit=unit)
+        Score.objects.create(asset=asset, ecosystem=percentile, rank=45.0, coverage=0.2,
                              provisional=True, computed_at=timezone.now(), formula_version="t",
-                             percentiles=json.dumps({frameworks.pk: 2.4}))
+                             percentiles=json.dumps({signal.pk: percentile}))
+
+    def test_a_percentile_is_a_place_and_a_count_of_one_is_singular(self, client):
+        self.one_signal("one-framework", "frameworks", "Frameworks it runs on", "frameworks",
+                        2.4)
         body = client.get("/assets/one-framework/").content.decode()
         assert "1 framework</span> · <span class=\"num\">2nd percentile</span>" in body
         assert "1 frameworks" not in body and "2th" not in body
 
     def test_a_flag_reads_yes_and_its_percentile_is_among_the_kind_named_in_the_plural(
             self, client):
-        asset = make_asset("hub-library", kind=Asset.Kind.LIBRARY)
-        hub = make_evidence(asset, dimension="ecosystem", name="hf_hub_integration",
-                            label="Integrated with the Hugging Face Hub", value=1, unit="")
-        Score.objects.create(asset=asset, ecosystem=60.0, rank=52.0, coverage=0.2,
-                             provisional=True, computed_at=timezone.now(), formula_version="t",
-                             percentiles=json.dumps({hub.pk: 60.0}))
+        self.one_signal("hub-library", "hf_hub_integration",
+                        "Integrated with the Hugging Face Hub", "", 60.0, Asset.Kind.LIBRARY)
         body = client.get("/assets/hub-library/").content.decode()
         assert ('Integrated with the Hugging Face Hub: <span class="num">yes</span> · '
                 '<span class="num">60th percentile</span> among libraries') in body

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, QuerySet
@@ -26,6 +27,21 @@ from catalog.models import (
 )
 from unfragile import generation
 
+
+class AssetAutocompleteView(AutocompleteJsonView):
+    """The admin's pickers (base, trained on, pair notes) show an asset with its kind and
+    slug: names are not unique ("Gemini 1.5 Flash" is two APIs, "Deepseek R1" an API and a
+    model)."""
+
+    def serialize_result(self, obj: Any, to_field_name: str) -> dict:
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Asset):
+            result["text"] = f"{obj.name} · {obj.get_kind_display()} · {obj.slug}"
+        return result
+
+
+admin.site.autocomplete_view = lambda request: AssetAutocompleteView.as_view(
+    admin_site=admin.site)(request)
 admin.site.site_header = "Unfragile catalog"
 admin.site.site_title = "Unfragile curators"
 admin.site.index_title = "Assets, evidence and pair notes"

@@ -205,6 +205,16 @@ class TestAssetChangeList:
         assertContains(response, 'value="recompute_score"')
         assertNotContains(response, 'value="delete_selected"')
 
+    def test_the_asset_pickers_tell_namesakes_apart(self, curator_client):
+        make_asset("gemini-flash", name="Gemini Flash", kind=Asset.Kind.API)
+        make_asset("gemini-flash-8b", name="Gemini Flash", kind=Asset.Kind.API)
+        response = curator_client.get("/admin/autocomplete/", {
+            "term": "gemini", "app_label": "catalog", "model_name": "asset",
+            "field_name": "base"})
+        texts = sorted(r["text"] for r in response.json()["results"])
+        assert texts == ["Gemini Flash · API · gemini-flash",
+                         "Gemini Flash · API · gemini-flash-8b"]
+
     def test_the_admin_names_the_site_and_a_score_reads_as_one(self, curator_client):
         asset = make_asset()
         Score.objects.create(asset=asset, rank=53.4, coverage=0.2, provisional=True,

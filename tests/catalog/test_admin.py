@@ -136,15 +136,15 @@ class TestAssetChangeList:
         _make_assets(3, org, task)
         curator_client.get("/admin/catalog/asset/")  # warms the content-type cache
 
-        # 1 session, 2 user, 3-4 the user's and the group's permissions, 5 top organisations
-        # for the filter, 6 tasks for the filter, 7 count of matching assets, 8 the page of
-        # assets joined to organisation and score.
-        with django_assert_num_queries(8):
+        # 1 session, 2 user, 3-4 the user's and the group's permissions, 5 the licences held
+        # and 6 top organisations for the filters, 7 tasks for the filter, 8 count of matching
+        # assets, 9 the page of assets joined to organisation and score.
+        with django_assert_num_queries(9):
             response = curator_client.get("/admin/catalog/asset/")
         assertContains(response, 'class="action-select"', count=3)
 
         _make_assets(27, org, task)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = curator_client.get("/admin/catalog/asset/")
         assertContains(response, 'class="action-select"', count=30)
 
@@ -204,6 +204,17 @@ class TestAssetChangeList:
         assertContains(response, 'value="archive"')
         assertContains(response, 'value="recompute_score"')
         assertNotContains(response, 'value="delete_selected"')
+
+    def test_it_filters_by_licence_and_by_none_stated(self, curator_client):
+        make_asset("mit-one", name="MIT one", licence="mit")
+        make_asset("unstated", name="Unstated one", licence="")
+        response = curator_client.get("/admin/catalog/asset/?licence=none")
+        assertContains(response, "Not stated")
+        assertContains(response, "Unstated one")
+        assertNotContains(response, "MIT one")
+        response = curator_client.get("/admin/catalog/asset/?licence=mit")
+        assertContains(response, "MIT one")
+        assertNotContains(response, "Unstated one")
 
     def test_the_asset_pickers_tell_namesakes_apart(self, curator_client):
         make_asset("gemini-flash", name="Gemini Flash", kind=Asset.Kind.API)

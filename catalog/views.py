@@ -19,7 +19,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Lower, RowNumber
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.vary import vary_on_headers
@@ -302,6 +308,13 @@ def asset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     keyed by the asset's version, which every save, import and recompute of it bumps."""
     found = _asset_found.get(slug, lambda: _read_asset_version(slug))
     if found is None:
+        # Slugs are lower case: an address typed or linked in capitals ("/assets/BGE-M3/")
+        # leads to the page.
+        if slug != slug.lower() and _asset_found.get(
+                slug.lower(), lambda: _read_asset_version(slug.lower())) is not None:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(
+                f"/assets/{slug.lower()}/" + (f"?{query}" if query else ""))
         return asset_not_found(request, slug)
     key = pagecache.key("asset", request.get_host(), *found)
     response = pagecache.cached_response(request, key)

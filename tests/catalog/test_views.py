@@ -607,6 +607,12 @@ class TestAssetPageCache:
         client.cookies["sessionid"] = "x"
         assert client.get("/assets/cached/")["Cache-Control"] == "private, no-cache"
 
+    def test_an_address_in_capitals_leads_to_the_page(self, client):
+        make_asset("bge-m3", name="bge-m3")
+        r = client.get("/assets/BGE-M3/?from=x")
+        assert r.status_code == 301 and r["Location"] == "/assets/bge-m3/?from=x"
+        assert client.get("/assets/NO-SUCH/").status_code == 404
+
     def test_a_draft_is_not_found(self, client):
         make_asset("hidden", status=Asset.Status.DRAFT)
         assert client.get("/assets/hidden/").status_code == 404

@@ -321,6 +321,13 @@ class Asset(models.Model):
         return " ".join(filter(None, [text, per]))
 
     @property
+    def frameworks_shown(self) -> list[str]:
+        """The frameworks it runs on: "api", which a model served behind an API lists, is
+        none."""
+        return [name for name in self.frameworks if isinstance(name, str)
+                and name.lower() != "api"] if isinstance(self.frameworks, list) else []
+
+    @property
     def trained_on_unresolved_shown(self) -> list[str]:
         """The training sets its source names that this catalog does not hold, as a reader
         knows them ("in22k": ImageNet-22k)."""

@@ -237,11 +237,15 @@ def _derive_ecosystem_evidence(run: _Run) -> None:
     run.stats["evidence_deleted"] = len(stale)
 
 
+NOT_A_FRAMEWORK = "api"
+
+
 def _graph_counts_sql() -> tuple[str, list]:
     """Rows ("f", asset id, distinct frameworks it lists) and ("u", framework, published
     assets listing it), from the JSON `frameworks` lists, in one statement.
 
-    An asset naming itself (a library listing its own id) is not its own user.
+    An asset naming itself (a library listing its own id) is not its own user, and "api",
+    which records of models served behind an API list, is no framework to run on.
     """
     asset = _table(Asset)
     if connection.vendor == "postgresql":
@@ -256,13 +260,14 @@ def _graph_counts_sql() -> tuple[str, list]:
         )
         value, asset_key = "lower(j.value)", "CAST(a.id AS TEXT)"
     sql = f"""
-        SELECT 'f', {asset_key}, COUNT(DISTINCT {value}) {elements} GROUP BY a.id
+        SELECT 'f', {asset_key}, COUNT(DISTINCT {value}) {elements} AND {value} <> %s
+        GROUP BY a.id
         UNION ALL
         SELECT 'u', {value}, COUNT(DISTINCT a.id) {elements}
           AND a.status = %s AND {value} <> lower(a.external_id)
         GROUP BY {value}
     """
-    return sql, [Asset.Status.PUBLISHED]
+    return sql, [NOT_A_FRAMEWORK, Asset.Status.PUBLISHED]
 
 
 # Step 2: percentiles and sub-scores ---------------------------------------------------------

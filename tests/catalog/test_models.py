@@ -79,3 +79,8 @@ class TestSubtypeShown:
     ])
     def test_the_subtype_beside_the_kind_does_not_repeat_it(self, kind, subtype, shown):
         assert Asset(kind=kind, subtype=subtype).subtype_shown == shown
+
+
+def test_api_is_no_framework_shown():
+    assert Asset(frameworks=["api", "vLLM"]).frameworks_shown == ["vLLM"]
+    assert Asset(frameworks=["api"]).frameworks_shown == []

@@ -55,6 +55,9 @@ class TestEcosystemEvidence:
             Asset.objects.get(slug=slug).trained_on.add(data)
         make_asset("timm-lib", kind=LIBRARY, external_id="timm")
         make_asset("lonely")
+        # "api" is where a model is served, not a framework it runs on.
+        make_asset("served", kind=Asset.Kind.API, frameworks=["api"])
+        make_asset("served-too", kind=Asset.Kind.API, frameworks=["api", "vllm"])
 
         recompute.recompute_scores()
 
@@ -63,6 +66,7 @@ class TestEcosystemEvidence:
             ("base", "n_frameworks"): 2,
             ("tune-a", "n_frameworks"): 1,
             ("tune-draft", "n_frameworks"): 1,
+            ("served-too", "n_frameworks"): 1,
             ("data", "n_models_trained_on_in_catalog"): 2,
             # base and tune-a list "timm"; the draft does not count.
             ("timm-lib", "n_models_in_catalog"): 2,

@@ -65,7 +65,19 @@ def bump_versions(asset_ids: set[int] | list[int]) -> None:
     generation.advance()
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class CatalogAdmin(admin.ModelAdmin):
+    """Every change list here: a year, month or day in its filters (the date hierarchy's, or
+    a lookup such as ?released_on__year=) that no date has gets the list's "invalid filter"
+    answer. Django reads them as numbers its dates take only when the query runs, and a
+    number past those raised OverflowError or ValueError there: a 500."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        if not all(_date_part(key, value) for key, value in request.GET.items()):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return super().changelist_view(request, extra_context)
+
+
+class ReadOnlyAdmin(CatalogAdmin):
     """Rows written by commands (scores, histories, search logs): people look, never edit."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -77,25 +89,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        # The date hierarchy reads its year, month and day as numbers Python's dates take,
-        # and a number past those raises OverflowError, not the ValueError it expects: a
-        # value that cannot be a date part gets the list's "invalid filter" answer instead.
-        if self.date_hierarchy and any(
-            key.startswith(f"{self.date_hierarchy}__") and not _date_part(key, value)
-            for key, value in request.GET.items()
-        ):
-            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
-        return super().changelist_view(request, extra_context)
 
-
-# The most digits each part of a date hierarchy's lookups may have.
-_DATE_PART_DIGITS = {"year": 4, "month": 2, "day": 2}
+# The range of each part of a date a filter may name.
+_DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
 
 def _date_part(key: str, value: str) -> bool:
-    digits = _DATE_PART_DIGITS.get(key.rpartition("__")[2])
-    return digits is None or (value.isascii() and value.isdigit() and len(value) <= digits)
+    """Whether `value` can be the part of a date a lookup `key` names (any other is)."""
+    bounds = _DATE_PARTS.get(key.rpartition("__")[2]) if "__" in key else None
+    if bounds is None:
+        return True
+    return (value.isascii() and value.isdigit() and len(value) <= 4
+            and bounds[0] <= int(value) <= bounds[1])
 
 
 class LicenceFilter(admin.SimpleListFilter):
@@ -107,7 +112,8 @@ class LicenceFilter(admin.SimpleListFilter):
     NONE = "none"
 
     def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        held = Asset.objects.exclude(licence="").values_list("licence", flat=True).distinct()
+        held = (Asset.objects.exclude(licence="").order_by()
+                .values_list("licence", flat=True).distinct())
         return [(self.NONE, "Not stated"), *sorted(
             ((key, licences.display_name(key)) for key in held), key=lambda c: c[1].casefold())]
 
@@ -268,7 +274,7 @@ class ScoreInline(admin.StackedInline):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(CatalogAdmin):
     list_display = ("name", "kind", "organization", "licence", "status", "rank")
     list_filter = ("kind", "status", LicenceFilter, TopOrganizationFilter, "tasks")
     search_fields = ("name", "external_id", "slug", "uid", "organization__name")
@@ -379,7 +385,7 @@ class EvidenceAdminForm(CuratedEvidenceForm):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(CatalogAdmin):
     form = EvidenceAdminForm
     list_display = ("__str__", "asset", "dimension", "verification", "origin", "observed_at")
     list_filter = ("dimension", "verification", "origin")
@@ -417,7 +423,7 @@ class EvidenceAdmin(admin.ModelAdmin):
         bump_versions(asset_ids)
 
 
-class NameHolderAdmin(admin.ModelAdmin):
+class NameHolderAdmin(CatalogAdmin):
     """Organisations and tasks: their names show on asset and versus pages, which are cached
     by asset version, so a change bumps the versions of the assets that show them."""
 

@@ -84,7 +84,8 @@ OSI_APPROVED = frozenset({
 })
 OPEN_SOURCE_LABEL = "open source (OSI-approved)"
 
-CHOICES = sorted(((key, name) for key, (name, _family) in LICENCES.items()), key=lambda c: c[1])
+CHOICES = sorted(((key, name) for key, (name, _family) in LICENCES.items()),
+                 key=lambda c: (c[1].casefold(), c[0]))
 
 # The licence filters (browse, search) also take what a licence allows: {value in the URL:
 # (label, the ids of the licences it keeps)}. No value is a licence id.

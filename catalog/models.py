@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Sequence
 
 from django.db import models
@@ -338,11 +339,10 @@ class Asset(models.Model):
     @property
     def subtype_shown(self) -> str:
         """The subtype beside the kind, without repeating it: an API's "API embedding model"
-        is an "embedding model"."""
-        label = self.get_kind_display()
-        if self.subtype.casefold().startswith(label.casefold() + " "):
-            return self.subtype[len(label) + 1:]
-        return "" if self.subtype.casefold() == label.casefold() else self.subtype
+        or "embedding model (API)" is an "embedding model"."""
+        label = re.escape(self.get_kind_display())
+        shown = re.sub(rf"^{label}\s+|\s*\({label}\)$", "", self.subtype, flags=re.IGNORECASE)
+        return "" if shown.casefold() == self.get_kind_display().casefold() else shown
 
     @property
     def size_value(self) -> int | None:

@@ -212,8 +212,8 @@ def browse(request: HttpRequest) -> HttpResponse:
                if form.cleaned_data[field]]
     # One address for each list, whatever the form sent: the filters set, the first page
     # without a number.
-    given = [(name, value) for name, value in request.GET.items()
-             if value and name in form.fields and (name, value) != ("sort", "name")]
+    given = [(name, value) for name in form.fields
+             if (value := request.GET.get(name)) and (name, value) != ("sort", "name")]
     if page.number > 1:
         given.append(("page", str(page.number)))
     canonical_path = "/assets/" + (f"?{urlencode(given)}" if given else "")

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from catalog.admin import ReadOnlyAdmin, bump_versions
+from catalog.admin import CatalogAdmin, ReadOnlyAdmin, bump_versions
 from comparisons.models import CoMatch, PairNote, PairView, SearchEvent
 
 
@@ -33,7 +33,7 @@ class PairNoteForm(forms.ModelForm):
 
 
 @admin.register(PairNote)
-class PairNoteAdmin(admin.ModelAdmin):
+class PairNoteAdmin(CatalogAdmin):
     form = PairNoteForm
     list_display = ("__str__", "author", "updated_at")
     list_select_related = ("asset_a", "asset_b", "author")

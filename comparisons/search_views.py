@@ -300,6 +300,7 @@ def _results(
         "suggestions": suggestions, "spelled": spelled,
         "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
+        "filters_only": not n.terms and any(form.filters.values()),
         "browse_url": _browse_url(form.filters) if not n.terms else None,
     }
     html = render_to_string("search/search.html#results", ctx, request)

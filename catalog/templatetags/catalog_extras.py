@@ -14,10 +14,10 @@ register = template.Library()
 _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
-@register.filter
+@register.filter(is_safe=True)
 def printable(text: str) -> str:
     """`text` without the characters that print nothing (NUL, controls): a message may
-    quote what was sent."""
+    quote what was sent. Escaped text stays escaped (is_safe): no entity holds one."""
     return "".join(ch for ch in str(text) if ch.isprintable())
 
 

@@ -1,5 +1,5 @@
 // Browse: the filters' live requests leave out the filters left empty, so that the address
-// the page moves to reads "?kind=dataset&sort=rank", not "?q=&kind=dataset&task=&licence=...".
+// the page moves to reads "?kind=dataset", not "?q=&kind=dataset&task=&licence=&...&sort=name".
 (function () {
   "use strict";
   document.addEventListener("htmx:configRequest", function (event) {
@@ -9,8 +9,8 @@
     }
     var params = event.detail.parameters;
     Array.from(new FormData(form).keys()).forEach(function (name) {
-      if (params[name] === "") {
-        delete params[name];
+      if (params[name] === "" || (name === "sort" && params[name] === "name")) {
+        delete params[name];  // (by name is the order a list has without one)
       }
     });
   });

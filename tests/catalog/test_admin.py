@@ -180,6 +180,10 @@ class TestAssetChangeList:
         "/admin/catalog/scorehistory/?at__year=x",
         "/admin/comparisons/searchevent/?day__year=99999999999999999999",
         "/admin/comparisons/pairview/?day__year=99999999999999999999",
+        # Lookups of a date field outside any date hierarchy too.
+        "/admin/catalog/asset/?released_on__year=10000",
+        "/admin/catalog/asset/?released_on__year=0",
+        "/admin/catalog/asset/?released_on__month=13",
     ])
     def test_a_date_past_any_calendar_is_an_invalid_filter_not_an_error(self, admin_client,
                                                                          url):
@@ -207,6 +211,9 @@ class TestAssetChangeList:
 
     def test_it_filters_by_licence_and_by_none_stated(self, curator_client):
         make_asset("mit-one", name="MIT one", licence="mit")
+        make_asset("mit-two", name="MIT two", licence="mit")
+        listed = curator_client.get("/admin/catalog/asset/").content.decode()
+        assert listed.count('href="?licence=mit"') == 1  # once, however many are under it
         make_asset("unstated", name="Unstated one", licence="")
         response = curator_client.get("/admin/catalog/asset/?licence=none")
         assertContains(response, "Not stated")

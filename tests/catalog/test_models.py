@@ -73,6 +73,7 @@ class TestSubtypeShown:
     @pytest.mark.parametrize(("kind", "subtype", "shown"), [
         ("api", "API embedding model", "embedding model"),
         ("api", "API model", "model"),
+        ("api", "embedding model (API)", "embedding model"),
         ("api", "api", ""),
         ("model", "image backbone", "image backbone"),
         ("library", "", ""),

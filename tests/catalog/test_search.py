@@ -941,6 +941,9 @@ class TestHighlighting:
         ("detecting objects ", "Object detection, LanguageDetection", [
             "Object", "detection", "Detection"]),
         ("hate speech ", "HateSpeechPortugueseClassification", ["HateSpeech"]),
+        # The word being typed starts the name: its part is marked, not all of it.
+        ("hate speech", "SpeechCommands HateSpeech speeches", ["Speech", "HateSpeech",
+                                                                "speeches"]),
         ("open", "openai", ["openai"]),  # being typed: every word it starts
         # and every word its stem starts, as the index takes them
         ("publication", "publicly public publish", ["publicly", "public"]),

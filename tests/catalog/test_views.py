@@ -233,6 +233,10 @@ class TestBrowse:
                 in body)
         body = client.get("/assets/?page=1&sort=rank").content
         assert b'<link rel="canonical" href="http://testserver/assets/?sort=rank">' in body
+        # In the form's order, whatever order the address gives them.
+        canonical = b'<link rel="canonical" href="http://testserver/assets/?kind=model&amp;sort=rank">'
+        assert canonical in client.get("/assets/?sort=rank&kind=model").content
+        assert canonical in client.get("/assets/?kind=model&sort=rank").content
         assert b'<link rel="canonical" href="http://testserver/assets/">' in client.get(
             "/assets/").content
 
@@ -547,7 +551,9 @@ class TestAssetDetail:
         trained = client.get("/assets/?trained_on=base").content.decode()
         assert "Trained on <a href=\"/assets/base/\">Base</a>" in trained
         assert '<a href="/assets/student/">' in trained and "child-00" not in trained
-        assert client.get("/assets/?trained_on=no-such-asset").status_code == 400
+        missing = client.get("/assets/?trained_on=no-such-asset")
+        assert missing.status_code == 400
+        assert b"No published asset has the address &#x27;no-such-asset&#x27;." in missing.content
         assert re.findall(r'<a href="/assets/(data-\d+)/">', lineage) == [
             "data-00", "data-01", "data-02"]
         assert '<span class="num">1</span> asset: <a href="/assets/student/">Student</a>' in lineage

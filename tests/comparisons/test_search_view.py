@@ -248,6 +248,12 @@ class TestSearch:
         assert 'href="/assets/?kind=dataset&amp;sort=rank"' in body
         body = client.get("/search/?q=", headers=BROWSER).content.decode()
         assert "The filters alone" not in body
+        # Browse has no language filter: the search says so, with no link.
+        make_asset("english", name="English set", languages=["eng-Latn"])
+        body = client.get("/search/?q=&language=eng", headers=BROWSER).content.decode()
+        assert "The filters alone search for nothing." in body
+        assert "list every asset these filters keep" not in body
+        assert "the list of assets has no language filter" in body
         body = client.get("/search/?q=segmentation&kind=dataset", headers=BROWSER).content.decode()
         assert "The filters alone" not in body
 

@@ -93,6 +93,9 @@ CAPABILITIES_SHOWN = 3
 # 100,000 names the nearest five take 21-35 ms (15-28 ms within pg_trgm's threshold), on
 # the no-results path only.
 NAME_DISTANCE = 0.6
+# Closer still, for names offered beside results that hold only some of the words: a
+# misspelt name ("stable difusion": Stable Diffusion XL), not any name sharing a few letters.
+CLOSE_NAME_DISTANCE = 0.3
 SNIPPET_CHARS = 180
 BATCH = 500
 # PostgreSQL text search configuration: english stemming, as SQLite's porter, and, as FTS5,
@@ -248,11 +251,15 @@ def licences_held(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
 
 
 def closest_names(
-    q: str | querytext.Normalised, limit: int = 5, using: str = DEFAULT_DB_ALIAS
+    q: str | querytext.Normalised, limit: int = 5, using: str = DEFAULT_DB_ALIAS,
+    close: bool = False,
 ) -> list[Asset]:
     """Published assets whose names are closest to `q`: by trigram similarity (on SQLite,
-    then by the longest shared prefix when those are fewer than `limit`). For the
-    no-results path only (one query)."""
+    then by the longest shared prefix when those are fewer than `limit`). `close`: only
+    those within CLOSE_NAME_DISTANCE, none by prefix alone, for a search that found only
+    assets holding some of its words ("stable difusion"). One query (and one for the
+    assets)."""
+    distance = CLOSE_NAME_DISTANCE if close else NAME_DISTANCE
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     key = querytext.index_text(n.wanted)
     if len(key) < 3:
@@ -269,12 +276,12 @@ def closest_names(
                 "SELECT d.asset_id, %s <<-> lower(d.name_key) AS dist FROM catalog_search_doc d "
                 "JOIN catalog_asset a ON a.id = d.asset_id AND a.status = 'published' "
                 "ORDER BY %s <<-> lower(d.name_key) LIMIT %s) nearest WHERE dist <= %s",
-                [key, key, limit, NAME_DISTANCE],
+                [key, key, limit, distance],
             )
             # Equally close names in a fixed order.
             ids = [row[0] for row in sorted(cursor.fetchall(), key=lambda row: (row[1], row[0]))]
         else:
-            ids = _sqlite_closest(cursor, key, limit)
+            ids = _sqlite_closest(cursor, key, limit, distance, by_prefix=not close)
     if not ids:
         return []
     assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
@@ -420,7 +427,8 @@ def _word_trigrams(text: str) -> set[str]:
     return grams
 
 
-def _sqlite_closest(cursor, key: str, limit: int) -> list[int]:
+def _sqlite_closest(cursor, key: str, limit: int, distance: float = NAME_DISTANCE,
+                    by_prefix: bool = True) -> list[int]:
     """Published assets whose names share the most of the typed key's trigrams (migration
     0021), then those sharing the longest prefix with it, in one statement. FTS5 finds the
     names holding any of the trigrams, best ranked first, and each is scored as pg_trgm's
@@ -448,9 +456,11 @@ def _sqlite_closest(cursor, key: str, limit: int) -> list[int]:
     scored = []
     for _, asset_id, padded in (row for row in rows if row[0]):
         share = len(wanted & _word_trigrams(padded)) / len(wanted)
-        if share >= 1 - NAME_DISTANCE:
+        if share >= 1 - distance:
             scored.append((-share, len(padded), asset_id))
     ids = [asset_id for _, _, asset_id in sorted(scored)[:limit]]
+    if not by_prefix:
+        return ids
     prefixed = sorted((row for row in rows if not row[0]),
                       key=lambda row: (-_shared_prefix(row[2], key), len(row[2]), row[1]))
     ids += [row[1] for row in prefixed if row[1] not in ids][: limit - len(ids)]

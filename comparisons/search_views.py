@@ -279,6 +279,9 @@ def _results(
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
     suggestions = [] if results or page > 1 else catalog_search.closest_names(
         n, limit=SUGGESTIONS_SHOWN)
+    if page == 1 and results and not results[0].all_terms:
+        # Nothing holds every word: perhaps a name misspelt ("stable difusion").
+        suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN, close=True)
     # Words put right when nothing, or only some of the words, matched.
     spelled = catalog_search.spelling(n) if page == 1 and not (
         results and results[0].all_terms) else None

@@ -765,6 +765,15 @@ class TestSearch:
         assert [a.name for a in closest_names("stabel difusion ")] == ["Stable Diffusion XL"]
         assert closest_names("bret ") == []  # 0.2
 
+    def test_close_names_are_only_the_near_ones(self):
+        make_asset("sd", name="Stable Diffusion XL")
+        make_asset("stab", name="stable-baselines3")  # shares a start, little else
+        make_asset("bert", name="bert-base")
+        assert [a.name for a in closest_names("stable difusion xl ", close=True)] == [
+            "Stable Diffusion XL"]
+        assert closest_names("bret ", close=True) == []  # word similarity 0.2
+        assert closest_names("speech to text for german ", close=True) == []
+
     def test_a_name_misspelt_in_its_first_letters_is_still_suggested(self):
         # No prefix in common: SQLite's prefix pass alone found nothing.
         make_asset("gpt-4o", name="GPT-4o (2024-05-13)")

@@ -200,6 +200,17 @@ class TestSearch:
         assertContains(response, 'href="?q=segformr">Search again without filters</a>')
         assertContains(response, '<a href="/assets/segformer/">SegFormer</a>')
 
+    def test_a_misspelt_name_among_words_gets_the_names_it_is_close_to(
+            self, client, django_assert_num_queries):
+        make_asset("sdxl", name="Stable Diffusion XL", summary="Makes images.")
+        make_asset("stable-baselines3", name="stable-baselines3", summary="Reinforcement.")
+        response = client.get("/search/?q=stable+difusion+xl", headers=BROWSER)
+        assertContains(response, "Nothing matched every word")
+        assertContains(response, 'Did you mean <a href="/assets/sdxl/">Stable Diffusion XL</a>?')
+        # Where every word matched, no names are offered.
+        response = client.get("/search/?q=stable+diffusion+xl", headers=BROWSER)
+        assert b"Did you mean" not in response.content
+
     def test_it_offers_the_words_put_right(self, client):
         _segmentation_assets()
         response = client.get("/search/?q=segmentaton+modl&kind=dataset", headers=BROWSER)

@@ -43,8 +43,9 @@ class Side:
     base_slug: str | None = None
     trained_on_slugs: Sequence[str] = ()
     alternative: tuple[str, str] | None = None  # (name, url) of the closest of the same kind
-    # How the alternative was found: "co-matched" (searches matched them together) or
-    # "rank" (the best-ranked of the same kind sharing a task).
+    # How the alternative was found: "co-matched" (searches matched them together), "rank"
+    # (the best-ranked of the same kind sharing a task) or "unranked" (the same, at the
+    # neutral starting point).
     alternative_source: str = "rank"
     # A list price: (input, output or None, its unit: "USD per 1M tokens").
     price: tuple[float, float | None, str] | None = None
@@ -436,6 +437,8 @@ def _jobs_sentence(a: Side, b: Side) -> Sentence:
 _HOW_FOUND = {
     "co-matched": " (most often matched with it by searches)",
     "rank": " (the best-ranked of its kind sharing a task)",
+    # The best by number, but at the neutral starting point: among equals, first by name.
+    "unranked": " (of its kind sharing a task; no evidence stands behind its rank yet)",
 }
 
 

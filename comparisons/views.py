@@ -200,10 +200,13 @@ def _price(asset: Asset) -> tuple[float, float | None, str] | None:
 def _with_alternative(side: verdict.Side, asset: Asset, alternative: Asset | None):
     if alternative is None:
         return side
+    source = getattr(alternative, "source", "rank")
+    if source == "rank" and getattr(alternative, "rank", None) in (None, scoring.NEUTRAL):
+        source = "unranked"
     return dataclasses.replace(
         side,
         alternative=(alternative.name, pairs.versus_url(asset.slug, alternative.slug)),
-        alternative_source=getattr(alternative, "source", "rank"),
+        alternative_source=source,
     )
 
 

@@ -6,8 +6,10 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from pytest_django.asserts import assertContains
@@ -309,6 +311,15 @@ class TestVersusContent:
         assert '<a href="/compare/code-corpus-vs-stack/">Code Corpus</a>' in body
         # The first one's job, not its kind: "Model or Dataset" found names holding those.
         assert 'href="/search/?q=Image+segmentation"' in body
+        assert "Beta Seg</a> (the best-ranked of its kind sharing a task)" in body
+        # At the neutral starting point, the best by number is only the first by name.
+        Score.objects.filter(asset=other).update(rank=50.0, coverage=0.0, provisional=True)
+        Asset.objects.filter(pk=other.pk).update(version=F("version") + 1)
+        cache.clear()  # the best of each kind and task, as a recompute would move it
+        generation.advance()
+        body = client.get("/compare/alpha-seg-vs-stack/").content.decode()
+        assert ("Code Corpus</a> (of its kind sharing a task; no evidence stands behind its "
+                "rank yet)") in body
 
     def test_it_prefers_the_alternative_searches_matched_with_it(self, client):
         alpha, _ = make_pair()

@@ -356,6 +356,10 @@ def _leads_sentence(a: Side, b: Side, leads_a: list[str], leads_b: list[str]) ->
             Part(trailing.name),
             Part(f" has no lead of {LEAD_POINTS} points or more"),
         ]
+    if not _same_kind(a, b):
+        # A sub-score places an asset among its own kind: a dataset's 5 and a fine-tune's 66
+        # are each against different peers.
+        parts.append(Part(" (each sub-score places an asset among its own kind)"))
     parts.append(Part("."))
     return Sentence("leads", parts)
 

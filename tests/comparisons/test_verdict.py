@@ -252,6 +252,15 @@ class TestUnknown:
 
 
 class TestDifferentJobs:
+    def test_leads_across_kinds_say_each_is_among_its_own_kind(self):
+        verdict = decide(*pair({"kind": "Fine-tune", "sub_scores": scores(ecosystem=66.0)},
+                               {"kind": "Dataset", "sub_scores": scores(ecosystem=5.0)}))
+        assert only(verdict, "leads").endswith(
+            " (each sub-score places an asset among its own kind).")
+        assert "own kind" not in only(decide(*pair(
+            {"sub_scores": scores(ecosystem=66.0)}, {"sub_scores": scores(ecosystem=5.0)})),
+            "leads")
+
     def test_it_says_different_kinds_are_not_substitutes(self):
         verdict = decide(*pair({"kind": "Fine-tune"}, {"kind": "Dataset"}))
 

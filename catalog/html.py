@@ -24,3 +24,9 @@ def options_html(
         mark = " selected" if value == selected else ""
         html.append(f'<option value="{escape(value)}"{mark}>{escape(label)}</option>')
     return mark_safe("".join(html))
+
+
+def printable(text: str) -> str:
+    """`text` without the characters that print nothing (NUL, controls): for showing what
+    was sent."""
+    return "".join(ch for ch in str(text) if ch.isprintable())

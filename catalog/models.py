@@ -323,10 +323,11 @@ class Asset(models.Model):
 
     @property
     def frameworks_shown(self) -> list[str]:
-        """The frameworks it runs on: "api", which a model served behind an API lists, is
-        none."""
+        """The frameworks it runs on (records.NOT_A_FRAMEWORK is none)."""
+        from catalog.records import NOT_A_FRAMEWORK
+
         return [name for name in self.frameworks if isinstance(name, str)
-                and name.lower() != "api"] if isinstance(self.frameworks, list) else []
+                and name.lower() != NOT_A_FRAMEWORK] if isinstance(self.frameworks, list) else []
 
     @property
     def trained_on_unresolved_shown(self) -> list[str]:

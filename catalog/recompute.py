@@ -46,6 +46,7 @@ from catalog.models import (
     ScoreHistory,
     read_percentiles,
 )
+from catalog.records import NOT_A_FRAMEWORK
 from unfragile import generation
 
 # Evidence rows this module owns; nothing else writes this origin.
@@ -237,15 +238,12 @@ def _derive_ecosystem_evidence(run: _Run) -> None:
     run.stats["evidence_deleted"] = len(stale)
 
 
-NOT_A_FRAMEWORK = "api"
-
-
 def _graph_counts_sql() -> tuple[str, list]:
     """Rows ("f", asset id, distinct frameworks it lists) and ("u", framework, published
     assets listing it), from the JSON `frameworks` lists, in one statement.
 
-    An asset naming itself (a library listing its own id) is not its own user, and "api",
-    which records of models served behind an API list, is no framework to run on.
+    An asset naming itself (a library listing its own id) is not its own user, and
+    records.NOT_A_FRAMEWORK is no framework to run on.
     """
     asset = _table(Asset)
     if connection.vendor == "postgresql":

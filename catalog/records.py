@@ -22,6 +22,9 @@ from catalog import licences
 from catalog.languages import names as language_names
 
 KINDS = {"model", "fine-tune", "dataset", "library", "tool", "api"}
+# What records of models served behind an API list among their frameworks: where a model is
+# served, not a framework it runs on.
+NOT_A_FRAMEWORK = "api"
 ID_SCHEMES = {"hf-model", "hf-dataset", "api-model", "helm-model", "timm-name", "library", "tool"}
 URL_ROLES = ("hub", "reference", "origin", "repo", "docs", "homepage", "paper", "license")
 
@@ -732,7 +735,7 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
         out.append(CapabilityText("lineage", "Lineage", text))
 
     frameworks = data.get("frameworks", [])
-    if frameworks and frameworks != ["api"]:
+    if frameworks and frameworks != [NOT_A_FRAMEWORK]:
         out.append(CapabilityText(
             "frameworks", "Frameworks", f"Works with {join_words(frameworks)}."
         ))

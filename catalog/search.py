@@ -1699,14 +1699,14 @@ def _word_spans(word: str, n: querytext.Normalised, stemmer: str
     """(start, end, term) within `word` of what stands for a query term: the whole word, or
     else each of its CamelCase parts that does ("HateSpeechPortuguese": only "Speech" is
     marked for "speech"; "SceneParsing" for "scene", "Scene")."""
-    parts = [(start, end, term) for start, end in _camel_parts(word)
-             if (term := _term_matches(_fold(word[start:end]), n, stemmer))]
     term = _term_matches(_fold(word), n, stemmer)
-    if term and not (parts and term == n.prefix):
+    if term and term != n.prefix:
         return [(0, len(word), term)]
-    # (A word the term being typed starts is marked by its parts that stand for it:
-    # "<mark>Speech</mark>Commands" for "speech".)
-    return parts
+    # (A word the term being typed starts is marked by its parts that stand for it, when any
+    # does: "<mark>Speech</mark>Commands" for "speech".)
+    parts = [(start, end, part_term) for start, end in _camel_parts(word)
+             if (part_term := _term_matches(_fold(word[start:end]), n, stemmer))]
+    return parts if parts or not term else [(0, len(word), term)]
 
 
 def _camel_parts(word: str) -> list[tuple[int, int]]:

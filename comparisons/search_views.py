@@ -32,7 +32,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import licences, querytext
 from catalog import search as catalog_search
-from catalog.html import options_html
+from catalog.html import options_html, printable
 from catalog.languages import name as language_name
 from catalog.models import Asset, name_qualifiers
 from comparisons import graph
@@ -182,7 +182,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _shown(q: str) -> str:
     """What was typed, for a search box: printable characters only, bounded."""
-    return "".join(ch for ch in q[:1000] if ch.isprintable())
+    return printable(q[:1000])
 
 
 def _cached_results(request: HttpRequest) -> tuple[str | None, tuple | None]:

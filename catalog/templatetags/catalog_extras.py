@@ -6,7 +6,7 @@ import re
 from django import template
 from django.utils.html import format_html
 
-from catalog import claims, records, scoring
+from catalog import claims, html, records, scoring
 from catalog.models import KIND_PLURAL
 
 register = template.Library()
@@ -16,9 +16,9 @@ _HTTP_URL = re.compile(r"https?://", re.IGNORECASE)
 
 @register.filter(is_safe=True)
 def printable(text: str) -> str:
-    """`text` without the characters that print nothing (NUL, controls): a message may
-    quote what was sent. Escaped text stays escaped (is_safe): no entity holds one."""
-    return "".join(ch for ch in str(text) if ch.isprintable())
+    """html.printable(): a message may quote what was sent. Escaped text stays escaped
+    (is_safe): no entity holds such a character."""
+    return html.printable(text)
 
 
 @register.filter

@@ -19,11 +19,14 @@ class SuggestForm(forms.Form):
 
 
 class AssetField(forms.CharField):
-    """A published asset, typed as its slug or its exact name (any case)."""
+    """A published asset, typed as its slug or its exact name (any case). A name several
+    assets share is an error (code "ambiguous"); those assets are kept in `namesakes`, with
+    what a list of them shows, for the form to offer by their slugs."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 255)
         super().__init__(**kwargs)
+        self.namesakes: list[Asset] = []
 
     def clean(self, value: str) -> Asset:
         text = super().clean(value)
@@ -31,10 +34,15 @@ class AssetField(forms.CharField):
         asset = published.filter(slug=text).first()
         if asset is not None:
             return asset
-        named = list(published.filter(name__iexact=text).order_by("slug")[:6])
+        named = list(
+            published.filter(name__iexact=text).select_related("organization")
+            .only("slug", "name", "kind", "external_id", "organization__name")
+            .order_by("slug")[:6]
+        )
         if len(named) == 1:
             return named[0]
         if named:
+            self.namesakes = named
             slugs = ", ".join(a.slug for a in named[:5])
             raise forms.ValidationError(
                 f"Several assets are called “{text}”. Type the slug of the one you mean: {slugs}.",

@@ -338,8 +338,7 @@ def _suggested(form: CompareForm) -> dict[str, dict]:
         text = form.data.get(field, "").strip()
         taken = form.cleaned_data.get(other)
         if ambiguous:  # the assets of that name, each to be picked by its slug
-            assets = list(Asset.objects.published().filter(name__iexact=text)
-                          .select_related("organization").order_by("slug")[:8])
+            assets = form.fields[field].namesakes
         else:
             # Names holding the text, else those closest to it (a misspelling: "segformr").
             assets = pairs.suggest(text) or closest_names(text)

@@ -149,10 +149,13 @@ class TestCompareForm:
                        status_code=400)
         assert b"Did you mean" not in r.content
 
-    def test_names_shared_by_several_assets_get_their_slugs_and_links(self, client):
+    def test_names_shared_by_several_assets_get_their_slugs_and_links(
+            self, client, django_assert_num_queries):
         make_asset("twin-1", name="Twin")
         make_asset("twin-2", name="Twin")
-        r = client.get("/compare/?a=Twin&b=twin-2")
+        # a by slug, then by name (the namesakes offered come with it), b by slug.
+        with django_assert_num_queries(3):
+            r = client.get("/compare/?a=Twin&b=twin-2")
         assertContains(r, "twin-1, twin-2", status_code=400)
         # The one in the other field is not offered.
         assertContains(r, '<a href="/compare/?a=twin-1&amp;b=twin-2">Twin</a>',

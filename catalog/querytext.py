@@ -8,6 +8,7 @@ terms, PostgreSQL only runs of letters, marks and digits. Index `index_text()` (
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sqlite3
 import threading
@@ -83,6 +84,19 @@ _IZE_WORD = re.compile(
 )
 
 
+# Words naming a kind of asset, and the kinds (catalog.models.Asset.Kind) a need put with
+# one asks for: a model may be a fine-tune or one served behind an API. In a query with
+# other terms they also steer (normalise()): "tools for evaluation" wants evaluation tools
+# first, not the datasets named "ToolBench".
+KIND_STEERS = {
+    **dict.fromkeys(("model", "models"), ("model", "fine-tune", "api")),
+    **dict.fromkeys(("dataset", "datasets"), ("dataset",)),
+    **dict.fromkeys(("tool", "tools"), ("tool",)),
+    **dict.fromkeys(("library", "libraries"), ("library",)),
+    **dict.fromkeys(("api", "apis"), ("api",)),
+}
+
+
 def spelt_otherwise(word: str) -> str | None:
     """`word` as the other side of the Atlantic spells it ("license": licence,
     "tokenisation": tokenization), or None."""
@@ -150,6 +164,11 @@ class Normalised:
     # Unlike websearch_to_tsquery(), "or" joins only the words beside it, as web search
     # engines read it: "image or video segmentation" needs segmentation, and image or video.
     alternatives: list[str] = field(default_factory=list)
+    # The terms naming kinds of asset that steer (KIND_STEERS), and those kinds: results of
+    # those kinds come first (catalog.search). Not when such a word is quoted, joined by
+    # "or", or every term is one.
+    steering: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
 
     @functools.cached_property
     def wanted(self) -> str:
@@ -293,6 +312,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
             continue
         _add_alternative(terms, alternatives, word, other)
 
+    steering = _steering(words, terms, alternatives)
     prefix = None
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]
             and not last_word[2] and not any(terms[-1] in group for group in alternatives)):
@@ -301,7 +321,21 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         prefix = terms[-1] if len(terms[-1]) >= PREFIX_MIN_CHARS else None
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
-                      alternatives=[" ".join(group) for group in alternatives])
+                      alternatives=[" ".join(group) for group in alternatives],
+                      steering=steering, kinds=[
+                          kind for kind in dict.fromkeys(itertools.chain(*KIND_STEERS.values()))
+                          if any(kind in KIND_STEERS[word] for word in steering)])
+
+
+def _steering(words: list[tuple[str, int, bool, int | None]], terms: list[str],
+              alternatives: list[list[str]]) -> list[str]:
+    """The terms that steer to the kinds they name (KIND_STEERS); none when every term is
+    such a word. A word typed in quotes, or joined by "or" ("model or dataset"), does not
+    steer."""
+    grouped = {word for group in alternatives for word in group}
+    steering = [word for word in terms if word in KIND_STEERS and word not in grouped
+                and all(span is None for w, _, _, span in words if w == word)]
+    return [] if len(steering) == len(terms) else steering
 
 
 def _add_alternative(terms: list[str], alternatives: list[list[str]], word: str,

@@ -7,9 +7,12 @@ tsvector ranked with ts_rank(). Both are written by `reindex_assets()` from Pyth
 `querytext.index_text()`, so the index and the query agree on case folding and word breaks.
 
 Ranking: an exact name match first, then the names that match without the qualifier in
-brackets that ends them ("gpt-4o": "GPT-4o (2024-05-13)", base_key()), then the assets
-holding the words side by side in the order typed (querytext.phrase_words(): "text to
-speech" is not "speech to text"), then the others, each group by text relevance;
+brackets that ends them ("gpt-4o": "GPT-4o (2024-05-13)", base_key()), then, of those
+holding every term, the assets of the kinds the words name (querytext.KIND_STEERS:
+"evaluation tools" lists tools before the datasets named ToolBench; those kinds find
+candidates of their own), then the assets holding the words side by side in the order typed
+(querytext.phrase_words(): "text to speech" is not "speech to text"), then the others, each
+group by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
 the best of their group. At most CANDIDATES matches are ranked per query: ranking every
 match of a common word costs seconds at a million texts.
@@ -195,7 +198,7 @@ def search(
     wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
-                       language=language or "")
+                       language=language or "", steer=() if kind else tuple(n.kinds))
     names = _names(n)
     rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
                         phrase=backend.phrase(n))
@@ -214,9 +217,12 @@ def search(
         # lists the task): those holding some of them follow, so that the depth models that
         # never say "estimation" are not missed. Those holding every word are among them
         # again: asked for as many more, so that the others still fill the page.
+        # Unsteered, and words naming a kind find no candidates (an asset holding only
+        # "library", Granite Library, is no answer to "evaluation library"), though they
+        # count among the words an asset holds ("licensed image model": image models first).
         seen = {row[0] for row in rows}
-        more = backend.rank(using, backend.any_term(n, using, shorter), names, filters,
-                            wanted + full)
+        more = backend.rank(using, backend.any_term(n, using, shorter), names,
+                            dataclasses.replace(filters, steer=()), wanted + full)
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
     if not rows:
@@ -829,6 +835,17 @@ class _Filters:
     required: str = ""
     # A language as its ISO 639-3 code ("kor"): assets covering it in any script.
     language: str = ""
+    # Kinds the query's words ask for (querytext.KIND_STEERS), when no kind is chosen: no
+    # condition, but candidates of their own, ranked first (_ordered()).
+    steer: tuple[str, ...] = ()
+
+    def steer_sql(self) -> str:
+        """A condition on catalog_asset `a` keeping the kinds steered to; "" for none. The
+        kinds are Asset.Kind values, written in as literals."""
+        if not self.steer:
+            return ""
+        kinds = [kind for kind in self.steer if kind in Asset.Kind.values]
+        return f"a.kind IN ({', '.join(f"'{kind}'" for kind in kinds)})"
 
     def sql(self, vendor: str, row: str = "a.id") -> tuple[str, list]:
         """Conditions on catalog_asset `a` (and on PostgreSQL its catalog_search_doc `d`),
@@ -887,6 +904,14 @@ def _shorter_candidates(prefix: str) -> list[str]:
 MAX_STAND_INS = 64
 
 
+def _finders(n: querytext.Normalised) -> list[bool]:
+    """For each term group of `n`, whether it finds candidates when any term may match: not
+    a word naming a kind that steers (querytext.KIND_STEERS), which nearly every asset of
+    that kind holds."""
+    return [not (len(group) == 1 and group[0] in n.steering)
+            for group in querytext.term_groups(n)]
+
+
 def _all_but_one(terms: Sequence[str], both: str, either: str) -> str:
     """A match for all the terms but one, any one ("" when there are under three of them, or
     over MOST_TERMS): each term already an operand, joined with `both` and `either`."""
@@ -937,7 +962,10 @@ class _SQLite:
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
             parts[-1] = finished[-1] = f"({words})"
         if join == " OR " and len(parts) > 1:
-            return _Fts5Query(join.join(parts), join.join(finished), tuple(parts), tuple(finished),
+            finders = [(part, done) for part, done, finds in zip(
+                parts, finished, _finders(n), strict=True) if finds]
+            return _Fts5Query(join.join(parts), join.join(finished),
+                              *map(tuple, zip(*finders, strict=True)),
                               _all_but_one(finished, " AND ", " OR "))
         return _Fts5Query(join.join(parts), join.join(finished))
 
@@ -978,7 +1006,8 @@ class _SQLite:
             text = f"({text}) AND {required}" if required else text
             return f"({text}) NOT ({excluded})" if excluded else text
 
-        def matches(name: str, ranked: bool, top: bool, hits: str, cap: int) -> str:
+        def matches(name: str, ranked: bool, top: bool, hits: str, cap: int,
+                    steered: bool = False) -> str:
             # The LIMIT caps the rows bm25() is computed for (see CANDIDATES). CROSS JOIN
             # keeps SQLite's planner from scanning catalog_asset and running the full-text
             # match once per asset: the index is read first, then each hit's row. `top`:
@@ -992,6 +1021,7 @@ class _SQLite:
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
                 WHERE {f"(SELECT count(*) FROM {hits}) >= {cap} AND" if top else ""}
                 catalog_search_fts MATCH %s AND {where}
+                {f"AND {filters.steer_sql()}" if steered else ""}
                 {f"AND +catalog_search_fts.rowid IN ({_top_ranked_sql()})" if top else ""}
                 {"" if top else f"LIMIT {cap}"}
             )"""
@@ -1011,23 +1041,28 @@ class _SQLite:
         # starts would make it read a large share of the index.
         # The assets holding all the terms but one are a match of their own as well,
         # unranked like the phrase's, and come before those holding fewer.
-        # (name, ranked, of the TOP_RANKED, match, holds the phrase, all but one, term, cap)
+        # The kinds the words ask for find a share of their own, so that the matches of
+        # other kinds do not crowd them out.
+        # (name, ranked, of the TOP_RANKED, match, holds the phrase, all but one, term, cap,
+        # of the kinds steered to)
         ctes = []
         for t, (text, finished) in enumerate(groups):
-            ctes += [(f"hits{t}", True, False, text, 0, 0, t, share),
-                     (f"best{t}", True, True, finished, 0, 0, t, share)]
+            ctes += [(f"hits{t}", True, False, text, 0, 0, t, share, False),
+                     (f"best{t}", True, True, finished, 0, 0, t, share, False)]
+            if filters.steer:
+                ctes.append((f"steered{t}", True, False, text, 0, 0, t, share, True))
         if phrase:
-            ctes += [("phrased", False, False, phrase, 1, 0, 0, CANDIDATES),
-                     ("phrased_best", False, True, phrase, 1, 0, 0, CANDIDATES)]
+            ctes += [("phrased", False, False, phrase, 1, 0, 0, CANDIDATES, False),
+                     ("phrased_best", False, True, phrase, 1, 0, 0, CANDIDATES, False)]
         if query.most:
-            ctes.append(("most", False, False, query.most, 0, 1, -1, CANDIDATES))
+            ctes.append(("most", False, False, query.most, 0, 1, -1, CANDIDATES, False))
         found = " UNION ALL ".join(
             f"SELECT asset_id, rel, {phrased}, {most}, {t} FROM {name}"
-            for name, _, _, _, phrased, most, t, _ in ctes
+            for name, _, _, _, phrased, most, t, _, _ in ctes
         )
         sql = f"""
-            WITH {", ".join(matches(name, ranked, top, f"hits{t}", cap)
-                            for name, ranked, top, _, _, _, t, cap in ctes)},
+            WITH {", ".join(matches(name, ranked, top, f"hits{t}", cap, steered)
+                            for name, ranked, top, _, _, _, t, cap, steered in ctes)},
             found (asset_id, rel, phrase, most, term) AS ({found}),
             cand (asset_id, rel, exact, phrase, most) AS (
                 SELECT asset_id, SUM(rel), 0, MAX(phrase), MAX(most) FROM (
@@ -1047,7 +1082,7 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite")}
+            {_ordered("sqlite", filters.steer_sql())}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
@@ -1102,7 +1137,7 @@ class _Postgres:
     def any_term(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
     ) -> _TsQuery:
-        return self._query(self._terms(n, shorter), " | ", using)
+        return self._query(self._terms(n, shorter), " | ", using, _finders(n))
 
     def _terms(self, n: querytext.Normalised, shorter: Sequence[str]) -> list[str]:
         # pg_tsquery_text joins terms of letters and digits with " & ".
@@ -1113,14 +1148,23 @@ class _Postgres:
             terms = [f"({'|'.join(shorter)})" if t.endswith(":*") else t for t in terms]
         return terms
 
-    def _query(self, terms: list[str], join: str, using: str) -> _TsQuery:
+    def _query(self, terms: list[str], join: str, using: str,
+               finds: Sequence[bool] = ()) -> _TsQuery:
+        """`finds`: whether each term finds candidates when any term may match (_finders(),
+        one for each of `terms`, which pg_tsquery_text() writes one for each term group)."""
         spelled = self._spelled(terms, using)
         any_term = join == " | " and len(terms) > 1
+
+        def finding(operands: Sequence[str]) -> tuple[str, ...]:
+            if len(finds) != len(operands):  # (a term read as nothing is left out)
+                return tuple(operands)
+            return tuple(op for op, kept in zip(operands, finds, strict=True) if kept)
+
         return _TsQuery(
             join.join(terms),
             join.join(f"({op})" for op in spelled) if spelled else None,
-            tuple(terms) if any_term else (),
-            tuple(spelled or ()) if any_term else (),
+            finding(terms) if any_term else (),
+            finding(spelled or ()) if any_term else (),
             _all_but_one([t.removesuffix(":*") for t in terms], " & ", " | ") if any_term else "",
         )
 
@@ -1212,18 +1256,23 @@ class _Postgres:
         else:
             finders = [found]
         share = CANDIDATES // len(finders)
-        passes = []  # (column, match, its input, the finder's number, its share)
+        passes = []  # (column, match, its input, the finder's number, its share, condition)
         if query.most:
             # The assets holding all the terms but one, first: they rank before the others.
-            passes.append(("document", words, query.most, "most", CANDIDATES))
+            passes.append(("document", words, query.most, "most", CANDIDATES, ""))
         for f, finder in enumerate(finders):
             if ":*" in tsquery and not query.terms:
-                passes.append(("head", words, tsquery.replace(":*", ""), f, share))
-            passes += [("head", *finder, f, share), ("document", *finder, f, share)]
+                passes.append(("head", words, tsquery.replace(":*", ""), f, share, ""))
+            passes += [("head", *finder, f, share, ""), ("document", *finder, f, share, "")]
         # Then, when the passes found a share, the matches among the TOP_RANKED assets:
         # read by their ids, a few milliseconds at 100,000 assets; none when there is room.
         top = len(passes)
-        passes.append(("document", *found, None, share))
+        passes.append(("document", *found, None, share, ""))
+        if filters.steer:
+            # The kinds the words ask for find a share of their own, so that the matches of
+            # other kinds do not crowd them out.
+            passes += [("document", *finder, ("steered", f), share, filters.steer_sql())
+                       for f, finder in enumerate(finders)]
         # ts_rank() runs only on the rows a pass lets through, always against the whole
         # query, so an asset found by two passes scores the same in both; normalisation 1
         # divides by the log of the document length, so long documents do not win by size.
@@ -1233,7 +1282,7 @@ class _Postgres:
         # SQLite's, the first result 21 times; with ts_rank(), 73 % and 29 times.
         ctes, pass_params = [], []
         holds_most = f"(d.document @@ {words})::int" if query.most else "0"
-        for i, (column, match, text, f, cap) in enumerate(passes):
+        for i, (column, match, text, f, cap, condition) in enumerate(passes):
             if i == top:
                 earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
                 room = (f"AND (SELECT count(*) FROM ({earlier}) e) >= {cap} "
@@ -1249,7 +1298,7 @@ class _Postgres:
                 SELECT d.asset_id, {relevance} AS rel,
                     {f"{holds_phrase}::int" if phrase else "0"} AS phrase, {holds_most} AS most
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE d.{column} @@ {match} AND {where}
+                WHERE d.{column} @@ {match} AND {where} {f"AND {condition}" if condition else ""}
                 {room}
                 LIMIT {limit_to}
             )""")
@@ -1283,7 +1332,7 @@ class _Postgres:
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql")}
+            {_ordered("postgresql", filters.steer_sql())}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
@@ -1353,13 +1402,15 @@ def _top_ranked_sql() -> str:
     return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
 
 
-def _ordered(vendor: str) -> str:
+def _ordered(vendor: str, steer: str = "") -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most) one row an asset, ranked
     (see the module's docstring; `most`: holds all the terms but one, when any term may
-    match): the band is how far below the best of its group a relevance is,
-    in 1/RELEVANCE_BANDS[vendor] of it; rank only orders within a band. Each candidate's
-    rank is looked up by its id: joined, PostgreSQL hashed the whole of catalog_score (27 ms
-    at 100,000 assets)."""
+    match; `steer`, _Filters.steer_sql(): of a kind the words ask for): the band is how far
+    below the best of its group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank
+    only orders within a band. Each candidate's rank is looked up by its id: joined,
+    PostgreSQL hashed the whole of catalog_score (27 ms at 100,000 assets)."""
+    steered = (f"CASE WHEN EXISTS (SELECT 1 FROM catalog_asset a WHERE a.id = c.asset_id "
+               f"AND {steer}) THEN 1 ELSE 0 END" if steer else "0")
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS[vendor]}")
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
@@ -1368,14 +1419,14 @@ def _ordered(vendor: str) -> str:
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
-                MAX(c.phrase) AS phrase, MAX(c.most) AS most,
+                MAX(c.phrase) AS phrase, MAX(c.most) AS most, {steered} AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
             FROM cand c
             GROUP BY c.asset_id
         ) g
-        WINDOW w AS (PARTITION BY phrase, most)
-        ORDER BY exact DESC, phrase DESC, most DESC, {band}, COALESCE(rank, -1.0) DESC, rel DESC,
-            asset_id
+        WINDOW w AS (PARTITION BY steered, phrase, most)
+        ORDER BY exact DESC, steered DESC, phrase DESC, most DESC, {band},
+            COALESCE(rank, -1.0) DESC, rel DESC, asset_id
         LIMIT %s
     """
 
@@ -1458,6 +1509,15 @@ def _results(
             *licence_texts[asset_id],
         )
     ], n, stemmer))
+    # How many of the words a text holds: words joined by "or", or a word and its other
+    # spelling, count once ("Summarisation (summarization)" holds one word of the need); a
+    # word naming a kind that steers not at all (nearly every text of its kind holds it).
+    group_of = {term: i for i, group in enumerate(querytext.term_groups(n)) for term in group}
+
+    def words_held(*hits: list) -> int:
+        return len({group_of.get(hit[2], hit[2]) for found_hits in hits for hit in found_hits
+                    if hit[2] not in n.steering})
+
     results = []
     for at, (asset_id, rel, exact, _phrase, _rank) in enumerate(rows):
         asset = assets.get(asset_id)
@@ -1474,7 +1534,7 @@ def _results(
             title_hits, text_hits = next(found), next(found)
             if not (title_hits or text_hits):
                 continue
-            hits = len({hit[2] for hit in title_hits} | {hit[2] for hit in text_hits})
+            hits = words_held(title_hits, text_hits)
             matched.append((hits, position,
                             MatchedCapability(cap_id, title, _parts(title, title_hits))))
             if best_cap is None or (hits, -position) > best_cap[:2]:
@@ -1482,7 +1542,7 @@ def _results(
         # Those matching the most of the words first: an asset doing many things matches a
         # word such as "model" in most of them, and the one the need names in one.
         matched.sort(key=lambda entry: (-entry[0], entry[1]))
-        by_task = [(task, name_length, hits, len({hit[2] for hit in hits}))
+        by_task = [(task, name_length, hits, words_held(hits))
                    for task, name_length in listed_tasks[asset_id] if (hits := next(found))]
         if max((terms for *_, terms in by_task), default=0) <= (matched[0][0] if matched else 0):
             result.capabilities = [shown for *_, shown in matched[:CAPABILITIES_SHOWN]]

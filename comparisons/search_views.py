@@ -34,7 +34,8 @@ from catalog import licences, querytext
 from catalog import search as catalog_search
 from catalog.html import options_html, printable
 from catalog.languages import name as language_name
-from catalog.models import Asset, name_qualifiers
+from catalog.models import KIND_PLURAL, Asset, name_qualifiers
+from catalog.records import join_words
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import generation, htmx, pagecache, robots
@@ -305,6 +306,10 @@ def _results(
         "unfiltered": _without(request, *FILTERS),
         "filters_only": not n.terms and any(form.filters.values()),
         "browse_url": _browse_url(form.filters) if not n.terms else None,
+        # The kinds the words ask for come first (catalog.search): said, unless a kind is
+        # chosen.
+        "steered": "" if form.filters.get("kind") else join_words(
+            [KIND_PLURAL[kind] for kind in n.kinds]),
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]

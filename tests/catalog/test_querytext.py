@@ -196,6 +196,26 @@ class TestNormalise:
     def test_a_word_about_the_asker_left_out_stays_left_out(self):
         assert normalise("best model -something").excluded == ["something"]
 
+    @pytest.mark.parametrize(("raw", "kinds"), [
+        ("tools for evaluation", ["tool"]),
+        ("evaluation library", ["library"]),
+        ("image segmentation models ", ["model", "fine-tune", "api"]),
+        ("speech datasets", ["dataset"]),
+        ("embedding API", ["api"]),
+        ("dataset tools evaluation", ["dataset", "tool"]),
+        # Quoted, joined by "or" or left out, a kind word steers nowhere; alone neither.
+        ('"model" embedding', []),
+        ("embedding model or dataset", []),
+        ("speech -dataset", []),
+        ("models", []),
+        ("models datasets", []),
+    ])
+    def test_a_word_naming_a_kind_of_asset_steers_to_it(self, raw, kinds):
+        assert normalise(raw).kinds == kinds
+
+    def test_a_word_naming_a_kind_is_a_term_still(self):
+        assert normalise("tools for evaluation").terms == ["tools", "evaluation"]
+
     def test_words_left_out_count_towards_the_terms_kept(self):
         raw = " ".join(f"-w{i}" for i in range(MAX_TERMS)) + " kept"
         n = normalise(raw)

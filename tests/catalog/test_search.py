@@ -238,6 +238,47 @@ class TestSearch:
             # bm25() weighs the rarer word more (ts_rank() knows no word's rarity).
             assert search("video generation ")[0].asset.slug == "clips"
 
+    def test_the_kinds_the_words_name_come_first(self, django_assert_num_queries):
+        bench = make_asset("toolbench", name="ToolBench", kind=Asset.Kind.DATASET,
+                           summary="Data for the evaluation of agents.")
+        _score(bench, 90.0)
+        make_asset("harness", name="Harness", kind=Asset.Kind.TOOL,
+                   summary="An evaluation framework.")
+        make_asset("scorer", name="Scorer", summary="Evaluation metrics.")  # a model
+        # Both hold every word ("tool": ToolBench by its name, Harness by its kind); the
+        # tool first, the better ranked dataset after. Then, holding some of the words, the
+        # model: not steered, nor found by "tools" alone. No query more.
+        with django_assert_num_queries(4):
+            results = search("tools for evaluation ")
+        assert _full(results) == ["Harness", "ToolBench"]
+        assert _names(results) == ["Harness", "ToolBench", "Scorer"]
+        assert _full(search("evaluation tools")) == ["Harness", "ToolBench"]
+        # A kind chosen decides; a word in quotes steers nowhere.
+        assert _full(search("tools for evaluation ", kind=Asset.Kind.DATASET)) == ["ToolBench"]
+        assert set(_full(search('"tools" evaluation '))) == {"ToolBench", "Harness"}
+
+    def test_words_naming_a_kind_are_left_out_of_the_search_for_some_words(self):
+        make_asset("granite", name="Granite Library", kind=Asset.Kind.LIBRARY,
+                   summary="Adapters.")
+        make_asset("set", name="Eval set", kind=Asset.Kind.DATASET,
+                   summary="Data for evaluation.")
+        # Nothing holds both words: the dataset holds the word of the need, the library
+        # only the word naming its kind.
+        assert [(r.asset.name, r.all_terms) for r in search("evaluation library ")] == [
+            ("Eval set", False)]
+
+    def test_the_kinds_the_words_name_are_candidates_however_many_others_match(
+        self, monkeypatch
+    ):
+        # More datasets than CANDIDATES hold the words, in their names, and come first in
+        # the index; the one tool holding them is still found, and first.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            make_asset(f"set-{i}", name=f"Set {i} of tool evaluations", kind=Asset.Kind.DATASET)
+        make_asset("harness", name="Harness", kind=Asset.Kind.TOOL, summary="Runs evaluations.")
+        for typed in ["evaluation tool ", "evaluation tool", "tool evaluation"]:
+            assert _names(search(typed))[0] == "Harness", typed
+
     def test_a_phrase_holds_its_stop_words(self):
         # "text generation, image" holds text and image two words apart, as "text to image"
         # does: only the words themselves, stop words included, make the phrase.
@@ -1405,6 +1446,14 @@ class TestRelevanceOnTheBundledCatalog:
         assert "segformer-b4-finetuned-ade-512-512" in slugs
         assert "scene_parse_150" not in slugs  # ADE20K SceneParsing, a dataset
         assert all(r.asset.kind != "dataset" for r in results)
+
+    def test_a_kind_named_by_the_words_comes_first(self):
+        # The datasets named ToolRetrieval and ToolBench came first for "tool".
+        assert {r.asset.kind for r in search("tools for evaluation", limit=10)} == {"tool"}
+        assert {r.asset.kind for r in search("embedding api", limit=10)} == {"api"}
+        # A fine-tune is a model too.
+        assert search("image segmentation models")[0].asset.slug == (
+            "segformer-b4-finetuned-ade-512-512")
 
     def test_a_misspelt_name_gets_close_names(self):
         assert search("segformr ") == []

@@ -279,6 +279,22 @@ class TestSearch:
             assert "/assets/segformer/" in page
             assert "/assets/ade/" not in page
 
+    def test_it_says_which_kinds_the_words_put_first(self, client):
+        _segmentation_assets()
+        for headers in [BROWSER, HTMX]:
+            page = client.get("/search/", {"q": "segmentation datasets"},
+                              headers=headers).content.decode()
+            assert_well_formed(page, fragment=headers is HTMX)
+            assert "Datasets come first, as your words ask for them." in page
+            assert page.index("/assets/ade/") < page.index("/assets/segformer/")
+        page = client.get("/search/?q=segmentation+models", headers=BROWSER).content.decode()
+        assert "Models, fine-tunes and APIs come first" in page
+        assert page.index("/assets/segformer/") < page.index("/assets/ade/")
+        # A kind chosen: nothing to say; no kind word: neither.
+        for q in ["segmentation+datasets&kind=dataset", "segmentation"]:
+            page = client.get(f"/search/?q={q}", headers=BROWSER).content.decode()
+            assert "come first" not in page
+
     def test_when_leaving_words_out_leaves_nothing_it_offers_the_search_without(self, client):
         _segmentation_assets()
         response = client.get("/search/?q=segmentation+-scenes+-pixel", headers=BROWSER)

@@ -10,7 +10,9 @@ Ranking: an exact name match first, then the names that match without the qualif
 brackets that ends them ("gpt-4o": "GPT-4o (2024-05-13)", base_key()), then, of those
 holding every term, the assets of the kinds the words name (querytext.KIND_STEERS:
 "evaluation tools" lists tools before the datasets named ToolBench; those kinds find
-candidates of their own), then the assets holding the words side by side in the order typed
+candidates of their own) and of an organisation they name ("openai embedding": OpenAI's
+APIs before LLM2CLIP-Openai), those steered both ways before those steered one
+(_Filters.steering()), then the assets holding the words side by side in the order typed
 (querytext.phrase_words(): "text to speech" is not "speech to text"), then the others, each
 group by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
@@ -198,7 +200,8 @@ def search(
     wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
-                       language=language or "", steer=() if kind else tuple(n.kinds))
+                       language=language or "", steer=() if kind else tuple(n.kinds),
+                       organisations=_runs(n.terms))
     names = _names(n)
     rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
                         phrase=backend.phrase(n))
@@ -222,7 +225,8 @@ def search(
         # count among the words an asset holds ("licensed image model": image models first).
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter), names,
-                            dataclasses.replace(filters, steer=()), wanted + full)
+                            dataclasses.replace(filters, steer=(), organisations=()),
+                            wanted + full)
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
     if not rows:
@@ -258,19 +262,27 @@ def licences_held(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
 
 def closest_names(
     q: str | querytext.Normalised, limit: int = 5, using: str = DEFAULT_DB_ALIAS,
-    close: bool = False,
+    close: bool = False, kind: str | None = None, task: str | None = None,
+    licence: str | None = None, language: str | None = None,
 ) -> list[Asset]:
     """Published assets whose names are closest to `q`: by trigram similarity (on SQLite,
     then by the longest shared prefix when those are fewer than `limit`). `close`: only
     those within CLOSE_NAME_DISTANCE, none by prefix alone, for a search that found only
-    assets holding some of its words ("stable difusion"). One query (and one for the
-    assets)."""
+    assets holding some of its words ("stable difusion"). The filters keep what they keep
+    in search(). One query (and one for the assets)."""
     distance = CLOSE_NAME_DISTANCE if close else NAME_DISTANCE
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     key = querytext.index_text(n.wanted)
     if len(key) < 3:
         return []
+    task_id = None
+    if task:
+        if task not in (listed := tasks(using)):
+            return []
+        task_id = listed[task][1]
     connection = connections[using]
+    where, params = _Filters(kind or "", task_id, licence or "", language=language or "").sql(
+        connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # `<<->`: word distance, 1 - the similarity of the query to the closest stretch
@@ -280,14 +292,15 @@ def closest_names(
             cursor.execute(
                 "SELECT asset_id, dist FROM ("
                 "SELECT d.asset_id, %s <<-> lower(d.name_key) AS dist FROM catalog_search_doc d "
-                "JOIN catalog_asset a ON a.id = d.asset_id AND a.status = 'published' "
+                f"JOIN catalog_asset a ON a.id = d.asset_id AND {where} "
                 "ORDER BY %s <<-> lower(d.name_key) LIMIT %s) nearest WHERE dist <= %s",
-                [key, key, limit, distance],
+                [key, *params, key, limit, distance],
             )
             # Equally close names in a fixed order.
             ids = [row[0] for row in sorted(cursor.fetchall(), key=lambda row: (row[1], row[0]))]
         else:
-            ids = _sqlite_closest(cursor, key, limit, distance, by_prefix=not close)
+            ids = _sqlite_closest(cursor, key, limit, distance, by_prefix=not close,
+                                  where=(where, params))
     if not ids:
         return []
     assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
@@ -434,7 +447,8 @@ def _word_trigrams(text: str) -> set[str]:
 
 
 def _sqlite_closest(cursor, key: str, limit: int, distance: float = NAME_DISTANCE,
-                    by_prefix: bool = True) -> list[int]:
+                    by_prefix: bool = True,
+                    where: tuple[str, list] = ("a.status = 'published'", [])) -> list[int]:
     """Published assets whose names share the most of the typed key's trigrams (migration
     0021), then those sharing the longest prefix with it, in one statement. FTS5 finds the
     names holding any of the trigrams, best ranked first, and each is scored as pg_trgm's
@@ -446,17 +460,17 @@ def _sqlite_closest(cursor, key: str, limit: int, distance: float = NAME_DISTANC
     if SQLITE_TRIGRAMS:
         by_trigrams = (
             "SELECT * FROM (SELECT 1, t.rowid, t.name_key FROM catalog_search_trigram t "
-            "CROSS JOIN catalog_asset a ON a.id = t.rowid AND a.status = 'published' "
+            f"CROSS JOIN catalog_asset a ON a.id = t.rowid AND {where[0]} "
             "WHERE catalog_search_trigram MATCH %s ORDER BY t.rank "
             f"LIMIT {TRIGRAM_CANDIDATES}) UNION ALL "
         )
-        params = [" OR ".join(querytext.fts5_quote(gram) for gram in sorted(wanted))]
+        params = [*where[1], " OR ".join(querytext.fts5_quote(gram) for gram in sorted(wanted))]
     cursor.execute(
         by_trigrams
         + "SELECT * FROM (SELECT 0, n.asset_id, n.name_key FROM catalog_search_name n "
-        "JOIN catalog_asset a ON a.id = n.asset_id AND a.status = 'published' "
+        f"JOIN catalog_asset a ON a.id = n.asset_id AND {where[0]} "
         "WHERE n.name_key >= %s AND n.name_key < %s LIMIT 200)",
-        [*params, stem, stem + "\U0010ffff"],
+        [*params, *where[1], stem, stem + "\U0010ffff"],
     )
     rows = cursor.fetchall()
     scored = []
@@ -733,13 +747,16 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
         ]
+        # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd).
+        whole_org = org if org and split_words(org) != org else ""
         docs.append(_Document(
             asset_id=asset_id,
             name_key=querytext.index_text(name),
             base_key=base_key(name),
             name=names,
             titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
-            body=querytext.index_text(" ".join(split_words(part) for part in body if part)),
+            body=querytext.index_text(" ".join(
+                [*(split_words(part) for part in body if part), whole_org])),
             languages=tuple(language_codes(languages)),
         ))
     return docs
@@ -838,6 +855,27 @@ class _Filters:
     # Kinds the query's words ask for (querytext.KIND_STEERS), when no kind is chosen: no
     # condition, but candidates of their own, ranked first (_ordered()).
     steer: tuple[str, ...] = ()
+    # The query's terms and runs of them (_runs()): the assets of an organisation they name
+    # are ranked first too ("openai embedding": OpenAI's, before LLM2CLIP-Openai).
+    organisations: tuple[str, ...] = ()
+
+    def steering(self) -> tuple[str, list]:
+        """SQL counting what steers a candidate (`c.asset_id`) first: of a kind the words
+        ask for, of an organisation they name (by its name or slug, hyphens and
+        underscores as spaces, case aside); with its parameters. ("0" for nothing.)"""
+        parts, params = [], []
+        if kinds := self.steer_sql():
+            parts.append(f"EXISTS (SELECT 1 FROM catalog_asset a WHERE a.id = c.asset_id "
+                         f"AND {kinds})")
+        if self.organisations:
+            marks = ", ".join(["%s"] * len(self.organisations))
+            parts.append(
+                "EXISTS (SELECT 1 FROM catalog_asset a JOIN catalog_organization o "
+                "ON o.id = a.organization_id WHERE a.id = c.asset_id AND ("
+                f"lower(replace(replace(o.name, '-', ' '), '_', ' ')) IN ({marks}) "
+                f"OR replace(o.slug, '-', ' ') IN ({marks})))")
+            params += [*self.organisations, *self.organisations]
+        return " + ".join(f"CASE WHEN {part} THEN 1 ELSE 0 END" for part in parts) or "0", params
 
     def steer_sql(self) -> str:
         """A condition on catalog_asset `a` keeping the kinds steered to; "" for none. The
@@ -902,6 +940,16 @@ def _shorter_candidates(prefix: str) -> list[str]:
 # indexed words it starts with (segment). A whole word the stemmer shortens ("completion":
 # complet) is not cut short: "comp" never stands for it. At most MAX_STAND_INS of them.
 MAX_STAND_INS = 64
+
+
+RUN_WORDS = 3  # words in a row that may name an organisation ("sentence transformers")
+
+
+def _runs(terms: Sequence[str]) -> tuple[str, ...]:
+    """The terms, and each run of up to RUN_WORDS of them, joined by spaces."""
+    return tuple(dict.fromkeys(
+        " ".join(terms[i:i + k]) for k in range(1, RUN_WORDS + 1)
+        for i in range(len(terms) - k + 1)))
 
 
 def _finders(n: querytext.Normalised) -> list[bool]:
@@ -995,6 +1043,7 @@ class _SQLite:
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
+        steered, steered_params = filters.steering()
         named_where, _ = filters.sql("sqlite", row="n.asset_id")
         name_passes = names.passes("n", "sqlite")
         # What was left out and the quoted phrases, in each MATCH: FTS5 skips the documents
@@ -1082,13 +1131,13 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite", filters.steer_sql())}
+            {_ordered("sqlite", steered)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
             named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
-            cursor.execute(sql, [*args, *named, limit])
+            cursor.execute(sql, [*args, *named, *steered_params, limit])
             return cursor.fetchall()
 
 
@@ -1229,6 +1278,7 @@ class _Postgres:
         a candidate holds the phrase is read off its document; the assets holding it are
         also found on their own (`ph`)."""
         where, params = filters.sql("postgresql", row="d.asset_id")
+        steered, steered_params = filters.steering()
         name_passes = names.passes("d", "postgresql")
         tsquery = query.text
         if not tsquery:
@@ -1332,11 +1382,11 @@ class _Postgres:
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql", filters.steer_sql())}
+            {_ordered("postgresql", steered)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, *named, limit])
+            cursor.execute(sql, [*pass_params, *named, *steered_params, limit])
             return cursor.fetchall()
 
 
@@ -1402,15 +1452,14 @@ def _top_ranked_sql() -> str:
     return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
 
 
-def _ordered(vendor: str, steer: str = "") -> str:
+def _ordered(vendor: str, steered: str = "0") -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most) one row an asset, ranked
     (see the module's docstring; `most`: holds all the terms but one, when any term may
-    match; `steer`, _Filters.steer_sql(): of a kind the words ask for): the band is how far
-    below the best of its group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank
-    only orders within a band. Each candidate's rank is looked up by its id: joined,
-    PostgreSQL hashed the whole of catalog_score (27 ms at 100,000 assets)."""
-    steered = (f"CASE WHEN EXISTS (SELECT 1 FROM catalog_asset a WHERE a.id = c.asset_id "
-               f"AND {steer}) THEN 1 ELSE 0 END" if steer else "0")
+    match; `steered`, _Filters.steering(), whose parameters come before the limit's): the
+    band is how far below the best of its group a relevance is, in
+    1/RELEVANCE_BANDS[vendor] of it; rank only orders within a band. Each candidate's rank
+    is looked up by its id: joined, PostgreSQL hashed the whole of catalog_score (27 ms at
+    100,000 assets)."""
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS[vendor]}")
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these

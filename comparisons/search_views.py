@@ -197,9 +197,10 @@ def _cached_results(request: HttpRequest) -> tuple[str | None, tuple | None]:
 
 def _results_key(request: HttpRequest) -> str | None:
     """Where the results region of a search is cached: by what it depends on, the query as
-    normalised and the filters, so that "Image  Segmentation" and "image segmentation", or
-    a link without the empty filters the form sends, share it. Only valid requests are
-    stored, so a key made from invalid filters finds nothing.
+    normalised, as its headings show it (_as_typed()) and the filters, so that "image
+    segmentation" and "image  segmentation ", or a link without the empty filters the form
+    sends, share it. Only valid requests are stored, so a key made from invalid filters
+    finds nothing.
 
     A process remembers the keys of the query strings it saw last while the data generation
     stands still: working one out took a fifth of a cached request's time."""
@@ -209,14 +210,15 @@ def _results_key(request: HttpRequest) -> str | None:
     seen = (request.get_host(), token, request.META.get("QUERY_STRING", ""))
     key = _keys.get(seen)
     if key is None:
-        n = querytext.normalise(request.GET.get("q", ""))
+        raw = request.GET.get("q", "")
+        n = querytext.normalise(raw)
         given = [request.GET.get(name, "") for name in (*FILTERS, "page")]
         if given[-1] == "1":
             given[-1] = ""  # the first page, asked for by number or not
         given = tuple(given)
         key = pagecache.key(
             "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
-                                       n.phrases, n.alternatives, given))
+                                       n.phrases, n.alternatives, given, _as_typed(raw, n)))
         )
         if len(_keys) >= KEYS_REMEMBERED:
             _keys.clear()
@@ -278,11 +280,18 @@ def _results(
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN + 1,
                                     offset=first - 1)
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
+    # The names closest to what was typed, among those the filters keep; with no results
+    # and none kept, among all (one query more), said so.
     suggestions = [] if results or page > 1 else catalog_search.closest_names(
-        n, limit=SUGGESTIONS_SHOWN)
+        n, limit=SUGGESTIONS_SHOWN, **form.filters)
+    filtered = any(form.filters.values())
+    unfiltered_suggestions = not (results or page > 1 or suggestions) and filtered
+    if unfiltered_suggestions:
+        suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
     if page == 1 and results and not results[0].all_terms:
         # Nothing holds every word: perhaps a name misspelt ("stable difusion").
-        suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN, close=True)
+        suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN, close=True,
+                                                   **form.filters)
     # Words put right when nothing, or only some of the words, matched.
     spelled = catalog_search.spelling(n) if page == 1 and not (
         results and results[0].all_terms) else None
@@ -292,17 +301,19 @@ def _results(
     # after it, they are always under their own heading.
     if not full and page == 1:
         full, partial = partial, []
+    heading = _as_typed(form.cleaned_data["q"], n)
     marks = dict(zip([r.asset.pk for r in results],
                      name_qualifiers([r.asset for r in results]), strict=True))
     ctx = {
         # The list items are written in Python (comparisons.results_html), the rest here.
         # Those holding every word, then, under a heading of their own, those holding some.
-        "q": n, "results": results, "result_items": result_items(full, marks),
+        "q": n, "q_heading": heading, "results": results, "result_items": result_items(full, marks),
         "partial_items": result_items(partial, marks),
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
         "suggestions": suggestions, "spelled": spelled,
-        "filtered": any(form.filters.values()), "limit": RESULTS_SHOWN,
+        "filtered": filtered, "unfiltered_suggestions": unfiltered_suggestions,
+        "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
         "filters_only": not n.terms and any(form.filters.values()),
         "browse_url": _browse_url(form.filters) if not n.terms else None,
@@ -313,7 +324,7 @@ def _results(
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
-    title = _title(n, page)
+    title = _title(heading, page)
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
@@ -336,12 +347,21 @@ def _without(request: HttpRequest, *names: str) -> str:
     return query.urlencode()
 
 
-def _title(n: querytext.Normalised, page: int) -> str:
-    """The search page's title, before the site's name (base.html adds it, and _live())."""
-    if not n.text:
+def _title(searched: str, page: int) -> str:
+    """The search page's title, before the site's name (base.html adds it, and _live()):
+    `searched`, _as_typed()."""
+    if not searched:
         return "Search the match graph"
     at = f" · Page {page}" if page > 1 else ""
-    return f"{Truncator(n.text).chars(70)}{at} · Search"
+    return f"{Truncator(searched).chars(70)}{at} · Search"
+
+
+def _as_typed(raw: str, n: querytext.Normalised) -> str:
+    """What was searched for, for headings: as typed ("BAAI/bge-m3", not "baai/bge-m3"),
+    its spacing tidied, when the search read it whole; else what the search read (`n.text`:
+    cut short, or an address read as the id it names)."""
+    typed = " ".join(printable(raw).split())
+    return typed if querytext.fold(typed) == n.text else n.text
 
 
 def _live(results_html: str, title: str) -> str:

@@ -257,6 +257,28 @@ class TestSearch:
         assert _full(search("tools for evaluation ", kind=Asset.Kind.DATASET)) == ["ToolBench"]
         assert set(_full(search('"tools" evaluation '))) == {"ToolBench", "Harness"}
 
+    def test_the_assets_of_an_organisation_the_words_name_come_first(
+        self, django_assert_num_queries
+    ):
+        openai = make_org("OpenAI", slug="openai")
+        clip = make_asset("clip", name="LLM2CLIP-Openai-B-16", summary="An embedding model.",
+                          organization=make_org("microsoft", slug="microsoft"))
+        _score(clip, 90.0)
+        make_asset("te3", name="text-embedding-3-small", kind=Asset.Kind.API,
+                   summary="An embedding model.", organization=openai)
+        with django_assert_num_queries(3):  # no query more
+            assert _full(search("OpenAI embedding ", limit=2)) == [
+                "text-embedding-3-small", "LLM2CLIP-Openai-B-16"]
+        assert _full(search("embedding openai"))[0] == "text-embedding-3-small"
+        # By its slug, its words apart, and a run of the words typed.
+        meta = make_org("Meta", slug="meta-llama")
+        make_asset("guard", name="Meta Llama guard", summary="Keeps chats safe.", licence="mit")
+        make_asset("llama", name="Llama 3", summary="Writes text; a meta llama.",
+                   organization=meta, licence="mit")
+        assert _full(search("meta llama mit "))[0] == "Llama 3"
+        # A kind named as well counts too: the API by OpenAI before the model by another.
+        assert _full(search("openai embedding model "))[0] == "text-embedding-3-small"
+
     def test_words_naming_a_kind_are_left_out_of_the_search_for_some_words(self):
         make_asset("granite", name="Granite Library", kind=Asset.Kind.LIBRARY,
                    summary="Adapters.")
@@ -789,6 +811,24 @@ class TestSearch:
         make_asset("segformer-b4", name="segformer-b4")
         make_asset("bert", name="bert-base")
         assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
+
+    def test_the_names_it_suggests_are_those_the_filters_keep(self):
+        seg = make_task("image-segmentation", name="Image segmentation")
+        make_asset("segformer-b4", name="segformer-b4", tasks=[seg], languages=["eng-Latn"])
+        make_asset("segformer-b5", name="segformer-b5", kind=Asset.Kind.DATASET,
+                   licence="mit")
+        make_asset("segformer-b6", name="segformer-b6", kind=Asset.Kind.DATASET,
+                   status=Asset.Status.ARCHIVED)
+        for close in [False, True]:
+            def names(close: bool = close, **filters) -> list[str]:
+                return [a.name for a in closest_names("segformer-b", close=close, **filters)]
+
+            assert names() == ["segformer-b4", "segformer-b5"]
+            assert names(kind="dataset") == ["segformer-b5"]
+            assert names(task="image-segmentation") == ["segformer-b4"]
+            assert names(licence="mit") == ["segformer-b5"]
+            assert names(language="eng") == ["segformer-b4"]
+            assert names(kind="tool") == names(task="no-such-task") == []
 
     def test_it_suggests_the_nearest_names_first(self):
         for slug, name in [("far", "segment-anything-model"), ("near", "segformer"),

@@ -198,6 +198,8 @@ class TestSearch:
         response = client.get("/search/?q=segformr&kind=dataset", headers=BROWSER)
         assertContains(response, "No results for “segformr”")
         assertContains(response, 'href="?q=segformr">Search again without filters</a>')
+        # No dataset has a name close to it: the names closest without the filters.
+        assertContains(response, "Closest names without the filters:")
         assertContains(response, '<a href="/assets/segformer/">SegFormer</a>')
 
     def test_a_misspelt_name_among_words_gets_the_names_it_is_close_to(
@@ -317,6 +319,39 @@ class TestSearch:
         response = client.get("/search/", {"q": "segmentation " * 100}, headers=BROWSER)
         assertContains(response, "only its start was used")
         assert response.context["results"]
+
+    def test_the_closest_names_are_those_the_filters_keep(self, client):
+        make_asset("segformer-b4", name="segformer-b4")
+        make_asset("segformer-b5", name="segformer-b5", kind=Asset.Kind.DATASET)
+        page = client.get("/search/?q=segformr-b&kind=dataset", headers=BROWSER).content.decode()
+        assert "Closest names among those the filters keep:" in page
+        assert "/assets/segformer-b5/" in page and "/assets/segformer-b4/" not in page
+        page = client.get("/search/?q=segformr-b&kind=tool", headers=BROWSER).content.decode()
+        assert "Closest names without the filters:" in page
+        page = client.get("/search/?q=segformr-b", headers=BROWSER).content.decode()
+        assert "Closest names:" in page
+        assert "/assets/segformer-b5/" in page and "/assets/segformer-b4/" in page
+
+    def test_headings_say_what_was_typed_as_it_was_typed(self, client):
+        make_asset("bge", name="bge-m3", external_id="BAAI/bge-m3")
+        for headers in [BROWSER, HTMX]:
+            page = client.get("/search/", {"q": "  BAAI/bge-M3\t "},
+                              headers=headers).content.decode()
+            assert "result for “BAAI/bge-M3”</h2>" in page
+            assert "<title>BAAI/bge-M3 · Search · Unfragile</title>" in page
+        # Cached apart from the same search in other letters.
+        page = client.get("/search/?q=baai/BGE-m3", headers=BROWSER).content.decode()
+        assert "result for “baai/BGE-m3”</h2>" in page
+        page = client.get("/search/?q=Segformr", headers=BROWSER).content.decode()
+        assert "No results for “Segformr”" in page
+        # What the search read, when it did not read what was typed whole: an address read
+        # as the id it names; a query cut short.
+        page = client.get("/search/", {"q": "https://huggingface.co/BAAI/bge-m3"},
+                          headers=BROWSER).content.decode()
+        assert "result for “baai/bge-m3”</h2>" in page
+        page = client.get("/search/", {"q": "Segmentation " * 100},
+                          headers=BROWSER).content.decode()
+        assert re.search(r"for “(segmentation ){10,}segmentation”</h2>", page)
 
     def test_it_invites_a_search_when_the_query_is_empty(self, client):
         response = client.get("/search/", headers=BROWSER)
@@ -686,7 +721,8 @@ class TestResultsCache:
         _segmentation_assets()
         live = {"HX-Request": "true"}
         first = self.browser(client, "/search/?q=segmentation+model", **live)
-        for path in ["/search/?q=Segmentation%20%20MODEL",
+        # (Letters in other cases make another heading: test_headings_say_what_was_typed.)
+        for path in ["/search/?q=%20segmentation%20%20model",
                      "/search/?kind=&task=&licence=&q=segmentation+model"]:
             with django_assert_num_queries(0):
                 assert self.browser(client, path, **live) == first

@@ -1043,7 +1043,7 @@ class _SQLite:
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
-        steered, steered_params = filters.steering()
+        steering, steering_params = filters.steering()
         named_where, _ = filters.sql("sqlite", row="n.asset_id")
         name_passes = names.passes("n", "sqlite")
         # What was left out and the quoted phrases, in each MATCH: FTS5 skips the documents
@@ -1131,13 +1131,13 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite", steered)}
+            {_ordered("sqlite", steering)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
             named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
-            cursor.execute(sql, [*args, *named, *steered_params, limit])
+            cursor.execute(sql, [*args, *named, *steering_params, limit])
             return cursor.fetchall()
 
 
@@ -1278,7 +1278,7 @@ class _Postgres:
         a candidate holds the phrase is read off its document; the assets holding it are
         also found on their own (`ph`)."""
         where, params = filters.sql("postgresql", row="d.asset_id")
-        steered, steered_params = filters.steering()
+        steering, steering_params = filters.steering()
         name_passes = names.passes("d", "postgresql")
         tsquery = query.text
         if not tsquery:
@@ -1382,11 +1382,11 @@ class _Postgres:
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql", steered)}
+            {_ordered("postgresql", steering)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, *named, *steered_params, limit])
+            cursor.execute(sql, [*pass_params, *named, *steering_params, limit])
             return cursor.fetchall()
 
 
@@ -1567,6 +1567,7 @@ def _results(
         return len({group_of.get(hit[2], hit[2]) for found_hits in hits for hit in found_hits
                     if hit[2] not in n.steering})
 
+    phrase = querytext.phrase_words(n)
     results = []
     for at, (asset_id, rel, exact, _phrase, _rank) in enumerate(rows):
         asset = assets.get(asset_id)
@@ -1576,24 +1577,29 @@ def _results(
                         all_terms=at < full,
                         name_parts=_parts(asset.name, _with_aliases(
                             asset.name, _with_joined(asset.name, next(found), n), n, stemmer)))
-        # (terms matched, -position, description, its hits)
-        best_cap: tuple[int, int, str, list] | None = None
-        matched: list[tuple[int, int, MatchedCapability]] = []  # (terms, position, shown)
+        # ((holds the phrase, terms matched), -position, description, its hits)
+        best_cap: tuple[tuple[bool, int], int, str, list] | None = None
+        # (holds the phrase, terms matched), position, shown
+        matched: list[tuple[tuple[bool, int], int, MatchedCapability]] = []
         for position, (cap_id, title, description) in enumerate(caps[asset_id]):
             title_hits, text_hits = next(found), next(found)
             if not (title_hits or text_hits):
                 continue
-            hits = words_held(title_hits, text_hits)
+            hits = (_holds_phrase(title, title_hits, phrase)
+                    or _holds_phrase(description, text_hits, phrase),
+                    words_held(title_hits, text_hits))
             matched.append((hits, position,
                             MatchedCapability(cap_id, title, _parts(title, title_hits))))
             if best_cap is None or (hits, -position) > best_cap[:2]:
                 best_cap = (hits, -position, description, text_hits)
-        # Those matching the most of the words first: an asset doing many things matches a
-        # word such as "model" in most of them, and the one the need names in one.
-        matched.sort(key=lambda entry: (-entry[0], entry[1]))
+        # Those holding the words side by side as typed first ("speech to text": Speech
+        # recognition, not Text to speech), then those matching the most of the words: an
+        # asset doing many things matches a word such as "model" in most of them, and the
+        # one the need names in one.
+        matched.sort(key=lambda entry: ((not entry[0][0], -entry[0][1]), entry[1]))
         by_task = [(task, name_length, hits, words_held(hits))
                    for task, name_length in listed_tasks[asset_id] if (hits := next(found))]
-        if max((terms for *_, terms in by_task), default=0) <= (matched[0][0] if matched else 0):
+        if max((terms for *_, terms in by_task), default=0) <= (matched[0][0][1] if matched else 0):
             result.capabilities = [shown for *_, shown in matched[:CAPABILITIES_SHOWN]]
         else:
             # A task it lists names more of the need than any of its capabilities.
@@ -1620,6 +1626,33 @@ def _results(
             result.id_parts = _parts(asset.external_id, hits) if hits else []
         results.append(result)
     return results
+
+
+def _holds_phrase(text: str, hits: list[tuple[int, int, str]], phrase: list[str]) -> bool:
+    """Whether `text` holds the words of `phrase` (querytext.phrase_words()) side by side in
+    their order: its terms where `hits` found them, stemmed as the index stems them, the
+    other words as typed, with nothing but spaces and punctuation between them ("speech to
+    text", "Speech-to-text")."""
+    if not phrase or not hits:
+        return False
+    at_start = {start: (end, term) for start, end, term in hits}
+    for _, end, term in hits:
+        if term != phrase[0]:
+            continue
+        cursor = end
+        for word in phrase[1:]:
+            while cursor < len(text) and not text[cursor].isalnum():
+                cursor += 1
+            if (found := at_start.get(cursor)) is not None and found[1] == word:
+                cursor = found[0]
+            elif (text[cursor:cursor + len(word)].casefold() == word
+                  and not text[cursor + len(word):cursor + len(word) + 1].isalnum()):
+                cursor += len(word)
+            else:
+                break
+        else:
+            return True
+    return False
 
 
 # What a result shows of its asset, organisation and score (as `for_cards()` would load them,

@@ -611,6 +611,16 @@ class TestSearch:
         assert [[part for part, hit in task if hit] for task in result.tasks] == [
             ["Summarisation"]]
 
+    def test_the_capability_holding_the_words_as_typed_is_shown_first(self):
+        lib = make_asset("lib", name="Toolkit", summary="A library.")
+        make_capability(lib, title="Text to speech", description="Reads text aloud as speech.")
+        make_capability(lib, title="Speech recognition", description="Turns speech to text.")
+        (result,) = search("speech to text")
+        assert [c.title for c in result.capabilities] == ["Speech recognition", "Text to speech"]
+        assert "".join(part for part, _ in result.snippet) == "Turns speech to text."
+        (result,) = search("text to speech ")
+        assert [c.title for c in result.capabilities] == ["Text to speech", "Speech recognition"]
+
     def test_a_result_found_by_its_id_alone_shows_it(self):
         make_asset("vg", name="VGClust", summary="Data for clustering.",
                    external_id="navjordj/VG_summarization")
@@ -957,6 +967,24 @@ class TestTaskWords:
         # Words the document holds, and no others.
         assert (set(querytext.index_text(shown).split())
                 == set(querytext.index_text(catalog_search.task_words(name, slug)).split()))
+
+
+class TestHoldsPhrase:
+    @pytest.mark.parametrize(("text", "q", "held"), [
+        ("Turns speech to text.", "speech to text", True),
+        ("Speech-to-text, and fast", "speech to text", True),
+        ("Reads text aloud as speech to text", "text to speech", False),
+        ("Turns speech into text.", "speech to text", False),
+        ("It segments indoor scenes", "segment indoor scene", True),
+        ("Indoor scenes, segmented", "segment indoor scene", False),
+        ("A speech to textbook", "speech to text ", False),
+        ("Speech", "speech", False),  # one word is no phrase
+    ])
+    @pytest.mark.parametrize("stemmer", sorted(set(STEMMERS.values())))
+    def test_it_finds_the_words_side_by_side_in_their_order(self, text, q, held, stemmer):
+        n = querytext.normalise(q)
+        hits = catalog_search._word_hits(text, n, stemmer)
+        assert catalog_search._holds_phrase(text, hits, querytext.phrase_words(n)) is held
 
 
 class TestHighlighting:

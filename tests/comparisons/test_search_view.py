@@ -60,6 +60,16 @@ def _segmentation_assets() -> None:
                summary="Scenes for segmentation.", tasks=[task])
 
 
+def _page_and_fragment(client, params: dict[str, str]) -> list[str]:
+    """The search page and its live fragment for these parameters, each well formed."""
+    pages = []
+    for headers in [BROWSER, HTMX]:
+        page = client.get("/search/", params, headers=headers).content.decode()
+        assert_well_formed(page, fragment=headers is HTMX)
+        pages.append(page)
+    return pages
+
+
 class TestSearch:
     def test_it_shows_results_with_kind_rank_and_highlighted_capability(self, client):
         _segmentation_assets()
@@ -272,10 +282,7 @@ class TestSearch:
 
     def test_it_says_which_words_it_left_out(self, client):
         _segmentation_assets()
-        for headers in [BROWSER, HTMX]:
-            page = client.get("/search/", {"q": "segmentation -dataset -rooms -colors"},
-                              headers=headers).content.decode()
-            assert_well_formed(page, fragment=headers is HTMX)
+        for page in _page_and_fragment(client, {"q": "segmentation -dataset -rooms -colors"}):
             assert ("Leaving out the results that mention dataset, rooms, colors (or colours)."
                     in page)
             assert "/assets/segformer/" in page
@@ -283,10 +290,7 @@ class TestSearch:
 
     def test_it_says_which_kinds_the_words_put_first(self, client):
         _segmentation_assets()
-        for headers in [BROWSER, HTMX]:
-            page = client.get("/search/", {"q": "segmentation datasets"},
-                              headers=headers).content.decode()
-            assert_well_formed(page, fragment=headers is HTMX)
+        for page in _page_and_fragment(client, {"q": "segmentation datasets"}):
             assert "Datasets come first, as your words ask for them." in page
             assert page.index("/assets/ade/") < page.index("/assets/segformer/")
         page = client.get("/search/?q=segmentation+models", headers=BROWSER).content.decode()

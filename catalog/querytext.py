@@ -457,9 +457,33 @@ def phrase_words(n: Normalised) -> list[str]:
     return words[at[0]:at[-1] + 1]
 
 
+def phrase_pairs(n: Normalised) -> list[list[str]]:
+    """The stretches of phrase_words() from one term to the next, when there are three
+    terms or more ("speech to text for german": "speech to text", "text for german"): for
+    results holding only some of the words, those holding one of these side by side rank
+    first. [] otherwise."""
+    words = phrase_words(n)
+    terms = set(n.terms)
+    at = [i for i, word in enumerate(words) if word in terms]
+    if len(at) < 3:
+        return []
+    return [list(pair) for pair in dict.fromkeys(
+        tuple(words[i:j + 1]) for i, j in itertools.pairwise(at))]
+
+
 def fts5_phrase(n: Normalised) -> str:
     """An FTS5 phrase of phrase_words(); "" when there is none."""
     return _fts5_phrase_of(phrase_words(n))
+
+
+def fts5_pairs(n: Normalised) -> str:
+    """An FTS5 MATCH expression for the documents holding any of phrase_pairs()."""
+    return " OR ".join(_fts5_phrase_of(pair) for pair in phrase_pairs(n))
+
+
+def pg_pairs_text(n: Normalised) -> str:
+    """Input for `to_tsquery(config, ...)` holding any of phrase_pairs() side by side."""
+    return " | ".join(" <-> ".join(pair) for pair in phrase_pairs(n))
 
 
 def pg_phrase_text(n: Normalised) -> str:

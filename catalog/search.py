@@ -28,7 +28,9 @@ bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
 
 When fewer assets than asked for hold every term, those holding some follow (search()):
 each term finds its own share of the candidates, and the assets holding all the terms but
-one (MOST_TERMS) come before those holding fewer.
+one (MOST_TERMS) come before those holding fewer; before both, those holding two of the
+terms side by side as typed (querytext.phrase_pairs(): "speech to text for german" lists
+the speech recognisers before the hate speech datasets).
 
 What was typed is read as a web search reads it (querytext.normalise()): a word or a quoted
 phrase with a minus sign in front ("segmentation -dataset") leaves out the assets whose
@@ -223,10 +225,13 @@ def search(
         # Unsteered, and words naming a kind find no candidates (an asset holding only
         # "library", Granite Library, is no answer to "evaluation library"), though they
         # count among the words an asset holds ("licensed image model": image models first).
+        # Those holding two of the terms side by side as typed rank first
+        # (querytext.phrase_pairs(): "speech to text for german", ESPnet's "speech to text" before
+        # the hate speech datasets).
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter), names,
                             dataclasses.replace(filters, steer=(), organisations=()),
-                            wanted + full)
+                            wanted + full, phrase=backend.pairs(n))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
     if not rows:
@@ -988,6 +993,9 @@ class _SQLite:
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.fts5_phrase(n)
 
+    def pairs(self, n: querytext.Normalised) -> str:
+        return querytext.fts5_pairs(n)
+
     def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
         """What was left out and the quoted phrases (_Filters.excluded, required)."""
         return querytext.fts5_excluded(n), querytext.fts5_required(n)
@@ -1173,6 +1181,9 @@ class _Postgres:
 
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.pg_phrase_text(n)
+
+    def pairs(self, n: querytext.Normalised) -> str:
+        return querytext.pg_pairs_text(n)
 
     def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
         """What was left out and the quoted phrases (_Filters.excluded, required)."""
@@ -1361,16 +1372,20 @@ class _Postgres:
             # (as on SQLite): the passes above may fill up with assets holding the words
             # apart. Found by the pairs of its words (migration 0016); the positions are
             # then read off those documents only (IS TRUE: not through `document`'s index,
-            # which would list every document holding the words).
+            # which would list every document holding the words). Any of several phrases
+            # (querytext.pg_pairs_text()): by the pairs of the words of any.
+            texts = phrase.split(" | ")
+            pairs = " || ".join(
+                [f"catalog_search_pair_query(to_tsvector('{CONFIG}', %s))"] * len(texts))
             ctes.append(f"""ph AS (
-                SELECT d.asset_id, {relevance} AS rel
+                SELECT d.asset_id, {relevance} AS rel, {holds_most} AS most
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE d.pairs @@ catalog_search_pair_query(to_tsvector('{CONFIG}', %s))
-                    AND {holds_phrase} IS TRUE AND {where}
+                WHERE d.pairs @@ ({pairs}) AND {holds_phrase} IS TRUE AND {where}
                 LIMIT {CANDIDATES}
             )""")
-            pass_params += [*relevance_params, phrase, phrase, *params]
-            hits += " UNION ALL SELECT asset_id, rel, 0, 1, 0 FROM ph"
+            pass_params += [*relevance_params, *([query.most] if query.most else []), *texts,
+                            phrase, *params]
+            hits += " UNION ALL SELECT asset_id, rel, 0, 1, most FROM ph"
         sql = f"""
             WITH {", ".join(ctes)},
             cand (asset_id, rel, exact, phrase, most) AS (
@@ -1455,11 +1470,11 @@ def _top_ranked_sql() -> str:
 def _ordered(vendor: str, steered: str = "0") -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most) one row an asset, ranked
     (see the module's docstring; `most`: holds all the terms but one, when any term may
-    match; `steered`, _Filters.steering(), whose parameters come before the limit's): the
-    band is how far below the best of its group a relevance is, in
-    1/RELEVANCE_BANDS[vendor] of it; rank only orders within a band. Each candidate's rank
-    is looked up by its id: joined, PostgreSQL hashed the whole of catalog_score (27 ms at
-    100,000 assets)."""
+    match, and `phrase` then holds any of phrase_pairs(); `steered`, _Filters.steering(),
+    whose parameters come before the limit's): the band is how far below the best of its
+    group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank only orders within a
+    band. Each candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole
+    of catalog_score (27 ms at 100,000 assets)."""
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS[vendor]}")
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these

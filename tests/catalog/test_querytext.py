@@ -541,6 +541,15 @@ class TestPhrase:
         assert querytext.phrase_words(normalise("to be or not to be")) == [
             "to", "be", "or", "not", "to", "be"]
 
+    def test_its_pairs_run_from_each_term_to_the_next_for_three_terms_or_more(self):
+        n = normalise("speech to text for german")
+        assert querytext.phrase_pairs(n) == [["speech", "to", "text"], ["text", "for", "german"]]
+        assert querytext.fts5_pairs(n) == '"speech" + "to" + "text" OR "text" + "for" + "german"'
+        assert querytext.pg_pairs_text(n) == "speech <-> to <-> text | text <-> for <-> german"
+        # Two terms: the phrase is all there is.
+        assert querytext.phrase_pairs(normalise("speech to text")) == []
+        assert querytext.fts5_pairs(normalise("speech to text")) == ""
+
     @pytest.mark.parametrize(
         ("raw", "expected"),
         [

@@ -452,6 +452,22 @@ class TestSearch:
         # Three words: two of them make the first tier ("image model").
         assert {r.asset.slug for r in search("licensed image model ")[:2]} == {"vit", "img"}
 
+    def test_those_holding_two_words_side_by_side_come_first_among_those_holding_some(
+        self, monkeypatch
+    ):
+        # Nothing holds all three words. The many datasets holding two of them come first
+        # in the index; the one holding "speech to text" side by side still comes first.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            make_asset(f"hate-{i}", name=f"Hate speech set {i}", kind=Asset.Kind.DATASET,
+                       summary="Text classification of what people said.")
+        make_asset("asr", name="Recogniser", kind=Asset.Kind.LIBRARY,
+                   summary="Turns speech to text.")
+        for typed in ["speech to text for german ", "speech to text for german"]:
+            results = search(typed)
+            assert results[0].asset.slug == "asr", typed
+            assert not any(r.all_terms for r in results)
+
     def test_a_word_glued_to_a_number_in_a_name_is_found_on_its_own(self):
         task = make_task("image-classification", name="Image classification")
         make_asset("r50", name="resnet50.a1_in1k", summary="Weights.", tasks=[task])

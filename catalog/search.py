@@ -864,23 +864,24 @@ class _Filters:
     # are ranked first too ("openai embedding": OpenAI's, before LLM2CLIP-Openai).
     organisations: tuple[str, ...] = ()
 
-    def steering(self) -> tuple[str, list]:
-        """SQL counting what steers a candidate (`c.asset_id`) first: of a kind the words
-        ask for, of an organisation they name (by its name or slug, hyphens and
-        underscores as spaces, case aside); with its parameters. ("0" for nothing.)"""
-        parts, params = [], []
+    def steering(self) -> tuple[str, str, list]:
+        """What steers a candidate first, read off its asset row `a` where the candidate
+        passes find it: SQL counting whether it is of a kind the words ask for and of an
+        organisation they name ("0" for nothing); the `named_orgs` CTE that last needs,
+        its organisations by name or slug (hyphens and underscores as spaces, case aside),
+        to open the statement's WITH ("" for none); and that CTE's parameters."""
+        parts, cte, params = [], "", []
         if kinds := self.steer_sql():
-            parts.append(f"EXISTS (SELECT 1 FROM catalog_asset a WHERE a.id = c.asset_id "
-                         f"AND {kinds})")
+            parts.append(kinds)
         if self.organisations:
             marks = ", ".join(["%s"] * len(self.organisations))
-            parts.append(
-                "EXISTS (SELECT 1 FROM catalog_asset a JOIN catalog_organization o "
-                "ON o.id = a.organization_id WHERE a.id = c.asset_id AND ("
-                f"lower(replace(replace(o.name, '-', ' '), '_', ' ')) IN ({marks}) "
-                f"OR replace(o.slug, '-', ' ') IN ({marks})))")
-            params += [*self.organisations, *self.organisations]
-        return " + ".join(f"CASE WHEN {part} THEN 1 ELSE 0 END" for part in parts) or "0", params
+            cte = ("named_orgs (id) AS (SELECT o.id FROM catalog_organization o WHERE "
+                   f"lower(replace(replace(o.name, '-', ' '), '_', ' ')) IN ({marks}) "
+                   f"OR replace(o.slug, '-', ' ') IN ({marks}))")
+            params = [*self.organisations, *self.organisations]
+            parts.append("a.organization_id IN (SELECT id FROM named_orgs)")
+        counted = " + ".join(f"CASE WHEN {part} THEN 1 ELSE 0 END" for part in parts)
+        return counted or "0", cte, params
 
     def steer_sql(self) -> str:
         """A condition on catalog_asset `a` keeping the kinds steered to; "" for none. The
@@ -948,13 +949,19 @@ MAX_STAND_INS = 64
 
 
 RUN_WORDS = 3  # words in a row that may name an organisation ("sentence transformers")
+# What names a licence never names an organisation: "mit license" asks for the MIT licence,
+# not the assets of the organisation MIT.
+_LICENCE_NAMES = frozenset(
+    name for licence_id, (shown, _) in licences.LICENCES.items()
+    for name in (licence_id, querytext.index_text(shown)))
 
 
 def _runs(terms: Sequence[str]) -> tuple[str, ...]:
-    """The terms, and each run of up to RUN_WORDS of them, joined by spaces."""
-    return tuple(dict.fromkeys(
+    """The terms, and each run of up to RUN_WORDS of them, joined by spaces, that may name
+    an organisation (not a licence)."""
+    return tuple(run for run in dict.fromkeys(
         " ".join(terms[i:i + k]) for k in range(1, RUN_WORDS + 1)
-        for i in range(len(terms) - k + 1)))
+        for i in range(len(terms) - k + 1)) if run not in _LICENCE_NAMES)
 
 
 def _finders(n: querytext.Normalised) -> list[bool]:
@@ -1051,7 +1058,7 @@ class _SQLite:
              phrase: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
-        steering, steering_params = filters.steering()
+        steering, orgs_cte, steering_params = filters.steering()
         named_where, _ = filters.sql("sqlite", row="n.asset_id")
         name_passes = names.passes("n", "sqlite")
         # What was left out and the quoted phrases, in each MATCH: FTS5 skips the documents
@@ -1073,7 +1080,8 @@ class _SQLite:
             # `hits` is tested once, before.
             return f"""{name} AS (
                 SELECT catalog_search_fts.rowid AS asset_id,
-                    {"-bm25(catalog_search_fts, 10.0, 4.0, 1.0)" if ranked else "0.0"} AS rel
+                    {"-bm25(catalog_search_fts, 10.0, 4.0, 1.0)" if ranked else "0.0"} AS rel,
+                    {steering} AS steered
                 FROM catalog_search_fts
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
                 WHERE {f"(SELECT count(*) FROM {hits}) >= {cap} AND" if top else ""}
@@ -1114,21 +1122,23 @@ class _SQLite:
         if query.most:
             ctes.append(("most", False, False, query.most, 0, 1, -1, CANDIDATES, False))
         found = " UNION ALL ".join(
-            f"SELECT asset_id, rel, {phrased}, {most}, {t} FROM {name}"
+            f"SELECT asset_id, rel, {phrased}, {most}, {t}, steered FROM {name}"
             for name, _, _, _, phrased, most, t, _, _ in ctes
         )
         sql = f"""
-            WITH {", ".join(matches(name, ranked, top, f"hits{t}", cap, steered)
-                            for name, ranked, top, _, _, _, t, cap, steered in ctes)},
-            found (asset_id, rel, phrase, most, term) AS ({found}),
-            cand (asset_id, rel, exact, phrase, most) AS (
-                SELECT asset_id, SUM(rel), 0, MAX(phrase), MAX(most) FROM (
-                    SELECT asset_id, MAX(rel) AS rel, MAX(phrase) AS phrase, MAX(most) AS most
+            WITH {f"{orgs_cte}, " if orgs_cte else ""}
+            {", ".join(matches(name, ranked, top, f"hits{t}", cap, steered)
+                       for name, ranked, top, _, _, _, t, cap, steered in ctes)},
+            found (asset_id, rel, phrase, most, term, steered) AS ({found}),
+            cand (asset_id, rel, exact, phrase, most, steered) AS (
+                SELECT asset_id, SUM(rel), 0, MAX(phrase), MAX(most), MAX(steered) FROM (
+                    SELECT asset_id, MAX(rel) AS rel, MAX(phrase) AS phrase, MAX(most) AS most,
+                        MAX(steered) AS steered
                     FROM found GROUP BY asset_id, term
                 ) GROUP BY asset_id
                 {" ".join(f"""
                 UNION ALL SELECT * FROM (
-                SELECT n.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_name n
+                SELECT n.asset_id, 0.0, {value}, 0, 0, {steering} FROM catalog_search_name n
                 CROSS JOIN catalog_asset a ON a.id = n.asset_id
                 WHERE {condition} AND {named_where} {"" if not required else """
                     AND EXISTS (SELECT 1 FROM catalog_search_fts
@@ -1139,13 +1149,13 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite", steering)}
+            {_ordered("sqlite")}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
             named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
-            cursor.execute(sql, [*args, *named, *steering_params, limit])
+            cursor.execute(sql, [*steering_params, *args, *named, limit])
             return cursor.fetchall()
 
 
@@ -1289,7 +1299,7 @@ class _Postgres:
         a candidate holds the phrase is read off its document; the assets holding it are
         also found on their own (`ph`)."""
         where, params = filters.sql("postgresql", row="d.asset_id")
-        steering, steering_params = filters.steering()
+        steering, orgs_cte, steering_params = filters.steering()
         name_passes = names.passes("d", "postgresql")
         tsquery = query.text
         if not tsquery:
@@ -1357,7 +1367,8 @@ class _Postgres:
                                        if mine else "")
             ctes.append(f"""p{i} AS (
                 SELECT d.asset_id, {relevance} AS rel,
-                    {f"{holds_phrase}::int" if phrase else "0"} AS phrase, {holds_most} AS most
+                    {f"{holds_phrase}::int" if phrase else "0"} AS phrase, {holds_most} AS most,
+                    {steering} AS steered
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where} {f"AND {condition}" if condition else ""}
                 {room}
@@ -1365,7 +1376,7 @@ class _Postgres:
             )""")
             pass_params += [*relevance_params, *([phrase] if phrase else []),
                             *([query.most] if query.most else []), text, *params]
-        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase, most FROM p{i}"
+        hits = " UNION ALL ".join(f"SELECT asset_id, rel, 0, phrase, most, steered FROM p{i}"
                                   for i in range(len(passes)))
         if phrase:
             # The assets holding the phrase, up to CANDIDATES of them besides the others
@@ -1378,30 +1389,31 @@ class _Postgres:
             pairs = " || ".join(
                 [f"catalog_search_pair_query(to_tsvector('{CONFIG}', %s))"] * len(texts))
             ctes.append(f"""ph AS (
-                SELECT d.asset_id, {relevance} AS rel, {holds_most} AS most
+                SELECT d.asset_id, {relevance} AS rel, {holds_most} AS most,
+                    {steering} AS steered
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.pairs @@ ({pairs}) AND {holds_phrase} IS TRUE AND {where}
                 LIMIT {CANDIDATES}
             )""")
             pass_params += [*relevance_params, *([query.most] if query.most else []), *texts,
                             phrase, *params]
-            hits += " UNION ALL SELECT asset_id, rel, 0, 1, most FROM ph"
+            hits += " UNION ALL SELECT asset_id, rel, 0, 1, most, steered FROM ph"
         sql = f"""
-            WITH {", ".join(ctes)},
-            cand (asset_id, rel, exact, phrase, most) AS (
+            WITH {", ".join([orgs_cte, *ctes] if orgs_cte else ctes)},
+            cand (asset_id, rel, exact, phrase, most, steered) AS (
                 {hits}
                 {" ".join(f"""
                 UNION ALL (
-                SELECT d.asset_id, 0.0, {value}, 0, 0 FROM catalog_search_doc d
+                SELECT d.asset_id, 0.0, {value}, 0, 0, {steering} FROM catalog_search_doc d
                 JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql", steering)}
+            {_ordered("postgresql")}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*pass_params, *named, *steering_params, limit])
+            cursor.execute(sql, [*steering_params, *pass_params, *named, limit])
             return cursor.fetchall()
 
 
@@ -1467,13 +1479,13 @@ def _top_ranked_sql() -> str:
     return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
 
 
-def _ordered(vendor: str, steered: str = "0") -> str:
-    """The candidates (`cand`: asset_id, rel, exact, phrase, most) one row an asset, ranked
-    (see the module's docstring; `most`: holds all the terms but one, when any term may
-    match, and `phrase` then holds any of phrase_pairs(); `steered`, _Filters.steering(),
-    whose parameters come before the limit's): the band is how far below the best of its
-    group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank only orders within a
-    band. Each candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole
+def _ordered(vendor: str) -> str:
+    """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered) one row an
+    asset, ranked (see the module's docstring; `most`: holds all the terms but one, when any
+    term may match, and `phrase` then holds any of phrase_pairs(); `steered`: how many of
+    the ways _Filters.steering() counts steer it first): the band is how far below the best
+    of its group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank only orders
+    within a band. Each candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole
     of catalog_score (27 ms at 100,000 assets)."""
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS[vendor]}")
@@ -1483,7 +1495,7 @@ def _ordered(vendor: str, steered: str = "0") -> str:
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
-                MAX(c.phrase) AS phrase, MAX(c.most) AS most, {steered} AS steered,
+                MAX(c.phrase) AS phrase, MAX(c.most) AS most, MAX(c.steered) AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
             FROM cand c
             GROUP BY c.asset_id

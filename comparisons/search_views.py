@@ -315,7 +315,7 @@ def _results(
         "filtered": filtered, "unfiltered_suggestions": unfiltered_suggestions,
         "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
-        "filters_only": not n.terms and any(form.filters.values()),
+        "filters_only": not n.terms and filtered,
         "browse_url": _browse_url(form.filters) if not n.terms else None,
         # The kinds the words ask for come first (catalog.search): said, unless a kind is
         # chosen.

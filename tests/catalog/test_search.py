@@ -278,6 +278,13 @@ class TestSearch:
         assert _full(search("meta llama mit "))[0] == "Llama 3"
         # A kind named as well counts too: the API by OpenAI before the model by another.
         assert _full(search("openai embedding model "))[0] == "text-embedding-3-small"
+        # A word naming a licence names no organisation: the better ranked asset under the
+        # MIT licence first, not the MIT's.
+        make_asset("ast", name="AST", summary="Audio tagging.", licence="apache-2.0",
+                   organization=make_org("MIT", slug="mit"))
+        _score(make_asset("tagger", name="Tagger", summary="Audio tagging.", licence="mit"),
+               90.0)
+        assert _full(search("mit audio tagging ")) == ["Tagger", "AST"]
 
     def test_words_naming_a_kind_are_left_out_of_the_search_for_some_words(self):
         make_asset("granite", name="Granite Library", kind=Asset.Kind.LIBRARY,

@@ -361,6 +361,7 @@ class TestSearch:
         response = client.get("/search/", headers=BROWSER)
         assertContains(response, "What do you need?")
         assertContains(response, 'href="/search/?q=segment+indoor+scenes"')
+        assertContains(response, 'href="/search/?q=evaluation+tools"')
 
     def test_it_escapes_what_was_typed(self, client):
         response = client.get("/search/", {"q": "<script>alert(1)</script>"}, headers=BROWSER)

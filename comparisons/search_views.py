@@ -170,10 +170,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 licences.filter_choices(catalog_search.licences_held(), data["licence"]),
                 data["licence"])),
             ("language", "Language", options_html(
-                [(code, f"{name} ({assets:,})")
-                 for code, (name, assets) in _covered_languages().items()
-                 if assets >= LANGUAGE_LISTED or code == data["language"]],
-                data["language"], "Any language")),
+                _language_options(data["language"]), data["language"], "Any language")),
         ],
         # What was typed, for the box on a full page: printable characters only, bounded.
         "q_display": _shown(form.cleaned_data["q"]),
@@ -255,13 +252,20 @@ def _read_languages() -> dict[str, tuple[str, int]]:
                 names.setdefault(base, name)
                 seen.add(base)
         counts.update(seen)
-    # Names two codes share (a macrolanguage and its main member: "nep" and "npi" are both
-    # Nepali) are told apart by the code: "Nepali · npi".
-    shared = Counter(names[code].casefold() for code in counts)
-    shown = {code: f"{names[code]} · {code}" if shared[names[code].casefold()] > 1
-             else names[code] for code in counts}
-    return {code: (shown[code], counts[code])
+    return {code: (names[code], counts[code])
             for code in sorted(counts, key=lambda c: (names[c].casefold(), c))}
+
+
+def _language_options(selected: str) -> list[tuple[str, str]]:
+    """The language filter's options: the languages LANGUAGE_LISTED assets cover, and the
+    one chosen, each with how many assets cover it. A name two of them share (a
+    macrolanguage and its main member: "nep" and "npi" are both Nepali) is told apart by the
+    code: "Nepali · npi"; not when the other is not listed ("Malay", not "Malay · msa")."""
+    listed = [(code, name, assets) for code, (name, assets) in _covered_languages().items()
+              if assets >= LANGUAGE_LISTED or code == selected]
+    shared = Counter(name.casefold() for _, name, _ in listed)
+    return [(code, f"{name} · {code} ({assets:,})" if shared[name.casefold()] > 1
+             else f"{name} ({assets:,})") for code, name, assets in listed]
 
 
 def _results(

@@ -189,6 +189,16 @@ class TestSearch:
         html = client.get("/search/?q=questions", headers=BROWSER).content.decode()
         assert '<option value="nep">Nepali · nep (1)</option>' in html
         assert '<option value="npi">Nepali · npi (1)</option>' in html
+        # Only between the languages listed: the one listed alone keeps its name alone,
+        # and the other, chosen by a link, is told apart from it.
+        make_asset("member-2", name="Member 2", summary="Questions.", languages=["npi-Deva"])
+        monkeypatch.setattr(search_views, "LANGUAGE_LISTED", 2)
+        html = client.get("/search/?q=questions", headers=BROWSER).content.decode()
+        assert '<option value="npi">Nepali (2)</option>' in html
+        assert 'value="nep"' not in html
+        html = client.get("/search/?q=questions&language=nep", headers=BROWSER).content.decode()
+        assert '<option value="nep" selected>Nepali · nep (1)</option>' in html
+        assert '<option value="npi">Nepali · npi (2)</option>' in html
 
     def test_a_live_search_naming_no_language_reads_none(self, client, monkeypatch):
         make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])

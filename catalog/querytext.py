@@ -164,11 +164,16 @@ class Normalised:
     # Unlike websearch_to_tsquery(), "or" joins only the words beside it, as web search
     # engines read it: "image or video segmentation" needs segmentation, and image or video.
     alternatives: list[str] = field(default_factory=list)
-    # The terms naming kinds of asset that steer (KIND_STEERS), and those kinds: results of
-    # those kinds come first (catalog.search). Not when such a word is quoted, joined by
-    # "or", or every term is one.
+    # The terms naming kinds of asset that steer (KIND_STEERS): results of those kinds come
+    # first (catalog.search). Not when such a word is quoted, joined by "or", or every term
+    # is one.
     steering: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds the steering terms ask for, in the order KIND_STEERS first names them."""
+        return [kind for kind in dict.fromkeys(itertools.chain(*KIND_STEERS.values()))
+                if any(kind in KIND_STEERS[word] for word in self.steering)]
 
     @functools.cached_property
     def wanted(self) -> str:
@@ -322,9 +327,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
-                      steering=steering, kinds=[
-                          kind for kind in dict.fromkeys(itertools.chain(*KIND_STEERS.values()))
-                          if any(kind in KIND_STEERS[word] for word in steering)])
+                      steering=steering)
 
 
 def _steering(words: list[tuple[str, int, bool, int | None]], terms: list[str],

@@ -226,8 +226,7 @@ def search(
         # "library", Granite Library, is no answer to "evaluation library"), though they
         # count among the words an asset holds ("licensed image model": image models first).
         # Those holding two of the terms side by side as typed rank first
-        # (querytext.phrase_pairs(): "speech to text for german", ESPnet's "speech to text" before
-        # the hate speech datasets).
+        # (querytext.phrase_pairs()).
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter), names,
                             dataclasses.replace(filters, steer=(), organisations=()),

@@ -147,9 +147,9 @@ def load(slug: str) -> AssetPage | None:
         cursor.execute(sql["evidence"], [asset.pk])
         evidence_rows = [EVIDENCE.make(values) for values in cursor.fetchall()]
         # Percentiles come with the score, so none of these rows needs a query for its own.
-        ranked = score.percentile_map() if score else {}
+        placed = score.placings() if score else {}
         for evidence in evidence_rows + [c.evidence for c in capabilities if c.evidence]:
-            evidence.percentile = ranked.get(evidence.pk)
+            evidence.placing = placed.get(evidence.pk)
 
         cursor.execute(sql["history"], [asset.pk])
         history = [

@@ -511,19 +511,29 @@ class Evidence(models.Model):
         return bool(self.origin)
 
     @property
-    def percentile(self) -> float | None:
-        """Its percentile among assets of the same kind with this signal, as the last
-        recompute left it (kept with the asset's Score); None before the first recompute,
-        for pricing facts (not scored) and for assets not published. Pages that list
-        evidence set it from the score they read, without a query each."""
-        if "_percentile" not in self.__dict__:
+    def placing(self) -> tuple[float, int | None] | None:
+        """Its percentile among published assets of the same kind with this signal, and how
+        many those are (None when the score was written before the count was kept), as the
+        last recompute left them (kept with the asset's Score); None before the first
+        recompute, for pricing facts (not scored) and for assets not published. Pages that
+        list evidence set it from the score they read, without a query each."""
+        if "_placing" not in self.__dict__:
             score = Score.objects.filter(asset_id=self.asset_id).only("percentiles").first()
-            self.__dict__["_percentile"] = score.percentile_map().get(self.pk) if score else None
-        return self.__dict__["_percentile"]
+            self.__dict__["_placing"] = score.placings().get(self.pk) if score else None
+        return self.__dict__["_placing"]
 
-    @percentile.setter
-    def percentile(self, value: float | None) -> None:
-        self.__dict__["_percentile"] = value
+    @placing.setter
+    def placing(self, value: tuple[float, int | None] | None) -> None:
+        self.__dict__["_placing"] = value
+
+    @property
+    def percentile(self) -> float | None:
+        return None if self.placing is None else self.placing[0]
+
+    @property
+    def peers(self) -> int | None:
+        """How many assets the percentile places this one among, itself included."""
+        return None if self.placing is None else self.placing[1]
 
 
 class EvidenceHistory(models.Model):
@@ -554,10 +564,12 @@ class Score(models.Model):
     provisional = models.BooleanField()
     computed_at = models.DateTimeField()
     formula_version = models.CharField(max_length=20)
-    # The percentile of each of the asset's scored evidence rows, as JSON text
-    # {"<evidence id>": percentile}, written by recompute_scores with the sub-scores they
-    # make ("" for none). One field per asset rather than one per evidence row: a first
-    # recompute of a large catalog then writes a row per asset, not per signal value.
+    # The percentile of each of the asset's scored evidence rows and the number of assets it
+    # places among, as JSON text {"<evidence id>": [percentile, count]}, written by
+    # recompute_scores with the sub-scores they make ("" for none; a bare percentile in place
+    # of the pair, as written before the counts were kept, is read too). One field per asset
+    # rather than one per evidence row: a first recompute of a large catalog then writes a
+    # row per asset, not per signal value.
     percentiles = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
@@ -570,8 +582,8 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"UnfragileRank {self.rank:.0f}" + (" (provisional)" if self.provisional else "")
 
-    def percentile_map(self) -> dict[int, float]:
-        return read_percentiles(self.percentiles)
+    def placings(self) -> dict[int, tuple[float, int | None]]:
+        return read_placings(self.percentiles)
 
 
 def name_qualifiers(assets: Sequence) -> list[str]:
@@ -612,7 +624,18 @@ def loaded_fields(model: type[models.Model], *names: str) -> tuple[str, ...]:
 
 def read_percentiles(text: str) -> dict[int, float]:
     """Evidence id -> percentile, from the text Score.percentiles keeps ("" for none)."""
-    return {int(k): v for k, v in json.loads(text).items()} if text else {}
+    return {pk: placing[0] for pk, placing in read_placings(text).items()}
+
+
+def read_placings(text: str) -> dict[int, tuple[float, int | None]]:
+    """Evidence id -> (percentile, assets placed among), from the text Score.percentiles
+    keeps ("" for none); the count None where the text holds only the percentile."""
+    if not text:
+        return {}
+    return {
+        int(k): (v[0], v[1]) if isinstance(v, list) else (v, None)
+        for k, v in json.loads(text).items()
+    }
 
 
 class ScoreHistory(models.Model):

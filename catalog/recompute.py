@@ -398,6 +398,9 @@ def _rank_signals(run: _Run) -> None:
                          dtype=np.int64)
     groups = signal_of * max(len(kind_names), 1) + kind_of[at]
     pct = scoring.grouped_percentiles(groups, values, higher_is_better[signal_of])
+    # How many assets each percentile places among (one, for the neutral placeholder).
+    _, group_at, group_size = np.unique(groups, return_inverse=True, return_counts=True)
+    peers = group_size[group_at]
 
     n_dims = len(DIMENSION_KEYS)
     cells = at * n_dims + dimension[signal_of]
@@ -418,22 +421,25 @@ def _rank_signals(run: _Run) -> None:
             for key, value in zip(DIMENSION_KEYS, row, strict=True)
         }
     run.stats["assets"] = len(run.subscores)
-    _pack_percentiles(run, signals, published, at, ids, signal_of, pct)
+    _pack_percentiles(run, signals, published, at, ids, signal_of, pct, peers)
 
 
 def _pack_percentiles(run: _Run, signals: list[_Signal], published: np.ndarray,
                       at: np.ndarray, ids: np.ndarray, signal_of: np.ndarray,
-                      pct: np.ndarray) -> None:
-    """Each asset's percentiles as the JSON text its Score keeps, by evidence id; which
-    assets' percentiles moved (they are touched), and how, for the history reason."""
+                      pct: np.ndarray, peers: np.ndarray) -> None:
+    """Each asset's percentiles, with the number of assets each places among, as the JSON
+    text its Score keeps, by evidence id; which assets' percentiles or counts moved (they
+    are touched), and how the percentiles did, for the history reason."""
     order = np.lexsort((ids, at))
-    at, ids, signal_of, pct = at[order], ids[order], signal_of[order], pct[order]
+    at, ids, signal_of, pct, peers = (at[order], ids[order], signal_of[order], pct[order],
+                                      peers[order])
     firsts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]]) if len(at) else np.zeros(0, int)
     bounds = np.append(firsts, len(at)).tolist()
     owners = published[at[firsts]].tolist()
     ids_l, pct_l, sig_l = ids.tolist(), pct.tolist(), signal_of.tolist()
+    placed = [list(pair) for pair in zip(pct_l, peers.tolist(), strict=True)]
     packed = dict(zip(owners, _json_objects([
-        dict(zip(ids_l[bounds[j]:bounds[j + 1]], pct_l[bounds[j]:bounds[j + 1]], strict=True))
+        dict(zip(ids_l[bounds[j]:bounds[j + 1]], placed[bounds[j]:bounds[j + 1]], strict=True))
         for j in range(len(owners))
     ]), strict=True))
     # Which moves to name in a history reason: not for a first score, nor under a new formula.
@@ -490,9 +496,10 @@ def _changed(old: tuple | None, new: tuple) -> bool:
 
 
 def _json_objects(objects: list[dict]) -> list[str]:
-    """json.dumps of each of these flat dicts (numbers, and strings without braces), in one
-    call: a hundred thousand calls cost more than the encoding. Should a string hold "}, {"
-    after all, the split finds too many parts and each dict is encoded on its own."""
+    """json.dumps of each of these flat dicts (numbers, lists of numbers, and strings without
+    braces), in one call: a hundred thousand calls cost more than the encoding. Should a
+    string hold "}, {" after all, the split finds too many parts and each dict is encoded on
+    its own."""
     if not objects:
         return []
     parts = json.dumps(objects)[2:-2].split("}, {")

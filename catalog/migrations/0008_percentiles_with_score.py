@@ -37,7 +37,9 @@ def unpack(apps, schema_editor):
     Evidence = apps.get_model("catalog", "Evidence")
     Score = apps.get_model("catalog", "Score")
     for score in Score.objects.exclude(percentiles="").iterator():
-        for pk, percentile in json.loads(score.percentiles).items():
+        for pk, placing in json.loads(score.percentiles).items():
+            # Later scores keep [percentile, count].
+            percentile = placing[0] if isinstance(placing, list) else placing
             Evidence.objects.filter(pk=int(pk)).update(percentile=percentile)
 
 

@@ -116,6 +116,22 @@ class TestPercentiles:
         assert pct == {"m1": 0.0, "m2": 100.0, "m3": 50.0, "data": 50.0}
         assert _score(data).adoption == 50.0
         assert _score(m2).adoption == 100.0
+        # Each percentile is kept with how many assets it places among: the dataset's 50
+        # is the placeholder of a lone value, the model's a place among three.
+        peers = {e.asset.slug: e.peers for e in Evidence.objects.select_related("asset")}
+        assert peers == {"m1": 3, "m2": 3, "m3": 3, "data": 1}
+
+    def test_a_new_peer_rewrites_the_count_though_no_percentile_moves(self, client):
+        first = make_asset("first", kind=DATASET)
+        _downloads(first, 100)
+        recompute.recompute_scores()
+        assert "alone among datasets" in client.get("/assets/first/").content.decode()
+        _downloads(make_asset("second", kind=DATASET), 100)  # a tie: both still at 50
+        recompute.recompute_scores()
+        assert Evidence.objects.get(asset=first).placing == (50.0, 2)
+        # The cached page is written again with the count, though the percentile stayed.
+        body = client.get("/assets/first/").content.decode()
+        assert "50th percentile</span> of <span class=\"num\">2</span> datasets" in body
 
     def test_a_benchmark_is_compared_only_under_the_same_settings(self):
         a, b = make_asset("a"), make_asset("b")

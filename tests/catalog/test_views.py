@@ -652,6 +652,30 @@ class TestAssetScore:
                 '<span class="num">60th percentile</span> among libraries') in body
         assert ">1<" not in body and "librarys" not in body
 
+    def test_a_percentile_says_how_many_it_places_among_and_a_lone_value_says_so(
+            self, client):
+        many = make_asset("many")
+        lone = make_asset("lone", kind=Asset.Kind.FINE_TUNE)
+        older = make_asset("older")
+        for asset, placing in ((many, [33.3, 1204]), (lone, [50.0, 1]), (older, 33.3)):
+            signal = make_evidence(asset, dimension="adoption", name="downloads",
+                                   label="Downloads", value=10, unit="downloads")
+            Score.objects.create(asset=asset, adoption=50.0, rank=45.0, coverage=0.2,
+                                 provisional=True, computed_at=timezone.now(),
+                                 formula_version="t",
+                                 percentiles=json.dumps({signal.pk: placing}))
+        body = client.get("/assets/many/").content.decode()
+        assert ('<span class="num">33rd percentile</span> of <span class="num">1,204</span> '
+                'models') in body
+        # The neutral 50 of a value nothing can be compared with is not called a percentile.
+        body = client.get("/assets/lone/").content.decode()
+        assert 'alone among fine-tunes: it counts as <span class="num">50</span>, the middle' \
+            in body
+        assert "percentile" not in body.split('class="signals"')[1].split("</ul>")[0]
+        # A score written before the counts were kept still reads.
+        body = client.get("/assets/older/").content.decode()
+        assert '<span class="num">33rd percentile</span> among models' in body
+
     def test_it_shows_subscores_signals_and_unknown_never_zero(self, client):
         asset = make_asset("scored")
         top1 = make_evidence(asset, dimension="quality", name="imagenet_top1",

@@ -130,6 +130,17 @@ def find_pair(first: str, second: str) -> Pair | None:
     return _found.get((first, second), lambda: _read_pair(first, second))
 
 
+def sides(first: str, second: str) -> dict[str, Asset]:
+    """The assets, published or archived (never a draft), that these slugs name, by slug:
+    what the 404 page of a pair not found says of each side. One query."""
+    return {
+        asset.slug: asset for asset in
+        Asset.objects.filter(slug__in={first, second},
+                             status__in=[Asset.Status.PUBLISHED, Asset.Status.ARCHIVED])
+        .only("slug", "name", "kind", "status")
+    }
+
+
 def find_pair_and_rows(first: str, second: str) -> tuple[Pair | None, PageRows | None]:
     """`find_pair`, and on PostgreSQL, for a pair not remembered, the rows of its page, read
     by slug in one round trip, the assets' rows telling the pair (ids, versions, published

@@ -42,10 +42,7 @@ def _find_pair(request: HttpRequest, a: str, b: str) -> pairs.Pair | None:
 def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
     pair = _find_pair(request, a, b)
     if pair is None:
-        # A slug naming no published asset: the 404 page links the compare form with both
-        # slugs, where a known one is taken and an unknown one gets the closest names.
-        compare_url = "/compare/?" + urlencode({"a": a, "b": b})
-        return render(request, "404.html", {"compare_url": compare_url}, status=404)
+        return _pair_not_found(request, a, b)
     if pair.reversed:
         query = request.META.get("QUERY_STRING", "")
         return HttpResponsePermanentRedirect(pair.url + (f"?{query}" if query else ""))
@@ -67,6 +64,32 @@ def versus(request: HttpRequest, a: str, b: str) -> HttpResponse:
         pagecache.store(key, body)
         response = pagecache.respond(request, key, body)
     return response
+
+
+def _pair_not_found(request: HttpRequest, a: str, b: str) -> HttpResponse:
+    """An address naming no published pair. Typed in capitals, it leads to the page (slugs
+    are lower case); otherwise the 404 page says what each side is (archived, not in the
+    catalog, or the same asset twice), links the page of each side that has one and the
+    compare form with both slugs, where a known one is taken and an unknown one gets the
+    closest names."""
+    first, second = a.lower(), b.lower()
+    if (first, second) != (a, b) and (pair := pairs.find_pair(first, second)) is not None:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(pair.url + (f"?{query}" if query else ""))
+    found = pairs.sides(first, second)
+    sides = []
+    for slug in dict.fromkeys((first, second)):
+        asset = found.get(slug)
+        state = ("missing" if asset is None else
+                 "archived" if asset.status == Asset.Status.ARCHIVED else "published")
+        sides.append({"slug": slug, "asset": asset, "state": state})
+    compare_url = "/compare/?" + urlencode({
+        side: slug for side, slug in zip("ab", (first, second), strict=True)
+        if found.get(slug) is None or found[slug].status == Asset.Status.PUBLISHED
+    })
+    return render(request, "404.html", {
+        "compare_url": compare_url, "versus_sides": sides, "same_asset": first == second,
+    }, status=404)
 
 
 def cached_page(request: HttpRequest, a: str, b: str) -> HttpResponse | None:

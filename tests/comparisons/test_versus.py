@@ -119,6 +119,32 @@ class TestVersusUrls:
         assertContains(r, '<a href="/compare/?a=alpha-seg&amp;b=beta-seg">Beta Seg</a>',
                        status_code=400)
 
+    def test_its_404_says_what_each_side_is(self, client):
+        make_pair()
+        make_asset("hidden", name="Hidden Draft", status=Asset.Status.DRAFT)
+        make_asset("old", name="Old Seg", status=Asset.Status.ARCHIVED)
+        r = client.get("/compare/alpha-seg-vs-old/")
+        # The archived side keeps its page, and the other is offered to compare afresh.
+        assertContains(r, '<a href="/assets/old/">Old Seg</a> is archived: its page is kept, '
+                          'but it is no longer compared.', status_code=404)
+        assertContains(r, '<a href="/assets/alpha-seg/">Alpha Seg</a> is in the catalog.',
+                       status_code=404)
+        assertContains(r, '<a href="/compare/?a=alpha-seg">Pick the two assets to compare</a>'
+                          ', starting from Alpha Seg', status_code=404)
+        # A draft is not said to exist.
+        r = client.get("/compare/hidden-vs-old/")
+        assertContains(r, "No asset in the catalog has the address “hidden”.", status_code=404)
+        assert b"Hidden Draft" not in r.content and b"/assets/hidden/" not in r.content
+        r = client.get("/compare/alpha-seg-vs-alpha-seg/")
+        assertContains(r, 'A versus page compares two different assets: this address names '
+                          '<a href="/assets/alpha-seg/">Alpha Seg</a> twice.', status_code=404)
+
+    def test_an_address_in_capitals_leads_to_the_page(self, client):
+        make_pair()
+        r = client.get("/compare/Beta-Seg-vs-ALPHA-seg/?more=a")
+        assert r.status_code == 301 and r["Location"] == URL + "?more=a"
+        assert client.get("/compare/Beta-Seg-vs-NOPE/").status_code == 404
+
     def test_it_answers_400_for_a_bad_option(self, client):
         make_pair()
         r = client.get(URL + "?more=everything")

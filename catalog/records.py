@@ -46,7 +46,7 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 5
+WRITER_VERSION = 6
 # Languages a capability text names before "and N more".
 LANGUAGES_NAMED = 8
 
@@ -526,6 +526,15 @@ def join_words(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def join_names(names: list[str]) -> str:
+    """`join_words`, but names holding "and" themselves are joined with "as well as": "text
+    generation as well as image and text to text", not "text generation and image and text
+    to text"."""
+    if len(names) > 1 and any(" and " in name for name in names):
+        return ", ".join(names[:-1]) + " as well as " + names[-1]
+    return join_words(names)
+
+
 KIND_NOUN = {
     "model": "model",
     "fine-tune": "fine-tuned model",
@@ -632,9 +641,9 @@ def summary(data: dict, names: dict[str, str]) -> str:
     first = f"{article(noun).capitalize()} {noun}"
     if len(slugs) > 3:
         # Three of 28 would read as all it does.
-        first += f" for {len(slugs)} tasks, among them {join_words(tasks)}"
+        first += f" for {len(slugs)} tasks, among them {join_names(tasks)}"
     elif tasks:
-        first += f" for {join_words(tasks)}"
+        first += f" for {join_names(tasks)}"
     if data.get("organization"):
         first += f", published by {data['organization']}"
     parts = [first + "."]

@@ -442,6 +442,16 @@ class TestWrittenTexts:
                 if c.title == "Lineage"] == [text]
         assert Asset(base_relation=relation).base_relation_shown == shown
 
+    def test_tasks_whose_names_hold_and_are_told_apart(self):
+        api = record("api-model:vendor/chat", subtype="API model",
+                     tasks=["text-generation", "image-text-to-text"], organization="vendor")
+        assert records.summary(api, {}).startswith(
+            "An API model for text generation as well as image and text to text, published by")
+        plain = record("api-model:vendor/two", subtype="API model",
+                       tasks=["text-generation", "summarization"], organization="vendor")
+        assert records.summary(plain, {}).startswith(
+            "An API model for text generation and summarisation, published by")
+
     def test_other_nouns_keep_their_tasks(self):
         api = record("api-model:vendor/e", subtype="API model", tasks=["embedding"],
                      modalities=["text"], organization="vendor")

@@ -955,6 +955,22 @@ _LICENCE_NAMES = frozenset(
     for name in (licence_id, querytext.index_text(shown)))
 
 
+def organisations_named(n: querytext.Normalised, assets: Sequence[Asset]) -> list[str]:
+    """The names of the organisations of `assets` (read off their loaded organisation, no
+    query) that `n`'s words name, as the search steers to them (_Filters.steering()): in
+    the order the assets come."""
+    runs = set(_runs(n.terms))
+    named = {}
+    for asset in assets:
+        org = asset.organization
+        if org is None or org.pk in named:
+            continue
+        if (re.sub(r"[-_]", " ", org.name).lower() in runs
+                or org.slug.replace("-", " ") in runs):
+            named[org.pk] = org.name
+    return list(named.values())
+
+
 def _runs(terms: Sequence[str]) -> tuple[str, ...]:
     """The terms, and each run of up to RUN_WORDS of them, joined by spaces, that may name
     an organisation (not a licence)."""

@@ -321,10 +321,7 @@ def _results(
         "unfiltered": _without(request, *FILTERS),
         "filters_only": not n.terms and filtered,
         "browse_url": _browse_url(form.filters) if not n.terms else None,
-        # The kinds the words ask for come first (catalog.search): said, unless a kind is
-        # chosen.
-        "steered": "" if form.filters.get("kind") else join_words(
-            [KIND_PLURAL[kind] for kind in n.kinds]),
+        "steered": _steered(form, n, full) if results and results[0].all_terms else "",
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
@@ -358,6 +355,25 @@ def _title(searched: str, page: int) -> str:
         return "Search the match graph"
     at = f" · Page {page}" if page > 1 else ""
     return f"{Truncator(searched).chars(70)}{at} · Search"
+
+
+def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
+    """What the results put first because the words ask for it (catalog.search): kinds the
+    words name, unless a kind is chosen, and the organisations they name, as far as those
+    holding every word show them."""
+    kinds = "" if form.filters.get("kind") else join_words(
+        [KIND_PLURAL[kind] for kind in n.kinds])
+    named = catalog_search.organisations_named(n, [r.asset for r in full])
+    owners = join_words(named)
+    if kinds and owners:
+        return f"{kinds[0].upper()}{kinds[1:]} come first, as your words ask for them, " \
+               f"and so do the assets of {owners}."
+    if kinds:
+        return f"{kinds[0].upper()}{kinds[1:]} come first, as your words ask for them."
+    if owners:
+        return (f"Assets of {owners} come first, as your words name "
+                f"{'it' if len(named) == 1 else 'them'}.")
+    return ""
 
 
 def _as_typed(raw: str, n: querytext.Normalised) -> str:

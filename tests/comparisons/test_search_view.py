@@ -12,7 +12,7 @@ from catalog.models import Asset
 from catalog.search import search
 from comparisons import search_views
 from tests.catalog.test_search import BAD_INPUTS, PREFIX_QUERIES
-from tests.factories import make_asset, make_capability, make_task
+from tests.factories import make_asset, make_capability, make_org, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -310,6 +310,21 @@ class TestSearch:
         for q in ["segmentation+datasets&kind=dataset", "segmentation"]:
             page = client.get(f"/search/?q={q}", headers=BROWSER).content.decode()
             assert "come first" not in page
+
+    def test_it_says_which_organisations_the_words_put_first(self, client):
+        _segmentation_assets()
+        acme = make_org("Acme-Vision", slug="acme-vision")
+        make_asset("acme-seg", name="Pixel Cutter", summary="A segmentation model.",
+                   organization=acme)
+        for page in _page_and_fragment(client, {"q": "acme vision segmentation"}):
+            assert "Assets of Acme-Vision come first, as your words name it." in page
+        page = client.get("/search/?q=acme+vision+segmentation+models",
+                          headers=BROWSER).content.decode()
+        assert ("Models, fine-tunes and APIs come first, as your words ask for them, and so "
+                "do the assets of Acme-Vision.") in page
+        # Words naming no organisation of the results: nothing said.
+        page = client.get("/search/?q=vision+segmentation", headers=BROWSER).content.decode()
+        assert "come first" not in page
 
     def test_when_leaving_words_out_leaves_nothing_it_offers_the_search_without(self, client):
         _segmentation_assets()

@@ -356,9 +356,10 @@ def _leads_sentence(a: Side, b: Side, leads_a: list[str], leads_b: list[str]) ->
             Part(trailing.name),
             Part(f" has no lead of {LEAD_POINTS} points or more"),
         ]
-    if not _same_kind(a, b):
+    if a.kind.strip().casefold() != b.kind.strip().casefold():
         # A sub-score places an asset among its own kind: a dataset's 5 and a fine-tune's 66
-        # are each against different peers.
+        # are each against different peers, and so are a model's and a fine-tune's, though
+        # one can replace the other.
         parts.append(Part(" (each sub-score places an asset among its own kind)"))
     parts.append(Part("."))
     return Sentence("leads", parts)

@@ -260,6 +260,16 @@ class TestDifferentJobs:
         assert "own kind" not in only(decide(*pair(
             {"sub_scores": scores(ecosystem=66.0)}, {"sub_scores": scores(ecosystem=5.0)})),
             "leads")
+        # A model and its fine-tune can replace each other, but are each placed among their
+        # own kind: the fine-tune among fine-tunes.
+        verdict = decide(*pair({"kind": "Model", "sub_scores": scores(ecosystem=82.0)},
+                               {"kind": "fine-tune", "sub_scores": scores(ecosystem=99.0)}))
+        assert verdict.substitutes is not False
+        assert only(verdict, "leads").endswith(
+            " (each sub-score places an asset among its own kind).")
+        assert "own kind" not in only(decide(*pair(
+            {"kind": "API", "sub_scores": scores(ecosystem=66.0)},
+            {"kind": "api", "sub_scores": scores(ecosystem=5.0)})), "leads")
 
     def test_it_says_different_kinds_are_not_substitutes(self):
         verdict = decide(*pair({"kind": "Fine-tune"}, {"kind": "Dataset"}))

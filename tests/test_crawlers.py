@@ -72,6 +72,27 @@ class TestSitemap:
             client.get("/sitemap-assets.xml")
 
 
+    def test_it_is_kept_until_the_data_changes(self, client, django_assert_num_queries):
+        make_asset("one")
+        first = client.get("/sitemap-assets.xml")
+        assert first["Content-Type"] == "application/xml"
+        assert first["Cache-Control"] == "public, max-age=3600"
+        # Asked again: from the page cache, with no query, or a 304 for the ETag held.
+        with django_assert_num_queries(0):
+            again = client.get("/sitemap-assets.xml")
+            assert again.content == first.content
+            assert again["Content-Type"] == "application/xml"
+            assert again["X-Robots-Tag"] == "noindex, noodp, noarchive"
+            assert again["Cache-Control"] == "public, max-age=3600"
+            r = client.get("/sitemap-assets.xml", headers={"if-none-match": first["ETag"]})
+            assert r.status_code == 304
+        # A new asset moves the data generation: the sitemap lists it.
+        make_asset("two")
+        assert b"/assets/two/" in client.get("/sitemap-assets.xml").content
+        assert client.get("/sitemap-assets.xml?p=7").status_code == 404
+        assert client.post("/sitemap.xml").status_code == 405
+
+
 class TestMethods:
     """Every public page answers HEAD as GET does, without a body, and another method with
     the site's 405 page, not a CSRF failure."""

@@ -11,6 +11,7 @@ from catalog.login_guard import guarded_login
 from catalog.sitemaps import AssetSitemap
 from comparisons.sitemaps import VersusSitemap
 from unfragile.http import read_only
+from unfragile.sitemaps import cached
 
 SITEMAPS = {"assets": AssetSitemap, "compare": VersusSitemap}
 
@@ -42,13 +43,13 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
-        cache_control(public=True, max_age=3600)(sitemap_views.index),
+        read_only(cached(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_control(public=True, max_age=3600)(sitemap_views.sitemap),
+        read_only(cached(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

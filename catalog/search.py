@@ -47,7 +47,8 @@ as those words (_Postgres, catalog_search_word). A word cut short past its stem
 (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
-nothing, or only some of the words, matched, the misspelt ones are put right (spelling()) and
+nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
+search page then shows the results for the words put right when those hold every word) and
 the closest names found (closest_names()).
 """
 

@@ -283,6 +283,19 @@ def _results(
     # One more than shown: whether a next page follows.
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN + 1,
                                     offset=first - 1)
+    # Words put right when nothing, or only some of the words, matched.
+    spelled = catalog_search.spelling(n) if page == 1 and not (
+        results and results[0].all_terms) else None
+    searched = n  # what the results shown were found for
+    if spelled:
+        # The words put right find results holding every word: those are shown, said so.
+        # (A misspelt word is one the index does not hold: as typed, it matches nothing.)
+        # (Its last word is still being typed only if it was: a space after it says not.)
+        fixed = querytext.normalise(spelled if n.prefix else spelled + " ")
+        found = catalog_search.search(fixed, **form.filters, limit=RESULTS_SHOWN + 1)
+        if found and found[0].all_terms:
+            results, searched = found, fixed
+    corrected = searched is not n
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
     # The names closest to what was typed, among those the filters keep; with no results
     # and none kept, among all (one query more), said so.
@@ -296,32 +309,31 @@ def _results(
         # Nothing holds every word: perhaps a name misspelt ("stable difusion").
         suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN, close=True,
                                                    **form.filters)
-    # Words put right when nothing, or only some of the words, matched.
-    spelled = catalog_search.spelling(n) if page == 1 and not (
-        results and results[0].all_terms) else None
     full = [r for r in results if r.all_terms]
     partial = [r for r in results if not r.all_terms]
     # On the first page, when nothing holds every word, those holding some are the results;
     # after it, they are always under their own heading.
     if not full and page == 1:
         full, partial = partial, []
-    heading = _as_typed(form.cleaned_data["q"], n)
+    typed = _as_typed(form.cleaned_data["q"], n)
+    heading = searched.text if corrected else typed
     marks = dict(zip([r.asset.pk for r in results],
                      name_qualifiers([r.asset for r in results]), strict=True))
     ctx = {
         # The list items are written in Python (comparisons.results_html), the rest here.
         # Those holding every word, then, under a heading of their own, those holding some.
-        "q": n, "q_heading": heading, "results": results, "result_items": result_items(full, marks),
+        "q": n, "q_heading": heading, "q_typed": typed, "corrected": corrected,
+        "results": results, "result_items": result_items(full, marks),
         "partial_items": result_items(partial, marks),
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
-        "suggestions": suggestions, "spelled": spelled,
+        "suggestions": suggestions, "spelled": None if corrected else spelled,
         "filtered": filtered, "unfiltered_suggestions": unfiltered_suggestions,
         "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
         "filters_only": not n.terms and filtered,
         "browse_url": _browse_url(form.filters) if not n.terms else None,
-        "steered": _steered(form, n, full) if results and results[0].all_terms else "",
+        "steered": _steered(form, searched, full) if results and results[0].all_terms else "",
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]

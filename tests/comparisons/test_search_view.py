@@ -11,6 +11,8 @@ from pytest_django.asserts import assertContains
 from catalog.models import Asset
 from catalog.search import search
 from comparisons import search_views
+from comparisons.models import SearchEvent
+from comparisons.search_views import RESULTS_SHOWN
 from tests.catalog.test_search import BAD_INPUTS, PREFIX_QUERIES
 from tests.factories import make_asset, make_capability, make_org, make_task
 
@@ -239,12 +241,45 @@ class TestSearch:
         assertContains(response, "No results for “segmentaton modl”")
         assertContains(response, 'Did you mean <a href="?q=segmentation+model&amp;kind=dataset">'
                                  "segmentation model</a>?")
-        # Results for some of the words: offered too; for all of them: not.
-        response = client.get("/search/?q=scenes+segmentaton+", headers=BROWSER)
+        # Results for some of the words, and the words put right find none holding them
+        # all: offered too.
+        response = client.get("/search/?q=scenes+segmentaton+rooms", headers=BROWSER)
         assertContains(response, "Nothing matched every word")
-        assertContains(response, '<a href="?q=scenes+segmentation">scenes segmentation</a>')
+        assertContains(response, '<a href="?q=scenes+segmentation+rooms">'
+                                 'scenes segmentation rooms</a>')
         response = client.get("/search/?q=scenes+segmentation", headers=BROWSER)
         assert "Did you mean" not in response.content.decode()
+
+    def test_words_put_right_that_find_every_word_give_the_results(
+            self, client, django_assert_num_queries):
+        _segmentation_assets()
+        for i in range(RESULTS_SHOWN):
+            make_asset(f"scene-set-{i}", name=f"Scene set {i}", kind=Asset.Kind.DATASET,
+                       summary="Scenes for segmentation.")
+        client.get("/search/", headers=BROWSER)  # the session, and the tasks remembered
+        # (Typed with a space after it: a word being typed also stands for the indexed words
+        # it starts with, "segment".)
+        for page in _page_and_fragment(client, {"q": "scenes segmentaton "}):
+            assert "Top 20 results for “scenes segmentation”" in page
+            assert ("Some words of “scenes segmentaton” are in no asset here, so these are the "
+                    "results for “scenes segmentation”.") in page
+            assert "Did you mean" not in page and "Nothing matched every word" not in page
+            assert page.count('data-result-link') == RESULTS_SHOWN
+            # The next page is that of the words put right.
+            assert 'href="?q=scenes+segmentation&amp;page=2"' in page
+        # The search as typed (every word, then some of them; the assets found and their
+        # capabilities), which of the words doubted the index holds, then the search for the
+        # words put right (every word: enough) with its assets and their capabilities.
+        with django_assert_num_queries(4 + 1 + 3):
+            client.get("/search/?q=segmentaton+scenes+", headers=HTMX)
+        # The match graph counts the search as typed, with the results shown.
+        client.get("/search/?q=scenes+segmentaton+", headers=BROWSER)
+        event = SearchEvent.objects.get()
+        assert event.query == "scenes segmentaton"
+        matched = [m.asset.slug for m in event.matches.order_by("position")]
+        assert len(matched) == 10 and "ade" in matched
+        assert all(slug in {"ade", "segformer"} or slug.startswith("scene-set-")
+                   for slug in matched)
 
     def test_search_again_without_filters_drops_every_filter(self, client):
         _segmentation_assets()
@@ -780,8 +815,6 @@ class TestResultsCache:
                 assert self.browser(client, path, **live) == page
 
     def test_a_cached_search_still_counts_in_the_match_graph(self, client):
-        from comparisons.models import SearchEvent
-
         _segmentation_assets()
         self.browser(client, "/search/?q=segmentation")  # another reader made it cached
         reader = client.__class__()

@@ -356,6 +356,37 @@ class Asset(models.Model):
         return self.urls.get("hub", "")
 
     @property
+    def provenance(self) -> list[dict]:
+        """Where the facts of an imported asset come from, as its page lists them: each
+        source with the page of the package release it came from, and for hand-curated
+        facts each piece of evidence with its address (records.source_url(),
+        evidence_link())."""
+        shown = []
+        for source in self.sources:
+            if not isinstance(source, dict):
+                continue
+            evidence = [records.evidence_link(str(text))
+                        for text in source.get("evidence") or [] if str(text).strip()]
+            shown.append({**source, "url": records.source_url(source), "evidence": evidence})
+        return shown
+
+    def basis_url(self, basis: str) -> str:
+        """The release page of the source a basis names first ("mteb ModelMeta.release_date":
+        mteb's), or ""."""
+        for source in self.provenance:
+            if source["url"] and basis.startswith(f"{source.get('source')} "):
+                return source["url"]
+        return ""
+
+    @property
+    def release_basis_url(self) -> str:
+        return self.basis_url(self.release_basis)
+
+    @property
+    def size_basis_url(self) -> str:
+        return self.basis_url(self.size_basis)
+
+    @property
     def source_link(self) -> str:
         for role in ("hub", "repo", "reference", "homepage", "docs", "paper"):
             if self.urls.get(role):

@@ -520,6 +520,42 @@ def human_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
+# Where a registry package's release can be read, by the registry a source's origin names
+# ("PyPI mteb", "npm @huggingface/tasks").
+_REGISTRY_PAGES = {
+    "PyPI": "https://pypi.org/project/{package}/{version}/",
+    "npm": "https://www.npmjs.com/package/{package}/v/{version}",
+}
+_ORIGIN = re.compile(r"(PyPI|npm) ([@\w./-]+)(?:\s|$)")
+_VERSION = re.compile(r"[\w.+!-]+")
+_ARXIV = re.compile(r"arXiv:(\d{4}\.\d{4,5}(?:v\d+)?)")
+
+
+def source_url(source: dict) -> str:
+    """The page of the package release a record's source entry came from ("" when its
+    origin names no registry or it has no version): {"origin": "PyPI mteb", "version":
+    "2.26.24"} gives https://pypi.org/project/mteb/2.26.24/."""
+    found = _ORIGIN.match(str(source.get("origin") or ""))
+    version = str(source.get("version") or "")
+    if not (found and _VERSION.fullmatch(version)):
+        return ""
+    return _REGISTRY_PAGES[found[1]].format(package=found[2], version=version)
+
+
+def evidence_link(text: str) -> tuple[str, str, str]:
+    """A hand-curated source's evidence as (its address, the address as shown, what it
+    says), the address "" when it has none: "https://x.org/a (licence mit)" gives
+    ("https://x.org/a", "x.org/a", "licence mit"); "arXiv:2402.19173" links its abstract
+    page under that name."""
+    text = text.strip()
+    if found := _ARXIV.fullmatch(text):
+        return f"https://arxiv.org/abs/{found[1]}", text, ""
+    url, _, rest = text.partition(" ")
+    if re.match(r"https?://\S+$", url):
+        return url, url.split("://", 1)[1], rest.strip().removeprefix("(").removesuffix(")")
+    return "", "", text
+
+
 def join_words(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from catalog import views
+from catalog import records, views
 from catalog.models import Asset, Score, ScoreHistory
 from tests.factories import make_asset, make_capability, make_evidence, make_org, make_task
 from unfragile import generation, pagecache
@@ -622,6 +622,51 @@ class TestAssetPageCache:
     def test_a_draft_is_not_found(self, client):
         make_asset("hidden", status=Asset.Status.DRAFT)
         assert client.get("/assets/hidden/").status_code == 404
+
+
+class TestSources:
+    def test_each_source_links_the_release_it_came_from(self, client):
+        make_asset(
+            "sourced", release_basis="mteb ModelMeta.release_date",
+            released_on=date(2025, 4, 10), size_basis="dataset card: 1,000 rows",
+            sources=[
+                {"source": "mteb", "version": "2.26.24", "origin": "PyPI mteb",
+                 "data_licence": "Apache-2.0"},
+                {"source": "hf-tasks", "version": "0.21.54", "origin": "npm @huggingface/tasks"},
+                {"source": "hand-curated", "data_licence": "facts only (curated)", "evidence": [
+                    "https://huggingface.co/datasets/org/set (card: licence mit)",
+                    "arXiv:2402.19173", "the authors' talk", "javascript:alert(1) (x)"]},
+            ],
+        )
+        body = client.get("/assets/sourced/").content.decode()
+        assert ('<a href="https://pypi.org/project/mteb/2.26.24/" rel="nofollow noopener">'
+                'mteb 2.26.24</a> · PyPI mteb · data licence Apache-2.0') in body
+        assert ('<a href="https://www.npmjs.com/package/@huggingface/tasks/v/0.21.54" '
+                'rel="nofollow noopener">hf-tasks 0.21.54</a>') in body
+        # Hand-curated facts show their evidence, linked where it has an address.
+        assert ('<a href="https://huggingface.co/datasets/org/set" rel="nofollow noopener">'
+                'huggingface.co/datasets/org/set</a>: card: licence mit') in body
+        assert ('<a href="https://arxiv.org/abs/2402.19173" rel="nofollow noopener">'
+                'arXiv:2402.19173</a>') in body
+        assert "<li>the authors&#x27; talk</li>" in body
+        assert 'href="javascript' not in body
+        # A date's basis naming a source links its release; one naming none stays text.
+        assert ('<a href="https://pypi.org/project/mteb/2.26.24/" rel="nofollow noopener">'
+                'mteb ModelMeta.release_date</a>') in body
+        assert '<span class="source muted">dataset card: 1,000 rows</span>' in body
+
+    @pytest.mark.parametrize(("source", "url"), [
+        ({"origin": "PyPI timm (pretrained configs)", "version": "1.0.31"},
+         "https://pypi.org/project/timm/1.0.31/"),
+        ({"origin": "PyPI crfm-helm helm/config/model_metadata.yaml", "version": "0.5.16"},
+         "https://pypi.org/project/crfm-helm/0.5.16/"),
+        ({"origin": "PyPI mteb"}, ""),  # no version: no release to link
+        ({"origin": "PyPI mteb", "version": "1.0\"><script>"}, ""),
+        ({"origin": "hand-written", "version": "1"}, ""),
+        ({}, ""),
+    ])
+    def test_a_source_url_is_a_registry_release_or_nothing(self, source, url):
+        assert records.source_url(source) == url
 
 
 class TestAssetScore:

@@ -372,9 +372,15 @@ def _title(searched: str, page: int) -> str:
 def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     """What the results put first because the words ask for it (catalog.search): kinds the
     words name, unless a kind is chosen, and the organisations they name, as far as those
-    holding every word show them."""
-    kinds = "" if form.filters.get("kind") else join_words(
-        [KIND_PLURAL[kind] for kind in n.kinds])
+    holding every word show them; or that none of the kinds asked for holds every word."""
+    asked = [] if form.filters.get("kind") else n.kinds
+    if asked and not any(r.asset.kind in asked for r in full):
+        # Nothing of those kinds holds every word: the others are all there is.
+        plurals = [KIND_PLURAL[kind] for kind in asked]
+        either = " or ".join([", ".join(plurals[:-1]), plurals[-1]] if len(plurals) > 1
+                             else plurals)
+        return f"None of the {either} here holds every word."
+    kinds = join_words([KIND_PLURAL[kind] for kind in asked])
     named = catalog_search.organisations_named(n, [r.asset for r in full])
     owners = join_words(named)
     if kinds and owners:

@@ -341,6 +341,15 @@ class TestSearch:
         page = client.get("/search/?q=segmentation+models", headers=BROWSER).content.decode()
         assert "Models, fine-tunes and APIs come first" in page
         assert page.index("/assets/segformer/") < page.index("/assets/ade/")
+        # Words asking for a kind none of those holding every word is: said so.
+        make_asset("seg-lib", name="Seg lib", kind=Asset.Kind.LIBRARY,
+                   summary="Segmentation tools for pixels.")
+        page = client.get("/search/?q=segmentation+tools", headers=BROWSER).content.decode()
+        assert "come first" not in page
+        assert "None of the tools here holds every word." in page
+        make_asset("seg-tool", name="Seg tool", kind=Asset.Kind.TOOL, summary="Segmentation.")
+        page = client.get("/search/?q=segmentation+tools", headers=BROWSER).content.decode()
+        assert "Tools come first, as your words ask for them." in page
         # A kind chosen: nothing to say; no kind word: neither.
         for q in ["segmentation+datasets&kind=dataset", "segmentation"]:
             page = client.get(f"/search/?q={q}", headers=BROWSER).content.decode()

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Replace
 from django.dispatch import Signal
 from django.utils.text import slugify
 
@@ -211,16 +212,24 @@ def _slugs(records: list[rec.Record], existing: dict[str, dict]) -> dict[str, st
 
 
 def _organizations(records: list[rec.Record]) -> dict[str, Organization]:
+    """The organisations the records name, by rec.organisation_key(): those already here,
+    however another source wrote the name, and the others created, named as first
+    written."""
     wanted: dict[str, str] = {}
     for r in records:
         name = r.data.get("organization")
-        if name and slugify(name):
-            wanted.setdefault(slugify(name), name)
-    have = {o.slug: o for o in Organization.objects.filter(slug__in=wanted)}
-    missing = [Organization(slug=s, name=n) for s, n in wanted.items() if s not in have]
+        if name and (key := rec.organisation_key(name)):
+            wanted.setdefault(key, name)
+    # A slug is the name slugged: its key is the slug without hyphens.
+    have: dict[str, Organization] = {}
+    for org in (Organization.objects.alias(key=Replace("slug", Value("-"), Value("")))
+                .filter(key__in=wanted).order_by("id")):
+        have.setdefault(rec.organisation_key(org.slug), org)
+    missing = [Organization(slug=slugify(name), name=name)
+               for key, name in wanted.items() if key not in have]
     Organization.objects.bulk_create(missing, batch_size=BATCH)
-    added = Organization.objects.filter(slug__in=[o.slug for o in missing])
-    have.update({o.slug: o for o in added})
+    for org in Organization.objects.filter(slug__in=[o.slug for o in missing]):
+        have[rec.organisation_key(org.slug)] = org
     return have
 
 
@@ -242,7 +251,7 @@ def _tasks(records: list[rec.Record]) -> dict[str, Task]:
 
 def _asset_values(r: rec.Record, orgs: dict[str, Organization], names: dict[str, str]) -> dict:
     d = r.data
-    org_key = slugify(d.get("organization") or "")
+    org_key = rec.organisation_key(d.get("organization") or "")
     base = d.get("base_model")
     unresolved = d.get("base_model_unresolved") or ""
     return {

@@ -520,6 +520,13 @@ def human_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
+def organisation_key(name: str) -> str:
+    """What tells an organisation apart, however a source writes its name: its slug
+    without hyphens ("Stability-AI" and "stabilityai" are one; case already counts for
+    nothing in a slug). "" for a name with nothing to slug."""
+    return slugify(name).replace("-", "")
+
+
 # Where a registry package's release can be read, by the registry a source's origin names
 # ("PyPI mteb", "npm @huggingface/tasks").
 _REGISTRY_PAGES = {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog import loader, records
-from catalog.models import Asset, Capability, DismissedCapability, Evidence
+from catalog.models import Asset, Capability, DismissedCapability, Evidence, Organization
 from catalog.search import search
 from tests.factories import make_asset, make_capability
 
@@ -83,6 +84,46 @@ class TestLoadCatalog:
         assert Asset.objects.get(slug="data-a").dataset_samples == 1000
         # Every published asset has at least one capability written from its facts.
         assert not Asset.objects.filter(capabilities__isnull=True).exists()
+
+    def test_an_organisation_written_two_ways_is_one(self, tmp_path):
+        load(write(tmp_path / "a.jsonl.gz", [
+            record("hf-model:stabilityai/sd-a", organization="stabilityai"),
+            record("hf-model:Stability-AI/tools-b", organization="Stability-AI"),
+        ]))
+        assert list(Organization.objects.values_list("name", "slug")) == [
+            ("stabilityai", "stabilityai")]
+        # A later file writing it otherwise again, or in capitals, finds it.
+        load(write(tmp_path / "b.jsonl.gz", [
+            record("hf-model:stabilityai/sd-c", organization="Stability AI"),
+            record("hf-model:cohere/embed-d", organization="Cohere"),
+            record("hf-model:cohere/embed-e", organization="cohere"),
+        ]))
+        assert sorted(Organization.objects.values_list("slug", flat=True)) == [
+            "cohere", "stabilityai"]
+        assert Asset.objects.filter(organization__slug="stabilityai").count() == 3
+
+    def test_organisations_written_two_ways_become_one_when_migrated(self):
+        from django.apps import apps
+
+        merge = importlib.import_module(
+            "catalog.migrations.0030_one_organisation_however_written").merge_organisations
+        big = Organization.objects.create(name="stabilityai", slug="stabilityai")
+        small = Organization.objects.create(name="Stability-AI", slug="stability-ai",
+                                            url="https://stability.ai")
+        alone = Organization.objects.create(name="Other", slug="other")
+        kept = [make_asset(f"hub-{i}", organization=big) for i in range(2)]
+        moved = make_asset("tools", organization=small, summary="Audio tools.")
+        version = moved.version
+        make_asset("other-asset", organization=alone)
+        assert merge(apps, "default") == [moved.pk]
+        assert sorted(Organization.objects.values_list("slug", "url")) == [
+            ("other", ""), ("stabilityai", "https://stability.ai")]
+        moved.refresh_from_db()
+        assert moved.organization_id == big.pk and moved.version == version + 1
+        assert all(a.organization_id == big.pk for a in kept)
+        # Its search entry holds the name it is now under.
+        assert [r.asset.slug for r in search("stabilityai audio") if r.all_terms] == ["tools"]
+        assert merge(apps, "default") == []  # once merged, nothing more to do
 
     def test_a_second_run_reports_everything_unchanged(self, tmp_path):
         path = base_file(tmp_path)

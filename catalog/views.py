@@ -30,7 +30,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.vary import vary_on_headers
 
-from catalog import assetpage, licences, scoring, search
+from catalog import assetpage, licences, records, scoring, search
 from catalog.forms import BrowseForm
 from catalog.html import options_html
 from catalog.models import (
@@ -177,6 +177,12 @@ def browse(request: HttpRequest) -> HttpResponse:
         tasks, orgs = _filter_lists(fresh=True)
         form = _browse_form(request, tasks, orgs)
     if not form.is_valid():
+        if (org := _organisation_written_otherwise(form, orgs)) is not None:
+            # An organisation merged into one written otherwise (migration 0030), or its
+            # slug typed with hyphens of its own: the list under its slug.
+            query = request.GET.copy()
+            query["org"] = org
+            return HttpResponsePermanentRedirect(f"?{query.urlencode()}")
         return render(request, "400.html", {"errors": form.errors}, status=400)
     filtered = form.filter(Asset.objects.published())
     assets = filtered.for_cards().sorted_by(form.cleaned_data["sort"]).prefetch_related("tasks")
@@ -251,6 +257,15 @@ def _browse_titles(data: dict, page: int) -> dict[str, str]:
     if page > 1:
         title += f" · Page {page}"
     return {"heading": heading, "page_title": title}
+
+
+def _organisation_written_otherwise(form: BrowseForm, orgs: list) -> str | None:
+    """The slug of the organisation the form's unknown one names written otherwise
+    (records.organisation_key()), when that is its only error; else None."""
+    if set(form.errors) != {"org"}:
+        return None
+    key = records.organisation_key(form.data.get("org", ""))
+    return next((slug for slug, *_ in orgs if key and slug.replace("-", "") == key), None)
 
 
 def _browse_form(request: HttpRequest, tasks: list, orgs: list) -> BrowseForm:

@@ -204,6 +204,14 @@ class TestBrowse:
         assert b"x is not one of the available choices" in r.content
         assert b"\x00" not in r.content and b"\x07" not in r.content
 
+    def test_an_organisation_written_otherwise_leads_to_its_list(self, client):
+        make_asset("sd", organization=make_org("stabilityai", slug="stabilityai"))
+        r = client.get("/assets/?org=stability-ai&sort=name")
+        assert r.status_code == 301 and r["Location"] == "?org=stabilityai&sort=name"
+        assert client.get("/assets/?org=stability-labs").status_code == 400
+        # Another filter wrong as well: the errors, not a redirect.
+        assert client.get("/assets/?org=stability-ai&kind=robot").status_code == 400
+
     def test_organisations_are_listed_in_alphabetical_order_case_aside(self, client):
         for name in ["zeta-lab", "Alpha Lab", "beta-lab", "Gamma"]:
             make_asset(name.lower().replace(" ", "-"), organization=make_org(name))

@@ -370,21 +370,22 @@ class Asset(models.Model):
             shown.append({**source, "url": records.source_url(source), "evidence": evidence})
         return shown
 
-    def basis_url(self, basis: str) -> str:
-        """The release page of the source a basis names first ("mteb ModelMeta.release_date":
-        mteb's), or ""."""
+    def basis_source(self, basis: str) -> tuple[str, str]:
+        """The source a basis names first ("mteb ModelMeta.release_date": mteb) as (its
+        name and version, the page of that release), or ("", "") when it names none with
+        a page."""
         for source in self.provenance:
             if source["url"] and basis.startswith(f"{source.get('source')} "):
-                return source["url"]
-        return ""
+                return f"{source['source']} {source['version']}", source["url"]
+        return "", ""
 
     @property
     def release_basis_url(self) -> str:
-        return self.basis_url(self.release_basis)
+        return self.basis_source(self.release_basis)[1]
 
     @property
     def size_basis_url(self) -> str:
-        return self.basis_url(self.size_basis)
+        return self.basis_source(self.size_basis)[1]
 
     @property
     def source_link(self) -> str:

@@ -193,7 +193,7 @@ def _pair_from_rows(first: str, a_slug: str, b_slug: str, found: list[tuple]) ->
 _ASSET_FIELDS = loaded_fields(
     Asset, "id", "slug", "name", "kind", "subtype", "external_id", "status", "licence",
     "pricing", "price_facts", "released_on", "n_parameters", "dataset_samples",
-    "dataset_bytes", "base_unresolved", "updated_at",
+    "dataset_bytes", "base_unresolved", "updated_at", "release_basis", "size_basis", "sources",
 )
 _ORG_FIELDS = loaded_fields(Organization, "id", "name", "slug")
 _SCORE_FIELDS = loaded_fields(
@@ -357,12 +357,13 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
 
     Plain SQL into model instances: on the uncached page, building these statements through
     the ORM took several times longer than running them."""
-    price_facts = Asset._meta.get_field("price_facts")
-    facts = _ASSET_FIELDS.index("price_facts")
+    jsons = [(_ASSET_FIELDS.index(name), Asset._meta.get_field(name))
+             for name in ("price_facts", "sources")]
     assets: dict[int, Asset] = {}
     for row in rows.assets:
         values = list(row[:_ORG_AT])
-        values[facts] = price_facts.from_db_value(values[facts], None, connection)
+        for at, json_field in jsons:
+            values[at] = json_field.from_db_value(values[at], None, connection)
         asset = Asset.from_db("default", _ASSET_FIELDS, values)
         org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:_BASE_AT]
         base = row[_BASE_AT:_EXTRA_AT]

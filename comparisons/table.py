@@ -57,6 +57,7 @@ class Cell:
     note: str = ""
     unknown: str = ""  # the reason the value is unknown; the cell then says "unknown"
     mark: str = ""  # "lead" or "tie"
+    note_url: str = ""  # where the note's source can be read
 
 
 @dataclass(frozen=True)
@@ -200,18 +201,29 @@ def _organisation(asset: Asset) -> Cell:
 def _released(asset: Asset) -> Cell:
     if asset.released_on is None:
         return Cell(unknown="No source gives a release date")
-    return Cell([Part(asset.released_on.isoformat())])
+    return _sourced(Cell([Part(asset.released_on.isoformat())]), asset, asset.release_basis)
+
+
+def _sourced(cell: Cell, asset: Asset, basis: str) -> Cell:
+    """`cell` noting the source its value comes from, linked, when its basis names one
+    (Asset.basis_source())."""
+    name, url = asset.basis_source(basis)
+    return Cell(cell.parts, note=f"from {name}", note_url=url) if url else cell
 
 
 def _size(asset: Asset) -> Cell:
     if asset.kind == Asset.Kind.DATASET:
         if asset.dataset_samples:
-            return Cell([Part(f"{records.human_count(asset.dataset_samples)} samples")])
-        if asset.dataset_bytes:
-            return Cell([Part(records.human_bytes(asset.dataset_bytes))])
+            shown = f"{records.human_count(asset.dataset_samples)} samples"
+        elif asset.dataset_bytes:
+            shown = records.human_bytes(asset.dataset_bytes)
+        else:
+            return Cell(unknown="No source states its size")
     elif asset.n_parameters:
-        return Cell([Part(f"{records.human_count(asset.n_parameters)} params")])
-    return Cell(unknown="No source states its size")
+        shown = f"{records.human_count(asset.n_parameters)} params"
+    else:
+        return Cell(unknown="No source states its size")
+    return _sourced(Cell([Part(shown)]), asset, asset.size_basis)
 
 
 def _lineage(asset: Asset) -> Cell:
@@ -273,7 +285,10 @@ def _cell_html(row: Row, cell: Cell, label: str) -> str:
             html += (f' <span class="tie" title="{reason}">tie<span class="visually-hidden">'
                      f" ({reason})</span></span>")
     if cell.note:
-        html += f'<span class="cell-note">{escape(cell.note)}</span>'
+        note = escape(cell.note)
+        if url := http_url(cell.note_url):
+            note = f'<a href="{escape(url)}" rel="nofollow noopener">{note}</a>'
+        html += f'<span class="cell-note">{note}</span>'
     return html + "</td>"
 
 

@@ -235,6 +235,23 @@ class TestVersusTable:
         assert ('<span class="cell-note">apache-2.0 · permissive, commercial use allowed; '
                 "open source (OSI-approved)</span>") in row(body, "licence")
 
+    def test_a_date_or_size_links_the_source_its_basis_names(self, client):
+        alpha, beta = make_pair()
+        mteb = {"source": "mteb", "version": "2.26.24", "origin": "PyPI mteb"}
+        Asset.objects.filter(pk=alpha.pk).update(release_basis="mteb ModelMeta.release_date",
+                                                 sources=[mteb])
+        Asset.objects.filter(pk=beta.pk).update(
+            kind=Asset.Kind.DATASET, dataset_samples=2_000, sources=[mteb],
+            size_basis="mteb descriptive_stats: samples", released_on=date(2020, 1, 1),
+            release_basis="the paper's date")
+        body = client.get(URL).content.decode()
+        linked = ('<span class="cell-note"><a href="https://pypi.org/project/mteb/2.26.24/" '
+                  'rel="nofollow noopener">from mteb 2.26.24</a></span>')
+        alpha_date, beta_date = cells(body, "released")
+        assert linked in alpha_date and "cell-note" not in beta_date  # a basis naming none
+        alpha_size, beta_size = cells(body, "size")
+        assert linked in beta_size and "cell-note" not in alpha_size  # no basis given
+
     def test_it_counts_times_matched_from_search_matches(self, client):
         alpha, _ = make_pair()
         for i in range(3):

@@ -97,6 +97,12 @@ KIND_STEERS = {
 }
 
 
+# Words asking for the lowest price: not words the assets' texts hold, but an order. With
+# other terms they are not searched for; those holding the others come cheapest first, by
+# list price (catalog.search): "cheapest embedding api".
+PRICE_WORDS = frozenset({"cheap", "cheaper", "cheapest", "inexpensive", "affordable"})
+
+
 def spelt_otherwise(word: str) -> str | None:
     """`word` as the other side of the Atlantic spells it ("license": licence,
     "tokenisation": tokenization), or None."""
@@ -168,6 +174,10 @@ class Normalised:
     # first (catalog.search). Not when such a word is quoted, joined by "or", or every term
     # is one.
     steering: list[str] = field(default_factory=list)
+    # Whether words asking for the lowest price (PRICE_WORDS) were typed beside other terms:
+    # those words are then no terms, and results come cheapest first. Not when such a word
+    # is quoted or joined by "or".
+    by_price: bool = False
 
     @property
     def kinds(self) -> list[str]:
@@ -302,6 +312,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         for span, (_, _, minus) in enumerate(_spans(text)) if not minus
     ) if " " in p]
     alternatives = _alternatives(words, terms)
+    by_price = _asks_for_price(words, terms, alternatives)
     being_typed = ends_open and last_word is not None and not last_word[2]
     for verb in [t for t in terms if t in TASK_VERBS]:
         noun = TASK_VERBS[verb]
@@ -327,7 +338,21 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
-                      steering=steering)
+                      steering=steering, by_price=by_price)
+
+
+def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[str],
+                    alternatives: list[list[str]]) -> bool:
+    """Whether `terms` hold words asking for the lowest price (PRICE_WORDS), typed as they
+    are (not quoted, not joined by "or") beside other terms; if so, those words are taken
+    out of `terms`."""
+    grouped = {word for group in alternatives for word in group}
+    asking = [word for word in terms if word in PRICE_WORDS and word not in grouped
+              and all(span is None for w, _, _, span in words if w == word)]
+    if not asking or len(asking) == len(terms):
+        return False
+    terms[:] = [term for term in terms if term not in asking]
+    return True
 
 
 def _steering(words: list[tuple[str, int, bool, int | None]], terms: list[str],

@@ -16,7 +16,10 @@ APIs before LLM2CLIP-Openai), those steered both ways before those steered one
 (querytext.phrase_words(): "text to speech" is not "speech to text"), then the others, each
 group by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
-the best of their group. At most CANDIDATES matches are ranked per query: ranking every
+the best of their group. Words asking for the lowest price (querytext.PRICE_WORDS: "cheapest
+embedding api") are no terms but an order: after exact names (and those holding a task's
+name as typed, names_a_task()), the assets with a list price come first, cheapest first;
+they find candidates of their own, the cheapest matches. At most CANDIDATES matches are ranked per query: ranking every
 match of a common word costs seconds at a million texts.
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
 titles match (a short `head` vector with its own GIN index), then from the rest. When that
@@ -204,7 +207,8 @@ def search(
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
                        language=language or "", steer=() if kind else tuple(n.kinds),
-                       organisations=_runs(n.terms))
+                       organisations=_runs(n.terms), by_price=n.by_price,
+                       task_first=n.by_price and names_a_task(n, using))
     names = _names(n)
     rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
                         phrase=backend.phrase(n))
@@ -230,7 +234,8 @@ def search(
         # (querytext.phrase_pairs()).
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter), names,
-                            dataclasses.replace(filters, steer=(), organisations=()),
+                            dataclasses.replace(filters, steer=(), organisations=(),
+                                                by_price=False, task_first=False),
                             wanted + full, phrase=backend.pairs(n))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
@@ -252,6 +257,19 @@ def tasks(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, int]]:
         slug: (name, task_id) for slug, name, task_id in
         Task.objects.using(using).order_by("name", "slug").values_list("slug", "name", "id")
     })
+
+
+def names_a_task(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the words typed side by side (querytext.phrase_words()) are a task's name,
+    slug or other name (TASK_ALIASES): "image generation", not "embedding api"."""
+    phrase = " ".join(querytext.phrase_words(n))
+    if not phrase:
+        return False
+    return phrase in {
+        spelling for slug, (name, _) in tasks(using).items()
+        for spelling in (name.lower(), slug.replace("-", " "),
+                         *TASK_ALIASES.get(slug, "").lower().split(", "))
+    }
 
 
 # Published assets under each licence, {id: assets}, remembered while the data generation
@@ -863,6 +881,17 @@ class _Filters:
     # The query's terms and runs of them (_runs()): the assets of an organisation they name
     # are ranked first too ("openai embedding": OpenAI's, before LLM2CLIP-Openai).
     organisations: tuple[str, ...] = ()
+    # The words ask for the lowest price (querytext.PRICE_WORDS): those with a list price
+    # find candidates of their own and come first, cheapest first (_ordered()).
+    by_price: bool = False
+    # ...and those holding the name of a task as typed come before them ("cheap image
+    # generation": the image generators first, then the cheapest of the rest).
+    task_first: bool = False
+
+    @property
+    def steers(self) -> bool:
+        """Whether some candidates are found apart (steer_sql())."""
+        return bool(self.steer) or self.by_price
 
     def steering(self) -> tuple[str, str, list]:
         """What steers a candidate first, read off its asset row `a` where the candidate
@@ -871,7 +900,7 @@ class _Filters:
         its organisations by name or slug (hyphens and underscores as spaces, case aside),
         to open the statement's WITH ("" for none); and that CTE's parameters."""
         parts, cte, params = [], "", []
-        if kinds := self.steer_sql():
+        if kinds := self._kinds_sql():
             parts.append(kinds)
         if self.organisations:
             marks = ", ".join(["%s"] * len(self.organisations))
@@ -883,9 +912,17 @@ class _Filters:
         counted = " + ".join(f"CASE WHEN {part} THEN 1 ELSE 0 END" for part in parts)
         return counted or "0", cte, params
 
-    def steer_sql(self) -> str:
-        """A condition on catalog_asset `a` keeping the kinds steered to; "" for none. The
-        kinds are Asset.Kind values, written in as literals."""
+    def steer_sql(self, vendor: str) -> str:
+        """A condition on catalog_asset `a` keeping the kinds steered to and, when the words
+        ask for the lowest price, those with a list price; "" for none. The kinds are
+        Asset.Kind values, written in as literals."""
+        conditions = [self._kinds_sql()] if self.steer else []
+        if self.by_price:
+            conditions.append(f"{_list_price(vendor, 'a')} IS NOT NULL")
+        return " AND ".join(conditions)
+
+    def _kinds_sql(self) -> str:
+        """A condition on catalog_asset `a` keeping the kinds steered to; "" for none."""
         if not self.steer:
             return ""
         kinds = [kind for kind in self.steer if kind in Asset.Kind.values]
@@ -1102,8 +1139,10 @@ class _SQLite:
                 CROSS JOIN catalog_asset a ON a.id = catalog_search_fts.rowid
                 WHERE {f"(SELECT count(*) FROM {hits}) >= {cap} AND" if top else ""}
                 catalog_search_fts MATCH %s AND {where}
-                {f"AND {filters.steer_sql()}" if steered else ""}
+                {f"AND {filters.steer_sql('sqlite')}" if steered else ""}
                 {f"AND +catalog_search_fts.rowid IN ({_top_ranked_sql()})" if top else ""}
+                {f"ORDER BY {_list_price('sqlite', 'a')}" if steered and filters.by_price
+                 else ""}
                 {"" if top else f"LIMIT {cap}"}
             )"""
 
@@ -1130,7 +1169,7 @@ class _SQLite:
         for t, (text, finished) in enumerate(groups):
             ctes += [(f"hits{t}", True, False, text, 0, 0, t, share, False),
                      (f"best{t}", True, True, finished, 0, 0, t, share, False)]
-            if filters.steer:
+            if filters.steers:
                 ctes.append((f"steered{t}", True, False, text, 0, 0, t, share, True))
         if phrase:
             ctes += [("phrased", False, False, phrase, 1, 0, 0, CANDIDATES, False),
@@ -1165,7 +1204,7 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite")}
+            {_ordered("sqlite", filters.by_price, filters.task_first)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
@@ -1355,10 +1394,11 @@ class _Postgres:
         # read by their ids, a few milliseconds at 100,000 assets; none when there is room.
         top = len(passes)
         passes.append(("document", *found, None, share, ""))
-        if filters.steer:
-            # The kinds the words ask for find a share of their own, so that the matches of
-            # other kinds do not crowd them out.
-            passes += [("document", *finder, ("steered", f), share, filters.steer_sql())
+        if filters.steers:
+            # The kinds the words ask for (and those with a list price, for the lowest) find
+            # a share of their own, so that the matches of others do not crowd them out.
+            passes += [("document", *finder, ("steered", f), share,
+                        filters.steer_sql("postgresql"))
                        for f, finder in enumerate(finders)]
         # ts_rank() runs only on the rows a pass lets through, always against the whole
         # query, so an asset found by two passes scores the same in both; normalisation 1
@@ -1369,6 +1409,8 @@ class _Postgres:
         # SQLite's, the first result 21 times; with ts_rank(), 73 % and 29 times.
         ctes, pass_params = [], []
         holds_most = f"(d.document @@ {words})::int" if query.most else "0"
+        # The steered passes, when the words ask for the lowest price: the cheapest matches.
+        cheapest = f"ORDER BY {_list_price('postgresql', 'a')}" if filters.by_price else ""
         for i, (column, match, text, f, cap, condition) in enumerate(passes):
             if i == top:
                 earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
@@ -1388,6 +1430,7 @@ class _Postgres:
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where} {f"AND {condition}" if condition else ""}
                 {room}
+                {cheapest if isinstance(f, tuple) else ""}
                 LIMIT {limit_to}
             )""")
             pass_params += [*relevance_params, *([phrase] if phrase else []),
@@ -1425,7 +1468,7 @@ class _Postgres:
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql")}
+            {_ordered("postgresql", filters.by_price, filters.task_first)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
@@ -1495,29 +1538,46 @@ def _top_ranked_sql() -> str:
     return f"SELECT asset_id FROM catalog_score ORDER BY rank DESC LIMIT {TOP_RANKED}"
 
 
-def _ordered(vendor: str) -> str:
+def _list_price(vendor: str, alias: str) -> str:
+    """SQL for the list price per 1M input tokens of catalog_asset `alias`, NULL for none."""
+    if vendor == "postgresql":
+        return f"({alias}.price_facts ->> 'input_per_mtok')::float"
+    return f"json_extract({alias}.price_facts, '$.input_per_mtok')"
+
+
+def _ordered(vendor: str, by_price: bool = False, task_first: bool = False) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered) one row an
     asset, ranked (see the module's docstring; `most`: holds all the terms but one, when any
     term may match, and `phrase` then holds any of phrase_pairs(); `steered`: how many of
     the ways _Filters.steering() counts steer it first): the band is how far below the best
     of its group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank only orders
     within a band. Each candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole
-    of catalog_score (27 ms at 100,000 assets)."""
+    of catalog_score (27 ms at 100,000 assets). `by_price`: after exact names (and, with
+    `task_first`, those holding the phrase, a task's name), those with a list price come
+    first, cheapest first."""
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS[vendor]}")
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
     # non-negative values), and may lack floor().
     band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
+    price_column, phrase_first, cheapest = "", "", ""
+    if by_price:
+        price_column = (f", (SELECT {_list_price(vendor, 'p')} FROM catalog_asset p "
+                        "WHERE p.id = c.asset_id) AS price")
+        phrase_first = "phrase DESC," if task_first else ""
+        cheapest = "price IS NULL, price,"
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
                 MAX(c.phrase) AS phrase, MAX(c.most) AS most, MAX(c.steered) AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
+                {price_column}
             FROM cand c
             GROUP BY c.asset_id
         ) g
         WINDOW w AS (PARTITION BY steered, phrase, most)
-        ORDER BY exact DESC, steered DESC, phrase DESC, most DESC, {band},
+        ORDER BY exact DESC, {phrase_first} {cheapest} steered DESC, phrase DESC, most DESC,
+            {band},
             COALESCE(rank, -1.0) DESC, rel DESC, asset_id
         LIMIT %s
     """

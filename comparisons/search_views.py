@@ -373,6 +373,8 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     """What the results put first because the words ask for it (catalog.search): kinds the
     words name, unless a kind is chosen, and the organisations they name, as far as those
     holding every word show them; or that none of the kinds asked for holds every word."""
+    if n.by_price:
+        return _cheapest(n, full)
     asked = [] if form.filters.get("kind") else n.kinds
     if asked and not any(r.asset.kind in asked for r in full):
         # Nothing of those kinds holds every word: the others are all there is.
@@ -392,6 +394,18 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
         return (f"Assets of {owners} come first, as your words name "
                 f"{'it' if len(named) == 1 else 'them'}.")
     return ""
+
+
+def _cheapest(n: querytext.Normalised, full: list) -> str:
+    """What the results put first when the words ask for the lowest price (catalog.search):
+    said as the order is, or that none of them has a list price."""
+    if not any(r.asset.price_figures for r in full):
+        return "None of these has a list price, so they are not in price order."
+    cheapest = "those with a list price come cheapest first (per 1M input tokens)"
+    if catalog_search.names_a_task(n):
+        return (f"Those holding “{' '.join(querytext.phrase_words(n))}” come first; within "
+                f"them and after them, {cheapest}.")
+    return f"{cheapest[0].upper()}{cheapest[1:]}, before the others."
 
 
 def _as_typed(raw: str, n: querytext.Normalised) -> str:

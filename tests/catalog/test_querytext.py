@@ -213,6 +213,23 @@ class TestNormalise:
     def test_a_word_naming_a_kind_of_asset_steers_to_it(self, raw, kinds):
         assert normalise(raw).kinds == kinds
 
+    @pytest.mark.parametrize(
+        ("raw", "terms", "by_price", "steering"),
+        [
+            ("cheapest embedding api", ["embedding", "api"], True, ["api"]),
+            ("embedding API, affordable ", ["embedding", "api"], True, ["api"]),
+            ("cheapest api", ["api"], True, []),  # "api" alone: a term, no steering
+            ("cheap", ["cheap"], False, []),  # alone: nothing else to search for
+            ('"cheap" embedding', ["cheap", "embedding"], False, []),
+            ("cheap or free embedding", ["cheap", "free", "embedding"], False, []),
+            ("embedding chea", ["embedding", "chea"], False, []),  # being typed: a prefix
+        ],
+    )
+    def test_words_asking_for_the_lowest_price_are_an_order_not_terms(
+            self, raw, terms, by_price, steering):
+        n = normalise(raw)
+        assert (n.terms, n.by_price, n.steering) == (terms, by_price, steering)
+
     def test_a_word_naming_a_kind_is_a_term_still(self):
         assert normalise("tools for evaluation").terms == ["tools", "evaluation"]
 

@@ -308,6 +308,45 @@ class TestSearch:
         for typed in ["evaluation tool ", "evaluation tool", "tool evaluation"]:
             assert _names(search(typed))[0] == "Harness", typed
 
+    def test_words_asking_for_the_lowest_price_order_by_list_price(
+        self, monkeypatch, django_assert_num_queries
+    ):
+        def api(slug: str, price: float | None, summary: str = "An embedding model.") -> None:
+            facts = {"input_per_mtok": price, "currency": "USD", "unit": "per 1M tokens"}
+            make_asset(slug, name=slug, kind=Asset.Kind.API, summary=summary,
+                       price_facts=facts if price is not None else {})
+
+        # More assets than CANDIDATES hold the words, the cheapest last in the index, and
+        # more with a list price than that: those are candidates of their own, the
+        # cheapest first.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            _score(make_asset(f"model-{i}", name=f"Model {i}", summary="An embedding model."),
+                   90.0)
+        api("dear", 0.5)
+        api("dearer", 0.9)
+        api("dearest", 1.2)
+        api("unpriced", None)
+        api("cheap", 0.02)
+        api("mid", 0.1)
+        with django_assert_num_queries(3):  # no query more
+            found = _full(search("cheapest embedding "))
+        assert found[:3] == ["cheap", "mid", "dear"]
+        # The word asks for an order: it is no word the results must hold.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 200)
+        found = _full(search("cheap embedding "))
+        assert found[:3] == ["cheap", "mid", "dear"] and len(found) == 5 + 6 + 1
+        # Alone, in quotes or joined by "or", it is a word like any other.
+        assert _full(search("cheapest ")) == []
+        assert _full(search('"cheap" embedding ')) == ["cheap"]
+        # Those holding a task's name (or other name) as typed come before the cheapest of
+        # the rest.
+        make_task("text-to-image", name="Text to image")
+        api("painter", None, summary="Image generation from text.")
+        api("chat", 0.01, summary="Reads an image; text generation.")
+        assert _full(search("cheap image generation "))[:2] == ["painter", "chat"]
+        assert _full(search("image generation "))[0] == "painter"
+
     def test_a_phrase_holds_its_stop_words(self):
         # "text generation, image" holds text and image two words apart, as "text to image"
         # does: only the words themselves, stop words included, make the phrase.

@@ -355,6 +355,21 @@ class TestSearch:
             page = client.get(f"/search/?q={q}", headers=BROWSER).content.decode()
             assert "come first" not in page
 
+    def test_it_says_when_the_words_ask_for_the_cheapest(self, client):
+        _segmentation_assets()
+        for slug, price in [("seg-api", 0.5), ("seg-api-lite", 0.05)]:
+            make_asset(slug, name=slug, kind=Asset.Kind.API, summary="Segmentation service.",
+                       price_facts={"input_per_mtok": price, "currency": "USD",
+                                    "unit": "per 1M tokens"})
+        for page in _page_and_fragment(client, {"q": "cheapest segmentation"}):
+            assert ("Those with a list price come cheapest first (per 1M input tokens), "
+                    "before the others.") in page
+            assert page.index("/assets/seg-api-lite/") < page.index("/assets/seg-api/") \
+                < page.index("/assets/segformer/")
+            assert "<mark>cheapest</mark>" not in page  # no term: nothing to highlight
+        page = client.get("/search/?q=cheap+scenes", headers=BROWSER).content.decode()
+        assert "None of these has a list price, so they are not in price order." in page
+
     def test_it_says_which_organisations_the_words_put_first(self, client):
         _segmentation_assets()
         acme = make_org("Acme-Vision", slug="acme-vision")

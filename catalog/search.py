@@ -19,8 +19,8 @@ UnfragileRank only reorders results whose relevance is within one band (RELEVANC
 the best of their group. Words asking for the lowest price (querytext.PRICE_WORDS: "cheapest
 embedding api") are no terms but an order: after exact names (and those holding a task's
 name as typed, names_a_task()), the assets with a list price come first, cheapest first;
-they find candidates of their own, the cheapest matches. At most CANDIDATES matches are ranked per query: ranking every
-match of a common word costs seconds at a million texts.
+they find candidates of their own, the cheapest matches. At most CANDIDATES matches are
+ranked per query: ranking every match of a common word costs seconds at a million texts.
 SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
 titles match (a short `head` vector with its own GIN index), then from the rest. When that
 fills CANDIDATES, the matches among the TOP_RANKED best-ranked assets are ranked as well, so

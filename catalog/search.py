@@ -339,13 +339,16 @@ SPELLING_MIN = 4  # letters of a word that spelling() may put right
 SPELLING_LANGUAGE_MIN = 5
 
 
-def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | None:
+def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
+             names: Sequence[str] = ()) -> str | None:
     """`n`'s text with its misspelt words put right, or None when none is: a word the index
     does not hold that is a letter off (two, from six letters on) a word people describe
     needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
-    model". A word being typed that starts one of those is not misspelt. For the no-results
-    path and for results holding only some of the words: one query, none when every word
-    is one of those (and need_words() one, once per data generation).
+    model"; failing that, a word of `names` (the names closest to what was typed:
+    "stable difusion", Stable Diffusion XL: "stable diffusion"). A word being typed that
+    starts one of those is not misspelt. For the no-results path and for results holding
+    only some of the words: one query, none when every word is one of those (and
+    need_words() one, once per data generation).
     """
     stemmer = STEMMERS[connections[using].vendor]
     words, stems = need_words(using)
@@ -360,9 +363,11 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str | No
     ]
     if not doubtful:
         return None
+    named = Counter(word for name in names for word in re.findall(r"[a-z]+", name.lower())
+                    if len(word) >= SPELLING_MIN)
     fixes = {}
     for term in set(doubtful) - _held(doubtful, stemmer, using):
-        if fix := _closest_word(term, words):
+        if fix := _closest_word(term, words) or _closest_word(term, named):
             fixes[term] = fix
     spelled = re.sub(r"[a-z]+", lambda m: fixes.get(m.group(), m.group()), n.text)
     return spelled if spelled != n.text else None

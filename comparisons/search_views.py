@@ -283,9 +283,22 @@ def _results(
     # One more than shown: whether a next page follows.
     results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN + 1,
                                     offset=first - 1)
-    # Words put right when nothing, or only some of the words, matched.
-    spelled = catalog_search.spelling(n) if page == 1 and not (
-        results and results[0].all_terms) else None
+    missed = page == 1 and not (results and results[0].all_terms)
+    # The names closest to what was typed, among those the filters keep: with no results,
+    # and with none kept among all (one query more, said so); with results holding only
+    # some of the words, those close enough to be a name misspelt ("stable difusion").
+    suggestions, unfiltered_suggestions = [], False
+    filtered = any(form.filters.values())
+    if missed:
+        suggestions = catalog_search.closest_names(
+            n, limit=SUGGESTIONS_SHOWN, close=bool(results), **form.filters)
+        if not (results or suggestions) and filtered:
+            suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+            unfiltered_suggestions = True
+    # Words put right when nothing, or only some of the words, matched: to the words of
+    # needs, or of those names.
+    spelled = catalog_search.spelling(n, names=[a.name for a in suggestions]) if missed \
+        else None
     searched = n  # what the results shown were found for
     if spelled:
         # The words put right find results holding every word: those are shown, said so.
@@ -295,20 +308,9 @@ def _results(
         found = catalog_search.search(fixed, **form.filters, limit=RESULTS_SHOWN + 1)
         if found and found[0].all_terms:
             results, searched = found, fixed
+            suggestions, unfiltered_suggestions = [], False
     corrected = searched is not n
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
-    # The names closest to what was typed, among those the filters keep; with no results
-    # and none kept, among all (one query more), said so.
-    suggestions = [] if results or page > 1 else catalog_search.closest_names(
-        n, limit=SUGGESTIONS_SHOWN, **form.filters)
-    filtered = any(form.filters.values())
-    unfiltered_suggestions = not (results or page > 1 or suggestions) and filtered
-    if unfiltered_suggestions:
-        suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
-    if page == 1 and results and not results[0].all_terms:
-        # Nothing holds every word: perhaps a name misspelt ("stable difusion").
-        suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN, close=True,
-                                                   **form.filters)
     full = [r for r in results if r.all_terms]
     partial = [r for r in results if not r.all_terms]
     # On the first page, when nothing holds every word, those holding some are the results;

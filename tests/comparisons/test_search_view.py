@@ -228,12 +228,19 @@ class TestSearch:
             self, client, django_assert_num_queries):
         make_asset("sdxl", name="Stable Diffusion XL", summary="Makes images.")
         make_asset("stable-baselines3", name="stable-baselines3", summary="Reinforcement.")
-        response = client.get("/search/?q=stable+difusion+xl", headers=BROWSER)
+        # A word of the name misspelt past putting right (its first letter): the name.
+        response = client.get("/search/?q=stable+tiffusion+xl", headers=BROWSER)
         assertContains(response, "Nothing matched every word")
         assertContains(response, 'Did you mean <a href="/assets/sdxl/">Stable Diffusion XL</a>?')
         # Where every word matched, no names are offered.
         response = client.get("/search/?q=stable+diffusion+xl", headers=BROWSER)
         assert b"Did you mean" not in response.content
+        # A letter off a word of a close name: put right, and its results shown.
+        for typed in ["stable+difusion+xl", "stabel+diffusion+xl+"]:
+            response = client.get(f"/search/?q={typed}", headers=BROWSER)
+            assertContains(response, "so these are the results for “stable diffusion xl”.")
+            assertContains(response, '<a href="/assets/sdxl/" data-result-link>')
+            assert b"Did you mean" not in response.content
 
     def test_it_offers_the_words_put_right(self, client):
         _segmentation_assets()
@@ -268,9 +275,10 @@ class TestSearch:
             # The next page is that of the words put right.
             assert 'href="?q=scenes+segmentation&amp;page=2"' in page
         # The search as typed (every word, then some of them; the assets found and their
-        # capabilities), which of the words doubted the index holds, then the search for the
-        # words put right (every word: enough) with its assets and their capabilities.
-        with django_assert_num_queries(4 + 1 + 3):
+        # capabilities), the names closest to it, which of the words doubted the index
+        # holds, then the search for the words put right (every word: enough) with its
+        # assets and their capabilities.
+        with django_assert_num_queries(4 + 1 + 1 + 3):
             client.get("/search/?q=segmentaton+scenes+", headers=HTMX)
         # The match graph counts the search as typed, with the results shown.
         client.get("/search/?q=scenes+segmentaton+", headers=BROWSER)

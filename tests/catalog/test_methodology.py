@@ -17,6 +17,8 @@ class TestMethodology:
             assert dim.label.encode() in r.content
         assert b"0.30" in r.content and b"0.20" in r.content
         assert b"unknown" in r.content.lower()
+        # What an asset's page says beside each signal.
+        assert b"its percentile and how many assets it places among" in r.content
 
     def test_it_says_prices_are_shown_but_not_ranked(self, client):
         body = client.get("/methodology/").content.decode()

@@ -15,6 +15,7 @@ count, and neither does that first page.
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -318,7 +319,7 @@ def _results(
     if not full and page == 1:
         full, partial = partial, []
     typed = _as_typed(form.cleaned_data["q"], n)
-    heading = searched.text if corrected else typed
+    heading = _put_right(typed, n.text, searched.text) if corrected else typed
     marks = dict(zip([r.asset.pk for r in results],
                      name_qualifiers([r.asset for r in results]), strict=True))
     ctx = {
@@ -408,6 +409,28 @@ def _cheapest(n: querytext.Normalised, full: list) -> str:
         return (f"Those holding “{' '.join(querytext.phrase_words(n))}” come first; within "
                 f"them and after them, {cheapest}.")
     return f"{cheapest[0].upper()}{cheapest[1:]}, before the others."
+
+
+def _put_right(typed: str, text: str, spelled: str) -> str:
+    """`typed` with the words `spelled` put right in `text` (catalog_search.spelling())
+    replaced, in the case they were typed in: "Stable Difusion" gives "Stable Diffusion".
+    `spelled` itself when the two do not line up word for word."""
+    words = re.compile(r"[a-z]+")
+    before, after = words.findall(text), words.findall(spelled)
+    if len(before) != len(after):
+        return spelled
+    fixes = {old: new for old, new in zip(before, after, strict=True) if old != new}
+
+    def put(match: re.Match) -> str:
+        word = match.group()
+        fix = fixes.get(word.lower())
+        if fix is None:
+            return word
+        return fix.upper() if word.isupper() and len(word) > 1 else (
+            fix.capitalize() if word[0].isupper() else fix)
+
+    shown = re.sub(r"[A-Za-z]+", put, typed)
+    return shown if querytext.fold(shown) == spelled else spelled
 
 
 def _as_typed(raw: str, n: querytext.Normalised) -> str:

@@ -241,6 +241,11 @@ class TestSearch:
             assertContains(response, "so these are the results for “stable diffusion xl”.")
             assertContains(response, '<a href="/assets/sdxl/" data-result-link>')
             assert b"Did you mean" not in response.content
+        # Put right in the case it was typed in.
+        response = client.get("/search/?q=Stable+Difusion+XL", headers=BROWSER)
+        assertContains(response, "Some words of “Stable Difusion XL” are in no asset here, so "
+                                 "these are the results for “Stable Diffusion XL”.")
+        assertContains(response, "<title>Stable Diffusion XL · Search · Unfragile</title>")
 
     def test_it_offers_the_words_put_right(self, client):
         _segmentation_assets()

@@ -68,6 +68,23 @@ class TestSearchInBrowser:
         assert page.locator("#search-q").count() == 1 and page.locator("h1").count() == 1
         assert page.locator("#search-q").input_value() == "segmentation"
 
+    def test_a_misspelt_name_typed_gets_its_results_live(self, live_server, page):
+        make_asset("sdxl", name="Stable Diffusion XL", summary="Makes images.")
+        make_asset("baselines", name="stable-baselines3", summary="Reinforcement learning.")
+        page.goto(f"{live_server.url}/search/")
+        with page.expect_response(lambda r: "difusion%20" in r.url or "difusion+" in r.url):
+            page.locator("#search-q").press_sequentially("stable difusion ", delay=20)
+        page.locator("#results h2", has_text="for “stable diffusion”").wait_for()
+        assert "so these are the results for “stable diffusion”" in page.locator(
+            "#results .notice").inner_text()
+        # The address keeps what was typed; the keys open what was found.
+        assert page.locator("#search-q").input_value() == "stable difusion "
+        page.locator("#search-q").press("ArrowDown")
+        assert page.evaluate("document.activeElement.textContent") == "Stable Diffusion XL"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url == f"{live_server.url}/assets/sdxl/"
+
     def test_a_filter_chosen_stays_in_the_address_and_any_leaves_it(self, live_server, page):
         make_asset("vision-a", summary="A vision model.")
         make_asset("vision-set", kind=Asset.Kind.DATASET, summary="A vision dataset.")

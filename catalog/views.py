@@ -45,7 +45,7 @@ from catalog.models import (
     name_qualifiers,
 )
 from unfragile import generation, htmx, pagecache, robots
-from unfragile.http import read_only
+from unfragile.http import given_twice, read_only
 
 PER_PAGE = 50
 LINEAGE_SHOWN = 24
@@ -170,6 +170,8 @@ def browse(request: HttpRequest) -> HttpResponse:
     key = pagecache.generation_key("browse", request, bool(request.htmx))
     if key is not None and (response := pagecache.cached_response(request, key)) is not None:
         return response
+    if twice := given_twice(request, BrowseForm.base_fields):
+        return render(request, "400.html", {"errors": twice}, status=400)
     tasks, orgs = _filter_lists()
     form = _browse_form(request, tasks, orgs)
     if not form.is_valid() and {"task", "org"} & form.errors.keys():

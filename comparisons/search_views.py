@@ -40,7 +40,7 @@ from catalog.records import join_words
 from comparisons import graph
 from comparisons.results_html import result_items
 from unfragile import generation, htmx, pagecache, robots
-from unfragile.http import read_only
+from unfragile.http import given_twice, read_only
 
 RESULTS_SHOWN = 20
 # Pages of results: as many as the candidates each search ranks fill (catalog.search).
@@ -148,8 +148,9 @@ def search(request: HttpRequest) -> HttpResponse:
     tasks = catalog_search.tasks()
     form = SearchForm(request.GET, task_slugs=set(tasks),
                       languages=_covered_languages)
-    if not form.is_valid():
-        return render(request, "400.html", {"errors": form.errors}, status=400)
+    if not form.is_valid() or (twice := given_twice(request, SearchForm.base_fields)):
+        errors = form.errors if form.errors else twice
+        return render(request, "400.html", {"errors": errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
     results_html, matches, title = hit or _results(request, form, n, key)
     # The match graph counts a search by its first page: what the reader saw first.
@@ -208,6 +209,8 @@ def _results_key(request: HttpRequest) -> str | None:
     seen = (request.get_host(), token, request.META.get("QUERY_STRING", ""))
     key = _keys.get(seen)
     if key is None:
+        if given_twice(request, SearchForm.base_fields):
+            return None  # a 400, never stored
         raw = request.GET.get("q", "")
         n = querytext.normalise(raw)
         given = [request.GET.get(name, "") for name in (*FILTERS, "page")]

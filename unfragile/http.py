@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,3 +26,13 @@ def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)
+
+
+def given_twice(request: HttpRequest, names: Iterable[str]) -> dict[str, list[str]]:
+    """Errors for the parameters of `names` that the query string gives more than once
+    ("?kind=model&kind=dataset"), as a form's errors are shown: a form would take the last
+    silently."""
+    return {
+        name: [f"given {count} times; give it once"]
+        for name in names if (count := len(request.GET.getlist(name))) > 1
+    }

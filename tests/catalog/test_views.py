@@ -204,6 +204,12 @@ class TestBrowse:
         assert b"x is not one of the available choices" in r.content
         assert b"\x00" not in r.content and b"\x07" not in r.content
 
+    def test_a_filter_given_twice_is_refused_with_a_clear_400(self, client):
+        make_asset("one")
+        r = client.get("/assets/?kind=model&kind=dataset")
+        assertContains(r, "given 2 times; give it once", status_code=400)
+        assert client.get("/assets/?kind=model&ref=a&ref=b").status_code == 200
+
     def test_an_organisation_written_otherwise_leads_to_its_list(self, client):
         make_asset("sd", organization=make_org("stabilityai", slug="stabilityai"))
         r = client.get("/assets/?org=stability-ai&sort=name")

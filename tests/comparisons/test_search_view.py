@@ -504,6 +504,19 @@ class TestSearch:
         with django_assert_num_queries(3 + PREFIX_QUERIES):
             client.get("/search/?q=visio", headers=HTMX)
 
+    def test_a_parameter_given_twice_is_refused_with_a_clear_400(self, client):
+        _segmentation_assets()
+        for headers in [BROWSER, HTMX]:
+            # Asked once without the repeat, so that a cached answer could be at hand.
+            client.get("/search/?q=segmentation&kind=model", headers=headers)
+            r = client.get("/search/?q=segmentation&kind=model&kind=dataset", headers=headers)
+            assertContains(r, "given 2 times; give it once", status_code=400)
+        r = client.get("/search/?q=a&q=b", headers=BROWSER)
+        assertContains(r, "given 2 times; give it once", status_code=400)
+        # Other parameters (a tracker's) are no concern of the search.
+        assert client.get("/search/?q=segmentation&utm=a&utm=b",
+                          headers=BROWSER).status_code == 200
+
     def test_it_limits_searches_per_client(self, client, settings):
         settings.SEARCH_RATE_LIMIT = 3
         for _ in range(3):

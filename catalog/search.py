@@ -619,6 +619,21 @@ def split_words(text: str) -> str:
     return _CAMEL.sub(" ", text)
 
 
+# Words joined by hyphens in a text ("fine-tuned", "zero-shot", "multi-label").
+_HYPHENED = re.compile(r"(?<![\w-])[A-Za-z]{2,}(?:-[A-Za-z]{2,})+(?![\w-])")
+
+
+def hyphened_words(texts: Iterable[str]) -> str:
+    """The words that `texts` join with hyphens, written as one ("fine-tuned": finetuned),
+    as people also type them: the index holds them beside the words apart, so that
+    "finetuned" finds the fine-tunes whose lineage says "Fine-tuned from", and "multilabel"
+    the multi-label sets. A document holds them with its other text. A change ships with a
+    migration running migrations._sql.reindex_everything()."""
+    found = dict.fromkeys(match.replace("-", "").lower() for text in texts
+                          for match in _HYPHENED.findall(text))
+    return " ".join(found)
+
+
 # Other names people give some tasks, by slug: searched as the task's own words. The index
 # holds them: a change ships with a migration running migrations._sql.reindex_everything().
 # (A result shows them as written, the commas too; the index holds only the words.)
@@ -768,12 +783,15 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org,
          languages) in assets:
         names = name_words(name, external_id)
+        texts = [curated or summary, subtype,
+                 *(text for pair in caps[asset_id] for text in pair)]
         body = [
             glued_words(name, external_id, names), alias_words(names),
             curated or summary, org or "", kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "", licences.terms_label(licence),
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
+            hyphened_words(texts),
         ]
         # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd).
         whole_org = org if org and split_words(org) != org else ""

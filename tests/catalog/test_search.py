@@ -347,6 +347,18 @@ class TestSearch:
         assert _full(search("cheap image generation "))[:2] == ["painter", "chat"]
         assert _full(search("image generation "))[0] == "painter"
 
+    def test_words_joined_by_hyphens_are_found_written_as_one(self):
+        tuned = make_asset("tuned", name="vit-tuned", summary="An image model.")
+        make_capability(tuned, title="Lineage", description="Fine-tuned from vit-base.")
+        make_asset("tags", name="Tags", kind=Asset.Kind.DATASET,
+                   summary="A multi-label set for zero-shot tagging.")
+        assert _full(search("finetuned image ")) == ["vit-tuned"]
+        assert _full(search("fine-tuned image ")) == ["vit-tuned"]
+        assert _full(search("multilabel zeroshot ")) == ["Tags"]
+        assert catalog_search.hyphened_words(
+            ["Fine-tuned from bge-m3 (text-to-image); x-ray", "CC BY-NC"]
+        ) == "finetuned texttoimage bync"
+
     def test_a_phrase_holds_its_stop_words(self):
         # "text generation, image" holds text and image two words apart, as "text to image"
         # does: only the words themselves, stop words included, make the phrase.

@@ -13,6 +13,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 MAX_TERMS = 12
@@ -346,9 +347,7 @@ def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[
     """Whether `terms` hold words asking for the lowest price (PRICE_WORDS), typed as they
     are (not quoted, not joined by "or") beside other terms; if so, those words are taken
     out of `terms`."""
-    grouped = {word for group in alternatives for word in group}
-    asking = [word for word in terms if word in PRICE_WORDS and word not in grouped
-              and all(span is None for w, _, _, span in words if w == word)]
+    asking = _plain(words, terms, alternatives, PRICE_WORDS)
     if not asking or len(asking) == len(terms):
         return False
     terms[:] = [term for term in terms if term not in asking]
@@ -360,10 +359,17 @@ def _steering(words: list[tuple[str, int, bool, int | None]], terms: list[str],
     """The terms that steer to the kinds they name (KIND_STEERS); none when every term is
     such a word. A word typed in quotes, or joined by "or" ("model or dataset"), does not
     steer."""
-    grouped = {word for group in alternatives for word in group}
-    steering = [word for word in terms if word in KIND_STEERS and word not in grouped
-                and all(span is None for w, _, _, span in words if w == word)]
+    steering = _plain(words, terms, alternatives, KIND_STEERS)
     return [] if len(steering) == len(terms) else steering
+
+
+def _plain(words: list[tuple[str, int, bool, int | None]], terms: list[str],
+           alternatives: list[list[str]], among: Container[str]) -> list[str]:
+    """The terms `among` these words typed as they are: never in quotes, not joined by
+    "or"."""
+    grouped = {word for group in alternatives for word in group}
+    return [word for word in terms if word in among and word not in grouped
+            and all(span is None for w, _, _, span in words if w == word)]
 
 
 def _add_alternative(terms: list[str], alternatives: list[list[str]], word: str,

@@ -563,19 +563,18 @@ def evidence_link(text: str) -> tuple[str, str, str]:
     return "", "", text
 
 
-def join_words(words: list[str]) -> str:
+def join_words(words: list[str], last: str = "and") -> str:
+    """"a, b and c"; `last`, the word before the last ("or": "a, b or c")."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def join_names(names: list[str]) -> str:
     """`join_words`, but names holding "and" themselves are joined with "as well as": "text
     generation as well as image and text to text", not "text generation and image and text
     to text"."""
-    if len(names) > 1 and any(" and " in name for name in names):
-        return ", ".join(names[:-1]) + " as well as " + names[-1]
-    return join_words(names)
+    return join_words(names, "as well as" if any(" and " in name for name in names) else "and")
 
 
 KIND_NOUN = {

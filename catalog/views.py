@@ -267,7 +267,8 @@ def _organisation_written_otherwise(form: BrowseForm, orgs: list) -> str | None:
     if set(form.errors) != {"org"}:
         return None
     key = records.organisation_key(form.data.get("org", ""))
-    return next((slug for slug, *_ in orgs if key and slug.replace("-", "") == key), None)
+    return next((slug for slug, *_ in orgs if key and records.organisation_key(slug) == key),
+                None)
 
 
 def _browse_form(request: HttpRequest, tasks: list, orgs: list) -> BrowseForm:

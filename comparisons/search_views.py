@@ -384,9 +384,7 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     asked = [] if form.filters.get("kind") else n.kinds
     if asked and not any(r.asset.kind in asked for r in full):
         # Nothing of those kinds holds every word: the others are all there is.
-        plurals = [KIND_PLURAL[kind] for kind in asked]
-        either = " or ".join([", ".join(plurals[:-1]), plurals[-1]] if len(plurals) > 1
-                             else plurals)
+        either = join_words([KIND_PLURAL[kind] for kind in asked], "or")
         return f"None of the {either} here holds every word."
     kinds = join_words([KIND_PLURAL[kind] for kind in asked])
     named = catalog_search.organisations_named(n, [r.asset for r in full])

@@ -86,6 +86,8 @@ class SearchForm(forms.Form):
     task = forms.SlugField(required=False, max_length=200)
     licence = FixedChoiceField(required=False, choices=licences.FILTER_CHOICES)
     language = forms.CharField(required=False, max_length=40)
+    # Set by the link a search put right offers: the words as typed, not put right.
+    as_typed = forms.BooleanField(required=False)
     page = forms.IntegerField(
         required=False, min_value=1, max_value=PAGES,
         error_messages={"max_value": f"Search shows {PAGES} pages of results at most; "
@@ -216,7 +218,8 @@ def _results_key(request: HttpRequest) -> str | None:
         given = [request.GET.get(name, "") for name in (*FILTERS, "page")]
         if given[-1] == "1":
             given[-1] = ""  # the first page, asked for by number or not
-        given = tuple(given)
+        given = (*given, SearchForm.base_fields["as_typed"].to_python(
+            request.GET.get("as_typed", "")))
         key = pagecache.key(
             "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
                                        n.phrases, n.alternatives, given, _as_typed(raw, n)))
@@ -304,7 +307,7 @@ def _results(
     spelled = catalog_search.spelling(n, names=[a.name for a in suggestions]) if missed \
         else None
     searched = n  # what the results shown were found for
-    if spelled:
+    if spelled and not form.cleaned_data["as_typed"]:
         # The words put right find results holding every word: those are shown, said so.
         # (A misspelt word is one the index does not hold: as typed, it matches nothing.)
         # (Its last word is still being typed only if it was: a space after it says not.)

@@ -294,6 +294,32 @@ class TestSearch:
         assert all(slug in {"ade", "segformer"} or slug.startswith("scene-set-")
                    for slug in matched)
 
+    def test_a_search_put_right_can_be_made_as_typed(self, client):
+        _segmentation_assets()
+        for i in range(RESULTS_SHOWN):
+            make_asset(f"scene-set-{i}", name=f"Scene set {i}", kind=Asset.Kind.DATASET,
+                       summary="Scenes for segmentation.")
+        # Put right, with the way back to the words as typed.
+        for page in _page_and_fragment(client, {"q": "scenes segmentaton "}):
+            assert "these are the results for “scenes segmentation”." in page
+            assert ('<a href="?q=scenes+segmentaton+&amp;as_typed=1" hx-get="?q=scenes+'
+                    'segmentaton+&amp;as_typed=1"') in page
+            assert "Search for “scenes segmentaton” as typed</a>." in page
+        # As typed: nothing holds every word, so those holding some are the results, with
+        # the words put right offered as before, and the next page keeps them as typed.
+        for page in _page_and_fragment(client, {"q": "scenes segmentaton ", "as_typed": "1"}):
+            assert "Top 20 results for “scenes segmentaton”" in page
+            assert "are in no asset here" not in page
+            assert "Nothing matched every word, so these match some of them." in page
+            assert 'Did you mean <a href="?q=scenes+segmentation">scenes segmentation</a>?' \
+                in page
+            assert 'href="?q=scenes+segmentaton+&amp;as_typed=1&amp;page=2"' in page
+        # Each answered from a cache entry of its own: put right again without it.
+        for page in _page_and_fragment(client, {"q": "scenes segmentaton "}):
+            assert "these are the results for “scenes segmentation”." in page
+        response = client.get("/search/?q=scenes&as_typed=1&as_typed=0", headers=BROWSER)
+        assertContains(response, "as_typed", status_code=400)
+
     def test_search_again_without_filters_drops_every_filter(self, client):
         _segmentation_assets()
         make_asset("ko-qa", name="Korean QA", summary="Questions.", languages=["kor-Hang"])

@@ -2085,6 +2085,38 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
             if term := _term_matches(querytext.index_text(words), n, stemmer):
                 kept.append((start, end, term))
         hits[k] = sorted(kept)
+    return _with_hyphened(texts, hits, n, stemmer, scanned)
+
+
+def _with_hyphened(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
+                   n: querytext.Normalised, stemmer: str, scanned: str
+                   ) -> list[list[tuple[int, int, str]]]:
+    """The hits of `texts`, where words joined by hyphens stand, written as one, for a term
+    (hyphened_words(): "finetuned" finds "fine-tuned"): the whole of them marked for it, in
+    place of what their parts matched. `scanned`: the texts joined by newlines, lower-cased
+    or not. Looked for only when the term's stem turns up in the page once its hyphens are
+    gone and not before, as in few searches."""
+    if "-" not in scanned:
+        return hits
+    lowered = scanned.lower()
+    flat = lowered.replace("-", "")
+    stems = set()
+    for term in n.terms:
+        stemmed = stem(term, stemmer)
+        stemmed = stemmed[:-1] if len(stemmed) > 1 and stemmed[-1] in "ei" else stemmed
+        if stemmed.isascii() and flat.count(stemmed) > lowered.count(stemmed):
+            stems.add(stemmed)
+    if not stems:
+        return hits
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    for m in _HYPHENED.finditer(scanned):
+        word = m.group().replace("-", "").lower()
+        if not any(s in word for s in stems) or not (term := _term_matches(word, n, stemmer)):
+            continue
+        k = bisect.bisect_right(starts, m.start()) - 1
+        start, end = m.start() - starts[k], m.end() - starts[k]
+        hits[k] = sorted([h for h in hits[k] if not (start < h[1] and h[0] < end)]
+                         + [(start, end, term)])
     return hits
 
 

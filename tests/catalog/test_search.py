@@ -358,6 +358,29 @@ class TestSearch:
         assert catalog_search.hyphened_words(
             ["Fine-tuned from bge-m3 (text-to-image); x-ray", "CC BY-NC"]
         ) == "finetuned texttoimage bync"
+        # The result marks what the words written as one found, hyphens and all.
+        found = search("finetuned image ")[0]
+        assert [p for p, hit in found.snippet if hit] == ["Fine-tuned"], found.snippet
+
+    @pytest.mark.parametrize("stemmer", STEMMERS.values())
+    def test_words_joined_by_hyphens_are_marked_for_them_written_as_one(self, stemmer):
+        texts = ["Fine-tuned from vit.", "A fine model, tuned; finetuning", "multi-label",
+                 "Zero-Shot x-ray"]
+
+        def marked(q):
+            return [[texts[i][a:b] for a, b, _ in hits] for i, hits in enumerate(
+                catalog_search._hits_of(texts, querytext.normalise(q), stemmer))]
+
+        assert marked("finetuned ") == [["Fine-tuned"], ["finetuning"], [], []]
+        assert marked("multilabel zeroshot ") == [[], [], ["multi-label"], ["Zero-Shot"]]
+        # A word being typed marks those it starts, written as one.
+        assert marked("finet") == [["Fine-tuned"], ["finetuning"], [], []]
+        # Their parts still mark their own words.
+        assert marked("tuned ") == [["tuned"], ["tuned"], [], []]
+        assert marked("fine ") == [["Fine"], ["fine"], [], []]
+        parts, terms = catalog_search.highlight("Zero-shot, Zero shot", querytext.normalise(
+            "zeroshot "), stemmer)
+        assert [p for p, hit in parts if hit] == ["Zero-shot"] and terms == {"zeroshot"}
 
     def test_a_phrase_holds_its_stop_words(self):
         # "text generation, image" holds text and image two words apart, as "text to image"

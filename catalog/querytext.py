@@ -95,7 +95,13 @@ KIND_STEERS = {
     **dict.fromkeys(("tool", "tools"), ("tool",)),
     **dict.fromkeys(("library", "libraries"), ("library",)),
     **dict.fromkeys(("api", "apis"), ("api",)),
+    **dict.fromkeys(("finetune", "finetunes", "finetuned"), ("fine-tune",)),
 }
+# Two words naming a kind side by side, "fine tune" and "fine-tuned" (typed with a hyphen,
+# they are two words): the first, and the words that may follow it. Each steers as a word of
+# KIND_STEERS does, but only beside the other ("fine" alone is no kind).
+KIND_PAIRS = {"fine": frozenset({"tune", "tunes", "tuned"})}
+_PAIRED_STEERS = dict.fromkeys(("fine", "tune", "tunes", "tuned"), ("fine-tune",))
 
 
 # Words asking for the lowest price: not words the assets' texts hold, but an order. With
@@ -184,7 +190,8 @@ class Normalised:
     def kinds(self) -> list[str]:
         """The kinds the steering terms ask for, in the order KIND_STEERS first names them."""
         return [kind for kind in dict.fromkeys(itertools.chain(*KIND_STEERS.values()))
-                if any(kind in KIND_STEERS[word] for word in self.steering)]
+                if any(kind in (KIND_STEERS.get(word) or _PAIRED_STEERS[word])
+                       for word in self.steering)]
 
     @functools.cached_property
     def wanted(self) -> str:
@@ -356,10 +363,15 @@ def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[
 
 def _steering(words: list[tuple[str, int, bool, int | None]], terms: list[str],
               alternatives: list[list[str]]) -> list[str]:
-    """The terms that steer to the kinds they name (KIND_STEERS); none when every term is
-    such a word. A word typed in quotes, or joined by "or" ("model or dataset"), does not
-    steer."""
+    """The terms that steer to the kinds they name (KIND_STEERS, and KIND_PAIRS typed side
+    by side); none when every term is such a word. A word typed in quotes, or joined by "or"
+    ("model or dataset"), does not steer."""
     steering = _plain(words, terms, alternatives, KIND_STEERS)
+    paired = set(_plain(words, terms, alternatives, _PAIRED_STEERS))
+    for (first, _, minus, _), (second, _, minus_too, _) in itertools.pairwise(words):
+        if (second in KIND_PAIRS.get(first, ()) and not (minus or minus_too)
+                and {first, second} <= paired):
+            steering += [word for word in (first, second) if word not in steering]
     return [] if len(steering) == len(terms) else steering
 
 
@@ -495,14 +507,16 @@ def phrase_pairs(n: Normalised) -> list[list[str]]:
     """The stretches of phrase_words() from one term to the next, when there are three
     terms or more ("speech to text for german": "speech to text", "text for german"): for
     results holding only some of the words, those holding one of these side by side rank
-    first. [] otherwise."""
+    first. [] otherwise. Not those of words naming a kind only ("fine tune" in "fine tune
+    llama": every fine-tune holds it)."""
     words = phrase_words(n)
     terms = set(n.terms)
     at = [i for i, word in enumerate(words) if word in terms]
     if len(at) < 3:
         return []
     return [list(pair) for pair in dict.fromkeys(
-        tuple(words[i:j + 1]) for i, j in itertools.pairwise(at))]
+        tuple(words[i:j + 1]) for i, j in itertools.pairwise(at))
+        if not {pair[0], pair[-1]} <= set(n.steering)]
 
 
 def fts5_phrase(n: Normalised) -> str:

@@ -783,7 +783,8 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org,
          languages) in assets:
         names = name_words(name, external_id)
-        texts = [curated or summary, subtype,
+        # (The kind's label too: every fine-tune is found by "finetune".)
+        texts = [curated or summary, kind_labels.get(kind, kind), subtype,
                  *(text for pair in caps[asset_id] for text in pair)]
         body = [
             glued_words(name, external_id, names), alias_words(names),
@@ -1048,13 +1049,19 @@ def _finders(n: querytext.Normalised) -> list[bool]:
             for group in querytext.term_groups(n)]
 
 
-def _all_but_one(terms: Sequence[str], both: str, either: str) -> str:
+def _all_but_one(terms: Sequence[str], both: str, either: str,
+                 finds: Sequence[bool] = ()) -> str:
     """A match for all the terms but one, any one ("" when there are under three of them, or
-    over MOST_TERMS): each term already an operand, joined with `both` and `either`."""
+    over MOST_TERMS): each term already an operand, joined with `both` and `either`.
+    `finds`: whether each term finds candidates (_finders()), when known: the terms left
+    once one is taken out must hold one that does ("fine tune llama": not "fine tune",
+    which every fine-tune holds)."""
     if not 3 <= len(terms) <= MOST_TERMS:
         return ""
+    finding = finds if len(finds) == len(terms) else [True] * len(terms)
     return either.join(
         "(" + both.join(t for j, t in enumerate(terms) if j != i) + ")" for i in range(len(terms))
+        if any(found for j, found in enumerate(finding) if j != i)
     )
 
 
@@ -1105,7 +1112,7 @@ class _SQLite:
                 parts, finished, _finders(n), strict=True) if finds]
             return _Fts5Query(join.join(parts), join.join(finished),
                               *map(tuple, zip(*finders, strict=True)),
-                              _all_but_one(finished, " AND ", " OR "))
+                              _all_but_one(finished, " AND ", " OR ", _finders(n)))
         return _Fts5Query(join.join(parts), join.join(finished))
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
@@ -1313,7 +1320,8 @@ class _Postgres:
             join.join(f"({op})" for op in spelled) if spelled else None,
             finding(terms) if any_term else (),
             finding(spelled or ()) if any_term else (),
-            _all_but_one([t.removesuffix(":*") for t in terms], " & ", " | ") if any_term else "",
+            _all_but_one([t.removesuffix(":*") for t in terms], " & ", " | ", finds)
+            if any_term else "",
         )
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:

@@ -209,6 +209,17 @@ class TestNormalise:
         ("speech -dataset", []),
         ("models", []),
         ("models datasets", []),
+        # Fine-tunes by one word or two side by side, hyphened or not.
+        ("llama finetunes", ["fine-tune"]),
+        ("finetuned bert", ["fine-tune"]),
+        ("fine-tuned bert", ["fine-tune"]),
+        ("fine tune llama", ["fine-tune"]),
+        ("whisper fine-tunes", ["fine-tune"]),
+        ("fine-tune", []),
+        ("fine llama tune", []),
+        ('"fine tune" llama', []),
+        ("fine or tune llama", []),
+        ("fine-tuning bert", []),
     ])
     def test_a_word_naming_a_kind_of_asset_steers_to_it(self, raw, kinds):
         assert normalise(raw).kinds == kinds

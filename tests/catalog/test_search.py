@@ -286,6 +286,27 @@ class TestSearch:
                90.0)
         assert _full(search("mit audio tagging ")) == ["Tagger", "AST"]
 
+    def test_fine_tunes_are_asked_for_in_one_word_or_two(self):
+        make_asset("tuned", name="llama-chat-tuned", kind=Asset.Kind.FINE_TUNE,
+                           summary="Chats in Welsh.")
+        other = make_asset("other", name="bert-ner", kind=Asset.Kind.FINE_TUNE,
+                           summary="Tags names.")
+        _score(other, 90.0)
+        make_asset("llama", name="Llama 3", summary="Writes text.")
+        _score(make_asset("llama-tool", name="llama-runner", kind=Asset.Kind.TOOL,
+                          summary="Runs models."), 80.0)
+        # Every fine-tune is found by the kind written as one.
+        assert set(_full(search("finetuned "))) == {"llama-chat-tuned", "bert-ner"}
+        assert _full(search("llama finetunes ")) == ["llama-chat-tuned"]
+        # The fine-tune first; then those holding the other word, not every fine-tune
+        # holding "fine tune" (its kind), however well ranked.
+        for q in ["fine tune llama ", "fine-tuned llama ", "llama finetune "]:
+            results = search(q)
+            assert _full(results) == ["llama-chat-tuned"], q
+            assert set(_names(results)[1:]) == {"llama-runner", "Llama 3"}, q
+        # Nothing of the kind holds the word: those that do, and no fine-tune.
+        assert "bert-ner" not in _names(search("fine tune runner "))
+
     def test_words_naming_a_kind_are_left_out_of_the_search_for_some_words(self):
         make_asset("granite", name="Granite Library", kind=Asset.Kind.LIBRARY,
                    summary="Adapters.")

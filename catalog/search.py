@@ -760,6 +760,9 @@ def _spelled_words(name: str, external_id: str, split) -> list[str]:
     return words
 
 
+KIND_INDEXED = {"fine-tune": "Fine-tune model", "api": "API model"}
+
+
 def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     asset_model = apps.get_model("catalog", "Asset")
     capability_model = apps.get_model("catalog", "Capability")
@@ -778,7 +781,9 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     ).order_by("asset_id", "position", "id").values_list("asset_id", "title", "description"):
         caps[asset_id].append((title, description))
 
-    kind_labels = dict(Asset.Kind.choices)
+    # A fine-tune and an API are models too (querytext.KIND_STEERS): their documents say
+    # so, and "speech to text model" finds them as it finds the models.
+    kind_labels = {**dict(Asset.Kind.choices), **KIND_INDEXED}
     docs = []
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org,
          languages) in assets:

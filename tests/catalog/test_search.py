@@ -307,6 +307,15 @@ class TestSearch:
         # Nothing of the kind holds the word: those that do, and no fine-tune.
         assert "bert-ner" not in _names(search("fine tune runner "))
 
+    def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
+        make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,
+                   summary="Tags parts of speech.")
+        make_asset("served", name="Tagger served", kind=Asset.Kind.API,
+                   summary="Tags parts of speech.")
+        make_asset("set", name="Tagged set", kind=Asset.Kind.DATASET,
+                   summary="Tags parts of speech.")
+        assert set(_full(search("speech tags model "))) == {"Tagger tuned", "Tagger served"}
+
     def test_words_naming_a_kind_are_left_out_of_the_search_for_some_words(self):
         make_asset("granite", name="Granite Library", kind=Asset.Kind.LIBRARY,
                    summary="Adapters.")

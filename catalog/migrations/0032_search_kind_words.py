@@ -1,0 +1,17 @@
+"""What the search index holds of an asset's kind: a fine-tune's and an API's entries say
+"model" (they are models too: "speech to text model" finds them), and a kind's name joined
+by a hyphen is held as one word as well (every fine-tune is found by "finetune";
+catalog.search.KIND_INDEXED and hyphened_words()): every asset's entry is written again."""
+
+from django.db import migrations
+
+from catalog.migrations._sql import reindex_everything
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("catalog", "0031_search_hyphened_words_as_one"),
+    ]
+
+    operations = [reindex_everything()]

@@ -503,6 +503,34 @@ def phrase_words(n: Normalised) -> list[str]:
     return words[at[0]:at[-1] + 1]
 
 
+def turned_around(n: Normalised) -> tuple[list[str], list[str]]:
+    """A need naming a direction, two terms (no stop words) with "to" between them ("image
+    to text"), and the same turned around ("text to image"): results holding only the
+    second say the opposite, and rank after those holding the words otherwise. The first
+    such three words of phrase_words(); ([], []) when there are none."""
+    words = phrase_words(n)
+    terms = set(n.terms)
+    for i in range(1, len(words) - 1):
+        before, after = words[i - 1], words[i + 1]
+        if (words[i] == "to" and before != after and {before, after} <= terms
+                and not {before, after} & STOP_WORDS):
+            return [before, "to", after], [after, "to", before]
+    return [], []
+
+
+def fts5_turned_around(n: Normalised) -> str:
+    """An FTS5 MATCH expression for the documents holding turned_around()'s second phrase
+    and not its first; "" when there is none."""
+    there, back = turned_around(n)
+    return f"({_fts5_phrase_of(back)}) NOT ({_fts5_phrase_of(there)})" if there else ""
+
+
+def pg_turned_around_text(n: Normalised) -> str:
+    """The same as input for `to_tsquery(config, ...)`."""
+    there, back = turned_around(n)
+    return f"({' <-> '.join(back)}) & !({' <-> '.join(there)})" if there else ""
+
+
 def phrase_pairs(n: Normalised) -> list[list[str]]:
     """The stretches of phrase_words() from one term to the next, when there are three
     terms or more ("speech to text for german": "speech to text", "text for german"): for

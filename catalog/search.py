@@ -211,7 +211,7 @@ def search(
                        task_first=n.by_price and names_a_task(n, using))
     names = _names(n)
     rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
-                        phrase=backend.phrase(n))
+                        phrase=backend.phrase(n), turned=backend.turned_around(n))
     shorter: list[str] = []
     if not rows and n.prefix:
         # A word being typed that starts no indexed word ("segmentat": the index holds the
@@ -1091,6 +1091,9 @@ class _SQLite:
     def pairs(self, n: querytext.Normalised) -> str:
         return querytext.fts5_pairs(n)
 
+    def turned_around(self, n: querytext.Normalised) -> str:
+        return querytext.fts5_turned_around(n)
+
     def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
         """What was left out and the quoted phrases (_Filters.excluded, required)."""
         return querytext.fts5_excluded(n), querytext.fts5_required(n)
@@ -1143,8 +1146,10 @@ class _SQLite:
         return [w for w in words if querytext.porter_stem(w)[1] == w]
 
     def rank(self, using, query: _Fts5Query, names: _Names, filters, limit,
-             phrase: str = "") -> list[tuple]:
-        """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows."""
+             phrase: str = "", turned: str = "") -> list[tuple]:
+        """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows.
+        `turned`: what the assets saying the opposite of a direction hold
+        (querytext.fts5_turned_around()): they rank after the others (_ordered())."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
         steering, orgs_cte, steering_params = filters.steering()
         named_where, _ = filters.sql("sqlite", row="n.asset_id")
@@ -1239,13 +1244,14 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite", filters.by_price, filters.task_first)}
+            {_ordered("sqlite", filters.by_price, filters.task_first, bool(turned))}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
             named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
-            cursor.execute(sql, [*steering_params, *args, *named, limit])
+            cursor.execute(sql, [*steering_params, *args, *named, *([turned] if turned else []),
+                                 limit])
             return cursor.fetchall()
 
 
@@ -1284,6 +1290,9 @@ class _Postgres:
 
     def pairs(self, n: querytext.Normalised) -> str:
         return querytext.pg_pairs_text(n)
+
+    def turned_around(self, n: querytext.Normalised) -> str:
+        return querytext.pg_turned_around_text(n)
 
     def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
         """What was left out and the quoted phrases (_Filters.excluded, required)."""
@@ -1385,10 +1394,11 @@ class _Postgres:
         return [op for op in spelled if op]
 
     def rank(self, using, query: _TsQuery, names: _Names, filters, limit,
-             phrase: str = "") -> list[tuple]:
+             phrase: str = "", turned: str = "") -> list[tuple]:
         """(asset id, relevance, exact name, holds the phrase, UnfragileRank) rows. Whether
         a candidate holds the phrase is read off its document; the assets holding it are
-        also found on their own (`ph`)."""
+        also found on their own (`ph`). `turned`: as on SQLite
+        (querytext.pg_turned_around_text())."""
         where, params = filters.sql("postgresql", row="d.asset_id")
         steering, orgs_cte, steering_params = filters.steering()
         name_passes = names.passes("d", "postgresql")
@@ -1504,11 +1514,12 @@ class _Postgres:
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql", filters.by_price, filters.task_first)}
+            {_ordered("postgresql", filters.by_price, filters.task_first, bool(turned))}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*steering_params, *pass_params, *named, limit])
+            cursor.execute(sql, [*steering_params, *pass_params, *named,
+                                 *([turned] if turned else []), limit])
             return cursor.fetchall()
 
 
@@ -1581,7 +1592,8 @@ def _list_price(vendor: str, alias: str) -> str:
     return f"json_extract({alias}.price_facts, '$.input_per_mtok')"
 
 
-def _ordered(vendor: str, by_price: bool = False, task_first: bool = False) -> str:
+def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
+             turned: bool = False) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered) one row an
     asset, ranked (see the module's docstring; `most`: holds all the terms but one, when any
     term may match, and `phrase` then holds any of phrase_pairs(); `steered`: how many of
@@ -1590,7 +1602,18 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False) -> s
     within a band. Each candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole
     of catalog_score (27 ms at 100,000 assets). `by_price`: after exact names (and, with
     `task_first`, those holding the phrase, a task's name), those with a list price come
-    first, cheapest first."""
+    first, cheapest first. `turned`: a parameter before the LIMIT's, what an asset saying
+    the opposite of a direction the words name holds (querytext.turned_around()): those
+    holding it and not the phrase take `phrase` -1, after the others ("image to text":
+    not the text-to-image generators first). Looked up by the candidate's id, as the rank:
+    the candidates are the same, only their order changes."""
+    phrase = "MAX(c.phrase)"
+    if turned:
+        holds = ("EXISTS (SELECT 1 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s "
+                 "AND rowid = c.asset_id)" if vendor == "sqlite" else
+                 f"(SELECT t.document @@ to_tsquery('{CONFIG}', %s) FROM catalog_search_doc t "
+                 "WHERE t.asset_id = c.asset_id)")
+        phrase = f"CASE WHEN MAX(c.phrase) > 0 THEN 1 WHEN {holds} THEN -1 ELSE 0 END"
     band = (f"(MAX(rel) OVER w - rel) / COALESCE(NULLIF(MAX(rel) OVER w, 0), 1.0) "
             f"* {RELEVANCE_BANDS[vendor]}")
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
@@ -1605,7 +1628,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False) -> s
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
-                MAX(c.phrase) AS phrase, MAX(c.most) AS most, MAX(c.steered) AS steered,
+                {phrase} AS phrase, MAX(c.most) AS most, MAX(c.steered) AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
                 {price_column}
             FROM cand c

@@ -521,6 +521,19 @@ class TestPorterStem:
 
         assert fts5_match(n) == '"a""b"'
 
+    def test_a_direction_is_turned_around(self):
+        n = normalise("speech to text for german")
+        assert querytext.turned_around(n) == (["speech", "to", "text"], ["text", "to", "speech"])
+        assert querytext.fts5_turned_around(n) == (
+            '("text" + "to" + "speech") NOT ("speech" + "to" + "text")')
+        assert querytext.pg_turned_around_text(n) == (
+            "(text <-> to <-> speech) & !(speech <-> to <-> text)")
+        # The same both ways, "to" alone, words apart, or either way: no direction.
+        for raw in ["audio to audio", "to text", "speech text", "speech or text to image",
+                    "to be or not to be"]:
+            assert querytext.turned_around(normalise(raw)) == ([], []), raw
+            assert querytext.fts5_turned_around(normalise(raw)) == "", raw
+
     @pytest.mark.parametrize(
         ("raw", "expected"),
         [
@@ -577,6 +590,19 @@ class TestPhrase:
         # Two terms: the phrase is all there is.
         assert querytext.phrase_pairs(normalise("speech to text")) == []
         assert querytext.fts5_pairs(normalise("speech to text")) == ""
+
+    def test_a_direction_is_turned_around(self):
+        n = normalise("speech to text for german")
+        assert querytext.turned_around(n) == (["speech", "to", "text"], ["text", "to", "speech"])
+        assert querytext.fts5_turned_around(n) == (
+            '("text" + "to" + "speech") NOT ("speech" + "to" + "text")')
+        assert querytext.pg_turned_around_text(n) == (
+            "(text <-> to <-> speech) & !(speech <-> to <-> text)")
+        # The same both ways, "to" alone, words apart, or either way: no direction.
+        for raw in ["audio to audio", "to text", "speech text", "speech or text to image",
+                    "to be or not to be"]:
+            assert querytext.turned_around(normalise(raw)) == ([], []), raw
+            assert querytext.fts5_turned_around(normalise(raw)) == "", raw
 
     @pytest.mark.parametrize(
         ("raw", "expected"),

@@ -307,6 +307,26 @@ class TestSearch:
         # Nothing of the kind holds the word: those that do, and no fine-tune.
         assert "bert-ner" not in _names(search("fine tune runner "))
 
+    def test_those_saying_the_opposite_of_a_direction_come_after(
+            self, django_assert_num_queries):
+        make_asset("painter", name="Painter", summary="Text to image.")
+        make_asset("captioner", name="Captioner", summary="Image to text: writes captions.")
+        make_asset("both", name="Both ways", summary="Text to image, and image to text.")
+        # (A longer text: bm25() alone ranks it after the painter.)
+        make_asset("reader", name="Reader", summary="Reads an image and writes what it sees "
+                   "as text, in many languages and many styles, short or long.")
+        search("image text ")  # (the tasks, remembered)
+        # No query more: every word, some of them (fewer than 20 hold every word), the
+        # assets and their capabilities.
+        with django_assert_num_queries(4):
+            found = _full(search("image to text "))
+        assert found[2:] == ["Reader", "Painter"] and set(found[:2]) == {"Captioner", "Both ways"}
+        found = _full(search("text to image model "))
+        assert found[2:] == ["Reader", "Captioner"] and set(found[:2]) == {"Painter", "Both ways"}
+        # The phrase in quotes leaves them out, as before; no direction, no order of it.
+        assert set(_full(search('"image to text" '))) == {"Captioner", "Both ways"}
+        assert set(_full(search("image text "))) == {"Painter", "Captioner", "Both ways", "Reader"}
+
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
         make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,
                    summary="Tags parts of speech.")

@@ -714,10 +714,20 @@ def _is_term_char(ch: str) -> bool:
 
 
 def _words(text: str) -> list[tuple[str, int]]:
-    """Runs of term characters with their end offsets; a run of marks alone is dropped."""
-    if text.isascii():
-        return [(m.group(), m.end()) for m in _ASCII_WORD.finditer(text)]
-    return _words_any(text)
+    """Runs of term characters with their end offsets; a run of marks alone is dropped.
+    "c++" (`text` is folded: lower-case) is the word "cpp", ending where it does."""
+    words = ([(m.group(), m.end()) for m in _ASCII_WORD.finditer(text)] if text.isascii()
+             else _words_any(text))
+    if "c++" in text:
+        ends = {m.start() + 1 for m in _CPP.finditer(text)}
+        words = [("cpp", end + 2) if word == "c" and end in ends else (word, end)
+                 for word, end in words]
+    return words
+
+
+# C++, as people write it: the tokenizers keep only its "c", which a thousand names hold
+# ("CMedQA"); read as "cpp", as llama.cpp writes it. As long as "c++", so offsets stay.
+_CPP = re.compile(r"(?<![^\W_])c\+\+(?![^\W\d_]|\+)")
 
 
 def _words_any(text: str) -> list[tuple[str, int]]:

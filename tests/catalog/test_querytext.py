@@ -521,6 +521,16 @@ class TestPorterStem:
 
         assert fts5_match(n) == '"a""b"'
 
+    @pytest.mark.parametrize(("raw", "terms"), [
+        ("c++", ["cpp"]), ("C++ inference", ["cpp", "inference"]), ("c++17", ["cpp", "17"]),
+        ('"c++" code', ["cpp", "code"]), ("llama.cpp", ["llama", "cpp"]),
+        # Not when the pluses belong to something else.
+        ("c+++", ["c"]), ("abc++", ["abc"]), ("c++x", ["c", "x"]), ("c ++", ["c"]),
+    ])
+    def test_c_plus_plus_is_the_word_cpp(self, raw, terms):
+        assert normalise(raw).terms == terms
+        assert querytext.index_text(raw) == " ".join(terms)
+
     def test_a_direction_is_turned_around(self):
         n = normalise("speech to text for german")
         assert querytext.turned_around(n) == (["speech", "to", "text"], ["text", "to", "speech"])
@@ -590,6 +600,16 @@ class TestPhrase:
         # Two terms: the phrase is all there is.
         assert querytext.phrase_pairs(normalise("speech to text")) == []
         assert querytext.fts5_pairs(normalise("speech to text")) == ""
+
+    @pytest.mark.parametrize(("raw", "terms"), [
+        ("c++", ["cpp"]), ("C++ inference", ["cpp", "inference"]), ("c++17", ["cpp", "17"]),
+        ('"c++" code', ["cpp", "code"]), ("llama.cpp", ["llama", "cpp"]),
+        # Not when the pluses belong to something else.
+        ("c+++", ["c"]), ("abc++", ["abc"]), ("c++x", ["c", "x"]), ("c ++", ["c"]),
+    ])
+    def test_c_plus_plus_is_the_word_cpp(self, raw, terms):
+        assert normalise(raw).terms == terms
+        assert querytext.index_text(raw) == " ".join(terms)
 
     def test_a_direction_is_turned_around(self):
         n = normalise("speech to text for german")

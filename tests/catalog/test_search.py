@@ -327,6 +327,18 @@ class TestSearch:
         assert set(_full(search('"image to text" '))) == {"Captioner", "Both ways"}
         assert set(_full(search("image text "))) == {"Painter", "Captioner", "Both ways", "Reader"}
 
+    def test_c_plus_plus_finds_what_says_it_or_cpp(self):
+        make_asset("llama-cpp", name="llama.cpp", kind=Asset.Kind.TOOL, summary="Runs models.")
+        coded = make_asset("coded", name="Code pairs", kind=Asset.Kind.DATASET,
+                           summary="Functions and their docs.")
+        make_capability(coded, title="Languages", description="Covers 2 languages: C++ code "
+                        "and Python code.")
+        make_asset("cmed", name="CMedQA", kind=Asset.Kind.DATASET, summary="Medical questions.")
+        make_asset("c-lib", name="A C library", kind=Asset.Kind.LIBRARY, summary="In C.")
+        assert set(_names(search("c++ "))) == {"llama.cpp", "Code pairs"}
+        assert _full(search("c++ code ")) == ["Code pairs"]
+        assert "A C library" in _names(search("c "))
+
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
         make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,
                    summary="Tags parts of speech.")

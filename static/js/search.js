@@ -2,7 +2,8 @@
 // a plain GET form, and each result has a "Compare with…" link.
 //
 // - Up/Down move between the search box and the results; Enter opens the focused result.
-// - Opening another page of results moves the focus to the results' heading.
+// - Opening another page of results, or the search as typed, moves the focus to the
+//   results' heading.
 // - Tick two results to open their versus page (/compare/?a=&b=).
 // - Counting (see comparisons/search_views.py): live requests do not count towards the match
 //   graph unless sent with "X-Search-Settled: 1". Enter in the box sends it at once; otherwise
@@ -111,11 +112,12 @@
     }
     setUpCompare();
     var request = event.detail.requestConfig;
-    // A page of results opened from the links under them: the reader goes on from its
-    // heading, at the top of the new results, not from the end of the page.
+    // A page of results opened from the links under them, or the search as typed from the
+    // link over them: the reader goes on from its heading, at the top of the new results,
+    // not from where the link was.
     var from = request && request.elt;
     var heading = document.getElementById("results-h");
-    if (heading && from && from.closest && from.closest(".pagination")) {
+    if (heading && from && from.closest && from.closest(".pagination, [data-as-typed]")) {
       heading.focus();
     }
     var counted = request && request.headers && request.headers[SETTLED_HEADER] === "1";

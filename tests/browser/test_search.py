@@ -152,6 +152,21 @@ class TestSearchInBrowser:
         page.locator("#results-h", has_text="Top 20 results").wait_for()
         assert page.url == f"{live_server.url}/search/?q=vision"
 
+    def test_a_search_put_right_is_made_as_typed_live(self, live_server, page):
+        make_asset("asr", name="Listener", summary="Speech recognition for meetings.")
+        page.goto(f"{live_server.url}/search/?q=speach+recognition")
+        results = page.locator("#results")
+        assert results.get_by_text("these are the results for “speech recognition”").is_visible()
+        page.evaluate("window.__marker = 'still-here'")
+        with page.expect_response(lambda r: "as_typed=1" in r.url):
+            page.get_by_role("link", name="Search for “speach recognition” as typed").click()
+        page.locator("#results-h", has_text="for “speach recognition”").wait_for()
+        assert results.get_by_text("Nothing matched every word").is_visible()
+        assert results.get_by_role("link", name="speech recognition").is_visible()
+        assert page.evaluate("document.activeElement.id") == "results-h"
+        assert page.url == f"{live_server.url}/search/?q=speach+recognition&as_typed=1"
+        assert page.evaluate("window.__marker") == "still-here"  # no page load
+
     def test_without_javascript_it_shows_only_what_works(self, live_server, browser):
         for slug in ("vision-a", "vision-b"):
             make_asset(slug, summary="A vision model.")

@@ -303,7 +303,7 @@ class TestSearch:
         for page in _page_and_fragment(client, {"q": "scenes segmentaton "}):
             assert "these are the results for “scenes segmentation”." in page
             assert ('<a href="?q=scenes+segmentaton+&amp;as_typed=1" hx-get="?q=scenes+'
-                    'segmentaton+&amp;as_typed=1"') in page
+                    'segmentaton+&amp;as_typed=1"') in page and "data-as-typed" in page
             assert "Search for “scenes segmentaton” as typed</a>." in page
         # As typed: nothing holds every word, so those holding some are the results, with
         # the words put right offered as before, and the next page keeps them as typed.

@@ -760,6 +760,9 @@ def _spelled_words(name: str, external_id: str, split) -> list[str]:
     return words
 
 
+# What the index holds of a kind besides its label: a fine-tune and an API are models too
+# (querytext.KIND_STEERS), and "speech to text model" finds them as it finds the models. A
+# change ships with a migration running migrations._sql.reindex_everything().
 KIND_INDEXED = {"fine-tune": "Fine-tune model", "api": "API model"}
 
 
@@ -781,8 +784,6 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     ).order_by("asset_id", "position", "id").values_list("asset_id", "title", "description"):
         caps[asset_id].append((title, description))
 
-    # A fine-tune and an API are models too (querytext.KIND_STEERS): their documents say
-    # so, and "speech to text model" finds them as it finds the models.
     kind_labels = {**dict(Asset.Kind.choices), **KIND_INDEXED}
     docs = []
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org,
@@ -1950,10 +1951,14 @@ def _head(term: str, stemmer: str) -> str:
     """What every word standing for `term` holds: the start of its stem, up to four
     characters, less a last "e" or "i" the stemmer may have written ("hoping": hope;
     "happy": happi). The few irregular words Porter2 lists ("dying": die) are not marked."""
+    return _stem_held(term, stemmer)[:4] or term[:4]
+
+
+def _stem_held(term: str, stemmer: str) -> str:
+    """What every word standing for `term` holds whole: its stem, less a last "e" or "i"
+    the stemmer may have written (_head())."""
     stemmed = stem(term, stemmer)
-    if len(stemmed) > 1 and stemmed[-1] in "ei":
-        stemmed = stemmed[:-1]
-    return stemmed[:4] or term[:4]
+    return stemmed[:-1] if len(stemmed) > 1 and stemmed[-1] in "ei" else stemmed
 
 
 def _fold(text: str) -> str:
@@ -2138,10 +2143,9 @@ def _with_hyphened(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     flat = lowered.replace("-", "")
     stems = set()
     for term in n.terms:
-        stemmed = stem(term, stemmer)
-        stemmed = stemmed[:-1] if len(stemmed) > 1 and stemmed[-1] in "ei" else stemmed
-        if stemmed.isascii() and flat.count(stemmed) > lowered.count(stemmed):
-            stems.add(stemmed)
+        held = _stem_held(term, stemmer)
+        if held.isascii() and flat.count(held) > lowered.count(held):
+            stems.add(held)
     if not stems:
         return hits
     starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))

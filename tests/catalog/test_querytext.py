@@ -521,29 +521,6 @@ class TestPorterStem:
 
         assert fts5_match(n) == '"a""b"'
 
-    @pytest.mark.parametrize(("raw", "terms"), [
-        ("c++", ["cpp"]), ("C++ inference", ["cpp", "inference"]), ("c++17", ["cpp", "17"]),
-        ('"c++" code', ["cpp", "code"]), ("llama.cpp", ["llama", "cpp"]),
-        # Not when the pluses belong to something else.
-        ("c+++", ["c"]), ("abc++", ["abc"]), ("c++x", ["c", "x"]), ("c ++", ["c"]),
-    ])
-    def test_c_plus_plus_is_the_word_cpp(self, raw, terms):
-        assert normalise(raw).terms == terms
-        assert querytext.index_text(raw) == " ".join(terms)
-
-    def test_a_direction_is_turned_around(self):
-        n = normalise("speech to text for german")
-        assert querytext.turned_around(n) == (["speech", "to", "text"], ["text", "to", "speech"])
-        assert querytext.fts5_turned_around(n) == (
-            '("text" + "to" + "speech") NOT ("speech" + "to" + "text")')
-        assert querytext.pg_turned_around_text(n) == (
-            "(text <-> to <-> speech) & !(speech <-> to <-> text)")
-        # The same both ways, "to" alone, words apart, or either way: no direction.
-        for raw in ["audio to audio", "to text", "speech text", "speech or text to image",
-                    "to be or not to be"]:
-            assert querytext.turned_around(normalise(raw)) == ([], []), raw
-            assert querytext.fts5_turned_around(normalise(raw)) == "", raw
-
     @pytest.mark.parametrize(
         ("raw", "expected"),
         [

@@ -55,3 +55,32 @@ def names(codes: list[str]) -> list[str]:
     """The names of `codes`, each once, in their order ("zho-Hans" and "zho-Hant" are both
     Chinese); "no linguistic content" is not one."""
     return list(dict.fromkeys(n for n in map(name, codes) if n))
+
+
+@functools.cache
+def _widely_known() -> frozenset[str]:
+    """The names of the languages ISO 639-1 gives a two-letter code, as name() writes them:
+    the languages people name a need by ("Swahili", "Welsh"), not the thousands of
+    ISO 639-3, whose names include "Bench", "Even" and "Mono"."""
+    return frozenset(_QUALIFIER.sub("", getattr(found, "common_name", None) or found.name)
+                     for found in pycountry.languages if hasattr(found, "alpha_2"))
+
+
+def searched_names(codes: list[str]) -> list[str]:
+    """The names of `codes` a search finds the asset by, each once: the widely known
+    languages (_widely_known(): "swh", Swahili, is one, as "swa" is) and their varieties
+    named after them ("Standard Arabic", "Mandarin Chinese"), and the programming
+    languages ("Rust code"). Pages name only a few of many; the search index holds them
+    all, so that "swahili" finds every asset covering it, not those whose first few
+    languages, by name, hold it."""
+    known = _widely_known()
+    return [n for n in names(codes) if n in known or n.rsplit(" ", 1)[-1] in known
+            or (n.endswith(" code") and n != "programming code")]
+
+
+@functools.cache
+def known_words() -> frozenset[str]:
+    """The words of the widely known languages' names, lower-cased ("swahili", "chinese"):
+    a query holding none of them names no natural language a search finds by name."""
+    return frozenset(word.lower() for known in _widely_known()
+                     for word in re.findall(r"[^\W\d_]+", known))

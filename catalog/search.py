@@ -76,8 +76,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count
 
 from catalog import licences, querytext
+from catalog.languages import known_words as known_language_words
 from catalog.languages import names as language_names
+from catalog.languages import searched_names as searched_language_names
 from catalog.models import Asset, Organization, Score, Task, loaded_fields
+from catalog.records import join_words
 from unfragile import generation
 
 CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
@@ -161,6 +164,9 @@ class Result:
     # When its licence matched: its name and, if that matched, what it allows
     # (licences.terms_label()): "MIT (permissive, commercial use allowed; ...)".
     licence_parts: list[Part] = field(default_factory=list)
+    # When a word named a language it covers (languages.searched_names()), which its page
+    # may leave among "and 80 more": those languages, and how many it covers in all.
+    language_parts: list[Part] = field(default_factory=list)
 
     @property
     def capability_ids(self) -> list[int]:
@@ -605,6 +611,23 @@ class _Document:
     languages: tuple[str, ...] = ()
 
 
+# Languages an asset may cover for the index to hold the names of all it covers that people
+# name needs by (languages.searched_names()): its page names a few, the rest would stay
+# unfound ("swahili": the sets of African languages, and the models covering dozens). Not
+# the names of those covering a hundred or more: their entries would grow three times as
+# long, and ranking weighs every word of a long entry down (bm25() and ts_rank() alike:
+# FTS5 counts every column in a row's length), so that they would sink for every other
+# need; the Language filter finds them. Of 40 everyday needs, 4 reorder within their
+# first five.
+SPOKEN_MAX = 50
+
+
+def _spoken(languages) -> list[str]:
+    """The names of the languages `languages` covers to index (SPOKEN_MAX)."""
+    named = searched_language_names(languages if isinstance(languages, list) else [])
+    return named if len(named) <= SPOKEN_MAX else []
+
+
 def language_codes(languages) -> list[str]:
     """The ISO 639-3 codes of an asset's languages, each once and without their scripts
     ("kor-Hang", "kor-Kore": kor), as the Language filter looks them up."""
@@ -799,6 +822,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
             hyphened_words(texts),
+            *_spoken(languages),
         ]
         # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd).
         whole_org = org if org and split_words(org) != org else ""
@@ -1783,12 +1807,43 @@ def _results(
             result.snippet = snippet(best_cap[2], n, stemmer, hits=best_cap[3])
         else:
             result.snippet = snippet(asset.display_summary, n, stemmer)
+        named = _languages_named(asset.languages, n, stemmer)
+        if not _marked_words(named) <= _marked_words(result.snippet):
+            result.language_parts = named  # (not when its text shown names them already)
         if not (result.capabilities or result.tasks or _flagged(result.name_parts)
-                or _flagged(result.snippet) or result.licence_parts):
+                or _flagged(result.snippet) or result.licence_parts or result.language_parts):
             hits = _word_hits(asset.external_id, n, stemmer)
             result.id_parts = _parts(asset.external_id, hits) if hits else []
         results.append(result)
     return results
+
+
+LANGUAGES_NAMED = 3  # languages a result names that the words named, at most
+
+
+def _languages_named(codes, n: querytext.Normalised, stemmer: str) -> list[Part]:
+    """The languages of `codes` that words of `n` name, as the index finds them
+    (languages.searched_names()), marked, and how many it covers when more: "Swahili,
+    among its 94 languages". A programming language by its name alone: "code" names none.
+    [] when no word names one, the usual case, told cheaply: only words of the widely
+    known languages' names, or the name of a programming language it covers, can."""
+    if not isinstance(codes, list) or not codes:
+        return []
+    known = known_language_words()
+    if not any(term in known or (term == n.prefix and any(w.startswith(term) for w in known))
+               for term in n.terms) and not any(
+            isinstance(code, str) and code.endswith("-Code") for code in codes):
+        return []
+    named = [name for name in searched_language_names(codes)
+             if _word_hits(name.removesuffix(" code"), n, stemmer)]
+    if not named:
+        return []
+    text = join_words(named[:LANGUAGES_NAMED]) if len(named) <= LANGUAGES_NAMED else (
+        f"{', '.join(named[:LANGUAGES_NAMED])} and {len(named) - LANGUAGES_NAMED} more")
+    if (count := len(language_names(codes))) > len(named):
+        text += f", among its {count:,} languages"
+    hits = [hit for hit in _word_hits(text, n, stemmer) if text[hit[0]:hit[1]] != "code"]
+    return _parts(text, hits)
 
 
 def _holds_phrase(text: str, hits: list[tuple[int, int, str]], phrase: list[str]) -> bool:
@@ -1823,9 +1878,10 @@ def _holds_phrase(text: str, hits: list[tuple[int, int, str]], phrase: list[str]
 # through the ORM, building the query took longer than running it.
 _RESULT_ASSET = loaded_fields(
     Asset, "id", "slug", "name", "external_id", "kind", "licence", "summary", "curated_summary",
-    "organization", "price_facts",
+    "organization", "price_facts", "languages",
 )
 _PRICE_FACTS_AT = _RESULT_ASSET.index("price_facts")
+_LANGUAGES_AT = _RESULT_ASSET.index("languages")
 _RESULT_ORG = loaded_fields(Organization, "id", "name", "slug")
 _RESULT_SCORE = loaded_fields(Score, "asset", "rank", "coverage", "provisional")
 _ORG_AT = len(_RESULT_ASSET)
@@ -1871,11 +1927,14 @@ def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
         rows = cursor.fetchall()
     assets = {}
     price_facts = Asset._meta.get_field("price_facts")
+    languages = Asset._meta.get_field("languages")
     for row in rows:
         values = list(row[:_ORG_AT])
-        # Raw rows hold the JSON as the database gives it; the field reads it as queries do.
+        # Raw rows hold the JSON as the database gives it; the fields read it as queries do.
         values[_PRICE_FACTS_AT] = price_facts.from_db_value(values[_PRICE_FACTS_AT], None,
                                                             connection)
+        values[_LANGUAGES_AT] = languages.from_db_value(values[_LANGUAGES_AT], None,
+                                                        connection)
         asset = Asset.from_db(using, _RESULT_ASSET, values)
         org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:]
         asset.organization = Organization.from_db(using, _RESULT_ORG, org) if org[0] else None
@@ -2259,6 +2318,10 @@ def _with_aliases(name: str, hits: list[tuple[int, int, str]], n: querytext.Norm
 
 def _flagged(parts: list[Part]) -> bool:
     return any(hit for _, hit in parts)
+
+
+def _marked_words(parts: list[Part]) -> set[str]:
+    return {text.casefold() for text, hit in parts if hit}
 
 
 def _join(parts: list[Part], at: int, text: str) -> None:

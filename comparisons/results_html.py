@@ -65,6 +65,10 @@ def _item(r: Result, mark: str = "") -> str:
     elif r.id_parts:
         matched = (f'<p class="matched"><span class="muted">Matched id:</span> '
                    f'<span class="matched-cap">{_marked(r.id_parts)}</span></p>')
+    if r.language_parts:
+        # A language the words named, which the texts shown may not.
+        matched += (f'<p class="matched"><span class="muted">Covers:</span> '
+                    f'{_marked(r.language_parts)}</p>')
     snippet = f'<p class="snippet">{_marked(r.snippet)}</p>' if r.snippet else ""
     return (
         '<li class="result" data-result>'

@@ -30,6 +30,18 @@ class TestLanguageNames:
         assert languages.names(codes) == ["Chinese", "English", "Korean"]
 
 
+    def test_search_finds_the_widely_known_languages_and_programming_ones_by_name(self):
+        codes = ["swh-Latn", "swa-Latn", "arb-Arab", "bcq-Ethi", "evn-Cyrl", "rust-Code",
+                 "code", "zxx-Zxxx", "cmn-Hans", "qqq-Latn"]
+        # Swahili once (its individual language and its macrolanguage); Standard Arabic and
+        # Mandarin Chinese after the languages they are varieties of; not Bench, Even, the
+        # unknown code nor programming code in general.
+        assert languages.searched_names(codes) == [
+            "Swahili", "Standard Arabic", "Rust code", "Mandarin Chinese"]
+        assert {"swahili", "arabic", "welsh"} <= languages.known_words()
+        assert not {"bench", "even", "code"} & languages.known_words()
+
+
 class TestLanguagesCapability:
     def text(self, codes):
         found = [c for c in records.capabilities(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pycountry
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -338,6 +339,44 @@ class TestSearch:
         assert set(_names(search("c++ "))) == {"llama.cpp", "Code pairs"}
         assert _full(search("c++ code ")) == ["Code pairs"]
         assert "A C library" in _names(search("c "))
+
+    def test_a_language_covered_is_found_by_name_however_many_others(
+            self, django_assert_num_queries):
+        # Its page names eight of its languages (the first, by name); the search all of
+        # those people name a need by.
+        covered = ["afr-Latn", "amh-Ethi", "ara-Arab", "ben-Beng", "deu-Latn", "eng-Latn",
+                   "fra-Latn", "hin-Deva", "jpn-Jpan", "kor-Hang", "swh-Latn", "yor-Latn",
+                   "bcq-Ethi"]
+        make_asset("wide", name="Wide embedder", summary="Embeddings.", languages=covered)
+        make_asset("sw", name="Kiswahili set", kind=Asset.Kind.DATASET,
+                   summary="News in Swahili.", languages=["swh-Latn"])
+        make_asset("other", name="Other embedder", summary="Embeddings.",
+                   languages=["eng-Latn"])
+        search("embeddings ")  # (the tasks, remembered)
+        # No query more: every word, some of them, the assets (their languages with them)
+        # and their capabilities.
+        with django_assert_num_queries(4):
+            results = search("swahili embeddings ")
+        assert _full(results) == ["Wide embedder"]
+        assert results[0].language_parts == [
+            ("Swahili", True), (", among its 13 languages", False)]
+        assert set(_names(search("swahili "))) == {"Wide embedder", "Kiswahili set"}
+        # The set's own text says it: not twice.
+        set_result = next(r for r in search("swahili ") if r.asset.slug == "sw")
+        assert set_result.language_parts == []
+        # Words of a language typed in part, as it is being typed.
+        assert "Wide embedder" in _names(search("yoru"))
+        # Bench (bcq) is a language too, known to few: the word finds nothing by it.
+        assert _names(search("bench ")) == []
+        # Not the names of every language of an asset covering more than SPOKEN_MAX: they
+        # would weigh it down for every other word.
+        many = [f"{found.alpha_3}-Latn" for found in pycountry.languages
+                if hasattr(found, "alpha_2") and found.alpha_3 != "swa"]
+        many = many[:catalog_search.SPOKEN_MAX]
+        make_asset("all", name="All embedder", summary="Embeddings.",
+                   languages=[*many, "swh-Latn"])
+        assert "All embedder" not in _names(search("swahili "))
+        assert "All embedder" in _names(search("embeddings "))
 
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
         make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,

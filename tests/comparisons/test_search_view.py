@@ -90,6 +90,15 @@ class TestSearch:
         assertContains(response, 'hx-trigger="input changed delay:250ms, search"')
         assertContains(response, 'src="/static/js/search.js" defer')
 
+    def test_a_result_says_it_covers_the_language_the_words_name(self, client):
+        make_asset("wide", name="Wide embedder", summary="Embeddings.",
+                   languages=["eng-Latn", "fra-Latn", "swh-Latn"])
+        for page in _page_and_fragment(client, {"q": "swahili embeddings"}):
+            assert ('<p class="matched"><span class="muted">Covers:</span> <mark>Swahili</mark>'
+                    ", among its 3 languages</p>") in page
+        assert "Covers:" not in client.get("/search/?q=embeddings", headers=BROWSER
+                                           ).content.decode()
+
     def test_a_priced_result_shows_its_list_price(self, client):
         facts = {"currency": "USD", "unit": "per 1M tokens", "input_per_mtok": 0.075,
                  "output_per_mtok": 0.3}

@@ -70,17 +70,36 @@ def searched_names(codes: list[str]) -> list[str]:
     """The names of `codes` a search finds the asset by, each once: the widely known
     languages (_widely_known(): "swh", Swahili, is one, as "swa" is) and their varieties
     named after them ("Standard Arabic", "Mandarin Chinese"), and the programming
-    languages ("Rust code"). Pages name only a few of many; the search index holds them
-    all, so that "swahili" finds every asset covering it, not those whose first few
-    languages, by name, hold it."""
+    languages ("Rust code"). Pages name only a few of many; the search index holds those
+    (searched_words()), so that "swahili" finds the assets covering it, not only those
+    whose first few languages, by name, hold it."""
     known = _widely_known()
     return [n for n in names(codes) if n in known or n.rsplit(" ", 1)[-1] in known
             or (n.endswith(" code") and n != "programming code")]
 
 
+# Words of the widely known languages' names that tell where or when, not which language:
+# not searched ("modern" is no Greek, "north" no Ndebele).
+_TELLING_WHICH_NOT = frozenset({"modern", "north", "northern", "south", "southern", "western",
+                                "church"})
+
+
+def searched_words(name: str) -> str:
+    """The words of a name of searched_names() the search finds it by: a variety by the
+    language it is one of ("Standard Arabic": Arabic; "Low German" is no "low"), a widely
+    known language by its own words but those telling where or when ("Modern Greek":
+    Greek), a programming language by its name ("Rust code": Rust)."""
+    if name.endswith(" code"):
+        return name.removesuffix(" code")
+    if name not in _widely_known():
+        return name.rsplit(" ", 1)[-1]
+    return " ".join(w for w in name.split(" ") if w.lower() not in _TELLING_WHICH_NOT)
+
+
 @functools.cache
 def known_words() -> frozenset[str]:
-    """The words of the widely known languages' names, lower-cased ("swahili", "chinese"):
-    a query holding none of them names no natural language a search finds by name."""
+    """The words searched_words() keeps of the widely known languages' names, lower-cased
+    ("swahili", "greek"): a query holding none of them names no natural language a search
+    finds by name."""
     return frozenset(word.lower() for known in _widely_known()
-                     for word in re.findall(r"[^\W\d_]+", known))
+                     for word in re.findall(r"[^\W\d_]+", searched_words(known)))

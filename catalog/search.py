@@ -79,6 +79,7 @@ from catalog import licences, querytext
 from catalog.languages import known_words as known_language_words
 from catalog.languages import names as language_names
 from catalog.languages import searched_names as searched_language_names
+from catalog.languages import searched_words as searched_language_words
 from catalog.models import Asset, Organization, Score, Task, loaded_fields
 from catalog.records import join_words
 from unfragile import generation
@@ -623,9 +624,10 @@ SPOKEN_MAX = 50
 
 
 def _spoken(languages) -> list[str]:
-    """The names of the languages `languages` covers to index (SPOKEN_MAX)."""
+    """The names of the languages `languages` covers to index (SPOKEN_MAX), by the words
+    the search finds them by (languages.searched_words())."""
     named = searched_language_names(languages if isinstance(languages, list) else [])
-    return named if len(named) <= SPOKEN_MAX else []
+    return [searched_language_words(n) for n in named] if len(named) <= SPOKEN_MAX else []
 
 
 def language_codes(languages) -> list[str]:
@@ -1834,15 +1836,19 @@ def _languages_named(codes, n: querytext.Normalised, stemmer: str) -> list[Part]
                for term in n.terms) and not any(
             isinstance(code, str) and code.endswith("-Code") for code in codes):
         return []
-    named = [name for name in searched_language_names(codes)
-             if _word_hits(name.removesuffix(" code"), n, stemmer)]
+    named = [(name, words) for name in searched_language_names(codes)
+             if _word_hits(words := searched_language_words(name), n, stemmer)]
     if not named:
         return []
-    text = join_words(named[:LANGUAGES_NAMED]) if len(named) <= LANGUAGES_NAMED else (
-        f"{', '.join(named[:LANGUAGES_NAMED])} and {len(named) - LANGUAGES_NAMED} more")
+    shown = [name for name, _ in named[:LANGUAGES_NAMED]]
+    text = join_words(shown) if len(named) <= LANGUAGES_NAMED else (
+        f"{', '.join(shown)} and {len(named) - LANGUAGES_NAMED} more")
     if (count := len(language_names(codes))) > len(named):
         text += f", among its {count:,} languages"
-    hits = [hit for hit in _word_hits(text, n, stemmer) if text[hit[0]:hit[1]] != "code"]
+    # Marked: the words each was found by ("Modern Greek": Greek).
+    found = {word.casefold() for _, words in named for word in words.split(" ")}
+    hits = [hit for hit in _word_hits(text, n, stemmer)
+            if text[hit[0]:hit[1]].casefold() in found]
     return _parts(text, hits)
 
 

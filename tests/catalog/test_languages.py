@@ -38,8 +38,18 @@ class TestLanguageNames:
         # unknown code nor programming code in general.
         assert languages.searched_names(codes) == [
             "Swahili", "Standard Arabic", "Rust code", "Mandarin Chinese"]
-        assert {"swahili", "arabic", "welsh"} <= languages.known_words()
-        assert not {"bench", "even", "code"} & languages.known_words()
+        assert {"swahili", "arabic", "welsh", "greek"} <= languages.known_words()
+        assert not {"bench", "even", "code", "modern", "standard"} & languages.known_words()
+
+    @pytest.mark.parametrize(("name", "words"), [
+        ("Swahili", "Swahili"), ("Norwegian Bokmål", "Norwegian Bokmål"),
+        # A variety by its language; no word telling where or when.
+        ("Standard Arabic", "Arabic"), ("Low German", "German"), ("Modern Greek", "Greek"),
+        ("North Ndebele", "Ndebele"),
+        ("Rust code", "Rust"),
+    ])
+    def test_search_finds_a_language_by_the_words_naming_which(self, name, words):
+        assert languages.searched_words(name) == words
 
 
 class TestLanguagesCapability:

@@ -368,6 +368,14 @@ class TestSearch:
         assert "Wide embedder" in _names(search("yoru"))
         # Bench (bcq) is a language too, known to few: the word finds nothing by it.
         assert _names(search("bench ")) == []
+        # A variety is found by its language, not by the word telling which.
+        make_asset("ar", name="Arabic set", kind=Asset.Kind.DATASET, summary="News.",
+                   languages=["arb-Arab", "ell-Grek"])
+        assert "Arabic set" in _names(search("arabic "))
+        assert _names(search("standard ")) == [] and _names(search("modern ")) == []
+        greek = next(r for r in search("greek ") if r.asset.slug == "ar")
+        assert greek.language_parts == [
+            ("Modern ", False), ("Greek", True), (", among its 2 languages", False)]
         # Not the names of every language of an asset covering more than SPOKEN_MAX: they
         # would weigh it down for every other word.
         many = [f"{found.alpha_3}-Latn" for found in pycountry.languages

@@ -1757,6 +1757,7 @@ def _results(
                     if hit[2] not in n.steering})
 
     phrase = querytext.phrase_words(n)
+    spoken = _may_name_language(n)
     results = []
     for at, (asset_id, rel, exact, _phrase, _rank) in enumerate(rows):
         asset = assets.get(asset_id)
@@ -1809,7 +1810,7 @@ def _results(
             result.snippet = snippet(best_cap[2], n, stemmer, hits=best_cap[3])
         else:
             result.snippet = snippet(asset.display_summary, n, stemmer)
-        named = _languages_named(asset.languages, n, stemmer)
+        named = _languages_named(asset.languages, n, stemmer, spoken)
         if not _marked_words(named) <= _marked_words(result.snippet):
             result.language_parts = named  # (not when its text shown names them already)
         if not (result.capabilities or result.tasks or _flagged(result.name_parts)
@@ -1823,18 +1824,26 @@ def _results(
 LANGUAGES_NAMED = 3  # languages a result names that the words named, at most
 
 
-def _languages_named(codes, n: querytext.Normalised, stemmer: str) -> list[Part]:
+def _may_name_language(n: querytext.Normalised) -> bool:
+    """Whether a word of `n` may name a widely known language (languages.known_words()), or
+    start one when being typed: worked out once for a page of results."""
+    known = known_language_words()
+    return any(term in known or (term == n.prefix and any(w.startswith(term) for w in known))
+               for term in n.terms)
+
+
+def _languages_named(codes, n: querytext.Normalised, stemmer: str,
+                     spoken: bool) -> list[Part]:
     """The languages of `codes` that words of `n` name, as the index finds them
     (languages.searched_names()), marked, and how many it covers when more: "Swahili,
     among its 94 languages". A programming language by its name alone: "code" names none.
     [] when no word names one, the usual case, told cheaply: only words of the widely
-    known languages' names, or the name of a programming language it covers, can."""
+    known languages' names (`spoken`: _may_name_language()), or the name of a programming
+    language it covers, can."""
     if not isinstance(codes, list) or not codes:
         return []
-    known = known_language_words()
-    if not any(term in known or (term == n.prefix and any(w.startswith(term) for w in known))
-               for term in n.terms) and not any(
-            isinstance(code, str) and code.endswith("-Code") for code in codes):
+    if not spoken and not any(isinstance(code, str) and code.endswith("-Code")
+                              for code in codes):
         return []
     named = [(name, words) for name in searched_language_names(codes)
              if _word_hits(words := searched_language_words(name), n, stemmer)]

@@ -715,19 +715,25 @@ def _is_term_char(ch: str) -> bool:
 
 def _words(text: str) -> list[tuple[str, int]]:
     """Runs of term characters with their end offsets; a run of marks alone is dropped.
-    "c++" (`text` is folded: lower-case) is the word "cpp", ending where it does."""
+    "c++", "c#" and "f#" (`text` is folded: lower-case) are the words "cpp", "csharp" and
+    "fsharp" (SYMBOLIC), each ending where it does."""
     words = ([(m.group(), m.end()) for m in _ASCII_WORD.finditer(text)] if text.isascii()
              else _words_any(text))
-    if "c++" in text:
-        ends = {m.start() + 1 for m in _CPP.finditer(text)}
-        words = [("cpp", end + 2) if word == "c" and end in ends else (word, end)
-                 for word, end in words]
+    if "+" in text or "#" in text:
+        # Where each such name's letter ends: its word, and where the name ends.
+        named = {m.start() + 1: (SYMBOLIC[m.group().lower()], m.end())
+                 for m in SYMBOLIC_NAMES.finditer(text)}
+        if named:
+            words = [named.get(end, (word, end)) if word in ("c", "f") else (word, end)
+                     for word, end in words]
     return words
 
 
-# C++, as people write it: the tokenizers keep only its "c", which a thousand names hold
-# ("CMedQA"); read as "cpp", as llama.cpp writes it. As long as "c++", so offsets stay.
-_CPP = re.compile(r"(?<![^\W_])c\+\+(?![^\W\d_]|\+)")
+# Programming languages named with a sign, as people write them: the tokenizers keep only
+# their letter, which a thousand names hold ("CMedQA"); read as the words they are written
+# with where the sign cannot be ("llama.cpp", "csharp-Code").
+SYMBOLIC = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
+SYMBOLIC_NAMES = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![^\W\d_]|[+#])", re.IGNORECASE)
 
 
 def _words_any(text: str) -> list[tuple[str, int]]:

@@ -2200,7 +2200,7 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
             if term := _term_matches(querytext.index_text(words), n, stemmer):
                 kept.append((start, end, term))
         hits[k] = sorted(kept)
-    return _with_hyphened(texts, hits, n, stemmer, scanned)
+    return _with_symbolic(texts, _with_hyphened(texts, hits, n, stemmer, scanned), n, scanned)
 
 
 def _with_hyphened(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
@@ -2226,6 +2226,28 @@ def _with_hyphened(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     for m in _HYPHENED.finditer(scanned):
         word = m.group().replace("-", "").lower()
         if not any(s in word for s in stems) or not (term := _term_matches(word, n, stemmer)):
+            continue
+        k = bisect.bisect_right(starts, m.start()) - 1
+        start, end = m.start() - starts[k], m.end() - starts[k]
+        hits[k] = sorted([h for h in hits[k] if not (start < h[1] and h[0] < end)]
+                         + [(start, end, term)])
+    return hits
+
+
+_SYMBOLIC_WORDS = frozenset(querytext.SYMBOLIC.values())
+
+
+def _with_symbolic(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
+                   n: querytext.Normalised, scanned: str) -> list[list[tuple[int, int, str]]]:
+    """The hits of `texts`, where a programming language named with a sign ("C++", "C#")
+    stands for the word searched for it (querytext.SYMBOLIC: "cpp"): marked whole. Looked
+    for only when such a word was searched for. `scanned`: the texts joined by newlines."""
+    wanted = _SYMBOLIC_WORDS.intersection(n.terms)
+    if not wanted or ("+" not in scanned and "#" not in scanned):
+        return hits
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    for m in querytext.SYMBOLIC_NAMES.finditer(scanned):
+        if (term := querytext.SYMBOLIC[m.group().lower()]) not in wanted:
             continue
         k = bisect.bisect_right(starts, m.start()) - 1
         start, end = m.start() - starts[k], m.end() - starts[k]

@@ -29,3 +29,40 @@ def test_postgresql_knows_ten_times_the_search_words():
             "WHERE attrelid = 'catalog_search_doc'::regclass "
             "AND attname IN ('document', 'head', 'pairs') ORDER BY attname")
         assert cursor.fetchall() == [("document", 1000), ("head", 1000), ("pairs", 1000)]
+
+
+@pytest.mark.django_db
+def test_entries_holding_a_sign_are_written_again():
+    """Migration 0034 writes again the entries of the assets whose texts or languages hold a
+    "#", so that "c#" finds those written before it, and only those."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from catalog import search as catalog_search
+    from tests.factories import make_asset, make_capability
+
+    said = make_asset("said", name="Snippets", summary="Functions in C#.")
+    covering = make_asset("covering", name="Coder", summary="Code.", languages=["c#-Code"])
+    capable = make_asset("capable", name="Porter", summary="Ports code.")
+    make_capability(capable, title="Translation", description="From F# to Python.")
+    make_asset("plain", name="Plain", summary="Nothing of the kind.")
+    signed = {said.pk, covering.pk, capable.pk}
+    migration = importlib.import_module("catalog.migrations.0034_search_signed_language_names")
+    assert set(migration._holding_a_sign(apps, connection.alias)) == signed
+    # As they were before: gone from the index, then written again by the migration.
+    catalog_search.remove_assets(signed)
+    assert catalog_search.search("c# ") == []
+
+    class Editor:  # what the operation asks of a schema editor
+        def __init__(self) -> None:
+            self.connection = connection
+
+        def execute(self, sql: str) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    migration.Migration.operations[0].code(apps, Editor())
+    assert {r.asset.pk for r in catalog_search.search("c# ")} == {said.pk, covering.pk}
+    assert [r.asset.pk for r in catalog_search.search("f# ")] == [capable.pk]

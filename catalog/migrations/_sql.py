@@ -4,6 +4,9 @@ an underscore, so this is a helper, not a migration."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db import migrations
 
 
@@ -32,6 +35,13 @@ def reindex_everything() -> migrations.RunPython:
     for a change to what the entries hold; PostgreSQL also learns the new words, for spelling
     out typed prefixes (migration 0011). Unapplied: nothing to undo, the entries only hold
     more words."""
+    return reindex_some(lambda apps, alias: list(
+        apps.get_model("catalog", "Asset").objects.using(alias).values_list("id", flat=True)))
+
+
+def reindex_some(select: Callable[[Any, str], list[int]]) -> migrations.RunPython:
+    """reindex_everything() for the assets `select(apps, database alias)` names: those whose
+    entries a change to how texts are read alters."""
 
     def apply(apps, schema_editor) -> None:
         from catalog.search import ensure_configuration, reindex_assets
@@ -40,7 +50,7 @@ def reindex_everything() -> migrations.RunPython:
             # The configuration the current code writes with (migration 0015).
             with schema_editor.connection.cursor() as cursor:
                 ensure_configuration(cursor)
-        ids = list(apps.get_model("catalog", "Asset").objects.values_list("id", flat=True))
+        ids = select(apps, schema_editor.connection.alias)
         if not ids:
             return
         reindex_assets(ids, using=schema_editor.connection.alias, apps=apps)

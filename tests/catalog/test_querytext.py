@@ -583,8 +583,12 @@ class TestPhrase:
         ('"c++" code', ["cpp", "code"]), ("llama.cpp", ["llama", "cpp"]),
         # Not when the pluses belong to something else.
         ("c+++", ["c"]), ("abc++", ["abc"]), ("c++x", ["c", "x"]), ("c ++", ["c"]),
+        # C# and F# likewise, as csharp and fsharp.
+        ("c#", ["csharp"]), ("C# code", ["csharp", "code"]), ("f# c#", ["fsharp", "csharp"]),
+        ("c#-Code", ["csharp", "code"]), ("C#/.NET", ["csharp", "net"]),
+        ("abc#", ["abc"]), ("c##", ["c"]), ("c#x", ["c", "x"]), ("c #", ["c"]), ("cf#", ["cf"]),
     ])
-    def test_c_plus_plus_is_the_word_cpp(self, raw, terms):
+    def test_languages_named_with_a_sign_are_words(self, raw, terms):
         assert normalise(raw).terms == terms
         assert querytext.index_text(raw) == " ".join(terms)
 

@@ -339,6 +339,27 @@ class TestSearch:
         assert set(_names(search("c++ "))) == {"llama.cpp", "Code pairs"}
         assert _full(search("c++ code ")) == ["Code pairs"]
         assert "A C library" in _names(search("c "))
+        # Marked as written, where it is written with its sign.
+        coded_result = next(r for r in search("c++ ") if r.asset.slug == "coded")
+        assert ("C++", True) in coded_result.snippet
+
+    def test_c_sharp_finds_what_covers_it_by_name_not_what_says_c(self):
+        covering = make_asset("coded", name="Code embedder", summary="Embeds code.",
+                              languages=["python-Code", "c#-Code"])
+        said = make_asset("said", name="Snippets", kind=Asset.Kind.DATASET,
+                          summary="Functions written in C# and in Python.")
+        make_asset("cmed", name="CMedQA", kind=Asset.Kind.DATASET, summary="Medical questions.")
+        make_asset("other", name="Python only", summary="Embeds code.",
+                   languages=["python-Code"])
+        results = search("c# ")
+        assert set(_names(results)) == {"Code embedder", "Snippets"}
+        by_slug = {r.asset.slug: r for r in results}
+        # The language its page may not name, said and marked; the summary's word marked.
+        assert by_slug[covering.slug].language_parts == [
+            ("C#", True), (" code, among its 2 languages", False)]
+        assert ("C#", True) in by_slug[said.slug].snippet
+        assert _full(search("c# code ")) == ["Code embedder"]
+        assert _names(search("f# ")) == []
 
     def test_a_language_covered_is_found_by_name_however_many_others(
             self, django_assert_num_queries):

@@ -647,10 +647,21 @@ def _ends_open(raw: str) -> bool:
 
 def _spans(text: str) -> list[tuple[int, int, bool]]:
     """The quoted stretches of folded `text`: (start, end, with a minus sign in front),
-    from each double quote to the next; a last one left open quotes nothing."""
+    from each double quote to the next; a last one left open quotes nothing. Then the
+    words joined by hyphens with a minus sign in front ("-fine-tuned"), outside quotes:
+    left out together, as if quoted, not the first alone."""
     at = [i for i, ch in enumerate(text) if ch == '"']
     pairs = zip(at[::2], at[1::2], strict=False)
-    return [(o - _negated(text, o), c + 1, _negated(text, o)) for o, c in pairs]
+    spans = [(o - _negated(text, o), c + 1, _negated(text, o)) for o, c in pairs]
+    if "-" in text:
+        # (Ending one past the last word, as a quoted stretch ends past its closing quote.)
+        spans += [(m.start(), m.end() + 1, True) for m in _NEGATED_RUN.finditer(text)
+                  if not any(o <= m.start() < c for o, c, _ in spans)]
+    return spans
+
+
+# A minus sign, at the start or after a space, and words joined by hyphens.
+_NEGATED_RUN = re.compile(r"(?<!\S)-[^\W_]+(?:-[^\W_]+)+")
 
 
 def _marked(text: str) -> list[tuple[str, int, bool, int | None]]:

@@ -102,6 +102,20 @@ class TestNormalise:
         assert n.excluded == []
         assert n.wanted == n.text
 
+    @pytest.mark.parametrize(("raw", "terms", "excluded", "wanted"), [
+        ("bert -fine-tuned", ["bert"], ["fine tuned"], "bert"),
+        ("-state-of-the-art model", ["model"], ["state of the art"], "model"),
+        ("gpt-4o -gpt-4o-mini ", ["gpt", "4o"], ["gpt 4o mini"], "gpt-4o"),
+        ("bert -non-commercial", ["bert"], ["noncommercial"], "bert"),
+        # Inside quotes, or apart: as before.
+        ('"x -fine-tuned" bert', ["x", "fine", "tuned", "bert"], [], '"x -fine-tuned" bert'),
+        ("bert -fine- tuned", ["bert", "tuned"], ["fine"], "bert - tuned"),
+    ])
+    def test_words_joined_by_hyphens_after_a_minus_sign_are_left_out_together(
+            self, raw, terms, excluded, wanted):
+        n = normalise(raw)
+        assert (n.terms, n.excluded, n.wanted) == (terms, excluded, wanted)
+
     def test_a_word_left_out_is_never_the_prefix(self):
         assert normalise("image -data").prefix is None
         assert normalise("image -data").terms == ["image"]

@@ -551,6 +551,12 @@ class TestSearch:
         assert results[0].all_terms is False
         assert search("segmentation -segmentation") == []
         assert search("-dataset") == []
+        # Words joined by hyphens, together: not the first alone, nor the others searched.
+        make_asset("tuned", name="Fine segmenter", kind=Asset.Kind.FINE_TUNE,
+                   summary="A segmentation model, fine-tuned on scenes.")
+        make_asset("fine", name="Fine-grained segmenter", summary="A segmentation model.")
+        assert set(_full(search("segmentation model -fine-tuned"))) == {
+            "Segmenter", "Segmentation", "Fine-grained segmenter"}
 
     def test_a_phrase_in_quotes_must_be_held_with_its_words_side_by_side(self):
         make_asset("tts", name="Voicer", summary="Text to speech for audiobooks.")

@@ -45,9 +45,11 @@ one term, held when any of them is ("image or video segmentation").
 The last word, while it may still be being typed, is a prefix (querytext.normalise): both
 databases stem it and take the indexed words its stem starts ("images": imag, image,
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
-as those words (_Postgres, catalog_search_word). A word cut short past its stem
-("segmentat", indexed "segment") starts none: then other indexed words stand in for it
-(search(), shorter_words(), MAX_STAND_INS).
+as those words (_Postgres, catalog_search_word). A word typed past its stem ("segmentat",
+indexed "segment") starts none, or only names' words glued together ("retrieva":
+retrieval32m): the stems of the words it may be the start of (completions()) stand in
+beside it while it finds fewer than a page; and a prefix finding nothing stands for the
+indexed words it starts and those starting it (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -220,14 +222,22 @@ def search(
     rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
                         phrase=backend.phrase(n), turned=backend.turned_around(n))
     shorter: list[str] = []
-    if not rows and n.prefix:
+    kept = False  # whether the prefix as typed stays beside the words standing in for it
+    if n.prefix and len(rows) < limit:
         # A word being typed that starts no indexed word ("segmentat": the index holds the
         # stem "segment") stands for the indexed words it starts with, so that results do not
-        # vanish in the middle of a word.
-        shorter = backend.shorter_words(n, using)
+        # vanish in the middle of a word. One that runs past the stem of the word being
+        # typed, and so starts only a few names' words glued together ("retrieva":
+        # retrieval32m; "retrieval" is indexed as retriev), stands for that stem as well.
+        # (Fewer than `limit`, not `wanted`: every page of a search decides alike.)
+        shorter, kept = backend.shorter_words(n, using, found=bool(rows))
         if shorter:
-            rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters,
-                                wanted)
+            more = backend.rank(using, backend.all_terms(n, using, shorter, kept), names,
+                                filters, wanted)
+            if len(more) >= len(rows):
+                rows = more
+            else:
+                shorter, kept = [], False
     full = len(rows)
     if full < wanted and len(querytext.term_groups(n)) > 1:
         # Fewer assets than asked for hold every word ("depth estimation": one library
@@ -240,7 +250,7 @@ def search(
         # Those holding two of the terms side by side as typed rank first
         # (querytext.phrase_pairs()).
         seen = {row[0] for row in rows}
-        more = backend.rank(using, backend.any_term(n, using, shorter), names,
+        more = backend.rank(using, backend.any_term(n, using, shorter, kept), names,
                             dataclasses.replace(filters, steer=(), organisations=(),
                                                 by_price=False, task_first=False),
                             wanted + full, phrase=backend.pairs(n))
@@ -1032,6 +1042,44 @@ def _shorter_candidates(prefix: str) -> list[str]:
     return [prefix[:k] for k in range(SHORTER_MIN, len(prefix))]
 
 
+# Endings of English words that stemmers take off (or shorten): what a word being typed
+# may go on with past its stem ("classificati" + "on": classification, stem classif).
+ENDINGS = (
+    "ation", "ations", "ational", "ative", "atives", "ator", "ators", "ition", "itions",
+    "ication", "ications", "ization", "izations", "isation", "ion", "ions", "ing", "ings",
+    "ed", "er", "ers", "es", "al", "als", "ally", "ive", "ives", "ity", "ities", "ment",
+    "ments", "ness", "ize", "izer", "izers", "ized", "ise", "ism", "ist", "ists", "able",
+    "ible", "ance", "ence", "ical", "ic", "ics", "ous", "ly", "ies", "ier", "ied", "y",
+)
+
+
+def completions(typed: str) -> list[str]:
+    """The words a typed prefix may be the start of, past its stem: it, ended by each of
+    ENDINGS whose first letters it already ends with ("retrieva": retrieval; "embeddi":
+    embedding; "generati": generation, generative); by a single one only if a vowel, as
+    the last letter of a word is more often its own than an ending's ("vision" is no
+    "visio" and "ness")."""
+    return list(dict.fromkeys(
+        typed + ending[k:] for ending in ENDINGS for k in range(1, len(ending))
+        if typed.endswith(ending[:k]) and (k > 1 or ending[0] in "aeiou")))
+
+
+def _past_stem(typed: str, stems: Iterable[str]) -> list[str]:
+    """The stems standing for a typed prefix beside it: of `stems` (those of its
+    completions(), as the index stems them), those it starts with. "classificati" starts
+    only names' words glued together in the index ("classificationv2"), never the way to
+    type "classification": classif stands for it (not "class": no completion stems so);
+    "classr" goes on as no ending does (classroom), and nothing stands for it."""
+    return [stem for stem in dict.fromkeys(stems) if stem != typed
+            and len(stem) >= SHORTER_MIN and typed.startswith(stem)]
+
+
+def _may_run_past_stem(prefix: str) -> bool:
+    """Whether a typed prefix may run past the stem of the word being typed, told without a
+    query: letters only, longer than the shortest word that may stand for it."""
+    return prefix.isascii() and prefix.isalpha() and len(prefix) > SHORTER_MIN
+
+
 # The stand-ins for a word being typed whose stem starts no indexed word, on both databases
 # (shorter_words()): the indexed words starting with the letters typed, which the stemmer
 # may have cut otherwise ("analys" is stemmed anali; analysi is indexed); else, if the
@@ -1126,22 +1174,30 @@ class _SQLite:
         return querytext.fts5_excluded(n), querytext.fts5_required(n)
 
     def all_terms(
-        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
+        kept: bool = False,
     ) -> _Fts5Query:
-        return self._query(n, shorter, " AND ")
+        return self._query(n, shorter, " AND ", kept)
 
     def any_term(
-        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
+        kept: bool = False,
     ) -> _Fts5Query:
-        return self._query(n, shorter, " OR ")
+        return self._query(n, shorter, " OR ", kept)
 
-    def _query(self, n: querytext.Normalised, shorter: Sequence[str], join: str) -> _Fts5Query:
+    def _query(self, n: querytext.Normalised, shorter: Sequence[str], join: str,
+               kept: bool = False) -> _Fts5Query:
         parts = querytext.fts5_terms(n)
         finished = querytext.fts5_terms(n, finished=True)
         if shorter:
-            # The word being typed is the last term; the indexed words stand in for it.
+            # The word being typed is the last term; the indexed words stand in for it,
+            # beside it when `kept`.
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
-            parts[-1] = finished[-1] = f"({words})"
+            if kept:
+                parts[-1], finished[-1] = f"({parts[-1]} OR {words})", \
+                    f"({finished[-1]} OR {words})"
+            else:
+                parts[-1] = finished[-1] = f"({words})"
         if join == " OR " and len(parts) > 1:
             finders = [(part, done) for part, done, finds in zip(
                 parts, finished, _finders(n), strict=True) if finds]
@@ -1150,12 +1206,23 @@ class _SQLite:
                               _all_but_one(finished, " AND ", " OR ", _finders(n)))
         return _Fts5Query(join.join(parts), join.join(finished))
 
-    def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
-        """Indexed words to stand for the word being typed when the stem FTS5 makes of it
-        starts none (see MAX_STAND_INS). FTS5 stems them again when it reads them: only
-        those the stemmer leaves as they are."""
+    def shorter_words(self, n: querytext.Normalised, using: str, found: bool = False
+                      ) -> tuple[list[str], bool]:
+        """Words to stand for the word being typed, and whether it stays beside them: when
+        it may run past a stem, the stems of the words it may be the start of (_past_stem(),
+        worked out without a query); else, when it `found` nothing and the stem FTS5 makes
+        of it starts no indexed word, the indexed words it starts and those starting it (see
+        MAX_STAND_INS; a statement). FTS5 stems them again when it reads them: only those
+        the stemmer leaves as they are."""
         typed, stem = querytext.porter_stem(n.prefix)
         candidates = _shorter_candidates(typed) if stem == typed else []
+        if candidates and _may_run_past_stem(typed):
+            past = _past_stem(typed, (querytext.porter_stem(word)[1]
+                                      for word in completions(typed)))
+            if past:
+                return past, True
+        if found:
+            return [], False
         marks = ", ".join(["%s"] * len(candidates))
         with connections[using].cursor() as cursor:
             # catalog_search_vocab (fts5vocab) reads the entries of each word it lists, to
@@ -1170,7 +1237,7 @@ class _SQLite:
                 [typed, typed + "\U0010ffff", *candidates, stem, stem + "\U0010ffff"],
             )
             words = [row[0] for row in cursor.fetchall()]
-        return [w for w in words if querytext.porter_stem(w)[1] == w]
+        return [w for w in words if querytext.porter_stem(w)[1] == w], False
 
     def rank(self, using, query: _Fts5Query, names: _Names, filters, limit,
              phrase: str = "", turned: str = "") -> list[tuple]:
@@ -1310,7 +1377,7 @@ class _Postgres:
     MAX_SPELLED = 64
 
     def __init__(self) -> None:
-        self._found: tuple[list[str], list[str]] | None = None
+        self._found: tuple[list[str], list[str], list[str]] | None = None
 
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.pg_phrase_text(n)
@@ -1326,22 +1393,27 @@ class _Postgres:
         return querytext.pg_excluded_text(n), querytext.pg_required_text(n)
 
     def all_terms(
-        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
+        kept: bool = False,
     ) -> _TsQuery:
-        return self._query(self._terms(n, shorter), " & ", using)
+        return self._query(self._terms(n, shorter, kept), " & ", using)
 
     def any_term(
-        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = ()
+        self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
+        kept: bool = False,
     ) -> _TsQuery:
-        return self._query(self._terms(n, shorter), " | ", using, _finders(n))
+        return self._query(self._terms(n, shorter, kept), " | ", using, _finders(n))
 
-    def _terms(self, n: querytext.Normalised, shorter: Sequence[str]) -> list[str]:
+    def _terms(self, n: querytext.Normalised, shorter: Sequence[str], kept: bool = False
+               ) -> list[str]:
         # pg_tsquery_text joins terms of letters and digits with " & ".
         terms = querytext.pg_tsquery_text(n).split(" & ")
         if shorter:
             # The stems stand for themselves (the stemmer leaves a stem as it is); "|"
             # without spaces, as " | " separates the alternatives of an any-term query.
-            terms = [f"({'|'.join(shorter)})" if t.endswith(":*") else t for t in terms]
+            # Beside the prefix when `kept` (then not spelled out: it starts few words).
+            terms = [f"({'|'.join([t, *shorter] if kept else shorter)})" if t.endswith(":*")
+                     else t for t in terms]
         return terms
 
     def _query(self, terms: list[str], join: str, using: str,
@@ -1365,13 +1437,21 @@ class _Postgres:
             if any_term else "",
         )
 
-    def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
-        """Indexed words to stand for the word being typed when the stem to_tsquery() makes
-        of it starts none (see MAX_STAND_INS)."""
+    def shorter_words(self, n: querytext.Normalised, using: str, found: bool = False
+                      ) -> tuple[list[str], bool]:
+        """Words to stand for the word being typed, and whether it stays beside them: when
+        it may run past a stem, the stems of the words it may be the start of (_past_stem(),
+        read with the prefix's spelling out, _spelled()); else, when it `found` nothing and
+        the stem to_tsquery() makes of it starts no indexed word, the indexed words it
+        starts and those starting it (see MAX_STAND_INS; a statement)."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed:
-            return []
+            return [], False
         typed = prefixed[0].removesuffix(":*")
+        if past := _past_stem(typed, self._found[2] if self._found else []):
+            return past, True
+        if found:
+            return [], False
         with connections[using].cursor() as cursor:
             cursor.execute(
                 f"""WITH stem AS (SELECT {_stem(f"to_tsquery('{CONFIG}', %s)::text")} AS s)
@@ -1384,7 +1464,7 @@ class _Postgres:
                 [prefixed[0], typed, typed, typed, typed, SHORTER_MIN, typed],
             )
             # Only words to_tsquery() reads as one word.
-            return [row[0] for row in cursor.fetchall() if row[0].isalnum()]
+            return [row[0] for row in cursor.fetchall() if row[0].isalnum()], False
 
     def _spelled(self, terms: list[str], using: str) -> list[str] | None:
         """The terms as finished tsquery operands, the prefix spelled out; None when there
@@ -1395,7 +1475,11 @@ class _Postgres:
         at = prefixed[0]
         if self._found is None:
             # Each term as to_tsquery() reads it, and the words that start the prefix term's
-            # stem; once a search, also when it falls back to any term.
+            # stem; once a search, also when it falls back to any term. And, for
+            # shorter_words(), the stems of the prefix's completions, when the stemmer
+            # leaves it as typed.
+            typed = terms[at].removesuffix(":*")
+            ends = completions(typed) if _may_run_past_stem(typed) else []
             with _planned_each_time(using), connections[using].cursor() as cursor:
                 cursor.execute(
                     f"""WITH ops AS (
@@ -1407,12 +1491,15 @@ class _Postgres:
                     SELECT (SELECT array_agg(op ORDER BY i) FROM ops),
                         (SELECT array_agg(word) FROM (
                             SELECT word FROM catalog_search_word WHERE {_STARTS_STEM}
-                            ORDER BY word LIMIT %s) found)""",
-                    [terms, at + 1, self.MAX_SPELLED + 1],
+                            ORDER BY word LIMIT %s) found),
+                        (SELECT array_agg(substring(to_tsquery('{CONFIG}', c)::text
+                            FROM '^''(.+)''$')) FROM unnest(%s::text[]) AS c
+                         WHERE (SELECT s FROM stem) = %s)""",
+                    [terms, at + 1, self.MAX_SPELLED + 1, ends, typed],
                 )
-                operands, words = cursor.fetchone()
-            self._found = (list(operands), words or [])
-        operands, words = self._found
+                operands, words, stems = cursor.fetchone()
+            self._found = (list(operands), words or [], [s for s in stems or [] if s])
+        operands, words, _ = self._found
         if not 0 < len(words) <= self.MAX_SPELLED:
             return None
         spelled = list(operands)

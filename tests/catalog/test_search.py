@@ -1021,15 +1021,64 @@ class TestSearch:
         assert result.capabilities[0].title_parts == [
             ("Image", True), (" ", False), ("segmentation", True)
         ]
-        # Rank (nothing); the indexed words "segmentat" starts with; rank again; the result
-        # assets; their capabilities. PostgreSQL also reads the prefix's words first.
-        with django_assert_num_queries(5 + PREFIX_QUERIES):
+        # Rank (nothing); rank again, with the stem of the words it may be the start of
+        # (segmentation: segment) beside it; the result assets; their capabilities.
+        # PostgreSQL also reads the prefix's words, and those stems, first.
+        with django_assert_num_queries(4 + PREFIX_QUERIES):
             assert search("segmentat")
         # A prefix that starts indexed words is searched as it is ("class" does not stand
         # for "classroom"), and the other words still fall back to any term.
         assert [r.asset.slug for r in search("classr")] == ["classy"]
         assert search("zzzq segmentat")[0].all_terms is False
         assert search("segmzz") == [] and search("zzzq") == []
+
+    def test_a_word_typed_past_its_stem_is_not_held_to_names_glued_together(
+        self, django_assert_num_queries
+    ):
+        # A name's words are also indexed glued together ("retrieval32m", for finding
+        # "retrieval-32M" typed as one word). "retrieva" starts that, not "retriev", as
+        # "retrieval" is indexed: the glued name alone was found until "retrieval" was typed.
+        make_asset("glued", name="potion-retrieval-32M", summary="Static embeddings.")
+        for i in range(3):
+            make_asset(f"ret-{i}", name=f"Finder {i}", summary="Dense retrieval of passages.")
+        make_asset("classes", name="Sorter", summary="Sorts into classes.")
+        labeller = make_asset("labeller", name="Labeller",
+                              summary="Image classification of scenes.")
+        make_asset("glued-too", name="SceneClassificationv2", kind=Asset.Kind.DATASET,
+                   summary="Scenes, labelled.")
+        everything = {"glued", "ret-0", "ret-1", "ret-2"}
+        # Rank (the glued name alone); rank again with the stem beside the prefix; the
+        # result assets; their capabilities.
+        with django_assert_num_queries(4 + PREFIX_QUERIES):
+            found = {r.asset.slug for r in search("retrieva")}
+        assert found == everything
+        for typed in ["retriev", "retrieval", "retrieval "]:
+            assert {r.asset.slug for r in search(typed)} == everything, typed
+        # Its stem is marked where it was found.
+        result = next(r for r in search("retrieva") if r.asset.slug == "ret-0")
+        assert ("retrieval", True) in result.snippet
+        # With other words too; and only the stems of words it may be the start of:
+        # "classificati" never stands for "class" (classes).
+        assert _full(search("image classificati")) == [labeller.name]
+        assert {r.asset.slug for r in search("classificati")} == {"labeller", "glued-too"}
+        # A page's worth found as typed: the prefix is searched as it is, one word less.
+        for i in range(25):
+            make_asset(f"glued-{i}", name=f"retrieval-{i}x", summary="Other.")
+        with django_assert_num_queries(3 + PREFIX_QUERIES):
+            assert len(search("retrieva", limit=21)) == 21
+
+    @pytest.mark.parametrize(("typed", "stems"), [
+        ("retrieva", ["retriev"]), ("classificati", ["classif"]), ("embeddi", ["embed"]),
+        ("segmentati", ["segment"]), ("detecti", ["detect"]),
+        # A word cut short no ending goes on from, or a whole word: nothing.
+        ("classr", []), ("classif", []), ("vision", []), ("transf", []),
+    ])
+    def test_the_stems_standing_for_a_word_typed_past_them(self, typed, stems):
+        # (Among others that may be no indexed word: "embeddier" gives embedd.)
+        found = catalog_search._past_stem(typed, [
+            querytext.porter_stem(word)[1] for word in catalog_search.completions(typed)])
+        assert set(stems) <= set(found) and bool(found) == bool(stems)
+        assert "class" not in found
 
     def test_a_whole_word_typed_never_stands_for_a_shorter_one(self):
         # "completion" is a whole word to the stemmer (complet), not one cut short past its

@@ -202,7 +202,7 @@ class Normalised:
         cuts = [(start, end) for start, end, minus in _spans(self.text) if minus]
         # From the minus sign before each word left out (which may be "non" and a word
         # joined into one: negated_word()).
-        cuts += [(self.text.rfind("-", 0, end - len(word)), end)
+        cuts += [(self.text.rfind("-", 0, _start(self.text, word, end)), end)
                  for word, end, minus, span in _marked(self.text) if minus and span is None]
         kept, at = [], 0
         for start, end in sorted(cuts):
@@ -673,7 +673,7 @@ def _marked(text: str) -> list[tuple[str, int, bool, int | None]]:
         spans = _spans(text)
         marked = []
         for word, end in _words(text):
-            start = end - len(word)
+            start = _start(text, word, end)
             span = next((i for i, (o, c, _) in enumerate(spans) if o < start and end < c),
                         None)
             minus = spans[span][2] if span is not None else _negated(text, start)
@@ -690,7 +690,7 @@ def _negations_joined(marked: list[tuple[str, int, bool, int | None]], text: str
         if out:
             first, first_end, minus, span = out[-1]
             word, end, _, _ = entry
-            if (joined := negated_word(first, word)) and end - len(word) == first_end + 1 \
+            if (joined := negated_word(first, word)) and _start(text, word, end) == first_end + 1 \
                     and text[first_end] in " -":
                 out[-1] = (joined, end, minus, span)
                 continue
@@ -745,6 +745,17 @@ def _words(text: str) -> list[tuple[str, int]]:
 # with where the sign cannot be ("llama.cpp", "csharp-Code").
 SYMBOLIC = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
 SYMBOLIC_NAMES = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![^\W\d_]|[+#])", re.IGNORECASE)
+_SYMBOLIC_WORDS = frozenset(SYMBOLIC.values())
+
+
+def _start(text: str, word: str, end: int) -> int:
+    """Where a word of _words(text) ending at `end` starts: one standing for a name written
+    with a sign starts where the name does ("c#", two characters, is csharp)."""
+    if word in _SYMBOLIC_WORDS:
+        found = SYMBOLIC_NAMES.search(text, max(end - 3, 0), end)
+        if found is not None and found.end() == end:
+            return found.start()
+    return end - len(word)
 
 
 def _words_any(text: str) -> list[tuple[str, int]]:

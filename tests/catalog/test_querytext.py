@@ -606,6 +606,18 @@ class TestPhrase:
         assert normalise(raw).terms == terms
         assert querytext.index_text(raw) == " ".join(terms)
 
+    def test_a_language_named_with_a_sign_is_left_out_or_quoted_as_written(self):
+        # It stands where its name is written, two characters for six letters: a minus
+        # sign or quotes around it reach it.
+        for raw in ["bert -c#", "-c# bert", "bert -c++", "bert -f#"]:
+            n = normalise(raw)
+            assert (n.terms, n.wanted) == (["bert"], "bert"), raw
+            assert len(n.excluded) == 1, raw
+        n = normalise('model "c# code" -"f# code"')
+        assert (n.terms, n.phrases, n.excluded) == (
+            ["model", "csharp", "code"], ["csharp code"], ["fsharp code"])
+        assert n.wanted == 'model "c# code"'
+
     def test_a_direction_is_turned_around(self):
         n = normalise("speech to text for german")
         assert querytext.turned_around(n) == (["speech", "to", "text"], ["text", "to", "speech"])

@@ -217,7 +217,10 @@ class Normalised:
         leaves out: "license (or licence)"."""
         shown = []
         for entry in self.excluded:
-            quoted = [f"“{text}”" if " " in text else text for text in excluded_texts(entry)]
+            # A language named with a sign as it is written ("C#", not csharp).
+            texts = [" ".join(_SIGNED.get(word, word) for word in text.split(" "))
+                     for text in excluded_texts(entry)]
+            quoted = [f"“{text}”" if " " in text else text for text in texts]
             shown.append(quoted[0] + (f" (or {quoted[1]})" if len(quoted) > 1 else ""))
         return ", ".join(shown)
 
@@ -746,6 +749,7 @@ def _words(text: str) -> list[tuple[str, int]]:
 SYMBOLIC = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
 SYMBOLIC_NAMES = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![^\W\d_]|[+#])", re.IGNORECASE)
 _SYMBOLIC_WORDS = frozenset(SYMBOLIC.values())
+_SIGNED = {word: name.upper() for name, word in SYMBOLIC.items()}
 
 
 def _start(text: str, word: str, end: int) -> int:

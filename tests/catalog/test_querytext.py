@@ -617,6 +617,9 @@ class TestPhrase:
         assert (n.terms, n.phrases, n.excluded) == (
             ["model", "csharp", "code"], ["csharp code"], ["fsharp code"])
         assert n.wanted == 'model "c# code"'
+        # The page says what is left out as people write it.
+        assert n.left_out == "“F# code”"
+        assert normalise("bert -c++ -csharp").left_out == "C++, C#"
 
     def test_a_direction_is_turned_around(self):
         n = normalise("speech to text for german")

@@ -197,9 +197,11 @@ def search(
     it, and those lacking a quoted phrase (n.phrases) are left out too. Three queries, or
     four when the search for any term runs; none when the query holds no searchable term.
     On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
-    looking for the words that stand in for it adds one, and ranking with them another. A
-    `task` is looked up by its slug in tasks(), read once per data generation: a slug naming
-    none finds nothing.
+    looking for the words that stand in for it adds one, and ranking with them another (only
+    the ranking when it runs past a stem). When fewer than asked for hold every word and a
+    word names a language, the search for the others among the assets covering it adds one
+    (language_words(), read once per data generation, another). A `task` is looked up by
+    its slug in tasks(), read once per data generation: a slug naming none finds nothing.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -238,6 +240,21 @@ def search(
                 rows = more
             else:
                 shorter, kept = [], False
+    if len(rows) < wanted and not language and (named := _language_term(n, using)):
+        # A word naming a language: the assets covering it that hold the other words
+        # follow those holding them all. The index names only SPOKEN_MAX of an asset's
+        # languages: "swahili embeddings" finds the embedding models covering a hundred
+        # languages, Swahili among them, after those saying Swahili. (A backend of its own:
+        # PostgreSQL's remembers the prefix spelled out for the words it was first given.)
+        term, codes = named
+        reduced = dataclasses.replace(
+            n, terms=[t for t in n.terms if t != term],
+            prefix=None if n.prefix == term else n.prefix)
+        seen = {row[0] for row in rows}
+        covering = type(backend)()
+        more = covering.rank(using, covering.all_terms(reduced, using), _names(reduced),
+                             dataclasses.replace(filters, languages=codes), wanted)
+        rows += [row for row in more if row[0] not in seen][: wanted - len(rows)]
     full = len(rows)
     if full < wanted and len(querytext.term_groups(n)) > 1:
         # Fewer assets than asked for hold every word ("depth estimation": one library
@@ -287,6 +304,43 @@ def names_a_task(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
         for spelling in (name.lower(), slug.replace("-", " "),
                          *TASK_ALIASES.get(slug, "").lower().split(", "))
     }
+
+
+# The words naming the languages assets cover, {word: their ISO 639-3 codes}, as the
+# index holds them (languages.searched_words(): "swahili": swa, swh; "cpp": c++): remembered
+# while the data generation stands still.
+_language_words = generation.memo()
+
+
+def language_words(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, ...]]:
+    def read() -> dict[str, tuple[str, ...]]:
+        with connections[using].cursor() as cursor:
+            cursor.execute("SELECT DISTINCT code FROM catalog_search_language")
+            codes = sorted(row[0] for row in cursor.fetchall())
+        words: dict[str, set[str]] = defaultdict(set)
+        for code in codes:
+            for name in searched_language_names([code]):
+                for word in querytext.index_text(searched_language_words(name)).split():
+                    words[word].add(code)
+        return {word: tuple(sorted(found)) for word, found in words.items()}
+
+    return _language_words.get(using, read)
+
+
+def _language_term(n: querytext.Normalised, using: str) -> tuple[str, tuple[str, ...]] | None:
+    """The first term of `n` naming a language some asset covers, with the codes it names,
+    when other terms go with it; None for none, the usual case, told without a query. A
+    word among others joined by "or", or in quotes, is taken as typed."""
+    if len(n.terms) < 2:
+        return None
+    quoted = {word for phrase in n.phrases for word in phrase.split()}
+    grouped = {word for group in n.alternatives for word in group.split()}
+    for term in n.terms:
+        if (term in known_language_words() or term in querytext.SYMBOLIC.values()) \
+                and term not in quoted and term not in grouped \
+                and (codes := language_words(using).get(term)):
+            return term, codes
+    return None
 
 
 # Published assets under each licence, {id: assets}, remembered while the data generation
@@ -941,6 +995,8 @@ class _Filters:
     required: str = ""
     # A language as its ISO 639-3 code ("kor"): assets covering it in any script.
     language: str = ""
+    # Assets covering any of these languages (search(): a word naming one).
+    languages: tuple[str, ...] = ()
     # Kinds the query's words ask for (querytext.KIND_STEERS), when no kind is chosen: no
     # condition, but candidates of their own, ranked first (_ordered()).
     steer: tuple[str, ...] = ()
@@ -1033,6 +1089,11 @@ class _Filters:
             sql.append("EXISTS (SELECT 1 FROM catalog_search_language l "
                        f"WHERE l.code = %s AND l.asset_id = {row})")
             params.append(self.language)
+        if self.languages:
+            marks = ", ".join(["%s"] * len(self.languages))
+            sql.append("EXISTS (SELECT 1 FROM catalog_search_language l "
+                       f"WHERE l.code IN ({marks}) AND l.asset_id = {row})")
+            params.extend(self.languages)
         return " AND ".join(sql), params
 
 

@@ -374,9 +374,10 @@ class TestSearch:
         make_asset("other", name="Other embedder", summary="Embeddings.",
                    languages=["eng-Latn"])
         search("embeddings ")  # (the tasks, remembered)
-        # No query more: every word, some of them, the assets (their languages with them)
-        # and their capabilities.
-        with django_assert_num_queries(4):
+        search("swahili embeddings ")  # (the words naming languages, remembered)
+        # Every word; the other words in what covers the language; some of the words; the
+        # assets (their languages with them) and their capabilities.
+        with django_assert_num_queries(5):
             results = search("swahili embeddings ")
         assert _full(results) == ["Wide embedder"]
         assert results[0].language_parts == [
@@ -406,6 +407,17 @@ class TestSearch:
                    languages=[*many, "swh-Latn"])
         assert "All embedder" not in _names(search("swahili "))
         assert "All embedder" in _names(search("embeddings "))
+        # With other words, it is found by what it covers, after those saying the
+        # language, and says so.
+        results = search("swahili embeddings ")
+        assert _full(results) == ["Wide embedder", "All embedder"]
+        assert results[1].language_parts == [
+            ("Swahili", True), (", among its 51 languages", False)]
+        assert _full(search("embeddings swahili ")) == ["Wide embedder", "All embedder"]
+        # Not when the language is chosen, in quotes or one of words joined by "or".
+        assert _full(search("swahili embeddings ", language="swh")) == ["Wide embedder"]
+        assert "All embedder" not in _full(search('"swahili embeddings" '))
+        assert "All embedder" not in _full(search("swahili or yoruba embeddings "))
 
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
         make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,

@@ -330,15 +330,15 @@ def language_words(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, ...]]:
 def _language_term(n: querytext.Normalised, using: str) -> tuple[str, tuple[str, ...]] | None:
     """The first term of `n` naming a widely known language (languages.known_words()) some
     asset covers, with the codes it names, when other terms go with it; None for none, the
-    usual case, told without a query. A word among others joined by "or", or in quotes, is
-    taken as typed. (A programming language is named in full by the assets covering it.)"""
+    usual case, told without a query. A word among others joined by "or", in quotes, or
+    also left out ("swahili -swahili x"), is taken as typed."""
     if len(n.terms) < 2:
         return None
     quoted = {word for phrase in n.phrases for word in phrase.split()}
     grouped = {word for group in n.alternatives for word in group.split()}
     for term in n.terms:
         if term in known_language_words() and term not in quoted and term not in grouped \
-                and (codes := language_words(using).get(term)):
+                and term not in n.excluded and (codes := language_words(using).get(term)):
             return term, codes
     return None
 

@@ -418,6 +418,7 @@ class TestSearch:
         assert _full(search("swahili embeddings ", language="swh")) == ["Wide embedder"]
         assert "All embedder" not in _full(search('"swahili embeddings" '))
         assert "All embedder" not in _full(search("swahili or yoruba embeddings "))
+        assert "All embedder" not in _full(search("swahili embeddings -swahili "))
 
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
         make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,

@@ -1050,7 +1050,7 @@ class TestSearch:
     ):
         # A name's words are also indexed glued together ("retrieval32m", for finding
         # "retrieval-32M" typed as one word). "retrieva" starts that, not "retriev", as
-        # "retrieval" is indexed: the glued name alone was found until "retrieval" was typed.
+        # "retrieval" is indexed: at "retrieva", the glued name alone was found.
         make_asset("glued", name="potion-retrieval-32M", summary="Static embeddings.")
         for i in range(3):
             make_asset(f"ret-{i}", name=f"Finder {i}", summary="Dense retrieval of passages.")
@@ -1074,7 +1074,7 @@ class TestSearch:
         # "classificati" never stands for "class" (classes).
         assert _full(search("image classificati")) == [labeller.name]
         assert {r.asset.slug for r in search("classificati")} == {"labeller", "glued-too"}
-        # A page's worth found as typed: the prefix is searched as it is, one word less.
+        # A page's worth found as typed: the prefix is searched as it is, one ranking less.
         for i in range(25):
             make_asset(f"glued-{i}", name=f"retrieval-{i}x", summary="Other.")
         with django_assert_num_queries(3 + PREFIX_QUERIES):

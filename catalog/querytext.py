@@ -748,14 +748,14 @@ def _words(text: str) -> list[tuple[str, int]]:
 # with where the sign cannot be ("llama.cpp", "csharp-Code").
 SYMBOLIC = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
 SYMBOLIC_NAMES = re.compile(r"(?<![^\W_])(?:c\+\+|c#|f#)(?![^\W\d_]|[+#])", re.IGNORECASE)
-_SYMBOLIC_WORDS = frozenset(SYMBOLIC.values())
+SYMBOLIC_WORDS = frozenset(SYMBOLIC.values())
 _SIGNED = {word: name.upper() for name, word in SYMBOLIC.items()}
 
 
 def _start(text: str, word: str, end: int) -> int:
     """Where a word of _words(text) ending at `end` starts: one standing for a name written
     with a sign starts where the name does ("c#", two characters, is csharp)."""
-    if word in _SYMBOLIC_WORDS:
+    if word in SYMBOLIC_WORDS:
         found = SYMBOLIC_NAMES.search(text, max(end - 3, 0), end)
         if found is not None and found.end() == end:
             return found.start()

@@ -1255,8 +1255,8 @@ class _SQLite:
             # beside it when `kept`.
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
             if kept:
-                parts[-1], finished[-1] = f"({parts[-1]} OR {words})", \
-                    f"({finished[-1]} OR {words})"
+                parts[-1] = f"({parts[-1]} OR {words})"
+                finished[-1] = f"({finished[-1]} OR {words})"
             else:
                 parts[-1] = finished[-1] = f"({words})"
         if join == " OR " and len(parts) > 1:
@@ -2338,7 +2338,7 @@ def _with_negated(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     starts = None
     for m in matches:
         if starts is None:
-            starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+            starts = _starts(texts)
         k = bisect.bisect_right(starts, m.start()) - 1
         found[k].append((m.start() - starts[k], m.end() - starts[k], scanned[m.start():m.end()]))
     for k, spans in found.items():
@@ -2370,19 +2370,12 @@ def _with_hyphened(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
             stems.add(held)
     if not stems:
         return hits
-    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    starts = _starts(texts)
     for m in _HYPHENED.finditer(scanned):
         word = m.group().replace("-", "").lower()
-        if not any(s in word for s in stems) or not (term := _term_matches(word, n, stemmer)):
-            continue
-        k = bisect.bisect_right(starts, m.start()) - 1
-        start, end = m.start() - starts[k], m.end() - starts[k]
-        hits[k] = sorted([h for h in hits[k] if not (start < h[1] and h[0] < end)]
-                         + [(start, end, term)])
+        if any(s in word for s in stems) and (term := _term_matches(word, n, stemmer)):
+            _mark_whole(hits, starts, m, term)
     return hits
-
-
-_SYMBOLIC_WORDS = frozenset(querytext.SYMBOLIC.values())
 
 
 def _with_symbolic(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
@@ -2390,18 +2383,29 @@ def _with_symbolic(texts: Sequence[str], hits: list[list[tuple[int, int, str]]],
     """The hits of `texts`, where a programming language named with a sign ("C++", "C#")
     stands for the word searched for it (querytext.SYMBOLIC: "cpp"): marked whole. Looked
     for only when such a word was searched for. `scanned`: the texts joined by newlines."""
-    wanted = _SYMBOLIC_WORDS.intersection(n.terms)
+    wanted = querytext.SYMBOLIC_WORDS.intersection(n.terms)
     if not wanted or ("+" not in scanned and "#" not in scanned):
         return hits
-    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    starts = _starts(texts)
     for m in querytext.SYMBOLIC_NAMES.finditer(scanned):
-        if (term := querytext.SYMBOLIC[m.group().lower()]) not in wanted:
-            continue
-        k = bisect.bisect_right(starts, m.start()) - 1
-        start, end = m.start() - starts[k], m.end() - starts[k]
-        hits[k] = sorted([h for h in hits[k] if not (start < h[1] and h[0] < end)]
-                         + [(start, end, term)])
+        if (term := querytext.SYMBOLIC[m.group().lower()]) in wanted:
+            _mark_whole(hits, starts, m, term)
     return hits
+
+
+def _starts(texts: Sequence[str]) -> list[int]:
+    """Where each of `texts` starts in them joined by newlines (and where that ends)."""
+    return list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+
+
+def _mark_whole(hits: list[list[tuple[int, int, str]]], starts: list[int], m: re.Match,
+                term: str) -> None:
+    """Mark what `m` found in the texts joined (`starts`: _starts()) whole for `term`, in
+    place of the hits of its text it overlaps."""
+    k = bisect.bisect_right(starts, m.start()) - 1
+    start, end = m.start() - starts[k], m.end() - starts[k]
+    hits[k] = sorted([h for h in hits[k] if not (start < h[1] and h[0] < end)]
+                     + [(start, end, term)])
 
 
 def highlight(text: str, n: querytext.Normalised, stemmer: str

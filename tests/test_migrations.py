@@ -32,6 +32,22 @@ def test_postgresql_knows_ten_times_the_search_words():
 
 
 @pytest.mark.django_db
+def test_postgresql_writes_search_entries_straight_into_their_indexes():
+    """Migration 0035: no pending list that every search reads through until a VACUUM."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN's pending list is PostgreSQL's (migration 0035)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_am m ON m.oid = c.relam "
+            "WHERE m.amname = 'gin' AND c.relname LIKE 'catalog_search%%' ORDER BY c.relname")
+        assert cursor.fetchall() == [
+            (name, ["fastupdate=off"]) for name in
+            ("catalog_search_doc_fts", "catalog_search_doc_head", "catalog_search_doc_pairs")]
+
+
+@pytest.mark.django_db
 def test_entries_holding_a_sign_are_written_again():
     """Migration 0034 writes again the entries of the assets whose texts or languages hold a
     "#", so that "c#" finds those written before it, and only those."""

@@ -32,8 +32,9 @@ def test_postgresql_knows_ten_times_the_search_words():
 
 
 @pytest.mark.django_db
-def test_postgresql_writes_search_entries_straight_into_their_indexes():
-    """Migration 0035: no pending list that every search reads through until a VACUUM."""
+def test_postgresql_keeps_the_search_indexes_pending_lists_short():
+    """Migration 0035: the pending list every search reads through, until a VACUUM merges
+    it, holds at most 256 kB (PostgreSQL's default: 4 MB)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -43,7 +44,7 @@ def test_postgresql_writes_search_entries_straight_into_their_indexes():
             "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_am m ON m.oid = c.relam "
             "WHERE m.amname = 'gin' AND c.relname LIKE 'catalog_search%%' ORDER BY c.relname")
         assert cursor.fetchall() == [
-            (name, ["fastupdate=off"]) for name in
+            (name, ["gin_pending_list_limit=256"]) for name in
             ("catalog_search_doc_fts", "catalog_search_doc_head", "catalog_search_doc_pairs")]
 
 

@@ -32,20 +32,41 @@ def test_postgresql_knows_ten_times_the_search_words():
 
 
 @pytest.mark.django_db
-def test_postgresql_keeps_the_search_indexes_pending_lists_short():
-    """Migration 0035: the pending list every search reads through, until a VACUUM merges
-    it, holds at most 256 kB (PostgreSQL's default: 4 MB)."""
+def test_migrations_writing_entries_leave_none_pending():
+    """On PostgreSQL every search reads the entries a GIN index holds pending: migration
+    0035 merges those already pending, and those writing entries again merge theirs."""
+    import importlib
+
+    from django.apps import apps
     from django.db import connection
 
+    from catalog.migrations._sql import reindex_everything
+    from catalog.search import merge_pending
+    from tests.factories import make_asset
+
     if connection.vendor != "postgresql":
-        pytest.skip("GIN's pending list is PostgreSQL's (migration 0035)")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_am m ON m.oid = c.relam "
-            "WHERE m.amname = 'gin' AND c.relname LIKE 'catalog_search%%' ORDER BY c.relname")
-        assert cursor.fetchall() == [
-            (name, ["gin_pending_list_limit=256"]) for name in
-            ("catalog_search_doc_fts", "catalog_search_doc_head", "catalog_search_doc_pairs")]
+        pytest.skip("GIN's pending list is PostgreSQL's")
+    for i in range(20):
+        make_asset(f"a{i}", name=f"Asset {i}", summary="Segments images of indoor scenes.")
+    merging = importlib.import_module("catalog.migrations.0035_search_gin_pending_lists")
+    merging.Migration.operations[0].code(apps, _Editor())
+    assert merge_pending() == [0, 0, 0]
+    make_asset("more", name="More", summary="Detects objects in photographs.")
+    reindex_everything().code(apps, _Editor())
+    assert merge_pending() == [0, 0, 0]
+
+
+class _Editor:
+    """What a migration's operation asks of a schema editor."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.connection = connection
+
+    def execute(self, sql: str) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql)
 
 
 @pytest.mark.django_db
@@ -72,14 +93,6 @@ def test_entries_holding_a_sign_are_written_again():
     catalog_search.remove_assets(signed)
     assert catalog_search.search("c# ") == []
 
-    class Editor:  # what the operation asks of a schema editor
-        def __init__(self) -> None:
-            self.connection = connection
-
-        def execute(self, sql: str) -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    migration.Migration.operations[0].code(apps, Editor())
+    migration.Migration.operations[0].code(apps, _Editor())
     assert {r.asset.pk for r in catalog_search.search("c# ")} == {said.pk, covering.pk}
     assert [r.asset.pk for r in catalog_search.search("f# ")] == [capable.pk]

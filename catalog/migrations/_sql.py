@@ -44,7 +44,7 @@ def reindex_some(select: Callable[[Any, str], list[int]]) -> migrations.RunPytho
     entries a change to how texts are read alters."""
 
     def apply(apps, schema_editor) -> None:
-        from catalog.search import ensure_configuration, reindex_assets
+        from catalog.search import ensure_configuration, merge_pending, reindex_assets
 
         if schema_editor.connection.vendor == "postgresql":
             # The configuration the current code writes with (migration 0015).
@@ -56,5 +56,6 @@ def reindex_some(select: Callable[[Any, str], list[int]]) -> migrations.RunPytho
         reindex_assets(ids, using=schema_editor.connection.alias, apps=apps)
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(_WORDS)
+        merge_pending(schema_editor.connection.alias)
 
     return migrations.RunPython(apply, migrations.RunPython.noop)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog import loader, records
 from catalog.models import Asset, Capability, DismissedCapability, Evidence, Organization
-from catalog.search import search
+from catalog.search import merge_pending, search
 from tests.factories import make_asset, make_capability
 
 pytestmark = pytest.mark.django_db
@@ -349,6 +349,20 @@ class TestPlannerStatistics:
             else:
                 cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'catalog_asset'")
                 assert cursor.fetchone()[0] > 0
+
+
+class TestPendingEntries:
+    def test_a_load_leaves_no_search_entry_pending(self, tmp_path):
+        """On PostgreSQL every search reads the entries a GIN index holds pending."""
+        if connection.vendor != "postgresql":
+            pytest.skip("GIN's pending list is PostgreSQL's")
+        load(write(tmp_path / "c.jsonl.gz", [record(f"hf-model:org/m{i}") for i in range(30)]))
+        assert merge_pending() == [0, 0, 0]
+        # (Saving one asset leaves its entries pending: what the load merged.)
+        asset = Asset.objects.get(slug="m1")
+        asset.summary = "A new summary about image classification backbones."
+        asset.save()
+        assert merge_pending() != [0, 0, 0]
 
 
 class TestBundledCatalog:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.loader import load_file, refresh_planner_statistics
 from catalog.records import CatalogFileError
+from catalog.search import merge_pending
 
 SHOWN_REJECTIONS = 10
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
         if len(report.rejected) > SHOWN_REJECTIONS:
             self.stdout.write(f"  ... and {len(report.rejected) - SHOWN_REJECTIONS} more")
         if not dry_run and (report.created or report.updated):
+            merge_pending()
             if not no_recompute:
                 self._recompute()
             refresh_planner_statistics()

@@ -612,8 +612,8 @@ def merge_pending(using: str = DEFAULT_DB_ALIAS) -> list[int]:
     merged into them. A GIN index takes new entries into a pending list that every search
     reads through whole, until a VACUUM merges it or it outgrows 4 MB: after load_catalog it
     held every entry of the bundled catalog, and on a server whose autovacuum is off, or has
-    not come round, it stays (searches for 50 everyday needs and their prefixes took 24 ms at
-    the median and 48 ms at p95, against 11.5-14.5 ms and 18-22 ms merged). The list is kept
+    not come round, it stays (searches for 50 everyday needs and their prefixes took 18-24 ms
+    at the median and 38-48 ms at p95, against 11.5-14.5 ms and 18-22 ms merged). The list is kept
     for the writes it gathers: without it (fastupdate off) the 100,000 entries of
     bench/search.py were written in 390 s instead of 232 s. The pages of pending entries
     each index held, in the order of GIN_INDEXES; SQLite: nothing to do, none."""

@@ -489,6 +489,14 @@ def porter_stem(word: str) -> tuple[str, str]:
     return (plain[0], stem[0]) if len(plain) == len(stem) == 1 else (word, word)
 
 
+def quoted_words(n: Normalised) -> set[str]:
+    """The words of `n` typed in double quotes, to be held as typed: they name no task to
+    steer to (catalog.search.tasks_named()), as they name no kind (steering)."""
+    if '"' not in n.text:
+        return set()
+    return {word for word, _, minus, span in _marked(n.text) if span is not None and not minus}
+
+
 def phrase_words(n: Normalised) -> list[str]:
     """The words of the query in the order typed, stop words included, when two of them
     or more are terms, the same term twice included ("audio to audio"): results holding

@@ -10,9 +10,10 @@ Ranking: an exact name match first, then the names that match without the qualif
 brackets that ends them ("gpt-4o": "GPT-4o (2024-05-13)", base_key()), then, of those
 holding every term, the assets of the kinds the words name (querytext.KIND_STEERS:
 "evaluation tools" lists tools before the datasets named ToolBench; those kinds find
-candidates of their own) and of an organisation they name ("openai embedding": OpenAI's
-APIs before LLM2CLIP-Openai), those steered both ways before those steered one
-(_Filters.steering()), then the assets holding the words side by side in the order typed
+candidates of their own), of an organisation they name ("openai embedding": OpenAI's
+APIs before LLM2CLIP-Openai) and, within those kinds, listing a task they name
+(tasks_named(): "llm for coding": the code generators before the embedding models named
+C2LLM), those steered more ways before those steered fewer (_Filters.steering()), then the assets holding the words side by side in the order typed
 (querytext.phrase_words(): "text to speech" is not "speech to text"), then the others, each
 group by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
@@ -164,6 +165,8 @@ class Result:
     # When nothing else it shows matched: its external id, if that did (name_words() holds
     # the words of its last part).
     id_parts: list[Part] = field(default_factory=list)
+    # The ids of the tasks it lists (tasks_shown_first()).
+    task_ids: frozenset[int] = frozenset()
     # When its licence matched: its name and, if that matched, what it allows
     # (licences.terms_label()): "MIT (permissive, commercial use allowed; ...)".
     licence_parts: list[Part] = field(default_factory=list)
@@ -201,7 +204,8 @@ def search(
     the ranking when it runs past a stem). When fewer than asked for hold every word and a
     word names a language, the search for the others among the assets covering it adds one
     (language_words(), read once per data generation, another). A `task` is looked up by
-    its slug in tasks(), read once per data generation: a slug naming none finds nothing.
+    its slug in tasks(), read once per data generation: a slug naming none finds nothing;
+    the tasks the words name (tasks_named()) are read off the same.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -219,7 +223,8 @@ def search(
     filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
                        language=language or "", steer=() if kind else tuple(n.kinds),
                        organisations=_runs(n.terms), by_price=n.by_price,
-                       task_first=n.by_price and names_a_task(n, using))
+                       task_first=n.by_price and names_a_task(n, using),
+                       tasks_named=tasks_named(n, using))
     names = _names(n)
     rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
                         phrase=backend.phrase(n), turned=backend.turned_around(n))
@@ -268,7 +273,7 @@ def search(
         # (querytext.phrase_pairs()).
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter, kept), names,
-                            dataclasses.replace(filters, steer=(), organisations=(),
+                            dataclasses.replace(filters, steer=(), organisations=(), tasks_named=(),
                                                 by_price=False, task_first=False),
                             wanted + full, phrase=backend.pairs(n))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
@@ -304,6 +309,52 @@ def names_a_task(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
         for spelling in (name.lower(), slug.replace("-", " "),
                          *TASK_ALIASES.get(slug, "").lower().split(", "))
     }
+
+
+# Every way the tasks are spelt, {the stems of its terms: ids of the tasks spelt so}: their
+# names, slugs and other names (TASK_ALIASES), read once per data generation.
+_task_spellings = generation.memo()
+
+
+def _spellings(using: str) -> dict[tuple[str, ...], frozenset[int]]:
+    def read() -> dict[tuple[str, ...], frozenset[int]]:
+        found: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for slug, (name, task_id) in tasks(using).items():
+            for spelling in (name, slug.replace("-", " "), *TASK_ALIASES.get(slug, "").split(",")):
+                if stems := _stems(querytext.normalise(spelling.replace("-", " ")).terms):
+                    found[stems].add(task_id)
+        return {stems: frozenset(ids) for stems, ids in found.items()}
+
+    return _task_spellings.get(using, read)
+
+
+def _stems(terms: Sequence[str]) -> tuple[str, ...]:
+    return tuple(querytext.porter_stem(term)[1] for term in terms)
+
+
+def tasks_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple[int, ...]:
+    """The ids of the tasks that runs of `n`'s terms spell, stemmed, by name, slug or other
+    name ("large language models", "llm": text generation): their assets are steered first
+    (_Filters.steering()), so that "llm for coding" lists the code generators before the
+    embedding models named C2LLM, which hold "llm" and "code" too, and "vlm" the vision
+    language models before VLM2Vec. The longest runs first: a shorter one within a longer
+    names nothing ("image classification": not the datasets of the task named
+    Classification evaluation, whose slug is "classification"). Words in quotes or joined
+    by "or" name none, as they steer to no kind. The tasks are read once per data
+    generation (tasks(), which the search page reads anyway)."""
+    if not n.terms:
+        return ()
+    held = querytext.quoted_words(n).union(*(group.split() for group in n.alternatives))
+    stems, spellings = _stems(n.terms), _spellings(using)
+    covered: set[int] = set()
+    named: set[int] = set()
+    for k in range(min(len(stems), max(map(len, spellings), default=0)), 0, -1):
+        for i in range(len(stems) - k + 1):
+            if ((ids := spellings.get(stems[i:i + k])) and covered.isdisjoint(range(i, i + k))
+                    and held.isdisjoint(n.terms[i:i + k])):
+                named |= ids
+                covered.update(range(i, i + k))
+    return tuple(sorted(named))
 
 
 # The words naming the languages assets cover, {word: their ISO 639-3 codes}, as the
@@ -1032,6 +1083,9 @@ class _Filters:
     # ...and those holding the name of a task as typed come before them ("cheap image
     # generation": the image generators first, then the cheapest of the rest).
     task_first: bool = False
+    # The tasks the words name beside others (tasks_named()): their assets are steered
+    # first, as those of the kinds and organisations named.
+    tasks_named: tuple[int, ...] = ()
 
     @property
     def steers(self) -> bool:
@@ -1054,6 +1108,14 @@ class _Filters:
                    f"OR replace(o.slug, '-', ' ') IN ({marks}))")
             params = [*self.organisations, *self.organisations]
             parts.append("a.organization_id IN (SELECT id FROM named_orgs)")
+        if self.tasks_named:
+            # Within the kinds named, if any: "retrieval model" steers to no dataset of the
+            # task named Retrieval evaluation (its slug is "retrieval"), as many as the
+            # models would then be.
+            listed = ("EXISTS (SELECT 1 FROM catalog_asset_tasks at WHERE "
+                      "at.asset_id = a.id AND at.task_id IN ("
+                      + ", ".join(str(int(i)) for i in self.tasks_named) + "))")
+            parts.append(f"{kinds} AND {listed}" if kinds else listed)
         counted = " + ".join(f"CASE WHEN {part} THEN 1 ELSE 0 END" for part in parts)
         return counted or "0", cte, params
 
@@ -1195,6 +1257,22 @@ def organisations_named(n: querytext.Normalised, assets: Sequence[Asset]) -> lis
                 or org.slug.replace("-", " ") in runs):
             named[org.pk] = org.name
     return list(named.values())
+
+
+def tasks_shown_first(n: querytext.Normalised, results: Sequence[Result],
+                      using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The names of the tasks `n`'s words name (tasks_named()) that `results` list, as the
+    search steers to them: in the order the results come. No query while the data
+    generation stands still."""
+    named = set(tasks_named(n, using))
+    if not named:
+        return []
+    names = {task_id: name for name, task_id in tasks(using).values()}
+    shown: dict[int, str] = {}
+    for result in results:
+        for task_id in sorted(result.task_ids & named):
+            shown.setdefault(task_id, names[task_id])
+    return list(shown.values())
 
 
 def _runs(terms: Sequence[str]) -> tuple[str, ...]:
@@ -1894,6 +1972,7 @@ def _results(
     assets = _result_assets(ids, using)
     caps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     listed_tasks: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    task_ids: dict[int, set[int]] = defaultdict(set)
     among, params = _among("asset_id", ids, using)
     listed, _ = _among("at.asset_id", ids, using)
     with connections[using].cursor() as cursor:
@@ -1909,6 +1988,7 @@ def _results(
         for asset_id, is_task, _, row_id, title, text in cursor.fetchall():
             if is_task:
                 listed_tasks[asset_id].append(task_shown(title, text))
+                task_ids[asset_id].add(row_id)
             else:
                 caps[asset_id].append((row_id, title, text))
 
@@ -1945,7 +2025,7 @@ def _results(
         if asset is None:  # deleted between the two queries
             continue
         result = Result(asset=asset, relevance=float(rel or 0.0), exact=exact == EXACT_NAME,
-                        all_terms=at < full,
+                        all_terms=at < full, task_ids=frozenset(task_ids[asset_id]),
                         name_parts=_parts(asset.name, _with_aliases(
                             asset.name, _with_joined(asset.name, next(found), n), n, stemmer)))
         # ((holds the phrase, terms matched), -position, description, its hits)

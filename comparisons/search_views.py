@@ -380,8 +380,9 @@ def _title(searched: str, page: int) -> str:
 
 def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     """What the results put first because the words ask for it (catalog.search): kinds the
-    words name, unless a kind is chosen, and the organisations they name, as far as those
-    holding every word show them; or that none of the kinds asked for holds every word."""
+    words name, unless a kind is chosen, the organisations and the tasks they name (within
+    those kinds), as far as those holding every word show them; or that none of the kinds
+    asked for holds every word."""
     if n.by_price:
         return _cheapest(n, full)
     asked = [] if form.filters.get("kind") else n.kinds
@@ -392,15 +393,26 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     kinds = join_words([KIND_PLURAL[kind] for kind in asked])
     named = catalog_search.organisations_named(n, [r.asset for r in full])
     owners = join_words(named)
+    said = ""
     if kinds and owners:
-        return f"{kinds[0].upper()}{kinds[1:]} come first, as your words ask for them, " \
+        said = f"{kinds[0].upper()}{kinds[1:]} come first, as your words ask for them, " \
                f"and so do the assets of {owners}."
-    if kinds:
-        return f"{kinds[0].upper()}{kinds[1:]} come first, as your words ask for them."
-    if owners:
-        return (f"Assets of {owners} come first, as your words name "
+    elif kinds:
+        said = f"{kinds[0].upper()}{kinds[1:]} come first, as your words ask for them."
+    elif owners:
+        said = (f"Assets of {owners} come first, as your words name "
                 f"{'it' if len(named) == 1 else 'them'}.")
-    return ""
+    tasks = catalog_search.tasks_shown_first(
+        n, [r for r in full if not asked or r.asset.kind in asked])
+    if not tasks:
+        return said
+    listing = f"listing the task{'s' if len(tasks) > 1 else ''} {join_words(tasks)}"
+    why = f"as your words name {'it' if len(tasks) == 1 else 'them'}"
+    if kinds:
+        return f"{said[:-1]}; of them, those {listing} first."
+    if owners:
+        return f"{said[:-1]}, and so do the assets {listing}."
+    return f"Assets {listing} come first, {why}."
 
 
 def _cheapest(n: querytext.Normalised, full: list) -> str:

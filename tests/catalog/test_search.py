@@ -38,6 +38,13 @@ def _score(asset: Asset, rank: float) -> Score:
     )
 
 
+def _tasks_read() -> None:
+    """Read the tasks, as the search page does before every search: search() reads them
+    once per data generation when a query has several terms (tasks_named()), a query more
+    than a count made after the page's would see."""
+    catalog_search.tasks()
+
+
 def _names(results) -> list[str]:
     return [r.asset.name for r in results]
 
@@ -249,6 +256,7 @@ class TestSearch:
         # Both hold every word ("tool": ToolBench by its name, Harness by its kind); the
         # tool first, the better ranked dataset after. Then, holding some of the words, the
         # model: not steered, nor found by "tools" alone. No query more.
+        _tasks_read()
         with django_assert_num_queries(4):
             results = search("tools for evaluation ")
         assert _full(results) == ["Harness", "ToolBench"]
@@ -267,6 +275,7 @@ class TestSearch:
         _score(clip, 90.0)
         make_asset("te3", name="text-embedding-3-small", kind=Asset.Kind.API,
                    summary="An embedding model.", organization=openai)
+        _tasks_read()
         with django_assert_num_queries(3):  # no query more
             assert _full(search("OpenAI embedding ", limit=2)) == [
                 "text-embedding-3-small", "LLM2CLIP-Openai-B-16"]
@@ -286,6 +295,50 @@ class TestSearch:
         _score(make_asset("tagger", name="Tagger", summary="Audio tagging.", licence="mit"),
                90.0)
         assert _full(search("mit audio tagging ")) == ["Tagger", "AST"]
+
+    def test_the_assets_of_a_task_the_words_name_come_first(self, django_assert_num_queries):
+        generation = make_task("text-generation", name="Text generation")
+        embedding = make_task("embedding", name="Embeddings")
+        # An embedding model named for LLMs, better ranked and saying "code" more often.
+        _score(make_asset("c2llm", name="C2LLM", tasks=[embedding],
+                          summary="Code embeddings for code search over code."), 90.0)
+        make_asset("starcoder", name="StarCoder", tasks=[generation], summary="Writes code.")
+        make_asset("ranker", name="Code ranker", tasks=[embedding], summary="Ranks code.")
+        _tasks_read()
+        # Ranking, then those holding some of the words; the assets; their capabilities.
+        with django_assert_num_queries(4):  # no query more
+            assert _full(search("llm for coding ")) == ["StarCoder", "C2LLM"]
+        # "LLM" is one of the task's other names; its name, and words stemming alike, too.
+        assert _full(search("llm "))[0] == "StarCoder"
+        assert _full(search("coding with large language models "))[0] == "StarCoder"
+        assert _full(search("code text generation "))[0] == "StarCoder"
+        # Not in the search for some of the words; not by words in quotes or joined by "or".
+        for q in ["llm ranker ", "llm or ranker "]:
+            names = _names(search(q))
+            assert names.index("C2LLM") < names.index("StarCoder"), q
+        assert _full(search('"llm" coding ')) == ["C2LLM", "StarCoder"]
+
+    def test_a_task_named_within_a_longer_task_name_steers_nowhere(self):
+        classification = make_task("classification", name="Classification evaluation")
+        images = make_task("image-classification", name="Image classification")
+        _score(make_asset("bench", name="Image set", kind=Asset.Kind.DATASET,
+                          tasks=[classification], summary="Small image classification set."),
+               90.0)
+        make_asset("vit", name="ViT", tasks=[images], summary="Small image classification.")
+        # "image classification" names the second task: its model first, though the dataset
+        # is ranked better and lists the task that "classification" alone would name.
+        assert _full(search("small image classification ")) == ["ViT", "Image set"]
+        assert _full(search("small classification ")) == ["Image set", "ViT"]
+
+    def test_a_task_named_beside_a_kind_steers_within_the_kind(self):
+        # The task of the datasets that evaluate retrieval is "retrieval" by its slug.
+        evaluation = make_task("retrieval", name="Retrieval evaluation")
+        _score(make_asset("passages", name="Dense retrieval", kind=Asset.Kind.DATASET,
+                          tasks=[evaluation], summary="Dense retrieval, for a model to find."),
+               90.0)
+        make_asset("finder", name="Finder", summary="Finds passages by dense retrieval, quickly.")
+        # The model first: the dataset is of the task, but not of the kind, named.
+        assert _full(search("dense retrieval model ")) == ["Finder", "Dense retrieval"]
 
     def test_fine_tunes_are_asked_for_in_one_word_or_two(self):
         make_asset("tuned", name="llama-chat-tuned", kind=Asset.Kind.FINE_TUNE,
@@ -472,6 +525,7 @@ class TestSearch:
         api("unpriced", None)
         api("cheap", 0.02)
         api("mid", 0.1)
+        _tasks_read()
         with django_assert_num_queries(3):  # no query more
             found = _full(search("cheapest embedding "))
         assert found[:3] == ["cheap", "mid", "dear"]
@@ -596,6 +650,7 @@ class TestSearch:
         make_asset("i", name="Image seg", summary="Image segmentation.")
         make_asset("c", name="Image cls", summary="Image classification.")
         # One group: every result holds one of its words, and no second search follows.
+        _tasks_read()
         with django_assert_num_queries(3):
             results = search("bert or roberta ")
         assert sorted(_names(results)) == ["Bert base", "Roberta large"]
@@ -606,6 +661,7 @@ class TestSearch:
 
     def test_words_left_out_add_no_query(self, django_assert_num_queries):
         make_asset("seg-model", name="Segmenter", summary="A segmentation model.")
+        _tasks_read()
         with django_assert_num_queries(3):
             assert search("segmentation -dataset -scenes ")
         with django_assert_num_queries(3):
@@ -882,6 +938,7 @@ class TestSearch:
         a = make_asset("org-seg", summary="segmentation", organization=make_org("Acme"))
         _score(a, 71.6)
         make_asset("bare-seg", summary="segmentation", organization=None, licence="")
+        _tasks_read()
         with django_assert_num_queries(3):
             results = {r.asset.slug: r.asset for r in search("segmentation ")}
             ranked, bare = results["org-seg"], results["bare-seg"]
@@ -938,6 +995,7 @@ class TestSearch:
             a = make_asset(f"vision-{i}", summary="vision model")
             make_capability(a, title="Vision", description="Sees things.")
         # Rank the capped candidates; the result assets; their capabilities.
+        _tasks_read()
         with django_assert_num_queries(3):
             assert search("vision ", limit=20)
         # No asset has every word: the any-word fallback adds one ranking query.
@@ -1062,6 +1120,7 @@ class TestSearch:
         everything = {"glued", "ret-0", "ret-1", "ret-2"}
         # Rank (the glued name alone); rank again with the stem beside the prefix; the
         # result assets; their capabilities.
+        _tasks_read()
         with django_assert_num_queries(4 + PREFIX_QUERIES):
             found = {r.asset.slug for r in search("retrieva")}
         assert found == everything
@@ -1077,6 +1136,7 @@ class TestSearch:
         # A page's worth found as typed: the prefix is searched as it is, one ranking less.
         for i in range(25):
             make_asset(f"glued-{i}", name=f"retrieval-{i}x", summary="Other.")
+        _tasks_read()
         with django_assert_num_queries(3 + PREFIX_QUERIES):
             assert len(search("retrieva", limit=21)) == 21
 
@@ -1867,6 +1927,14 @@ class TestRelevanceOnTheBundledCatalog:
         for name in ("StarCoder (15.5B)", "SantaCoder (1.1B)", "DeepSeek-Coder-6.7b-Instruct"):
             assert name in found
 
+    def test_code_generators_come_before_embedding_models_named_for_llms(self):
+        # C2LLM, F2LLM: embedding models for code search, named "LLM", holding both words.
+        results = search("llm for coding", limit=10)
+        assert len(results) == 10
+        for r in results:
+            listed = {t.slug for t in r.asset.tasks.all()}
+            assert "text-generation" in listed and "embedding" not in listed, r.asset.name
+
     def test_a_library_doing_many_things_shows_the_one_the_need_names(self):
         # Transformers showed "Matched: Audio classification, Speech recognition, Depth
         # estimation": its first capabilities, each a "model library", none a summariser.
@@ -1934,8 +2002,9 @@ class TestRelevanceOnTheBundledCatalog:
             return [{t.slug for t in r.asset.tasks.all()} for r in results]
 
         assert all("image-text-to-text" in t for t in tasks(search("vision language model")[:5]))
-        # Named after VLMs, three embedding models come first.
-        assert sum("image-text-to-text" in t for t in tasks(search("VLM", limit=10))) >= 5
+        # Named after VLMs, three embedding models came first, and after LLMs, ten.
+        assert all("image-text-to-text" in t for t in tasks(search("VLM", limit=10)))
+        assert all("text-generation" in t for t in tasks(search("llm", limit=10)))
         assert all("audio-text-to-text" in t for t in tasks(search("audio language model")[:5]))
         llm = search("large language model", limit=10)
         assert len(llm) == 10 and all("text-generation" in t for t in tasks(llm))

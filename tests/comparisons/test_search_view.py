@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
-from catalog.models import Asset
+from catalog.models import Asset, Task
 from catalog.search import search
 from comparisons import search_views
 from comparisons.models import SearchEvent
@@ -432,6 +432,32 @@ class TestSearch:
         # Words naming no organisation of the results: nothing said.
         page = client.get("/search/?q=vision+segmentation", headers=BROWSER).content.decode()
         assert "come first" not in page
+
+    def test_it_says_which_tasks_the_words_put_first(self, client):
+        _segmentation_assets()
+        # Saying the words more often, but listing no task.
+        make_asset("cutter", name="Cutter", kind=Asset.Kind.LIBRARY,
+                   summary="Image segmentation of scenes: cuts image scenes into segments.")
+        for page in _page_and_fragment(client, {"q": "image segmentation scenes"}):
+            assert ("Assets listing the task Image segmentation come first, as your words "
+                    "name it.") in page
+            assert page.index("/assets/segformer/") < page.index("/assets/cutter/")
+            assert page.index("/assets/ade/") < page.index("/assets/cutter/")
+        page = client.get("/search/?q=image+segmentation+scenes+models",
+                          headers=BROWSER).content.decode()
+        assert ("Models, fine-tunes and APIs come first, as your words ask for them; of them, "
+                "those listing the task Image segmentation first.") in page
+        acme = make_org("Acme", slug="acme")
+        make_asset("acme-seg", name="Acme scenes", summary="Image segmentation of scenes.",
+                   organization=acme, tasks=list(Task.objects.filter(slug="image-segmentation")))
+        page = client.get("/search/?q=acme+image+segmentation+scenes",
+                          headers=BROWSER).content.decode()
+        assert ("Assets of Acme come first, as your words name it, and so do the assets "
+                "listing the task Image segmentation.") in page
+        # None of those holding every word lists it: nothing said.
+        page = client.get("/search/?q=image+segmentation+scenes&kind=library",
+                          headers=BROWSER).content.decode()
+        assert "/assets/cutter/" in page and "come first" not in page
 
     def test_when_leaving_words_out_leaves_nothing_it_offers_the_search_without(self, client):
         _segmentation_assets()

@@ -13,9 +13,9 @@ holding every term, the assets of the kinds the words name (querytext.KIND_STEER
 candidates of their own), of an organisation they name ("openai embedding": OpenAI's
 APIs before LLM2CLIP-Openai) and, within those kinds, listing a task they name
 (tasks_named(): "llm for coding": the code generators before the embedding models named
-C2LLM), those steered more ways before those steered fewer (_Filters.steering()), then the assets holding the words side by side in the order typed
-(querytext.phrase_words(): "text to speech" is not "speech to text"), then the others, each
-group by text relevance;
+C2LLM), those steered more ways before those steered fewer (_Filters.steering()), then
+the assets holding the words side by side in the order typed (querytext.phrase_words():
+"text to speech" is not "speech to text"), then the others, each group by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
 the best of their group. Words asking for the lowest price (querytext.PRICE_WORDS: "cheapest
 embedding api") are no terms but an order: after exact names (and those holding a task's
@@ -273,8 +273,9 @@ def search(
         # (querytext.phrase_pairs()).
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter, kept), names,
-                            dataclasses.replace(filters, steer=(), organisations=(), tasks_named=(),
-                                                by_price=False, task_first=False),
+                            dataclasses.replace(filters, steer=(), organisations=(),
+                                                tasks_named=(), by_price=False,
+                                                task_first=False),
                             wanted + full, phrase=backend.pairs(n))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
@@ -1083,8 +1084,8 @@ class _Filters:
     # ...and those holding the name of a task as typed come before them ("cheap image
     # generation": the image generators first, then the cheapest of the rest).
     task_first: bool = False
-    # The tasks the words name beside others (tasks_named()): their assets are steered
-    # first, as those of the kinds and organisations named.
+    # The tasks the words name (tasks_named()): their assets are steered first, within the
+    # kinds steered to if any, as those of the kinds and organisations named are.
     tasks_named: tuple[int, ...] = ()
 
     @property
@@ -1110,8 +1111,8 @@ class _Filters:
             parts.append("a.organization_id IN (SELECT id FROM named_orgs)")
         if self.tasks_named:
             # Within the kinds named, if any: "retrieval model" steers to no dataset of the
-            # task named Retrieval evaluation (its slug is "retrieval"), as many as the
-            # models would then be.
+            # task named Retrieval evaluation (its slug is "retrieval"), which would
+            # otherwise count as much as the models the words ask for.
             listed = ("EXISTS (SELECT 1 FROM catalog_asset_tasks at WHERE "
                       "at.asset_id = a.id AND at.task_id IN ("
                       + ", ".join(str(int(i)) for i in self.tasks_named) + "))")

@@ -40,8 +40,8 @@ def _score(asset: Asset, rank: float) -> Score:
 
 def _tasks_read() -> None:
     """Read the tasks, as the search page does before every search: search() reads them
-    once per data generation when a query has several terms (tasks_named()), a query more
-    than a count made after the page's would see."""
+    once per data generation (tasks_named()), a query more than a count made after the
+    page's would see."""
     catalog_search.tasks()
 
 
@@ -2002,7 +2002,8 @@ class TestRelevanceOnTheBundledCatalog:
             return [{t.slug for t in r.asset.tasks.all()} for r in results]
 
         assert all("image-text-to-text" in t for t in tasks(search("vision language model")[:5]))
-        # Named after VLMs, three embedding models came first, and after LLMs, ten.
+        # Embedding models named after VLMs (VLM2Vec) and LLMs (F2LLM) came first: three of
+        # the first ten for "VLM", eight for "llm".
         assert all("image-text-to-text" in t for t in tasks(search("VLM", limit=10)))
         assert all("text-generation" in t for t in tasks(search("llm", limit=10)))
         assert all("audio-text-to-text" in t for t in tasks(search("audio language model")[:5]))

@@ -48,9 +48,9 @@ databases stem it and take the indexed words its stem starts ("images": imag, im
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
 as those words (_Postgres, catalog_search_word). A word typed past its stem ("segmentat",
 indexed "segment") starts none, or only names' words glued together ("retrieva":
-retrieval32m): the stems of the words it may be the start of (completions()) stand in
-beside it while it finds fewer than a page; and a prefix finding nothing stands for the
-indexed words it starts and those starting it (search(), shorter_words(), MAX_STAND_INS).
+retrieval32m): the stems of the words it may be the start of (completions()) stand
+beside it (past_stems()); and a prefix finding nothing stands for the indexed words it
+starts and those starting it (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -200,10 +200,11 @@ def search(
     it, and those lacking a quoted phrase (n.phrases) are left out too. Three queries, or
     four when the search for any term runs; none when the query holds no searchable term.
     On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
-    looking for the words that stand in for it adds one, and ranking with them another (only
-    the ranking when it runs past a stem). When fewer than asked for hold every word and a
-    word names a language, the search for the others among the assets covering it adds one
-    (language_words(), read once per data generation, another). A `task` is looked up by
+    looking for the words that stand in for it adds one, and ranking with them another (none
+    when it runs past a stem: its stems stand beside it from the first ranking). When
+    fewer than asked for hold every word and a word names a language, the search for the
+    others among the assets covering it adds one (language_words(), read once per data
+    generation, another). A `task` is looked up by
     its slug in tasks(), read once per data generation: a slug naming none finds nothing;
     the tasks the words name (tasks_named()) are read off the same.
     """
@@ -226,25 +227,27 @@ def search(
                        task_first=n.by_price and names_a_task(n, using),
                        tasks_named=tasks_named(n, using))
     names = _names(n)
-    rows = backend.rank(using, backend.all_terms(n, using), names, filters, wanted,
+    terms = backend.all_terms(n, using)
+    # A word being typed that runs past the stem of the word it is the start of starts only
+    # names' words glued together ("embeddi": embeddinggemma, Qwen3VLEmbedding2B;
+    # "embedding" is indexed as embed; "segmentat": none): the stems of the words it may be
+    # the start of stand in for it, as prefixes, as the word typed in full is searched
+    # (embed*), so that results do not turn to those names, or vanish, in the middle of a
+    # word, but stay as they will be. Known before ranking (past_stems()): no query more.
+    shorter = backend.past_stems(n) if n.prefix else []
+    prefixes = bool(shorter)  # whether the words standing in for it are prefixes
+    if shorter:
+        terms = backend.all_terms(n, using, shorter, prefixes)
+    rows = backend.rank(using, terms, names, filters, wanted,
                         phrase=backend.phrase(n), turned=backend.turned_around(n))
-    shorter: list[str] = []
-    kept = False  # whether the prefix as typed stays beside the words standing in for it
-    if n.prefix and len(rows) < limit:
-        # A word being typed that starts no indexed word ("segmentat": the index holds the
-        # stem "segment") stands for the indexed words it starts with, so that results do not
-        # vanish in the middle of a word. One that runs past the stem of the word being
-        # typed, and so starts only a few names' words glued together ("retrieva":
-        # retrieval32m; "retrieval" is indexed as retriev), stands for that stem as well.
-        # (Fewer than `limit`, not `wanted`: every page of a search decides alike.)
-        shorter, kept = backend.shorter_words(n, using, found=bool(rows))
+    if n.prefix and not shorter and not rows:
+        # A word being typed whose stem starts no indexed word ("analys": stemmed anali,
+        # the index holds analysi) stands for the indexed words it starts, and those
+        # starting it.
+        shorter = backend.shorter_words(n, using)
         if shorter:
-            more = backend.rank(using, backend.all_terms(n, using, shorter, kept), names,
-                                filters, wanted)
-            if len(more) >= len(rows):
-                rows = more
-            else:
-                shorter, kept = [], False
+            rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters,
+                                wanted)
     if len(rows) < wanted and not language and (named := _language_term(n, using)):
         # A word naming a language: the assets covering it that hold the other words
         # follow those holding them all. The index names only SPOKEN_MAX of an asset's
@@ -272,7 +275,7 @@ def search(
         # Those holding two of the terms side by side as typed rank first
         # (querytext.phrase_pairs()).
         seen = {row[0] for row in rows}
-        more = backend.rank(using, backend.any_term(n, using, shorter, kept), names,
+        more = backend.rank(using, backend.any_term(n, using, shorter, prefixes), names,
                             dataclasses.replace(filters, steer=(), organisations=(),
                                                 tasks_named=(), by_price=False,
                                                 task_first=False),
@@ -1222,13 +1225,17 @@ def completions(typed: str) -> list[str]:
 
 
 def _past_stem(typed: str, stems: Iterable[str]) -> list[str]:
-    """The stems standing for a typed prefix beside it: of `stems` (those of its
-    completions(), as the index stems them), those it starts with. "classificati" starts
-    only names' words glued together in the index ("classificationv2"), never the way to
-    type "classification": classif stands for it (not "class": no completion stems so);
-    "classr" goes on as no ending does (classroom), and nothing stands for it."""
-    return [stem for stem in dict.fromkeys(stems) if stem != typed
-            and len(stem) >= SHORTER_MIN and typed.startswith(stem)]
+    """The stems standing for a typed prefix, as prefixes: of `stems` (those of its
+    completions(), as the index stems them), those it starts with, and of those only the
+    ones no other starts ("embeddi": embed, not embedd too, which would count every word
+    the two start twice). "classificati" starts only names' words glued together in the
+    index ("classificationv2"), never the way to type "classification": classif stands for
+    it (not "class": no completion stems so); "classr" goes on as no ending does
+    (classroom), and nothing stands for it."""
+    found = [stem for stem in dict.fromkeys(stems) if stem != typed
+             and len(stem) >= SHORTER_MIN and typed.startswith(stem)]
+    return [stem for stem in found
+            if not any(other != stem and stem.startswith(other) for other in found)]
 
 
 def _may_run_past_stem(prefix: str) -> bool:
@@ -1348,29 +1355,28 @@ class _SQLite:
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
-        kept: bool = False,
+        prefixes: bool = False,
     ) -> _Fts5Query:
-        return self._query(n, shorter, " AND ", kept)
+        return self._query(n, shorter, " AND ", prefixes)
 
     def any_term(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
-        kept: bool = False,
+        prefixes: bool = False,
     ) -> _Fts5Query:
-        return self._query(n, shorter, " OR ", kept)
+        return self._query(n, shorter, " OR ", prefixes)
 
     def _query(self, n: querytext.Normalised, shorter: Sequence[str], join: str,
-               kept: bool = False) -> _Fts5Query:
+               prefixes: bool = False) -> _Fts5Query:
         parts = querytext.fts5_terms(n)
         finished = querytext.fts5_terms(n, finished=True)
         if shorter:
-            # The word being typed is the last term; the indexed words stand in for it,
-            # beside it when `kept`.
+            # The word being typed is the last term; the indexed words stand in for it, as
+            # prefixes when `prefixes` (past_stems(): as the word typed in full would be;
+            # finished, as words, for `best`).
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
-            if kept:
-                parts[-1] = f"({parts[-1]} OR {words})"
-                finished[-1] = f"({finished[-1]} OR {words})"
-            else:
-                parts[-1] = finished[-1] = f"({words})"
+            parts[-1] = (f"({' OR '.join(querytext.fts5_quote(w) + '*' for w in shorter)})"
+                         if prefixes else f"({words})")
+            finished[-1] = f"({words})"
         if join == " OR " and len(parts) > 1:
             finders = [(part, done) for part, done, finds in zip(
                 parts, finished, _finders(n), strict=True) if finds]
@@ -1379,23 +1385,22 @@ class _SQLite:
                               _all_but_one(finished, " AND ", " OR ", _finders(n)))
         return _Fts5Query(join.join(parts), join.join(finished))
 
-    def shorter_words(self, n: querytext.Normalised, using: str, found: bool = False
-                      ) -> tuple[list[str], bool]:
-        """Words to stand for the word being typed, and whether it stays beside them: when
-        it may run past a stem, the stems of the words it may be the start of (_past_stem(),
-        worked out without a query); else, when it `found` nothing and the stem FTS5 makes
-        of it starts no indexed word, the indexed words it starts and those starting it (see
-        MAX_STAND_INS; a statement). FTS5 stems them again when it reads them: only those
-        the stemmer leaves as they are."""
+    def past_stems(self, n: querytext.Normalised) -> list[str]:
+        """The stems standing beside the word being typed when it may run past its stem:
+        those of the words it may be the start of (_past_stem()), worked out without a
+        query; [] for none."""
+        typed, stem = querytext.porter_stem(n.prefix)
+        if stem != typed or not _shorter_candidates(typed) or not _may_run_past_stem(typed):
+            return []
+        return _past_stem(typed, (querytext.porter_stem(word)[1] for word in completions(typed)))
+
+    def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
+        """Words to stand for the word being typed when it found nothing and the stem FTS5
+        makes of it starts no indexed word: the indexed words it starts and those starting
+        it (see MAX_STAND_INS; a statement). FTS5 stems them again when it reads them: only
+        those the stemmer leaves as they are."""
         typed, stem = querytext.porter_stem(n.prefix)
         candidates = _shorter_candidates(typed) if stem == typed else []
-        if candidates and _may_run_past_stem(typed):
-            past = _past_stem(typed, (querytext.porter_stem(word)[1]
-                                      for word in completions(typed)))
-            if past:
-                return past, True
-        if found:
-            return [], False
         marks = ", ".join(["%s"] * len(candidates))
         with connections[using].cursor() as cursor:
             # catalog_search_vocab (fts5vocab) reads the entries of each word it lists, to
@@ -1410,7 +1415,7 @@ class _SQLite:
                 [typed, typed + "\U0010ffff", *candidates, stem, stem + "\U0010ffff"],
             )
             words = [row[0] for row in cursor.fetchall()]
-        return [w for w in words if querytext.porter_stem(w)[1] == w], False
+        return [w for w in words if querytext.porter_stem(w)[1] == w]
 
     def rank(self, using, query: _Fts5Query, names: _Names, filters, limit,
              phrase: str = "", turned: str = "") -> list[tuple]:
@@ -1568,26 +1573,26 @@ class _Postgres:
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
-        kept: bool = False,
+        prefixes: bool = False,
     ) -> _TsQuery:
-        return self._query(self._terms(n, shorter, kept), " & ", using)
+        return self._query(self._terms(n, shorter, prefixes), " & ", using)
 
     def any_term(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
-        kept: bool = False,
+        prefixes: bool = False,
     ) -> _TsQuery:
-        return self._query(self._terms(n, shorter, kept), " | ", using, _finders(n))
+        return self._query(self._terms(n, shorter, prefixes), " | ", using, _finders(n))
 
-    def _terms(self, n: querytext.Normalised, shorter: Sequence[str], kept: bool = False
+    def _terms(self, n: querytext.Normalised, shorter: Sequence[str], prefixes: bool = False
                ) -> list[str]:
         # pg_tsquery_text joins terms of letters and digits with " & ".
         terms = querytext.pg_tsquery_text(n).split(" & ")
         if shorter:
-            # The stems stand for themselves (the stemmer leaves a stem as it is); "|"
-            # without spaces, as " | " separates the alternatives of an any-term query.
-            # Beside the prefix when `kept` (then not spelled out: it starts few words).
-            terms = [f"({'|'.join([t, *shorter] if kept else shorter)})" if t.endswith(":*")
-                     else t for t in terms]
+            # The stems stand for themselves (the stemmer leaves a stem as it is), as
+            # prefixes when `prefixes` (past_stems(); then not spelled out); "|" without
+            # spaces, as " | " separates the alternatives of an any-term query.
+            ops = [f"{w}:*" for w in shorter] if prefixes else shorter
+            terms = [f"({'|'.join(ops)})" if t.endswith(":*") else t for t in terms]
         return terms
 
     def _query(self, terms: list[str], join: str, using: str,
@@ -1611,21 +1616,23 @@ class _Postgres:
             if any_term else "",
         )
 
-    def shorter_words(self, n: querytext.Normalised, using: str, found: bool = False
-                      ) -> tuple[list[str], bool]:
-        """Words to stand for the word being typed, and whether it stays beside them: when
-        it may run past a stem, the stems of the words it may be the start of (_past_stem(),
-        read with the prefix's spelling out, _spelled()); else, when it `found` nothing and
-        the stem to_tsquery() makes of it starts no indexed word, the indexed words it
-        starts and those starting it (see MAX_STAND_INS; a statement)."""
+    def past_stems(self, n: querytext.Normalised) -> list[str]:
+        """The stems standing beside the word being typed when it may run past its stem:
+        those of the words it may be the start of (_past_stem()), read with the prefix's
+        spelling out (_spelled(), run by all_terms() first); [] for none."""
+        prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
+        if not prefixed or not self._found:
+            return []
+        return _past_stem(prefixed[0].removesuffix(":*"), self._found[2])
+
+    def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
+        """Words to stand for the word being typed when it found nothing and the stem
+        to_tsquery() makes of it starts no indexed word: the indexed words it starts and
+        those starting it (see MAX_STAND_INS; a statement)."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed:
-            return [], False
+            return []
         typed = prefixed[0].removesuffix(":*")
-        if past := _past_stem(typed, self._found[2] if self._found else []):
-            return past, True
-        if found:
-            return [], False
         with connections[using].cursor() as cursor:
             cursor.execute(
                 f"""WITH stem AS (SELECT {_stem(f"to_tsquery('{CONFIG}', %s)::text")} AS s)
@@ -1638,7 +1645,7 @@ class _Postgres:
                 [prefixed[0], typed, typed, typed, typed, SHORTER_MIN, typed],
             )
             # Only words to_tsquery() reads as one word.
-            return [row[0] for row in cursor.fetchall() if row[0].isalnum()], False
+            return [row[0] for row in cursor.fetchall() if row[0].isalnum()]
 
     def _spelled(self, terms: list[str], using: str) -> list[str] | None:
         """The terms as finished tsquery operands, the prefix spelled out; None when there

@@ -1093,10 +1093,10 @@ class TestSearch:
         assert result.capabilities[0].title_parts == [
             ("Image", True), (" ", False), ("segmentation", True)
         ]
-        # Rank (nothing); rank again, with the stem of the words it may be the start of
-        # (segmentation: segment) beside it; the result assets; their capabilities.
-        # PostgreSQL also reads the prefix's words, and those stems, first.
-        with django_assert_num_queries(4 + PREFIX_QUERIES):
+        # Rank, with the stem of the words it may be the start of (segmentation: segment)
+        # beside it; the result assets; their capabilities. PostgreSQL also reads the
+        # prefix's words, and those stems, first.
+        with django_assert_num_queries(3 + PREFIX_QUERIES):
             assert search("segmentat")
         # A prefix that starts indexed words is searched as it is ("class" does not stand
         # for "classroom"), and the other words still fall back to any term.
@@ -1119,10 +1119,10 @@ class TestSearch:
         make_asset("glued-too", name="SceneClassificationv2", kind=Asset.Kind.DATASET,
                    summary="Scenes, labelled.")
         everything = {"glued", "ret-0", "ret-1", "ret-2"}
-        # Rank (the glued name alone); rank again with the stem beside the prefix; the
-        # result assets; their capabilities.
+        # Rank with the stem beside the prefix (found without a query); the result assets;
+        # their capabilities.
         _tasks_read()
-        with django_assert_num_queries(4 + PREFIX_QUERIES):
+        with django_assert_num_queries(3 + PREFIX_QUERIES):
             found = {r.asset.slug for r in search("retrieva")}
         assert found == everything
         for typed in ["retriev", "retrieval", "retrieval "]:
@@ -1134,12 +1134,19 @@ class TestSearch:
         # "classificati" never stands for "class" (classes).
         assert _full(search("image classificati")) == [labeller.name]
         assert {r.asset.slug for r in search("classificati")} == {"labeller", "glued-too"}
-        # A page's worth found as typed: the prefix is searched as it is, one ranking less.
+        # A page's worth of names glued together found as typed: the stem stands beside it
+        # all the same. Those named for the word were missing until it was typed in full
+        # ("embeddi" listed datasets named like Qwen3VLEmbedding2BReranking, not the
+        # embedding models).
         for i in range(25):
             make_asset(f"glued-{i}", name=f"retrieval-{i}x", summary="Other.")
+        for i in range(3):
+            _score(make_asset(f"named-{i}", name=f"Retrieval finder {i}", summary="Finds."),
+                   90.0)
         _tasks_read()
         with django_assert_num_queries(3 + PREFIX_QUERIES):
-            assert len(search("retrieva", limit=21)) == 21
+            found = {r.asset.slug for r in search("retrieva", limit=21)}
+        assert len(found) == 21 and {"named-0", "named-1", "named-2"} <= found
 
     @pytest.mark.parametrize(("typed", "stems"), [
         ("retrieva", ["retriev"]), ("classificati", ["classif"]), ("embeddi", ["embed"]),
@@ -1935,6 +1942,15 @@ class TestRelevanceOnTheBundledCatalog:
         for r in results:
             listed = {t.slug for t in r.asset.tasks.all()}
             assert "text-generation" in listed and "embedding" not in listed, r.asset.name
+
+    @pytest.mark.parametrize("typed", ["embeddi", "embeddin"])
+    def test_a_word_typed_past_its_stem_lists_what_the_whole_word_will(self, typed):
+        # Datasets named like Vidore3EnergyQwen3VLEmbedding2BReranking, whose glued words
+        # "embeddi" starts, filled the page until "embedding" was typed in full.
+        results = search(typed, limit=10)
+        assert len(results) == 10
+        for r in results:
+            assert "embedding" in {t.slug for t in r.asset.tasks.all()}, r.asset.name
 
     def test_a_library_doing_many_things_shows_the_one_the_need_names(self):
         # Transformers showed "Matched: Audio classification, Speech recognition, Depth

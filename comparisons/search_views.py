@@ -402,8 +402,10 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     elif owners:
         said = (f"Assets of {owners} come first, as your words name "
                 f"{'it' if len(named) == 1 else 'them'}.")
-    tasks = catalog_search.tasks_shown_first(
-        n, [r for r in full if not asked or r.asset.kind in asked])
+    # (Not the task chosen: every result lists it.)
+    chosen = catalog_search.tasks().get(form.filters.get("task") or "", ("",))[0]
+    tasks = [task for task in catalog_search.tasks_shown_first(
+        n, [r for r in full if not asked or r.asset.kind in asked]) if task != chosen]
     if not tasks:
         return said
     listing = f"listing the task{'s' if len(tasks) > 1 else ''} {join_words(tasks)}"

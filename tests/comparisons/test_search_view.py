@@ -454,6 +454,10 @@ class TestSearch:
                           headers=BROWSER).content.decode()
         assert ("Assets of Acme come first, as your words name it, and so do the assets "
                 "listing the task Image segmentation.") in page
+        # The task chosen: nothing to say, as for a kind.
+        page = client.get("/search/?q=image+segmentation+scenes&task=image-segmentation",
+                          headers=BROWSER).content.decode()
+        assert "/assets/segformer/" in page and "come first" not in page
         # None of those holding every word lists it: nothing said.
         page = client.get("/search/?q=image+segmentation+scenes&kind=library",
                           headers=BROWSER).content.decode()

@@ -48,9 +48,10 @@ databases stem it and take the indexed words its stem starts ("images": imag, im
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
 as those words (_Postgres, catalog_search_word). A word typed past its stem ("segmentat",
 indexed "segment") starts none, or only names' words glued together ("retrieva":
-retrieval32m): the stems of the words it may be the start of (completions()) stand
-beside it (past_stems()); and a prefix finding nothing stands for the indexed words it
-starts and those starting it (search(), shorter_words(), MAX_STAND_INS).
+retrieval32m): the stems of the words it may be the start of (completions()) stand in for
+it, as prefixes, as the whole word is searched (past_stems()); and a prefix finding nothing
+stands for the indexed words it starts and those starting it (search(), shorter_words(),
+MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -201,12 +202,12 @@ def search(
     four when the search for any term runs; none when the query holds no searchable term.
     On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
     looking for the words that stand in for it adds one, and ranking with them another (none
-    when it runs past a stem: its stems stand beside it from the first ranking). When
+    when it runs past a stem: its stems stand in for it from the first ranking). When
     fewer than asked for hold every word and a word names a language, the search for the
     others among the assets covering it adds one (language_words(), read once per data
-    generation, another). A `task` is looked up by
-    its slug in tasks(), read once per data generation: a slug naming none finds nothing;
-    the tasks the words name (tasks_named()) are read off the same.
+    generation, another). A `task` is looked up by its slug in tasks(), read once per data
+    generation: a slug naming none finds nothing; the tasks the words name (tasks_named())
+    are read off the same.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -1386,9 +1387,9 @@ class _SQLite:
         return _Fts5Query(join.join(parts), join.join(finished))
 
     def past_stems(self, n: querytext.Normalised) -> list[str]:
-        """The stems standing beside the word being typed when it may run past its stem:
-        those of the words it may be the start of (_past_stem()), worked out without a
-        query; [] for none."""
+        """The stems standing in for the word being typed, as prefixes, when it may run past
+        its stem: those of the words it may be the start of (_past_stem()), worked out
+        without a query; [] for none."""
         typed, stem = querytext.porter_stem(n.prefix)
         if stem != typed or not _shorter_candidates(typed) or not _may_run_past_stem(typed):
             return []
@@ -1617,9 +1618,9 @@ class _Postgres:
         )
 
     def past_stems(self, n: querytext.Normalised) -> list[str]:
-        """The stems standing beside the word being typed when it may run past its stem:
-        those of the words it may be the start of (_past_stem()), read with the prefix's
-        spelling out (_spelled(), run by all_terms() first); [] for none."""
+        """The stems standing in for the word being typed, as prefixes, when it may run past
+        its stem: those of the words it may be the start of (_past_stem()), read with the
+        prefix's spelling out (_spelled(), run by all_terms() first); [] for none."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed or not self._found:
             return []
@@ -1657,7 +1658,7 @@ class _Postgres:
         if self._found is None:
             # Each term as to_tsquery() reads it, and the words that start the prefix term's
             # stem; once a search, also when it falls back to any term. And, for
-            # shorter_words(), the stems of the prefix's completions, when the stemmer
+            # past_stems(), the stems of the prefix's completions, when the stemmer
             # leaves it as typed.
             typed = terms[at].removesuffix(":*")
             ends = completions(typed) if _may_run_past_stem(typed) else []

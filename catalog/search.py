@@ -325,7 +325,7 @@ def _spellings(using: str) -> dict[tuple[str, ...], frozenset[int]]:
     def read() -> dict[tuple[str, ...], frozenset[int]]:
         found: dict[tuple[str, ...], set[int]] = defaultdict(set)
         for slug, (name, task_id) in tasks(using).items():
-            for spelling in (name, slug.replace("-", " "), *TASK_ALIASES.get(slug, "").split(",")):
+            for spelling in (name, slug, *TASK_ALIASES.get(slug, "").split(",")):
                 if stems := _stems(querytext.normalise(spelling.replace("-", " ")).terms):
                     found[stems].add(task_id)
         return {stems: frozenset(ids) for stems, ids in found.items()}
@@ -340,7 +340,7 @@ def _stems(terms: Sequence[str]) -> tuple[str, ...]:
 def tasks_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple[int, ...]:
     """The ids of the tasks that runs of `n`'s terms spell, stemmed, by name, slug or other
     name ("large language models", "llm": text generation): their assets are steered first
-    (_Filters.steering()), so that "llm for coding" lists the code generators before the
+    (_Filters.task_steering()), so that "llm for coding" lists the code generators before the
     embedding models named C2LLM, which hold "llm" and "code" too, and "vlm" the vision
     language models before VLM2Vec. The longest runs first: a shorter one within a longer
     names nothing ("image classification": not the datasets of the task named
@@ -1905,10 +1905,10 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     asset, ranked (see the module's docstring; `most`: holds all the terms but one, when any
     term may match, and `phrase` then holds any of phrase_pairs(); `steered`: how many of
     the ways _Filters.steering() counts steer it first, and `tasks`, the SQL counting one
-    more, _Filters.task_steering()): the band is how far below the best
-    of its group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank only orders
-    within a band. Each candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole
-    of catalog_score (27 ms at 100,000 assets). `by_price`: after exact names (and, with
+    more, _Filters.task_steering()): the band is how far below the best of its group a
+    relevance is, in 1/RELEVANCE_BANDS[vendor] of it; rank only orders within a band. Each
+    candidate's rank is looked up by its id: joined, PostgreSQL hashed the whole of
+    catalog_score (27 ms at 100,000 assets). `by_price`: after exact names (and, with
     `task_first`, those holding the phrase, a task's name), those with a list price come
     first, cheapest first. `turned`: a parameter before the LIMIT's, what an asset saying
     the opposite of a direction the words name holds (querytext.turned_around()): those

@@ -497,6 +497,26 @@ def quoted_words(n: Normalised) -> set[str]:
     return {word for word, _, minus, span in _marked(n.text) if span is not None and not minus}
 
 
+def typed_terms(n: Normalised) -> list[str]:
+    """The terms of `n` in the order typed, a term typed twice twice ("image to image": not
+    "image" alone, which `terms` holds once), each followed by the terms normalise() put
+    after it (its other spelling, a verb's task name), which were not typed: what runs of
+    the words may name (catalog.search.tasks_named())."""
+    terms = set(n.terms)
+    typed = [word for word, _ in _words(n.wanted) if word in terms]
+    added: dict[str, list[str]] = {}
+    before = None
+    for term in n.terms:
+        if term in typed:
+            before = term
+        elif before is not None:
+            added.setdefault(before, []).append(term)
+    out: list[str] = []
+    for word in typed:
+        out += [word, *added.pop(word, [])]
+    return out + [term for term in n.terms if term not in out]  # none, as normalise() adds
+
+
 def phrase_words(n: Normalised) -> list[str]:
     """The words of the query in the order typed, stop words included, when two of them
     or more are terms, the same term twice included ("audio to audio"): results holding

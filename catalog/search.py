@@ -326,7 +326,8 @@ def _spellings(using: str) -> dict[tuple[str, ...], frozenset[int]]:
         found: dict[tuple[str, ...], set[int]] = defaultdict(set)
         for slug, (name, task_id) in tasks(using).items():
             for spelling in (name, slug, *TASK_ALIASES.get(slug, "").split(",")):
-                if stems := _stems(querytext.normalise(spelling.replace("-", " ")).terms):
+                spelt = querytext.normalise(spelling.replace("-", " "))
+                if stems := _stems(querytext.typed_terms(spelt)):
                     found[stems].add(task_id)
         return {stems: frozenset(ids) for stems, ids in found.items()}
 
@@ -350,14 +351,14 @@ def tasks_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple
     per data generation (tasks(), which the search page reads anyway)."""
     if not n.terms:
         return ()
-    quoted = querytext.quoted_words(n)
-    stems, spellings = _stems(n.terms), _spellings(using)
+    quoted, terms = querytext.quoted_words(n), querytext.typed_terms(n)
+    stems, spellings = _stems(terms), _spellings(using)
     covered: set[int] = set()
     named: set[int] = set()
     for k in range(min(len(stems), max(map(len, spellings), default=0)), 0, -1):
         for i in range(len(stems) - k + 1):
             if ((ids := spellings.get(stems[i:i + k])) and covered.isdisjoint(range(i, i + k))
-                    and quoted.isdisjoint(n.terms[i:i + k])):
+                    and quoted.isdisjoint(terms[i:i + k])):
                 named |= ids
                 covered.update(range(i, i + k))
     return tuple(sorted(named))

@@ -331,6 +331,27 @@ class TestSearch:
         assert _full(search("small image classification ")) == ["ViT", "Image set"]
         assert _full(search("small classification ")) == ["Image set", "ViT"]
 
+    def test_a_task_spelt_with_a_word_twice_is_named_only_by_both(self):
+        def named(q: str) -> set[int]:
+            return set(catalog_search.tasks_named(querytext.normalise(q)))
+
+        editing = make_task("image-to-image", name="Image-to-image generation").id
+        painting = make_task("text-to-image", name="Text-to-image generation").id
+        both = make_task("image-text-to-text", name="Image and text to text").id
+        captioning = make_task("image-to-text", name="Image captioning").id
+        summaries = make_task("summarization", name="Summarisation").id
+        speech = make_task("automatic-speech-recognition", name="Speech recognition").id
+        # "image" once is no "image to image", which its terms hold once as well.
+        assert named("image ") == named("find an image ") == set()
+        assert named("image to image ") == named("image-to-image editing ") == {editing}
+        # Nor is "image generation" the name of the first task, which says "image" twice.
+        assert named("image generation ") == {painting}
+        assert named("image to text ") == {captioning}
+        assert named("image and text to text ") == {both}
+        # A verb's task name and a word's other spelling still name with the words typed.
+        assert named("text summarization ") == named("summarisation ") == {summaries}
+        assert named("transcribe interviews ") == {speech}
+
     def test_a_task_named_beside_a_kind_steers_within_the_kind(self):
         # The task of the datasets that evaluate retrieval is "retrieval" by its slug.
         evaluation = make_task("retrieval", name="Retrieval evaluation")

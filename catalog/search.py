@@ -728,9 +728,12 @@ def _assets_of(instance, using: str | None) -> list[int]:
 
 
 def name_holder_saved(sender, instance, created, **kwargs) -> None:
-    """An organisation or task renamed: its assets' documents carry the old name."""
+    """An organisation or task renamed: its assets' documents carry the old name. Added or
+    renamed, it is known at once where it is listed (tasks(), the filters of the search and
+    browse pages, remembered per data generation), assets or none."""
     if not created:
         reindex_assets(_assets_of(instance, kwargs.get("using")), using=kwargs.get("using"))
+    generation.advance()
 
 
 def name_holder_deleting(sender, instance, **kwargs) -> None:
@@ -740,6 +743,7 @@ def name_holder_deleting(sender, instance, **kwargs) -> None:
 
 def name_holder_deleted(sender, instance, **kwargs) -> None:
     reindex_assets(getattr(instance, "_search_assets", []), using=kwargs.get("using"))
+    generation.advance()
 
 
 # Documents ---------------------------------------------------------------------------------

@@ -1785,6 +1785,19 @@ class TestIndexMaintenance:
         task.delete()
         assert _names(search("monocular")) == _names(search("depth")) == []
 
+    def test_a_task_added_renamed_or_deleted_is_known_at_once(self):
+        # Remembered per data generation; with no asset, no search entry is rewritten.
+        assert "depth-estimation" not in catalog_search.tasks()
+        task = make_task("depth-estimation", name="Distance guessing")
+        assert catalog_search.tasks()["depth-estimation"] == ("Distance guessing", task.id)
+        assert catalog_search.tasks_named(querytext.normalise("distance guessing ")) == (
+            task.id,)
+        task.name = "Monocular ranging"
+        task.save()
+        assert catalog_search.tasks()["depth-estimation"][0] == "Monocular ranging"
+        task.delete()
+        assert "depth-estimation" not in catalog_search.tasks()
+
     def test_it_follows_organisation_renames(self):
         org = make_org("Acme Vision Lab")
         make_asset("gamma", summary="x", organization=org)

@@ -316,20 +316,42 @@ def names_a_task(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
     }
 
 
-# Every way the tasks are spelt, {the stems of its terms: ids of the tasks spelt so}: their
-# names, slugs and other names (TASK_ALIASES), read once per data generation.
+@dataclass(frozen=True)
+class _TaskSpellings:
+    """Every way the tasks are spelt: their names, slugs and other names (TASK_ALIASES)."""
+
+    # {the stems of its terms (querytext.typed_terms()): ids of the tasks spelt so}
+    stems: dict[tuple[str, ...], frozenset[int]]
+    # {the stems of all its terms but the last: (the last term, its stem, the ids)}
+    ends: dict[tuple[str, ...], list[tuple[str, str, frozenset[int]]]]
+
+    def started(self, head: tuple[str, ...], typed: str) -> frozenset[int]:
+        """The ids of the tasks spelt with the stems `head` and then a term that `typed`,
+        a word being typed past its stem, starts ("text generati": text generation)."""
+        return frozenset().union(*(
+            ids for term, stem, ids in self.ends.get(head, ())
+            if term.startswith(typed) and typed.startswith(stem)))
+
+
+# Read once per data generation.
 _task_spellings = generation.memo()
 
 
-def _spellings(using: str) -> dict[tuple[str, ...], frozenset[int]]:
-    def read() -> dict[tuple[str, ...], frozenset[int]]:
+def _spellings(using: str) -> _TaskSpellings:
+    def read() -> _TaskSpellings:
         found: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        last: dict[tuple[str, ...], str] = {}
         for slug, (name, task_id) in tasks(using).items():
             for spelling in (name, slug, *TASK_ALIASES.get(slug, "").split(",")):
-                spelt = querytext.normalise(spelling.replace("-", " "))
-                if stems := _stems(querytext.typed_terms(spelt)):
+                terms = querytext.typed_terms(querytext.normalise(spelling.replace("-", " ")))
+                if stems := _stems(terms):
                     found[stems].add(task_id)
-        return {stems: frozenset(ids) for stems, ids in found.items()}
+                    last[stems] = terms[-1]
+        ends: dict[tuple[str, ...], list[tuple[str, str, frozenset[int]]]] = defaultdict(list)
+        for stems, ids in found.items():
+            ends[stems[:-1]].append((last[stems], stems[-1], frozenset(ids)))
+        return _TaskSpellings({stems: frozenset(ids) for stems, ids in found.items()},
+                              dict(ends))
 
     return _task_spellings.get(using, read)
 
@@ -347,18 +369,25 @@ def tasks_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple
     names nothing ("image classification": not the datasets of the task named
     Classification evaluation, whose slug is "classification"). Words in quotes name none,
     as they steer to no kind; words joined by "or" do, each ("llm or vlm"), and so does a
-    word with its other spelling ("summarization": Summarisation). The tasks are read once
+    word with its other spelling ("summarization": Summarisation). A last word being typed
+    names with the word it starts once typed past its stem, as it is searched (past_stems()):
+    "image classifi" as "image classification", not "image cla". The tasks are read once
     per data generation (tasks(), which the search page reads anyway)."""
     if not n.terms:
         return ()
     quoted, terms = querytext.quoted_words(n), querytext.typed_terms(n)
     stems, spellings = _stems(terms), _spellings(using)
+    typed = n.prefix if n.prefix and terms[-1] == n.prefix else None
     covered: set[int] = set()
     named: set[int] = set()
-    for k in range(min(len(stems), max(map(len, spellings), default=0)), 0, -1):
+    for k in range(min(len(stems), max(map(len, spellings.stems), default=0)), 0, -1):
         for i in range(len(stems) - k + 1):
-            if ((ids := spellings.get(stems[i:i + k])) and covered.isdisjoint(range(i, i + k))
-                    and quoted.isdisjoint(terms[i:i + k])):
+            if not covered.isdisjoint(range(i, i + k)) or not quoted.isdisjoint(terms[i:i + k]):
+                continue
+            ids = spellings.stems.get(stems[i:i + k])
+            if not ids and typed and i + k == len(stems):
+                ids = spellings.started(stems[i:i + k - 1], typed)
+            if ids:
                 named |= ids
                 covered.update(range(i, i + k))
     return tuple(sorted(named))

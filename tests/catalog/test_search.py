@@ -329,6 +329,8 @@ class TestSearch:
         # "image classification" names the second task: its model first, though the dataset
         # is ranked better and lists the task that "classification" alone would name.
         assert _full(search("small image classification ")) == ["ViT", "Image set"]
+        # So does the last word while it is typed, once past its stem ("classif").
+        assert _full(search("small image classifi")) == ["ViT", "Image set"]
         assert _full(search("small classification ")) == ["Image set", "ViT"]
 
     def test_a_task_spelt_with_a_word_twice_is_named_only_by_both(self):
@@ -351,6 +353,21 @@ class TestSearch:
         # A verb's task name and a word's other spelling still name with the words typed.
         assert named("text summarization ") == named("summarisation ") == {summaries}
         assert named("transcribe interviews ") == {speech}
+
+    def test_a_task_name_being_typed_names_it_once_past_its_stem(self):
+        def named(q: str) -> set[int]:
+            return set(catalog_search.tasks_named(querytext.normalise(q)))
+
+        generation = make_task("text-generation", name="Text generation").id
+        embeddings = make_task("embedding", name="Embeddings").id
+        # Typed past the stem ("gener", "embed"), the word is searched as the one it starts.
+        assert named("text generati") == named("text gener") == {generation}
+        assert named("embeddin") == {embeddings}
+        # Not before: "text gen" may become "text genomics".
+        assert named("text gen") == named("text ge") == set()
+        # Only the last word, while typed: nor a word finished, nor one in quotes.
+        assert named("text generati ") == named('"text generati"') == set()
+        assert named("text generati models ") == set()
 
     def test_a_task_named_beside_a_kind_steers_within_the_kind(self):
         # The task of the datasets that evaluate retrieval is "retrieval" by its slug.

@@ -503,10 +503,11 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     does not hold that is a letter off (two, from six letters on) a word people describe
     needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
     model"; failing that, a word of `names` (the names closest to what was typed:
-    "stable difusion", Stable Diffusion XL: "stable diffusion"). A word being typed that
-    starts one of those is not misspelt. For the no-results path and for results holding
-    only some of the words: one query, none when every word is one of those (and
-    need_words() one, once per data generation).
+    "stable difusion", Stable Diffusion XL: "stable diffusion"). A word the index holds is
+    put right to a word of needs only where the words then name a task ("imge
+    segmentation"). A word being typed that starts one of those is not misspelt. For the
+    no-results path and for results holding only some of the words: one query, none when
+    every word is one of those (and need_words() one, once per data generation).
     """
     stemmer = STEMMERS[connections[using].vendor]
     words, stems = need_words(using)
@@ -524,11 +525,29 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     named = Counter(word for name in names for word in re.findall(r"[a-z]+", name.lower())
                     if len(word) >= SPELLING_MIN)
     fixes = {}
-    for term in set(doubtful) - _held(doubtful, stemmer, using):
+    held = _held(doubtful, stemmer, using)
+    for term in set(doubtful) - held:
         if fix := _closest_word(term, words) or _closest_word(term, named):
             fixes[term] = fix
-    spelled = re.sub(r"[a-z]+", lambda m: fixes.get(m.group(), m.group()), n.text)
+    # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
+    # "img", of Sent2Img): put right when the words then name a task they did not name
+    # ("imge segmentation": image segmentation), not otherwise ("imge" alone).
+    named_before = set(tasks_named(n, using)) if held else set()
+    for term in held:
+        if not (fix := _closest_word(term, words)):
+            continue
+        # (The last word still being typed only if it was: a space after it says not.)
+        text = _respelt(n.text, {term: fix})
+        if set(tasks_named(querytext.normalise(text if n.prefix else text + " "),
+                           using)) - named_before:
+            fixes[term] = fix
+    spelled = _respelt(n.text, fixes)
     return spelled if spelled != n.text else None
+
+
+def _respelt(text: str, fixes: dict[str, str]) -> str:
+    """`text` with the words `fixes` maps put right."""
+    return re.sub(r"[a-z]+", lambda m: fixes.get(m.group(), m.group()), text)
 
 
 # need_words(), remembered while the data generation stands still.

@@ -309,7 +309,8 @@ def _results(
     searched = n  # what the results shown were found for
     if spelled and not form.cleaned_data["as_typed"]:
         # The words put right find results holding every word: those are shown, said so.
-        # (A misspelt word is one the index does not hold: as typed, it matches nothing.)
+        # (A misspelt word is one the index does not hold, or holds only as another word's
+        # stem: as typed, nothing holds every word.)
         # (Its last word is still being typed only if it was: a space after it says not.)
         fixed = querytext.normalise(spelled if n.prefix else spelled + " ")
         found = catalog_search.search(fixed, **form.filters, limit=RESULTS_SHOWN + 1)

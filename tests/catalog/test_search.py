@@ -1746,6 +1746,18 @@ class TestSpelling:
         make_asset("modl", name="Modl toolkit", summary="Tools.")
         assert catalog_search.spelling(querytext.normalise("segmentation modl ")) is None
 
+    def test_a_word_held_as_another_s_stem_is_put_right_where_it_then_names_a_task(self):
+        # "imge" stems as "img", which a name holds (Porter drops the final e).
+        make_asset("sent2img", name="Sent2Img", summary="Pairs of img and text.")
+        make_task("image-segmentation", name="Image segmentation")
+        assert catalog_search.spelling(querytext.normalise("imge segmentation ")) == (
+            "image segmentation")
+        assert catalog_search.spelling(querytext.normalise("imge segmentati")) == (
+            "image segmentati")
+        # Alone, or where the word put right names no task, it is taken as typed.
+        assert catalog_search.spelling(querytext.normalise("imge ")) is None
+        assert catalog_search.spelling(querytext.normalise("imge pairs ")) is None
+
     def test_it_asks_one_query_and_none_for_known_words(self, django_assert_num_queries):
         catalog_search.spelling(querytext.normalise("segmentaton"))  # the words remembered
         with django_assert_num_queries(1):
@@ -2038,6 +2050,9 @@ class TestRelevanceOnTheBundledCatalog:
     def test_a_misspelt_need_is_put_right(self):
         assert catalog_search.spelling(querytext.normalise("segmentaton modl")) == (
             "segmentation model")
+        # "imge" stems as "img", which the index holds (MVLSIBSent2Img).
+        assert catalog_search.spelling(querytext.normalise("imge segmentation")) == (
+            "image segmentation")
         assert search("segmentaton modl") == []
 
     def test_a_typed_prefix_finds_results_while_typing(self):

@@ -252,7 +252,7 @@ class TestSearch:
             assert b"Did you mean" not in response.content
         # Put right in the case it was typed in.
         response = client.get("/search/?q=Stable+Difusion+XL", headers=BROWSER)
-        assertContains(response, "Some words of “Stable Difusion XL” are in no asset here, so "
+        assertContains(response, "No asset here holds every word of “Stable Difusion XL”, so "
                                  "these are the results for “Stable Diffusion XL”.")
         assertContains(response, "<title>Stable Diffusion XL · Search · Unfragile</title>")
 
@@ -282,8 +282,8 @@ class TestSearch:
         # it starts with, "segment".)
         for page in _page_and_fragment(client, {"q": "scenes segmentaton "}):
             assert "Top 20 results for “scenes segmentation”" in page
-            assert ("Some words of “scenes segmentaton” are in no asset here, so these are the "
-                    "results for “scenes segmentation”.") in page
+            assert ("No asset here holds every word of “scenes segmentaton”, so these are "
+                    "the results for “scenes segmentation”.") in page
             assert "Did you mean" not in page and "Nothing matched every word" not in page
             assert page.count('data-result-link') == RESULTS_SHOWN
             # The next page is that of the words put right.
@@ -318,7 +318,7 @@ class TestSearch:
         # the words put right offered as before, and the next page keeps them as typed.
         for page in _page_and_fragment(client, {"q": "scenes segmentaton ", "as_typed": "1"}):
             assert "Top 20 results for “scenes segmentaton”" in page
-            assert "are in no asset here" not in page
+            assert "No asset here holds every word" not in page
             assert "Nothing matched every word, so these match some of them." in page
             assert 'Did you mean <a href="?q=scenes+segmentation">scenes segmentation</a>?' \
                 in page

@@ -270,16 +270,18 @@ def search(
         # lists the task): those holding some of them follow, so that the depth models that
         # never say "estimation" are not missed. Those holding every word are among them
         # again: asked for as many more, so that the others still fill the page.
-        # Unsteered, and words naming a kind find no candidates (an asset holding only
-        # "library", Granite Library, is no answer to "evaluation library"), though they
-        # count among the words an asset holds ("licensed image model": image models first).
-        # Those holding two of the terms side by side as typed rank first
-        # (querytext.phrase_pairs()).
+        # Words naming a kind find no candidates (an asset holding only "library", Granite
+        # Library, is no answer to "evaluation library"), though they count among the words
+        # an asset holds ("licensed image model": image models first). Those holding two of
+        # the terms side by side as typed rank first (querytext.phrase_pairs()), then those
+        # holding all but one; then, of each, those listing a task the words name ("small
+        # llm for chat": the chat LLMs, not LLM2Vec's embedding models, which hold "llm"
+        # and "chat" too). Not steered to kinds and organisations named.
         seen = {row[0] for row in rows}
         more = backend.rank(using, backend.any_term(n, using, shorter, prefixes), names,
                             dataclasses.replace(filters, steer=(), organisations=(),
-                                                tasks_named=(), by_price=False,
-                                                task_first=False),
+                                                by_price=False, task_first=False,
+                                                words_first=True),
                             wanted + full, phrase=backend.pairs(n))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
@@ -1145,6 +1147,9 @@ class _Filters:
     # The tasks the words name (tasks_named()): their assets are steered first, within the
     # kinds steered to if any, as those of the kinds and organisations named are.
     tasks_named: tuple[int, ...] = ()
+    # In the search for some of the words: those holding two of them side by side, then
+    # those holding all but one, come before those steered to (_ordered()).
+    words_first: bool = False
 
     @property
     def steers(self) -> bool:
@@ -1571,7 +1576,7 @@ class _SQLite:
                     for condition, value, _ in name_passes)}
             )
             {_ordered("sqlite", filters.by_price, filters.task_first, bool(turned),
-                      filters.task_steering())}
+                      filters.task_steering(), filters.words_first)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
@@ -1874,7 +1879,7 @@ class _Postgres:
                     for condition, value, _ in name_passes)}
             )
             {_ordered("postgresql", filters.by_price, filters.task_first, bool(turned),
-                      filters.task_steering())}
+                      filters.task_steering(), filters.words_first)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
@@ -1953,7 +1958,7 @@ def _list_price(vendor: str, alias: str) -> str:
 
 
 def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
-             turned: bool = False, tasks: str = "") -> str:
+             turned: bool = False, tasks: str = "", words_first: bool = False) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered) one row an
     asset, ranked (see the module's docstring; `most`: holds all the terms but one, when any
     term may match, and `phrase` then holds any of phrase_pairs(); `steered`: how many of
@@ -1967,7 +1972,8 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     the opposite of a direction the words name holds (querytext.turned_around()): those
     holding it and not the phrase take `phrase` -1, after the others ("image to text":
     not the text-to-image generators first). Looked up by the candidate's id, as the rank:
-    the candidates are the same, only their order changes."""
+    the candidates are the same, only their order changes. `words_first`: `phrase` and
+    `most` come before `steered` (the search for some of the words, _Filters.words_first)."""
     phrase = "MAX(c.phrase)"
     if turned:
         holds = ("EXISTS (SELECT 1 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s "
@@ -1997,7 +2003,9 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
             GROUP BY c.asset_id
         ) g
         WINDOW w AS (PARTITION BY steered, phrase, most)
-        ORDER BY exact DESC, {phrase_first} {cheapest} steered DESC, phrase DESC, most DESC,
+        ORDER BY exact DESC, {phrase_first} {cheapest}
+            {"phrase DESC, most DESC, steered DESC" if words_first
+             else "steered DESC, phrase DESC, most DESC"},
             {band},
             COALESCE(rank, -1.0) DESC, rel DESC, asset_id
         LIMIT %s

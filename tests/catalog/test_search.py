@@ -312,12 +312,29 @@ class TestSearch:
         assert _full(search("llm "))[0] == "StarCoder"
         assert _full(search("coding with large language models "))[0] == "StarCoder"
         assert _full(search("code text generation "))[0] == "StarCoder"
-        # Words joined by "or" steer too; not in the search for some of the words, nor
-        # words in quotes.
+        # Words joined by "or" steer too; not words in quotes.
         assert _full(search("llm or ranker "))[0] == "StarCoder"
-        names = _names(search("llm ranker "))
-        assert names.index("C2LLM") < names.index("StarCoder")
         assert _full(search('"llm" coding ')) == ["C2LLM", "StarCoder"]
+        # In the search for some of the words too (nothing holds "ranker" and "llm").
+        names = _names(search("llm ranker "))
+        assert names.index("StarCoder") < names.index("C2LLM")
+
+    def test_in_the_search_for_some_words_more_of_them_come_before_a_task_named(self):
+        embedding = make_task("embedding", name="Embeddings")
+        generation = make_task("text-generation", name="Text generation")
+        _score(make_asset("llm2vec", name="LLM2Vec chat", tasks=[embedding],
+                          summary="Embeds chat turns with an llm."), 90.0)
+        make_asset("chatter", name="Chatter", tasks=[generation], summary="Chats.")
+        # Nothing holds "small": of those holding "llm" and "chat", the LLM first.
+        assert _names(search("small llm for chat "))[:2] == ["Chatter", "LLM2Vec chat"]
+        # But those holding more of the words come before those listing the task named.
+        make_asset("legal", name="Legal reader", tasks=[generation],
+                   summary="Embeddings of legal texts.")
+        make_asset("embedder", name="Embedder", tasks=[embedding], summary="Embeds texts.")
+        results = search("embeddings for legal contracts ")  # nothing holds "contracts"
+        assert not results[0].all_terms
+        assert _names(results)[0] == "Legal reader"
+        assert set(_names(results)[1:]) == {"Embedder", "LLM2Vec chat"}
 
     def test_a_task_named_within_a_longer_task_name_steers_nowhere(self):
         classification = make_task("classification", name="Classification evaluation")
@@ -2005,6 +2022,15 @@ class TestRelevanceOnTheBundledCatalog:
         for r in results:
             listed = {t.slug for t in r.asset.tasks.all()}
             assert "text-generation" in listed and "embedding" not in listed, r.asset.name
+
+    @pytest.mark.parametrize("q", ["small llm for chat", "llm for coding in rust"])
+    def test_a_task_named_steers_the_search_for_some_of_the_words(self, q):
+        # Nothing holds every word: LLM2Vec's embedding models, named for LLMs and chat,
+        # came first, and C2LLM's for code.
+        results = search(q, limit=5)
+        assert len(results) == 5 and not results[0].all_terms
+        for r in results:
+            assert "text-generation" in {t.slug for t in r.asset.tasks.all()}, r.asset.name
 
     @pytest.mark.parametrize("typed", ["embeddi", "embeddin"])
     def test_a_word_typed_past_its_stem_lists_what_the_whole_word_will(self, typed):

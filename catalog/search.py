@@ -1272,15 +1272,23 @@ ENDINGS = (
 )
 
 
+# Endings a word's last consonant is doubled before ("embedd": embedding, embedded).
+DOUBLING_ENDINGS = ("ing", "ings", "ed", "er", "ers")
+
+
 def completions(typed: str) -> list[str]:
     """The words a typed prefix may be the start of, past its stem: it, ended by each of
     ENDINGS whose first letters it already ends with ("retrieva": retrieval; "embeddi":
     embedding; "generati": generation, generative); by a single one only if a vowel, as
     the last letter of a word is more often its own than an ending's ("vision" is no
-    "visio" and "ness")."""
-    return list(dict.fromkeys(
-        typed + ending[k:] for ending in ENDINGS for k in range(1, len(ending))
-        if typed.endswith(ending[:k]) and (k > 1 or ending[0] in "aeiou")))
+    "visio" and "ness"). Ending in a consonant doubled, also by each of DOUBLING_ENDINGS
+    whole ("embedd": embedding, "modell": modelling)."""
+    doubled = len(typed) > 2 and typed[-1] == typed[-2] and typed[-1] not in "aeiou"
+    return list(dict.fromkeys([
+        *(typed + ending[k:] for ending in ENDINGS for k in range(1, len(ending))
+          if typed.endswith(ending[:k]) and (k > 1 or ending[0] in "aeiou")),
+        *(typed + ending for ending in DOUBLING_ENDINGS if doubled),
+    ]))
 
 
 def _past_stem(typed: str, stems: Iterable[str]) -> list[str]:

@@ -1206,6 +1206,8 @@ class TestSearch:
     @pytest.mark.parametrize(("typed", "stems"), [
         ("retrieva", ["retriev"]), ("classificati", ["classif"]), ("embeddi", ["embed"]),
         ("segmentati", ["segment"]), ("detecti", ["detect"]),
+        # Its last consonant doubled, as before "ing".
+        ("embedd", ["embed"]), ("modell", ["model"]), ("programm", ["program"]),
         # A word cut short no ending goes on from, or a whole word: nothing.
         ("classr", []), ("classif", []), ("vision", []), ("transf", []),
     ])
@@ -2032,7 +2034,7 @@ class TestRelevanceOnTheBundledCatalog:
         for r in results:
             assert "text-generation" in {t.slug for t in r.asset.tasks.all()}, r.asset.name
 
-    @pytest.mark.parametrize("typed", ["embeddi", "embeddin"])
+    @pytest.mark.parametrize("typed", ["embedd", "embeddi", "embeddin"])
     def test_a_word_typed_past_its_stem_lists_what_the_whole_word_will(self, typed):
         # Datasets named like Vidore3EnergyQwen3VLEmbedding2BReranking, whose glued words
         # "embeddi" starts, filled the page until "embedding" was typed in full.

@@ -237,10 +237,15 @@ def search(
     # word, but stay as they will be. Known before ranking (past_stems()): no query more.
     shorter = backend.past_stems(n) if n.prefix else []
     prefixes = bool(shorter)  # whether the words standing in for it are prefixes
+    # The words side by side as typed hold its stem, not the letters typed: the results
+    # holding "text classification" rank first for "text classifica" as for "text classif".
+    phrased = n
     if shorter:
         terms = backend.all_terms(n, using, shorter, prefixes)
+        if len(shorter) == 1:
+            phrased = _typed_as(n, shorter[0])
     rows = backend.rank(using, terms, names, filters, wanted,
-                        phrase=backend.phrase(n), turned=backend.turned_around(n))
+                        phrase=backend.phrase(phrased), turned=backend.turned_around(n))
     if n.prefix and not shorter and not rows:
         # A word being typed whose stem starts no indexed word ("analys": stemmed anali,
         # the index holds analysi) stands for the indexed words it starts, and those
@@ -282,7 +287,7 @@ def search(
                             dataclasses.replace(filters, steer=(), organisations=(),
                                                 by_price=False, task_first=False,
                                                 words_first=True),
-                            wanted + full, phrase=backend.pairs(n))
+                            wanted + full, phrase=backend.pairs(phrased))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
     if not rows:
@@ -291,6 +296,14 @@ def search(
         # What the results show marked: the words that stood in for the one being typed.
         n = dataclasses.replace(n, terms=[*n.terms, *(w for w in shorter if w not in n.terms)])
     return _results(rows, n, full, using)
+
+
+def _typed_as(n: querytext.Normalised, stem: str) -> querytext.Normalised:
+    """`n` with the word being typed, the last, as `stem`, which stands in for it."""
+    if not (n.prefix and n.text.endswith(n.prefix)):
+        return n
+    return dataclasses.replace(n, text=n.text.removesuffix(n.prefix) + stem,
+                               terms=[*n.terms[:-1], stem], prefix=stem)
 
 
 # Every task, {slug: (name, id)} by name: remembered while the data generation stands still.

@@ -1203,6 +1203,16 @@ class TestSearch:
             found = {r.asset.slug for r in search("retrieva", limit=21)}
         assert len(found) == 21 and {"named-0", "named-1", "named-2"} <= found
 
+    def test_the_words_side_by_side_hold_the_stem_of_one_typed_past_it(self):
+        _score(make_asset("apart", name="Sorter", summary="Classification of short text."),
+               90.0)
+        make_asset("together", name="Labeller", summary="Text classification, fast.")
+        # The phrase as typed would hold "classifica", which no document does: only the
+        # words finished, or cut at the stem, found those holding them side by side first.
+        for typed in ["text classif", "text classifica", "text classificati",
+                      "text classification "]:
+            assert _names(search(typed)) == ["Labeller", "Sorter"], typed
+
     @pytest.mark.parametrize(("typed", "stems"), [
         ("retrieva", ["retriev"]), ("classificati", ["classif"]), ("embeddi", ["embed"]),
         ("segmentati", ["segment"]), ("detecti", ["detect"]),

@@ -185,6 +185,11 @@ class Normalised:
     # those words are then no terms, and results come cheapest first. Not when such a word
     # is quoted or joined by "or".
     by_price: bool = False
+    # Whether the last term, after others, may still be being typed but is too short to be
+    # a prefix (PREFIX_MIN_CHARS: "speech r"): it is searched as a word, and when nothing
+    # holds every word, those holding the others follow, not those holding some of them
+    # (catalog.search), which a letter alone would fill with the names holding it.
+    partial: bool = False
 
     @property
     def kinds(self) -> list[str]:
@@ -340,16 +345,19 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         _add_alternative(terms, alternatives, word, other)
 
     steering = _steering(words, terms, alternatives)
-    prefix = None
+    prefix, partial = None, False
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]
             and not last_word[2] and not any(terms[-1] in group for group in alternatives)):
         # (A word being typed after "or" is taken as typed: a group of words and prefixes
         # would need its own candidates and stand-ins.)
-        prefix = terms[-1] if len(terms[-1]) >= PREFIX_MIN_CHARS else None
+        if len(terms[-1]) >= PREFIX_MIN_CHARS:
+            prefix = terms[-1]
+        else:
+            partial = len(terms) > 1 and text.endswith(terms[-1]) and last_word[3] is None
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
-                      steering=steering, by_price=by_price)
+                      steering=steering, by_price=by_price, partial=partial)
 
 
 def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[str],
@@ -759,8 +767,7 @@ def _words(text: str) -> list[tuple[str, int]]:
     """Runs of term characters with their end offsets; a run of marks alone is dropped.
     "c++", "c#" and "f#" (`text` is folded: lower-case) are the words "cpp", "csharp" and
     "fsharp" (SYMBOLIC), each ending where it does."""
-    words = ([(m.group(), m.end()) for m in _ASCII_WORD.finditer(text)] if text.isascii()
-             else _words_any(text))
+    words = _ascii_words(text) if text.isascii() else _words_any(text)
     if "+" in text or "#" in text:
         # Where each such name's letter ends: its word, and where the name ends.
         named = {m.start() + 1: (SYMBOLIC[m.group().lower()], m.end())
@@ -788,6 +795,11 @@ def _start(text: str, word: str, end: int) -> int:
         if found is not None and found.end() == end:
             return found.start()
     return end - len(word)
+
+
+def _ascii_words(text: str) -> list[tuple[str, int]]:
+    """_words_any() of ASCII `text`, quicker."""
+    return [(m.group(), m.end()) for m in _ASCII_WORD.finditer(text)]
 
 
 def _words_any(text: str) -> list[tuple[str, int]]:

@@ -202,12 +202,14 @@ def search(
     four when the search for any term runs; none when the query holds no searchable term.
     On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
     looking for the words that stand in for it adds one, and ranking with them another (none
-    when it runs past a stem: its stems stand in for it from the first ranking). When
-    fewer than asked for hold every word and a word names a language, the search for the
-    others among the assets covering it adds one (language_words(), read once per data
-    generation, another). A `task` is looked up by its slug in tasks(), read once per data
-    generation: a slug naming none finds nothing; the tasks the words name (tasks_named())
-    are read off the same.
+    when it runs past a stem: its stems stand in for it from the first ranking). A last
+    word too short to be a prefix while typed (n.partial): the search for the others stands
+    for that for some of the words, and when fewer than asked for hold them all, the search
+    for some of them adds one. When fewer than asked for hold every word and a word names
+    a language, the search for the others among the assets covering it adds one
+    (language_words(), read once per data generation, another). A `task` is looked up by
+    its slug in tasks(), read once per data generation: a slug naming none finds nothing;
+    the tasks the words name (tasks_named()) are read off the same.
     """
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     if not n.terms or limit <= 0:
@@ -283,11 +285,28 @@ def search(
         # llm for chat": the chat LLMs, not LLM2Vec's embedding models, which hold "llm"
         # and "chat" too). Not steered to kinds and organisations named.
         seen = {row[0] for row in rows}
-        more = backend.rank(using, backend.any_term(n, using, shorter, prefixes), names,
-                            dataclasses.replace(filters, steer=(), organisations=(),
-                                                by_price=False, task_first=False,
-                                                words_first=True),
-                            wanted + full, phrase=backend.pairs(phrased))
+        if n.partial:
+            # A last word too short to be a prefix, which may be being typed ("speech r"):
+            # those holding the other words follow, ranked as if it were not typed yet (a
+            # backend of its own, as for a language), not the names holding the letter.
+            before = dataclasses.replace(n, text=n.text.removesuffix(n.terms[-1]).rstrip(),
+                                         terms=n.terms[:-1], partial=False)
+            # Fewer than asked for holding them all, those holding some of them follow
+            # (one query more).
+            others = type(backend)()
+            more = others.rank(using, others.all_terms(before, using), _names(before),
+                               filters, wanted + full, phrase=others.phrase(before),
+                               turned=others.turned_around(before))
+            if len(more) < wanted + full and len(querytext.term_groups(before)) > 1:
+                found = {row[0] for row in more}
+                more += [row for row in others.rank(
+                    using, others.any_term(before, using), _names(before),
+                    _some_words(filters), wanted + full, phrase=others.pairs(before),
+                ) if row[0] not in found]
+        else:
+            more = backend.rank(using, backend.any_term(n, using, shorter, prefixes), names,
+                                _some_words(filters), wanted + full,
+                                phrase=backend.pairs(phrased))
         rows += [row for row in more if row[0] not in seen][: wanted - full]
     rows, full = rows[offset:], max(full - offset, 0)
     if not rows:
@@ -296,6 +315,13 @@ def search(
         # What the results show marked: the words that stood in for the one being typed.
         n = dataclasses.replace(n, terms=[*n.terms, *(w for w in shorter if w not in n.terms)])
     return _results(rows, n, full, using)
+
+
+def _some_words(filters: _Filters) -> _Filters:
+    """`filters` for the search for some of the words: steered only to the tasks they name,
+    and after those holding more of the words (_Filters.words_first)."""
+    return dataclasses.replace(filters, steer=(), organisations=(), by_price=False,
+                               task_first=False, words_first=True)
 
 
 def _typed_as(n: querytext.Normalised, stem: str) -> querytext.Normalised:

@@ -221,8 +221,9 @@ def _results_key(request: HttpRequest) -> str | None:
         given = (*given, SearchForm.base_fields["as_typed"].to_python(
             request.GET.get("as_typed", "")))
         key = pagecache.key(
-            "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.excluded,
-                                       n.phrases, n.alternatives, given, _as_typed(raw, n)))
+            "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.partial,
+                                       n.excluded, n.phrases, n.alternatives, given,
+                                       _as_typed(raw, n)))
         )
         if len(_keys) >= KEYS_REMEMBERED:
             _keys.clear()

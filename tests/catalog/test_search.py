@@ -1203,6 +1203,25 @@ class TestSearch:
             found = {r.asset.slug for r in search("retrieva", limit=21)}
         assert len(found) == 21 and {"named-0", "named-1", "named-2"} <= found
 
+    def test_a_short_last_word_being_typed_follows_what_the_others_find(
+            self, django_assert_num_queries):
+        for i in range(3):
+            make_asset(f"speech-{i}", name=f"Speech kit {i}", summary="Speech to text.")
+        make_asset("r", name="R tools", summary="Statistics in r.")
+        _tasks_read()
+        # Every word; the others; the assets; their capabilities.
+        with django_assert_num_queries(4):
+            results = search("speech r")
+        # Nothing holds both: what "speech" finds, not R tools, which holds the rarer word.
+        assert _names(results) == _names(search("speech ")) == [
+            "Speech kit 0", "Speech kit 1", "Speech kit 2"]
+        assert not any(r.all_terms for r in results)
+        # Finished, a word like any other: those holding some of the words.
+        assert "R tools" in _names(search("speech r "))
+        # Those holding both come first all the same.
+        make_asset("speech-r", name="Speech in R", summary="Speech to text, in r.")
+        assert _names(search("speech r"))[0] == "Speech in R"
+
     def test_the_words_side_by_side_hold_the_stem_of_one_typed_past_it(self):
         _score(make_asset("apart", name="Sorter", summary="Classification of short text."),
                90.0)

@@ -1330,18 +1330,22 @@ def completions(typed: str) -> list[str]:
     ]))
 
 
-def _past_stem(typed: str, stems: Iterable[str]) -> list[str]:
+def _past_stem(typed: str, stems: Iterable[str], stemmer: str) -> list[str]:
     """The stems standing for a typed prefix, as prefixes: of `stems` (those of its
     completions(), as the index stems them), those it starts with, and of those only the
     ones no other starts ("embeddi": embed, not embedd too, which would count every word
     the two start twice). "classificati" starts only names' words glued together in the
     index ("classificationv2"), never the way to type "classification": classif stands for
     it (not "class": no completion stems so); "classr" goes on as no ending does
-    (classroom), and nothing stands for it."""
-    found = [stem for stem in dict.fromkeys(stems) if stem != typed
-             and len(stem) >= SHORTER_MIN and typed.startswith(stem)]
-    return [stem for stem in found
-            if not any(other != stem and stem.startswith(other) for other in found)]
+    (classroom), and nothing stands for it. A prefix is stemmed again where it is
+    searched: only stems that `stemmer` keeps, or cuts shorter ("embed": emb), stand for
+    it ("analysi": not analys, of "analysing", searched as anali, which "analysis",
+    indexed analysi, does not start)."""
+    found = [word for word in dict.fromkeys(stems) if word != typed
+             and len(word) >= SHORTER_MIN and typed.startswith(word)
+             and word.startswith(stem(word, stemmer))]
+    return [word for word in found
+            if not any(other != word and word.startswith(other) for other in found)]
 
 
 def _may_run_past_stem(prefix: str) -> bool:
@@ -1498,7 +1502,8 @@ class _SQLite:
         typed, stem = querytext.porter_stem(n.prefix)
         if stem != typed or not _shorter_candidates(typed) or not _may_run_past_stem(typed):
             return []
-        return _past_stem(typed, (querytext.porter_stem(word)[1] for word in completions(typed)))
+        return _past_stem(typed, (querytext.porter_stem(word)[1] for word in completions(typed)),
+                          STEMMERS["sqlite"])
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem FTS5
@@ -1729,7 +1734,8 @@ class _Postgres:
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed or not self._found:
             return []
-        return _past_stem(prefixed[0].removesuffix(":*"), self._found[2])
+        return _past_stem(prefixed[0].removesuffix(":*"), self._found[2],
+                          STEMMERS["postgresql"])
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem

@@ -1239,13 +1239,24 @@ class TestSearch:
         ("embedd", ["embed"]), ("modell", ["model"]), ("programm", ["program"]),
         # A word cut short no ending goes on from, or a whole word: nothing.
         ("classr", []), ("classif", []), ("vision", []), ("transf", []),
+        # Its own stem, which no stem it starts stands for as the stemmer keeps it: analys
+        # (of "analysing") would be searched as anali, which analysi does not start.
+        ("analysi", []),
     ])
     def test_the_stems_standing_for_a_word_typed_past_them(self, typed, stems):
         # (Among others that may be no indexed word: "embeddier" gives embedd.)
         found = catalog_search._past_stem(typed, [
-            querytext.porter_stem(word)[1] for word in catalog_search.completions(typed)])
+            querytext.porter_stem(word)[1] for word in catalog_search.completions(typed)],
+            "porter")
         assert set(stems) <= set(found) and bool(found) == bool(stems)
         assert "class" not in found
+
+    def test_a_word_typed_to_its_stem_finds_what_the_whole_word_does(self):
+        make_asset("sa", name="Tweet moods", summary="Sentiment analysis of tweets.")
+        make_asset("other", name="Moods", summary="Sentiment of poems.")
+        for typed in ["sentiment analys", "sentiment analysi", "sentiment analysis"]:
+            results = search(typed)
+            assert _names(results)[0] == "Tweet moods" and results[0].all_terms, typed
 
     def test_a_whole_word_typed_never_stands_for_a_shorter_one(self):
         # "completion" is a whole word to the stemmer (complet), not one cut short past its

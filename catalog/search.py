@@ -381,15 +381,21 @@ _task_spellings = generation.memo()
 def _spellings(using: str) -> _TaskSpellings:
     def read() -> _TaskSpellings:
         found: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        # The same without the terms normalise() adds (a word's other spelling), which
+        # a word being typed is not given: "summarizatio" is the start of Summarisation.
+        typed: dict[tuple[str, ...], set[int]] = defaultdict(set)
         last: dict[tuple[str, ...], str] = {}
         for slug, (name, task_id) in tasks(using).items():
             for spelling in (name, slug, *TASK_ALIASES.get(slug, "").split(",")):
-                terms = querytext.typed_terms(querytext.normalise(spelling.replace("-", " ")))
-                if stems := _stems(terms):
-                    found[stems].add(task_id)
-                    last[stems] = terms[-1]
+                text = spelling.replace("-", " ")
+                terms = querytext.typed_terms(querytext.normalise(text))
+                written = set(re.findall(r"[a-z0-9]+", text.lower()))
+                for spelt, into in ((terms, found), ([t for t in terms if t in written], typed)):
+                    if stems := _stems(spelt):
+                        into[stems].add(task_id)
+                        last[stems] = spelt[-1]
         ends: dict[tuple[str, ...], list[tuple[str, str, frozenset[int]]]] = defaultdict(list)
-        for stems, ids in found.items():
+        for stems, ids in (*found.items(), *typed.items()):
             ends[stems[:-1]].append((last[stems], stems[-1], frozenset(ids)))
         return _TaskSpellings({stems: frozenset(ids) for stems, ids in found.items()},
                               dict(ends))

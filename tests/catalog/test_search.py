@@ -377,9 +377,12 @@ class TestSearch:
 
         generation = make_task("text-generation", name="Text generation").id
         embeddings = make_task("embedding", name="Embeddings").id
+        summaries = make_task("summarization", name="Summarisation").id
         # Typed past the stem ("gener", "embed"), the word is searched as the one it starts.
         assert named("text generati") == named("text gener") == {generation}
         assert named("embeddin") == {embeddings}
+        # Either way it is spelt, though a word being typed is not given its other spelling.
+        assert named("summarizatio") == named("summarisatio") == {summaries}
         # Not before: "text gen" may become "text genomics".
         assert named("text gen") == named("text ge") == set()
         # Only the last word, while typed: nor a word finished, nor one in quotes.

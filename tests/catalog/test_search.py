@@ -45,6 +45,11 @@ def _tasks_read() -> None:
     catalog_search.tasks()
 
 
+def _named(q: str) -> set[int]:
+    """The ids of the tasks the words `q` name."""
+    return set(catalog_search.tasks_named(querytext.normalise(q)))
+
+
 def _names(results) -> list[str]:
     return [r.asset.name for r in results]
 
@@ -351,9 +356,6 @@ class TestSearch:
         assert _full(search("small classification ")) == ["Image set", "ViT"]
 
     def test_a_task_spelt_with_a_word_twice_is_named_only_by_both(self):
-        def named(q: str) -> set[int]:
-            return set(catalog_search.tasks_named(querytext.normalise(q)))
-
         editing = make_task("image-to-image", name="Image-to-image generation").id
         painting = make_task("text-to-image", name="Text-to-image generation").id
         both = make_task("image-text-to-text", name="Image and text to text").id
@@ -361,33 +363,30 @@ class TestSearch:
         summaries = make_task("summarization", name="Summarisation").id
         speech = make_task("automatic-speech-recognition", name="Speech recognition").id
         # "image" once is no "image to image", which its terms hold once as well.
-        assert named("image ") == named("find an image ") == set()
-        assert named("image to image ") == named("image-to-image editing ") == {editing}
+        assert _named("image ") == _named("find an image ") == set()
+        assert _named("image to image ") == _named("image-to-image editing ") == {editing}
         # Nor is "image generation" the name of the first task, which says "image" twice.
-        assert named("image generation ") == {painting}
-        assert named("image to text ") == {captioning}
-        assert named("image and text to text ") == {both}
+        assert _named("image generation ") == {painting}
+        assert _named("image to text ") == {captioning}
+        assert _named("image and text to text ") == {both}
         # A verb's task name and a word's other spelling still name with the words typed.
-        assert named("text summarization ") == named("summarisation ") == {summaries}
-        assert named("transcribe interviews ") == {speech}
+        assert _named("text summarization ") == _named("summarisation ") == {summaries}
+        assert _named("transcribe interviews ") == {speech}
 
     def test_a_task_name_being_typed_names_it_once_past_its_stem(self):
-        def named(q: str) -> set[int]:
-            return set(catalog_search.tasks_named(querytext.normalise(q)))
-
         generation = make_task("text-generation", name="Text generation").id
         embeddings = make_task("embedding", name="Embeddings").id
         summaries = make_task("summarization", name="Summarisation").id
         # Typed past the stem ("gener", "embed"), the word is searched as the one it starts.
-        assert named("text generati") == named("text gener") == {generation}
-        assert named("embeddin") == {embeddings}
+        assert _named("text generati") == _named("text gener") == {generation}
+        assert _named("embeddin") == {embeddings}
         # Either way it is spelt, though a word being typed is not given its other spelling.
-        assert named("summarizatio") == named("summarisatio") == {summaries}
+        assert _named("summarizatio") == _named("summarisatio") == {summaries}
         # Not before: "text gen" may become "text genomics".
-        assert named("text gen") == named("text ge") == set()
+        assert _named("text gen") == _named("text ge") == set()
         # Only the last word, while typed: nor a word finished, nor one in quotes.
-        assert named("text generati ") == named('"text generati"') == set()
-        assert named("text generati models ") == set()
+        assert _named("text generati ") == _named('"text generati"') == set()
+        assert _named("text generati models ") == set()
 
     def test_a_task_named_beside_a_kind_steers_within_the_kind(self):
         # The task of the datasets that evaluate retrieval is "retrieval" by its slug.
@@ -1881,8 +1880,7 @@ class TestIndexMaintenance:
         assert "depth-estimation" not in catalog_search.tasks()
         task = make_task("depth-estimation", name="Distance guessing")
         assert catalog_search.tasks()["depth-estimation"] == ("Distance guessing", task.id)
-        assert catalog_search.tasks_named(querytext.normalise("distance guessing ")) == (
-            task.id,)
+        assert _named("distance guessing ") == {task.id}
         task.name = "Monocular ranging"
         task.save()
         assert catalog_search.tasks()["depth-estimation"][0] == "Monocular ranging"

@@ -291,12 +291,12 @@ def search(
             # backend of its own, as for a language), not the names holding the letter.
             before = dataclasses.replace(n, text=n.text.removesuffix(n.terms[-1]).rstrip(),
                                          terms=n.terms[:-1], partial=False)
-            # Fewer than asked for holding them all, those holding some of them follow
-            # (one query more).
             others = type(backend)()
             more = others.rank(using, others.all_terms(before, using), _names(before),
                                filters, wanted + full, phrase=others.phrase(before),
                                turned=others.turned_around(before))
+            # Fewer than asked for holding them all, those holding some of them follow
+            # (one query more).
             if len(more) < wanted + full and len(querytext.term_groups(before)) > 1:
                 found = {row[0] for row in more}
                 more += [row for row in others.rank(
@@ -363,7 +363,8 @@ class _TaskSpellings:
 
     # {the stems of its terms (querytext.typed_terms()): ids of the tasks spelt so}
     stems: dict[tuple[str, ...], frozenset[int]]
-    # {the stems of all its terms but the last: (the last term, its stem, the ids)}
+    # {the stems of all its terms but the last: [(the last term, its stem, the ids)]}, the
+    # terms as typed too, without those normalise() adds
     ends: dict[tuple[str, ...], list[tuple[str, str, frozenset[int]]]]
 
     def started(self, head: tuple[str, ...], typed: str) -> frozenset[int]:
@@ -381,22 +382,24 @@ _task_spellings = generation.memo()
 def _spellings(using: str) -> _TaskSpellings:
     def read() -> _TaskSpellings:
         found: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        # The same without the terms normalise() adds (a word's other spelling), which
-        # a word being typed is not given: "summarizatio" is the start of Summarisation.
-        typed: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        last: dict[tuple[str, ...], str] = {}
+        # {(stems, the last term): ids}, also without the terms normalise() adds (a word's
+        # other spelling), which a word being typed is not given: "summarizatio" is the
+        # start of Summarisation.
+        ending: dict[tuple[tuple[str, ...], str], set[int]] = defaultdict(set)
         for slug, (name, task_id) in tasks(using).items():
             for spelling in (name, slug, *TASK_ALIASES.get(slug, "").split(",")):
                 text = spelling.replace("-", " ")
                 terms = querytext.typed_terms(querytext.normalise(text))
+                if not terms:
+                    continue
+                found[_stems(terms)].add(task_id)
                 written = set(re.findall(r"[a-z0-9]+", text.lower()))
-                for spelt, into in ((terms, found), ([t for t in terms if t in written], typed)):
-                    if stems := _stems(spelt):
-                        into[stems].add(task_id)
-                        last[stems] = spelt[-1]
+                for spelt in (terms, [t for t in terms if t in written]):
+                    if spelt:
+                        ending[_stems(spelt), spelt[-1]].add(task_id)
         ends: dict[tuple[str, ...], list[tuple[str, str, frozenset[int]]]] = defaultdict(list)
-        for stems, ids in (*found.items(), *typed.items()):
-            ends[stems[:-1]].append((last[stems], stems[-1], frozenset(ids)))
+        for (stems, term), ids in ending.items():
+            ends[stems[:-1]].append((term, stems[-1], frozenset(ids)))
         return _TaskSpellings({stems: frozenset(ids) for stems, ids in found.items()},
                               dict(ends))
 

@@ -50,8 +50,8 @@ as those words (_Postgres, catalog_search_word). A word typed past its stem ("se
 indexed "segment") starts none, or only names' words glued together ("retrieva":
 retrieval32m): the stems of the words it may be the start of (completions()) stand in for
 it, as prefixes, as the whole word is searched (past_stems()); and a prefix finding nothing
-stands for the indexed words it starts and those starting it (search(), shorter_words(),
-MAX_STAND_INS).
+stands for the indexed words it starts, or the word it is with a letter or two mistyped at
+its end (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -250,8 +250,8 @@ def search(
                         phrase=backend.phrase(phrased), turned=backend.turned_around(n))
     if n.prefix and not shorter and not rows:
         # A word being typed whose stem starts no indexed word ("analys": stemmed anali,
-        # the index holds analysi) stands for the indexed words it starts, and those
-        # starting it.
+        # the index holds analysi) stands for the indexed words it starts, or the word it
+        # is mistyped at its end ("segmentz").
         shorter = backend.shorter_words(n, using)
         if shorter:
             rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters,
@@ -1303,10 +1303,14 @@ class _Filters:
         return " AND ".join(sql), params
 
 
-def _shorter_candidates(prefix: str) -> list[str]:
-    """The leading parts of a typed prefix that could be indexed words: shorter than it, and
-    at least SHORTER_MIN characters, so that "segmentat" never stands for "seg"."""
-    return [prefix[:k] for k in range(SHORTER_MIN, len(prefix))]
+def _shorter_candidates(prefix: str, stemmer: str) -> list[str]:
+    """The words a typed prefix mistyped at its end may stand for: the stems of it without
+    its last letter or two, of at least SHORTER_MIN characters ("segmentz",
+    "segmentationz": segment), not every shorter start of it ("complet" never stands for
+    "comp", the start of BrowseComp, nor "segmentat" for "seg"; a word cut past its stem
+    has its stems stand for it, past_stems())."""
+    return list(dict.fromkeys(
+        word for k in (1, 2) if len(word := stem(prefix[:-k], stemmer)) >= SHORTER_MIN))
 
 
 # Endings of English words that stemmers take off (or shorten): what a word being typed
@@ -1366,9 +1370,9 @@ def _may_run_past_stem(prefix: str) -> bool:
 # The stand-ins for a word being typed whose stem starts no indexed word, on both databases
 # (shorter_words()): the indexed words starting with the letters typed, which the stemmer
 # may have cut otherwise ("analys" is stemmed anali; analysi is indexed); else, if the
-# stemmer leaves the letters as typed, a word cut short past its stem ("segmentat"), the
-# indexed words it starts with (segment). A whole word the stemmer shortens ("completion":
-# complet) is not cut short: "comp" never stands for it. At most MAX_STAND_INS of them.
+# stemmer leaves the letters as typed, the word mistyped at its end (_shorter_candidates():
+# "segmentz", segment). A whole word the stemmer shortens ("completion": complet) is not
+# cut short: "comp" never stands for it. At most MAX_STAND_INS of them.
 MAX_STAND_INS = 64
 
 
@@ -1509,18 +1513,18 @@ class _SQLite:
         its stem: those of the words it may be the start of (_past_stem()), worked out
         without a query; [] for none."""
         typed, stem = querytext.porter_stem(n.prefix)
-        if stem != typed or not _shorter_candidates(typed) or not _may_run_past_stem(typed):
+        if stem != typed or not _may_run_past_stem(typed):
             return []
         return _past_stem(typed, (querytext.porter_stem(word)[1] for word in completions(typed)),
                           STEMMERS["sqlite"])
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem FTS5
-        makes of it starts no indexed word: the indexed words it starts and those starting
-        it (see MAX_STAND_INS; a statement). FTS5 stems them again when it reads them: only
+        makes of it starts no indexed word: the indexed words it starts, or it mistyped at
+        its end (see MAX_STAND_INS; a statement). FTS5 stems them again when it reads them: only
         those the stemmer leaves as they are."""
         typed, stem = querytext.porter_stem(n.prefix)
-        candidates = _shorter_candidates(typed) if stem == typed else []
+        candidates = _shorter_candidates(typed, STEMMERS["sqlite"]) if stem == typed else []
         marks = ", ".join(["%s"] * len(candidates))
         with connections[using].cursor() as cursor:
             # catalog_search_vocab (fts5vocab) reads the entries of each word it lists, to
@@ -1748,8 +1752,8 @@ class _Postgres:
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem
-        to_tsquery() makes of it starts no indexed word: the indexed words it starts and
-        those starting it (see MAX_STAND_INS; a statement)."""
+        to_tsquery() makes of it starts no indexed word: the indexed words it starts, or it
+        mistyped at its end (see MAX_STAND_INS; a statement)."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed:
             return []
@@ -1759,11 +1763,11 @@ class _Postgres:
                 f"""WITH stem AS (SELECT {_stem(f"to_tsquery('{CONFIG}', %s)::text")} AS s)
                 SELECT word FROM catalog_search_word
                 WHERE (word >= %s AND word < %s || chr(1114111)
-                    OR (SELECT s FROM stem) = %s AND word = ANY (ARRAY(
-                        SELECT left(%s, k) FROM generate_series(%s, length(%s) - 1) AS k)))
+                    OR (SELECT s FROM stem) = %s AND word = ANY (%s::text[]))
                 AND NOT EXISTS (SELECT 1 FROM catalog_search_word WHERE {_STARTS_STEM})
                 ORDER BY word LIMIT {MAX_STAND_INS}""",
-                [prefixed[0], typed, typed, typed, typed, SHORTER_MIN, typed],
+                [prefixed[0], typed, typed, typed,
+                 _shorter_candidates(typed, STEMMERS["postgresql"])],
             )
             # Only words to_tsquery() reads as one word.
             return [row[0] for row in cursor.fetchall() if row[0].isalnum()]

@@ -1160,6 +1160,11 @@ class TestSearch:
         assert [r.asset.slug for r in search("classr")] == ["classy"]
         assert search("zzzq segmentat")[0].all_terms is False
         assert search("segmzz") == [] and search("zzzq") == []
+        # A word no ending explains stands for no shorter start of it, only for what it is
+        # with a letter or two mistyped at its end: "complet" not for "comp" (BrowseComp).
+        make_asset("comp", name="BrowseCompRetrieval", summary="Web browsing questions.")
+        assert search("complet") == []
+        assert [r.asset.slug for r in search("scenes complet")] == ["seg"]
 
     def test_a_word_typed_past_its_stem_is_not_held_to_names_glued_together(
         self, django_assert_num_queries

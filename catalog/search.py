@@ -372,7 +372,7 @@ class _TaskSpellings:
         a word being typed past its stem, starts ("text generati": text generation)."""
         return frozenset().union(*(
             ids for term, stem, ids in self.ends.get(head, ())
-            if term.startswith(typed) and typed.startswith(stem)))
+            if term.startswith(typed) and _typed_past(typed, stem)))
 
 
 # Read once per data generation.
@@ -1355,10 +1355,18 @@ def _past_stem(typed: str, stems: Iterable[str], stemmer: str) -> list[str]:
     it ("analysi": not analys, of "analysing", searched as anali, which "analysis",
     indexed analysi, does not start)."""
     found = [word for word in dict.fromkeys(stems) if word != typed
-             and len(word) >= SHORTER_MIN and typed.startswith(word)
+             and len(word) >= SHORTER_MIN and _typed_past(typed, word)
              and word.startswith(stem(word, stemmer))]
     return [word for word in found
             if not any(other != word and word.startswith(other) for other in found)]
+
+
+def _typed_past(typed: str, stem: str) -> bool:
+    """Whether `typed` runs past `stem`, the stem of a word it starts: it starts with it, or
+    with all of it but the final e an ending drops ("minin", mining: mine; "codin": code)."""
+    return typed.startswith(stem) or (
+        stem.endswith("e") and len(typed) >= len(stem) and typed.startswith(stem[:-1])
+        and typed[len(stem) - 1] in "aeiouy")
 
 
 def _may_run_past_stem(prefix: str) -> bool:

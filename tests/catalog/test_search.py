@@ -382,6 +382,9 @@ class TestSearch:
         assert _named("embeddin") == {embeddings}
         # Either way it is spelt, though a word being typed is not given its other spelling.
         assert _named("summarizatio") == _named("summarisatio") == {summaries}
+        # Past all of it but the e an ending drops ("mining": mine).
+        mining = make_task("bitext-mining", name="Bitext mining").id
+        assert _named("bitext minin") == {mining}
         # Not before: "text gen" may become "text genomics".
         assert _named("text gen") == _named("text ge") == set()
         # Only the last word, while typed: nor a word finished, nor one in quotes.
@@ -1244,6 +1247,8 @@ class TestSearch:
         ("segmentati", ["segment"]), ("detecti", ["detect"]),
         # Its last consonant doubled, as before "ing".
         ("embedd", ["embed"]), ("modell", ["model"]), ("programm", ["program"]),
+        # Past all of it but the e an ending drops.
+        ("minin", ["mine"]), ("codin", ["code"]),
         # A word cut short no ending goes on from, or a whole word: nothing.
         ("classr", []), ("classif", []), ("vision", []), ("transf", []),
         # Its own stem, which no stem it starts stands for as the stemmer keeps it: analys

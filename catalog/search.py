@@ -1529,8 +1529,8 @@ class _SQLite:
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem FTS5
         makes of it starts no indexed word: the indexed words it starts, or it mistyped at
-        its end (see MAX_STAND_INS; a statement). FTS5 stems them again when it reads them: only
-        those the stemmer leaves as they are."""
+        its end (see MAX_STAND_INS; a statement). FTS5 stems them again when it reads them:
+        only those the stemmer leaves as they are."""
         typed, stem = querytext.porter_stem(n.prefix)
         candidates = _shorter_candidates(typed, STEMMERS["sqlite"]) if stem == typed else []
         marks = ", ".join(["%s"] * len(candidates))

@@ -1343,22 +1343,24 @@ def completions(typed: str) -> list[str]:
     ]))
 
 
-def _past_stem(typed: str, stems: Iterable[str], stemmer: str) -> list[str]:
-    """The stems standing for a typed prefix, as prefixes: of `stems` (those of its
-    completions(), as the index stems them), those it starts with, and of those only the
-    ones no other starts ("embeddi": embed, not embedd too, which would count every word
-    the two start twice). "classificati" starts only names' words glued together in the
-    index ("classificationv2"), never the way to type "classification": classif stands for
-    it (not "class": no completion stems so); "classr" goes on as no ending does
-    (classroom), and nothing stands for it. A prefix is stemmed again where it is
-    searched: only stems that `stemmer` keeps, or cuts shorter ("embed": emb), stand for
-    it ("analysi": not analys, of "analysing", searched as anali, which "analysis",
-    indexed analysi, does not start)."""
-    found = [word for word in dict.fromkeys(stems) if word != typed
-             and len(word) >= SHORTER_MIN and _typed_past(typed, word)
-             and word.startswith(stem(word, stemmer))]
-    return [word for word in found
-            if not any(other != word and word.startswith(other) for other in found)]
+def _past_stem(typed: str, completed: Iterable[tuple[str, str]]) -> list[str]:
+    """The words standing for a typed prefix, as prefixes: of `completed` (its completions()
+    with their stems, as the index stems them), one word for each stem that it runs past
+    (_typed_past()), and of those stems only the ones no other starts ("embeddi":
+    embedding, for embed, not embedd too, which would count every word the two start
+    twice). A word, not its stem, as the database stems what it searches again, and a
+    stem may not be its own ("embed" is searched as emb; "embedding" as embed).
+    "classificati" starts only names' words glued together in the index
+    ("classificationv2"), never the way to type "classification": classification (classif)
+    stands for it (not "class": no completion stems so); "classr" goes on as no ending does
+    (classroom), and nothing stands for it."""
+    found: dict[str, str] = {}
+    for word, stemmed in completed:
+        if (stemmed and stemmed != typed and len(stemmed) >= SHORTER_MIN
+                and _typed_past(typed, stemmed)):
+            found.setdefault(stemmed, word)
+    return [word for stemmed, word in found.items()
+            if not any(other != stemmed and stemmed.startswith(other) for other in found)]
 
 
 def _typed_past(typed: str, stem: str) -> bool:
@@ -1517,14 +1519,14 @@ class _SQLite:
         return _Fts5Query(join.join(parts), join.join(finished))
 
     def past_stems(self, n: querytext.Normalised) -> list[str]:
-        """The stems standing in for the word being typed, as prefixes, when it may run past
-        its stem: those of the words it may be the start of (_past_stem()), worked out
-        without a query; [] for none."""
+        """The words standing in for the word being typed, as prefixes, when it may run past
+        its stem: one for each stem of the words it may be the start of (_past_stem()),
+        worked out without a query; [] for none."""
         typed, stem = querytext.porter_stem(n.prefix)
         if stem != typed or not _may_run_past_stem(typed):
             return []
-        return _past_stem(typed, (querytext.porter_stem(word)[1] for word in completions(typed)),
-                          STEMMERS["sqlite"])
+        return _past_stem(typed, ((word, querytext.porter_stem(word)[1])
+                                  for word in completions(typed)))
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem FTS5
@@ -1688,7 +1690,7 @@ class _Postgres:
     MAX_SPELLED = 64
 
     def __init__(self) -> None:
-        self._found: tuple[list[str], list[str], list[str]] | None = None
+        self._found: tuple[list[str], list[str], list[tuple[str, str]]] | None = None
 
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.pg_phrase_text(n)
@@ -1720,9 +1722,9 @@ class _Postgres:
         # pg_tsquery_text joins terms of letters and digits with " & ".
         terms = querytext.pg_tsquery_text(n).split(" & ")
         if shorter:
-            # The stems stand for themselves (the stemmer leaves a stem as it is), as
-            # prefixes when `prefixes` (past_stems(); then not spelled out); "|" without
-            # spaces, as " | " separates the alternatives of an any-term query.
+            # The words standing in, stemmed by to_tsquery() as the index was, as prefixes
+            # when `prefixes` (past_stems(); then not spelled out); "|" without spaces, as
+            # " | " separates the alternatives of an any-term query.
             ops = [f"{w}:*" for w in shorter] if prefixes else shorter
             terms = [f"({'|'.join(ops)})" if t.endswith(":*") else t for t in terms]
         return terms
@@ -1749,14 +1751,13 @@ class _Postgres:
         )
 
     def past_stems(self, n: querytext.Normalised) -> list[str]:
-        """The stems standing in for the word being typed, as prefixes, when it may run past
-        its stem: those of the words it may be the start of (_past_stem()), read with the
-        prefix's spelling out (_spelled(), run by all_terms() first); [] for none."""
+        """The words standing in for the word being typed, as prefixes, when it may run past
+        its stem: one for each stem of the words it may be the start of (_past_stem()), read
+        with the prefix's spelling out (_spelled(), run by all_terms() first); [] for none."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
         if not prefixed or not self._found:
             return []
-        return _past_stem(prefixed[0].removesuffix(":*"), self._found[2],
-                          STEMMERS["postgresql"])
+        return _past_stem(prefixed[0].removesuffix(":*"), self._found[2])
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem
@@ -1790,7 +1791,7 @@ class _Postgres:
         if self._found is None:
             # Each term as to_tsquery() reads it, and the words that start the prefix term's
             # stem; once a search, also when it falls back to any term. And, for
-            # past_stems(), the stems of the prefix's completions, when the stemmer
+            # past_stems(), the prefix's completions with their stems, when the stemmer
             # leaves it as typed.
             typed = terms[at].removesuffix(":*")
             ends = completions(typed) if _may_run_past_stem(typed) else []
@@ -1806,13 +1807,16 @@ class _Postgres:
                         (SELECT array_agg(word) FROM (
                             SELECT word FROM catalog_search_word WHERE {_STARTS_STEM}
                             ORDER BY word LIMIT %s) found),
-                        (SELECT array_agg(substring(to_tsquery('{CONFIG}', c)::text
-                            FROM '^''(.+)''$')) FROM unnest(%s::text[]) AS c
-                         WHERE (SELECT s FROM stem) = %s)""",
+                        (SELECT array_agg(ARRAY[c, st]) FROM (
+                            SELECT c, substring(to_tsquery('{CONFIG}', c)::text
+                                FROM '^''(.+)''$') AS st
+                            FROM unnest(%s::text[]) AS c) completed
+                         WHERE st IS NOT NULL AND (SELECT s FROM stem) = %s)""",
                     [terms, at + 1, self.MAX_SPELLED + 1, ends, typed],
                 )
-                operands, words, stems = cursor.fetchone()
-            self._found = (list(operands), words or [], [s for s in stems or [] if s])
+                operands, words, completed = cursor.fetchone()
+            self._found = (list(operands), words or [],
+                           [(word, stemmed) for word, stemmed in completed or []])
         operands, words, _ = self._found
         if not 0 < len(words) <= self.MAX_SPELLED:
             return None

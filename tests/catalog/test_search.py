@@ -1251,17 +1251,20 @@ class TestSearch:
         ("minin", ["mine"]), ("codin", ["code"]),
         # A word cut short no ending goes on from, or a whole word: nothing.
         ("classr", []), ("classif", []), ("vision", []), ("transf", []),
-        # Its own stem, which no stem it starts stands for as the stemmer keeps it: analys
-        # (of "analysing") would be searched as anali, which analysi does not start.
-        ("analysi", []),
+        # Its own stem, the stem of a word it starts stands for: "analysing" (analys), as
+        # a word, searched as analys (the stem alone would be searched as anali).
+        ("analysi", ["analys"]),
     ])
     def test_the_stems_standing_for_a_word_typed_past_them(self, typed, stems):
         # (Among others that may be no indexed word: "embeddier" gives embedd.)
         found = catalog_search._past_stem(typed, [
-            querytext.porter_stem(word)[1] for word in catalog_search.completions(typed)],
-            "porter")
-        assert set(stems) <= set(found) and bool(found) == bool(stems)
-        assert "class" not in found
+            (word, querytext.porter_stem(word)[1])
+            for word in catalog_search.completions(typed)])
+        # Words, each searched as the stem it stands for.
+        assert all(word.startswith(typed) for word in found)
+        found_stems = {querytext.porter_stem(word)[1] for word in found}
+        assert set(stems) <= found_stems and bool(found) == bool(stems)
+        assert "class" not in found_stems
 
     def test_a_word_typed_to_its_stem_finds_what_the_whole_word_does(self):
         make_asset("sa", name="Tweet moods", summary="Sentiment analysis of tweets.")

@@ -48,10 +48,10 @@ databases stem it and take the indexed words its stem starts ("images": imag, im
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
 as those words (_Postgres, catalog_search_word). A word typed past its stem ("segmentat",
 indexed "segment") starts none, or only names' words glued together ("retrieva":
-retrieval32m): the stems of the words it may be the start of (completions()) stand in for
-it, as prefixes, as the whole word is searched (past_stems()); and a prefix finding nothing
-stands for the indexed words it starts, or the word it is with a letter or two mistyped at
-its end (search(), shorter_words(), MAX_STAND_INS).
+retrieval32m): the words it may be the start of (completions()) stand in for it, as
+prefixes of their stems, as the whole word is searched (past_stems()); and a prefix finding
+nothing stands for the indexed words it starts, or the word it is with a letter or two
+mistyped at its end (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -202,7 +202,7 @@ def search(
     four when the search for any term runs; none when the query holds no searchable term.
     On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
     looking for the words that stand in for it adds one, and ranking with them another (none
-    when it runs past a stem: its stems stand in for it from the first ranking). A last
+    when it runs past a stem: the words it may start stand in from the first ranking). A last
     word too short to be a prefix while typed (n.partial): the search for the others stands
     for that for some of the words, and when fewer than asked for hold them all, the search
     for some of them adds one. When fewer than asked for hold every word and a word names
@@ -233,8 +233,8 @@ def search(
     terms = backend.all_terms(n, using)
     # A word being typed that runs past the stem of the word it is the start of starts only
     # names' words glued together ("embeddi": embeddinggemma, Qwen3VLEmbedding2B;
-    # "embedding" is indexed as embed; "segmentat": none): the stems of the words it may be
-    # the start of stand in for it, as prefixes, as the word typed in full is searched
+    # "embedding" is indexed as embed; "segmentat": none): the words it may be the start
+    # of stand in for it, as prefixes of their stems, as the word typed in full is searched
     # (embed*), so that results do not turn to those names, or vanish, in the middle of a
     # word, but stay as they will be. Known before ranking (past_stems()): no query more.
     shorter = backend.past_stems(n) if n.prefix else []
@@ -1308,7 +1308,7 @@ def _shorter_candidates(prefix: str, stemmer: str) -> list[str]:
     its last letter or two, of at least SHORTER_MIN characters ("segmentz",
     "segmentationz": segment), not every shorter start of it ("complet" never stands for
     "comp", the start of BrowseComp, nor "segmentat" for "seg"; a word cut past its stem
-    has its stems stand for it, past_stems())."""
+    has the words it may be the start of stand for it, past_stems())."""
     return list(dict.fromkeys(
         word for k in (1, 2) if len(word := stem(prefix[:-k], stemmer)) >= SHORTER_MIN))
 

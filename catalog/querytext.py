@@ -497,6 +497,12 @@ def porter_stem(word: str) -> tuple[str, str]:
     return (plain[0], stem[0]) if len(plain) == len(stem) == 1 else (word, word)
 
 
+def retyped(n: Normalised, text: str) -> Normalised:
+    """`text`, `n`'s words with some put right, normalised as `n` was typed: its last word
+    still being typed only if `n`'s was (a space after it says not)."""
+    return normalise(text if n.prefix else text + " ")
+
+
 def quoted_words(n: Normalised) -> set[str]:
     """The words of `n` typed in double quotes, to be held as typed: they name no task to
     steer to (catalog.search.tasks_named()), as they name no kind (steering)."""

@@ -586,10 +586,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     for term in held:
         if not (fix := _closest_word(term, words)):
             continue
-        # (The last word still being typed only if it was: a space after it says not.)
-        text = _respelt(n.text, {term: fix})
-        if set(tasks_named(querytext.normalise(text if n.prefix else text + " "),
-                           using)) - named_before:
+        respelt = querytext.retyped(n, _respelt(n.text, {term: fix}))
+        if set(tasks_named(respelt, using)) - named_before:
             fixes[term] = fix
     spelled = _respelt(n.text, fixes)
     return spelled if spelled != n.text else None

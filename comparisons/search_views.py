@@ -312,8 +312,7 @@ def _results(
         # The words put right find results holding every word: those are shown, said so.
         # (A misspelt word is one the index does not hold, or holds only as another word's
         # stem: as typed, nothing holds every word.)
-        # (Its last word is still being typed only if it was: a space after it says not.)
-        fixed = querytext.normalise(spelled if n.prefix else spelled + " ")
+        fixed = querytext.retyped(n, spelled)
         found = catalog_search.search(fixed, **form.filters, limit=RESULTS_SHOWN + 1)
         if found and found[0].all_terms:
             results, searched = found, fixed

@@ -2052,8 +2052,12 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     `most` come before `steered` (the search for some of the words, _Filters.words_first)."""
     phrase = "MAX(c.phrase)"
     if turned:
-        holds = ("EXISTS (SELECT 1 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s "
-                 "AND rowid = c.asset_id)" if vendor == "sqlite" else
+        # On SQLite the documents holding it are read once, not looked up by the
+        # candidate's id: FTS5 looking for a phrase from a rowid on reads on past it to the
+        # next document holding the phrase, to the end of the index when there is none
+        # ("text to image" took 10 s at 100,000 assets; this, 30 ms).
+        holds = ("c.asset_id IN (SELECT rowid FROM catalog_search_fts "
+                 "WHERE catalog_search_fts MATCH %s)" if vendor == "sqlite" else
                  f"(SELECT t.document @@ to_tsquery('{CONFIG}', %s) FROM catalog_search_doc t "
                  "WHERE t.asset_id = c.asset_id)")
         phrase = f"CASE WHEN MAX(c.phrase) > 0 THEN 1 WHEN {holds} THEN -1 ELSE 0 END"

@@ -228,6 +228,36 @@ def queries(n: int, rng: random.Random) -> list[tuple[str, str]]:
     return out
 
 
+# Words people put between the words of a need ("a model for german speech to text").
+LINKS = ["for", "with", "and", "of", "a", "that", "in", "to", "on"]
+NEED_QUERIES = 50  # of each shape
+
+
+def needs(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """Needs described as people type them, `n` of each shape: a direction named as a task's
+    name says it ("text to image", "speech to text for meetings"): the search ranks those
+    saying the opposite after the others; and long needs, 6 to 10 words (most of task
+    names) with linking words between them, which few assets hold all of (the search for
+    some of the words). Whole words, finished with a space."""
+    tasks, words = vocabulary()
+    directions = sorted({" ".join(parts).lower() for t in tasks
+                         if "to" in (parts := re.findall(r"[A-Za-z]+", t))[1:-1]})
+    out = []
+    for _ in range(n):
+        tail = rng.choices(words, k=rng.randint(0, 2))
+        if tail:
+            tail.insert(0, rng.choice(LINKS))
+        out.append(("direction", " ".join([rng.choice(directions), *tail]) + " "))
+    task_words = sorted({w.lower() for t in tasks for w in re.findall(r"[A-Za-z]{3,}", t)})
+    for _ in range(n):
+        need = []
+        for _ in range(rng.randint(6, 10)):
+            word = rng.choice(task_words if rng.random() < 0.7 else words)
+            need += [word, rng.choice(LINKS)] if rng.random() < 0.3 else [word]
+        out.append(("long", " ".join(need) + " "))
+    return out
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -278,6 +308,18 @@ def worker(args: argparse.Namespace) -> None:
               f"p95 {percentile(values, 95):6.1f} ms  p99 {percentile(values, 99):6.1f} ms  "
               f"mean {statistics.fmean(values):6.1f} ms", flush=True)
     filtered(plan, lambda q, given: search(querytext.normalise(q), limit=20, **given))
+    described = needs(NEED_QUERIES, rng)
+    print("  needs described (as a search request, above):", flush=True)
+    for label, shape in [("a direction", "direction"), ("6-10 words", "long")]:
+        times = []
+        for kind, q in described:
+            if kind == shape:
+                started = time.perf_counter()
+                request(q)
+                times.append((time.perf_counter() - started) * 1000)
+        print(f"  {label:>16}: p50 {percentile(times, 50):6.1f} ms  "
+              f"p95 {percentile(times, 95):6.1f} ms  max {max(times):6.1f} ms  "
+              f"({len(times)} queries)", flush=True)
     floor = leanest(plan)
     Path(args.worker).with_suffix(".floor").write_text(repr(statistics.fmean(floor)))
     if args.slowest:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pycountry
@@ -1340,6 +1341,13 @@ class TestSearch:
         assert closest_names("bret ", close=True) == []  # word similarity 0.2
         assert closest_names("speech to text for german ", close=True) == []
 
+    def test_a_long_name_misspelt_is_close(self):
+        # A key long enough that the names are matched in groups of its trigrams.
+        make_asset("long", name="multilingual-e5-large-instruct sentence embeddings")
+        make_asset("short", name="multilingual-e5-small")
+        found = closest_names("multilingal e5 large instruct sentense embedings ", close=True)
+        assert [a.name for a in found] == ["multilingual-e5-large-instruct sentence embeddings"]
+
     def test_a_name_misspelt_in_its_first_letters_is_still_suggested(self):
         # No prefix in common: SQLite's prefix pass alone found nothing.
         make_asset("gpt-4o", name="GPT-4o (2024-05-13)")
@@ -1367,6 +1375,91 @@ class TestSearch:
         assert [a.name for a in closest_names("parakete")] == ["Parakeet"]
         asset.delete()
         assert closest_names("parakete") == []
+
+
+@pytest.mark.skipif(not catalog_search.SQLITE_TRIGRAMS, reason="FTS5's trigram tokenizer")
+class TestTrigramMatch:
+    """The names trigram_match() lets through hold all those within the distance, however
+    the trigrams are grouped: checked on an FTS5 trigram table of its own."""
+
+    @staticmethod
+    def _matched(names: list[str], expression: str) -> set[int]:
+        import sqlite3
+
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(name_key, tokenize='trigram')")
+        db.executemany("INSERT INTO t (rowid, name_key) VALUES (?, ?)",
+                       [(i, catalog_search.padded_words(name)) for i, name in enumerate(names)])
+        return {row[0] for row in db.execute("SELECT rowid FROM t WHERE t MATCH ?",
+                                              [expression])}
+
+    @staticmethod
+    def _within(key: str, name: str, distance: float) -> bool:
+        wanted = catalog_search._word_trigrams(key)
+        held = wanted & catalog_search._word_trigrams(name)
+        return len(held) / len(wanted) >= 1 - distance
+
+    @settings(max_examples=60, deadline=None)
+    @given(key=st.text(alphabet="abcdeilmnorst ", min_size=3, max_size=70),
+           names=st.lists(st.text(alphabet="abcdeilmnorst ", max_size=80), max_size=12),
+           distance=st.sampled_from([catalog_search.CLOSE_NAME_DISTANCE,
+                                     catalog_search.NAME_DISTANCE]),
+           rare=st.integers(0, 2**32))
+    @example(key="image classification model pretrained imagenet small mobile",
+             names=["image classification model pretrained on imagenet small",
+                    "mobile image model", "imagenet"],
+             distance=catalog_search.CLOSE_NAME_DISTANCE, rare=7)
+    def test_every_name_close_enough_is_matched(self, key, names, distance, rare):
+        key = " ".join(key.split())
+        if not key:
+            return
+        wanted = catalog_search._word_trigrams(key)
+        # Any counts of names holding each trigram: the grouping changes, never what is found.
+        counts = {gram: hash((gram, rare)) % 1000 for gram in wanted}
+        expression = catalog_search.trigram_match(wanted, distance, lambda: counts)
+        names = [" ".join(name.split()) for name in names]
+        names.append(key)  # (a name the key itself is within any distance)
+        close = {i for i, name in enumerate(names) if self._within(key, name, distance)}
+        assert close <= self._matched(names, expression)
+
+    @settings(max_examples=200, deadline=None)
+    @given(words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1,
+                                  max_size=12), min_size=1, max_size=12),
+           distance=st.sampled_from([catalog_search.CLOSE_NAME_DISTANCE,
+                                     catalog_search.NAME_DISTANCE]),
+           rare=st.integers(0, 2**32))
+    def test_a_name_lacking_a_whole_group_is_never_close_enough(self, words, distance, rare):
+        # So a name within the distance holds one of every group, whichever the group.
+        wanted = catalog_search._word_trigrams(" ".join(words))
+        counts = {gram: hash((gram, rare)) % 1000 for gram in wanted}
+        expression = catalog_search.trigram_match(wanted, distance, lambda: counts)
+        groups = [set(re.findall(r'"([^"]+)"', part)) for part in expression.split(" AND ")]
+        assert set().union(*groups) == wanted
+        if len(groups) > 1:
+            for group in groups:
+                assert (len(wanted) - len(group)) / len(wanted) < 1 - distance
+
+    def test_a_long_key_is_matched_in_groups_the_rarest_first(self):
+        key = "zero shot audio classification environmental sounds"
+        wanted = catalog_search._word_trigrams(key)
+        counts = dict.fromkeys(wanted, 100) | {"nme": 1, "ent": 2}
+        expression = catalog_search.trigram_match(
+            wanted, catalog_search.CLOSE_NAME_DISTANCE, lambda: counts)
+        groups = expression.split(" AND ")
+        assert len(groups) == 3 and all(group.startswith("(") for group in groups)
+        assert '"nme"' in groups[0] and '"ent"' in groups[0]
+        # Every trigram once: bm25() ranks names as it did matching any of them.
+        assert all(expression.count(querytext.fts5_quote(gram)) == 1 for gram in wanted)
+
+    def test_the_far_distance_matches_any_trigram(self):
+        # Within NAME_DISTANCE a name may lack over half of them: no two groups.
+        asked = []
+        for key in ["sd", "stable diffusion xl turbo", "a" * 60]:
+            expression = catalog_search.trigram_match(
+                catalog_search._word_trigrams(key), catalog_search.NAME_DISTANCE,
+                lambda: asked.append(1) or {})
+            assert " AND " not in expression
+        assert asked == []  # how many names hold each is not read
 
 
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)

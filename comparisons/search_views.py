@@ -288,35 +288,9 @@ def _results(
     and the rendering. The match graph still counts every settled search."""
     page = form.page_number
     first = (page - 1) * RESULTS_SHOWN + 1
-    # One more than shown: whether a next page follows.
-    results = catalog_search.search(n, **form.filters, limit=RESULTS_SHOWN + 1,
-                                    offset=first - 1)
-    missed = page == 1 and not (results and results[0].all_terms)
-    # The names closest to what was typed, among those the filters keep: with no results,
-    # and with none kept among all (one query more, said so); with results holding only
-    # some of the words, those close enough to be a name misspelt ("stable difusion").
-    suggestions, unfiltered_suggestions = [], False
+    results, suggestions, unfiltered_suggestions, spelled, searched = find(
+        n, form.filters, page, form.cleaned_data["as_typed"])
     filtered = any(form.filters.values())
-    if missed:
-        suggestions = catalog_search.closest_names(
-            n, limit=SUGGESTIONS_SHOWN, close=bool(results), **form.filters)
-        if not (results or suggestions) and filtered:
-            suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
-            unfiltered_suggestions = True
-    # Words put right when nothing, or only some of the words, matched: to the words of
-    # needs, or of those names.
-    spelled = catalog_search.spelling(n, names=[a.name for a in suggestions]) if missed \
-        else None
-    searched = n  # what the results shown were found for
-    if spelled and not form.cleaned_data["as_typed"]:
-        # The words put right find results holding every word: those are shown, said so.
-        # (A misspelt word is one the index does not hold, or holds only as another word's
-        # stem: as typed, nothing holds every word.)
-        fixed = querytext.retyped(n, spelled)
-        found = catalog_search.search(fixed, **form.filters, limit=RESULTS_SHOWN + 1)
-        if found and found[0].all_terms:
-            results, searched = found, fixed
-            suggestions, unfiltered_suggestions = [], False
     corrected = searched is not n
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
     full = [r for r in results if r.all_terms]
@@ -351,6 +325,43 @@ def _results(
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
+
+
+def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,
+         as_typed: bool = False) -> tuple[list, list, bool, str | None, querytext.Normalised]:
+    """What a search page shows for `n`, before it is rendered: the results of `page` (one
+    more than shown: whether a next page follows); the names closest to what was typed,
+    and whether they were found among all assets, not among those the filters keep; the
+    words put right (or None); and the query the results were found for, `n` or the one
+    put right. bench/search.py times this, as the page asks it."""
+    first = (page - 1) * RESULTS_SHOWN + 1
+    results = catalog_search.search(n, **filters, limit=RESULTS_SHOWN + 1, offset=first - 1)
+    missed = page == 1 and not (results and results[0].all_terms)
+    # The names closest to what was typed, among those the filters keep: with no results,
+    # and with none kept among all (one query more, said so); with results holding only
+    # some of the words, those close enough to be a name misspelt ("stable difusion").
+    suggestions, unfiltered_suggestions = [], False
+    if missed:
+        suggestions = catalog_search.closest_names(
+            n, limit=SUGGESTIONS_SHOWN, close=bool(results), **filters)
+        if not (results or suggestions) and any(filters.values()):
+            suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+            unfiltered_suggestions = True
+    # Words put right when nothing, or only some of the words, matched: to the words of
+    # needs, or of those names.
+    spelled = catalog_search.spelling(n, names=[a.name for a in suggestions]) if missed \
+        else None
+    searched = n  # what the results shown were found for
+    if spelled and not as_typed:
+        # The words put right find results holding every word: those are shown, said so.
+        # (A misspelt word is one the index does not hold, or holds only as another word's
+        # stem: as typed, nothing holds every word.)
+        fixed = querytext.retyped(n, spelled)
+        respelt = catalog_search.search(fixed, **filters, limit=RESULTS_SHOWN + 1)
+        if respelt and respelt[0].all_terms:
+            results, searched = respelt, fixed
+            suggestions, unfiltered_suggestions = [], False
+    return results, suggestions, unfiltered_suggestions, spelled, searched
 
 
 def _browse_url(filters: dict[str, str]) -> str | None:

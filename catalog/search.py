@@ -500,7 +500,8 @@ def closest_names(
     then by the longest shared prefix when those are fewer than `limit`). `close`: only
     those within CLOSE_NAME_DISTANCE, none by prefix alone, for a search that found only
     assets holding some of its words ("stable difusion"). The filters keep what they keep
-    in search(). One query (and one for the assets)."""
+    in search(). One query (and one for the assets; on SQLite, trigrams_held() one, once
+    per data generation, for a key whose trigrams are matched in groups)."""
     distance = CLOSE_NAME_DISTANCE if close else NAME_DISTANCE
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
     key = querytext.index_text(n.wanted)
@@ -707,9 +708,9 @@ def trigram_match(wanted: set[str], distance: float,
     OR d)"). Such a name lacks at most `most` of them, and each group holds more than
     that: the first groups the rarest (`held()`: how many names hold each trigram, asked
     for only then), so that FTS5 reads the few names holding one of those and looks the
-    others up in them. Every
-    trigram is in it once, so bm25() ranks a name as it ranks it for any of them. (A long
-    need at 100,000 assets: 3,700 names of 91,000 holding any, in a tenth of the time.)"""
+    others up in them. Every trigram is in it once, so bm25() ranks a name as it ranks it
+    for any of them. (A long need at 100,000 assets: 3,700 names, not the 91,000 holding
+    any, in a tenth of the time.)"""
     grams = sorted(wanted)
     total = len(grams)
     # (As _sqlite_closest() tells a name within the distance, share for share.)

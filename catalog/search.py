@@ -700,6 +700,12 @@ def _word_trigrams(text: str) -> set[str]:
     return grams
 
 
+def _within(held: int, wanted: int, distance: float) -> bool:
+    """Whether a name holding `held` of the `wanted` trigrams of a key is within `distance`
+    of it, as pg_trgm's word distance tells."""
+    return held / wanted >= 1 - distance
+
+
 def trigram_match(wanted: set[str], distance: float,
                   held: Callable[[], dict[str, int]] = dict) -> str:
     """An FTS5 MATCH expression for the names that may hold enough of the trigrams `wanted`
@@ -713,9 +719,8 @@ def trigram_match(wanted: set[str], distance: float,
     any, in a tenth of the time.)"""
     grams = sorted(wanted)
     total = len(grams)
-    # (As _sqlite_closest() tells a name within the distance, share for share.)
     most = max(lacking for lacking in range(total + 1)
-               if (total - lacking) / total >= 1 - distance)
+               if _within(total - lacking, total, distance))
     groups = total // (most + 1)
     quoted = list(map(querytext.fts5_quote, grams))
     if groups < 2:
@@ -773,9 +778,9 @@ def _sqlite_closest(cursor, key: str, limit: int, distance: float = NAME_DISTANC
     rows = cursor.fetchall()
     scored = []
     for _, asset_id, padded in (row for row in rows if row[0]):
-        share = len(wanted & _word_trigrams(padded)) / len(wanted)
-        if share >= 1 - distance:
-            scored.append((-share, len(padded), asset_id))
+        held = len(wanted & _word_trigrams(padded))
+        if _within(held, len(wanted), distance):
+            scored.append((-held / len(wanted), len(padded), asset_id))
     ids = [asset_id for _, _, asset_id in sorted(scored)[:limit]]
     if not by_prefix:
         return ids

@@ -215,9 +215,14 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
 # Latency -----------------------------------------------------------------------------------
 
 
+def words_of(tasks: list[str]) -> list[str]:
+    """The words of the task names (of three letters or more)."""
+    return sorted({w.lower() for t in tasks for w in re.findall(r"[A-Za-z]{3,}", t)})
+
+
 def queries(n: int, rng: random.Random) -> list[tuple[str, str]]:
     tasks, words = vocabulary()
-    task_words = sorted({w.lower() for t in tasks for w in re.findall(r"[A-Za-z]{3,}", t)})
+    task_words = words_of(tasks)
     out = []
     for i in range(n):
         pool = task_words if i % 2 else words
@@ -251,7 +256,7 @@ def needs(n: int, rng: random.Random) -> list[tuple[str, str]]:
         if tail:
             tail.insert(0, rng.choice(LINKS))
         out.append(("direction", " ".join([rng.choice(directions), *tail]) + " "))
-    task_words = sorted({w.lower() for t in tasks for w in re.findall(r"[A-Za-z]{3,}", t)})
+    task_words = words_of(tasks)
     for _ in range(n):
         need = []
         for _ in range(rng.randint(6, 10)):
@@ -288,7 +293,7 @@ def worker(args: argparse.Namespace) -> None:
           f"{figures['analyze_s']:.1f} s", flush=True)
 
     def request(q: str, given: dict[str, str] | None = None) -> bool:
-        return bool(find(querytext.normalise(q), {**NO_FILTERS, **(given or {})})[0])
+        return bool(find(querytext.normalise(q), given or {})[0])
 
     plan = queries(args.queries, rng)
     for _, q in plan[:20]:  # warm the caches
@@ -377,7 +382,6 @@ def leanest(plan: list[tuple[str, str]]) -> list[float]:
 
 
 FILTERED_QUERIES = 50  # per filter
-NO_FILTERS = {"kind": "", "task": "", "licence": "", "language": ""}
 
 
 def filtered(plan: list[tuple[str, str]], request) -> None:

@@ -1119,7 +1119,6 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
             hyphened_words(texts),
-            *_spoken(languages),
         ]
         # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd).
         whole_org = org if org and split_words(org) != org else ""
@@ -1129,8 +1128,10 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             base_key=base_key(name),
             name=names,
             titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
+            # The languages it covers as written, not split: "JavaScript" is no "Java".
             body=querytext.index_text(" ".join(
-                [*(split_words(part) for part in body if part), whole_org])),
+                [*(split_words(part) for part in body if part), whole_org,
+                 *_spoken(languages)])),
             languages=tuple(language_codes(languages)),
         ))
     return docs

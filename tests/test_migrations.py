@@ -96,3 +96,34 @@ def test_entries_holding_a_sign_are_written_again():
     migration.Migration.operations[0].code(apps, _Editor())
     assert {r.asset.pk for r in catalog_search.search("c# ")} == {said.pk, covering.pk}
     assert [r.asset.pk for r in catalog_search.search("f# ")] == [capable.pk]
+
+
+@pytest.mark.django_db
+def test_entries_of_assets_covering_a_cased_language_name_are_written_again():
+    """Migration 0037 writes again the entries of the assets covering a language whose name
+    changes case within a word ("JavaScript"), so that "javascript" finds those written
+    before it, and only those."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from catalog import search as catalog_search
+    from tests.factories import make_asset
+
+    covering = make_asset("js", name="Web code", summary="Functions.",
+                          languages=["eng-Latn", "javascript-Code"])
+    typed = make_asset("ts", name="Typed code", summary="Functions.",
+                       languages=["typescript-Code"])
+    make_asset("py", name="Python code", summary="Functions.", languages=["python-Code"])
+    make_asset("plain", name="Plain", summary="Nothing of the kind.")
+    cased = {covering.pk, typed.pk}
+    migration = importlib.import_module("catalog.migrations.0037_search_language_names_whole")
+    assert set(migration._covering_a_cased_name(apps, connection.alias)) == cased
+    # As they were before: gone from the index, then written again by the migration.
+    catalog_search.remove_assets(cased)
+    assert catalog_search.search("javascript ") == []
+
+    migration.Migration.operations[0].code(apps, _Editor())
+    assert [r.asset.pk for r in catalog_search.search("javascript ")] == [covering.pk]
+    assert [r.asset.pk for r in catalog_search.search("typescript ")] == [typed.pk]

@@ -476,6 +476,22 @@ class TestSearch:
         assert _full(search("c# code ")) == ["Code embedder"]
         assert _names(search("f# ")) == []
 
+    def test_a_programming_language_written_in_one_word_is_found_whole(self):
+        # "JavaScript" is one word: found by "javascript", not by "java" or "script".
+        make_asset("js", name="Web snippets", kind=Asset.Kind.DATASET, summary="Functions.",
+                   languages=["javascript-Code", "typescript-Code"])
+        make_asset("java", name="Class files", kind=Asset.Kind.DATASET, summary="Functions.",
+                   languages=["java-Code"])
+        for q in ("javascript", "javascript ", "typescript"):
+            assert _names(search(q)) == ["Web snippets"], q
+        assert _full(search("JavaScript functions")) == ["Web snippets"]
+        # (Typed "java", the last word may still be being typed: "javascript".)
+        assert _names(search("java ")) == ["Class files"]
+        assert _names(search("script ")) == []
+        result = search("javascript")[0]
+        assert result.language_parts == [
+            ("JavaScript", True), (" code, among its 2 languages", False)]
+
     def test_a_language_covered_is_found_by_name_however_many_others(
             self, django_assert_num_queries):
         # Its page names eight of its languages (the first, by name); the search all of

@@ -954,6 +954,22 @@ def hyphened_words(texts: Iterable[str]) -> str:
     return " ".join(found)
 
 
+# A word written as one, letters and digits (what split_words() may split).
+_WORD = re.compile(r"[^\W_]+")
+
+
+def cased_words(texts: Iterable[str]) -> str:
+    """The words of `texts` that change case within them ("ImageNet", "HotpotQA",
+    "LibriSpeech"), whole and lower-cased, as people type them: the index holds them beside
+    the words apart (split_words(): "image net"), so that "librispeech" finds the models
+    trained on LibriSpeech, as "scene" still finds "SceneParsing". A document holds them
+    with its other text. A change ships with a migration running
+    migrations._sql.reindex_everything()."""
+    found = dict.fromkeys(word.lower() for text in texts for word in _WORD.findall(text)
+                          if _CAMEL.search(word))
+    return " ".join(found)
+
+
 # Other names people give some tasks, by slug: searched as the task's own words. The index
 # holds them: a change ships with a migration running migrations._sql.reindex_everything().
 # (A result shows them as written, the commas too; the index holds only the words.)
@@ -1118,7 +1134,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             licences.display_name(licence) if licence else "", licences.terms_label(licence),
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
-            hyphened_words(texts),
+            hyphened_words(texts), cased_words(texts),
         ]
         # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd).
         whole_org = org if org and split_words(org) != org else ""

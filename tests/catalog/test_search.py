@@ -637,6 +637,22 @@ class TestSearch:
         found = search("finetuned image ")[0]
         assert [p for p, hit in found.snippet if hit] == ["Fine-tuned"], found.snippet
 
+    def test_words_changing_case_within_them_are_found_whole(self):
+        # The name of a set a model was trained on, in its text: found by the name as typed,
+        # and still by its parts.
+        trained = make_asset("sew", name="sew-d-tiny", summary="Speech vectors.")
+        make_capability(trained, title="Lineage", description="Trained on LibriSpeech.")
+        make_asset("other", name="Other", summary="Speech vectors from a library.")
+        assert _names(search("librispeech ")) == ["sew-d-tiny"]
+        assert _full(search("trained on librispeech")) == ["sew-d-tiny"]
+        assert _full(search("libri speech ")) == ["sew-d-tiny"]
+        assert catalog_search.cased_words(
+            ["Trained on ImageNet-1k, HotpotQA; SAM 3D", "YOLOv10, resnet50, GPT-4o", "a b"]
+        ) == "imagenet hotpotqa 3d"
+        # The result marks the word found, whole.
+        found = search("librispeech ")[0]
+        assert [p for p, hit in found.snippet if hit] == ["LibriSpeech"], found.snippet
+
     @pytest.mark.parametrize("stemmer", STEMMERS.values())
     def test_words_joined_by_hyphens_are_marked_for_them_written_as_one(self, stemmer):
         texts = ["Fine-tuned from vit.", "A fine model, tuned; finetuning", "multi-label",

@@ -582,12 +582,15 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img): put right when the words then name a task they did not name
-    # ("imge segmentation": image segmentation), not otherwise ("imge" alone).
-    named_before = set(tasks_named(n, using)) if held else set()
+    # ("imge segmentation": image segmentation), not otherwise ("imge" alone); the others
+    # put right as well ("imge segmentaton").
+    if held:
+        named_before = set(tasks_named(querytext.retyped(n, _respelt(n.text, fixes)), using)
+                           if fixes else tasks_named(n, using))
     for term in held:
         if not (fix := _closest_word(term, words)):
             continue
-        respelt = querytext.retyped(n, _respelt(n.text, {term: fix}))
+        respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
         if set(tasks_named(respelt, using)) - named_before:
             fixes[term] = fix
     spelled = _respelt(n.text, fixes)

@@ -1953,6 +1953,9 @@ class TestSpelling:
             "image segmentation")
         assert catalog_search.spelling(querytext.normalise("imge segmentati")) == (
             "image segmentati")
+        # With another word misspelt, put right too: the two then name the task.
+        assert catalog_search.spelling(querytext.normalise("imge segmentaton ")) == (
+            "image segmentation")
         # Alone, or where the word put right names no task, it is taken as typed.
         assert catalog_search.spelling(querytext.normalise("imge ")) is None
         assert catalog_search.spelling(querytext.normalise("imge pairs ")) is None
@@ -2260,6 +2263,8 @@ class TestRelevanceOnTheBundledCatalog:
         # "imge" stems as "img", which the index holds (MVLSIBSent2Img).
         assert catalog_search.spelling(querytext.normalise("imge segmentation")) == (
             "image segmentation")
+        assert catalog_search.spelling(querytext.normalise("imge clasification")) == (
+            "image classification")
         assert search("segmentaton modl") == []
 
     def test_a_typed_prefix_finds_results_while_typing(self):

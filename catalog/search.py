@@ -73,6 +73,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import snowballstemmer
 from django.apps import apps as global_apps
@@ -489,6 +490,63 @@ def licences_held(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     return _licences_held.get(using, lambda: dict(
         Asset.objects.using(using).published().exclude(licence="").values("licence")
         .annotate(n=Count("id")).values_list("licence", "n")))
+
+
+# "A vs B" typed as a search: two names and the word between them ("vs", "vs." or "versus").
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+")
+
+
+@dataclass(frozen=True)
+class Named:
+    """An asset a search names, enough to link to: its slug and name."""
+
+    slug: str
+    name: str
+
+
+def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
+                 ) -> tuple[Named, Named] | None:
+    """The two published assets the words name when they read "A vs B": each side by the
+    name it is as typed, or without the qualifier that ends it ("claude 3.5 sonnet": Claude
+    3.5 Sonnet (20241022)), as the search finds exact names (_name_keys()); of several, the
+    one named exactly, then the best ranked, then the newest. None unless each side names
+    one and not the same: one query, none when the words hold no such word between two
+    others."""
+    sides = _VERSUS.split(n.text)
+    if len(sides) != 2 or not all(side.strip() for side in sides):
+        return None
+    keys = [_name_keys(querytext.normalise(side + " ")) for side in sides]
+    if not all(key[0] for key in keys):
+        return None
+    wanted = sorted({k for key in keys for k in key if k})
+    marks = ", ".join(["%s"] * len(wanted))
+    table = ("catalog_search_doc" if connections[using].vendor == "postgresql"
+             else "catalog_search_name")
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"""SELECT n.name_key, n.base_key, a.slug, a.name, s.rank, a.released_on
+            FROM {table} n JOIN catalog_asset a ON a.id = n.asset_id
+            LEFT JOIN catalog_score s ON s.asset_id = n.asset_id
+            WHERE a.status = 'published' AND (n.name_key IN ({marks})
+                OR n.base_key IN ({marks}) AND n.base_key <> '')""",
+            [*wanted, *wanted],
+        )
+        rows = cursor.fetchall()
+
+    def first(row: tuple) -> tuple:
+        # Named exactly, the best ranked, the newest (a date, or its ISO text on SQLite),
+        # then by slug.
+        name_key, _, slug, _, rank, released = row
+        day = date.fromisoformat(str(released)).toordinal() if released else 0
+        return (name_key not in key, -(rank if rank is not None else -1.0), -day, slug)
+
+    found = []
+    for key in keys:
+        if not (named := [row for row in rows if row[0] in key or row[1] in key]):
+            return None
+        _, _, slug, name, _, _ = min(named, key=first)
+        found.append(Named(slug, name))
+    return (found[0], found[1]) if found[0].slug != found[1].slug else None
 
 
 def closest_names(

@@ -38,6 +38,7 @@ from catalog.languages import name as language_name
 from catalog.models import KIND_PLURAL, Asset, name_qualifiers
 from catalog.records import join_words
 from comparisons import graph
+from comparisons.pairs import versus_url
 from comparisons.results_html import result_items
 from unfragile import generation, htmx, pagecache, robots
 from unfragile.http import given_twice, read_only
@@ -318,6 +319,7 @@ def _results(
         "filters_only": not n.terms and filtered,
         "browse_url": _browse_url(form.filters) if not n.terms else None,
         "steered": _steered(form, searched, full) if results and results[0].all_terms else "",
+        "versus": _versus(n) if page == 1 else None,
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
@@ -325,6 +327,16 @@ def _results(
     if key is not None:
         cache.set(key, (html, matches, title), pagecache.PAGE_TTL)
     return html, matches, title
+
+
+def _versus(n: querytext.Normalised) -> dict[str, str] | None:
+    """The versus page of the two assets the words name as "A vs B", as typed, to offer
+    above the results (catalog.search.versus_named()); None when they name none."""
+    if not (pair := catalog_search.versus_named(n)):
+        return None
+    first, second = pair
+    return {"url": versus_url(first.slug, second.slug), "first": first.name,
+            "second": second.name}
 
 
 def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,

@@ -1904,6 +1904,50 @@ class TestLicenceTerms:
         assert [part for part, hit in parts if hit] == ["Non-commercial", "non commercially"]
 
 
+class TestVersusNamed:
+    def _named(self, q: str) -> tuple[str, str] | None:
+        pair = catalog_search.versus_named(querytext.normalise(q))
+        return (pair[0].slug, pair[1].slug) if pair else None
+
+    def test_it_names_the_two_assets_a_vs_b_names(self, django_assert_num_queries):
+        make_asset("gpt-4o", name="GPT-4o")
+        make_asset("whisper-base", name="whisper-base")
+        with django_assert_num_queries(1):
+            assert self._named("GPT-4o vs whisper-base") == ("gpt-4o", "whisper-base")
+        # In the order typed, by "vs.", "versus", any case, spaces around.
+        assert self._named("whisper-base  VS.  gpt-4o ") == ("whisper-base", "gpt-4o")
+        assert self._named("whisper-base versus GPT-4o") == ("whisper-base", "gpt-4o")
+        # Glued as the search takes names ("gpt4o": GPT-4o).
+        assert self._named("gpt4o vs whisper-base") == ("gpt-4o", "whisper-base")
+
+    def test_a_name_without_its_qualifier_names_the_best_ranked_then_the_newest(self):
+        from datetime import date
+
+        old = make_asset("sonnet-old", name="Claude 3.5 Sonnet (20240620)",
+                         released_on=date(2024, 6, 20))
+        new = make_asset("sonnet-new", name="Claude 3.5 Sonnet (20241022)",
+                         released_on=date(2024, 10, 22))
+        make_asset("undated", name="Claude 3.5 Sonnet (beta)")
+        make_asset("gpt-4o", name="GPT-4o")
+        assert self._named("claude 3.5 sonnet vs gpt-4o") == ("sonnet-new", "gpt-4o")
+        _score(old, 70.0)
+        _score(new, 60.0)
+        assert self._named("claude 3.5 sonnet vs gpt-4o") == ("sonnet-old", "gpt-4o")
+        # A name typed whole is the asset so named, whatever the others' ranks.
+        assert self._named("claude 3.5 sonnet (20241022) vs gpt-4o") == (
+            "sonnet-new", "gpt-4o")
+
+    def test_it_names_none_unless_both_sides_name_an_asset(self, django_assert_num_queries):
+        make_asset("gpt-4o", name="GPT-4o")
+        make_asset("hidden", name="Hidden", status=Asset.Status.DRAFT)
+        for q in ["gpt-4o vs claude", "gpt-4o vs gpt-4o", "gpt-4o vs hidden", "gpt-4o vs",
+                  "vs gpt-4o", "gpt-4o vs gpt-4o vs gpt-4o", "gpt-4o canvas"]:
+            assert self._named(q) is None, q
+        # No "vs" between two words: no query.
+        with django_assert_num_queries(0):
+            assert self._named("gpt-4o canvas vsx") is None
+
+
 class TestSpelling:
     """spelling(): a misspelt word put right, when the index does not hold it and it is close
     to a word people describe needs with (the tasks' names, the kinds)."""

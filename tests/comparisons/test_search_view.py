@@ -224,6 +224,39 @@ class TestSearch:
     def test_it_answers_405_to_a_post(self, client):
         assert client.post("/search/", {"q": "x"}).status_code == 405
 
+    def test_a_vs_b_offers_the_versus_page_of_the_two(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        make_asset("gpt-4o", name="GPT-4o", summary="A language model.")
+        make_asset("whisper-base", name="whisper-base", summary="A speech model.")
+        for page in _page_and_fragment(client, {"q": "whisper-base vs GPT-4o"}):
+            # Named as typed; the link is the pair's one address.
+            assert ('<p class="versus-offer">Compare <a href="/compare/gpt-4o-vs-whisper-base/">'
+                    "whisper-base vs GPT-4o</a>") in page
+        # A side naming no asset: no offer.
+        for page in _page_and_fragment(client, {"q": "gpt-4o vs whisper-base model"}):
+            assert "versus-offer" not in page
+        assert client.get("/compare/gpt-4o-vs-whisper-base/").status_code == 200
+
+        def queries(q: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/search/", {"q": q}, headers=HTMX)
+            return len(captured)
+
+        # One query more than the same words without "vs" between them.
+        assert queries("whisper-base vs gpt-4o ") == queries("whisper-base xs gpt-4o ") + 1
+
+    def test_a_vs_b_is_offered_on_the_first_page_only(self, client):
+        make_asset("gpt-4o", name="GPT-4o", summary="A model.")
+        make_asset("whisper-base", name="whisper-base", summary="A model.")
+        _alike(RESULTS_SHOWN + 2, summary="A base model.")
+        first = client.get("/search/", {"q": "gpt-4o vs whisper-base"}, headers=BROWSER)
+        assert "versus-offer" in first.content.decode()
+        later = client.get("/search/", {"q": "gpt-4o vs whisper-base", "page": 2},
+                           headers=BROWSER).content.decode()
+        assert "Results 21–" in later and "versus-offer" not in later
+
     def test_it_says_there_are_no_results_and_offers_ways_out(self, client):
         _segmentation_assets()
         response = client.get("/search/?q=segformr&kind=dataset", headers=BROWSER)

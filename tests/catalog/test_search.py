@@ -1448,7 +1448,7 @@ class TestTrigramMatch:
         wanted = catalog_search._word_trigrams(key)
         # Any counts of names holding each trigram: the grouping changes, never what is found.
         counts = {gram: hash((gram, rare)) % 1000 for gram in wanted}
-        expression = catalog_search.trigram_match(wanted, distance, lambda: counts)
+        expression, _ = catalog_search.trigram_match(wanted, distance, lambda: counts)
         names = [" ".join(name.split()) for name in names]
         names.append(key)  # (a name the key itself is within any distance)
         close = {i for i, name in enumerate(names) if self._within(key, name, distance)}
@@ -1464,34 +1464,49 @@ class TestTrigramMatch:
         # So a name within the distance holds one of every group, whichever the group.
         wanted = catalog_search._word_trigrams(" ".join(words))
         counts = {gram: hash((gram, rare)) % 1000 for gram in wanted}
-        expression = catalog_search.trigram_match(wanted, distance, lambda: counts)
+        expression, every = catalog_search.trigram_match(wanted, distance, lambda: counts)
         groups = [set(re.findall(r'"([^"]+)"', part)) for part in expression.split(" AND ")]
-        assert set().union(*groups) == wanted
-        if len(groups) > 1:
+        assert (set().union(*groups) == wanted) == every
+        if len(groups) > 1 or not every:
             for group in groups:
                 assert (len(wanted) - len(group)) / len(wanted) < 1 - distance
+        if not every:
+            # One group, of the rarest.
+            assert len(groups) == 1
+            assert max(counts[gram] for gram in groups[0]) <= min(
+                counts[gram] for gram in wanted - groups[0])
 
     def test_a_long_key_is_matched_in_groups_the_rarest_first(self):
         key = "zero shot audio classification environmental sounds"
         wanted = catalog_search._word_trigrams(key)
         counts = dict.fromkeys(wanted, 100) | {"nme": 1, "ent": 2}
-        expression = catalog_search.trigram_match(
+        expression, every = catalog_search.trigram_match(
             wanted, catalog_search.CLOSE_NAME_DISTANCE, lambda: counts)
         groups = expression.split(" AND ")
+        assert every
         assert len(groups) == 3 and all(group.startswith("(") for group in groups)
         assert '"nme"' in groups[0] and '"ent"' in groups[0]
         # Every trigram once: bm25() ranks names as it did matching any of them.
         assert all(expression.count(querytext.fts5_quote(gram)) == 1 for gram in wanted)
 
-    def test_the_far_distance_matches_any_trigram(self):
-        # Within NAME_DISTANCE a name may lack over half of them: no two groups.
+    def test_the_far_distance_matches_any_of_the_rarest(self):
+        # Within NAME_DISTANCE a name may lack over half of them: no two groups, and one of
+        # the rarest 60 % it must hold.
+        key = "stable diffusion xl turbo"
+        wanted = catalog_search._word_trigrams(key)
+        counts = dict.fromkeys(wanted, 100) | {"tur": 1, "xl ": 2}
+        expression, every = catalog_search.trigram_match(
+            wanted, catalog_search.NAME_DISTANCE, lambda: counts)
+        assert " AND " not in expression and not every
+        held = set(re.findall(r'"([^"]+)"', expression))
+        assert {"tur", "xl "} <= held and len(held) == int(len(wanted) * 0.6) + 1
+        # A key too short to leave any out matches every trigram, and how many names hold
+        # each is not read.
         asked = []
-        for key in ["sd", "stable diffusion xl turbo", "a" * 60]:
-            expression = catalog_search.trigram_match(
-                catalog_search._word_trigrams(key), catalog_search.NAME_DISTANCE,
-                lambda: asked.append(1) or {})
-            assert " AND " not in expression
-        assert asked == []  # how many names hold each is not read
+        expression, every = catalog_search.trigram_match(
+            catalog_search._word_trigrams("a"), catalog_search.NAME_DISTANCE,
+            lambda: asked.append(1) or {})
+        assert every and asked == []
 
 
 _WORDS = st.text(alphabet="abcdefgimnoST0 -_.", max_size=12)

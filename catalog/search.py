@@ -533,7 +533,7 @@ def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
         )
         rows = cursor.fetchall()
 
-    def first(row: tuple) -> tuple:
+    def first(row: tuple, key: tuple[str, ...]) -> tuple:
         # Named exactly, the best ranked, the newest (a date, or its ISO text on SQLite),
         # then by slug.
         name_key, _, slug, _, rank, released = row
@@ -544,7 +544,7 @@ def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
     for key in keys:
         if not (named := [row for row in rows if row[0] in key or row[1] in key]):
             return None
-        _, _, slug, name, _, _ = min(named, key=first)
+        _, _, slug, name, _, _ = min(named, key=lambda row, key=key: first(row, key))
         found.append(Named(slug, name))
     return (found[0], found[1]) if found[0].slug != found[1].slug else None
 

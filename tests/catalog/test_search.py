@@ -1330,7 +1330,11 @@ class TestSearch:
         make_asset("bert", name="bert-base")
         assert [a.name for a in closest_names("segformr")] == ["segformer-b4"]
 
-    def test_the_names_it_suggests_are_those_the_filters_keep(self):
+    # (On PostgreSQL the names a filter keeps are measured all when few, else the nearest
+    # walked until enough are kept: both ways.)
+    @pytest.mark.parametrize("few_kept", [0, catalog_search.FEW_KEPT])
+    def test_the_names_it_suggests_are_those_the_filters_keep(self, few_kept, monkeypatch):
+        monkeypatch.setattr(catalog_search, "FEW_KEPT", few_kept)
         seg = make_task("image-segmentation", name="Image segmentation")
         make_asset("segformer-b4", name="segformer-b4", tasks=[seg], languages=["eng-Latn"])
         make_asset("segformer-b5", name="segformer-b5", kind=Asset.Kind.DATASET,
@@ -1355,6 +1359,16 @@ class TestSearch:
             make_asset(slug, name=name, status=(
                 Asset.Status.ARCHIVED if slug == "hidden" else Asset.Status.PUBLISHED))
         names = [a.name for a in closest_names("segformr ", limit=2)]
+        assert names == ["segformer", "segformer-b4-finetuned-ade"]
+
+    @pytest.mark.parametrize("few_kept", [0, catalog_search.FEW_KEPT])
+    def test_it_suggests_the_nearest_names_a_filter_keeps_first(self, few_kept, monkeypatch):
+        monkeypatch.setattr(catalog_search, "FEW_KEPT", few_kept)
+        seg = make_task("image-segmentation", name="Image segmentation")
+        for slug, name in [("far", "segment-anything-model"), ("near", "segformer"),
+                           ("mid", "segformer-b4-finetuned-ade"), ("other", "segformr-x")]:
+            make_asset(slug, name=name, tasks=[] if slug == "other" else [seg])
+        names = [a.name for a in closest_names("segformr ", limit=2, task=seg.slug)]
         assert names == ["segformer", "segformer-b4-finetuned-ade"]
 
     def test_it_suggests_names_a_little_further_than_pg_trgm_would(self):

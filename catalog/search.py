@@ -263,14 +263,21 @@ def search(
         # languages: "swahili embeddings" finds the embedding models covering a hundred
         # languages, Swahili among them, after those saying Swahili. (A backend of its own:
         # PostgreSQL's remembers the prefix spelled out for the words it was first given.)
+        # The language named alone ("malagasy", "scottish gaelic": the words of its name
+        # go together): the assets covering it, best ranked first.
         term, codes = named
+        words = language_words(using)
+        same = {t for t in n.terms if t == term or (
+            t in known_language_words() and set(words.get(t, ())) & set(codes))}
         reduced = dataclasses.replace(
-            n, terms=[t for t in n.terms if t != term],
-            prefix=None if n.prefix == term else n.prefix)
+            n, terms=[t for t in n.terms if t not in same],
+            prefix=None if n.prefix in same else n.prefix)
         seen = {row[0] for row in rows}
         covering = type(backend)()
-        more = covering.rank(using, covering.all_terms(reduced, using), _names(reduced),
-                             dataclasses.replace(filters, languages=codes), wanted)
+        kept = dataclasses.replace(filters, languages=codes)
+        more = (covering.rank(using, covering.all_terms(reduced, using), _names(reduced),
+                              kept, wanted)
+                if reduced.terms else _best_ranked(using, kept, wanted))
         rows += [row for row in more if row[0] not in seen][: wanted - len(rows)]
     full = len(rows)
     if full < wanted and len(querytext.term_groups(n)) > 1:
@@ -467,12 +474,12 @@ def language_words(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, ...]]:
 
 def _language_term(n: querytext.Normalised, using: str) -> tuple[str, tuple[str, ...]] | None:
     """The first term of `n` naming a widely known language (languages.known_words()) some
-    asset covers, with the codes it names, when other terms go with it; None for none, the
-    usual case, told without a query. A word among others joined by "or", in quotes, or
-    also left out ("swahili -swahili x"), is taken as typed."""
-    if len(n.terms) < 2:
+    asset covers, with the codes it names; None for none, the usual case, told without a
+    query. A word among others joined by "or", in quotes, or also left out ("swahili
+    -swahili x"), is taken as typed; a word alone, only when nothing else was typed."""
+    if len(n.terms) < 2 and (n.excluded or n.phrases or n.alternatives):
         return None
-    quoted = {word for phrase in n.phrases for word in phrase.split()}
+    quoted = querytext.quoted_words(n)
     grouped = {word for group in n.alternatives for word in group.split()}
     for term in n.terms:
         if term in known_language_words() and term not in quoted and term not in grouped \
@@ -2182,6 +2189,27 @@ def _name_keys(n: querytext.Normalised) -> tuple[str, str, str]:
     glued = querytext.index_text(_split_glued(n.wanted))
     pasted = _ID_LIKE.fullmatch(n.wanted)
     return key, glued, querytext.index_text(pasted.group(1)) if pasted else key
+
+
+def _best_ranked(using: str, filters: _Filters, limit: int) -> list[tuple]:
+    """The assets `filters` keep that cover one of its languages, best ranked first, as
+    rank() gives them (relevance 0): for a word naming a language and nothing else
+    (search()). Read from the assets covering them (catalog_search_language), each once."""
+    vendor = connections[using].vendor
+    where, params = dataclasses.replace(filters, languages=()).sql(vendor)
+    # (PostgreSQL's conditions may read the asset's document.)
+    doc = "JOIN catalog_search_doc d ON d.asset_id = a.id" if vendor == "postgresql" else ""
+    marks = ", ".join(["%s"] * len(filters.languages))
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT a.id, 0.0, 0, 0, s.rank FROM (SELECT DISTINCT asset_id FROM "
+            f"catalog_search_language WHERE code IN ({marks})) l "
+            f"JOIN catalog_asset a ON a.id = l.asset_id {doc} "
+            f"LEFT JOIN catalog_score s ON s.asset_id = a.id WHERE {where} "
+            "ORDER BY COALESCE(s.rank, -1.0) DESC, a.id LIMIT %s",
+            [*filters.languages, *params, limit],
+        )
+        return cursor.fetchall()
 
 
 def _top_ranked_sql() -> str:

@@ -530,13 +530,14 @@ class TestSearch:
         assert greek.language_parts == [
             ("Modern ", False), ("Greek", True), (", among its 2 languages", False)]
         # Not the names of every language of an asset covering more than SPOKEN_MAX: they
-        # would weigh it down for every other word.
+        # would weigh it down for every other word. Named alone, it is found by what it
+        # covers, after those saying the language.
         many = [f"{found.alpha_3}-Latn" for found in pycountry.languages
                 if hasattr(found, "alpha_2") and found.alpha_3 != "swa"]
         many = many[:catalog_search.SPOKEN_MAX]
         make_asset("all", name="All embedder", summary="Embeddings.",
                    languages=[*many, "swh-Latn"])
-        assert "All embedder" not in _names(search("swahili "))
+        assert _names(search("swahili "))[2:] == ["All embedder"]
         assert "All embedder" in _names(search("embeddings "))
         # With other words, it is found by what it covers, after those saying the
         # language, and says so.
@@ -548,8 +549,39 @@ class TestSearch:
         # Not when the language is chosen, in quotes or one of words joined by "or".
         assert _full(search("swahili embeddings ", language="swh")) == ["Wide embedder"]
         assert "All embedder" not in _full(search('"swahili embeddings" '))
+        assert "All embedder" not in _full(search('"swahili" embeddings '))
         assert "All embedder" not in _full(search("swahili or yoruba embeddings "))
         assert "All embedder" not in _full(search("swahili embeddings -swahili "))
+
+    def test_a_language_named_alone_finds_what_covers_it_best_ranked_first(
+            self, django_assert_num_queries):
+        # Assets covering more languages than the index names (SPOKEN_MAX), Malagasy and
+        # Scottish Gaelic among them: found by the language's name alone, best ranked first.
+        many = [f"{found.alpha_3}-Latn" for found in pycountry.languages
+                if hasattr(found, "alpha_2") and found.alpha_3 not in {"mlg", "gla"}]
+        many = many[:catalog_search.SPOKEN_MAX + 5]
+        low = make_asset("low", name="Low embedder", summary="Embeddings.",
+                         languages=[*many, "mlg-Latn"])
+        high = make_asset("high", name="High embedder", summary="Embeddings.",
+                          languages=[*many, "mlg-Latn", "gla-Latn"])
+        make_asset("none", name="Other embedder", summary="Embeddings.", languages=many)
+        _score(low, 40.0)
+        _score(high, 70.0)
+        search("malagasy ")  # (the words naming languages, remembered)
+        # The words; the assets covering it; the assets and their capabilities.
+        with django_assert_num_queries(4):
+            results = search("malagasy ")
+        assert _names(results) == ["High embedder", "Low embedder"]
+        assert results[0].language_parts == [
+            ("Malagasy", True), (f", among its {len(many) + 2} languages", False)]
+        assert _names(search("Malagasy")) == ["High embedder", "Low embedder"]
+        # A name of two words: both name it.
+        assert _names(search("scottish gaelic ")) == ["High embedder"]
+        # The filters keep what they keep.
+        assert _names(search("malagasy ", kind="dataset")) == []
+        # Left out, in quotes, or with words left out: taken as typed.
+        assert _names(search("malagasy -embeddings ")) == []
+        assert _names(search('"malagasy" ')) == []
 
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):
         make_asset("tuned", name="Tagger tuned", kind=Asset.Kind.FINE_TUNE,

@@ -1522,12 +1522,19 @@ class TestTrigramMatch:
             assert max(counts[gram] for gram in groups[0]) <= min(
                 counts[gram] for gram in wanted - groups[0])
 
-    def test_a_long_key_is_matched_in_groups_the_rarest_first(self):
-        key = "zero shot audio classification environmental sounds"
+    @staticmethod
+    def _rarest_first(key: str, distance: float, rarest: dict[str, int]
+                      ) -> tuple[set[str], str, bool]:
+        """The trigrams of `key`, and trigram_match() of them when those of `rarest` are
+        held by fewer names than the others."""
         wanted = catalog_search._word_trigrams(key)
-        counts = dict.fromkeys(wanted, 100) | {"nme": 1, "ent": 2}
-        expression, every = catalog_search.trigram_match(
-            wanted, catalog_search.CLOSE_NAME_DISTANCE, lambda: counts)
+        counts = dict.fromkeys(wanted, 100) | rarest
+        return wanted, *catalog_search.trigram_match(wanted, distance, lambda: counts)
+
+    def test_a_long_key_is_matched_in_groups_the_rarest_first(self):
+        wanted, expression, every = self._rarest_first(
+            "zero shot audio classification environmental sounds",
+            catalog_search.CLOSE_NAME_DISTANCE, {"nme": 1, "ent": 2})
         groups = expression.split(" AND ")
         assert every
         assert len(groups) == 3 and all(group.startswith("(") for group in groups)
@@ -1538,11 +1545,8 @@ class TestTrigramMatch:
     def test_the_far_distance_matches_any_of_the_rarest(self):
         # Within NAME_DISTANCE a name may lack over half of them: no two groups, and one of
         # the rarest 60 % it must hold.
-        key = "stable diffusion xl turbo"
-        wanted = catalog_search._word_trigrams(key)
-        counts = dict.fromkeys(wanted, 100) | {"tur": 1, "xl ": 2}
-        expression, every = catalog_search.trigram_match(
-            wanted, catalog_search.NAME_DISTANCE, lambda: counts)
+        wanted, expression, every = self._rarest_first(
+            "stable diffusion xl turbo", catalog_search.NAME_DISTANCE, {"tur": 1, "xl ": 2})
         assert " AND " not in expression and not every
         held = set(re.findall(r'"([^"]+)"', expression))
         assert {"tur", "xl "} <= held and len(held) == int(len(wanted) * 0.6) + 1

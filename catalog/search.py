@@ -207,8 +207,9 @@ def search(
     word too short to be a prefix while typed (n.partial): the search for the others stands
     for that for some of the words, and when fewer than asked for hold them all, the search
     for some of them adds one. When fewer than asked for hold every word and a word names
-    a language, the search for the others among the assets covering it adds one
-    (language_words(), read once per data generation, another). A `task` is looked up by
+    a language, the search for the others among the assets covering it adds one (named
+    alone, the assets covering it, best ranked: as many) (language_words(), read once per
+    data generation, another). A `task` is looked up by
     its slug in tasks(), read once per data generation: a slug naming none finds nothing;
     the tasks the words name (tasks_named()) are read off the same.
     """

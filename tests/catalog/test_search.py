@@ -2232,6 +2232,14 @@ class TestRelevanceOnTheBundledCatalog:
             assert r.asset.licence in {"mit", "apache-2.0", "bsd-3-clause", "cc-by-4.0", "cc0-1.0"}
         assert all("code" in r.asset.name.lower() for r in results[:5])
 
+    def test_the_search_pages_example_of_a_vs_b_names_two_assets(self):
+        pair = catalog_search.versus_named(querytext.normalise("whisper-large-v3 vs whisper-base"))
+        assert [named.slug for named in pair] == ["whisper-large-v3", "whisper-base"]
+        # Names without their qualifiers: one of those so named each.
+        pair = catalog_search.versus_named(querytext.normalise("gpt-4o vs claude 3.5 sonnet"))
+        assert pair[0].name.startswith("GPT-4o (")
+        assert pair[1].name.startswith("Claude 3.5 Sonnet (")
+
     def test_an_exact_name_comes_first(self):
         results = search("segformer-b4-finetuned-ade-512-512")
         assert results[0].exact

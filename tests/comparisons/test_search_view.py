@@ -557,6 +557,7 @@ class TestSearch:
         assertContains(response, "What do you need?")
         assertContains(response, 'href="/search/?q=segment+indoor+scenes"')
         assertContains(response, 'href="/search/?q=evaluation+tools"')
+        assertContains(response, 'href="/search/?q=whisper-large-v3+vs+whisper-base"')
 
     def test_it_escapes_what_was_typed(self, client):
         response = client.get("/search/", {"q": "<script>alert(1)</script>"}, headers=BROWSER)

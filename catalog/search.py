@@ -477,8 +477,8 @@ def _language_term(n: querytext.Normalised, using: str) -> tuple[str, tuple[str,
     """The first term of `n` naming a widely known language (languages.known_words()) some
     asset covers, with the codes it names; None for none, the usual case, told without a
     query. A word among others joined by "or", in quotes, or also left out ("swahili
-    -swahili x"), is taken as typed; a word alone, only when nothing else was typed."""
-    if len(n.terms) < 2 and (n.excluded or n.phrases or n.alternatives):
+    -swahili x"), is taken as typed."""
+    if len(n.terms) < 2 and (n.phrases or n.alternatives):
         return None
     quoted = querytext.quoted_words(n)
     grouped = {word for group in n.alternatives for word in group.split()}
@@ -2194,12 +2194,18 @@ def _name_keys(n: querytext.Normalised) -> tuple[str, str, str]:
 
 def _best_ranked(using: str, filters: _Filters, limit: int) -> list[tuple]:
     """The assets `filters` keep that cover one of its languages, best ranked first, as
-    rank() gives them (relevance 0): for a word naming a language and nothing else
-    (search()). Read from the assets covering them (catalog_search_language), each once."""
+    rank() gives them (relevance 0): for a word naming a language and no other to find,
+    words left out aside (search()). Read from the assets covering them
+    (catalog_search_language), each once."""
     vendor = connections[using].vendor
     where, params = dataclasses.replace(filters, languages=()).sql(vendor)
-    # (PostgreSQL's conditions may read the asset's document.)
+    # (PostgreSQL's conditions may read the asset's document: what was left out. SQLite's
+    # MATCH reads it once, not looked up by the id.)
     doc = "JOIN catalog_search_doc d ON d.asset_id = a.id" if vendor == "postgresql" else ""
+    if vendor == "sqlite" and filters.excluded:
+        where += (" AND a.id NOT IN (SELECT rowid FROM catalog_search_fts "
+                  "WHERE catalog_search_fts MATCH %s)")
+        params = [*params, filters.excluded]
     marks = ", ".join(["%s"] * len(filters.languages))
     with connections[using].cursor() as cursor:
         cursor.execute(

@@ -579,8 +579,11 @@ class TestSearch:
         assert _names(search("scottish gaelic ")) == ["High embedder"]
         # The filters keep what they keep.
         assert _names(search("malagasy ", kind="dataset")) == []
-        # Left out, in quotes, or with words left out: taken as typed.
+        # Words left out leave out what holds them; in quotes, or left out, it is taken as
+        # typed.
+        assert _names(search("malagasy -low ")) == ["High embedder"]
         assert _names(search("malagasy -embeddings ")) == []
+        assert _names(search("malagasy -malagasy ")) == []
         assert _names(search('"malagasy" ')) == []
 
     def test_model_finds_fine_tunes_and_apis_that_never_say_it(self):

@@ -28,6 +28,7 @@ from catalog.models import (
     name_qualifiers,
 )
 from catalog.rawload import Columns
+from catalog.search import NAME_KEYS
 
 # The imported record (the page shows the fields made from it) and its hash are never read.
 ASSET = Columns(Asset, "a", exclude=("record", "import_hash"))
@@ -67,7 +68,7 @@ def _statements(vendor: str) -> dict[str, str]:
     # Names are not unique ("PaLM-2 (Bison)" three times): the assets whose names the search
     # index keys alike, by its index on the key (catalog_search_name on SQLite,
     # catalog_search_doc on PostgreSQL), their external ids one string.
-    keys = "catalog_search_doc" if vendor == "postgresql" else "catalog_search_name"
+    keys = NAME_KEYS[vendor]
     ids = (f"string_agg(m.{q('external_id')}, chr(31))" if vendor == "postgresql"
            else f"group_concat(m.{q('external_id')}, char(31))")
     namesakes = (

@@ -267,9 +267,7 @@ def search(
         # The language named alone ("malagasy", "scottish gaelic": the words of its name
         # go together): the assets covering it, best ranked first.
         term, codes = named
-        words = language_words(using)
-        same = {t for t in n.terms if t == term or (
-            t in known_language_words() and set(words.get(t, ())) & set(codes))}
+        same = {t for t in n.terms if t == term or set(_names_language(t, using)) & set(codes)}
         reduced = dataclasses.replace(
             n, terms=[t for t in n.terms if t not in same],
             prefix=None if n.prefix in same else n.prefix)
@@ -473,6 +471,12 @@ def language_words(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, ...]]:
     return _language_words.get(using, read)
 
 
+def _names_language(term: str, using: str) -> tuple[str, ...]:
+    """The codes of the widely known languages (languages.known_words()) `term` names that
+    some asset covers; () for none, told without a query for a word naming none."""
+    return language_words(using).get(term, ()) if term in known_language_words() else ()
+
+
 def _language_term(n: querytext.Normalised, using: str) -> tuple[str, tuple[str, ...]] | None:
     """The first term of `n` naming a widely known language (languages.known_words()) some
     asset covers, with the codes it names; None for none, the usual case, told without a
@@ -483,8 +487,8 @@ def _language_term(n: querytext.Normalised, using: str) -> tuple[str, tuple[str,
     quoted = querytext.quoted_words(n)
     grouped = {word for group in n.alternatives for word in group.split()}
     for term in n.terms:
-        if term in known_language_words() and term not in quoted and term not in grouped \
-                and term not in n.excluded and (codes := language_words(using).get(term)):
+        if term not in quoted and term not in grouped and term not in n.excluded \
+                and (codes := _names_language(term, using)):
             return term, codes
     return None
 
@@ -500,6 +504,8 @@ def licences_held(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
         .annotate(n=Count("id")).values_list("licence", "n")))
 
 
+# Where each database keeps the name keys of the assets (name_key, base_key; indexed).
+NAME_KEYS = {"postgresql": "catalog_search_doc", "sqlite": "catalog_search_name"}
 # "A vs B" typed as a search: two names and the word between them ("vs", "vs." or "versus").
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+")
 
@@ -528,12 +534,10 @@ def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
         return None
     wanted = sorted({k for key in keys for k in key if k})
     marks = ", ".join(["%s"] * len(wanted))
-    table = ("catalog_search_doc" if connections[using].vendor == "postgresql"
-             else "catalog_search_name")
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"""SELECT n.name_key, n.base_key, a.slug, a.name, s.rank, a.released_on
-            FROM {table} n JOIN catalog_asset a ON a.id = n.asset_id
+            FROM {NAME_KEYS[connections[using].vendor]} n JOIN catalog_asset a ON a.id = n.asset_id
             LEFT JOIN catalog_score s ON s.asset_id = n.asset_id
             WHERE a.status = 'published' AND (n.name_key IN ({marks})
                 OR n.base_key IN ({marks}) AND n.base_key <> '')""",

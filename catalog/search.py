@@ -44,14 +44,16 @@ PostgreSQL off each candidate's document (websearch_to_tsquery()). Words joined 
 one term, held when any of them is ("image or video segmentation").
 
 The last word, while it may still be being typed, is a prefix (querytext.normalise): both
-databases stem it and take the indexed words its stem starts ("images": imag, image,
+databases stem it and take the indexed words its stem starts ("imag": imag, image,
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
-as those words (_Postgres, catalog_search_word). A word typed past its stem ("segmentat",
-indexed "segment") starts none, or only names' words glued together ("retrieva":
-retrieval32m): the words it may be the start of (completions()) stand in for it, as
-prefixes of their stems, as the whole word is searched (past_stems()); and a prefix finding
-nothing stands for the indexed words it starts, or the word it is with a letter or two
-mistyped at its end (search(), shorter_words(), MAX_STAND_INS).
+as those words (_Postgres, catalog_search_word). A word the stemmer shortens is a whole
+word ("images": imag), and stands for its stem and the indexed words it starts ("images",
+not "imagenet"). A word typed past its stem ("segmentat", indexed "segment") starts none,
+or only names' words glued together ("retrieva": retrieval32m): the words it may be the
+start of (completions()) stand in for it beside those, as the whole word is searched
+(stand_ins()); and a prefix finding nothing stands for the indexed words it starts, or the
+word it is with a letter or two mistyped at its end (search(), shorter_words(),
+MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -202,8 +204,10 @@ def search(
     it, and those lacking a quoted phrase (n.phrases) are left out too. Three queries, or
     four when the search for any term runs; none when the query holds no searchable term.
     On PostgreSQL a typed prefix adds one (_Postgres); when a typed prefix finds nothing,
-    looking for the words that stand in for it adds one, and ranking with them another (none
-    when it runs past a stem: the words it may start stand in from the first ranking). A last
+    looking for the words that stand in for it adds one, and ranking with them another (the
+    words standing in for a whole word, or for one typed past a stem, stand in from the
+    first ranking without a query; when they find nothing, PostgreSQL reads the words the
+    letters typed start with the prefix's spelling out, if they start with its stem). A last
     word too short to be a prefix while typed (n.partial): the search for the others stands
     for that for some of the words, and when fewer than asked for hold them all, the search
     for some of them adds one. When fewer than asked for hold every word and a word names
@@ -233,14 +237,15 @@ def search(
                        tasks_named=tasks_named(n, using))
     names = _names(n)
     terms = backend.all_terms(n, using)
-    # A word being typed that runs past the stem of the word it is the start of starts only
-    # names' words glued together ("embeddi": embeddinggemma, Qwen3VLEmbedding2B;
-    # "embedding" is indexed as embed; "segmentat": none): the words it may be the start
-    # of stand in for it, as prefixes of their stems, as the word typed in full is searched
-    # (embed*), so that results do not turn to those names, or vanish, in the middle of a
-    # word, but stay as they will be. Known before ranking (past_stems()): no query more.
-    shorter = backend.past_stems(n) if n.prefix else []
-    prefixes = bool(shorter)  # whether the words standing in for it are prefixes
+    # A word being typed that the stemmer shortens is a whole word ("parsing": pars;
+    # "faces": face): it stands for itself, not for every word its stem starts (ParsiNLU,
+    # facebook). A word being typed that runs past the stem of the word it is the start of
+    # starts only names' words glued together ("embeddi": embeddinggemma,
+    # Qwen3VLEmbedding2B; "embedding" is indexed as embed; "segmentat": none): the words it
+    # may be the start of stand in for it, as prefixes of their stems (embed*), so that
+    # results do not turn to those names, or vanish, in the middle of a word. Known before
+    # ranking (stand_ins()): no query more.
+    shorter, prefixes = backend.stand_ins(n, using) if n.prefix else ([], False)
     # The words side by side as typed hold its stem, not the letters typed: the results
     # holding "text classification" rank first for "text classifica" as for "text classif".
     phrased = n
@@ -250,14 +255,14 @@ def search(
             phrased = _typed_as(n, shorter[0])
     rows = backend.rank(using, terms, names, filters, wanted,
                         phrase=backend.phrase(phrased), turned=backend.turned_around(n))
-    if n.prefix and not shorter and not rows:
-        # A word being typed whose stem starts no indexed word ("analys": stemmed anali,
-        # the index holds analysi) stands for the indexed words it starts, or the word it
-        # is mistyped at its end ("segmentz").
-        shorter = backend.shorter_words(n, using)
-        if shorter:
-            rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters,
-                                wanted)
+    # A word being typed whose stem starts no indexed word ("analys": stemmed anali, the
+    # index holds analysi) stands for the indexed words it starts, or the word it is
+    # mistyped at its end ("segmentz"); a whole word that found nothing, for the indexed
+    # words it starts beside it ("deepse", stemmed deeps: deepseek).
+    if n.prefix and not rows and not prefixes and (
+            more := (backend.glued_words if shorter else backend.shorter_words)(n, using)):
+        shorter = [*shorter, *more]
+        rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters, wanted)
     if len(rows) < wanted and not language and (named := _language_term(n, using)):
         # A word naming a language: the assets covering it that hold the other words
         # follow those holding them all. The index names only SPOKEN_MAX of an asset's
@@ -274,8 +279,9 @@ def search(
         seen = {row[0] for row in rows}
         covering = type(backend)()
         kept = dataclasses.replace(filters, languages=codes)
-        more = (covering.rank(using, covering.all_terms(reduced, using), _names(reduced),
-                              kept, wanted)
+        more = (covering.rank(using, covering.all_terms(
+                    reduced, using, *((shorter, prefixes) if reduced.prefix else ())),
+                    _names(reduced), kept, wanted)
                 if reduced.terms else _best_ranked(using, kept, wanted))
         rows += [row for row in more if row[0] not in seen][: wanted - len(rows)]
     full = len(rows)
@@ -427,7 +433,7 @@ def tasks_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple
     Classification evaluation, whose slug is "classification"). Words in quotes name none,
     as they steer to no kind; words joined by "or" do, each ("llm or vlm"), and so does a
     word with its other spelling ("summarization": Summarisation). A last word being typed
-    names with the word it starts once typed past its stem, as it is searched (past_stems()):
+    names with the word it starts once typed past its stem, as it is searched (stand_ins()):
     "image classifi" as "image classification", not "image cla". The tasks are read once
     per data generation (tasks(), which the search page reads anyway)."""
     if not n.terms:
@@ -1480,7 +1486,7 @@ def _shorter_candidates(prefix: str, stemmer: str) -> list[str]:
     its last letter or two, of at least SHORTER_MIN characters ("segmentz",
     "segmentationz": segment), not every shorter start of it ("complet" never stands for
     "comp", the start of BrowseComp, nor "segmentat" for "seg"; a word cut past its stem
-    has the words it may be the start of stand for it, past_stems())."""
+    has the words it may be the start of stand for it, stand_ins())."""
     return list(dict.fromkeys(
         word for k in (1, 2) if len(word := stem(prefix[:-k], stemmer)) >= SHORTER_MIN))
 
@@ -1543,10 +1549,41 @@ def _typed_past(typed: str, stem: str) -> bool:
         and typed[len(stem) - 1] in "aeiouy")
 
 
+def _stand_ins(typed: str, stemmed: str, stemmer: str,
+               completed: Iterable[tuple[str, str]] | None = None) -> tuple[list[str], bool]:
+    """The words standing in for `typed`, the word being typed as the index reads it, whose
+    stem is `stemmed` (see search()), and whether as prefixes: when the stemmer shortens
+    it, it, as a word; when it may run past its stem, one word for each stem of the words it
+    may be the start of (_past_stem(); `completed`: its completions() with their stems, when
+    read), as prefixes; else none. Only words of ASCII letters."""
+    if not _ascii_letters(typed):
+        return [], False
+    if stemmed != typed:
+        return [typed], False
+    if not _may_run_past_stem(typed):
+        return [], False
+    words = _past_stem(typed, completed if completed is not None else (
+        (word, stem(word, stemmer)) for word in completions(typed)))
+    return words, bool(words)
+
+
+def _glued(typed: str, words: Iterable[str], stemmer: str) -> list[str]:
+    """Of indexed `words`, those starting with `typed` that the database reads as they are
+    (it stems a word again when it searches it), up to MAX_STAND_INS."""
+    return [word for word in words
+            if word.startswith(typed) and stem(word, stemmer) == word][:MAX_STAND_INS]
+
+
+def _ascii_letters(word: str) -> bool:
+    """Whether `word` is of ASCII letters only: a word the index holds as typed, and that
+    the stemmer may shorten as an English word."""
+    return word.isascii() and word.isalpha()
+
+
 def _may_run_past_stem(prefix: str) -> bool:
     """Whether a typed prefix may run past the stem of the word being typed, told without a
     query: letters only, longer than the shortest word that may stand for it."""
-    return prefix.isascii() and prefix.isalpha() and len(prefix) > SHORTER_MIN
+    return _ascii_letters(prefix) and len(prefix) > SHORTER_MIN
 
 
 # The stand-ins for a word being typed whose stem starts no indexed word, on both databases
@@ -1675,9 +1712,9 @@ class _SQLite:
         parts = querytext.fts5_terms(n)
         finished = querytext.fts5_terms(n, finished=True)
         if shorter:
-            # The word being typed is the last term; the indexed words stand in for it, as
-            # prefixes when `prefixes` (past_stems(): as the word typed in full would be;
-            # finished, as words, for `best`).
+            # The word being typed is the last term; the words standing in for it replace
+            # it, as prefixes when `prefixes` (stand_ins(): as the word typed in full would
+            # be; finished, as words, for `best`).
             words = " OR ".join(querytext.fts5_quote(w) for w in shorter)
             parts[-1] = (f"({' OR '.join(querytext.fts5_quote(w) + '*' for w in shorter)})"
                          if prefixes else f"({words})")
@@ -1690,15 +1727,19 @@ class _SQLite:
                               _all_but_one(finished, " AND ", " OR ", _finders(n)))
         return _Fts5Query(join.join(parts), join.join(finished))
 
-    def past_stems(self, n: querytext.Normalised) -> list[str]:
-        """The words standing in for the word being typed, as prefixes, when it may run past
-        its stem: one for each stem of the words it may be the start of (_past_stem()),
-        worked out without a query; [] for none."""
-        typed, stem = querytext.porter_stem(n.prefix)
-        if stem != typed or not _may_run_past_stem(typed):
-            return []
-        return _past_stem(typed, ((word, querytext.porter_stem(word)[1])
-                                  for word in completions(typed)))
+    def stand_ins(self, n: querytext.Normalised, using: str) -> tuple[list[str], bool]:
+        """The words standing in for the word being typed (_stand_ins()), without a query."""
+        return _stand_ins(*querytext.porter_stem(n.prefix), STEMMERS["sqlite"])
+
+    def glued_words(self, n: querytext.Normalised, using: str) -> list[str]:
+        """The indexed words the word being typed starts, for when the words standing in for
+        it found nothing ("deepse", stemmed deeps: deepseek); a statement (_glued())."""
+        typed = querytext.porter_stem(n.prefix)[0]
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM catalog_search_vocab WHERE term >= %s AND term < %s "
+                f"ORDER BY term LIMIT {MAX_STAND_INS}", [typed, typed + "\U0010ffff"])
+            return _glued(typed, [row[0] for row in cursor.fetchall()], STEMMERS["sqlite"])
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem FTS5
@@ -1862,7 +1903,7 @@ class _Postgres:
     MAX_SPELLED = 64
 
     def __init__(self) -> None:
-        self._found: tuple[list[str], list[str], list[tuple[str, str]]] | None = None
+        self._found: tuple[list[str], list[str], list[tuple[str, str]], str | None] | None = None
 
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.pg_phrase_text(n)
@@ -1895,7 +1936,7 @@ class _Postgres:
         terms = querytext.pg_tsquery_text(n).split(" & ")
         if shorter:
             # The words standing in, stemmed by to_tsquery() as the index was, as prefixes
-            # when `prefixes` (past_stems(); then not spelled out); "|" without spaces, as
+            # when `prefixes` (stand_ins(); then not spelled out); "|" without spaces, as
             # " | " separates the alternatives of an any-term query.
             ops = [f"{w}:*" for w in shorter] if prefixes else shorter
             terms = [f"({'|'.join(ops)})" if t.endswith(":*") else t for t in terms]
@@ -1922,14 +1963,34 @@ class _Postgres:
             if any_term else "",
         )
 
-    def past_stems(self, n: querytext.Normalised) -> list[str]:
-        """The words standing in for the word being typed, as prefixes, when it may run past
-        its stem: one for each stem of the words it may be the start of (_past_stem()), read
-        with the prefix's spelling out (_spelled(), run by all_terms() first); [] for none."""
+    def _typed(self, n: querytext.Normalised) -> str | None:
+        """The word being typed, as to_tsquery() input, when the prefix's spelling out was
+        read (_spelled(), run by all_terms() first); else None."""
         prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
-        if not prefixed or not self._found:
+        return prefixed[0].removesuffix(":*") if prefixed and self._found else None
+
+    def stand_ins(self, n: querytext.Normalised, using: str) -> tuple[list[str], bool]:
+        """As _SQLite.stand_ins(), read with the prefix's spelling out."""
+        if (typed := self._typed(n)) is None:
+            return [], False
+        _, _, completed, stemmed = self._found
+        return _stand_ins(typed, stemmed or typed, STEMMERS["postgresql"], completed)
+
+    def glued_words(self, n: querytext.Normalised, using: str) -> list[str]:
+        """As _SQLite.glued_words(): read with the prefix's spelling out (which, when the
+        stemmer shortens it, spells out only its stem and the words the letters typed
+        start), or, when the letters typed do not start with its stem ("analys": anali), a
+        statement."""
+        if (typed := self._typed(n)) is None:
             return []
-        return _past_stem(prefixed[0].removesuffix(":*"), self._found[2])
+        words, stemmed = self._found[1], self._found[3]
+        if not (stemmed and typed.startswith(stemmed)):
+            with connections[using].cursor() as cursor:
+                cursor.execute("SELECT word FROM catalog_search_word WHERE word >= %s "
+                               "AND word < %s || chr(1114111) ORDER BY word LIMIT %s",
+                               [typed, typed, MAX_STAND_INS])
+                words = [row[0] for row in cursor.fetchall()]
+        return _glued(typed, words, STEMMERS["postgresql"])
 
     def shorter_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """Words to stand for the word being typed when it found nothing and the stem
@@ -1961,10 +2022,11 @@ class _Postgres:
             return None
         at = prefixed[0]
         if self._found is None:
-            # Each term as to_tsquery() reads it, and the words that start the prefix term's
-            # stem; once a search, also when it falls back to any term. And, for
-            # past_stems(), the prefix's completions with their stems, when the stemmer
-            # leaves it as typed.
+            # Each term as to_tsquery() reads it, its stem, and the words that start the
+            # prefix term's stem (when the stemmer shortens it, a whole word: only its stem
+            # and the words the letters typed start, see search()); once a search, also
+            # when it falls back to any term. And, for stand_ins(), the prefix's
+            # completions with their stems, when the stemmer leaves it as typed.
             typed = terms[at].removesuffix(":*")
             ends = completions(typed) if _may_run_past_stem(typed) else []
             with _planned_each_time(using), connections[using].cursor() as cursor:
@@ -1975,21 +2037,25 @@ class _Postgres:
                     ), stem AS (
                         SELECT {_stem("op")} AS s FROM ops WHERE i = %s
                     )
-                    SELECT (SELECT array_agg(op ORDER BY i) FROM ops),
+                    SELECT (SELECT array_agg(op ORDER BY i) FROM ops), (SELECT s FROM stem),
                         (SELECT array_agg(word) FROM (
                             SELECT word FROM catalog_search_word WHERE {_STARTS_STEM}
+                            AND (NOT %s OR (SELECT s FROM stem) = %s
+                                OR word = (SELECT s FROM stem)
+                                OR word >= %s AND word < %s || chr(1114111))
                             ORDER BY word LIMIT %s) found),
                         (SELECT array_agg(ARRAY[c, st]) FROM (
                             SELECT c, substring(to_tsquery('{CONFIG}', c)::text
                                 FROM '^''(.+)''$') AS st
                             FROM unnest(%s::text[]) AS c) completed
                          WHERE st IS NOT NULL AND (SELECT s FROM stem) = %s)""",
-                    [terms, at + 1, self.MAX_SPELLED + 1, ends, typed],
+                    [terms, at + 1, _ascii_letters(typed), typed, typed, typed,
+                     self.MAX_SPELLED + 1, ends, typed],
                 )
-                operands, words, completed = cursor.fetchone()
+                operands, stemmed, words, completed = cursor.fetchone()
             self._found = (list(operands), words or [],
-                           [(word, stemmed) for word, stemmed in completed or []])
-        operands, words, _ = self._found
+                           [(word, stemmed) for word, stemmed in completed or []], stemmed)
+        operands, words, *_ = self._found
         if not 0 < len(words) <= self.MAX_SPELLED:
             return None
         spelled = list(operands)
@@ -2598,13 +2664,17 @@ def _term_matches(word: str, n: querytext.Normalised, stemmer: str) -> str | Non
     word (STEMMERS: "captions" marks "captioning", "segmentation" "segment"; not "open"
     "OpenAI", nor "image" "ImageNet"). The word being typed marks every word it starts, and
     every word whose stem starts with its stem, as the index finds them ("publication":
-    public, so "publicly": publicli).
+    public, so "publicly": publicli); when the stemmer shortens it, a whole word (search()),
+    the words it starts and those of its stem ("parsing": parser, not ParsiNLU).
     """
     for term in n.terms:
         if word == term:
             return term
         if term == n.prefix:
-            if word.startswith(term) or stem(word, stemmer).startswith(stem(term, stemmer)):
+            stemmed = stem(term, stemmer)
+            if word.startswith(term) or (
+                    stem(word, stemmer) == stemmed if stemmed != term and _ascii_letters(term)
+                    else stem(word, stemmer).startswith(stemmed)):
                 return term
         elif stem(word, stemmer) == stem(term, stemmer):
             return term

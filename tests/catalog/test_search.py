@@ -1221,9 +1221,9 @@ class TestSearch:
         assert result.capabilities[0].title_parts == [
             ("Image", True), (" ", False), ("segmentation", True)
         ]
-        # Rank, with the stem of the words it may be the start of (segmentation: segment)
-        # beside it; the result assets; their capabilities. PostgreSQL also reads the
-        # prefix's words, and those stems, first.
+        # Rank, with the word it may be the start of (segmentation: segment) standing in for
+        # it; the result assets; their capabilities. PostgreSQL also reads the prefix's
+        # words, and those stems, first.
         with django_assert_num_queries(3 + PREFIX_QUERIES):
             assert search("segmentat")
         # A prefix that starts indexed words is searched as it is ("class" does not stand
@@ -1252,7 +1252,7 @@ class TestSearch:
         make_asset("glued-too", name="SceneClassificationv2", kind=Asset.Kind.DATASET,
                    summary="Scenes, labelled.")
         everything = {"glued", "ret-0", "ret-1", "ret-2"}
-        # Rank with the stem beside the prefix (found without a query); the result assets;
+        # Rank with the word standing in for it (found without a query); the result assets;
         # their capabilities.
         _tasks_read()
         with django_assert_num_queries(3 + PREFIX_QUERIES):
@@ -1359,6 +1359,46 @@ class TestSearch:
         make_asset("senti", name="Sentiment Reader", summary="Sentiment analysis of reviews.")
         for typed in ["analys", "sentiment analys", "sentiment analysi", "sentiment analysis"]:
             assert [r.asset.slug for r in search(typed)] == ["senti"], typed
+
+    def test_a_whole_word_being_typed_stands_for_itself_not_the_words_its_stem_starts(
+            self, django_assert_num_queries):
+        # "parsing" is stemmed pars, which starts ParsiNLU; "hugging" hug, which starts
+        # "huge"; "coding" code, which starts Codex. Typed in full, none of those.
+        make_asset("parsinlu", name="ParsiNLU", summary="Persian language understanding.")
+        make_asset("parser", name="Doc reader", summary="Parsing of scanned documents.")
+        make_asset("hub", name="huggingface-hub", summary="Downloads weights.")
+        make_asset("huge", name="Huge net", summary="A huge vision model.")
+        make_asset("codex", name="Codex", summary="Writes programs.")
+        make_asset("coder", name="Helper", summary="Writes code.")
+        slugs = lambda q: sorted(r.asset.slug for r in search(q))  # noqa: E731
+        assert slugs("parsing") == slugs("parses") == ["parser"]
+        assert slugs("pars") == ["parser", "parsinlu"]  # a prefix, still
+        # Typed in part, a prefix (of the stem of the word it may be the start of).
+        assert slugs("parsin") == ["parser", "parsinlu"]
+        # Nothing holding it, the indexed words it starts stand for it: names' words glued
+        # together ("huggingface"), or the word it is the start of ("imagene": imagenet).
+        assert slugs("hugging") == ["hub"]
+        assert slugs("hug") == ["hub", "huge"]
+        make_asset("in", name="imagenet-1k", summary="Labelled photos.")
+        make_asset("pics", name="Pics", summary="One image a day.")
+        assert slugs("imagene") == ["in"] and slugs("image") == ["pics"]
+        assert slugs("coding") == ["coder"]
+        assert slugs("cod") == slugs("codin") == ["coder", "codex"]
+        # Marked as found: the word, not the words its stem starts.
+        result = search("parsing")[0]
+        assert ("Parsing", True) in result.snippet
+        # Rank with it (no query more); the result assets; their capabilities.
+        _tasks_read()
+        with django_assert_num_queries(3 + PREFIX_QUERIES):
+            search("parsing")
+        # Finding nothing, the indexed words it starts (SQLite; PostgreSQL reads them with
+        # the prefix's spelling out, first), then rank again.
+        with django_assert_num_queries(5):
+            search("hugging")
+        # With other words, and when any of them may match.
+        assert slugs("scanned parsing") == ["parser"]
+        assert slugs("zzzq parsing") == ["parser"]
+        assert slugs("downloads hugging") == ["hub"]
 
     def test_it_suggests_the_closest_names(self):
         make_asset("segformer-b4", name="segformer-b4")
@@ -1731,8 +1771,10 @@ class TestHighlighting:
         ("hate speech", "SpeechCommands HateSpeech speeches", ["Speech", "HateSpeech",
                                                                 "speeches"]),
         ("open", "openai", ["openai"]),  # being typed: every word it starts
-        # and every word its stem starts, as the index takes them
-        ("publication", "publicly public publish", ["publicly", "public"]),
+        # A whole word being typed (the stemmer shortens it): the words of its stem and
+        # those it starts, not every word its stem starts.
+        ("parsing", "ParsiNLU parsing parses parsingbench", ["parsing", "parses",
+                                                             "parsingbench"]),
     ])
     @pytest.mark.parametrize("stemmer", STEMMERS.values())
     def test_a_word_stands_for_a_term_its_index_stems_alike(self, q, text, marked, stemmer):

@@ -47,13 +47,13 @@ The last word, while it may still be being typed, is a prefix (querytext.normali
 databases stem it and take the indexed words its stem starts ("imag": imag, image,
 imagenet). SQLite answers it from prefix indexes (migration 0010), PostgreSQL spells it out
 as those words (_Postgres, catalog_search_word). A word the stemmer shortens is a whole
-word ("images": imag), and stands for its stem and the indexed words it starts ("images",
-not "imagenet"). A word typed past its stem ("segmentat", indexed "segment") starts none,
-or only names' words glued together ("retrieva": retrieval32m): the words it may be the
-start of (completions()) stand in for it beside those, as the whole word is searched
-(stand_ins()); and a prefix finding nothing stands for the indexed words it starts, or the
-word it is with a letter or two mistyped at its end (search(), shorter_words(),
-MAX_STAND_INS).
+word ("images": imag), searched as its stem ("images" does not find ImageNet), and when
+that finds nothing, beside the indexed words it starts ("imagene": imagenet). A word typed
+past its stem ("segmentat", indexed "segment") starts none, or only names' words glued
+together ("retrieva": retrieval32m): the words it may be the start of (completions())
+stand in for it, as prefixes of their stems (stand_ins()); and a prefix finding nothing
+stands for the indexed words it starts, or the word it is with a letter or two mistyped at
+its end (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
@@ -2054,7 +2054,7 @@ class _Postgres:
                 )
                 operands, stemmed, words, completed = cursor.fetchone()
             self._found = (list(operands), words or [],
-                           [(word, stemmed) for word, stemmed in completed or []], stemmed)
+                           [(word, st) for word, st in completed or []], stemmed)
         operands, words, *_ = self._found
         if not 0 < len(words) <= self.MAX_SPELLED:
             return None
@@ -2663,9 +2663,9 @@ def _term_matches(word: str, n: querytext.Normalised, stemmer: str) -> str | Non
     As the index matched it: the word is the term, or the database's stemmer makes them one
     word (STEMMERS: "captions" marks "captioning", "segmentation" "segment"; not "open"
     "OpenAI", nor "image" "ImageNet"). The word being typed marks every word it starts, and
-    every word whose stem starts with its stem, as the index finds them ("publication":
-    public, so "publicly": publicli); when the stemmer shortens it, a whole word (search()),
-    the words it starts and those of its stem ("parsing": parser, not ParsiNLU).
+    every word whose stem starts with its stem, as the index finds them ("happi": "happy",
+    stemmed happi); when the stemmer shortens it, a whole word (search()), the words it
+    starts and those of its stem ("parsing": "parses", not "ParsiNLU").
     """
     for term in n.terms:
         if word == term:

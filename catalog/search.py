@@ -1556,9 +1556,7 @@ def _stand_ins(typed: str, stemmed: str, stemmer: str,
     it, it, as a word; when it may run past its stem, one word for each stem of the words it
     may be the start of (_past_stem(); `completed`: its completions() with their stems, when
     read), as prefixes; else none. Only words of ASCII letters."""
-    if not _ascii_letters(typed):
-        return [], False
-    if stemmed != typed:
+    if _whole_word(typed, stemmed):
         return [typed], False
     if not _may_run_past_stem(typed):
         return [], False
@@ -1572,6 +1570,12 @@ def _glued(typed: str, words: Iterable[str], stemmer: str) -> list[str]:
     (it stems a word again when it searches it), up to MAX_STAND_INS."""
     return [word for word in words
             if word.startswith(typed) and stem(word, stemmer) == word][:MAX_STAND_INS]
+
+
+def _whole_word(typed: str, stemmed: str) -> bool:
+    """Whether a word being typed, whose stem is `stemmed`, is a whole word to the search
+    (search()): the stemmer shortens it, and it is of ASCII letters."""
+    return stemmed != typed and _ascii_letters(typed)
 
 
 def _ascii_letters(word: str) -> bool:
@@ -1876,6 +1880,20 @@ class _SQLite:
 
 
 @dataclass(frozen=True)
+class _Spelling:
+    """What _Postgres._spelled() reads of the word being typed, once a search: each term as
+    to_tsquery() reads it (`operands`); the word as typed and its stem; the indexed words
+    spelling it out; and its completions() with their stems, when the stemmer leaves it as
+    typed."""
+
+    operands: list[str]
+    typed: str
+    stemmed: str | None
+    words: list[str]
+    completed: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class _TsQuery:
     """What _Postgres.rank() searches for: `text`, input for to_tsquery(), ranks; `spelled`,
     when set, is the same query as a finished tsquery with its typed prefix spelled out as
@@ -1903,7 +1921,7 @@ class _Postgres:
     MAX_SPELLED = 64
 
     def __init__(self) -> None:
-        self._found: tuple[list[str], list[str], list[tuple[str, str]], str | None] | None = None
+        self._found: _Spelling | None = None
 
     def phrase(self, n: querytext.Normalised) -> str:
         return querytext.pg_phrase_text(n)
@@ -1963,28 +1981,23 @@ class _Postgres:
             if any_term else "",
         )
 
-    def _typed(self, n: querytext.Normalised) -> str | None:
-        """The word being typed, as to_tsquery() input, when the prefix's spelling out was
-        read (_spelled(), run by all_terms() first); else None."""
-        prefixed = [t for t in querytext.pg_tsquery_text(n).split(" & ") if t.endswith(":*")]
-        return prefixed[0].removesuffix(":*") if prefixed and self._found else None
-
     def stand_ins(self, n: querytext.Normalised, using: str) -> tuple[list[str], bool]:
-        """As _SQLite.stand_ins(), read with the prefix's spelling out."""
-        if (typed := self._typed(n)) is None:
+        """As _SQLite.stand_ins(), read with the prefix's spelling out (_spelled(), run by
+        all_terms() first)."""
+        if (found := self._found) is None:
             return [], False
-        _, _, completed, stemmed = self._found
-        return _stand_ins(typed, stemmed or typed, STEMMERS["postgresql"], completed)
+        return _stand_ins(found.typed, found.stemmed or found.typed, STEMMERS["postgresql"],
+                          found.completed)
 
     def glued_words(self, n: querytext.Normalised, using: str) -> list[str]:
         """As _SQLite.glued_words(): read with the prefix's spelling out (which, when the
         stemmer shortens it, spells out only its stem and the words the letters typed
         start), or, when the letters typed do not start with its stem ("analys": anali), a
         statement."""
-        if (typed := self._typed(n)) is None:
+        if (found := self._found) is None:
             return []
-        words, stemmed = self._found[1], self._found[3]
-        if not (stemmed and typed.startswith(stemmed)):
+        typed, words = found.typed, found.words
+        if not (found.stemmed and typed.startswith(found.stemmed)):
             with connections[using].cursor() as cursor:
                 cursor.execute("SELECT word FROM catalog_search_word WHERE word >= %s "
                                "AND word < %s || chr(1114111) ORDER BY word LIMIT %s",
@@ -2022,11 +2035,11 @@ class _Postgres:
             return None
         at = prefixed[0]
         if self._found is None:
-            # Each term as to_tsquery() reads it, its stem, and the words that start the
-            # prefix term's stem (when the stemmer shortens it, a whole word: only its stem
-            # and the words the letters typed start, see search()); once a search, also
-            # when it falls back to any term. And, for stand_ins(), the prefix's
-            # completions with their stems, when the stemmer leaves it as typed.
+            # Each term as to_tsquery() reads it, the prefix's stem, and the words that start
+            # it (when the stemmer shortens the word, a whole word: only its stem and the
+            # words the letters typed start, see search()); once a search, also when it
+            # falls back to any term. And, for stand_ins(), the prefix's completions with
+            # their stems, when the stemmer leaves it as typed.
             typed = terms[at].removesuffix(":*")
             ends = completions(typed) if _may_run_past_stem(typed) else []
             with _planned_each_time(using), connections[using].cursor() as cursor:
@@ -2053,12 +2066,12 @@ class _Postgres:
                      self.MAX_SPELLED + 1, ends, typed],
                 )
                 operands, stemmed, words, completed = cursor.fetchone()
-            self._found = (list(operands), words or [],
-                           [(word, st) for word, st in completed or []], stemmed)
-        operands, words, *_ = self._found
+            self._found = _Spelling(list(operands), typed, stemmed, words or [],
+                                    [(word, st) for word, st in completed or []])
+        words = self._found.words
         if not 0 < len(words) <= self.MAX_SPELLED:
             return None
-        spelled = list(operands)
+        spelled = list(self._found.operands)
         spelled[at] = " | ".join(_lexeme(w) for w in words)
         # A term to_tsquery() reads as nothing gives an empty operand: left out, as there.
         return [op for op in spelled if op]
@@ -2671,10 +2684,9 @@ def _term_matches(word: str, n: querytext.Normalised, stemmer: str) -> str | Non
         if word == term:
             return term
         if term == n.prefix:
-            stemmed = stem(term, stemmer)
-            if word.startswith(term) or (
-                    stem(word, stemmer) == stemmed if stemmed != term and _ascii_letters(term)
-                    else stem(word, stemmer).startswith(stemmed)):
+            stemmed, word_stem = stem(term, stemmer), stem(word, stemmer)
+            if word.startswith(term) or (word_stem == stemmed if _whole_word(term, stemmed)
+                                         else word_stem.startswith(stemmed)):
                 return term
         elif stem(word, stemmer) == stem(term, stemmer):
             return term

@@ -511,13 +511,19 @@ def quoted_words(n: Normalised) -> set[str]:
     return {word for word, _, minus, span in _marked(n.text) if span is not None and not minus}
 
 
-def typed_terms(n: Normalised) -> list[str]:
+def typed_terms(n: Normalised, directed: Container[str] = ()) -> list[str]:
     """The terms of `n` in the order typed, a term typed twice twice ("image to image": not
     "image" alone, which `terms` holds once), each followed by the terms normalise() put
     after it (its other spelling, a verb's task name), which were not typed: what runs of
-    the words may name (catalog.search.tasks_named())."""
+    the words may name (catalog.search.tasks_named()). Two terms either side of "from"
+    (and of a word dropped after it: "from an image") whose stems (porter_stem()) are both
+    in `directed` come in the order "to" would put them ("images from text": text, images),
+    as a direction is named (text to image)."""
     terms = set(n.terms)
-    typed = [word for word, _ in _words(n.wanted) if word in terms]
+    words = [word for word, _ in _words(n.wanted)]
+    for before, after in _from(words, terms, directed):
+        words[before], words[after] = words[after], words[before]
+    typed = [word for word in words if word in terms]
     added: dict[str, list[str]] = {}
     before = None
     for term in n.terms:
@@ -529,6 +535,29 @@ def typed_terms(n: Normalised) -> list[str]:
     for word in typed:
         out += [word, *added.pop(word, [])]
     return out + [term for term in n.terms if term not in out]  # none, as normalise() adds
+
+
+def _from(words: list[str], terms: Container[str], directed: Container[str]
+          ) -> list[tuple[int, int]]:
+    """Where the two terms either side of each "from" in `words` are (and of a word dropped
+    after it: "from an image"), when their stems are both in `directed` and differ."""
+    found = []
+    for i in range(1, len(words) - 1):
+        after = i + 1 if words[i + 1] in terms or i + 2 == len(words) else i + 2
+        pair = (words[i - 1], words[after])
+        if (words[i] == "from" and pair[0] != pair[1]
+                and all(w in terms and porter_stem(w)[1] in directed for w in pair)):
+            found.append((i - 1, after))
+    return found
+
+
+def compounded(n: Normalised) -> frozenset[str]:
+    """The terms typed right before another term, no word between them ("text embeddings":
+    text; not "images" in "classify images of plants"): the first word of a compound, not
+    all of what a verb before it acts on (catalog.search.tasks_named())."""
+    terms = set(n.terms)
+    words = [word for word, _ in _words(n.wanted)]
+    return frozenset(a for a, b in itertools.pairwise(words) if a in terms and b in terms)
 
 
 def phrase_words(n: Normalised) -> list[str]:
@@ -548,31 +577,37 @@ def phrase_words(n: Normalised) -> list[str]:
     return words[at[0]:at[-1] + 1]
 
 
-def turned_around(n: Normalised) -> tuple[list[str], list[str]]:
+def turned_around(n: Normalised, directed: Container[str] = ()) -> tuple[list[str], list[str]]:
     """A need naming a direction, two terms (no stop words) with "to" between them ("image
     to text"), and the same turned around ("text to image"): results holding only the
     second say the opposite, and rank after those holding the words otherwise. The first
-    such three words of phrase_words(); ([], []) when there are none."""
+    such three words of phrase_words(); ([], []) when there are none. Two terms with "from"
+    between them whose stems are in `directed` (typed_terms()) name the direction "to"
+    would name the other way round ("text from images": image to text)."""
     words = phrase_words(n)
     terms = set(n.terms)
+    turned = dict(_from(words, terms, directed))
     for i in range(1, len(words) - 1):
         before, after = words[i - 1], words[i + 1]
         if (words[i] == "to" and before != after and {before, after} <= terms
                 and not {before, after} & STOP_WORDS):
             return [before, "to", after], [after, "to", before]
+        if i - 1 in turned:
+            before, after = words[i - 1], words[turned[i - 1]]
+            return [after, "to", before], [before, "to", after]
     return [], []
 
 
-def fts5_turned_around(n: Normalised) -> str:
+def fts5_turned_around(n: Normalised, directed: Container[str] = ()) -> str:
     """An FTS5 MATCH expression for the documents holding turned_around()'s second phrase
     and not its first; "" when there is none."""
-    there, back = turned_around(n)
+    there, back = turned_around(n, directed)
     return f"({_fts5_phrase_of(back)}) NOT ({_fts5_phrase_of(there)})" if there else ""
 
 
-def pg_turned_around_text(n: Normalised) -> str:
+def pg_turned_around_text(n: Normalised, directed: Container[str] = ()) -> str:
     """The same as input for `to_tsquery(config, ...)`."""
-    there, back = turned_around(n)
+    there, back = turned_around(n, directed)
     return f"({' <-> '.join(back)}) & !({' <-> '.join(there)})" if there else ""
 
 

@@ -254,7 +254,7 @@ def search(
         if len(shorter) == 1:
             phrased = _typed_as(n, shorter[0])
     rows = backend.rank(using, terms, names, filters, wanted,
-                        phrase=backend.phrase(phrased), turned=backend.turned_around(n))
+                        phrase=backend.phrase(phrased), turned=backend.turned_around(n, using))
     # A word being typed whose stem starts no indexed word ("analys": stemmed anali, the
     # index holds analysi) stands for the indexed words it starts, or the word it is
     # mistyped at its end ("segmentz"); a whole word that found nothing, for the indexed
@@ -307,7 +307,7 @@ def search(
             others = type(backend)()
             more = others.rank(using, others.all_terms(before, using), _names(before),
                                filters, wanted + full, phrase=others.phrase(before),
-                               turned=others.turned_around(before))
+                               turned=others.turned_around(before, using))
             # Fewer than asked for holding them all, those holding some of them follow
             # (one query more).
             if len(more) < wanted + full and len(querytext.term_groups(before)) > 1:
@@ -379,6 +379,13 @@ class _TaskSpellings:
     # {the stems of all its terms but the last: [(the last term, its stem, the ids)]}, the
     # terms as typed too, without those normalise() adds
     ends: dict[tuple[str, ...], list[tuple[str, str, frozenset[int]]]]
+    # {the stems of its two terms the other way round: ids}, of the spellings of two terms
+    # that name no direction ("image classification", not "image to text"): what a verb and
+    # the word it acts on name ("classify images")
+    turned: dict[tuple[str, ...], frozenset[int]]
+    # The stems of the words of the spellings naming a direction ("image to text"): image,
+    # text; "images from text" names one as "text to images" would (typed_terms()).
+    directed: frozenset[str]
 
     def started(self, head: tuple[str, ...], typed: str) -> frozenset[int]:
         """The ids of the tasks spelt with the stems `head` and then a term that `typed`,
@@ -399,6 +406,8 @@ def _spellings(using: str) -> _TaskSpellings:
         # other spelling), which a word being typed is not given: "summarizatio" is the
         # start of Summarisation.
         ending: dict[tuple[tuple[str, ...], str], set[int]] = defaultdict(set)
+        turned: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        directed: set[str] = set()
         for slug, (name, task_id) in tasks(using).items():
             for spelling in (name, slug, *TASK_ALIASES.get(slug, "").split(",")):
                 text = spelling.replace("-", " ")
@@ -406,6 +415,10 @@ def _spellings(using: str) -> _TaskSpellings:
                 if not terms:
                     continue
                 found[_stems(terms)].add(task_id)
+                if "to" in text.lower().split():
+                    directed.update(_stems(terms))
+                elif len(terms) == 2:
+                    turned[_stems(terms)[::-1]].add(task_id)
                 written = set(re.findall(r"[a-z0-9]+", text.lower()))
                 for spelt in (terms, [t for t in terms if t in written]):
                     if spelt:
@@ -414,7 +427,9 @@ def _spellings(using: str) -> _TaskSpellings:
         for (stems, term), ids in ending.items():
             ends[stems[:-1]].append((term, stems[-1], frozenset(ids)))
         return _TaskSpellings({stems: frozenset(ids) for stems, ids in found.items()},
-                              dict(ends))
+                              dict(ends),
+                              {stems: frozenset(ids) for stems, ids in turned.items()},
+                              frozenset(directed))
 
     return _task_spellings.get(using, read)
 
@@ -430,29 +445,51 @@ def tasks_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple
     embedding models named C2LLM, which hold "llm" and "code" too, and "vlm" the vision
     language models before VLM2Vec. The longest runs first: a shorter one within a longer
     names nothing ("image classification": not the datasets of the task named
-    Classification evaluation, whose slug is "classification"). Words in quotes name none,
-    as they steer to no kind; words joined by "or" do, each ("llm or vlm"), and so does a
-    word with its other spelling ("summarization": Summarisation). A last word being typed
-    names with the word it starts once typed past its stem, as it is searched (stand_ins()):
-    "image classifi" as "image classification", not "image cla". The tasks are read once
-    per data generation (tasks(), which the search page reads anyway)."""
+    Classification evaluation, whose slug is "classification"). A direction is named with
+    "from" as with "to" ("images from text": text to image, not image to text). A verb and
+    the word it acts on name what a name of two words says the other way round ("classify
+    images": image classification; "generate text": text generation), after the runs in
+    order and before single words, unless that word begins a compound ("generate text
+    embeddings": not text generation). Words in quotes name none, as they steer to no kind;
+    words joined by "or" do, each ("llm or vlm"), and so does a word with its other
+    spelling ("summarization": Summarisation). A last word being typed names with the word
+    it starts once typed past its stem, as it is searched (stand_ins()): "image classifi"
+    as "image classification", not "image cla". The tasks are read once per data
+    generation (tasks(), which the search page reads anyway)."""
     if not n.terms:
         return ()
-    quoted, terms = querytext.quoted_words(n), querytext.typed_terms(n)
-    stems, spellings = _stems(terms), _spellings(using)
+    spellings = _spellings(using)
+    quoted, terms = querytext.quoted_words(n), querytext.typed_terms(n, spellings.directed)
+    stems = _stems(terms)
     typed = n.prefix if n.prefix and terms[-1] == n.prefix else None
     covered: set[int] = set()
     named: set[int] = set()
-    for k in range(min(len(stems), max(map(len, spellings.stems), default=0)), 0, -1):
+
+    def name(i: int, k: int, ids: frozenset[int] | None) -> None:
+        if ids:
+            named.update(ids)
+            covered.update(range(i, i + k))
+
+    def runs(k: int) -> Iterator[int]:
+        """Where a run of `k` terms neither named nor quoted starts."""
         for i in range(len(stems) - k + 1):
-            if not covered.isdisjoint(range(i, i + k)) or not quoted.isdisjoint(terms[i:i + k]):
-                continue
+            if covered.isdisjoint(range(i, i + k)) and quoted.isdisjoint(terms[i:i + k]):
+                yield i
+
+    def in_order(k: int) -> None:
+        for i in runs(k):
             ids = spellings.stems.get(stems[i:i + k])
             if not ids and typed and i + k == len(stems):
                 ids = spellings.started(stems[i:i + k - 1], typed)
-            if ids:
-                named |= ids
-                covered.update(range(i, i + k))
+            name(i, k, ids)
+
+    for k in range(min(len(stems), max(map(len, spellings.stems), default=0)), 1, -1):
+        in_order(k)
+    compound = querytext.compounded(n)
+    for i in runs(2):
+        if terms[i + 1] not in compound:
+            name(i, 2, spellings.turned.get(stems[i:i + 2]))
+    in_order(1)
     return tuple(sorted(named))
 
 
@@ -1692,8 +1729,8 @@ class _SQLite:
     def pairs(self, n: querytext.Normalised) -> str:
         return querytext.fts5_pairs(n)
 
-    def turned_around(self, n: querytext.Normalised) -> str:
-        return querytext.fts5_turned_around(n)
+    def turned_around(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
+        return querytext.fts5_turned_around(n, _spellings(using).directed)
 
     def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
         """What was left out and the quoted phrases (_Filters.excluded, required)."""
@@ -1929,8 +1966,8 @@ class _Postgres:
     def pairs(self, n: querytext.Normalised) -> str:
         return querytext.pg_pairs_text(n)
 
-    def turned_around(self, n: querytext.Normalised) -> str:
-        return querytext.pg_turned_around_text(n)
+    def turned_around(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
+        return querytext.pg_turned_around_text(n, _spellings(using).directed)
 
     def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
         """What was left out and the quoted phrases (_Filters.excluded, required)."""

@@ -542,6 +542,28 @@ class TestPorterStem:
 
         assert fts5_match(n) == '"a""b"'
 
+    def test_a_direction_named_with_from_is_the_one_to_names_the_other_way_round(self):
+        directed = {"imag", "text", "speech"}  # stems, as catalog.search reads them
+        n = normalise("generate images from text prompts")
+        assert querytext.typed_terms(n, directed) == ["generate", "text", "images", "prompts"]
+        assert querytext.turned_around(n, directed) == (
+            ["text", "to", "images"], ["images", "to", "text"])
+        assert querytext.fts5_turned_around(normalise("text from an image"), directed) == (
+            '("text" + "to" + "image") NOT ("image" + "to" + "text")')
+        assert querytext.pg_turned_around_text(normalise("text from speech"), directed) == (
+            "(text <-> to <-> speech) & !(speech <-> to <-> text)")
+        # Only words naming a direction turn; without them, as typed.
+        for raw in ["features from images", "models from google", "text from text"]:
+            n = normalise(raw)
+            assert querytext.typed_terms(n, directed) == querytext.typed_terms(n), raw
+            assert querytext.turned_around(n, directed) == ([], []), raw
+        assert querytext.turned_around(normalise("images from text")) == ([], [])
+
+    def test_a_term_right_before_another_begins_a_compound(self):
+        assert querytext.compounded(normalise("generate text embeddings")) == {
+            "generate", "text"}
+        assert querytext.compounded(normalise("classify the images of plants")) == set()
+
     @pytest.mark.parametrize(
         ("raw", "expected"),
         [

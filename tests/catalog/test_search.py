@@ -374,6 +374,53 @@ class TestSearch:
         assert _named("text summarization ") == _named("summarisation ") == {summaries}
         assert _named("transcribe interviews ") == {speech}
 
+    def test_a_direction_named_with_from_names_it_as_with_to(self):
+        painting = make_task("text-to-image", name="Text-to-image generation").id
+        captioning = make_task("image-to-text", name="Image captioning").id
+        speaking = make_task("text-to-speech", name="Text to speech").id
+        listening = make_task("automatic-speech-recognition", name="Speech recognition").id
+        # What comes from what, either way it is said: not the task its words spell in the
+        # order typed ("images ... text": image to text).
+        assert _named("images from text ") == _named("text to images ") == {painting}
+        assert _named("generate images from text prompts ") == {painting}
+        assert _named("text from images ") == _named("image to text ") == {captioning}
+        assert _named("generate text from an image ") == {captioning}
+        assert _named("speech from text ") == {speaking}
+        assert _named("text from speech ") == {listening}
+        # Only words that name a direction turn: "features from images" is no "images to
+        # features", nor "models from google" anything.
+        features = make_task("feature-extraction", name="Feature extraction").id
+        _tasks_read()
+        assert _named("extract features from images ") == {features}
+        assert _named("models from google ") == set()
+
+    def test_a_verb_and_the_word_it_acts_on_name_a_task_named_the_other_way_round(self):
+        images = make_task("image-classification", name="Image classification").id
+        classification = make_task("classification", name="Classification evaluation").id
+        generation = make_task("text-generation", name="Text generation").id
+        painting = make_task("text-to-image", name="Text-to-image generation").id
+        embeddings = make_task("embedding", name="Embeddings").id
+        detection = make_task("object-detection", name="Object detection").id
+        listening = make_task("automatic-speech-recognition", name="Speech recognition").id
+        captioning = make_task("image-to-text", name="Image captioning").id
+        assert _named("classify images ") == _named("classify the images of plants ") == {
+            images}
+        assert _named("generate text ") == {generation}
+        # "image generation", another name of text to image.
+        assert _named("generate images ") == {painting}
+        assert _named("detect objects ") == {detection}
+        assert _named("recognize speech ") == {listening}
+        assert _named("caption images ") == {captioning}
+        # The words in the order typed first: "image generation" in a longer need is text
+        # to image, not "generation text" taken the other way round.
+        assert _named("image generation text prompts ") == {painting}
+        # A word right before another begins a compound: what the verb acts on is "text
+        # embeddings", not text.
+        assert _named("generate text embeddings ") == {embeddings}
+        # A word alone names as before.
+        assert _named("classify reviews ") == {classification}
+        assert _named('classify "images" ') == {classification}
+
     def test_a_task_name_being_typed_names_it_once_past_its_stem(self):
         generation = make_task("text-generation", name="Text generation").id
         embeddings = make_task("embedding", name="Embeddings").id
@@ -2441,6 +2488,34 @@ class TestRelevanceOnTheBundledCatalog:
         assert "hate" not in " ".join(r.asset.name.lower() for r in asr)
         tts = search("text to speech", limit=3)
         assert all("text-to-speech" in tasks(r) for r in tts)
+
+    def test_what_comes_from_what_finds_the_assets_doing_it(self):
+        def tasks(results) -> list[set[str]]:
+            return [{t.slug for t in r.asset.tasks.all()} for r in results]
+
+        # "images from text" is text to image: the generators, not the captioning models
+        # whose texts say "image to text"; and the other way round.
+        painting = search("images from text", limit=5)
+        assert len(painting) == 5 and all("text-to-image" in t for t in tasks(painting))
+        assert all("text-to-image" in t for t in tasks(search("generate images from text")[:5]))
+        # As for "image to text", the image generators, whose texts say "text to image",
+        # come after the models reading images.
+        reading = tasks(search("text from images", limit=10))
+        assert len(reading) == 10 and not any("text-to-image" in t for t in reading)
+        assert all("text-to-speech" in t for t in tasks(search("speech from text", limit=3)))
+        assert all("automatic-speech-recognition" in t
+                   for t in tasks(search("text from speech", limit=3)))
+
+    def test_a_need_put_as_a_verb_finds_the_assets_of_the_task(self):
+        found = search("classify images", limit=3)
+        assert len(found) == 3
+        assert all("image-classification" in {t.slug for t in r.asset.tasks.all()}
+                   for r in found)
+        # Where few assets list the task, what its name finds (those holding the name as
+        # typed may come first: the phrase).
+        for verb, task in [("detect objects", "object detection"),
+                           ("estimate depth", "depth estimation")]:
+            assert set(_names(search(verb, limit=5))) == set(_names(search(task, limit=5))), verb
 
     def test_a_task_named_with_one_word_twice_finds_its_assets(self):
         # "Audio to audio": one term, said twice, still a phrase.

@@ -572,7 +572,34 @@ def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
     sides = _VERSUS.split(n.text)
     if len(sides) != 2 or not all(side.strip() for side in sides):
         return None
-    keys = [_name_keys(querytext.normalise(side + " ")) for side in sides]
+    found = _assets_named(sides, using)
+    return (found[0], found[1]) if found and found[0].slug != found[1].slug else None
+
+
+# What asks for the alternatives to an asset, its name after ("alternatives to gpt-4o",
+# "an open model similar to whisper-base") or before ("gpt-4o alternatives").
+_ALTERNATIVES_TO = re.compile(
+    r"(?:^|\s)(?:alternatives?|replacements?|substitutes?|competitors?|similar)"
+    r"\s+(?:to|for|of)\s+(?P<name>\S.*)$")
+_ALTERNATIVES_AFTER = re.compile(r"^(?P<name>.*\S)\s+(?:alternatives?|replacements?|competitors?)$")
+
+
+def alternatives_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
+                       ) -> Named | None:
+    """The published asset whose alternatives the words ask for ("alternatives to X",
+    "similar to X", "X alternatives"), X named as in versus_named(); None when they ask for
+    none or X names no asset: one query, none when the words do not ask."""
+    asked = _ALTERNATIVES_TO.search(n.text) or _ALTERNATIVES_AFTER.match(n.text)
+    if asked is None:
+        return None
+    found = _assets_named([asked.group("name")], using)
+    return found[0] if found else None
+
+
+def _assets_named(names: Sequence[str], using: str) -> list[Named] | None:
+    """The published asset each of `names` names (versus_named()), or None unless each names
+    one; one query."""
+    keys = [_name_keys(querytext.normalise(name + " ")) for name in names]
     if not all(key[0] for key in keys):
         return None
     wanted = sorted({k for key in keys for k in key if k})
@@ -601,7 +628,7 @@ def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
             return None
         _, _, slug, name, _, _ = min(named, key=lambda row, key=key: first(row, key))
         found.append(Named(slug, name))
-    return (found[0], found[1]) if found[0].slug != found[1].slug else None
+    return found
 
 
 def closest_names(

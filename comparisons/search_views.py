@@ -320,6 +320,7 @@ def _results(
         "browse_url": _browse_url(form.filters) if not n.terms else None,
         "steered": _steered(form, searched, full) if results and results[0].all_terms else "",
         "versus": _versus(n) if page == 1 else None,
+        "alternatives": _alternatives(n) if page == 1 else None,
     }
     html = render_to_string("search/search.html#results", ctx, request)
     matches = [(r.asset.pk, (r.capability_ids or [None])[0]) for r in results]
@@ -337,6 +338,24 @@ def _versus(n: querytext.Normalised) -> dict[str, str] | None:
     first, second = pair
     return {"url": versus_url(first.slug, second.slug), "first": first.name,
             "second": second.name}
+
+
+def _alternatives(n: querytext.Normalised) -> dict | None:
+    """The alternatives to the asset whose alternatives the words ask for ("alternatives to
+    gpt-4o", catalog.search.alternatives_named()), as its page lists them, to offer above
+    the results: the assets searches most often matched with it, or, while there are none,
+    the best ranked of its kind sharing a task with it (graph.alternatives_for()). None when
+    the words ask for none. Four queries when they do (five when the best of its kind are
+    not remembered yet; one when the name names no asset), none when they do not."""
+    if not (named := catalog_search.alternatives_named(n)):
+        return None
+    asset = Asset.objects.published().filter(slug=named.slug).first()
+    if asset is None:  # (unpublished since)
+        return None
+    found = graph.alternatives_for(asset)
+    return {"name": asset.name, "url": asset.get_absolute_url(), "source": found.source,
+            "items": [{"name": alt.name, "rank": alt.rank,
+                       "url": versus_url(asset.slug, alt.slug)} for alt in found.assets]}
 
 
 def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,

@@ -2061,6 +2061,38 @@ class TestLicenceTerms:
         assert [part for part, hit in parts if hit] == ["Non-commercial", "non commercially"]
 
 
+class TestAlternativesNamed:
+    def _named(self, q: str) -> str | None:
+        named = catalog_search.alternatives_named(querytext.normalise(q))
+        return named.slug if named else None
+
+    def test_it_names_the_asset_whose_alternatives_the_words_ask_for(
+        self, django_assert_num_queries
+    ):
+        make_asset("gpt-4o", name="GPT-4o (2024-05-13)")
+        make_asset("bge-m3", name="bge-m3", external_id="BAAI/bge-m3")
+        with django_assert_num_queries(1):
+            assert self._named("alternatives to GPT-4o") == "gpt-4o"
+        for q in ["gpt-4o alternatives", "an alternative to gpt-4o?", "similar to gpt4o",
+                  "cheaper replacement for gpt-4o", "competitors of GPT-4o (2024-05-13)",
+                  "open source substitutes for gpt-4o"]:
+            assert self._named(q) == "gpt-4o", q
+        assert self._named("alternatives to BAAI/bge-m3") == "bge-m3"
+
+    def test_it_names_none_unless_the_words_ask_and_name_an_asset(
+        self, django_assert_num_queries
+    ):
+        make_asset("gpt-4o", name="GPT-4o")
+        make_asset("hidden", name="Hidden", status=Asset.Status.DRAFT)
+        for q in ["alternatives to gpt", "alternatives to hidden", "alternatives to",
+                  "alternatives", "gpt-4o vs alternatives"]:
+            assert self._named(q) is None, q
+        # Words that do not ask: no query.
+        with django_assert_num_queries(0):
+            for q in ["gpt-4o", "alternative medicine", "alternatively gpt-4o", "to gpt-4o"]:
+                assert self._named(q) is None, q
+
+
 class TestVersusNamed:
     def _named(self, q: str) -> tuple[str, str] | None:
         pair = catalog_search.versus_named(querytext.normalise(q))

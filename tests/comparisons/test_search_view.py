@@ -257,6 +257,65 @@ class TestSearch:
                            headers=BROWSER).content.decode()
         assert "Results 21–" in later and "versus-offer" not in later
 
+    def test_asking_for_the_alternatives_to_an_asset_lists_them(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from comparisons import graph
+
+        speech = make_task("automatic-speech-recognition", name="Speech recognition")
+        make_asset("whisper-base", name="whisper-base", tasks=[speech], summary="A speech model.")
+        make_asset("wav2vec", name="wav2vec", tasks=[speech], summary="A speech model.")
+        make_asset("kokoro", name="kokoro", summary="A speech model.")  # no shared task
+        make_asset("asr-set", name="ASR set", kind=Asset.Kind.DATASET, tasks=[speech])
+        for q in ["alternatives to whisper-base", "Whisper-Base alternatives",
+                  "an open model similar to whisper-base"]:
+            for page in _page_and_fragment(client, {"q": q}):
+                offer = page[page.index('<div class="alternatives-offer">'):]
+                offer = offer[:offer.index("</div>")]
+                assert 'Alternatives to <a href="/assets/whisper-base/">whisper-base</a>' in offer
+                # The same kind sharing a task, as its page lists them: not the dataset.
+                assert "of its kind that share a task with it" in offer
+                assert ('<a href="/compare/wav2vec-vs-whisper-base/">whisper-base vs wav2vec</a>'
+                        in offer)
+                assert "kokoro" not in offer and "ASR set" not in offer
+        # Once searches matched it with others, those, from the match graph.
+        ids = dict(Asset.objects.values_list("slug", "id"))
+        graph.record_search("speech", {}, "s1", [(ids["whisper-base"], None),
+                                                  (ids["kokoro"], None)])
+        graph.rebuild_match_graph()
+        page = client.get("/search/", {"q": "whisper-base alternatives"},
+                          headers=HTMX).content.decode()
+        assert "from the match graph" in page and "/compare/kokoro-vs-whisper-base/" in page
+        # Words asking for none, or a name naming no asset: no offer.
+        for q in ["whisper-base", "alternatives to whisper-large", "alternatives",
+                  "alternative medicine"]:
+            for page in _page_and_fragment(client, {"q": q}):
+                assert "alternatives-offer" not in page, q
+
+        def queries(q: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                client.get("/search/", {"q": q}, headers=HTMX)
+            return len(captured)
+
+        # The asset's row and its alternatives (its co-matches, then their rows) besides the
+        # name's lookup; a name naming none, that lookup alone.
+        assert queries("alternatives to whisper-base ") == queries(
+            "alternatives xo whisper-base ") + 4
+        assert queries("alternatives to whisper-large ") == queries(
+            "alternatives xo whisper-large ") + 1
+
+    def test_the_alternatives_are_offered_on_the_first_page_only(self, client):
+        speech = make_task("automatic-speech-recognition", name="Speech recognition")
+        make_asset("whisper-base", name="whisper-base", tasks=[speech], summary="A model.")
+        make_asset("wav2vec", name="wav2vec", tasks=[speech], summary="A model.")
+        _alike(RESULTS_SHOWN + 2, summary="Alternatives to whisper-base.")
+        first = client.get("/search/", {"q": "alternatives to whisper-base"}, headers=BROWSER)
+        assert "alternatives-offer" in first.content.decode()
+        later = client.get("/search/", {"q": "alternatives to whisper-base", "page": 2},
+                           headers=BROWSER).content.decode()
+        assert "Results 21–" in later and "alternatives-offer" not in later
+
     def test_it_says_there_are_no_results_and_offers_ways_out(self, client):
         _segmentation_assets()
         response = client.get("/search/?q=segformr&kind=dataset", headers=BROWSER)

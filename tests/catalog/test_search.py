@@ -51,6 +51,22 @@ def _named(q: str) -> set[int]:
     return set(catalog_search.tasks_named(querytext.normalise(q)))
 
 
+# Tasks as the bundled catalog names them, by slug.
+_TASK_NAMES = {
+    "image-to-image": "Image-to-image generation", "text-to-image": "Text-to-image generation",
+    "image-text-to-text": "Image and text to text", "image-to-text": "Image captioning",
+    "summarization": "Summarisation", "automatic-speech-recognition": "Speech recognition",
+    "text-to-speech": "Text to speech", "image-classification": "Image classification",
+    "classification": "Classification evaluation", "text-generation": "Text generation",
+    "embedding": "Embeddings", "object-detection": "Object detection",
+}
+
+
+def _made(*slugs: str) -> list[int]:
+    """The ids of these tasks (_TASK_NAMES), made."""
+    return [make_task(slug, name=_TASK_NAMES[slug]).id for slug in slugs]
+
+
 def _names(results) -> list[str]:
     return [r.asset.name for r in results]
 
@@ -357,12 +373,9 @@ class TestSearch:
         assert _full(search("small classification ")) == ["Image set", "ViT"]
 
     def test_a_task_spelt_with_a_word_twice_is_named_only_by_both(self):
-        editing = make_task("image-to-image", name="Image-to-image generation").id
-        painting = make_task("text-to-image", name="Text-to-image generation").id
-        both = make_task("image-text-to-text", name="Image and text to text").id
-        captioning = make_task("image-to-text", name="Image captioning").id
-        summaries = make_task("summarization", name="Summarisation").id
-        speech = make_task("automatic-speech-recognition", name="Speech recognition").id
+        editing, painting, both, captioning, summaries, speech = _made(
+            "image-to-image", "text-to-image", "image-text-to-text", "image-to-text",
+            "summarization", "automatic-speech-recognition")
         # "image" once is no "image to image", which its terms hold once as well.
         assert _named("image ") == _named("find an image ") == set()
         assert _named("image to image ") == _named("image-to-image editing ") == {editing}
@@ -375,10 +388,8 @@ class TestSearch:
         assert _named("transcribe interviews ") == {speech}
 
     def test_a_direction_named_with_from_names_it_as_with_to(self):
-        painting = make_task("text-to-image", name="Text-to-image generation").id
-        captioning = make_task("image-to-text", name="Image captioning").id
-        speaking = make_task("text-to-speech", name="Text to speech").id
-        listening = make_task("automatic-speech-recognition", name="Speech recognition").id
+        painting, captioning, speaking, listening = _made(
+            "text-to-image", "image-to-text", "text-to-speech", "automatic-speech-recognition")
         # What comes from what, either way it is said: not the task its words spell in the
         # order typed ("images ... text": image to text).
         assert _named("images from text ") == _named("text to images ") == {painting}
@@ -395,14 +406,10 @@ class TestSearch:
         assert _named("models from google ") == set()
 
     def test_a_verb_and_the_word_it_acts_on_name_a_task_named_the_other_way_round(self):
-        images = make_task("image-classification", name="Image classification").id
-        classification = make_task("classification", name="Classification evaluation").id
-        generation = make_task("text-generation", name="Text generation").id
-        painting = make_task("text-to-image", name="Text-to-image generation").id
-        embeddings = make_task("embedding", name="Embeddings").id
-        detection = make_task("object-detection", name="Object detection").id
-        listening = make_task("automatic-speech-recognition", name="Speech recognition").id
-        captioning = make_task("image-to-text", name="Image captioning").id
+        (images, classification, generation, painting, embeddings, detection, listening,
+         captioning) = _made(
+            "image-classification", "classification", "text-generation", "text-to-image",
+            "embedding", "object-detection", "automatic-speech-recognition", "image-to-text")
         assert _named("classify images ") == _named("classify the images of plants ") == {
             images}
         assert _named("generate text ") == {generation}

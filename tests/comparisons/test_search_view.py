@@ -247,15 +247,19 @@ class TestSearch:
         # One query more than the same words without "vs" between them.
         assert queries("whisper-base vs gpt-4o ") == queries("whisper-base xs gpt-4o ") + 1
 
-    def test_a_vs_b_is_offered_on_the_first_page_only(self, client):
+    @pytest.mark.parametrize(("q", "offer"), [("gpt-4o vs whisper-base", "versus-offer"),
+                                              ("alternatives to whisper-base",
+                                               "alternatives-offer")])
+    def test_an_offer_above_the_results_is_on_the_first_page_only(self, client, q, offer):
+        speech = make_task("automatic-speech-recognition", name="Speech recognition")
         make_asset("gpt-4o", name="GPT-4o", summary="A model.")
-        make_asset("whisper-base", name="whisper-base", summary="A model.")
-        _alike(RESULTS_SHOWN + 2, summary="A base model.")
-        first = client.get("/search/", {"q": "gpt-4o vs whisper-base"}, headers=BROWSER)
-        assert "versus-offer" in first.content.decode()
-        later = client.get("/search/", {"q": "gpt-4o vs whisper-base", "page": 2},
-                           headers=BROWSER).content.decode()
-        assert "Results 21–" in later and "versus-offer" not in later
+        make_asset("whisper-base", name="whisper-base", tasks=[speech], summary="A model.")
+        make_asset("wav2vec", name="wav2vec", tasks=[speech], summary="A model.")
+        _alike(RESULTS_SHOWN + 2, summary=f"{q}.")
+        first = client.get("/search/", {"q": q}, headers=BROWSER)
+        assert offer in first.content.decode()
+        later = client.get("/search/", {"q": q, "page": 2}, headers=BROWSER).content.decode()
+        assert "Results 21–" in later and offer not in later
 
     def test_asking_for_the_alternatives_to_an_asset_lists_them(self, client):
         from django.db import connection
@@ -304,17 +308,6 @@ class TestSearch:
             "alternatives xo whisper-base ") + 4
         assert queries("alternatives to whisper-large ") == queries(
             "alternatives xo whisper-large ") + 1
-
-    def test_the_alternatives_are_offered_on_the_first_page_only(self, client):
-        speech = make_task("automatic-speech-recognition", name="Speech recognition")
-        make_asset("whisper-base", name="whisper-base", tasks=[speech], summary="A model.")
-        make_asset("wav2vec", name="wav2vec", tasks=[speech], summary="A model.")
-        _alike(RESULTS_SHOWN + 2, summary="Alternatives to whisper-base.")
-        first = client.get("/search/", {"q": "alternatives to whisper-base"}, headers=BROWSER)
-        assert "alternatives-offer" in first.content.decode()
-        later = client.get("/search/", {"q": "alternatives to whisper-base", "page": 2},
-                           headers=BROWSER).content.decode()
-        assert "Results 21–" in later and "alternatives-offer" not in later
 
     def test_it_says_there_are_no_results_and_offers_ways_out(self, client):
         _segmentation_assets()

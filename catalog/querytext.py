@@ -274,6 +274,32 @@ _REPOSITORY_URL = re.compile(
 )
 
 
+# Words asking for what follows them to be left out, as a minus sign in front of it does
+# ("embedding model not from openai": -openai; "segmentation except datasets"), past the
+# words that may come between ("not from", "without an"); "no" only before a kind ("no
+# api": "no code" is a need of its own). Not "not open source", which names licences, and
+# not in a query holding quotes, whose words are taken as typed (negations_written()).
+_LEAVING_OUT = re.compile(
+    r"(?<![^\s])(?:not|without|except|excluding|other than"
+    r"|no(?= (?:apis?|datasets?|models?|tools?|librar(?:y|ies)|finetunes?|fine-tunes?)\b))"
+    r"(?: (?:a|an|the|any|from|by|of|made by|using))* (?!open\b)(?=[^\W_])(?P<word>\S+)")
+
+
+def negations_written(text: str) -> str:
+    """Folded `text` with each word that words before it ask to leave out (_LEAVING_OUT)
+    written with a minus sign in front instead, as web searches take it: "embedding model
+    not from openai" is "embedding model -openai", "segmentation AND NOT depth"
+    "segmentation AND -depth". Not a stop word ("to be or not to be")."""
+    if '"' in text:
+        return text
+
+    def written(m: re.Match) -> str:
+        words = _words(m.group("word"))
+        return m.group(0) if not words or words[0][0] in _DROPPED else "-" + m.group("word")
+
+    return _LEAVING_OUT.sub(written, text)
+
+
 def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     raw = raw if isinstance(raw, str) else ""
     max_chars = max(max_chars, 0)
@@ -294,6 +320,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     if len(text) > max_chars:
         text = _cut(text, max_chars)
         truncated = True
+    text = negations_written(text)
 
     # (word, end, typed with a minus sign in front, the quoted span it is in).
     words = _marked(text)

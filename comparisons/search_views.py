@@ -495,11 +495,11 @@ def _put_right(typed: str, text: str, spelled: str) -> str:
 
 
 def _as_typed(raw: str, n: querytext.Normalised) -> str:
-    """What was searched for, for headings: as typed ("BAAI/bge-m3", not "baai/bge-m3"),
-    its spacing tidied, when the search read it whole; else what the search read (`n.text`:
-    cut short, or an address read as the id it names)."""
+    """What was searched for, for headings: as typed ("BAAI/bge-m3", not "baai/bge-m3"; "not
+    from openai", not "-openai"), its spacing tidied, when the search read it whole; else
+    what the search read (`n.text`: cut short, or an address read as the id it names)."""
     typed = " ".join(printable(raw).split())
-    return typed if querytext.fold(typed) == n.text else n.text
+    return typed if querytext.negations_written(querytext.fold(typed)) == n.text else n.text
 
 
 def _live(results_html: str, title: str) -> str:

@@ -84,7 +84,10 @@ class TestNormalise:
         assert terms('image" "segmentation"""') == ["image", "segmentation"]
 
     def test_it_treats_boolean_operators_as_words(self):
-        assert terms("segmentation AND NOT depth OR *") == ["segmentation", "depth"]
+        assert terms("segmentation AND depth OR *") == ["segmentation", "depth"]
+        # Save NOT, which leaves out what follows, as it says (negations_written()).
+        n = normalise("segmentation AND NOT depth OR *")
+        assert (n.terms, n.excluded) == (["segmentation"], ["depth"])
 
     def test_a_word_after_a_minus_sign_is_left_out_not_searched(self):
         n = normalise("segmentation AND NOT -depth OR *")
@@ -568,7 +571,7 @@ class TestPorterStem:
         ("raw", "expected"),
         [
             ("image segmentation", ["image segmentation with transformers"]),
-            ("Segmentation AND NOT code", []),
+            ("Segmentation AND code", []),
             ("NEAR(image transformers)", []),
             ("x: name:image", []),
             ("code gen", ["code generation dataset"]),
@@ -649,6 +652,31 @@ class TestPhrase:
         # The page says what is left out as people write it.
         assert n.left_out == "“F# code”"
         assert normalise("bert -c++ -csharp").left_out == "C++, C#"
+
+    @pytest.mark.parametrize(("raw", "terms", "excluded"), [
+        ("embedding model not from openai", ["embedding", "model"], ["openai"]),
+        ("segmentation except datasets", ["segmentation"], ["datasets"]),
+        ("image generation without an api", ["image", "generation"], ["api"]),
+        ("image generation no api", ["image", "generation"], ["api"]),
+        ("llm other than openai", ["llm"], ["openai"]),
+        ("excluding gpt-4o, an llm", ["llm"], ["gpt 4o"]),
+        ("models not made by google", ["models"], ["google"]),
+        # "no" before anything but a kind, "not open source", a word inside another, words
+        # in quotes, and nothing after: taken as typed.
+        ("no code tool", ["no", "code", "tool"], []),
+        ("not open source llm", ["open", "source", "llm"], []),
+        ("knot theory", ["knot", "theory"], []),
+        ('"text not from openai"', ["text", "openai"], []),
+        ("speech recognition without", ["speech", "recognition", "without"], []),
+    ])
+    def test_words_asking_to_leave_out_what_follows_are_a_minus_sign(self, raw, terms,
+                                                                      excluded):
+        n = normalise(raw)
+        assert (n.terms, n.excluded) == (terms, excluded)
+        # As if typed with the sign: what is left out steers nowhere ("no api").
+        if excluded:
+            assert n.text == querytext.negations_written(querytext.fold(raw))
+            assert n.steering == (["model"] if "model" in terms and len(terms) > 1 else [])
 
     def test_a_direction_is_turned_around(self):
         n = normalise("speech to text for german")

@@ -2545,6 +2545,14 @@ class TestRelevanceOnTheBundledCatalog:
         assert all("automatic-speech-recognition" in t
                    for t in tasks(search("text from speech", limit=3)))
 
+    def test_what_the_words_ask_to_leave_out_is_left_out(self):
+        embedders = search("embedding model not from openai", limit=10)
+        assert len(embedders) == 10
+        assert not any(r.asset.organization.name == "openai" for r in embedders)
+        # Before, "openai" steered to OpenAI's embedding APIs, and "no api" to APIs.
+        painters = search("image generation no api", limit=10)
+        assert len(painters) == 10 and Asset.Kind.API not in {r.asset.kind for r in painters}
+
     def test_a_need_put_as_a_verb_finds_the_assets_of_the_task(self):
         found = search("classify images", limit=3)
         assert len(found) == 3

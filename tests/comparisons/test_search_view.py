@@ -466,6 +466,16 @@ class TestSearch:
             assert "/assets/segformer/" in page
             assert "/assets/ade/" not in page
 
+    def test_words_asking_to_leave_something_out_leave_it_out(self, client):
+        _segmentation_assets()
+        for q in ["segmentation except datasets", "segmentation models, not a dataset",
+                  "segmentation without any datasets"]:
+            for page in _page_and_fragment(client, {"q": q}):
+                # Said as the minus sign is, under the words as typed.
+                assert f" for “{q}”</h2>" in page, q
+                assert "Leaving out the results that mention dataset" in page, q
+                assert "/assets/segformer/" in page and "/assets/ade/" not in page, q
+
     def test_it_says_which_kinds_the_words_put_first(self, client):
         _segmentation_assets()
         for page in _page_and_fragment(client, {"q": "segmentation datasets"}):

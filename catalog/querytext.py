@@ -276,13 +276,18 @@ _REPOSITORY_URL = re.compile(
 
 # Words asking for what follows them to be left out, as a minus sign in front of it does
 # ("embedding model not from openai": -openai; "segmentation except datasets"), past the
-# words that may come between ("not from", "without an"); "no" only before a kind ("no
-# api": "no code" is a need of its own). Not "not open source", which names licences, and
-# not in a query holding quotes, whose words are taken as typed (negations_written()).
+# words that may come between ("not from", "without an"), and the words joined to it by
+# "or", "nor" or a comma ("not from openai or google", "neither openai nor google"; not
+# "and", which may go on with what is wanted: "without an api and with ..."); "no" only
+# before a kind ("no api": "no code" is a need of its own). Not "not open source", which
+# names licences, and not in a query holding quotes, whose words are taken as typed
+# (negations_written()).
 _LEAVING_OUT = re.compile(
-    r"(?<![^\s])(?:not|without|except|excluding|other than"
+    r"(?<![^\s])(?:not|neither|without|except|excluding|other than"
     r"|no(?= (?:apis?|datasets?|models?|tools?|librar(?:y|ies)|finetunes?|fine-tunes?)\b))"
-    r"(?: (?:a|an|the|any|from|by|of|made by|using))* (?!open\b)(?=[^\W_])(?P<word>\S+)")
+    r"(?: (?:a|an|the|any|from|by|of|made by|using))* (?!open\b)(?=[^\W_])(?P<word>[^\s,]+)"
+    r"(?P<more>(?:(?:,? (?:or|nor)|,) (?!open\b)(?=[^\W_])[^\s,]+)*)")
+_JOINING = frozenset({"or", "nor"})  # (between words left out, they go)
 
 
 def negations_written(text: str) -> str:
@@ -295,7 +300,12 @@ def negations_written(text: str) -> str:
 
     def written(m: re.Match) -> str:
         words = _words(m.group("word"))
-        return m.group(0) if not words or words[0][0] in _DROPPED else "-" + m.group("word")
+        if not words or words[0][0] in _DROPPED:
+            return m.group(0)
+        # (The words and commas joining them go: each is left out on its own.)
+        more = [w for w in m.group("more").replace(",", " ").split() if w not in _JOINING]
+        return " ".join(["-" + m.group("word"),
+                         *(("" if word in _DROPPED else "-") + word for word in more)])
 
     return _LEAVING_OUT.sub(written, text)
 

@@ -661,6 +661,10 @@ class TestPhrase:
         ("llm other than openai", ["llm"], ["openai"]),
         ("excluding gpt-4o, an llm", ["llm"], ["gpt 4o"]),
         ("models not made by google", ["models"], ["google"]),
+        # Words joined to it by "or", "nor" or commas, each; not by "and".
+        ("llm not from openai, google or meta", ["llm"], ["openai", "google", "meta"]),
+        ("llm from neither openai nor google", ["llm"], ["openai", "google"]),
+        ("asr without a gpu and with diarization", ["asr", "diarization"], ["gpu"]),
         # "no" before anything but a kind, "not open source", a word inside another, words
         # in quotes, and nothing after: taken as typed.
         ("no code tool", ["no", "code", "tool"], []),

@@ -293,8 +293,8 @@ _JOINING = frozenset({"or", "nor"})  # (between words left out, they go)
 def negations_written(text: str) -> str:
     """Folded `text` with each word that words before it ask to leave out (_LEAVING_OUT)
     written with a minus sign in front instead, as web searches take it: "embedding model
-    not from openai" is "embedding model -openai", "segmentation AND NOT depth"
-    "segmentation AND -depth". Not a stop word ("to be or not to be")."""
+    not from openai" is "embedding model -openai", "segmentation and not depth or normals"
+    "segmentation and -depth -normals". Not a stop word ("to be or not to be")."""
     if '"' in text:
         return text
 

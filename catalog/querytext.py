@@ -22,9 +22,9 @@ PREFIX_MIN_CHARS = 3  # shorter prefixes match too many rows to rank quickly
 # Dropped only when some other term remains, so "the who" still finds something.
 STOP_WORDS = frozenset(
     {
-        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in",
-        "is", "it", "its", "not", "of", "on", "or", "that", "the", "this", "to", "was", "were",
-        "under", "what", "which", "with",
+        "a", "about", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have",
+        "in", "is", "it", "its", "not", "of", "on", "onto", "or", "over", "than", "that", "the",
+        "this", "to", "under", "via", "was", "were", "what", "which", "with",
     }
 )  # fmt: skip
 

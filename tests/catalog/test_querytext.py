@@ -405,6 +405,12 @@ class TestNormalise:
             "segmentation",
             "images",
         ]
+        # Words that join the need's words, which few texts hold ("about": one asset of
+        # the bundled catalog): as terms, nothing held them all.
+        assert terms("semantic search over product descriptions") == [
+            "semantic", "search", "product", "descriptions"]
+        assert terms("questions about documents via an api, better than bm25") == [
+            "questions", "documents", "api", "better", "bm25"]
 
     def test_it_keeps_stop_words_when_nothing_else_remains(self):
         assert terms("The Who") == ["who"]

@@ -239,6 +239,19 @@ def _edges_sql(limit: int) -> str:
     )
 
 
+def alternatives_listed(asset: Asset, tasks: list | None = None) -> dict:
+    """The assets to compare `asset` with (alternatives_for()), as pages list them: where
+    they come from (`source`) and, for each, its name, rank and the pair's versus URL."""
+    found = alternatives_for(asset, tasks)
+    return {
+        "source": found.source,
+        "items": [
+            {"name": alt.name, "rank": alt.rank, "url": pairs.versus_url(asset.slug, alt.slug)}
+            for alt in found.assets
+        ],
+    }
+
+
 def alternatives_for(
     asset: Asset, tasks: list | None = None, limit: int = pairs.ALTERNATIVES_SHOWN
 ) -> Alternatives:

@@ -25,15 +25,8 @@ def ld_json(value: object) -> SafeString:
 
 @register.simple_tag
 def compare_alternatives(asset: Asset, tasks: list[Task]) -> dict:
-    """Assets to compare this one with (graph.alternatives_for), each with its versus URL."""
-    found = graph.alternatives_for(asset, tasks)
-    return {
-        "source": found.source,
-        "items": [
-            {"name": alt.name, "rank": alt.rank, "url": pairs.versus_url(asset.slug, alt.slug)}
-            for alt in found.assets
-        ],
-    }
+    """Assets to compare this one with, each with its versus URL (graph.alternatives_listed)."""
+    return graph.alternatives_listed(asset, tasks)
 
 
 @register.simple_tag

@@ -302,10 +302,10 @@ class TestSearch:
                 client.get("/search/", {"q": q}, headers=HTMX)
             return len(captured)
 
-        # The asset's row and its alternatives (its co-matches, then their rows) besides the
-        # name's lookup; a name naming none, that lookup alone.
+        # Its alternatives (its co-matches, then their rows) besides the name's lookup, which
+        # reads what they need of the asset; a name naming none, that lookup alone.
         assert queries("alternatives to whisper-base ") == queries(
-            "alternatives xo whisper-base ") + 4
+            "alternatives xo whisper-base ") + 3
         assert queries("alternatives to whisper-large ") == queries(
             "alternatives xo whisper-large ") + 1
 

@@ -580,10 +580,11 @@ def _from(words: list[str], terms: Container[str], directed: Container[str]
     after it: "from an image"), when their stems are both in `directed` and differ."""
     found = []
     for i in range(1, len(words) - 1):
+        if words[i] != "from":
+            continue
         after = i + 1 if words[i + 1] in terms or i + 2 == len(words) else i + 2
         pair = (words[i - 1], words[after])
-        if (words[i] == "from" and pair[0] != pair[1]
-                and all(w in terms and porter_stem(w)[1] in directed for w in pair)):
+        if pair[0] != pair[1] and all(w in terms and porter_stem(w)[1] in directed for w in pair):
             found.append((i - 1, after))
     return found
 

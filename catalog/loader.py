@@ -126,7 +126,7 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
         return
 
     names = {r.uid: r.data["name"] for r in valid}
-    orgs = _organizations(changed)
+    orgs = _organizations(changed, rec.organisation_names(r.data for r in valid))
     tasks = _tasks(changed)
     slugs = _slugs(changed, existing)
 
@@ -211,22 +211,31 @@ def _slugs(records: list[rec.Record], existing: dict[str, dict]) -> dict[str, st
     return carried | rec.assign_slugs(others, kept)
 
 
-def _organizations(records: list[rec.Record]) -> dict[str, Organization]:
+def _organizations(records: list[rec.Record], named: dict[str, str]) -> dict[str, Organization]:
     """The organisations the records name, by rec.organisation_key(): those already here,
-    however another source wrote the name, and the others created, named as first
-    written."""
-    wanted: dict[str, str] = {}
+    however another source wrote the name, and the others created, slugged as first
+    written. Each is named as `named` says (rec.organisation_names()), else as first
+    written; one already here takes the name `named` gives while it is still named as a
+    source writes it: a name a curator gave is kept."""
+    handles: dict[str, str] = {}
     for r in records:
-        name = r.data.get("organization")
-        if name and (key := rec.organisation_key(name)):
-            wanted.setdefault(key, name)
+        handle = r.data.get("organization")
+        if handle and (key := rec.organisation_key(handle)):
+            handles.setdefault(key, handle)
     # A slug is the name slugged: its key is the slug without hyphens.
     have: dict[str, Organization] = {}
     for org in (Organization.objects.alias(key=Replace("slug", Value("-"), Value("")))
-                .filter(key__in=wanted).order_by("id")):
+                .filter(key__in=handles).order_by("id")):
         have.setdefault(rec.organisation_key(org.slug), org)
-    missing = [Organization(slug=slugify(name), name=name)
-               for key, name in wanted.items() if key not in have]
+    for key, org in have.items():
+        if key in named and org.name != named[key] and rec.organisation_key(org.name) == key:
+            org.name = named[key]
+            # Saved one by one, as the admin saves it: its assets' index entries hold the
+            # name (search.name_holder_saved()), and their pages are made anew.
+            org.save(update_fields=["name"])
+            Asset.objects.filter(organization=org).update(version=F("version") + 1)
+    missing = [Organization(slug=slugify(handle), name=named.get(key, handle))
+               for key, handle in handles.items() if key not in have]
     Organization.objects.bulk_create(missing, batch_size=BATCH)
     for org in Organization.objects.filter(slug__in=[o.slug for o in missing]):
         have[rec.organisation_key(org.slug)] = org
@@ -260,8 +269,8 @@ def _asset_values(r: rec.Record, orgs: dict[str, Organization], names: dict[str,
         "name": d["name"],
         "kind": rec.kind_of(d),
         "subtype": (d.get("subtype") or "")[:120],
-        "organization": orgs.get(org_key),
-        "summary": rec.summary(d, names),
+        "organization": (org := orgs.get(org_key)),
+        "summary": rec.summary(d, names, org.name if org else ""),
         "licence": d.get("license") or "",
         "pricing": rec.pricing_of(d),
         "price_facts": d.get("pricing") or {},

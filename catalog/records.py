@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,7 +47,7 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 6
+WRITER_VERSION = 7
 # Languages a capability text names before "and N more".
 LANGUAGES_NAMED = 8
 
@@ -527,6 +528,32 @@ def organisation_key(name: str) -> str:
     return slugify(name).replace("-", "")
 
 
+def organisation_names(datas: Iterable[dict]) -> dict[str, str]:
+    """The names to show for the organisations the records name, by organisation_key(),
+    where their records say who made them: HELM's creator ("Mistral AI" for "mistralai",
+    "Meta" for "meta-llama"), the one named most often (the first of a tie) among those
+    that are a spelling of the namespace or of its start, or that it starts. Not where none
+    is: "Tsinghua" for a model named under "salesforce", or the studios of the image models
+    HELM lists under "huggingface", may make a model but are no name for the namespace."""
+    handles: dict[str, str] = {}
+    counted: dict[str, dict[str, int]] = {}
+    for data in datas:
+        handle = data.get("organization") or ""
+        if not (key := organisation_key(handle)):
+            continue
+        handles.setdefault(key, handle)
+        creator = ((data.get("attributes") or {}).get("helm") or {}).get("creator")
+        if not isinstance(creator, str):
+            continue
+        name = " ".join(creator.split()).rstrip(".")
+        shorter, longer = sorted((organisation_key(name), key), key=len)
+        if shorter and (shorter == longer or (len(shorter) >= 3 and longer.startswith(shorter))):
+            names = counted.setdefault(key, {})
+            names[name] = names.get(name, 0) + 1
+    return {key: name for key, names in counted.items()
+            if (name := max(names, key=names.__getitem__)) != handles[key]}
+
+
 # Where a registry package's release can be read, by the registry a source's origin names
 # ("PyPI mteb", "npm @huggingface/tasks").
 _REGISTRY_PAGES = {
@@ -667,7 +694,8 @@ def _size_phrase(data: dict) -> str:
     return ""
 
 
-def summary(data: dict, names: dict[str, str]) -> str:
+def summary(data: dict, names: dict[str, str], publisher: str = "") -> str:
+    """`publisher`: the name the organisation goes by here, if not as the record writes it."""
     kind = kind_of(data)
     slugs = list(data.get("tasks", []))
     noun = data.get("subtype") or KIND_NOUN[kind]
@@ -686,8 +714,8 @@ def summary(data: dict, names: dict[str, str]) -> str:
         first += f" for {len(slugs)} tasks, among them {join_names(tasks)}"
     elif tasks:
         first += f" for {join_names(tasks)}"
-    if data.get("organization"):
-        first += f", published by {data['organization']}"
+    if publisher := publisher or data.get("organization"):
+        first += f", published by {publisher}"
     parts = [first + "."]
     base_label, trained = _labels(data, names)
     if base_label:

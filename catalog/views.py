@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -236,8 +237,12 @@ def browse(request: HttpRequest) -> HttpResponse:
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
         ctx["licence_options"] = options_html(
             licences.filter_choices(search.licences_held(), data["licence"]), data["licence"])
+        # Namespaces of one maker share its name ("meta", "meta-llama": Meta): the slug of a
+        # namespace named otherwise tells them apart.
+        shared = Counter(records.organisation_key(name) for _, name, _ in orgs)
         ctx["org_options"] = options_html(
-            [(slug, f"{name} ({n})") for slug, name, n in orgs], data["org"], "Any organisation"
+            [(slug, f"{name}{f' · {slug}' if _told_apart(name, slug, shared) else ''} ({n})")
+             for slug, name, n in orgs], data["org"], "Any organisation"
         )
     body = render_to_string(template, ctx, request).encode()
     if key is not None:
@@ -259,6 +264,11 @@ def _browse_titles(data: dict, page: int) -> dict[str, str]:
     if page > 1:
         title += f" · Page {page}"
     return {"heading": heading, "page_title": title}
+
+
+def _told_apart(name: str, slug: str, shared: Counter) -> bool:
+    key = records.organisation_key(name)
+    return shared[key] > 1 and key != records.organisation_key(slug)
 
 
 def _organisation_written_otherwise(form: BrowseForm, orgs: list) -> str | None:

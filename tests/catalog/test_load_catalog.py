@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog import loader, records
 from catalog.models import Asset, Capability, DismissedCapability, Evidence, Organization
 from catalog.search import merge_pending, search
-from tests.factories import make_asset, make_capability
+from tests.factories import make_asset, make_capability, make_org
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,42 @@ class TestLoadCatalog:
         # Its search entry holds the name it is now under.
         assert [r.asset.slug for r in search("stabilityai audio") if r.all_terms] == ["tools"]
         assert merge(apps, "default") == []  # once merged, nothing more to do
+
+    def test_an_organisation_is_named_as_its_records_name_its_maker(self, tmp_path):
+        def helm(uid: str, creator: str, **kw) -> dict:
+            return record(uid, attributes={"helm": {"creator": creator}}, **kw)
+
+        load(write(tmp_path / "a.jsonl.gz", [
+            helm("api-model:mistralai/large", "Mistral AI", tasks=["text-generation"]),
+            record("hf-model:mistralai/small-hf"),  # no creator: the namespace's name
+            helm("api-model:meta-llama/llama", "Meta"),
+            helm("api-model:salesforce/other", "Tsinghua"),
+        ]))
+        assert sorted(Organization.objects.values_list("slug", "name")) == [
+            ("meta-llama", "Meta"), ("mistralai", "Mistral AI"), ("salesforce", "salesforce")]
+        assert Asset.objects.get(slug="small-hf").summary.startswith(
+            "An image backbone for image classification, published by Mistral AI.")
+        assert [r.asset.slug for r in search("mistral ai") if r.all_terms] == [
+            "large", "small-hf"]
+
+    def test_a_loaded_organisation_takes_the_name_unless_a_curator_gave_one(self, tmp_path):
+        mistral = make_org("mistralai", slug="mistralai")
+        curated = make_org("Meta Platforms", slug="meta-llama")
+        held = make_asset("held", organization=mistral, summary="Kept by hand.")
+        version = held.version
+        load(write(tmp_path / "a.jsonl.gz", [
+            record("api-model:mistralai/large", attributes={"helm": {"creator": "Mistral AI"}}),
+            record("api-model:meta-llama/llama", attributes={"helm": {"creator": "Meta"}}),
+        ]))
+        mistral.refresh_from_db()
+        curated.refresh_from_db()
+        held.refresh_from_db()
+        assert (mistral.name, curated.name) == ("Mistral AI", "Meta Platforms")
+        # The asset the file does not hold: its page is made anew and its entry indexed
+        # under the name.
+        assert held.version > version
+        assert [r.asset.slug for r in search("mistral ai kept") if r.all_terms] == ["held"]
+        assert "published by Meta Platforms." in Asset.objects.get(slug="llama").summary
 
     def test_a_second_run_reports_everything_unchanged(self, tmp_path):
         path = base_file(tmp_path)
@@ -402,6 +438,26 @@ class TestWrittenTexts:
         assert records.capabilities(both, {})[0].description.startswith(
             "Turns text and images into dense vectors"
         )
+
+    def test_an_organisation_s_name_is_the_maker_its_records_name(self):
+        def helm(org: str, *creators: str) -> list[dict]:
+            return [{"organization": org, "attributes": {"helm": {"creator": c}}}
+                    for c in creators]
+
+        assert records.organisation_names([
+            *helm("mistralai", "Mistral AI"),
+            *helm("meta-llama", "Meta"),  # the maker's name starts the namespace
+            *helm("ai21", "AI21 Labs"),  # the namespace starts the maker's name
+            *helm("ibm-granite", "IBM-GRANITE", "IBM", "IBM"),  # the most named
+            *helm("nicholasKluge", "Nicholas  Kluge."),
+            *helm("salesforce", "Tsinghua"),  # a maker, not the namespace
+            *helm("huggingface", "Stability AI", "Runway"),
+            *helm("ai21x", "AI"),  # too short a start to tell
+            *helm("openai", "openai"),  # as written already
+            {"organization": "cohere"}, {"organization": None}, {"organization": "@@"},
+            *helm("Cohere", "Cohere"),  # first written "cohere"
+        ]) == {"mistralai": "Mistral AI", "metallama": "Meta", "ai21": "AI21 Labs",
+               "ibmgranite": "IBM", "nicholaskluge": "Nicholas Kluge", "cohere": "Cohere"}
 
     def test_a_timm_tag_s_data_token_is_spelt_out(self):
         tuned = record("timm:convnext_base.fb_in22k_ft_in1k", trained_on_unresolved=["in22k"],

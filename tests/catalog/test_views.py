@@ -226,6 +226,17 @@ class TestBrowse:
                                                            "zeta-lab")]
         assert names == sorted(names)
 
+    def test_namespaces_of_one_maker_are_told_apart_by_their_slugs(self, client):
+        # Both named Meta: the namespace named otherwise shows its slug; the one named as
+        # its slug reads, and an organisation alone under its name, do not.
+        make_asset("llama", organization=make_org("Meta", slug="meta"))
+        make_asset("llama-hf", organization=make_org("Meta", slug="meta-llama"))
+        make_asset("mistral", organization=make_org("Mistral AI", slug="mistralai"))
+        body = client.get("/assets/").content.decode()
+        assert '<option value="meta">Meta (1)</option>' in body
+        assert '<option value="meta-llama">Meta · meta-llama (1)</option>' in body
+        assert '<option value="mistralai">Mistral AI (1)</option>' in body
+
     def test_the_licence_filter_lists_the_licences_held_with_their_counts(self, client):
         make_asset("mit-1", licence="mit")
         make_asset("mit-2", licence="mit")

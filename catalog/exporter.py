@@ -18,7 +18,7 @@ from django.dispatch import Signal
 
 from catalog import records as rec
 from catalog.loader import DERIVED_ORIGINS
-from catalog.models import Asset, Capability, Evidence
+from catalog.models import Asset, Capability, Evidence, Organization
 
 SCHEMA_KEYS = (
     "uid", "id", "id_scheme", "hf_id", "name", "type", "subtype", "organization", "license",
@@ -42,6 +42,15 @@ def _canonical(value):
     return value
 
 
+def _namespace(org: Organization | None) -> str | None:
+    """The organisation as a record writes it, which a load finds it by: its name, unless
+    that names its maker and not it ("Meta" for meta-llama, records.organisation_names())."""
+    if org is None:
+        return None
+    same = rec.organisation_key(org.name) == rec.organisation_key(org.slug)
+    return org.name if same else org.slug
+
+
 def _synthesised(asset: Asset) -> dict:
     """A record for an asset a curator created by hand, from its fields."""
     size = None
@@ -54,7 +63,7 @@ def _synthesised(asset: Asset) -> dict:
         "hf_id": None, "name": asset.name,
         "type": "model" if asset.kind == Asset.Kind.API else asset.kind,
         "subtype": asset.subtype or None,
-        "organization": asset.organization.name if asset.organization else None,
+        "organization": _namespace(asset.organization),
         "license": asset.licence or None,
         "tasks": [t.slug for t in asset.tasks.all()],
         "modalities": asset.modalities, "n_parameters": asset.n_parameters,

@@ -75,6 +75,20 @@ def curate() -> None:
 
 
 class TestExportCatalog:
+    def test_a_hand_made_asset_names_its_organisation_as_a_load_finds_it(self, tmp_path):
+        # Named after its maker, a namespace is written by its slug; else by its name.
+        for org, written in ((Organization.objects.create(name="Meta", slug="meta-llama"),
+                              "meta-llama"),
+                             (Organization.objects.create(name="Stability AI",
+                                                          slug="stabilityai"), "Stability AI")):
+            make_asset(f"hand-{org.slug}", uid=f"tool:hand-{org.slug}",
+                       external_id=f"hand-{org.slug}", id_scheme="tool",
+                       kind=Asset.Kind.TOOL, organization=org)
+            export(tmp_path / "out.jsonl.gz")
+            with gzip.open(tmp_path / "out.jsonl.gz", "rt", encoding="utf-8") as fh:
+                rows = {r["uid"]: r for r in map(json.loads, fh)}
+            assert rows[f"tool:hand-{org.slug}"]["organization"] == written
+
     def check_schema(self, path):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             rows = [json.loads(line) for line in fh]

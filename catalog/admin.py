@@ -53,7 +53,8 @@ IMPORTED_FIELDS = (
     "summary", "licence", "pricing", "price_facts", "released_on", "release_basis",
     "n_parameters", "dataset_samples", "dataset_bytes", "size_basis", "tasks", "modalities",
     "languages", "frameworks", "base", "base_relation", "base_unresolved", "trained_on",
-    "trained_on_unresolved", "urls", "attributes", "sources", "conflicts",
+    "trained_on_unresolved", "successor", "deprecated_in", "urls", "attributes", "sources",
+    "conflicts",
 )
 CURATED_FIELDS = ("status", "curated_summary", "homepage_url")
 RECORD_FIELDS = ("version", "import_hash", "created_at", "updated_at")

@@ -1,7 +1,7 @@
 """What the asset page shows, read in plain SQL (catalog.rawload): five statements.
 
-1. the asset with its organisation, score and base model (slug and name), and the external
-   ids of the published assets sharing its name;
+1. the asset with its organisation, score, base model and successor (slug and name), and
+   the external ids of the published assets sharing its name;
 2. its tasks, by name;
 3. its capabilities, in order, each with its task and evidence;
 4. its evidence, by dimension, name and settings;
@@ -35,6 +35,7 @@ ASSET = Columns(Asset, "a", exclude=("record", "import_hash"))
 ORGANIZATION = Columns(Organization, "o")
 SCORE = Columns(Score, "s")
 BASE = Columns(Asset, "b", only=("id", "slug", "name"))
+SUCCESSOR = Columns(Asset, "sc", only=("id", "slug", "name"))
 TASK = Columns(Task, "t")
 CAPABILITY = Columns(Capability, "c")
 CAPABILITY_TASK = Columns(Task, "ct")
@@ -78,11 +79,13 @@ def _statements(vendor: str) -> dict[str, str]:
     )
     return {
         "asset": (
-            f"SELECT {ASSET.sql}, {ORGANIZATION.sql}, {SCORE.sql}, {BASE.sql}, {namesakes} "
+            f"SELECT {ASSET.sql}, {ORGANIZATION.sql}, {SCORE.sql}, {BASE.sql}, {SUCCESSOR.sql}, "
+            f"{namesakes} "
             f"FROM {asset} a "
             f"LEFT JOIN {_table(Organization)} o ON o.{q('id')} = a.{q('organization_id')} "
             f"LEFT JOIN {_table(Score)} s ON s.{q('asset_id')} = a.{q('id')} "
             f"LEFT JOIN {asset} b ON b.{q('id')} = a.{q('base_id')} "
+            f"LEFT JOIN {asset} sc ON sc.{q('id')} = a.{q('successor_id')} "
             f"WHERE a.{q('slug')} = %s AND a.{q('status')} <> %s"
         ),
         "tasks": (
@@ -122,11 +125,13 @@ def load(slug: str) -> AssetPage | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        asset, organization, score, base = _split(row, ASSET, ORGANIZATION, SCORE, BASE)
+        asset, organization, score, base, successor = _split(
+            row, ASSET, ORGANIZATION, SCORE, BASE, SUCCESSOR)
         asset.organization = organization
         # Unlike assigning to `asset.score`, this also remembers "no score".
         Asset.score.related.set_cached_value(asset, score)
         asset.base = base
+        asset.successor = successor
         name_mark = ""
         if namesakes := row[-1]:
             others = [Asset(name=asset.name, external_id=external_id, slug=external_id)

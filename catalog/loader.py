@@ -26,8 +26,8 @@ IMPORTED_FIELDS = [
     "external_id", "id_scheme", "name", "kind", "subtype", "organization", "summary", "licence",
     "pricing", "price_facts", "released_on", "release_basis", "n_parameters", "dataset_samples",
     "dataset_bytes", "size_basis", "modalities", "languages", "frameworks", "base_relation",
-    "base_unresolved", "trained_on_unresolved", "urls", "attributes", "sources", "conflicts",
-    "import_hash", "record",
+    "base_unresolved", "trained_on_unresolved", "deprecated_in", "urls", "attributes",
+    "sources", "conflicts", "import_hash", "record",
 ]
 # Evidence the catalog itself writes or derives; an export leaves it out and a load rebuilds it.
 DERIVED_ORIGINS = ("catalog", "catalog-graph", "match-graph")
@@ -274,6 +274,7 @@ def _asset_values(r: rec.Record, orgs: dict[str, Organization], names: dict[str,
         "licence": d.get("license") or "",
         "pricing": rec.pricing_of(d),
         "price_facts": d.get("pricing") or {},
+        "deprecated_in": rec.deprecated_in(d),
         **rec.release_fields(d),
         **rec.size_fields(d),
         "modalities": d.get("modalities", []),
@@ -293,7 +294,8 @@ def _asset_values(r: rec.Record, orgs: dict[str, Organization], names: dict[str,
 
 def _links(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task],
            loadable: set[str]) -> None:
-    """Tasks, base model and training sets, set after every asset of the file exists."""
+    """Tasks, base model, training sets and successor, set after every asset of the file
+    exists."""
     changed_ids = [ids[r.uid] for r in records]
     TaskLink = Asset.tasks.through
     TrainedLink = Asset.trained_on.through
@@ -315,12 +317,21 @@ def _links(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task
         ],
         batch_size=BATCH,
     )
-    with_base = [
+    # A successor is named by its external id, and may be here from an earlier file.
+    named = {r.uid: rec.successor_id(r.data) for r in records}
+    successors = {}
+    for chunk in _chunks(sorted(set(named.values()) - {None})):
+        successors.update(Asset.objects.filter(external_id__in=chunk)
+                          .values_list("external_id", "id"))
+    with_links = [
         Asset(id=ids[r.uid], base_id=ids.get(r.data["base_model"]) if r.data.get("base_model")
-              in loadable else None)
+              in loadable else None, successor_id=successors.get(named[r.uid]))
         for r in records
     ]
-    Asset.objects.bulk_update(with_base, ["base"], batch_size=BATCH)
+    Asset.objects.bulk_update(with_links, ["base", "successor"], batch_size=BATCH)
+    # Their pages list what they supersede.
+    for chunk in _chunks(sorted(set(successors.values()))):
+        Asset.objects.filter(id__in=chunk).update(version=F("version") + 1)
 
 
 def _capabilities(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task],

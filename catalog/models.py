@@ -140,8 +140,9 @@ class AssetQuerySet(models.QuerySet):
         """What a list of asset cards shows, without a query per card."""
         return self.select_related("organization", "score").only(
             "slug", "name", "external_id", "kind", "subtype", "licence", "pricing", "released_on",
-            "n_parameters", "dataset_samples", "dataset_bytes", "price_facts", "organization__name",
-            "organization__slug", "score__rank", "score__coverage", "score__provisional",
+            "n_parameters", "dataset_samples", "dataset_bytes", "price_facts", "deprecated_in",
+            "successor", "organization__name", "organization__slug", "score__rank",
+            "score__coverage", "score__provisional",
         )
 
 
@@ -200,6 +201,12 @@ class Asset(models.Model):
         "self", symmetrical=False, blank=True, related_name="trained_models"
     )
     trained_on_unresolved = models.JSONField(default=list, blank=True)
+    # The asset its registry names as superseding it (mteb's superseded_by), when here.
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+    )
+    # The sources listing it as deprecated, by name (records.deprecated_in()).
+    deprecated_in = models.JSONField(default=list, blank=True)
     urls = models.JSONField(default=dict, blank=True)
     attributes = models.JSONField(default=dict, blank=True)
     sources = models.JSONField(default=list, blank=True)
@@ -378,6 +385,38 @@ class Asset(models.Model):
             if source["url"] and basis.startswith(f"{source.get('source')} "):
                 return f"{source['source']} {source['version']}", source["url"]
         return "", ""
+
+    @property
+    def retired_label(self) -> str:
+        """"Deprecated" when a source lists it so, else "Superseded" when its successor is
+        here; "" for neither."""
+        if self.deprecated_in:
+            return "Deprecated"
+        return "Superseded" if self.successor_id else ""
+
+    def source_named(self, name: str) -> tuple[str, str]:
+        """The source of that name as (its name and version, the page of that release or
+        "")."""
+        source = next((s for s in self.provenance if s.get("source") == name), {})
+        return f"{name} {source.get('version') or ''}".strip(), source.get("url", "")
+
+    @property
+    def deprecation_sources(self) -> list[tuple[str, str]]:
+        """The sources listing it as deprecated (source_named())."""
+        return [self.source_named(name) for name in self.deprecated_in]
+
+    @property
+    def successor_source(self) -> tuple[str, str]:
+        """The source naming its successor (source_named())."""
+        return self.source_named(records.SUCCESSOR_SOURCE)
+
+    @property
+    def successor_named(self) -> str:
+        """The external id of its successor as its registry names it, when that asset is
+        not in this catalog ("" otherwise)."""
+        if self.successor_id:
+            return ""
+        return records.successor_id({"id": self.external_id, "attributes": self.attributes}) or ""
 
     @property
     def release_basis_url(self) -> str:

@@ -883,6 +883,34 @@ def _or_words(numbers: list[int]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
+# Where a source's record says the asset is deprecated: the source's name, and the key of its
+# attributes holding `deprecated`.
+DEPRECATION_FLAGS = {"crfm-helm": "helm", "genai-prices": "genai_prices"}
+
+
+def _attributes(data: dict, key: str) -> dict:
+    attributes = data.get("attributes")
+    found = attributes.get(key) if isinstance(attributes, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def deprecated_in(data: dict) -> list[str]:
+    """The names of the sources listing the asset as deprecated: HELM's model metadata,
+    genai-prices' price list."""
+    return [source for source, key in DEPRECATION_FLAGS.items()
+            if _attributes(data, key).get("deprecated") is True]
+
+
+SUCCESSOR_SOURCE = "mteb"  # the source whose attributes name a successor
+
+
+def successor_id(data: dict) -> str | None:
+    """The external id of the asset mteb names as superseding this one; None for none, or
+    for the asset itself (mteb names one model its own successor)."""
+    named = _attributes(data, SUCCESSOR_SOURCE).get("superseded_by")
+    return named if isinstance(named, str) and named.strip() and named != data.get("id") else None
+
+
 def release_fields(data: dict) -> dict:
     released = data.get("release_date")
     return {

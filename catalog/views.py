@@ -52,8 +52,8 @@ PER_PAGE = 50
 LINEAGE_SHOWN = 24
 # Shown of each lineage list on an asset page: what it was trained on (its own list: the
 # longest in the bundled catalog names 97), its fine-tunes and what was trained on it (a
-# link lists those all, /assets/?base= and ?trained_on=).
-LINEAGE_LIMITS = (200, LINEAGE_SHOWN, LINEAGE_SHOWN)
+# link lists those all, /assets/?base= and ?trained_on=), and what it supersedes.
+LINEAGE_LIMITS = (200, LINEAGE_SHOWN, LINEAGE_SHOWN, LINEAGE_SHOWN)
 HOME_PER_KIND = 5
 
 
@@ -372,10 +372,10 @@ def asset_not_found(request: HttpRequest, slug: str) -> HttpResponse:
 
 @functools.cache
 def _lineage_sql() -> str:
-    """What the asset was trained on, its fine-tunes and what was trained on it: the first
-    LINEAGE_LIMITS of each by name (slug and name only) with how many there are (a window
-    count over the whole list), published only, in one statement. Plain SQL: three
-    ORM-built queries cost the page more than a millisecond on their own."""
+    """What the asset was trained on, its fine-tunes, what was trained on it and what it
+    supersedes: the first LINEAGE_LIMITS of each by name (slug and name only) with how many
+    there are (a window count over the whole list), published only, in one statement. Plain
+    SQL: three ORM-built queries cost the page more than a millisecond on their own."""
     q = connection.ops.quote_name
     asset, link = q(Asset._meta.db_table), q(Asset.trained_on.through._meta.db_table)
     slug, name, status = q("slug"), q("name"), q("status")
@@ -385,6 +385,7 @@ def _lineage_sql() -> str:
         f"{asset} a WHERE a.{q('base_id')} = %s",
         f"{link} t JOIN {asset} a ON a.{q('id')} = t.{q('from_asset_id')} "
         f"WHERE t.{q('to_asset_id')} = %s",
+        f"{asset} a WHERE a.{q('successor_id')} = %s",
     ]
     return " UNION ALL ".join(
         f"SELECT * FROM (SELECT {n} AS part, ROW_NUMBER() OVER (ORDER BY a.{name}, a.{slug}) "
@@ -395,12 +396,13 @@ def _lineage_sql() -> str:
 
 
 def _lineage(asset: Asset) -> list[tuple[list[Asset], int]]:
-    """[(trained on, count), (fine-tunes of it, count), (trained on it, count)]."""
+    """[(trained on, count), (fine-tunes of it, count), (trained on it, count), (what it
+    supersedes, count)]."""
     published = Asset.Status.PUBLISHED
     with connection.cursor() as cursor:
-        cursor.execute(_lineage_sql(), [asset.pk, published] * 3)
+        cursor.execute(_lineage_sql(), [asset.pk, published] * len(LINEAGE_LIMITS))
         rows = sorted(cursor.fetchall())
-    lists: list[tuple[list[Asset], int]] = [([], 0), ([], 0), ([], 0)]
+    lists: list[tuple[list[Asset], int]] = [([], 0) for _ in LINEAGE_LIMITS]
     for part, _, slug, name, total in rows:
         lists[part][0].append(Asset(slug=slug, name=name))
         lists[part] = (lists[part][0], total)
@@ -429,6 +431,8 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
         "derivative_count": derivative_count,
         "trained_models": trained_models,
         "trained_model_count": trained_model_count,
+        "predecessors": lineage[3][0],
+        "predecessor_count": lineage[3][1],
         **pagecache.SHARED_CONTEXT,
     }
     return render_to_string("catalog/asset.html", ctx, request).encode()

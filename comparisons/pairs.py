@@ -194,6 +194,7 @@ _ASSET_FIELDS = loaded_fields(
     Asset, "id", "slug", "name", "kind", "subtype", "external_id", "status", "licence",
     "pricing", "price_facts", "released_on", "n_parameters", "dataset_samples",
     "dataset_bytes", "base_unresolved", "updated_at", "release_basis", "size_basis", "sources",
+    "deprecated_in", "successor",
 )
 _ORG_FIELDS = loaded_fields(Organization, "id", "name", "slug")
 _SCORE_FIELDS = loaded_fields(
@@ -214,8 +215,8 @@ def _assets_sql(vendor: str) -> str:
     """Both assets with everything the table and the verdict read, in one statement: the
     model fields, organisation, score, base model, times matched, then (for the pair) the
     version and the editor's note, then tasks and published training data as JSON arrays
-    of [id, name, slug], then its co-match edges (`_co_matched_sql`). Columns after the
-    models' are in `_EXTRA` order."""
+    of [id, name, slug], then its co-match edges (`_co_matched_sql`), then its successor's
+    name and slug. Columns after the models' are in `_EXTRA` order."""
     q = connection.ops.quote_name
     asset, org = q(Asset._meta.db_table), q(Organization._meta.db_table)
     score, match = q(Score._meta.db_table), q(Match._meta.db_table)
@@ -245,11 +246,12 @@ def _assets_sql(vendor: str) -> str:
         f"(SELECT {as_json('d')} "
         f"FROM {trained} x JOIN {asset} d ON d.{q('id')} = x.{q('to_asset_id')} "
         f"WHERE x.{q('from_asset_id')} = a.{q('id')} AND d.{q('status')} = %s), "
-        f"{_co_matched_sql(vendor)} "
+        f"{_co_matched_sql(vendor)}, sc.{q('name')}, sc.{q('slug')} "
         f"FROM {asset} a "
         f"LEFT JOIN {org} o ON o.{q('id')} = a.{q('organization_id')} "
         f"LEFT JOIN {score} s ON s.{q('asset_id')} = a.{q('id')} "
         f"LEFT JOIN {asset} b ON b.{q('id')} = a.{q('base_id')} "
+        f"LEFT JOIN {asset} sc ON sc.{q('id')} = a.{q('successor_id')} "
         f"WHERE a.{q('id')} IN (%s, %s) "
         # One order whichever way the pair was named: by slug, PostgreSQL may read the
         # table in its physical order, where an edited row comes after the others.
@@ -270,7 +272,8 @@ _ORG_AT = len(_ASSET_FIELDS)
 _SCORE_AT = _ORG_AT + len(_ORG_FIELDS)
 _BASE_AT = _SCORE_AT + len(_SCORE_FIELDS)
 _EXTRA_AT = _BASE_AT + len(_BASE_FIELDS)
-_EXTRA = ("times_matched", "version", "note", "note_at", "tasks", "trained", "edges")
+_EXTRA = ("times_matched", "version", "note", "note_at", "tasks", "trained", "edges",
+          "successor_name", "successor_slug")
 _AT = {
     **{name: _ASSET_FIELDS.index(name) for name in ("id", "slug", "status")},
     **{name: _EXTRA_AT + i for i, name in enumerate(_EXTRA)},
@@ -358,7 +361,7 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
     Plain SQL into model instances: on the uncached page, building these statements through
     the ORM took several times longer than running them."""
     jsons = [(_ASSET_FIELDS.index(name), Asset._meta.get_field(name))
-             for name in ("price_facts", "sources")]
+             for name in ("price_facts", "sources", "deprecated_in")]
     assets: dict[int, Asset] = {}
     for row in rows.assets:
         values = list(row[:_ORG_AT])
@@ -375,6 +378,12 @@ def load_assets(pair: Pair, rows: PageRows) -> tuple[Asset, Asset]:
         Asset.score.related.set_cached_value(asset, score)
         asset.base = Asset.from_db("default", _BASE_FIELDS, base) if base[0] else None
         asset.times_matched = row[_AT["times_matched"]] or 0
+        # Its successor's name and slug, for the verdict (no instance: the page shows no
+        # more of it).
+        asset.successor_shown = (
+            (row[_AT["successor_name"]], row[_AT["successor_slug"]])
+            if row[_AT["successor_slug"]] else None
+        )
         tasks, trained = row[_AT["tasks"]], row[_AT["trained"]]
         # By name, then id, as the page lists them.
         asset.task_list = [

@@ -24,6 +24,7 @@ PROVISIONAL = (
     "provisional</span>"
 )
 NOT_STATED = '<span class="unknown">not stated</span>'
+RETIRED = '<span class="badge retired-badge">{label}</span>'
 
 
 def result_items(results: list[Result], marks: dict[int, str] | None = None) -> SafeString:
@@ -76,6 +77,7 @@ def _item(r: Result, mark: str = "") -> str:
         f"{_marked(r.name_parts) if r.name_parts else escape(asset.name)}</a>{mark}{exact}</h3>"
         f'<div class="num">{num}</div>'
         f'<div class="meta"><span class="badge">{escape(asset.get_kind_display())}</span>'
+        f"{RETIRED.format(label=asset.retired_label) if asset.retired_label else ''}"
         f"{org}<span>Licence: {licence}</span>{price}</div>"
         f"{matched}{snippet}"
         '<div class="compare-actions">'

@@ -49,6 +49,10 @@ class Side:
     alternative_source: str = "rank"
     # A list price: (input, output or None, its unit: "USD per 1M tokens").
     price: tuple[float, float | None, str] | None = None
+    # The sources listing it as deprecated ("crfm-helm 0.5.16"), and the asset its registry
+    # names as superseding it, as (name, url).
+    deprecated_by: Sequence[str] = ()
+    successor: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Sentence:
-    topic: str  # rank, provisional, leads, unknown, lineage, price, jobs, alternatives
+    topic: str  # rank, provisional, leads, unknown, retired, lineage, price, jobs, alternatives
     parts: list[Part]
 
     @property
@@ -120,6 +124,7 @@ def decide(a: Side, b: Side) -> Verdict:
         sentences.insert(len(sentences) if measured else 0, price)
     if measured and (unknown := _unknown_sentence(a, b)):
         sentences.append(unknown)
+    sentences += _retired_sentences(a) + _retired_sentences(b)
     sentences += _lineage_sentences(a, b) + _lineage_sentences(b, a)
     if not substitutes:
         sentences += [_jobs_sentence(a, b), _alternatives_sentence(a, b)]
@@ -392,6 +397,18 @@ def _unknown_sentence(a: Side, b: Side) -> Sentence | None:
     return Sentence("unknown", parts)
 
 
+def _retired_sentences(side: Side) -> list[Sentence]:
+    sentences = []
+    if side.deprecated_by:
+        sentences.append(Sentence("retired", [
+            _name(side), Part(f" is listed as deprecated by {join(side.deprecated_by)}.")]))
+    if side.successor:
+        name, url = side.successor
+        sentences.append(Sentence("retired", [
+            _name(side), Part(" is superseded by "), Part(name, url), Part(".")]))
+    return sentences
+
+
 def _lineage_sentences(parent: Side, child: Side) -> list[Sentence]:
     sentences = []
     if child.base_slug and child.base_slug == parent.slug:
@@ -480,7 +497,7 @@ def _summary(sentences: list[Sentence], a: Side, b: Side) -> str:
     for sentence in sentences:
         if sentence.topic == "jobs":
             extras.insert(0, "They do different jobs and are not substitutes.")
-        elif sentence.topic == "lineage":
+        elif sentence.topic in ("retired", "lineage"):
             extras.append(sentence.text)
     if a.provisional and b.provisional:
         extras.append("Both ranks are provisional.")

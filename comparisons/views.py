@@ -209,7 +209,16 @@ def _verdict_side(asset: Asset) -> verdict.Side:
         base_slug=asset.base.slug if asset.base else None,
         trained_on_slugs=[dataset.slug for dataset in asset.trained_on_list],
         price=_price(asset),
+        deprecated_by=[name for name, _ in asset.deprecation_sources],
+        successor=_successor(asset),
     )
+
+
+def _successor(asset: Asset) -> tuple[str, str] | None:
+    if asset.successor_shown is None:
+        return None
+    name, slug = asset.successor_shown
+    return name, Asset(slug=slug).get_absolute_url()
 
 
 def _price(asset: Asset) -> tuple[float, float | None, str] | None:

@@ -33,3 +33,8 @@ def compare_alternatives(asset: Asset, tasks: list[Task]) -> dict:
 def most_viewed_comparisons() -> list[dict]:
     """The most-viewed comparisons, from the cache: no query."""
     return pairs.most_viewed() or []
+
+
+@register.simple_tag
+def versus_url(first: Asset, second: Asset) -> str:
+    return pairs.versus_url(first.slug, second.slug)

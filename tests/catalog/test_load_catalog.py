@@ -161,6 +161,44 @@ class TestLoadCatalog:
         assert [r.asset.slug for r in search("mistral ai kept") if r.all_terms] == ["held"]
         assert "published by Meta Platforms." in Asset.objects.get(slug="llama").summary
 
+    def test_it_marks_deprecated_assets_and_links_successors(self, tmp_path):
+        earlier = make_asset("v2", uid="hf-model:org/v2", external_id="org/v2")
+        version = earlier.version
+        load(write(tmp_path / "a.jsonl.gz", [
+            record("hf-model:org/v1", attributes={"mteb": {"superseded_by": "org/v2"}}),
+            record("hf-model:org/old", attributes={"mteb": {"superseded_by": "org/new"}}),
+            record("hf-model:org/new"),  # later in the file
+            record("hf-model:org/gone", attributes={"mteb": {"superseded_by": "org/nowhere"}}),
+            record("api-model:vendor/chat", attributes={"helm": {"deprecated": True},
+                                                        "genai_prices": {"deprecated": True}}),
+            record("api-model:vendor/live", attributes={"helm": {"deprecated": False}}),
+        ]))
+        successors = dict(Asset.objects.values_list("slug", "successor__slug"))
+        assert successors == {"v1": "v2", "old": "new", "new": None, "gone": None, "chat": None,
+                              "live": None, "v2": None}
+        assert Asset.objects.get(slug="gone").successor_named == "org/nowhere"
+        deprecated = dict(Asset.objects.values_list("slug", "deprecated_in"))
+        assert deprecated["chat"] == ["crfm-helm", "genai-prices"] and deprecated["live"] == []
+        # The successor's page lists what it supersedes: made anew.
+        earlier.refresh_from_db()
+        assert earlier.version > version
+
+    def test_assets_held_are_marked_when_migrated(self):
+        from django.apps import apps
+        from django.db import connection
+
+        mark = importlib.import_module(
+            "catalog.migrations.0039_asset_successor_and_deprecation").mark
+        old = make_asset("old", attributes={"mteb": {"superseded_by": "test/new"}})
+        new = make_asset("new")
+        chat = make_asset("chat", attributes={"genai_prices": {"deprecated": True}})
+        versions = {a.pk: a.version for a in (old, new, chat)}
+        mark(apps, type("Editor", (), {"connection": connection})())
+        for asset in (old, new, chat):
+            asset.refresh_from_db()
+            assert asset.version == versions[asset.pk] + 1
+        assert (old.successor, chat.deprecated_in, new.successor) == (new, ["genai-prices"], None)
+
     def test_a_second_run_reports_everything_unchanged(self, tmp_path):
         path = base_file(tmp_path)
         load(path)
@@ -458,6 +496,15 @@ class TestWrittenTexts:
             *helm("Cohere", "Cohere"),  # first written "cohere"
         ]) == {"mistralai": "Mistral AI", "metallama": "Meta", "ai21": "AI21 Labs",
                "ibmgranite": "IBM", "nicholaskluge": "Nicholas Kluge", "cohere": "Cohere"}
+
+    def test_deprecation_and_successor_are_read_whatever_the_attributes_hold(self):
+        for attributes in (None, [], "x", {"helm": "yes"}, {"mteb": ["org/b"]},
+                           {"mteb": {"superseded_by": " "}}, {"helm": {"deprecated": "true"}}):
+            data = record("hf-model:org/a", attributes=attributes)
+            assert (records.deprecated_in(data), records.successor_id(data)) == ([], None)
+        # Named its own successor (mteb does so once): none.
+        assert records.successor_id(
+            record("hf-model:org/a", attributes={"mteb": {"superseded_by": "org/a"}})) is None
 
     def test_a_timm_tag_s_data_token_is_spelt_out(self):
         tuned = record("timm:convnext_base.fb_in22k_ft_in1k", trained_on_unresolved=["in22k"],

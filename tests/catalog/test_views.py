@@ -586,6 +586,48 @@ class TestAssetDetail:
         assert '<a href="/assets/base/">Base</a>' in body[body.index('id="lineage-h"'):]
 
 
+class TestRetired:
+    def test_a_deprecated_asset_says_which_sources_list_it(self, client):
+        make_asset("chat", kind=Asset.Kind.API, deprecated_in=["crfm-helm", "genai-prices"],
+                   sources=[{"source": "crfm-helm", "version": "0.5.16",
+                             "origin": "PyPI crfm-helm helm/config/model_metadata.yaml"},
+                            {"source": "genai-prices", "version": "0.2.3"}])
+        body = client.get("/assets/chat/").content.decode()
+        assert ('<p class="retired"><strong>Deprecated</strong>: <a href="https://pypi.org/'
+                'project/crfm-helm/0.5.16/" rel="nofollow noopener">crfm-helm 0.5.16</a> and '
+                "genai-prices 0.2.3 list it as deprecated.") in body
+        assert "Superseded" not in body and "Compare with its successor" not in body
+        assertContains(client.get("/assets/?kind=api"),
+                       '<span class="badge retired-badge">Deprecated</span>')
+
+    def test_a_superseded_asset_links_its_successor_and_the_pair(self, client):
+        new = make_asset("embed-v2", name="Embed v2")
+        make_asset("embed-v1", name="Embed v1", successor=new,
+                   attributes={"mteb": {"superseded_by": "test/embed-v2"}},
+                   sources=[{"source": "mteb", "version": "2.26.24", "origin": "PyPI mteb"}])
+        make_asset("embed-v0", name="Embed v0", successor=new, status=Asset.Status.DRAFT)
+        body = client.get("/assets/embed-v1/").content.decode()
+        assert ('<strong>Superseded</strong> by <a href="/assets/embed-v2/">Embed v2</a>, as '
+                '<a href="https://pypi.org/project/mteb/2.26.24/" rel="nofollow noopener">'
+                "mteb 2.26.24</a> names it.") in body
+        assert '<a href="/compare/embed-v1-vs-embed-v2/">Compare with its successor</a>' in body
+        lineage = body[body.index('id="lineage-h"'):]
+        assert '<dt>Superseded by</dt>\n    <dd><a href="/assets/embed-v2/">Embed v2</a>' in lineage
+        # The successor lists what it supersedes: the published only.
+        lineage = client.get("/assets/embed-v2/").content.decode().split('id="lineage-h"')[1]
+        assert ('<dt>Supersedes</dt>\n    <dd><a href="/assets/embed-v1/">Embed v1</a></dd>'
+                in lineage)
+        assert "Embed v0" not in lineage
+        assertContains(client.get("/assets/?sort=name"),
+                       '<span class="badge retired-badge">Superseded</span>', count=1)
+
+    def test_a_successor_not_in_the_catalog_is_named_unlinked(self, client):
+        make_asset("embed-v1", attributes={"mteb": {"superseded_by": "acme/embed-v9"}})
+        body = client.get("/assets/embed-v1/").content.decode()
+        assert "<strong>Superseded</strong> by acme/embed-v9 (not in this catalog), as mteb" in body
+        assert '<dd>acme/embed-v9 <span class="muted">(not in this catalog)</span></dd>' in body
+
+
 def test_an_asset_page_names_all_it_was_trained_on(client):
     model = make_asset("model", name="Model")
     model.trained_on.set([make_asset(f"set-{i:02}", name=f"Set {i:02}",

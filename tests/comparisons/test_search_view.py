@@ -718,7 +718,7 @@ ITEM_TEMPLATE = """{% for r in results %}
   <h3><a href="{{ r.asset.get_absolute_url }}" data-result-link>{% for text, hit in r.name_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</a>{% if r.exact %} <span class="exact">exact name</span>{% endif %}</h3>
   <div class="num">{% if r.asset.score %}<span class="rank" title="UnfragileRank">{{ r.asset.score.rank|floatformat:0 }}</span>{% if r.asset.score.provisional %} <span class="provisional" title="Under half of the evidence weight is known">provisional</span>{% endif %}{% else %}<span class="unknown" title="Not ranked yet: no score has been computed">unranked</span>{% endif %}</div>
   <div class="meta">
-    <span class="badge">{{ r.asset.get_kind_display }}</span>
+    <span class="badge">{{ r.asset.get_kind_display }}</span>{% if r.asset.retired_label %}<span class="badge retired-badge">{{ r.asset.retired_label }}</span>{% endif %}
     {% if r.asset.organization %}<span>{{ r.asset.organization.name }}</span>{% endif %}
     <span>Licence: {% if r.licence_parts %}{% for text, hit in r.licence_parts %}{% if hit %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}{% elif r.asset.licence %}{{ r.asset.licence_name }}{% else %}<span class="unknown">not stated</span>{% endif %}</span>
   </div>
@@ -889,9 +889,10 @@ class TestResultItems:
         make_capability(a, title="Unrelated", description="Nothing here.")
         _score(a, 71.5).__class__.objects.filter(asset=a).update(provisional=True)
         b = make_asset("seg-b", name="seg", summary="x " * 200 + "segmentation" + " y" * 200,
-                       organization=None, licence="", kind=Asset.Kind.DATASET)
+                       organization=None, licence="", kind=Asset.Kind.DATASET,
+                       deprecated_in=["crfm-helm"])
         _score(b, 12.49)
-        make_asset("seg-c", name="Segmentation", summary="segmentation, unranked")
+        make_asset("seg-c", name="Segmentation", summary="segmentation, unranked", successor=a)
         make_asset("seg-d", name="Pixel labeller", summary="Labels pixels.", tasks=[
             make_task("image-segmentation", name=f"Image segmentation {hostile}"),
             make_task("scene-parsing", name="Scene parsing segmentation")])
@@ -910,6 +911,8 @@ class TestResultItems:
         expected = re.sub(r">\s*\n\s*<", "><", expected).strip()
         assert str(result_items(results)) == expected
         assert "<script>" not in expected
+        assert ('<span class="badge retired-badge">Deprecated</span>' in expected
+                and '<span class="badge retired-badge">Superseded</span>' in expected)
 
 
 class TestResultsCache:

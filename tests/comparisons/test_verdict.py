@@ -411,6 +411,25 @@ class TestLineage:
         assert topic(verdict, "lineage") == []
 
 
+class TestRetired:
+    def test_it_says_which_sources_list_a_side_as_deprecated(self):
+        verdict = decide(*pair(b={"deprecated_by": ["crfm-helm 0.5.16", "genai-prices 0.2.3"]}))
+
+        assert only(verdict, "retired") == (
+            "Beta is listed as deprecated by crfm-helm 0.5.16 and genai-prices 0.2.3.")
+
+    def test_it_links_the_successor_and_says_so_in_the_summary(self):
+        verdict = decide(*pair({"successor": ("Beta", "/assets/beta/")}))
+        [sentence] = [s for s in verdict.sentences if s.topic == "retired"]
+
+        assert sentence.text == "Alpha is superseded by Beta."
+        assert [p.url for p in sentence.parts if p.url] == ["/assets/alpha/", "/assets/beta/"]
+        assert "Alpha is superseded by Beta." in verdict.summary
+
+    def test_it_says_nothing_of_sides_in_use(self):
+        assert topic(decide(*pair()), "retired") == []
+
+
 class TestProvisional:
     def test_it_says_both_ranks_are_provisional(self):
         verdict = decide(

@@ -275,6 +275,17 @@ class TestVersusContent:
         assert "<strong>vs alternatives:</strong> Smaller than most" in body
         assert "ADE20K mIoU 50.3 %" in body and "arXiv:2105.15203</a>" in body
 
+    def test_its_verdict_says_which_is_deprecated_or_superseded(self, client):
+        alpha, beta = make_pair()
+        Asset.objects.filter(pk=alpha.pk).update(
+            successor=beta, deprecated_in=["crfm-helm"],
+            sources=[{"source": "crfm-helm", "version": "0.5.16"}])
+        body = client.get(URL).content.decode()
+        assert ('<li class="verdict-retired"><a href="/assets/alpha-seg/">Alpha Seg</a> is '
+                "listed as deprecated by crfm-helm 0.5.16.</li>") in body
+        assert ('<li class="verdict-retired"><a href="/assets/alpha-seg/">Alpha Seg</a> is '
+                'superseded by <a href="/assets/beta-seg/">Beta Seg</a>.</li>') in body
+
     def test_it_shows_eight_cards_and_a_plain_link_to_the_rest(self, client):
         make_pair(caps=12)
         body = client.get(URL).content.decode()

@@ -857,6 +857,14 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             text += " (base tier; longer contexts cost more)"
         out.append(CapabilityText("api-pricing", "API pricing", text + "."))
 
+    prices = attributes.get("genai_prices") if isinstance(attributes.get("genai_prices"),
+                                                           dict) else {}
+    window = _ints(prices.get("context_window"))
+    if window and window[0] > 0:
+        out.append(CapabilityText(
+            "context-window", "Context window",
+            f"Has a context window of {window[0]:,} tokens, as genai-prices lists it."))
+
     if kind in {"library", "tool"} and not data.get("tasks"):
         noun = data.get("subtype") or KIND_NOUN[kind]
         out.append(CapabilityText(

@@ -497,6 +497,16 @@ class TestWrittenTexts:
         ]) == {"mistralai": "Mistral AI", "metallama": "Meta", "ai21": "AI21 Labs",
                "ibmgranite": "IBM", "nicholaskluge": "Nicholas Kluge", "cohere": "Cohere"}
 
+    def test_an_api_says_its_context_window(self):
+        api = record("api-model:vendor/chat", attributes={"genai_prices": {
+            "context_window": 1_048_576}})
+        [window] = [c for c in records.capabilities(api, {}) if c.key == "context-window"]
+        assert (window.title, window.description) == (
+            "Context window", "Has a context window of 1,048,576 tokens, as genai-prices lists it.")
+        for junk in (0, "128k", None, [128_000.5]):
+            api["attributes"]["genai_prices"]["context_window"] = junk
+            assert "context-window" not in [c.key for c in records.capabilities(api, {})]
+
     def test_deprecation_and_successor_are_read_whatever_the_attributes_hold(self):
         for attributes in (None, [], "x", {"helm": "yes"}, {"mteb": ["org/b"]},
                            {"mteb": {"superseded_by": " "}}, {"helm": {"deprecated": "true"}}):

@@ -788,9 +788,15 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
         if max_tokens:
             spec.append(f"reads inputs of up to {max(max_tokens):,} tokens")
         text = join_words(spec)
-        out.append(CapabilityText(
-            "embedding-spec", "Vector output", f"{text[0].upper()}{text[1:]}."
-        ))
+        text = f"{text[0].upper()}{text[1:]}."
+        if dims and (measure := mteb.get("similarity_fn_name")) in SIMILARITY_NAMES:
+            text += f" They are compared by {SIMILARITY_NAMES[measure]}."
+        memory = mteb.get("memory_usage_mb")
+        if _is_number(memory) and memory > 0:
+            text += f" Its weights take about {memory:,.0f} MB of memory, as mteb gives it."
+        if mteb.get("use_instructions") is True:
+            text += " It expects an instruction saying what the text is for."
+        out.append(CapabilityText("embedding-spec", "Vector output", text))
 
     timm = attributes.get("timm") if isinstance(attributes.get("timm"), dict) else {}
     size_in = _ints(timm.get("input_size"))
@@ -878,6 +884,11 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             text += f" with {size}"
         out.append(CapabilityText("role", noun[0].upper() + noun[1:], text + "."))
     return out
+
+
+# How mteb names the measure an embedding model's vectors are compared by.
+SIMILARITY_NAMES = {"cosine": "cosine similarity", "dot": "dot product",
+                    "euclidean": "Euclidean distance", "MaxSim": "late interaction (MaxSim)"}
 
 
 def _ints(value) -> list[int]:

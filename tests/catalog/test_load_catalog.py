@@ -529,6 +529,22 @@ class TestWrittenTexts:
         assert vectors.description == ("Produces vectors of 1,024 dimensions and reads inputs "
                                        "of up to 8,192 tokens.")
 
+    def test_an_embedding_model_says_its_measure_memory_and_instructions(self):
+        spec = self.embedder(attributes={"mteb": {
+            "embed_dim": [768, 1024], "max_tokens": 512, "similarity_fn_name": "cosine",
+            "memory_usage_mb": 2166.0, "use_instructions": True}})
+        [vectors] = [c for c in records.capabilities(spec, {}) if c.title == "Vector output"]
+        assert vectors.description == (
+            "Produces vectors of 768 or 1,024 dimensions and reads inputs of up to 512 tokens. "
+            "They are compared by cosine similarity. Its weights take about 2,166 MB of memory, "
+            "as mteb gives it. It expects an instruction saying what the text is for.")
+        # A measure not known, a size that is none, instructions not used: not said.
+        spec = self.embedder(attributes={"mteb": {
+            "embed_dim": 64, "similarity_fn_name": "hamming", "memory_usage_mb": 0,
+            "use_instructions": False}})
+        [vectors] = [c for c in records.capabilities(spec, {}) if c.title == "Vector output"]
+        assert vectors.description == "Produces vectors of 64 dimensions."
+
     def test_a_subtype_naming_the_task_is_not_followed_by_it_again(self):
         imagenet = record("hf-dataset:ilsvrc/imagenet-1k", type="dataset",
                           subtype="image-classification dataset", organization="ilsvrc")

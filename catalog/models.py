@@ -136,6 +136,11 @@ class AssetQuerySet(models.QuerySet):
             return self.order_by(given.asc(nulls_last=True), *BY_NAME)
         return self.order_by(*BY_NAME)
 
+    def current(self) -> AssetQuerySet:
+        """Neither listed as deprecated nor superseded by an asset here: those worth
+        suggesting."""
+        return self.filter(deprecated_in=[], successor__isnull=True)
+
     def for_cards(self) -> AssetQuerySet:
         """What a list of asset cards shows, without a query per card."""
         return self.select_related("organization", "score").only(

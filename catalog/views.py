@@ -109,7 +109,8 @@ def _home_kinds() -> list[dict]:
     counts = {
         row["kind"]: row for row in published.order_by().values("kind").annotate(**RANK_SPREAD)
     }
-    lists = _home_lists(published.for_cards())
+    # Suggestions: the deprecated and superseded are left out.
+    lists = _home_lists(published.current().for_cards())
     kinds = []
     for (value, label), (_, plural) in zip(Asset.Kind.choices, KIND_PLURAL_LABELS, strict=True):
         row = counts.get(value, {"n": 0, "ranked": 0, "lowest": None, "highest": None})

@@ -495,7 +495,9 @@ def load_capabilities(
 
 def _best_per_kind_and_task(kinds: set[str], n: int) -> dict[tuple[str, int], list]:
     """The n best-ranked published assets of each of these kinds for every task, in one
-    query; rows sort best first as (-rank, name, id, slug)."""
+    query, leaving out the deprecated and superseded (Asset.objects.current()): suggested
+    in their place, they would send a reader to what its makers have left. Rows sort best
+    first as (-rank, name, id, slug)."""
     condition = Q()
     for kind in kinds:
         condition |= Q(asset__kind__in=_SAME_KIND.get(kind, [kind]))
@@ -509,7 +511,9 @@ def _best_per_kind_and_task(kinds: set[str], n: int) -> dict[tuple[str, int], li
         order_by=[F("asset__score__rank").desc(nulls_last=True), F("asset__name"), F("asset_id")],
     )
     rows = (
-        Asset.tasks.through.objects.filter(condition, asset__status=Asset.Status.PUBLISHED)
+        Asset.tasks.through.objects.filter(condition, asset__status=Asset.Status.PUBLISHED,
+                                           asset__deprecated_in=[],
+                                           asset__successor__isnull=True)
         .annotate(family=family, nth=best)
         .filter(nth__lte=n)
         .values_list("asset__kind", "task_id", "asset__score__rank", "asset__name", "asset_id",

@@ -75,6 +75,20 @@ class TestHome:
         assert 'href="/assets/?kind=model&amp;sort=rank">All models by rank</a>' in card
         assert "newest first" not in card
 
+    def test_its_lists_leave_out_the_deprecated_and_superseded(self, client):
+        new = make_asset("model-new", released_on=date(2026, 1, 1), n_parameters=10)
+        make_asset("model-deprecated", released_on=date(2026, 2, 1), n_parameters=20,
+                   deprecated_in=["genai-prices"])
+        make_asset("model-superseded", released_on=date(2026, 3, 1), n_parameters=30,
+                   successor=new)
+        for asset, rank in zip(Asset.objects.order_by("slug"), [90.0, 80.0, 70.0], strict=True):
+            Score.objects.create(asset=asset, rank=rank, coverage=0.6, provisional=False,
+                                 computed_at=timezone.now(), formula_version="t")
+        body = client.get("/").content.decode()
+        card = body[body.index('id="kind-model"'):body.index("</article>")]
+        assert set(re.findall(r'href="/assets/(model-[a-z]+)/"', card)) == {"model-new"}
+        assert "Top ranked" in card and "Newest" in card and "Largest" in card
+
     def test_a_kind_whose_assets_all_rank_alike_says_so_instead_of_a_list(self, client):
         for i in range(3):
             tool = make_asset(f"tool-{i}", kind=Asset.Kind.TOOL)

@@ -276,6 +276,17 @@ class TestCompareWithOnAssetPage:
         assert '<form class="compare-with" method="get" action="/compare/">' in section
         assert '<input type="hidden" name="a" value="alpha-seg">' in section
 
+    def test_it_lists_no_deprecated_or_superseded_alternative(self, client):
+        alpha, beta = make_pair()
+        gamma = make_asset("gamma-seg", name="Gamma Seg", tasks=list(alpha.tasks.all()),
+                           deprecated_in=["crfm-helm"])
+        make_score(gamma, 65.0)
+        Asset.objects.filter(pk=beta.pk).update(successor=gamma)
+        body = client.get("/assets/alpha-seg/").content.decode()
+        section = body[body.index('id="compare-h"'):body.index('id="evidence-h"')]
+        assert "Gamma Seg" not in section and "Beta Seg" not in section
+        assert "No other asset of the same kind" in section
+
     def test_it_says_when_there_is_no_alternative_yet(self, client):
         make_asset("lonely")
         assertContains(client.get("/assets/lonely/"), "No other asset of the same kind")

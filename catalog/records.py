@@ -542,7 +542,7 @@ def organisation_names(datas: Iterable[dict]) -> dict[str, str]:
         if not (key := organisation_key(handle)):
             continue
         handles.setdefault(key, handle)
-        creator = ((data.get("attributes") or {}).get("helm") or {}).get("creator")
+        creator = _attributes(data, "helm").get("creator")
         if not isinstance(creator, str):
             continue
         name = " ".join(creator.split()).rstrip(".")
@@ -863,9 +863,7 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             text += " (base tier; longer contexts cost more)"
         out.append(CapabilityText("api-pricing", "API pricing", text + "."))
 
-    prices = attributes.get("genai_prices") if isinstance(attributes.get("genai_prices"),
-                                                           dict) else {}
-    window = _ints(prices.get("context_window"))
+    window = _ints(_attributes(data, "genai_prices").get("context_window"))
     if window and window[0] > 0:
         out.append(CapabilityText(
             "context-window", "Context window",

@@ -493,6 +493,8 @@ class TestWrittenTexts:
             *helm("ai21x", "AI"),  # too short a start to tell
             *helm("openai", "openai"),  # as written already
             {"organization": "cohere"}, {"organization": None}, {"organization": "@@"},
+            {"organization": "x-lab", "attributes": {"helm": "X Lab"}},  # not a mapping
+            {"organization": "y-lab", "attributes": ["helm"]},
             *helm("Cohere", "Cohere"),  # first written "cohere"
         ]) == {"mistralai": "Mistral AI", "metallama": "Meta", "ai21": "AI21 Labs",
                "ibmgranite": "IBM", "nicholaskluge": "Nicholas Kluge", "cohere": "Cohere"}

@@ -418,8 +418,11 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
     lineage = _lineage(asset)
     (trained_on, trained_on_count), (derivatives, derivative_count) = lineage[:2]
     trained_models, trained_model_count = lineage[2]
+    canonical = f"{request.scheme}://{request.get_host()}{asset.get_absolute_url()}"
     ctx = {
         "asset": asset,
+        "canonical": canonical,
+        "linked_data": _asset_linked_data(asset, canonical),
         "name_mark": page.name_mark,
         "tasks": page.tasks,
         "capabilities": page.capabilities,
@@ -437,6 +440,23 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
         **pagecache.SHARED_CONTEXT,
     }
     return render_to_string("catalog/asset.html", ctx, request).encode()
+
+
+def _asset_linked_data(asset: Asset, url: str) -> dict:
+    """schema.org's description of the asset, for search engines and link previews."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset" if asset.kind == Asset.Kind.DATASET else "SoftwareApplication",
+        "name": asset.name,
+        "description": asset.display_summary,
+        "identifier": asset.external_id,
+        "url": url,
+    }
+    if asset.organization:
+        data["publisher"] = {"@type": "Organization", "name": asset.organization.name}
+    if asset.released_on:
+        data["datePublished"] = asset.released_on.isoformat()
+    return data
 
 
 @read_only

@@ -423,6 +423,28 @@ class TestAssetDetail:
         r = client.get("/assets/ade/")
         assert b"SegFormer" in r.content  # trained on it
 
+    def test_it_describes_itself_for_search_engines_and_link_previews(self, client):
+        make_asset("tool", name="Tool </script><b>", kind=Asset.Kind.TOOL,
+                   organization=make_org("Mistral AI", slug="mistralai"),
+                   released_on=date(2024, 5, 1), summary="Runs models.")
+        make_asset("data", kind=Asset.Kind.DATASET, organization=None)
+        body = client.get("/assets/tool/").content.decode()
+        assert '<link rel="canonical" href="http://testserver/assets/tool/">' in body
+        assert '<meta property="og:title" content="Tool &lt;/script&gt;&lt;b&gt;">' in body
+        assert '<meta property="og:description" content="Runs models.">' in body
+        found = re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>',
+                          body, re.S)
+        assert json.loads(found[1]) == {
+            "@context": "https://schema.org", "@type": "SoftwareApplication",
+            "name": "Tool </script><b>", "description": "Runs models.",
+            "identifier": "test/tool", "url": "http://testserver/assets/tool/",
+            "publisher": {"@type": "Organization", "name": "Mistral AI"},
+            "datePublished": "2024-05-01"}
+        body = client.get("/assets/data/").content.decode()
+        found = re.search(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>',
+                          body, re.S)
+        assert json.loads(found[1])["@type"] == "Dataset" and "publisher" not in found[1]
+
     def test_it_names_the_languages_it_covers(self, client):
         make_asset("two", languages=["kor-Hang", "zho-Hans", "zho-Hant"])
         many = ["eng", "fra", "deu", "spa", "ita", "por", "nld", "pol", "ces", "dan", "fin",

@@ -2668,9 +2668,10 @@ _RESULT_ASSET = loaded_fields(
     Asset, "id", "slug", "name", "external_id", "kind", "licence", "summary", "curated_summary",
     "organization", "price_facts", "languages", "deprecated_in", "successor",
 )
-_PRICE_FACTS_AT = _RESULT_ASSET.index("price_facts")
-_LANGUAGES_AT = _RESULT_ASSET.index("languages")
-_DEPRECATED_AT = _RESULT_ASSET.index("deprecated_in")
+# Its JSON fields, by where they stand in a row: raw rows hold the JSON as the database
+# gives it, and each field reads it as queries do.
+_RESULT_JSON = tuple((_RESULT_ASSET.index(name), Asset._meta.get_field(name))
+                     for name in ("price_facts", "languages", "deprecated_in"))
 _RESULT_ORG = loaded_fields(Organization, "id", "name", "slug")
 _RESULT_SCORE = loaded_fields(Score, "asset", "rank", "coverage", "provisional")
 _ORG_AT = len(_RESULT_ASSET)
@@ -2715,17 +2716,10 @@ def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
         cursor.execute(_result_assets_sql(using).format(among=among), params)
         rows = cursor.fetchall()
     assets = {}
-    price_facts = Asset._meta.get_field("price_facts")
-    languages = Asset._meta.get_field("languages")  # and deprecated_in: JSON lists alike
     for row in rows:
         values = list(row[:_ORG_AT])
-        # Raw rows hold the JSON as the database gives it; the fields read it as queries do.
-        values[_PRICE_FACTS_AT] = price_facts.from_db_value(values[_PRICE_FACTS_AT], None,
-                                                            connection)
-        values[_LANGUAGES_AT] = languages.from_db_value(values[_LANGUAGES_AT], None,
-                                                        connection)
-        values[_DEPRECATED_AT] = languages.from_db_value(values[_DEPRECATED_AT], None,
-                                                         connection)
+        for at, json_field in _RESULT_JSON:
+            values[at] = json_field.from_db_value(values[at], None, connection)
         asset = Asset.from_db(using, _RESULT_ASSET, values)
         org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:]
         asset.organization = Organization.from_db(using, _RESULT_ORG, org) if org[0] else None

@@ -126,7 +126,8 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
         return
 
     names = {r.uid: r.data["name"] for r in valid}
-    orgs = _organizations(changed, rec.organisation_names(r.data for r in valid))
+    datas = [r.data for r in valid]
+    orgs = _organizations(changed, rec.organisation_names(datas), rec.creator_names(datas))
     tasks = _tasks(changed)
     slugs = _slugs(changed, existing)
 
@@ -211,12 +212,15 @@ def _slugs(records: list[rec.Record], existing: dict[str, dict]) -> dict[str, st
     return carried | rec.assign_slugs(others, kept)
 
 
-def _organizations(records: list[rec.Record], named: dict[str, str]) -> dict[str, Organization]:
+def _organizations(records: list[rec.Record], named: dict[str, str],
+                   creators: dict[str, str]) -> dict[str, Organization]:
     """The organisations the records name, by rec.organisation_key(): those already here,
     however another source wrote the name, and the others created, slugged as first
     written. Each is named as `named` says (rec.organisation_names()), else as first
     written; one already here takes the name `named` gives while it is still named as a
-    source writes it: a name a curator gave is kept."""
+    source writes it, its namespace or the maker HELM's records name (`creators`,
+    rec.creator_names(): "HuggingFace" gives way to "Hugging Face"): a name a curator gave
+    is kept."""
     handles: dict[str, str] = {}
     for r in records:
         handle = r.data.get("organization")
@@ -228,7 +232,8 @@ def _organizations(records: list[rec.Record], named: dict[str, str]) -> dict[str
                 .filter(key__in=handles).order_by("id")):
         have.setdefault(rec.organisation_key(org.slug), org)
     for key, org in have.items():
-        if key in named and org.name != named[key] and rec.organisation_key(org.name) == key:
+        if key in named and org.name != named[key] and (
+                rec.organisation_key(org.name) == key or org.name == creators.get(key)):
             org.name = named[key]
             # Saved one by one, as the admin saves it: its assets' index entries hold the
             # name (search.name_holder_saved()), and their pages are made anew.

@@ -47,7 +47,7 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 7
+WRITER_VERSION = 8
 # Languages a capability text names before "and N more".
 LANGUAGES_NAMED = 8
 
@@ -528,13 +528,75 @@ def organisation_key(name: str) -> str:
     return slugify(name).replace("-", "")
 
 
+# The names people know some organisations by, where their registry namespace is a handle
+# ("huggingface", "facebook", "jinaai") and HELM's records name no maker for it, or spell it
+# otherwise ("HuggingFace" for HuggingFaceTB), by organisation_key(). Namespaces of one maker
+# take its name alike ("Meta" for facebook and facebookresearch, as HELM's records name it
+# for meta-llama); the browse filter tells them apart by their slugs. The namespaces named
+# after a library or a benchmark (timm, sentence-transformers, mteb) are no maker's: they
+# keep theirs.
+KNOWN_NAMES = {
+    **dict.fromkeys(["huggingface", "huggingfacetb", "huggingfacem4"],
+                    "Hugging Face"),
+    **dict.fromkeys(["facebook", "facebookai", "facebookresearch"], "Meta"),
+    **dict.fromkeys(["deepmind", "googledeepmind"], "Google DeepMind"),
+    **dict.fromkeys(["perplexity", "perplexityai"], "Perplexity"),
+    **dict.fromkeys(["llamaindex", "runllama"], "LlamaIndex"),
+    "allenai": "Ai2",
+    "amazon": "Amazon",
+    "apple": "Apple",
+    "bedrock": "Amazon Bedrock",
+    "bigcode": "BigCode",
+    "bigscience": "BigScience",
+    "bytedance": "ByteDance",
+    "cerebras": "Cerebras",
+    "databricks": "Databricks",
+    "googleresearch": "Google Research",
+    "ibmresearch": "IBM Research",
+    "jinaai": "Jina AI",
+    "kerasteam": "Keras",
+    "laion": "LAION",
+    "lightonai": "LightOn",
+    "liquidai": "Liquid AI",
+    "lmsys": "LMSYS",
+    "minimax": "MiniMax",
+    "mixedbreadai": "Mixedbread",
+    "mongodb": "MongoDB",
+    "naver": "NAVER",
+    "nomicai": "Nomic AI",
+    "salesforce": "Salesforce",
+    "sony": "Sony",
+    "speechbrain": "SpeechBrain",
+    "tencent": "Tencent",
+    "ultralytics": "Ultralytics",
+    "upstage": "Upstage",
+    "voyageai": "Voyage AI",
+}
+
+
 def organisation_names(datas: Iterable[dict]) -> dict[str, str]:
     """The names to show for the organisations the records name, by organisation_key(),
-    where their records say who made them: HELM's creator ("Mistral AI" for "mistralai",
-    "Meta" for "meta-llama"), the one named most often (the first of a tie) among those
-    that are a spelling of the namespace or of its start, or that it starts. Not where none
-    is: "Tsinghua" for a model named under "salesforce", or the studios of the image models
-    HELM lists under "huggingface", may make a model but are no name for the namespace."""
+    where they differ from the namespace as first written: the name people know it by
+    (KNOWN_NAMES), else the maker its records name (creator_names())."""
+    datas = list(datas)
+    handles: dict[str, str] = {}
+    for data in datas:
+        handle = data.get("organization") or ""
+        if key := organisation_key(handle):
+            handles.setdefault(key, handle)
+    known = {key: KNOWN_NAMES[key] for key, handle in handles.items()
+             if key in KNOWN_NAMES and KNOWN_NAMES[key] != handle}
+    return {**creator_names(datas), **known}
+
+
+def creator_names(datas: Iterable[dict]) -> dict[str, str]:
+    """The names of the organisations the records name, by organisation_key(), where their
+    records say who made them: HELM's creator ("Mistral AI" for "mistralai", "Meta" for
+    "meta-llama"), the one named most often (the first of a tie) among those that are a
+    spelling of the namespace or of its start, or that it starts; where it differs from the
+    namespace as first written. Not where none is: "Tsinghua" for a model named under
+    "salesforce", or the studios of the image models HELM lists under "huggingface", may
+    make a model but are no name for the namespace."""
     handles: dict[str, str] = {}
     counted: dict[str, dict[str, int]] = {}
     for data in datas:

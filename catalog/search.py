@@ -1220,6 +1220,14 @@ def name_words(name: str, external_id: str) -> str:
     return " ".join(_spelled_words(name, external_id, split_words))
 
 
+def namespace_words(name: str, slug: str) -> str:
+    """The words of an organisation's slug, its namespace, when its name lacks some of them
+    ("facebook" for Meta, "jinaai" for Jina AI, "meta llama" for Meta), as its assets'
+    documents hold them beside the name; "" when the name holds them all."""
+    words = slug.replace("-", " ")
+    return words if set(words.split()) - set(querytext.index_text(name).split()) else ""
+
+
 def base_key(name: str) -> str:
     """The name key (querytext.index_text()) of a name without the qualifier in brackets
     that ends it, so that "gpt-4o" finds "GPT-4o (2024-05-13)" right after an asset named
@@ -1288,7 +1296,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     capability_model = apps.get_model("catalog", "Capability")
     assets = asset_model.objects.using(using).filter(id__in=ids).values_list(
         "id", "name", "external_id", "kind", "subtype", "summary", "curated_summary", "licence",
-        "organization__name", "languages",
+        "organization__name", "organization__slug", "languages",
     )
     task_names: dict[int, list[str]] = defaultdict(list)
     for asset_id, task_name, task_slug in asset_model.tasks.through.objects.using(using).filter(
@@ -1303,7 +1311,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
 
     kind_labels = {**dict(Asset.Kind.choices), **KIND_INDEXED}
     docs = []
-    for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org,
+    for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org, org_slug,
          languages) in assets:
         names = name_words(name, external_id)
         # (The kind's label too: every fine-tune is found by "finetune".)
@@ -1317,8 +1325,10 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             *(description for _, description in caps[asset_id]),
             hyphened_words(texts), cased_words(texts),
         ]
-        # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd).
+        # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd);
+        # and by its namespace when named otherwise: "facebook" (Meta), "huggingface".
         whole_org = org if org and split_words(org) != org else ""
+        handle = namespace_words(org, org_slug) if org else ""
         docs.append(_Document(
             asset_id=asset_id,
             name_key=querytext.index_text(name),
@@ -1327,7 +1337,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
             # The languages it covers as written, not split: "JavaScript" is no "Java".
             body=querytext.index_text(" ".join(
-                [*(split_words(part) for part in body if part), whole_org,
+                [*(split_words(part) for part in body if part), whole_org, handle,
                  *_spoken(languages)])),
             languages=tuple(language_codes(languages)),
         ))

@@ -133,10 +133,10 @@ class TestLoadCatalog:
             helm("api-model:mistralai/large", "Mistral AI", tasks=["text-generation"]),
             record("hf-model:mistralai/small-hf"),  # no creator: the namespace's name
             helm("api-model:meta-llama/llama", "Meta"),
-            helm("api-model:salesforce/other", "Tsinghua"),
+            helm("api-model:acme-lab/other", "Tsinghua"),
         ]))
         assert sorted(Organization.objects.values_list("slug", "name")) == [
-            ("meta-llama", "Meta"), ("mistralai", "Mistral AI"), ("salesforce", "salesforce")]
+            ("acme-lab", "acme-lab"), ("meta-llama", "Meta"), ("mistralai", "Mistral AI")]
         assert Asset.objects.get(slug="small-hf").summary.startswith(
             "An image backbone for image classification, published by Mistral AI.")
         assert [r.asset.slug for r in search("mistral ai") if r.all_terms] == [
@@ -160,6 +160,37 @@ class TestLoadCatalog:
         assert held.version > version
         assert [r.asset.slug for r in search("mistral ai kept") if r.all_terms] == ["held"]
         assert "published by Meta Platforms." in Asset.objects.get(slug="llama").summary
+
+    def test_an_organisation_people_know_by_a_name_takes_it(self, tmp_path):
+        # Named by HELM's creator at an earlier load; a curator's name; a namespace.
+        smol = make_org("HuggingFace", slug="huggingfacetb")
+        curated = make_org("Meta AI Research", slug="facebookresearch")
+        hub = make_org("huggingface", slug="huggingface")
+        load(write(tmp_path / "a.jsonl.gz", [
+            record("hf-model:HuggingFaceTB/SmolLM2",
+                   attributes={"helm": {"creator": "HuggingFace"}}),
+            record("hf-model:facebookresearch/dino"),
+            record("library:transformers", name="Transformers", type="library",
+                   subtype="model library", organization="huggingface",
+                   tasks=["text-generation"]),
+            record("hf-model:facebook/opt-1.3b", name="OPT", tasks=["text-generation"]),
+            record("hf-model:jinaai/jina-embeddings", organization="jinaai"),
+        ]))
+        for org in (smol, curated, hub):
+            org.refresh_from_db()
+        assert (smol.name, curated.name, hub.name) == (
+            "Hugging Face", "Meta AI Research", "Hugging Face")
+        assert dict(Organization.objects.filter(slug__in=["facebook", "jinaai"])
+                    .values_list("slug", "name")) == {"facebook": "Meta", "jinaai": "Jina AI"}
+        assert "published by Hugging Face." in Asset.objects.get(slug="transformers").summary
+        # Found by the name people say and by the namespace as written.
+        assert [r.asset.slug for r in search("hugging face transformers")][:1] == [
+            "transformers"]
+        assert [r.asset.slug for r in search("huggingface transformers")][:1] == [
+            "transformers"]
+        assert [r.asset.slug for r in search("facebook opt") if r.all_terms] == ["opt-1-3b"]
+        assert [r.asset.slug for r in search("meta opt") if r.all_terms] == ["opt-1-3b"]
+        assert [r.asset.slug for r in search("jinaai") if r.all_terms] == ["jina-embeddings"]
 
     def test_it_marks_deprecated_assets_and_links_successors(self, tmp_path):
         earlier = make_asset("v2", uid="hf-model:org/v2", external_id="org/v2")
@@ -488,16 +519,20 @@ class TestWrittenTexts:
             *helm("ai21", "AI21 Labs"),  # the namespace starts the maker's name
             *helm("ibm-granite", "IBM-GRANITE", "IBM", "IBM"),  # the most named
             *helm("nicholasKluge", "Nicholas  Kluge."),
-            *helm("salesforce", "Tsinghua"),  # a maker, not the namespace
-            *helm("huggingface", "Stability AI", "Runway"),
+            *helm("acme-lab", "Tsinghua"),  # a maker, not the namespace
+            *helm("stabilityai", "Stability AI", "Runway"),
+            *helm("HuggingFaceTB", "HuggingFace"),  # known by another name
             *helm("ai21x", "AI"),  # too short a start to tell
             *helm("openai", "openai"),  # as written already
             {"organization": "cohere"}, {"organization": None}, {"organization": "@@"},
             {"organization": "x-lab", "attributes": {"helm": "X Lab"}},  # not a mapping
             {"organization": "y-lab", "attributes": ["helm"]},
             *helm("Cohere", "Cohere"),  # first written "cohere"
+            {"organization": "facebook"}, {"organization": "Jina AI"},  # as it is known
         ]) == {"mistralai": "Mistral AI", "metallama": "Meta", "ai21": "AI21 Labs",
-               "ibmgranite": "IBM", "nicholaskluge": "Nicholas Kluge", "cohere": "Cohere"}
+               "ibmgranite": "IBM", "nicholaskluge": "Nicholas Kluge", "cohere": "Cohere",
+               "stabilityai": "Stability AI", "huggingfacetb": "Hugging Face",
+               "facebook": "Meta"}
 
     def test_an_api_says_its_context_window(self):
         api = record("api-model:vendor/chat", attributes={"genai_prices": {

@@ -2643,3 +2643,17 @@ class TestRelevanceOnTheBundledCatalog:
         assert "summeval" in summaries
         # And by the other names people give it.
         assert {r.asset.slug for r in search("transcription ")} == asr
+
+    @pytest.mark.parametrize("q", ["hugging face transformers", "huggingface transformers"])
+    def test_a_maker_is_found_by_the_name_people_say_and_by_its_namespace(self, q):
+        # The namespace "huggingface" is shown as Hugging Face (records.KNOWN_NAMES).
+        assert "transformers" in [r.asset.slug for r in search(q, limit=2)]
+
+    def test_an_organisation_shown_under_its_maker_s_name_is_found_by_its_namespace(self):
+        # The models of the facebook namespace are shown as Meta's.
+        found = [r.asset for r in search("facebook opt", limit=5) if r.all_terms]
+        assert found and all(a.organization.slug == "facebook" for a in found)
+        assert {a.organization.name for a in found} == {"Meta"}
+        # Said as Meta, they are found with the Meta namespace's.
+        assert {r.asset.organization.slug for r in search("meta opt", limit=5)} == {
+            "facebook", "meta"}

@@ -396,11 +396,19 @@ def _rank_signals(run: _Run) -> None:
     higher_is_better = np.array([spec.higher_is_better for spec in specs], dtype=bool)
     dimension = np.array([DIMENSION_KEYS.index(sig.dimension) for sig in signals],
                          dtype=np.int64)
-    groups = signal_of * max(len(kind_names), 1) + kind_of[at]
-    pct = scoring.grouped_percentiles(groups, values, higher_is_better[signal_of])
+    n_kinds = max(len(kind_names), 1)
+    # The counts none_is_zero: a zero for each published asset of a kind some asset of
+    # which holds the count and it does not, ranked with the others and then set aside.
+    zeros = _zeros(signal_of, at, kind_of, [spec.none_is_zero for spec in specs])
+    real = len(values)
+    groups = np.concatenate([signal_of * n_kinds + kind_of[at],
+                             zeros[0] * n_kinds + kind_of[zeros[1]]])
+    pct = scoring.grouped_percentiles(
+        groups, np.concatenate([values, np.zeros(len(zeros[0]))]),
+        higher_is_better[np.concatenate([signal_of, zeros[0]])])[:real]
     # How many assets each percentile places among (one, for the neutral placeholder).
     _, group_at, group_size = np.unique(groups, return_inverse=True, return_counts=True)
-    peers = group_size[group_at]
+    peers = group_size[group_at][:real]
 
     n_dims = len(DIMENSION_KEYS)
     cells = at * n_dims + dimension[signal_of]
@@ -422,6 +430,27 @@ def _rank_signals(run: _Run) -> None:
         }
     run.stats["assets"] = len(run.subscores)
     _pack_percentiles(run, signals, published, at, ids, signal_of, pct, peers)
+
+
+def _zeros(signal_of: np.ndarray, at: np.ndarray, kind_of: np.ndarray,
+           none_is_zero: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """(signal, published asset index) of the zeros to rank beside the values (`signal_of`
+    and `at`, an asset's index among the published, a row each) of the signals
+    `none_is_zero` marks: one for each published asset lacking the signal, of a kind some
+    published asset of which holds it."""
+    signal_parts, at_parts = [], []
+    for number in np.flatnonzero(np.asarray(none_is_zero, dtype=bool)).tolist():
+        holders = at[signal_of == number]
+        if not len(holders):
+            continue
+        lacking = np.isin(kind_of, np.unique(kind_of[holders]))
+        lacking[holders] = False
+        found = np.flatnonzero(lacking)
+        signal_parts.append(np.full(len(found), number, dtype=np.int64))
+        at_parts.append(found)
+    if not signal_parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(signal_parts), np.concatenate(at_parts)
 
 
 def _pack_percentiles(run: _Run, signals: list[_Signal], published: np.ndarray,

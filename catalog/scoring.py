@@ -15,7 +15,7 @@ import numpy as np
 
 # Bump when anything below changes the numbers: every score then gets a history row naming
 # the new version.
-FORMULA_VERSION = "2026.1"
+FORMULA_VERSION = "2026.2"
 
 WEIGHTS: dict[str, float] = {
     "adoption": 0.30,
@@ -86,6 +86,13 @@ class Signal:
     unit: str = ""
     # A yes-or-no fact held as 1 or 0: shown as "yes" or "no", not as a number.
     flag: bool = False
+    # A count this site computes for every asset (from its catalog or its searches) and
+    # stores only above zero: an asset holding it is compared with every published asset of
+    # its kind, those without it counting as zero, once any of that kind holds it. Compared
+    # only with the others holding it, the least of them would place last, below every asset
+    # with none, which stays unknown and neutral (a library used by 30 assets of this
+    # catalog scored under one used by none). Those without it stay unknown themselves.
+    none_is_zero: bool = False
 
     def transform(self, value: float) -> float:
         """The value on the scale it is compared on."""
@@ -142,13 +149,13 @@ SIGNALS: dict[str, Signal] = _signals(
     # Ecosystem: computed from this catalog's graph, except the Hub integration flag.
     Signal("n_derivatives_in_catalog", "ecosystem", "Fine-tunes and adaptations in this catalog",
            "Computed from this catalog: published assets whose base is this one",
-           scale=COUNT, unit="assets"),
+           scale=COUNT, unit="assets", none_is_zero=True),
     Signal("n_models_trained_on_in_catalog", "ecosystem", "Models in this catalog trained on it",
            "Computed from this catalog: published assets that list this one as training data",
-           scale=COUNT, unit="models"),
+           scale=COUNT, unit="models", none_is_zero=True),
     Signal("n_models_in_catalog", "ecosystem", "Assets in this catalog that use it",
            "Computed from this catalog: published assets listing this library as a framework",
-           scale=COUNT, unit="assets"),
+           scale=COUNT, unit="assets", none_is_zero=True),
     # Frameworks and the Hub flag say little about an asset on their own: half weight.
     Signal("n_frameworks", "ecosystem", "Frameworks it runs on",
            "Computed from this catalog: the frameworks its record lists",
@@ -158,10 +165,10 @@ SIGNALS: dict[str, Signal] = _signals(
     # Match graph: built from searches on this site.
     Signal("times_matched", "match_graph", "Times matched",
            "Searches on this site that matched it (one per session and query per day)",
-           scale=COUNT, unit="searches"),
+           scale=COUNT, unit="searches", none_is_zero=True),
     Signal("weighted_degree", "match_graph", "Co-match weight",
            "Searches on this site that matched it together with other assets", scale=COUNT,
-           weight=0.5),
+           weight=0.5, none_is_zero=True),
 )
 
 # Units that say "this is a count" for a signal the registry does not know.

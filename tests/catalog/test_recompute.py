@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog import recompute, scoring
-from catalog.models import Asset, Evidence, EvidenceHistory, Score, ScoreHistory
+from catalog.models import Asset, Evidence, EvidenceHistory, Score, ScoreHistory, read_placings
 from tests.factories import make_asset, make_evidence
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,33 @@ class TestEcosystemEvidence:
         assert row.source_url == "/methodology/"
         assert row.observed_at == timezone.localdate()
         assert row.label == scoring.SIGNALS["n_derivatives_in_catalog"].label
+
+    def test_a_count_held_by_few_is_compared_with_every_asset_of_the_kind(self):
+        # Two models with fine-tunes in the catalog, two with none: the one with a single
+        # fine-tune places above those with none (unknown on it), not last of the two
+        # holding the count, below them all.
+        many, one = make_asset("many"), make_asset("one")
+        none = [make_asset("none-a"), make_asset("none-b")]
+        for n, base in enumerate([many, many, one]):
+            make_asset(f"tune-{n}", kind=Asset.Kind.FINE_TUNE, base=base)
+        make_asset("lib-used", kind=LIBRARY, external_id="timm")
+        make_asset("lib-unused", kind=LIBRARY, external_id="keras")
+        Asset.objects.filter(slug="one").update(frameworks=["timm"])
+        recompute.recompute_scores()
+
+        def placing(asset: Asset, name: str) -> tuple[float, int | None]:
+            row = Evidence.objects.get(asset=asset, name=name)
+            return read_placings(_score(asset).percentiles)[row.pk]
+
+        # Places 0 and 1 shared by the two with none, then one, then many: of 3 steps.
+        assert placing(many, "n_derivatives_in_catalog") == (100.0, 4)
+        assert placing(one, "n_derivatives_in_catalog") == (67.0, 4)
+        assert _score(one).ecosystem == pytest.approx((67.0 + 50.0 * 0.5) / 1.5)
+        assert _score(one).rank > _score(none[0]).rank
+        assert all(_score(a).ecosystem is None for a in none)
+        used = Asset.objects.get(slug="lib-used")
+        assert placing(used, "n_models_in_catalog") == (100.0, 2)
+        assert _score(Asset.objects.get(slug="lib-unused")).ecosystem is None
 
     def test_it_updates_a_count_with_history_and_drops_one_that_fell_to_zero(self):
         base = make_asset("base")
@@ -235,9 +262,10 @@ class TestAgreesWithTheFormula:
         names = [("adoption", "downloads"), ("adoption", "lmarena_text_votes"),
                  ("quality", "imagenet_top1"), ("quality", "bench_x"),
                  ("match_graph", "times_matched")]
-        rows = []
+        rows, assets = [], []
         for n in range(40):
             asset = make_asset(f"a{n}", kind=kinds[n % len(kinds)])
+            assets.append(asset)
             for dimension, name in rng.sample(names, 3):
                 value = float(rng.randint(0, 6))  # few distinct values, so ties happen
                 make_evidence(asset, dimension=dimension, name=name, value=value)
@@ -245,14 +273,19 @@ class TestAgreesWithTheFormula:
         recompute.recompute_scores()
 
         # The same thing the slow way: percentiles per (kind, signal), then per asset and
-        # dimension the weighted mean with scoring.dimension_score.
+        # dimension the weighted mean with scoring.dimension_score. A signal none_is_zero
+        # (times_matched) is ranked among every asset of the kind, a zero for each lacking it.
         groups = defaultdict(list)
         for asset, dimension, name, value in rows:
             groups[(asset.kind, name)].append((asset, dimension, name, value))
         pairs = defaultdict(list)
-        for members in groups.values():
-            pcts = scoring.percentiles([m[3] for m in members])
-            for (asset, dimension, name, _v), pct in zip(members, pcts, strict=True):
+        for (kind, name), members in groups.items():
+            values = [m[3] for m in members]
+            if scoring.signal(name).none_is_zero:
+                holding = {m[0].pk for m in members}
+                values += [0.0 for a in assets if a.kind == kind and a.pk not in holding]
+            pcts = scoring.percentiles(values)
+            for (asset, dimension, name, _v), pct in zip(members, pcts, strict=False):
                 pairs[(asset.pk, dimension)].append((pct, scoring.signal(name).weight))
         for score in Score.objects.all():
             for key in scoring.WEIGHTS:
@@ -371,11 +404,14 @@ class TestScores:
             "percentiles moved: hub_likes 0 → 50; adoption 50.0 → 75.0"
         )
 
+        # Matched by searches where b never was: above b, which counts as none (and
+        # stays unknown on it).
         make_evidence(a, dimension="match_graph", name="times_matched", value=4)
         recompute.recompute_scores()
         assert ScoreHistory.objects.filter(asset=a).latest("at").reason == (
-            "percentiles moved: times_matched new → 50; match graph unknown → 50.0"
+            "percentiles moved: times_matched new → 100; match graph unknown → 100.0"
         )
+        assert _score(b).match_graph is None
 
     def test_a_moved_percentile_refreshes_the_page_even_when_the_score_stays(self):
         a, b = make_asset("a"), make_asset("b")

@@ -534,14 +534,21 @@ def organisation_key(name: str) -> str:
 # take its name alike ("Meta" for facebook and facebookresearch, as HELM's records name it
 # for meta-llama); the browse filter tells them apart by their slugs. The namespaces named
 # after a library or a benchmark (timm, sentence-transformers, mteb) are no maker's: they
-# keep theirs.
+# keep theirs. A change raises WRITER_VERSION: the loader names organisations as it writes
+# the records that name them, and their summaries say the name.
 KNOWN_NAMES = {
-    **dict.fromkeys(["huggingface", "huggingfacetb", "huggingfacem4"],
-                    "Hugging Face"),
+    **dict.fromkeys(["huggingface", "huggingfacetb", "huggingfacem4"], "Hugging Face"),
     **dict.fromkeys(["facebook", "facebookai", "facebookresearch"], "Meta"),
     **dict.fromkeys(["deepmind", "googledeepmind"], "Google DeepMind"),
     **dict.fromkeys(["perplexity", "perplexityai"], "Perplexity"),
     **dict.fromkeys(["llamaindex", "runllama"], "LlamaIndex"),
+    **dict.fromkeys(["minimax", "minimaxai"], "MiniMax"),
+    # The GitHub organisations of some makers' tools (Claude Code, Gemini CLI, ...).
+    "anthropics": "Anthropic",
+    "googlegemini": "Google",
+    "qwenlm": "Qwen",
+    "xaiorg": "xAI",
+    "pytorch": "PyTorch",
     "allenai": "Ai2",
     "amazon": "Amazon",
     "apple": "Apple",
@@ -559,7 +566,6 @@ KNOWN_NAMES = {
     "lightonai": "LightOn",
     "liquidai": "Liquid AI",
     "lmsys": "LMSYS",
-    "minimax": "MiniMax",
     "mixedbreadai": "Mixedbread",
     "mongodb": "MongoDB",
     "naver": "NAVER",

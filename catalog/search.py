@@ -15,7 +15,8 @@ APIs before LLM2CLIP-Openai) and, within those kinds, listing a task they name
 (tasks_named(): "llm for coding": the code generators before the embedding models named
 C2LLM), those steered more ways before those steered fewer (_Filters.steering()), then
 the assets holding the words side by side in the order typed (querytext.phrase_words():
-"text to speech" is not "speech to text"), then the others, each group by text relevance;
+"text to speech" is not "speech to text"), then the others; in each group the current
+assets before those deprecated or superseded (_current()), then by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
 the best of their group. Words asking for the lowest price (querytext.PRICE_WORDS: "cheapest
 embedding api") are no terms but an order: after exact names (and those holding a task's
@@ -2406,7 +2407,8 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     the opposite of a direction the words name holds (querytext.turned_around()): those
     holding it and not the phrase take `phrase` -1, after the others ("image to text":
     not the text-to-image generators first). Looked up by the candidate's id, as the rank:
-    the candidates are the same, only their order changes. `words_first`: `phrase` and
+    the candidates are the same, only their order changes. Within each group, the current
+    before the deprecated and superseded (_current()), then by band. `words_first`: `phrase` and
     `most` come before `steered` (the search for some of the words, _Filters.words_first)."""
     phrase = "MAX(c.phrase)"
     if turned:
@@ -2435,7 +2437,8 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
                 {phrase} AS phrase, MAX(c.most) AS most,
                 MAX(c.steered){f" + {tasks}" if tasks else ""} AS steered,
-                (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank
+                (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank,
+                {_current(vendor)} AS current_
                 {price_column}
             FROM cand c
             GROUP BY c.asset_id
@@ -2444,10 +2447,29 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
         ORDER BY exact DESC, {phrase_first} {cheapest}
             {"phrase DESC, most DESC, steered DESC" if words_first
              else "steered DESC, phrase DESC, most DESC"},
-            {band},
+            current_ DESC, {band},
             COALESCE(rank, -1.0) DESC, rel DESC, asset_id
         LIMIT %s
     """
+
+
+# The assets deprecated or superseded, as SQL on catalog_asset: the condition of the partial
+# index holding them (migration 0041), which a query must spell the same to read it.
+RETIRED_SQL = {
+    "sqlite": "successor_id IS NOT NULL OR deprecated_in <> '[]'",
+    "postgresql": "successor_id IS NOT NULL OR deprecated_in <> '[]'::jsonb",
+}
+
+
+def _current(vendor: str) -> str:
+    """SQL for whether a candidate (`c`) is current (Asset.objects.current(): neither listed
+    as deprecated nor superseded by an asset here), 1 or 0: among those holding as many of
+    the words, and the phrase as much, the current come first, then the others ranked
+    alike ("openai embeddings": text-embedding-3-large, not the four text-similarity
+    models of 2022 that HELM lists as deprecated; "bge base": bge-base-en-v1.5 before
+    bge-base-en). Looked up by the candidate's id, as the rank is, in the same statement."""
+    return (f"CASE WHEN c.asset_id IN (SELECT id FROM {Asset._meta.db_table} "
+            f"WHERE {RETIRED_SQL[vendor]}) THEN 0 ELSE 1 END")
 
 
 def _stem(operand: str) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import UTC, datetime
 
@@ -287,6 +288,29 @@ class TestSearch:
         # A kind chosen decides; a word in quotes steers nowhere.
         assert _full(search("tools for evaluation ", kind=Asset.Kind.DATASET)) == ["ToolBench"]
         assert set(_full(search('"tools" evaluation '))) == {"ToolBench", "Harness"}
+
+    def test_the_current_come_before_the_deprecated_and_superseded(
+        self, django_assert_num_queries
+    ):
+        # The retired ones hold the words more closely (short texts) and rank better.
+        old = make_asset("old", name="Vector embedder", summary="Embeds text.",
+                         deprecated_in=["crfm-helm"])
+        new = make_asset("new", name="Vector embedder two",
+                         summary="Embeds text into vectors for search, and much else besides.")
+        gone = make_asset("gone", name="Vector embedder one", summary="Embeds text.",
+                          successor=new)
+        for asset in (old, gone):
+            _score(asset, 90.0)
+        _tasks_read()
+        # (No query more: four, the search for some of the words among them.)
+        with django_assert_num_queries(4):
+            assert _names(search("vector embedder ")) == [
+                "Vector embedder", "Vector embedder two", "Vector embedder one"]
+        # The exact name first, as ever; then the current.
+        assert _names(search("embeds text ")) == [
+            "Vector embedder two", "Vector embedder", "Vector embedder one"]
+        Asset.objects.filter(pk=old.pk).update(deprecated_in=[])
+        assert _names(search("embeds text "))[0] == "Vector embedder"
 
     def test_the_assets_of_an_organisation_the_words_name_come_first(
         self, django_assert_num_queries
@@ -2220,6 +2244,21 @@ class TestIndexMaintenance:
         assert [r.asset for r in search("segm")] == [a]
         assert [r.all_terms for r in search("image segmen")] == [False]  # no "image"
         assert [r.asset for r in search("scenes segmentat")] == [a]
+
+    def test_the_retired_are_read_from_their_own_index(self):
+        migration = importlib.import_module("catalog.migrations.0041_asset_retired_index")
+        assert migration.RETIRED == catalog_search.RETIRED_SQL
+        vendor = connection.vendor
+        sql = (f"SELECT id FROM catalog_asset WHERE {catalog_search.RETIRED_SQL[vendor]}")
+        with connection.cursor() as cursor:
+            if vendor == "postgresql":
+                # (A table this small is read whole unless told otherwise.)
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(f"EXPLAIN {sql}")
+            else:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "catalog_asset_retired" in plan
 
     def test_it_follows_saves_and_deletes(self):
         a = make_asset("a-1", name="Alpha", summary="first")

@@ -18,7 +18,7 @@ class CatalogConfig(AppConfig):
         # transaction; the importer's bulk writes send no signals and call reindex_assets itself.
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-        from catalog import search
+        from catalog import loader, search
         from catalog.models import Asset, Capability, Organization, Task
 
         post_save.connect(search.asset_saved, sender=Asset, dispatch_uid="search-asset-saved")
@@ -33,6 +33,10 @@ class CatalogConfig(AppConfig):
         # Lookups of cached pages are remembered per data generation (unfragile.generation);
         # Asset.save moves it, and so must a delete.
         post_delete.connect(_advance_generation, sender=Asset, dispatch_uid="generation-asset-del")
+        # Summaries say who published an asset: a rename rewrites them, before the
+        # receivers below index them.
+        post_save.connect(loader.organisation_saved, sender=Organization,
+                          dispatch_uid="loader-organisation-saved")
         # Documents hold organisation and task names: a rename or delete rewrites them.
         for model in (Organization, Task):
             name = model._meta.model_name

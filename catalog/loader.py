@@ -247,6 +247,38 @@ def _organizations(records: list[rec.Record], named: dict[str, str],
     return have
 
 
+def organisation_saved(sender, instance: Organization, created: bool, **kwargs) -> None:
+    """An organisation renamed (by a curator, or by a load): the summaries written from its
+    assets' records say "published by" its name, so those saying another are written again
+    from the stored records, as a load writes them (rec.summary()), and their pages made
+    anew. Not a curator's own summary (curated_summary, shown before it), nor those of
+    assets made by hand, which hold no record. Connected before the search index's receiver,
+    which then indexes the new texts."""
+    if created:
+        return
+    using = kwargs.get("using") or "default"
+    stale = list(Asset.objects.using(using).filter(organization=instance)
+                 .exclude(record={}).exclude(summary__contains=f"published by {instance.name}.")
+                 .only("id", "summary", "record"))
+    if not stale:
+        return
+    # The names of the bases and training sets they name, as their records write them.
+    wanted = {uid for a in stale
+              for uid in [a.record.get("base_model"), *a.record.get("trained_on", [])] if uid}
+    names = {uid: (record or {}).get("name") or name for uid, name, record in
+             Asset.objects.using(using).filter(uid__in=wanted).values_list("uid", "name",
+                                                                            "record")}
+    changed = []
+    for asset in stale:
+        text = rec.summary(asset.record, names, instance.name)
+        if text != asset.summary:
+            asset.summary = text
+            changed.append(asset)
+    Asset.objects.using(using).bulk_update(changed, ["summary"], batch_size=BATCH)
+    Asset.objects.using(using).filter(id__in=[a.id for a in changed]).update(
+        version=F("version") + 1)
+
+
 def _tasks(records: list[rec.Record]) -> dict[str, Task]:
     wanted = {slug for r in records for slug in r.data.get("tasks", [])}
     wanted |= {

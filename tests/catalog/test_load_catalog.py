@@ -161,6 +161,38 @@ class TestLoadCatalog:
         assert [r.asset.slug for r in search("mistral ai kept") if r.all_terms] == ["held"]
         assert "published by Meta Platforms." in Asset.objects.get(slug="llama").summary
 
+    def test_a_renamed_organisation_s_summaries_say_its_new_name(self, tmp_path):
+        load(write(tmp_path / "a.jsonl.gz", [
+            record("hf-model:acme/base"),
+            record("hf-model:acme/tuned", base_model="hf-model:acme/base"),
+        ]))
+        org = Organization.objects.get(slug="acme")
+        hand = make_asset("hand", organization=org, summary="Kept by hand, by acme.")
+        Asset.objects.filter(slug="base").update(curated_summary="Written by a curator.")
+        tuned = Asset.objects.get(slug="tuned")
+        assert tuned.summary.startswith("An image backbone for image classification, "
+                                        "published by acme. Derived from base.")
+        version = tuned.version
+        org.name = "Acme Labs"
+        org.save()  # as the admin saves it
+        tuned.refresh_from_db()
+        assert tuned.summary.startswith("An image backbone for image classification, "
+                                        "published by Acme Labs. Derived from base.")
+        assert tuned.version > version
+        base = Asset.objects.get(slug="base")
+        assert "published by Acme Labs." in base.summary
+        assert base.curated_summary == "Written by a curator."
+        hand.refresh_from_db()
+        assert hand.summary == "Kept by hand, by acme."
+        # Indexed as it now reads (the base's entry holds the curator's text instead).
+        assert [r.asset.slug for r in search("published by acme labs") if r.all_terms] == [
+            "tuned"]
+        # Saved again unchanged: nothing to write.
+        version = tuned.version
+        org.save()
+        tuned.refresh_from_db()
+        assert tuned.version == version
+
     def test_an_organisation_people_know_by_a_name_takes_it(self, tmp_path):
         # Named by HELM's creator at an earlier load; a curator's name; a namespace.
         smol = make_org("HuggingFace", slug="huggingfacetb")

@@ -257,11 +257,13 @@ def organisation_saved(sender, instance: Organization, created: bool, **kwargs) 
     if created:
         return
     using = kwargs.get("using") or "default"
-    stale = list(Asset.objects.using(using).filter(organization=instance)
-                 .exclude(record={}).exclude(summary__contains=f"published by {instance.name}.")
-                 .only("id", "summary", "record"))
-    if not stale:
+    # Told in Python, case counting: SQLite's LIKE folds ASCII case ("OpenAI" for "openai").
+    said = f"published by {instance.name}."
+    mine = Asset.objects.using(using).filter(organization=instance).exclude(record={})
+    ids = [pk for pk, text in mine.values_list("id", "summary") if said not in text]
+    if not ids:
         return
+    stale = list(mine.filter(id__in=ids).only("id", "summary", "record"))
     # The names of the bases and training sets they name, as their records write them.
     wanted = {uid for a in stale
               for uid in [a.record.get("base_model"), *a.record.get("trained_on", [])] if uid}

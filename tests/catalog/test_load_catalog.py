@@ -192,6 +192,11 @@ class TestLoadCatalog:
         org.save()
         tuned.refresh_from_db()
         assert tuned.version == version
+        # Its case alone put right.
+        org.name = "ACME Labs"
+        org.save()
+        tuned.refresh_from_db()
+        assert "published by ACME Labs." in tuned.summary
 
     def test_an_organisation_people_know_by_a_name_takes_it(self, tmp_path):
         # Named by HELM's creator at an earlier load; a curator's name; a namespace.

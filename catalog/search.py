@@ -2408,8 +2408,9 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     holding it and not the phrase take `phrase` -1, after the others ("image to text":
     not the text-to-image generators first). Looked up by the candidate's id, as the rank:
     the candidates are the same, only their order changes. Within each group, the current
-    before the deprecated and superseded (_current()), then by band. `words_first`: `phrase` and
-    `most` come before `steered` (the search for some of the words, _Filters.words_first)."""
+    before the deprecated and superseded (_current()), then by band. `words_first`:
+    `phrase` and `most` come before `steered` (the search for some of the words,
+    _Filters.words_first)."""
     phrase = "MAX(c.phrase)"
     if turned:
         # On SQLite the documents holding it are read once, not looked up by the
@@ -2467,7 +2468,8 @@ def _current(vendor: str) -> str:
     the words, and the phrase as much, the current come first, then the others ranked
     alike ("openai embeddings": text-embedding-3-large, not the four text-similarity
     models of 2022 that HELM lists as deprecated; "bge base": bge-base-en-v1.5 before
-    bge-base-en). Looked up by the candidate's id, as the rank is, in the same statement."""
+    bge-base-en). In the same statement: the ids of the retired read once from their
+    partial index (RETIRED_SQL), a few percent of the catalog, not each candidate's row."""
     return (f"CASE WHEN c.asset_id IN (SELECT id FROM {Asset._meta.db_table} "
             f"WHERE {RETIRED_SQL[vendor]}) THEN 0 ELSE 1 END")
 

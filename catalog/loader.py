@@ -127,7 +127,8 @@ def _apply(records: list[rec.Record], report: Report, progress: Progress) -> Non
 
     names = {r.uid: r.data["name"] for r in valid}
     datas = [r.data for r in valid]
-    orgs = _organizations(changed, rec.organisation_names(datas), rec.creator_names(datas))
+    creators = rec.creator_names(datas)
+    orgs = _organizations(changed, rec.organisation_names(datas, creators), creators)
     tasks = _tasks(changed)
     slugs = _slugs(changed, existing)
 

@@ -580,10 +580,12 @@ KNOWN_NAMES = {
 }
 
 
-def organisation_names(datas: Iterable[dict]) -> dict[str, str]:
+def organisation_names(datas: Iterable[dict],
+                       creators: dict[str, str] | None = None) -> dict[str, str]:
     """The names to show for the organisations the records name, by organisation_key(),
     where they differ from the namespace as first written: the name people know it by
-    (KNOWN_NAMES), else the maker its records name (creator_names())."""
+    (KNOWN_NAMES), else the maker its records name (`creators`, creator_names() of the same
+    records, read here when the caller has not)."""
     datas = list(datas)
     handles: dict[str, str] = {}
     for data in datas:
@@ -592,7 +594,7 @@ def organisation_names(datas: Iterable[dict]) -> dict[str, str]:
             handles.setdefault(key, handle)
     known = {key: KNOWN_NAMES[key] for key, handle in handles.items()
              if key in KNOWN_NAMES and KNOWN_NAMES[key] != handle}
-    return {**creator_names(datas), **known}
+    return {**(creator_names(datas) if creators is None else creators), **known}
 
 
 def creator_names(datas: Iterable[dict]) -> dict[str, str]:

@@ -27,7 +27,10 @@ class BrowseForm(forms.Form):
                  ("price", "Lowest price")],
     )
 
-    def __init__(self, data, *, task_slugs: set[str], org_slugs: set[str]) -> None:
+    def __init__(self, data, *, task_slugs: set[str],
+                 org_slugs: dict[str, tuple[str, ...]]) -> None:
+        """`org_slugs`: each organisation's slug with the slugs of its maker's namespaces
+        (itself among them), which its filter lists as one."""
         super().__init__(data)
         self.task_slugs = task_slugs
         self.org_slugs = org_slugs
@@ -79,7 +82,7 @@ class BrowseForm(forms.Form):
         if data["pricing"]:
             qs = qs.filter(pricing=data["pricing"])
         if data["org"]:
-            qs = qs.filter(organization__slug=data["org"])
+            qs = qs.filter(organization__slug__in=self.org_slugs[data["org"]])
         if data["base"]:
             qs = qs.filter(base=data["base"])
         if data["trained_on"]:

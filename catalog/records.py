@@ -532,7 +532,7 @@ def organisation_key(name: str) -> str:
 # ("huggingface", "facebook", "jinaai") and HELM's records name no maker for it, or spell it
 # otherwise ("HuggingFace" for HuggingFaceTB), by organisation_key(). Namespaces of one maker
 # take its name alike ("Meta" for facebook and facebookresearch, as HELM's records name it
-# for meta-llama); the browse filter tells them apart by their slugs. The namespaces named
+# for meta-llama); the browse filter lists them as one maker. The namespaces named
 # after a library or a benchmark (timm, sentence-transformers, mteb) are no maker's: they
 # keep theirs. A change raises WRITER_VERSION: the loader names organisations as it writes
 # the records that name them, and their summaries say the name.

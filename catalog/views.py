@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -141,10 +140,11 @@ def home(request: HttpRequest) -> HttpResponse:
 FILTER_LISTS_TTL = 60
 
 
-def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], list[tuple[str, str, int]]]:
-    """Tasks, as (slug, name), and organisations, as (slug, name, published assets), that
-    published assets have: the choices of the browse filters."""
-    lists = None if fresh else cache.get("browse:filter-lists")
+def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], dict, list]:
+    """The choices of the browse filters: the tasks published assets have, as (slug, name);
+    and the organisations publishing them, as each one's slug with its maker's slugs
+    (_makers()), and the options listing each maker once."""
+    lists = None if fresh else cache.get("browse:filter-lists:makers")
     if lists is None:
         published = Asset.Status.PUBLISHED
         has_published = Asset.tasks.through.objects.filter(
@@ -159,9 +159,32 @@ def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], list[tupl
             .annotate(n=Count("assets")).order_by(Lower("name"), "name")
             .values_list("slug", "name", "n")
         )
-        lists = (tasks, orgs)
-        cache.set("browse:filter-lists", lists, FILTER_LISTS_TTL)
+        lists = (tasks, *_makers(orgs))
+        cache.set("browse:filter-lists:makers", lists, FILTER_LISTS_TTL)
     return lists
+
+
+def _makers(orgs: list[tuple[str, str, int]]) -> tuple[dict[str, tuple[str, ...]], list]:
+    """Organisations, as (slug, name, published assets), by maker. The registry namespaces
+    of one maker share its name (Meta's are meta, facebook, facebookresearch, meta-llama:
+    records.KNOWN_NAMES), and people looking for Meta's models want them all, so a maker is
+    filtered as one. Returns each slug with its maker's slugs, the one the maker's filter goes
+    by first: the namespace written as the maker's name, else its largest. And the makers,
+    as (that slug, name, published assets), in the order of their names."""
+    makers: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+    for slug, name, n in orgs:
+        key = records.organisation_key(name)
+        # A name with nothing to slug (all punctuation, say) stands for its namespace alone.
+        makers.setdefault((key, "") if key else ("", slug), []).append((slug, name, n))
+    slugs, options = {}, []
+    for (key, _), namespaces in makers.items():
+        namespaces.sort(key=lambda ns: (records.organisation_key(ns[0]) != key, -ns[2], ns[0]))
+        group = tuple(slug for slug, _, _ in namespaces)
+        slugs.update(dict.fromkeys(group, group))
+        name = namespaces[0][1]
+        options.append((group[0], name, sum(n for _, _, n in namespaces)))
+    options.sort(key=lambda option: (option[1].lower(), option[1]))
+    return slugs, options
 
 
 @read_only
@@ -174,14 +197,14 @@ def browse(request: HttpRequest) -> HttpResponse:
         return response
     if twice := given_twice(request, BrowseForm.base_fields):
         return render(request, "400.html", {"errors": twice}, status=400)
-    tasks, orgs = _filter_lists()
-    form = _browse_form(request, tasks, orgs)
+    tasks, org_slugs, org_options = _filter_lists()
+    form = _browse_form(request, tasks, org_slugs)
     if not form.is_valid() and {"task", "org"} & form.errors.keys():
         # Perhaps a task or organisation newer than the cached lists.
-        tasks, orgs = _filter_lists(fresh=True)
-        form = _browse_form(request, tasks, orgs)
+        tasks, org_slugs, org_options = _filter_lists(fresh=True)
+        form = _browse_form(request, tasks, org_slugs)
     if not form.is_valid():
-        if (org := _organisation_written_otherwise(form, orgs)) is not None:
+        if (org := _organisation_written_otherwise(form, org_slugs)) is not None:
             # An organisation merged into one written otherwise (migration 0030), or its
             # slug typed with hyphens of its own: the list under its slug.
             query = request.GET.copy()
@@ -224,12 +247,18 @@ def browse(request: HttpRequest) -> HttpResponse:
     # without a number.
     given = [(name, value) for name in form.fields
              if (value := request.GET.get(name)) and (name, value) != ("sort", "name")]
+    if org := form.cleaned_data["org"]:
+        # A maker's list, by whichever of its namespaces it was asked: under the slug its
+        # filter goes by.
+        given = [(name, org_slugs[org][0] if name == "org" else value) for name, value in given]
     if page.number > 1:
         given.append(("page", str(page.number)))
     canonical_path = "/assets/" + (f"?{urlencode(given)}" if given else "")
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
            "lineage": lineage, "canonical_path": canonical_path,
-           **_browse_titles(form.cleaned_data, page.number), **pagecache.SHARED_CONTEXT}
+           **_browse_titles(form.cleaned_data, page.number, _maker_name(org_slugs, org_options,
+                                                                     form.cleaned_data["org"])),
+           **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
         template += "#live"
@@ -238,12 +267,9 @@ def browse(request: HttpRequest) -> HttpResponse:
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
         ctx["licence_options"] = options_html(
             licences.filter_choices(search.licences_held(), data["licence"]), data["licence"])
-        # Namespaces of one maker share its name ("meta", "meta-llama": Meta): the slug of a
-        # namespace named otherwise tells them apart.
-        shared = Counter(records.organisation_key(name) for _, name, _ in orgs)
         ctx["org_options"] = options_html(
-            [(slug, f"{name}{f' · {slug}' if _told_apart(name, slug, shared) else ''} ({n})")
-             for slug, name, n in orgs], data["org"], "Any organisation"
+            [(slug, f"{name} ({n})") for slug, name, n in org_options],
+            org_slugs[data["org"]][0] if data["org"] else "", "Any organisation",
         )
     body = render_to_string(template, ctx, request).encode()
     if key is not None:
@@ -251,13 +277,23 @@ def browse(request: HttpRequest) -> HttpResponse:
     return pagecache.respond(request, key, body)
 
 
-def _browse_titles(data: dict, page: int) -> dict[str, str]:
+def _maker_name(org_slugs: dict, org_options: list, org: str) -> str:
+    """The name of the maker `org` is a namespace of; "" for no organisation."""
+    if not org:
+        return ""
+    return next(name for slug, name, _ in org_options if slug == org_slugs[org][0])
+
+
+def _browse_titles(data: dict, page: int, maker: str = "") -> dict[str, str]:
     """The heading of browse or the leaderboard (the same view, told apart by the sort, as
-    the header tells them apart), and the page's title, which also names the kind shown."""
+    the header tells them apart), and the page's title, which also names the kind shown and
+    the maker filtered by."""
     heading = "Leaderboard" if data["sort"] == "rank" else "Browse"
     kind = dict(KIND_PLURAL_LABELS).get(data["kind"])
     title = f"{heading}: {kind}" if kind else (
         heading if heading == "Leaderboard" else "Browse AI assets")
+    if maker:
+        title += f" by {maker}"
     if data["base"]:
         title = heading = f"Fine-tunes of {data['base'].name}"
     elif data["trained_on"]:
@@ -267,27 +303,18 @@ def _browse_titles(data: dict, page: int) -> dict[str, str]:
     return {"heading": heading, "page_title": title}
 
 
-def _told_apart(name: str, slug: str, shared: Counter) -> bool:
-    key = records.organisation_key(name)
-    return shared[key] > 1 and key != records.organisation_key(slug)
-
-
-def _organisation_written_otherwise(form: BrowseForm, orgs: list) -> str | None:
+def _organisation_written_otherwise(form: BrowseForm, org_slugs: dict) -> str | None:
     """The slug of the organisation the form's unknown one names written otherwise
     (records.organisation_key()), when that is its only error; else None."""
     if set(form.errors) != {"org"}:
         return None
     key = records.organisation_key(form.data.get("org", ""))
-    return next((slug for slug, *_ in orgs if key and records.organisation_key(slug) == key),
+    return next((slug for slug in org_slugs if key and records.organisation_key(slug) == key),
                 None)
 
 
-def _browse_form(request: HttpRequest, tasks: list, orgs: list) -> BrowseForm:
-    return BrowseForm(
-        request.GET,
-        task_slugs={slug for slug, _ in tasks},
-        org_slugs={slug for slug, *_ in orgs},
-    )
+def _browse_form(request: HttpRequest, tasks: list, org_slugs: dict) -> BrowseForm:
+    return BrowseForm(request.GET, task_slugs={slug for slug, _ in tasks}, org_slugs=org_slugs)
 
 
 def _breakdown(asset: Asset, evidence: list) -> dict | None:

@@ -240,16 +240,45 @@ class TestBrowse:
                                                            "zeta-lab")]
         assert names == sorted(names)
 
-    def test_namespaces_of_one_maker_are_told_apart_by_their_slugs(self, client):
-        # Both named Meta: the namespace named otherwise shows its slug; the one named as
-        # its slug reads, and an organisation alone under its name, do not.
-        make_asset("llama", organization=make_org("Meta", slug="meta"))
+    def test_the_namespaces_of_one_maker_are_filtered_as_one(self, client):
+        # All named Meta: one option, under the namespace written as the maker's name, with
+        # the assets of all; any of their slugs lists them all, under that one address.
+        meta = make_org("Meta", slug="meta")
+        make_asset("llama", organization=meta)
         make_asset("llama-hf", organization=make_org("Meta", slug="meta-llama"))
+        facebook = make_org("Meta", slug="facebook")
+        make_asset("opt", organization=facebook)
+        make_asset("opt-2", organization=facebook)
         make_asset("mistral", organization=make_org("Mistral AI", slug="mistralai"))
+        make_asset("draft", organization=meta, status=Asset.Status.DRAFT)
         body = client.get("/assets/").content.decode()
-        assert '<option value="meta">Meta (1)</option>' in body
-        assert '<option value="meta-llama">Meta · meta-llama (1)</option>' in body
+        assert '<option value="meta">Meta (4)</option>' in body
+        assert 'value="meta-llama"' not in body and 'value="facebook"' not in body
         assert '<option value="mistralai">Mistral AI (1)</option>' in body
+        canonical = '<link rel="canonical" href="http://testserver/assets/?org=meta">'
+        for slug in ("meta", "meta-llama", "facebook"):
+            body = client.get(f"/assets/?org={slug}").content.decode()
+            assert "4 assets" in body and canonical in body
+            assert all(f">{name}<" in body for name in ("llama", "llama-hf", "opt", "opt-2"))
+            assert ">mistral<" not in body and ">draft<" not in body
+            assert '<option value="meta" selected>Meta (4)</option>' in body
+            assert "<title>Browse AI assets by Meta · Unfragile</title>" in body
+        body = client.get("/assets/?org=facebook&kind=model&sort=rank").content.decode()
+        assert "<title>Leaderboard: Models by Meta · Unfragile</title>" in body
+        # Another maker's namespace, and one filtered alone, list theirs only.
+        body = client.get("/assets/?org=mistralai").content.decode()
+        assert "1 asset" in body and ">llama<" not in body
+
+    def test_a_maker_s_filter_goes_by_its_largest_namespace_when_none_is_written_as_it(
+            self, client):
+        make_asset("a", organization=make_org("Hugging Face", slug="huggingfacetb"))
+        larger = make_org("Hugging Face", slug="hf-b")
+        make_asset("b", organization=larger)
+        make_asset("c", organization=larger)
+        body = client.get("/assets/").content.decode()
+        assert '<option value="hf-b">Hugging Face (3)</option>' in body
+        body = client.get("/assets/?org=huggingfacetb").content.decode()
+        assert "3 assets" in body and '<option value="hf-b" selected>' in body
 
     def test_the_licence_filter_lists_the_licences_held_with_their_counts(self, client):
         make_asset("mit-1", licence="mit")

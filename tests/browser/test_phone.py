@@ -77,3 +77,24 @@ class TestPhone:
         page.set_viewport_size({"width": 1280, "height": 800})
         name, value = row.locator("th").bounding_box(), row.locator("td").first.bounding_box()
         assert abs(name["y"] - value["y"]) < 2 and value["x"] > name["x"]
+
+    def test_the_methodology_s_weights_are_a_block_per_dimension(self, live_server, page):
+        page.set_viewport_size({"width": WIDTH, "height": 640})
+        page.goto(f"{live_server.url}/methodology/")
+        # Nothing to scroll sideways inside the table either (nor a scrolling region that a
+        # keyboard could not reach).
+        wrap = page.locator(".table-wrap")
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
+        row = page.locator(".weights-table tbody tr").first
+        name, weight, signals = (row.locator(s).bounding_box() for s in ("th", "td >> nth=0",
+                                                                          "td >> nth=1"))
+        # The dimension and its weight side by side, its signals below across the screen.
+        assert abs(name["y"] - weight["y"]) < 2 and weight["x"] > name["x"]
+        assert signals["y"] >= name["y"] + name["height"]
+        assert signals["width"] > 0.9 * row.bounding_box()["width"]
+        assert "Weight" in row.locator("td").first.evaluate(
+            "e => getComputedStyle(e, '::before').content")
+        # Wide screens keep the table's three columns.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        name, signals = row.locator("th").bounding_box(), row.locator("td >> nth=1").bounding_box()
+        assert abs(name["y"] - signals["y"]) < 2 and signals["x"] > name["x"]

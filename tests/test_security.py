@@ -347,3 +347,17 @@ class TestErrorPages:
         assert r.status_code == 429
         assert r["Retry-After"] == "60"
         assert b'class="site-header"' in r.content and b"Too many searches" in r.content
+
+    def test_a_page_s_search_boxes_are_told_apart_by_screen_readers(self, client, settings):
+        # Landmarks of one role need names of their own: the 404 keeps its own box, filled
+        # from the address, not the header's too; the 429's box says whose search it holds.
+        settings.SEARCH_RATE_LIMIT = 1
+        client.get("/search/?q=a")
+        for address, status in [("/assets/no-such-asset/", 404), ("/search/?q=b", 429),
+                             ("/assets/", 200), ("/", 200), ("/search/?q=c", 429)]:
+            r = client.get(address)
+            assert r.status_code == status
+            forms = re.findall(r'<form[^>]*role="search"[^>]*>', r.content.decode())
+            names = [re.search(r'aria-label="([^"]*)"', f) for f in forms]
+            names = [m and m.group(1) for m in names]
+            assert forms and len(names) == len(set(names)), address

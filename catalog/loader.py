@@ -379,9 +379,32 @@ def _links(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task
          for pk, (base, successor) in wanted.items() if held.get(pk) != (base, successor)],
         ["base", "successor"], batch_size=BATCH,
     )
+    late = _late_successors(records, ids)
     # Their pages list what they supersede.
-    for chunk in _chunks(sorted(set(successors.values()))):
+    for chunk in _chunks(sorted(set(successors.values()) | set(late.values()))):
         Asset.objects.filter(id__in=chunk).update(version=F("version") + 1)
+
+
+def _late_successors(records: list[rec.Record], ids: dict[str, int]) -> dict[int, int]:
+    """Link the assets stored earlier that name one of `records` as their successor (a file
+    brought the successor after the one bringing them), as their own reload would. Returns
+    them, by id, with their successor's id; their pages are made anew."""
+    arrived = {r.data["id"]: ids[r.uid] for r in records if r.data.get("id")}
+    loaded = {ids[r.uid] for r in records}
+    named = f"attributes__{rec.SUCCESSOR_SOURCE}__superseded_by"
+    # Those naming any successor not here yet are few: one read of them, not one per chunk.
+    late = {
+        pk: arrived[external_id] for pk, external_id in Asset.objects.filter(
+            successor__isnull=True, **{f"{named}__isnull": False}).values_list("id", named)
+        if isinstance(external_id, str) and external_id in arrived and pk not in loaded
+        and pk != arrived[external_id]
+    }
+    for chunk in _chunks(sorted(late)):
+        Asset.objects.bulk_update(
+            [Asset(id=pk, successor_id=late[pk], version=F("version") + 1) for pk in chunk],
+            ["successor", "version"], batch_size=BATCH,
+        )
+    return late
 
 
 def _capabilities(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task],

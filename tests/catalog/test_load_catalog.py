@@ -251,6 +251,31 @@ class TestLoadCatalog:
         earlier.refresh_from_db()
         assert earlier.version > version
 
+    def test_a_successor_loaded_later_is_linked_to_the_assets_naming_it(self, tmp_path):
+        load(write(tmp_path / "a.jsonl.gz", [
+            record("hf-model:org/v1", attributes={"mteb": {"superseded_by": "org/v2"}}),
+            record("hf-model:org/beta", attributes={"mteb": {"superseded_by": "org/v2"}}),
+            record("hf-model:org/other", attributes={"mteb": {"superseded_by": "org/v3"}}),
+            # Named as no source names one: nothing to link.
+            record("hf-model:org/odd", attributes={"mteb": {"superseded_by": ["org/v2"]}}),
+            record("hf-model:org/null", attributes={"mteb": {"superseded_by": None}}),
+        ]))
+        assert not Asset.objects.filter(successor__isnull=False).exists()
+        versions = dict(Asset.objects.values_list("slug", "version"))
+        # Another file brings it: both naming it are linked, and their pages made anew.
+        load(write(tmp_path / "b.jsonl.gz", [record("hf-model:org/v2")]))
+        successors = dict(Asset.objects.values_list("slug", "successor__slug"))
+        assert successors == {"v1": "v2", "beta": "v2", "other": None, "v2": None,
+                              "odd": None, "null": None}
+        after = dict(Asset.objects.values_list("slug", "version"))
+        assert after["v1"] > versions["v1"] and after["beta"] > versions["beta"]
+        assert after["other"] == versions["other"]
+        v2 = Asset.objects.get(slug="v2")
+        assert sorted(v2.predecessors.values_list("slug", flat=True)) == ["beta", "v1"]
+        # No longer current: search and the best of each kind put them after the current.
+        assert set(Asset.objects.current().values_list("slug", flat=True)) == {
+            "other", "v2", "odd", "null"}
+
     def test_assets_held_are_marked_when_migrated(self):
         from django.apps import apps
         from django.db import connection

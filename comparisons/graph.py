@@ -1,7 +1,8 @@
 """The match graph: which assets real searches on this site matched, and which together.
 
 A search counts once per (session, query, filters, day). Events and their top-10 matches are
-written by the search request in one transaction; `rebuild_match_graph()` turns them, set-based,
+written by the search request in one transaction (with a browser's first search, held until
+it came back with the session cookie); `rebuild_match_graph()` turns them, set-based,
 into co-match edges and two match graph signals per asset (Evidence rows), then recomputes
 the scores. Nothing here invents a match: no searches, no edges, no signals.
 """
@@ -51,43 +52,127 @@ def record_search(
     Returns False when this session already made this search today. The cache answers most
     repeats without a query; the unique constraint settles the rest.
     """
-    now = now or timezone.now()
-    day = timezone.localdate(now)
-    event = SearchEvent(
-        query=query[:500], filters={k: v for k, v in filters.items() if v},
-        filters_key=filters_key(filters)[:255], session_hash=session_hash(session_key), day=day,
-    )
-    seen_key = "search-seen:" + salted_hmac(
-        "comparisons.graph.seen", f"{event.session_hash}|{event.query}|{event.filters_key}|{day}",
-        algorithm="sha256",
-    ).hexdigest()
-    tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), now.tzinfo)
-    # While Redis is away the unique constraint alone settles repeats: nothing is lost.
-    timeout = max(60, int((tomorrow - now).total_seconds()))
-    if not unfragile_cache.add_first(seen_key, 1, timeout):
-        return False
+    return record_searches(session_key, [Search(query, filters, matches, now)]) == 1
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search to count: as normalised, its filters, its top matches (asset id, capability
+    id) best first, and when it was made (None: now)."""
+
+    query: str
+    filters: dict[str, str]
+    matches: list[tuple[int, int | None]]
+    at: datetime | None = None
+
+
+def record_searches(session_key: str, searches: list[Search]) -> int:
+    """Count searches of one session in one transaction (record_search()); returns how many
+    were not counted before. A search counted meanwhile by another server is skipped, not the
+    others with it."""
+    fresh = []
+    for search in searches:
+        now = search.at or timezone.now()
+        day = timezone.localdate(now)
+        event = SearchEvent(
+            query=search.query[:500], filters={k: v for k, v in search.filters.items() if v},
+            filters_key=filters_key(search.filters)[:255], session_hash=session_hash(session_key),
+            day=day,
+        )
+        seen_key = "search-seen:" + salted_hmac(
+            "comparisons.graph.seen",
+            f"{event.session_hash}|{event.query}|{event.filters_key}|{day}", algorithm="sha256",
+        ).hexdigest()
+        tomorrow = datetime.combine(day + timedelta(days=1), datetime.min.time(), now.tzinfo)
+        # While Redis is away the unique constraint alone settles repeats: nothing is lost.
+        timeout = max(60, int((tomorrow - now).total_seconds()))
+        if unfragile_cache.add_first(seen_key, 1, timeout):
+            fresh.append((event, search.matches))
+    if not fresh:
+        return 0
+    counted = 0
+    # Alone, a search needs no savepoint of its own: the transaction is one.
+    several = len(fresh) > 1
     try:
         with transaction.atomic():
-            event.save(force_insert=True)
-            Match.objects.bulk_create([
-                Match(event=event, asset_id=asset_id, capability_id=capability_id,
-                      position=position)
-                for position, (asset_id, capability_id) in enumerate(
-                    matches[:MATCHES_RECORDED], start=1
-                )
-            ])
+            for event, matches in fresh:
+                try:
+                    with transaction.atomic(savepoint=several):
+                        event.save(force_insert=True)
+                        Match.objects.bulk_create([
+                            Match(event=event, asset_id=asset_id, capability_id=capability_id,
+                                  position=position)
+                            for position, (asset_id, capability_id) in enumerate(
+                                matches[:MATCHES_RECORDED], start=1
+                            )
+                        ])
+                except IntegrityError:
+                    if not several:
+                        raise
+                    continue  # counted by another server, or before the cache was cleared
+                counted += 1
     except IntegrityError:
-        return False  # counted by another server, or before the cache was cleared
-    return True
+        return 0
+    return counted
 
 
 def counts_as_search(request: HttpRequest, settled: bool) -> bool:
     """A full page load, or a live request the browser marked as settled; from a browser that
     kept the session cookie set on an earlier search page and is not a known robot. (A HEAD
     request shows nobody any results.)"""
-    if request.method != "GET" or not (settled or not request.htmx) or robots.is_bot(request):
-        return False
+    return by_a_reader(request, settled) and _has_searched(request)
+
+
+def by_a_reader(request: HttpRequest, settled: bool) -> bool:
+    """A GET from a browser (not a known robot), of a full page or a request it settled on."""
+    return (request.method == "GET" and (settled or not request.htmx)
+            and not robots.is_bot(request))
+
+
+def _has_searched(request: HttpRequest) -> bool:
     return bool(request.session.session_key) and request.session.get(SESSION_FLAG) is True
+
+
+# A browser's first search page comes before the session cookie that tells it from a crawler
+# (crawlers keep none), so it cannot count at once: it is held in the session that page
+# starts, with a cookie saying so, and counted when the browser comes back with both on its
+# next request, whatever the page (HeldSearchMiddleware). A client keeping no cookies never
+# comes back with them: its searches are never counted.
+HELD = "held-search"
+HELD_COOKIE = "searched"
+
+
+def hold_first_search(request: HttpRequest, search: Search, settled: bool) -> bool:
+    """Hold `search` in the session when it is a reader's first (a full page from a browser
+    with no search page behind it); the response is to set HELD_COOKIE. Returns whether it
+    was held."""
+    if not by_a_reader(request, settled) or _has_searched(request):
+        return False
+    hold_again(request, Search(search.query, search.filters, search.matches[:MATCHES_RECORDED],
+                               timezone.now()))
+    return True
+
+
+def take_held_search(request: HttpRequest) -> Search | None:
+    """The search held in the session of a browser come back with HELD_COOKIE, taken out of
+    it; None when it holds none, or for a request that does not count (a robot's, a HEAD)."""
+    if HELD_COOKIE not in request.COOKIES or not by_a_reader(request, settled=True):
+        return None
+    held = request.session.pop(HELD, None)
+    if not isinstance(held, dict):
+        return None
+    return Search(held["query"], held["filters"],
+                  [(asset_id, capability_id) for asset_id, capability_id in held["matches"]],
+                  datetime.fromisoformat(held["at"]))
+
+
+def hold_again(request: HttpRequest, search: Search) -> None:
+    """Hold `search` in the session (again, when it was taken and could not be counted: the
+    database was away); the browser's next request counts it."""
+    request.session[HELD] = {
+        "query": search.query, "filters": search.filters,
+        "matches": [list(match) for match in search.matches], "at": search.at.isoformat(),
+    }
 
 
 # Rebuild -------------------------------------------------------------------------------------

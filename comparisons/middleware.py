@@ -8,18 +8,26 @@ SecurityMiddleware, WhiteNoise, the frame and CSP middleware, so the response ca
 same headers (and its own CSP nonce) as one from the view. Anything else (a query string,
 HX-Request, a session cookie, a reversed or unknown pair, another method) goes on to the
 full stack and the view.
+
+Further in, after the sessions middleware, HeldSearchMiddleware counts a browser's first
+search once the browser comes back with the session cookie.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
-from comparisons import search_views, views
+from comparisons import graph, search_views, views
 from unfragile import htmx
+
+log = logging.getLogger(__name__)
 
 # As the URLconf's "compare/<slug:a>-vs-<slug:b>/", for paths with one "-vs-" only: the
 # view answers the rest (a 404 for two).
@@ -73,3 +81,35 @@ class LiveSearchCacheMiddleware(_AnswerEarly):
         ):
             return search_views.cached_keystroke(request)
         return None
+
+
+class HeldSearchMiddleware:
+    """Count the search a browser's first search page held in its session, on the browser's
+    next request with the cookie saying so, whatever the page (comparisons.graph), and clear
+    the cookie; set it on the page that holds one. Between the sessions middleware and the
+    view: a request without the cookie costs a dictionary lookup."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "search_held", False):
+            response.set_cookie(
+                graph.HELD_COOKIE, "1", max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+            )
+        elif graph.HELD_COOKIE in request.COOKIES and graph.by_a_reader(request, settled=True):
+            if held := graph.take_held_search(request):
+                try:
+                    graph.record_searches(request.session.session_key, [held])
+                except DatabaseError:
+                    log.warning("A held search was not counted: the database is away",
+                                exc_info=True)
+                    graph.hold_again(request, held)
+                    return response
+            # Counted now, or by the search page this is; or its session is gone.
+            response.delete_cookie(graph.HELD_COOKIE, samesite="Lax")
+            # Not for a shared cache to keep: the cookie goes with this one reader.
+            patch_cache_control(response, private=True)
+        return response

@@ -9,7 +9,8 @@ pressed Enter, or left the results in place for SETTLE_MS; see static/js/search.
 first page of results: a later page is the same search. Keystroke requests never count. The
 first search page a browser gets sets a flag in its session, so the session cookie exists from
 then on; requests without it (crawlers, cookie-less clients) and robot user agents never
-count, and neither does that first page.
+count. That first page counts later: it is held in the session it starts, and counted on
+the browser's next request with the cookie (graph.hold_first_search()).
 """
 
 from __future__ import annotations
@@ -156,9 +157,17 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "400.html", {"errors": errors}, status=400)
     n = querytext.normalise(form.cleaned_data["q"])
     results_html, matches, title = hit or _results(request, form, n, key)
-    # The match graph counts a search by its first page: what the reader saw first.
-    if n.terms and form.page_number == 1 and graph.counts_as_search(request, settled):
-        graph.record_search(n.text, form.filters, request.session.session_key, matches)
+    # The match graph counts a search by its first page: what the reader saw first; with the
+    # search a browser's first search page held, when it comes back with the cookie.
+    first_page = bool(n.terms) and form.page_number == 1
+    searches = [held] if (held := graph.take_held_search(request)) else []
+    this = graph.Search(n.text, form.filters, matches)
+    if first_page and graph.counts_as_search(request, settled):
+        searches.append(this)
+    if searches:
+        graph.record_searches(request.session.session_key, searches)
+    elif first_page and graph.hold_first_search(request, this, settled):
+        request.search_held = True  # HeldSearchMiddleware sets the cookie saying so
     if not request.htmx and not robots.is_bot(request):
         request.session.setdefault(graph.SESSION_FLAG, True)  # written once per browser
     if request.htmx:

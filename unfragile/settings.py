@@ -180,6 +180,8 @@ MIDDLEWARE = [
     "comparisons.middleware.VersusCacheMiddleware",
     "comparisons.middleware.LiveSearchCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Counts a browser's first search, held until it came back with the session cookie.
+    "comparisons.middleware.HeldSearchMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -43,6 +43,82 @@ class TestCounting:
             == ["seg-a", "seg-b", "seg-c"]
         assert event.matches.first().capability.title == "Image segmentation"
 
+    def test_a_browser_s_first_search_counts_when_it_comes_back_with_the_cookie(
+            self, client, django_assert_num_queries):
+        _assets()
+        r = client.get("/search/?q=segmentation", headers=BROWSER)
+        assert SearchEvent.objects.count() == 0
+        assert client.cookies["searched"].value == "1" and client.cookies.get("sessionid")
+        assert r.cookies["searched"]["httponly"] and r.cookies["searched"]["samesite"] == "Lax"
+        # Its next request, whatever the page: the search counts, as made and with what it
+        # showed; the cookie goes, and the page is for this reader alone.
+        r = client.get("/assets/seg-b/", headers=BROWSER)
+        assert r.status_code == 200 and "private" in r["Cache-Control"]
+        assert client.cookies["searched"].value == ""
+        event = SearchEvent.objects.get()
+        assert event.query == "segmentation"
+        assert event.session_hash == graph.session_hash(client.cookies["sessionid"].value)
+        assert list(event.matches.order_by("position").values_list("asset__slug", flat=True)) \
+            == ["seg-a", "seg-b", "seg-c"]
+        assert event.matches.first().capability.title == "Image segmentation"
+        # Once: the pages after it read no session for it.
+        del client.cookies["searched"]
+        with django_assert_num_queries(0):
+            client.get("/assets/seg-b/", headers=BROWSER)
+        assert SearchEvent.objects.count() == 1
+
+    def test_a_first_search_and_the_next_count_together(self, client):
+        _assets()
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        client.get("/search/?q=labels+pixels", headers=BROWSER)
+        assert sorted(SearchEvent.objects.values_list("query", flat=True)) == [
+            "labels pixels", "segmentation"]
+        assert client.cookies["searched"].value == ""
+        # A keystroke after a first search does not count; the first search does.
+        client.cookies.clear()
+        client.get("/search/?q=image", headers=BROWSER)
+        client.get("/search/?q=imag", headers=HTMX)
+        assert sorted(SearchEvent.objects.values_list("query", flat=True)) == [
+            "image", "labels pixels", "segmentation"]
+
+    def test_a_held_search_waits_for_a_request_that_counts(self, client):
+        _assets()
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        client.head("/assets/seg-a/", headers=BROWSER)
+        client.get("/assets/seg-a/", headers={"User-Agent": "Googlebot/2.1"})
+        assert SearchEvent.objects.count() == 0 and client.cookies["searched"].value == "1"
+        client.get("/assets/seg-a/", headers=BROWSER)
+        assert SearchEvent.objects.get().query == "segmentation"
+
+    def test_a_held_search_is_kept_while_the_database_is_away(self, client, monkeypatch):
+        from django.db import DatabaseError
+
+        _assets()
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        record = graph.record_searches
+
+        def away(*args, **kwargs):
+            raise DatabaseError("the database is away")
+
+        monkeypatch.setattr(graph, "record_searches", away)
+        assert client.get("/methodology/", headers=BROWSER).status_code == 200
+        assert client.cookies["searched"].value == "1"
+        monkeypatch.setattr(graph, "record_searches", record)
+        client.get("/methodology/", headers=BROWSER)
+        assert SearchEvent.objects.get().query == "segmentation"
+
+    def test_only_a_reader_s_first_search_page_is_held(self, client):
+        _assets()
+        for headers in ({"User-Agent": "Googlebot/2.1"}, HTMX):
+            client.get("/search/?q=segmentation", headers=headers)
+            assert "searched" not in client.cookies
+        client.get("/search/?q=+", headers=BROWSER)  # no words
+        assert "searched" not in client.cookies
+        # After a search page, even one without words, a search counts at once.
+        client.get("/search/?q=segmentation", headers=BROWSER)
+        assert "searched" not in client.cookies
+        assert SearchEvent.objects.get().query == "segmentation"
+
     def test_it_stores_a_keyed_hash_not_the_session_key_or_address(self, client):
         _assets()
         _browser(client)

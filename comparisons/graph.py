@@ -148,7 +148,7 @@ def hold_first_search(request: HttpRequest, search: Search, settled: bool) -> bo
     was held."""
     if not by_a_reader(request, settled) or _has_searched(request):
         return False
-    hold_again(request, Search(search.query, search.filters, search.matches[:MATCHES_RECORDED],
+    hold(request, Search(search.query, search.filters, search.matches[:MATCHES_RECORDED],
                                timezone.now()))
     return True
 
@@ -166,9 +166,9 @@ def take_held_search(request: HttpRequest) -> Search | None:
                   datetime.fromisoformat(held["at"]))
 
 
-def hold_again(request: HttpRequest, search: Search) -> None:
-    """Hold `search` in the session (again, when it was taken and could not be counted: the
-    database was away); the browser's next request counts it."""
+def hold(request: HttpRequest, search: Search) -> None:
+    """Hold `search` in the session (a first search, or one taken that could not be counted
+    while the database was away); the browser's next request counts it."""
     request.session[HELD] = {
         "query": search.query, "filters": search.filters,
         "matches": [list(match) for match in search.matches], "at": search.at.isoformat(),

@@ -106,7 +106,7 @@ class HeldSearchMiddleware:
                 except DatabaseError:
                     log.warning("A held search was not counted: the database is away",
                                 exc_info=True)
-                    graph.hold_again(request, held)
+                    graph.hold(request, held)
                     return response
             # Counted now, or by the search page this is; or its session is gone.
             response.delete_cookie(graph.HELD_COOKIE, samesite="Lax")

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import gzip
 import importlib
+import json
 import re
 from datetime import UTC, datetime
 
 import pycountry
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from hypothesis import HealthCheck, example, given, settings
@@ -1539,6 +1542,26 @@ class TestSearch:
             "Stable Diffusion XL"]
         assert closest_names("bret ", close=True) == []  # word similarity 0.2
         assert closest_names("speech to text for german ", close=True) == []
+
+    def test_no_name_is_close_to_a_need_of_more_words_than_any_name(
+            self, django_assert_num_queries):
+        make_asset("lexica", name="Lexica Search with Stable Diffusion v1.5 (1B)")
+        # As many words as the longest name: looked for, and found.
+        assert [a.slug for a in closest_names(
+            "lexica serch with stable diffusion v1.5 1b ", close=True)] == ["lexica"]
+        # One more: a need described at length, not a name misspelt; no query.
+        with django_assert_num_queries(0):
+            assert closest_names("lexica serch with stable diffusion v1.5 1b for art ",
+                                 close=True) == []
+        # Nothing found at all: the closest names are offered whatever its length.
+        assert [a.slug for a in closest_names(
+            "lexica serch with stable diffusion v1.5 1b for art ")] == ["lexica"]
+
+    def test_no_name_of_the_bundled_catalog_is_written_in_more_words_than_it_says(self):
+        with gzip.open(django_settings.BUNDLED_CATALOG, "rt") as fh:
+            longest = max(catalog_search.words_written(json.loads(line)["name"])
+                          for line in fh)
+        assert longest == catalog_search.NAME_WORDS_MAX
 
     def test_a_long_name_misspelt_is_close(self):
         # A key long enough that the names are matched in groups of its trigrams.

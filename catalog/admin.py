@@ -282,7 +282,7 @@ class AssetAdmin(CatalogAdmin):
     list_select_related = ("organization", "score")
     # Counting every asset again on each filtered page is slow at catalog size.
     show_full_result_count = False
-    autocomplete_fields = ("organization", "base", "trained_on", "tasks")
+    autocomplete_fields = ("organization", "base", "trained_on", "tasks", "successor")
     inlines = (ScoreInline, CapabilityInline, DismissedCapabilityInline, ImportedEvidenceInline,
                CuratedEvidenceInline)
     actions = ("publish", "archive", "recompute_score")

@@ -475,6 +475,16 @@ class TestAssetAddForm:
         asset = Asset.objects.get(slug="acme-oracle")
         assert (asset.name, asset.kind, asset.status) == ("Acme Oracle", "api", "draft")
 
+    def test_it_lists_no_asset_in_full_whatever_the_catalog_holds(self, curator_client):
+        # Every field naming other assets picks them by typing (the catalog holds
+        # thousands: a list of them all took the page over a second to write).
+        make_asset("listed-nowhere", name="Listed Nowhere")
+        body = curator_client.get("/admin/catalog/asset/add/").content.decode()
+        assert "Listed Nowhere" not in body
+        for field in ("organization", "base", "trained_on", "tasks", "successor"):
+            assert re.search(rf'<select [^>]*name="{field}"[^>]*class="[^"]*admin-autocomplete',
+                             body), field
+
 
 @pytest.mark.django_db
 class TestAssetActions:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.defaultfilters import pluralize
 
 from catalog import licences
-from catalog.loader import rewrite_capabilities
+from catalog.loader import link_named_successors, rewrite_capabilities
 from catalog.models import (
     Asset,
     Capability,
@@ -335,10 +335,17 @@ class AssetAdmin(CatalogAdmin):
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool):
         super().save_related(request, form, formsets, change)
+        asset = form.instance
         if change and any(formset.has_changed() for formset in formsets):
             # Asset.save bumped the version before the inlines were saved; a page cached in
             # between would otherwise outlive the inline change.
-            bump_versions([form.instance.pk])
+            bump_versions([asset.pk])
+        if not change and asset.external_id and (
+                linked := link_named_successors({asset.external_id: asset.pk})):
+            # Made by hand under the id other assets' records name as their successor: they
+            # are superseded by it (their pages made anew), as a load bringing it would have
+            # marked them; its page lists them.
+            bump_versions([asset.pk])
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> int:
         label = Asset.Status(status).label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -387,10 +387,16 @@ def _links(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task
 
 def _late_successors(records: list[rec.Record], ids: dict[str, int]) -> dict[int, int]:
     """Link the assets stored earlier that name one of `records` as their successor (a file
-    brought the successor after the one bringing them), as their own reload would. Returns
-    them, by id, with their successor's id; their pages are made anew."""
-    arrived = {r.data["id"]: ids[r.uid] for r in records if r.data.get("id")}
-    loaded = {ids[r.uid] for r in records}
+    brought the successor after the one bringing them), as their own reload would."""
+    return link_named_successors({r.data["id"]: ids[r.uid] for r in records if r.data.get("id")},
+                                 loaded={ids[r.uid] for r in records})
+
+
+def link_named_successors(arrived: dict[str, int], loaded: Container[int] = ()) -> dict[int, int]:
+    """Link the assets whose stored record names one of `arrived` (external id: asset id) as
+    their successor and that have none linked yet, but those in `loaded` (linked from their
+    own records). Returns them, by id, with their successor's id; their pages are made anew
+    (their versions moved)."""
     named = f"attributes__{rec.SUCCESSOR_SOURCE}__superseded_by"
     # Those naming any successor not here yet are few: one read of them, not one per chunk.
     late = {

@@ -475,6 +475,24 @@ class TestAssetAddForm:
         asset = Asset.objects.get(slug="acme-oracle")
         assert (asset.name, asset.kind, asset.status) == ("Acme Oracle", "api", "draft")
 
+    def test_an_asset_made_under_a_successor_s_id_supersedes_those_naming_it(
+            self, curator_client):
+        old = make_asset("oracle-v1", attributes={"mteb": {"superseded_by": "acme/oracle"}})
+        other = make_asset("other", attributes={"mteb": {"superseded_by": "acme/else"}})
+        version = old.version
+        data = _form_data(curator_client, "/admin/catalog/asset/add/")
+        data.update(
+            uid=["api:acme/oracle"], external_id=["acme/oracle"], id_scheme=["api"],
+            slug=["acme-oracle"], name=["Acme Oracle"], kind=["api"], status=["published"],
+        )
+        assert curator_client.post("/admin/catalog/asset/add/", data).status_code == 302
+        new = Asset.objects.get(slug="acme-oracle")
+        old.refresh_from_db()
+        other.refresh_from_db()
+        assert (old.successor, other.successor) == (new, None)
+        assert old.version > version
+        assert b"oracle-v1" in curator_client.get("/assets/acme-oracle/").content
+
     def test_it_lists_no_asset_in_full_whatever_the_catalog_holds(self, curator_client):
         # Every field naming other assets picks them by typing (the catalog holds
         # thousands: a list of them all took the page over a second to write).

@@ -340,8 +340,8 @@ class AssetAdmin(CatalogAdmin):
             # Asset.save bumped the version before the inlines were saved; a page cached in
             # between would otherwise outlive the inline change.
             bump_versions([asset.pk])
-        if not change and asset.external_id and (
-                linked := link_named_successors({asset.external_id: asset.pk})):
+        if not change and asset.external_id and link_named_successors(
+                {asset.external_id: asset.pk}):
             # Made by hand under the id other assets' records name as their successor: they
             # are superseded by it (their pages made anew), as a load bringing it would have
             # marked them; its page lists them.

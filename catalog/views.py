@@ -254,16 +254,16 @@ def browse(request: HttpRequest) -> HttpResponse:
     if page.number > 1:
         given.append(("page", str(page.number)))
     canonical_path = "/assets/" + (f"?{urlencode(given)}" if given else "")
+    data = form.cleaned_data
+    titles = _browse_titles(data, page.number, dict(tasks).get(data["task"], ""),
+                            _maker_name(org_slugs, org_options, data["org"]))
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
-           "lineage": lineage, "canonical_path": canonical_path,
-           **_browse_titles(form.cleaned_data, page.number, _maker_name(org_slugs, org_options,
-                                                                     form.cleaned_data["org"])),
+           "lineage": lineage, "canonical_path": canonical_path, **titles,
            **pagecache.SHARED_CONTEXT}
     template = "catalog/browse.html"
     if request.htmx:
         template += "#live"
     else:
-        data = form.cleaned_data
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
         ctx["licence_options"] = options_html(
             licences.filter_choices(search.licences_held(), data["licence"]), data["licence"])
@@ -284,14 +284,20 @@ def _maker_name(org_slugs: dict, org_options: list, org: str) -> str:
     return next(name for slug, name, _ in org_options if slug == org_slugs[org][0])
 
 
-def _browse_titles(data: dict, page: int, maker: str = "") -> dict[str, str]:
+def _browse_titles(data: dict, page: int, task: str = "", maker: str = "") -> dict[str, str]:
     """The heading of browse or the leaderboard (the same view, told apart by the sort, as
-    the header tells them apart), and the page's title, which also names the kind shown and
-    the maker filtered by."""
+    the header tells them apart), and the page's title, which also names the kind shown, and
+    the task and the maker filtered by ("Leaderboard: Models for Text generation by Meta")."""
     heading = "Leaderboard" if data["sort"] == "rank" else "Browse"
     kind = dict(KIND_PLURAL_LABELS).get(data["kind"])
-    title = f"{heading}: {kind}" if kind else (
-        heading if heading == "Leaderboard" else "Browse AI assets")
+    if kind:
+        title = f"{heading}: {kind}"
+    elif heading == "Browse":
+        title = "Browse AI assets"
+    else:
+        title = "Leaderboard: AI assets" if task or maker else heading
+    if task:
+        title += f" for {task}"
     if maker:
         title += f" by {maker}"
     if data["base"]:

@@ -365,6 +365,12 @@ class TestBrowse:
         ("?kind=dataset&page=2", "Browse: Datasets · Page 2", "Browse", "Browse"),
         ("?sort=rank", "Leaderboard", "Leaderboard", "Leaderboard"),
         ("?sort=rank&kind=api", "Leaderboard: APIs", "Leaderboard", "Leaderboard"),
+        ("?task=image-segmentation", "Browse AI assets for Image segmentation", "Browse",
+         "Browse"),
+        ("?sort=rank&task=image-segmentation", "Leaderboard: AI assets for Image segmentation",
+         "Leaderboard", "Leaderboard"),
+        ("?sort=rank&kind=dataset&task=image-segmentation&org=org-lab",
+         "Leaderboard: Datasets for Image segmentation by Lab", "Leaderboard", "Leaderboard"),
     ])
     def test_the_title_heading_and_header_tell_browse_from_the_leaderboard(
             self, client, monkeypatch, query, title, heading, current):
@@ -372,6 +378,11 @@ class TestBrowse:
         for i in range(25):
             make_asset(f"dataset-{i:02}", kind=Asset.Kind.DATASET)
         make_asset("an-api", kind=Asset.Kind.API)
+        make_asset("segmenter", kind=Asset.Kind.DATASET,
+                   organization=make_org("Lab", slug="org-lab"),
+                   tasks=[make_task("image-segmentation", name="Image segmentation")])
+        html = client.get(f"/assets/{query}").content.decode()
+        assert f'<meta name="description" content="{title}: what each can do' in html
         for headers in ({}, HTMX):
             html = client.get(f"/assets/{query}", headers=headers).content.decode()
             assert f"<title>{title} · Unfragile</title>" in html

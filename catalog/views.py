@@ -140,7 +140,7 @@ def home(request: HttpRequest) -> HttpResponse:
 FILTER_LISTS_TTL = 60
 
 
-def _filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], dict, list]:
+def filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], dict, list]:
     """The choices of the browse filters: the tasks published assets have, as (slug, name);
     and the organisations publishing them, as each one's slug with its maker's slugs
     (_makers()), and the options listing each maker once."""
@@ -197,11 +197,11 @@ def browse(request: HttpRequest) -> HttpResponse:
         return response
     if twice := given_twice(request, BrowseForm.base_fields):
         return render(request, "400.html", {"errors": twice}, status=400)
-    tasks, org_slugs, org_options = _filter_lists()
+    tasks, org_slugs, org_options = filter_lists()
     form = _browse_form(request, tasks, org_slugs)
     if not form.is_valid() and {"task", "org"} & form.errors.keys():
         # Perhaps a task or organisation newer than the cached lists.
-        tasks, org_slugs, org_options = _filter_lists(fresh=True)
+        tasks, org_slugs, org_options = filter_lists(fresh=True)
         form = _browse_form(request, tasks, org_slugs)
     if not form.is_valid():
         if (org := _organisation_written_otherwise(form, org_slugs)) is not None:

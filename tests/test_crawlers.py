@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from catalog.models import Asset
+from catalog.models import Asset, Organization
 from comparisons.models import CoMatch, PairNote
-from tests.factories import make_asset
+from tests.factories import make_asset, make_org, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,22 @@ class TestSitemap:
         assert r.status_code == 200
         assert b"<sitemapindex" in r.content
         assert b"/sitemap-assets.xml" in r.content and b"/sitemap-compare.xml" in r.content
+        assert b"/sitemap-lists.xml" in r.content
+
+    def test_it_lists_each_task_s_list_and_each_maker_s(self, client):
+        seg = make_task("image-segmentation")
+        meta = make_org("Meta", slug="meta")
+        make_asset("llama", organization=meta, tasks=[seg])
+        make_asset("opt", organization=make_org("Meta", slug="facebook"))
+        make_asset("solo", organization=make_org("Solo Lab", slug="solo-lab"))
+        make_asset("draft", organization=make_org("Hidden", slug="hidden"),
+                   tasks=[make_task("unseen")], status=Asset.Status.DRAFT)
+        make_asset("hidden-2", organization=Organization.objects.get(slug="hidden"),
+                   status=Asset.Status.DRAFT)
+        body = client.get("/sitemap-lists.xml").content.decode()
+        locations = re.findall(r"<loc>http://testserver([^<]+)</loc>", body)
+        # Meta's namespaces as one list; a maker of one asset and unpublished work, none.
+        assert locations == ["/assets/?task=image-segmentation", "/assets/?org=meta"]
 
     def test_it_lists_published_assets_only(self, client):
         make_asset("shown")

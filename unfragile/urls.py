@@ -8,12 +8,12 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
 from catalog.login_guard import guarded_login
-from catalog.sitemaps import AssetSitemap
+from catalog.sitemaps import AssetSitemap, ListSitemap
 from comparisons.sitemaps import VersusSitemap
 from unfragile.http import read_only
 from unfragile.sitemaps import cached
 
-SITEMAPS = {"assets": AssetSitemap, "compare": VersusSitemap}
+SITEMAPS = {"assets": AssetSitemap, "lists": ListSitemap, "compare": VersusSitemap}
 
 
 @read_only

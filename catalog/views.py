@@ -142,8 +142,8 @@ FILTER_LISTS_TTL = 60
 
 def filter_lists(fresh: bool = False) -> tuple[list[tuple[str, str]], dict, list]:
     """The choices of the browse filters: the tasks published assets have, as (slug, name);
-    and the organisations publishing them, as each one's slug with its maker's slugs
-    (_makers()), and the options listing each maker once."""
+    and the organisations publishing them, by maker (_makers()): each one's slug with its
+    maker's slugs, and the makers, each once, as (slug, name, published assets)."""
     lists = None if fresh else cache.get("browse:filter-lists:makers")
     if lists is None:
         published = Asset.Status.PUBLISHED
@@ -197,11 +197,11 @@ def browse(request: HttpRequest) -> HttpResponse:
         return response
     if twice := given_twice(request, BrowseForm.base_fields):
         return render(request, "400.html", {"errors": twice}, status=400)
-    tasks, org_slugs, org_options = filter_lists()
+    tasks, org_slugs, makers = filter_lists()
     form = _browse_form(request, tasks, org_slugs)
     if not form.is_valid() and {"task", "org"} & form.errors.keys():
         # Perhaps a task or organisation newer than the cached lists.
-        tasks, org_slugs, org_options = filter_lists(fresh=True)
+        tasks, org_slugs, makers = filter_lists(fresh=True)
         form = _browse_form(request, tasks, org_slugs)
     if not form.is_valid():
         if (org := _organisation_written_otherwise(form, org_slugs)) is not None:
@@ -256,7 +256,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     canonical_path = "/assets/" + (f"?{urlencode(given)}" if given else "")
     data = form.cleaned_data
     titles = _browse_titles(data, page.number, dict(tasks).get(data["task"], ""),
-                            _maker_name(org_slugs, org_options, data["org"]))
+                            _maker_name(org_slugs, makers, data["org"]))
     ctx = {"form": form, "page": page, "kinds": KIND_PLURAL_LABELS, "all_rank": all_rank,
            "lineage": lineage, "canonical_path": canonical_path, **titles,
            **pagecache.SHARED_CONTEXT}
@@ -268,7 +268,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         ctx["licence_options"] = options_html(
             licences.filter_choices(search.licences_held(), data["licence"]), data["licence"])
         ctx["org_options"] = options_html(
-            [(slug, f"{name} ({n})") for slug, name, n in org_options],
+            [(slug, f"{name} ({n})") for slug, name, n in makers],
             org_slugs[data["org"]][0] if data["org"] else "", "Any organisation",
         )
     body = render_to_string(template, ctx, request).encode()
@@ -277,11 +277,11 @@ def browse(request: HttpRequest) -> HttpResponse:
     return pagecache.respond(request, key, body)
 
 
-def _maker_name(org_slugs: dict, org_options: list, org: str) -> str:
+def _maker_name(org_slugs: dict, makers: list, org: str) -> str:
     """The name of the maker `org` is a namespace of; "" for no organisation."""
     if not org:
         return ""
-    return next(name for slug, name, _ in org_options if slug == org_slugs[org][0])
+    return next(name for slug, name, _ in makers if slug == org_slugs[org][0])
 
 
 def _browse_titles(data: dict, page: int, task: str = "", maker: str = "") -> dict[str, str]:

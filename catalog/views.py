@@ -264,6 +264,14 @@ def browse(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         template += "#live"
     else:
+        # What the list is, for search engines and link previews (includes/page_meta.html).
+        canonical = f"{request.scheme}://{request.get_host()}{canonical_path}"
+        description = (f"{titles['page_title']}: what each can do and its UnfragileRank, "
+                       "with every number traced to its source.")
+        ctx.update(canonical=canonical, description=description, linked_data={
+            "@context": "https://schema.org", "@type": "CollectionPage",
+            "name": titles["page_title"], "description": description, "url": canonical,
+        })
         ctx["task_options"] = options_html(tasks, data["task"], "Any task")
         ctx["licence_options"] = options_html(
             licences.filter_choices(search.licences_held(), data["licence"]), data["licence"])

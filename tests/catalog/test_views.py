@@ -269,6 +269,29 @@ class TestBrowse:
         body = client.get("/assets/?org=mistralai").content.decode()
         assert "1 asset" in body and ">llama<" not in body
 
+    def test_a_list_describes_itself_for_search_engines_and_link_previews(self, client):
+        make_asset("llama", organization=make_org("Meta", slug="meta"),
+                   tasks=[make_task("text-generation", name="Text generation")])
+        make_asset("opt", organization=make_org("Meta", slug="facebook"))
+        url = "http://testserver/assets/?task=text-generation&amp;org=meta"
+        title = "Browse AI assets for Text generation by Meta"
+        for _ in range(2):  # rendered, then from the page cache
+            r = client.get("/assets/?org=facebook&task=text-generation")
+            body = r.content.decode()
+            assert f'<link rel="canonical" href="{url}">' in body
+            assert f'<meta property="og:title" content="{title}">' in body
+            assert f'<meta property="og:url" content="{url}">' in body
+            assert f'<meta property="og:description" content="{title}: what each can do' in body
+            nonce = re.search(r"'nonce-([^']+)'", r["Content-Security-Policy"]).group(1)
+            data = re.search(rf'<script type="application/ld\+json" nonce="{nonce}">(.*?)</script>',
+                             body).group(1)
+            assert json.loads(data) == {
+                "@context": "https://schema.org", "@type": "CollectionPage", "name": title,
+                "description": f"{title}: what each can do and its UnfragileRank, with every "
+                               "number traced to its source.",
+                "url": url.replace("&amp;", "&"),
+            }
+
     def test_a_maker_s_filter_goes_by_its_largest_namespace_when_none_is_written_as_it(
             self, client):
         make_asset("a", organization=make_org("Hugging Face", slug="huggingfacetb"))

@@ -379,16 +379,18 @@ def _links(records: list[rec.Record], ids: dict[str, int], tasks: dict[str, Task
          for pk, (base, successor) in wanted.items() if held.get(pk) != (base, successor)],
         ["base", "successor"], batch_size=BATCH,
     )
-    late = _late_successors(records, ids)
+    # The assets stored earlier that name one of these as their successor; these, written or
+    # created above, have their pages made anew already.
+    _late_successors(records, ids)
     # Their pages list what they supersede.
-    for chunk in _chunks(sorted(set(successors.values()) | set(late.values()))):
+    for chunk in _chunks(sorted(set(successors.values()))):
         Asset.objects.filter(id__in=chunk).update(version=F("version") + 1)
 
 
-def _late_successors(records: list[rec.Record], ids: dict[str, int]) -> dict[int, int]:
+def _late_successors(records: list[rec.Record], ids: dict[str, int]) -> None:
     """Link the assets stored earlier that name one of `records` as their successor (a file
     brought the successor after the one bringing them), as their own reload would."""
-    return link_named_successors({r.data["id"]: ids[r.uid] for r in records if r.data.get("id")},
+    link_named_successors({r.data["id"]: ids[r.uid] for r in records if r.data.get("id")},
                                  loaded={ids[r.uid] for r in records})
 
 

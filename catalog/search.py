@@ -1,8 +1,10 @@
 """Full-text search over assets, their summaries and capability texts, on SQLite or PostgreSQL.
 
 One document per asset, in three weighted parts: its names (weight A), its capability titles
-(B) and everything else (C: summary, organisation, kind, licence, tasks, capability texts).
-SQLite keeps them in an FTS5 table ranked with bm25(); PostgreSQL in a stored, GIN-indexed
+(B) and everything else (C: summary, kind, licence, tasks, capability texts); and a fourth,
+its maker's name (D), which the words match only when they name a maker (makers_apart():
+"face detection" is no search for Hugging Face's assets). SQLite keeps them in an FTS5 table
+(the fourth part a column of its own) ranked with bm25(); PostgreSQL in a stored, GIN-indexed
 tsvector ranked with ts_rank(). Both are written by `reindex_assets()` from Python, through
 `querytext.index_text()`, so the index and the query agree on case folding and word breaks.
 
@@ -239,7 +241,9 @@ def search(
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
     filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
                        language=language or "", steer=() if kind else tuple(n.kinds),
-                       organisations=_runs(n.terms), by_price=n.by_price,
+                       organisations=makers_named(n, using),
+                       makers_apart=makers_apart(n, using),
+                       by_price=n.by_price,
                        task_first=n.by_price and names_a_task(n, using),
                        tasks_named=tasks_named(n, using))
     names = _names(n)
@@ -337,6 +341,92 @@ def search(
     return _results(rows, n, full, using)
 
 
+@dataclass(frozen=True)
+class _Makers:
+    """What the search knows of the organisations' names (makers())."""
+
+    # Each organisation's name, split, as written and as its namespace, as the terms
+    # normalise() makes of it, joined by spaces ("hugging face", "huggingface", "open ai").
+    names: tuple[str, ...]  # sorted
+    # The organisations each of them names, by id.
+    named: dict[str, frozenset[int]]
+    # The words of those names the index holds (maker_words()), sorted, and their stems.
+    words: tuple[str, ...]
+    stems: frozenset[str]
+    whole: frozenset[str]  # the words of `names`
+
+
+# Read once per data generation.
+_makers = generation.memo()
+
+
+def makers(using: str = DEFAULT_DB_ALIAS) -> _Makers:
+    def read() -> _Makers:
+        names: dict[str, set[int]] = defaultdict(set)
+        words = set()
+        for org_id, slug, name in _names_held(using)[1]:
+            spelt, held = _maker_names(name, slug)
+            words.update(held)
+            for written in spelt:
+                names[written].add(org_id)
+        stemmer = STEMMERS[connections[using].vendor]
+        return _Makers(tuple(sorted(names)),
+                       {name: frozenset(ids) for name, ids in names.items()},
+                       tuple(sorted(words)),
+                       frozenset(stem(word, stemmer) for word in words),
+                       frozenset(word for name in names for word in name.split()))
+
+    return _makers.get(using, read)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _maker_names(name: str, slug: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An organisation's names as _Makers holds them, and the words its assets' entries
+    hold of them (read again with every data generation, worked out once)."""
+    spelt = (" ".join(querytext.normalise(written).terms) for written in (
+        name, split_words(name), re.sub(r"[-_]", " ", name), slug.replace("-", " ")))
+    return (tuple(dict.fromkeys(filter(None, spelt))),
+            tuple(_WORD.findall(querytext.index_text(maker_words(name, slug)))))
+
+
+def makers_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> tuple[int, ...]:
+    """The ids of the organisations whose names some of `n`'s words in a row are (_runs():
+    "hugging face", "huggingface", "open ai", "meta llama"), as the search steers to them
+    (_Filters.organisations)."""
+    named = makers(using).named
+    return tuple(sorted({org_id for run in _runs(n.terms) for org_id in named.get(run, ())}))
+
+
+def makers_apart(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the search for `n` leaves out what its words match in makers' names
+    (maker_words()): when a word is one of theirs ("face", "ai") or the word being typed
+    starts one, and the words name no maker. They name one when some of them in a row
+    (_runs()) are its name ("hugging face", "openai", "mistral ai", "facebook"), or, when
+    the last may be being typed, start it ("hugging fa", "hugging", "mistr"): not a word
+    being typed that is a whole word of a name ("face": not the start of "facebook")."""
+    known = makers(using)
+    typed = n.prefix if n.prefix and not n.partial else None
+    stemmer = STEMMERS[connections[using].vendor]
+    if not (any(stem(term, stemmer) in known.stems for term in n.terms)
+            or typed and _starts_one(typed, known.words)):
+        return False
+    if any(run in known.named for run in _runs(n.terms)):
+        return False
+    if n.prefix or n.partial:
+        ending = (" ".join(n.terms[-k:]) for k in range(1, min(RUN_WORDS, len(n.terms)) + 1))
+        last = n.terms[-1]
+        if any(_starts_one(f"{run} ", known.names)
+               or last not in known.whole and _starts_one(run, known.names) for run in ending):
+            return False
+    return True
+
+
+def _starts_one(start: str, ordered: Sequence[str]) -> bool:
+    """Whether `start` starts any of `ordered` (sorted)."""
+    at = bisect.bisect_left(ordered, start)
+    return at < len(ordered) and ordered[at].startswith(start)
+
+
 def _some_words(filters: _Filters) -> _Filters:
     """`filters` for the search for some of the words: steered only to the tasks they name,
     and after those holding more of the words (_Filters.words_first)."""
@@ -352,16 +442,34 @@ def _typed_as(n: querytext.Normalised, stem: str) -> querytext.Normalised:
                                terms=[*n.terms[:-1], stem], prefix=stem)
 
 
-# Every task, {slug: (name, id)} by name: remembered while the data generation stands still.
-# The search form lists them; a task filter looks its id up.
+# Every task and every organisation, (id, slug, name) by name: remembered while the data
+# generation stands still, read in one statement, since every search asks which of them its
+# words name (tasks_named(), makers()).
+_catalog_names = generation.memo()
+
+
+def _names_held(using: str) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    def read() -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+        held: tuple[list, list] = ([], [])
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT 0, id, slug, name FROM {Task._meta.db_table} UNION ALL "
+                f"SELECT 1, id, slug, name FROM {Organization._meta.db_table} ORDER BY 1, 4, 3")
+            for of, *row in cursor.fetchall():
+                held[of].append(tuple(row))
+        return held
+
+    return _catalog_names.get(using, read)
+
+
+# Every task, {slug: (name, id)} by name. The search form lists them; a task filter looks its
+# id up.
 _tasks = generation.memo()
 
 
 def tasks(using: str = DEFAULT_DB_ALIAS) -> dict[str, tuple[str, int]]:
     return _tasks.get(using, lambda: {
-        slug: (name, task_id) for slug, name, task_id in
-        Task.objects.using(using).order_by("name", "slug").values_list("slug", "name", "id")
-    })
+        slug: (name, task_id) for task_id, slug, name in _names_held(using)[0]})
 
 
 def names_a_task(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -1098,6 +1206,8 @@ class _Document:
     name: str
     titles: str
     body: str
+    # Its maker's names (maker_words()): matched only when a query names a maker (makers()).
+    maker: str = ""
     # The languages it covers, as their ISO 639-3 codes (language_codes()).
     languages: tuple[str, ...] = ()
 
@@ -1242,6 +1352,24 @@ def namespace_words(name: str, slug: str) -> str:
     return words if set(words.split()) - set(querytext.index_text(name).split()) else ""
 
 
+def maker_words(name: str, slug: str) -> str:
+    """The words an asset's document holds of its maker, an organisation: its name with
+    CamelCase split ("Open AI"), as written when that splits it ("deepfloyd": DeepFloyd),
+    and its namespace when named otherwise (namespace_words(): "facebook" for Meta,
+    "huggingface"). Apart from the rest of the document: a word of a maker's name matches
+    only when the query names a maker (makers()), or "face detection" would open with
+    Hugging Face's libraries and "ai" match every asset of a maker named "... AI"."""
+    whole = name if split_words(name) != name else ""
+    return " ".join(filter(None, [split_words(name), whole, namespace_words(name, slug)]))
+
+
+def unpublished(summary: str, maker: str | None) -> str:
+    """A summary without the "published by" its maker that ends the first sentence of the
+    summaries written from records (records.summary()): the maker's name is held apart
+    (maker_words())."""
+    return summary.replace(f", published by {maker}.", ".", 1) if maker else summary
+
+
 def base_key(name: str) -> str:
     """The name key (querytext.index_text()) of a name without the qualifier in brackets
     that ends it, so that "gpt-4o" finds "GPT-4o (2024-05-13)" right after an asset named
@@ -1328,21 +1456,18 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org, org_slug,
          languages) in assets:
         names = name_words(name, external_id)
+        summary = curated or unpublished(summary, org)
         # (The kind's label too: every fine-tune is found by "finetune".)
-        texts = [curated or summary, kind_labels.get(kind, kind), subtype,
+        texts = [summary, kind_labels.get(kind, kind), subtype,
                  *(text for pair in caps[asset_id] for text in pair)]
         body = [
             glued_words(name, external_id, names), alias_words(names),
-            curated or summary, org or "", kind_labels.get(kind, kind), subtype,
+            summary, kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "", licences.terms_label(licence),
             *task_names[asset_id],
             *(description for _, description in caps[asset_id]),
             hyphened_words(texts), cased_words(texts),
         ]
-        # An organisation is found by its name as written, too: "deepfloyd" (DeepFloyd);
-        # and by its namespace when named otherwise: "facebook" (Meta), "huggingface".
-        whole_org = org if org and split_words(org) != org else ""
-        handle = namespace_words(org, org_slug) if org else ""
         docs.append(_Document(
             asset_id=asset_id,
             name_key=querytext.index_text(name),
@@ -1351,8 +1476,8 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
             titles=querytext.index_text(" ".join(split_words(t) for t, _ in caps[asset_id])),
             # The languages it covers as written, not split: "JavaScript" is no "Java".
             body=querytext.index_text(" ".join(
-                [*(split_words(part) for part in body if part), whole_org, handle,
-                 *_spoken(languages)])),
+                [*(split_words(part) for part in body if part), *_spoken(languages)])),
+            maker=querytext.index_text(maker_words(org, org_slug)) if org else "",
             languages=tuple(language_codes(languages)),
         ))
     return docs
@@ -1391,10 +1516,11 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                     "INSERT INTO catalog_search_doc (asset_id, name_key, base_key, document) "
                     f"VALUES (%s, %s, %s, setweight(to_tsvector('{CONFIG}', %s), 'A') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
-                    f"setweight(to_tsvector('{CONFIG}', %s), 'C')) "
+                    f"setweight(to_tsvector('{CONFIG}', %s), 'C') || "
+                    f"setweight(to_tsvector('{CONFIG}', %s), 'D')) "
                     "ON CONFLICT (asset_id) DO UPDATE SET name_key = EXCLUDED.name_key, "
                     "base_key = EXCLUDED.base_key, document = EXCLUDED.document",
-                    [(d.asset_id, d.name_key, d.base_key, d.name, d.titles, d.body)
+                    [(d.asset_id, d.name_key, d.base_key, d.name, d.titles, d.body, d.maker)
                      for d in docs],
                 )
             if docs and words:
@@ -1415,12 +1541,22 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
         cursor.execute(f"DELETE FROM catalog_search_name WHERE asset_id IN ({marks})", ids)
         if SQLITE_TRIGRAMS:
             cursor.execute(f"DELETE FROM catalog_search_trigram WHERE rowid IN ({marks})", ids)
-        if docs:
+        if docs and not _holds_makers_apart(cursor):
+            # An index written by a migration before the makers' column came (0042), which
+            # writes every entry again: their words with the rest, as then.
+            docs = [dataclasses.replace(d, body=f"{d.body} {d.maker}".strip()) for d in docs]
             cursor.executemany(
                 "INSERT INTO catalog_search_fts (rowid, name, titles, body) "
                 "VALUES (%s, %s, %s, %s)",
                 [(d.asset_id, d.name, d.titles, d.body) for d in docs],
             )
+        elif docs:
+            cursor.executemany(
+                "INSERT INTO catalog_search_fts (rowid, name, titles, body, maker) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(d.asset_id, d.name, d.titles, d.body, d.maker) for d in docs],
+            )
+        if docs:
             cursor.executemany(
                 "INSERT INTO catalog_search_name (asset_id, name_key, base_key) "
                 "VALUES (%s, %s, %s)",
@@ -1433,7 +1569,27 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 )
 
 
+def _holds_makers_apart(cursor) -> bool:
+    """Whether SQLite's index has the column of the makers' words (migration 0042)."""
+    cursor.execute("SELECT 1 FROM pragma_table_info('catalog_search_fts') WHERE name = 'maker'")
+    return cursor.fetchone() is not None
+
+
 # Querying ----------------------------------------------------------------------------------
+
+
+# An operand of to_tsquery() input ("image", "imag:*", 'imag', 'imag':*), or an operator
+# between words side by side ("<->", "<2>").
+_OPERAND = re.compile(r"('(?:[^']|'')*'|[^\s()|&!<>:']+)(:\*)?|<[^>]*>")
+
+
+def weighed(tsquery: str | None) -> str | None:
+    """to_tsquery() input (as _Postgres writes it) whose every operand matches only words of
+    weight A, B or C: not those of a maker's name (D, _write())."""
+    if not tsquery:
+        return tsquery
+    return _OPERAND.sub(lambda m: m[0] if m[1] is None else
+                        f"{m[1]}:{'*' if m[2] else ''}ABC", tsquery)
 
 
 @dataclass(frozen=True)
@@ -1453,9 +1609,11 @@ class _Filters:
     # Kinds the query's words ask for (querytext.KIND_STEERS), when no kind is chosen: no
     # condition, but candidates of their own, ranked first (_ordered()).
     steer: tuple[str, ...] = ()
-    # The query's terms and runs of them (_runs()): the assets of an organisation they name
-    # are ranked first too ("openai embedding": OpenAI's, before LLM2CLIP-Openai).
-    organisations: tuple[str, ...] = ()
+    # The organisations the words name, by id (makers_named()): their assets are ranked
+    # first too ("openai embedding": OpenAI's, before LLM2CLIP-Openai).
+    organisations: tuple[int, ...] = ()
+    # What the words match in makers' names is left out: they name none (makers_apart()).
+    makers_apart: bool = False
     # The words ask for the lowest price (querytext.PRICE_WORDS): those with a list price
     # find candidates of their own and come first, cheapest first (_ordered()).
     by_price: bool = False
@@ -1474,24 +1632,19 @@ class _Filters:
         """Whether some candidates are found apart (steer_sql())."""
         return bool(self.steer) or self.by_price
 
-    def steering(self) -> tuple[str, str, list]:
+    def steering(self) -> str:
         """What steers a candidate first, read off its asset row `a` where the candidate
         passes find it: SQL counting whether it is of a kind the words ask for and of an
-        organisation they name ("0" for nothing); the `named_orgs` CTE that last needs,
-        its organisations by name or slug (hyphens and underscores as spaces, case aside),
-        to open the statement's WITH ("" for none); and that CTE's parameters."""
-        parts, cte, params = [], "", []
+        organisation they name ("0" for nothing). The ids are integers, written in as
+        literals."""
+        parts = []
         if kinds := self._kinds_sql():
             parts.append(kinds)
         if self.organisations:
-            marks = ", ".join(["%s"] * len(self.organisations))
-            cte = ("named_orgs (id) AS (SELECT o.id FROM catalog_organization o WHERE "
-                   f"lower(replace(replace(o.name, '-', ' '), '_', ' ')) IN ({marks}) "
-                   f"OR replace(o.slug, '-', ' ') IN ({marks}))")
-            params = [*self.organisations, *self.organisations]
-            parts.append("a.organization_id IN (SELECT id FROM named_orgs)")
+            ids = ", ".join(str(int(i)) for i in self.organisations)
+            parts.append(f"a.organization_id IN ({ids})")
         counted = " + ".join(f"CASE WHEN {part} THEN 1 ELSE 0 END" for part in parts)
-        return counted or "0", cte, params
+        return counted or "0"
 
     def task_steering(self) -> str:
         """SQL counting whether the candidate `c` (_ordered()) lists a task the words name,
@@ -1699,20 +1852,15 @@ _LICENCE_NAMES = frozenset(
     for name in (licence_id, querytext.index_text(shown)))
 
 
-def organisations_named(n: querytext.Normalised, assets: Sequence[Asset]) -> list[str]:
-    """The names of the organisations of `assets` (read off their loaded organisation, no
-    query) that `n`'s words name, as the search steers to them (_Filters.steering()): in
-    the order the assets come."""
-    runs = set(_runs(n.terms))
-    named = {}
-    for asset in assets:
-        org = asset.organization
-        if org is None or org.pk in named:
-            continue
-        if (re.sub(r"[-_]", " ", org.name).lower() in runs
-                or org.slug.replace("-", " ") in runs):
-            named[org.pk] = org.name
-    return list(named.values())
+def organisations_named(n: querytext.Normalised, assets: Sequence[Asset],
+                        using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The names of the organisations of `assets` (read off their loaded organisation) that
+    `n`'s words name, as the search steers to them (makers_named()): in the order the
+    assets come. No query while the data generation stands still."""
+    named = set(makers_named(n, using))
+    return list({asset.organization.pk: asset.organization.name for asset in assets
+                 if asset.organization is not None and asset.organization.pk in named}
+                .values())
 
 
 def tasks_shown_first(n: querytext.Normalised, results: Sequence[Result],
@@ -1739,11 +1887,16 @@ def _runs(terms: Sequence[str]) -> tuple[str, ...]:
         for i in range(len(terms) - k + 1)) if run not in _LICENCE_NAMES)
 
 
+# Words every asset here is about: held by a name or a text, they say little of the need
+# ("best ai for coding": the assets named "... AI" are no answer).
+WIDE_WORDS = frozenset({"ai"})
+
+
 def _finders(n: querytext.Normalised) -> list[bool]:
     """For each term group of `n`, whether it finds candidates when any term may match: not
     a word naming a kind that steers (querytext.KIND_STEERS), which nearly every asset of
-    that kind holds."""
-    return [not (len(group) == 1 and group[0] in n.steering)
+    that kind holds, nor one of WIDE_WORDS."""
+    return [not (len(group) == 1 and (group[0] in n.steering or group[0] in WIDE_WORDS))
             for group in querytext.term_groups(n)]
 
 
@@ -1866,7 +2019,7 @@ class _SQLite:
         `turned`: what the assets saying the opposite of a direction hold
         (querytext.fts5_turned_around()): they rank after the others (_ordered())."""
         where, params = filters.sql("sqlite", row="catalog_search_fts.rowid")
-        steering, orgs_cte, steering_params = filters.steering()
+        steering = filters.steering()
         named_where, _ = filters.sql("sqlite", row="n.asset_id")
         name_passes = names.passes("n", "sqlite")
         # What was left out and the quoted phrases, in each MATCH: FTS5 skips the documents
@@ -1875,6 +2028,8 @@ class _SQLite:
         excluded, required = filters.excluded, filters.required
 
         def within(text: str) -> str:
+            if filters.makers_apart:
+                text = f"-{{maker}} : ({text})"
             text = f"({text}) AND {required}" if required else text
             return f"({text}) NOT ({excluded})" if excluded else text
 
@@ -1936,8 +2091,7 @@ class _SQLite:
             for name, _, _, _, phrased, most, t, _, _ in ctes
         )
         sql = f"""
-            WITH {f"{orgs_cte}, " if orgs_cte else ""}
-            {", ".join(matches(name, ranked, top, f"hits{t}", cap, steered)
+            WITH {", ".join(matches(name, ranked, top, f"hits{t}", cap, steered)
                        for name, ranked, top, _, _, _, t, cap, steered in ctes)},
             found (asset_id, rel, phrase, most, term, steered) AS ({found}),
             cand (asset_id, rel, exact, phrase, most, steered) AS (
@@ -1966,8 +2120,7 @@ class _SQLite:
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
             named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
-            cursor.execute(sql, [*steering_params, *args, *named, *([turned] if turned else []),
-                                 limit])
+            cursor.execute(sql, [*args, *named, *([turned] if turned else []), limit])
             return cursor.fetchall()
 
 
@@ -2175,18 +2328,28 @@ class _Postgres:
         also found on their own (`ph`). `turned`: as on SQLite
         (querytext.pg_turned_around_text())."""
         where, params = filters.sql("postgresql", row="d.asset_id")
-        steering, orgs_cte, steering_params = filters.steering()
+        steering = filters.steering()
         name_passes = names.passes("d", "postgresql")
-        tsquery = query.text
-        if not tsquery:
+        if not query.text:
             return []
+        # The typed prefix taken as a finished word, for the first pass (below).
+        finished = query.text.replace(":*", "")
+        if filters.makers_apart:
+            # Not the makers' names, weight D: each operand asks for A, B or C.
+            query = _TsQuery(weighed(query.text), weighed(query.spelled),
+                             tuple(map(weighed, query.terms)),
+                             tuple(map(weighed, query.spelled_terms)), weighed(query.most))
+            finished, phrase = weighed(finished), weighed(phrase)
+        tsquery = query.text
         # ts_rank() scores a document holding one rare term in its name above one holding
         # several of the terms; when any term may match, weigh by how many of them matched.
         alternatives = tsquery.split(" | ") if " | " in tsquery else []
         words = f"to_tsquery('{CONFIG}', %s)"
         weight = " + ".join([f"(d.document @@ {words})::int"] * len(alternatives)) or "1"
         # See below for ts_rank(); every pass and `ph` rank alike.
-        relevance, relevance_params = f"ts_rank(d.document, {words}, 1) * ({weight})", [
+        # (Weights D, C, B, A: a maker's name, D, counts as the rest of the texts, C.)
+        relevance, relevance_params = (
+            f"ts_rank('{{0.2, 0.2, 0.4, 1.0}}', d.document, {words}, 1) * ({weight})"), [
             tsquery, *alternatives]
         holds_phrase = f"(d.document @@ {words})"
         found = ("%s::tsquery", query.spelled) if query.spelled else (words, tsquery)
@@ -2209,7 +2372,7 @@ class _Postgres:
             passes.append(("document", words, query.most, "most", CANDIDATES, ""))
         for f, finder in enumerate(finders):
             if ":*" in tsquery and not query.terms:
-                passes.append(("head", words, tsquery.replace(":*", ""), f, share, ""))
+                passes.append(("head", words, finished, f, share, ""))
             passes += [("head", *finder, f, share, ""), ("document", *finder, f, share, "")]
         # Then, when the passes found a share, the matches among the TOP_RANKED assets:
         # read by their ids, a few milliseconds at 100,000 assets; none when there is room.
@@ -2289,7 +2452,7 @@ class _Postgres:
                             phrase, *params]
             hits += " UNION ALL SELECT asset_id, rel, 0, 1, most, steered FROM ph"
         sql = f"""
-            WITH {", ".join([orgs_cte, *ctes] if orgs_cte else ctes)},
+            WITH {", ".join(ctes)},
             cand (asset_id, rel, exact, phrase, most, steered) AS (
                 {hits}
                 {" ".join(f"""
@@ -2304,7 +2467,7 @@ class _Postgres:
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
-            cursor.execute(sql, [*steering_params, *pass_params, *named,
+            cursor.execute(sql, [*pass_params, *named,
                                  *([turned] if turned else []), limit])
             return cursor.fetchall()
 

@@ -337,13 +337,15 @@ class TestSearch:
         assert _full(search("meta llama mit "))[0] == "Llama 3"
         # A kind named as well counts too: the API by OpenAI before the model by another.
         assert _full(search("openai embedding model "))[0] == "text-embedding-3-small"
-        # A word naming a licence names no organisation: the better ranked asset under the
-        # MIT licence first, not the MIT's.
+        # A word naming a licence names no organisation: the asset under the MIT licence
+        # holds every word, the MIT's only the others (its maker's name is no match,
+        # makers_apart()).
         make_asset("ast", name="AST", summary="Audio tagging.", licence="apache-2.0",
                    organization=make_org("MIT", slug="mit"))
-        _score(make_asset("tagger", name="Tagger", summary="Audio tagging.", licence="mit"),
-               90.0)
-        assert _full(search("mit audio tagging ")) == ["Tagger", "AST"]
+        make_asset("tagger", name="Tagger", summary="Audio tagging.", licence="mit")
+        results = search("mit audio tagging ")
+        assert _full(results) == ["Tagger"]
+        assert _names(results)[:2] == ["Tagger", "AST"]
 
     def test_the_assets_of_a_task_the_words_name_come_first(self, django_assert_num_queries):
         generation = make_task("text-generation", name="Text generation")
@@ -2255,6 +2257,120 @@ class TestSpelling:
             assert catalog_search.spelling(querytext.normalise("image segmentations")) is None
 
 
+class TestMakersApart:
+    """A word of a maker's name matches only when the words name a maker (makers_apart())."""
+
+    @pytest.fixture
+    def made(self):
+        hf = make_org("Hugging Face", slug="huggingface")
+        openai = make_org("OpenAI", slug="openai")
+        return {
+            "lib": make_asset("transformers", name="Transformers", kind=Asset.Kind.LIBRARY,
+                              summary="A model library for object detection, published by "
+                                      "Hugging Face.", organization=hf),
+            "face": make_asset("retinaface", name="RetinaFace",
+                               summary="Face detection in photographs."),
+            "dalle": make_asset("dall-e-3", name="DALL-E 3", kind=Asset.Kind.API,
+                                summary="An image generation API, published by OpenAI.",
+                                organization=openai, licence=""),
+            "open": make_asset("open-diffusion", name="Open Diffusion",
+                               summary="An open source image generation model."),
+        }
+
+    def test_a_word_of_a_makers_name_finds_nothing_of_its_own(self, made):
+        # "face" is Hugging Face's, not the library's: it holds "detection" only.
+        results = search("face detection ")
+        assert _full(results) == ["RetinaFace"]
+        assert _names(search("face ")) == ["RetinaFace"]
+        assert _full(search("open source image generation ")) == ["Open Diffusion"]
+        # Nor does it count among the words an asset holds.
+        assert "DALL-E 3" not in _full(search("open image generation "))
+
+    @pytest.mark.parametrize("q", ["hugging face", "Hugging Face ", "huggingface ",
+                                   "hugging face object detection ", "hugging", "hugging fa",
+                                   "huggin"])
+    def test_words_naming_the_maker_find_its_assets(self, made, q):
+        assert "Transformers" in _names(search(q))
+
+    def test_the_assets_of_a_maker_named_come_first(self, made):
+        assert _names(search("open ai "))[0] == "DALL-E 3"
+        assert _names(search("openai image generation "))[0] == "DALL-E 3"
+        assert catalog_search.organisations_named(
+            querytext.normalise("open ai image generation"),
+            [made["open"], made["dalle"]]) == ["OpenAI"]
+
+    def test_what_the_page_says_leaves_the_makers_name_out(self, made):
+        # Its summary is shown as written; the index holds the maker's name apart.
+        result = search("object detection ")[0]
+        assert result.asset.name == "Transformers"
+        assert "published by Hugging Face" in result.asset.summary
+        assert catalog_search.unpublished(result.asset.summary, "Hugging Face") == (
+            "A model library for object detection.")
+
+    def test_a_renamed_maker_is_named_by_its_new_name(self, made):
+        org = made["lib"].organization
+        org.name = "Hugging Labs"
+        org.save()
+        assert "Transformers" in _names(search("hugging labs "))
+        assert "Transformers" not in _names(search("labs "))
+
+    def test_a_word_every_asset_is_about_finds_no_candidates(self, made):
+        """Held by names alone, "ai" would fill the search for some of the words."""
+        make_asset("backyard", name="Backyard AI", kind=Asset.Kind.TOOL,
+                   summary="Chats with characters.")
+        make_asset("coder", name="Coder", summary="Writes code.")
+        assert _names(search("ai for coding ")) == ["Coder"]
+        assert _names(search("ai ")) == ["Backyard AI"]
+
+    def test_no_query_more(self, made, django_assert_num_queries):
+        _tasks_read()
+        for q in ("face detection ", "hugging face ", "image generation "):
+            with django_assert_num_queries(3):
+                assert search(q, limit=1)[0].all_terms
+
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's index columns")
+    def test_an_index_without_the_makers_column_holds_their_words_with_the_rest(self, made):
+        """As a migration before 0042 writes it, which the later ones then make anew."""
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE catalog_search_vocab")
+            cursor.execute("DROP TABLE catalog_search_fts")
+            cursor.execute(
+                "CREATE VIRTUAL TABLE catalog_search_fts USING fts5(name, titles, body, "
+                f"tokenize = '{querytext.FTS5_TOKENIZER}')")
+        catalog_search.reindex_assets([made["lib"].pk])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT body FROM catalog_search_fts WHERE rowid = %s",
+                           [made["lib"].pk])
+            assert cursor.fetchone()[0].endswith("hugging face huggingface")
+
+
+class TestWeighed:
+    """PostgreSQL's operands asking for weights A, B or C (makers_apart())."""
+
+    @pytest.mark.parametrize("tsquery, weighed", [
+        ("face & detect", "face:ABC & detect:ABC"),
+        ("imag:*", "imag:*ABC"),
+        ("('imag' | 'image')", "('imag':ABC | 'image':ABC)"),
+        ("a <-> b <2> c", "a:ABC <-> b:ABC <2> c:ABC"),
+        ("'it''s':* & x", "'it''s':*ABC & x:ABC"),
+        ("(a|b) & !c", "(a:ABC|b:ABC) & !c:ABC"),
+        ("", ""),
+        (None, None),
+    ])
+    def test_every_operand_asks_for_them(self, tsquery, weighed):
+        assert catalog_search.weighed(tsquery) == weighed
+
+    def test_postgresql_reads_them(self):
+        if connection.vendor != "postgresql":
+            pytest.skip("to_tsquery() is PostgreSQL's")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setweight(to_tsvector('simple', 'face'), 'D') @@ to_tsquery('simple', %s),"
+                " setweight(to_tsvector('simple', 'face'), 'C') @@ to_tsquery('simple', %s)",
+                [catalog_search.weighed("fac:*"), catalog_search.weighed("face")])
+            assert cursor.fetchone() == (False, True)
+
+
 class TestIndexMaintenance:
     @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
     def test_it_keeps_prefix_indexes_for_typed_prefixes(self):
@@ -2410,6 +2526,22 @@ def _wipe_catalog() -> None:
 
 @pytest.mark.usefixtures("bundled")
 class TestRelevanceOnTheBundledCatalog:
+    def test_a_word_of_a_makers_name_finds_none_of_its_assets(self):
+        # Hugging Face's libraries held "face", OpenAI's APIs "open" and "ai", and the
+        # assets of the makers named "... AI" "ai".
+        results = search("face detection", limit=10)
+        assert results[0].asset.name == "LVFace"
+        assert not [r.asset.name for r in results if r.all_terms]
+        assert not [r.asset.name for r in search("open source ai image generator", limit=5)
+                    if r.asset.organization and r.asset.organization.name == "OpenAI"]
+        assert all("code" in r.asset.name.lower()
+                   for r in search("best ai for coding", limit=5))
+        # Named, a maker's assets come first.
+        for q in ("hugging face", "open ai", "mistral ai", "meta llama"):
+            named = catalog_search.makers_named(querytext.normalise(q))
+            assert named
+            assert {r.asset.organization_id for r in search(q, limit=5)} <= set(named)
+
     def test_a_segmentation_need_finds_segmentation_assets_first(self):
         results = search("segment indoor scenes", limit=5)
         assert results[0].asset.slug == "scene_parse_150"  # ADE20K SceneParsing

@@ -246,7 +246,7 @@ def search(
                        by_price=n.by_price,
                        task_first=n.by_price and names_a_task(n, using),
                        tasks_named=tasks_named(n, using))
-    names = _names(n)
+    names = _names(n, using)
     terms = backend.all_terms(n, using)
     # A word being typed that the stemmer shortens is a whole word ("parsing": pars;
     # "faces": face): it stands for itself, not for every word its stem starts (ParsiNLU,
@@ -292,7 +292,7 @@ def search(
         kept = dataclasses.replace(filters, languages=codes)
         more = (covering.rank(using, covering.all_terms(
                     reduced, using, *((shorter, prefixes) if reduced.prefix else ())),
-                    _names(reduced), kept, wanted)
+                    _names(reduced, using), kept, wanted)
                 if reduced.terms else _best_ranked(using, kept, wanted))
         rows += [row for row in more if row[0] not in seen][: wanted - len(rows)]
     full = len(rows)
@@ -316,7 +316,7 @@ def search(
             before = dataclasses.replace(n, text=n.text.removesuffix(n.terms[-1]).rstrip(),
                                          terms=n.terms[:-1], partial=False)
             others = type(backend)()
-            more = others.rank(using, others.all_terms(before, using), _names(before),
+            more = others.rank(using, others.all_terms(before, using), _names(before, using),
                                filters, wanted + full, phrase=others.phrase(before),
                                turned=others.turned_around(before, using))
             # Fewer than asked for holding them all, those holding some of them follow
@@ -324,7 +324,7 @@ def search(
             if len(more) < wanted + full and len(querytext.term_groups(before)) > 1:
                 found = {row[0] for row in more}
                 more += [row for row in others.rank(
-                    using, others.any_term(before, using), _names(before),
+                    using, others.any_term(before, using), _names(before, using),
                     _some_words(filters), wanted + full, phrase=others.pairs(before),
                 ) if row[0] not in found]
         else:
@@ -2478,10 +2478,14 @@ class _Names:
     _name_keys()), named by it without the qualifier that ends their names, and the names
     that start with what was typed when it is several words (`start`): "sentence transf"
     finds the sentence-transformers library, which a common pair of words leaves out of
-    the text search's capped candidates."""
+    the text search's capped candidates. And the assets of the makers `owners` named by
+    the rest of it (`owned`), exactly or without their qualifier: "hugging face
+    transformers", "openai gpt-4o", "whisper openai" (_owned())."""
 
     keys: tuple[str, str, str]
     start: str = ""
+    owned: str = ""
+    owners: tuple[int, ...] = ()
 
     def passes(self, alias: str, vendor: str) -> list[tuple[str, int, list[str]]]:
         """(SQL condition on the name row `alias`, the `exact` it gives, its parameters).
@@ -2498,10 +2502,17 @@ class _Names:
             key = f"{alias}.name_key{collate}"
             out.append((f"{key} >= %s AND {key} < %s", NAME_STARTS,
                         [self.start, self.start + "\U0010ffff"]))
+        if self.owned:
+            # The ids are integers, written in as literals.
+            owners = ", ".join(str(int(i)) for i in self.owners)
+            out += [(f"{alias}.{column} = %s AND a.organization_id IN ({owners})", value,
+                     [self.owned])
+                    for column, value in (("name_key", EXACT_NAME),
+                                          ("base_key", NAME_WITHOUT_QUALIFIER))]
         return out
 
 
-def _names(n: querytext.Normalised) -> _Names:
+def _names(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _Names:
     keys = _name_keys(n)
     start = ""
     if " " in keys[0] and not (n.excluded or n.phrases or n.alternatives):
@@ -2511,7 +2522,21 @@ def _names(n: querytext.Normalised) -> _Names:
             # Finished words: the names they start as words ("stable diffusion": Stable
             # Diffusion XL, not "Lexica Search with Stable Diffusion v1.5").
             start = keys[0] + " "
-    return _Names(keys, start)
+    return _Names(keys, start, *_owned(keys[0], using))
+
+
+def _owned(key: str, using: str) -> tuple[str, tuple[int, ...]]:
+    """A name key that starts or ends with a maker's name (makers(): up to RUN_WORDS words),
+    split into the rest and the ids of the makers so named; ("", ()) for none."""
+    words = key.split(" ")
+    if len(words) < 2:
+        return "", ()
+    named = makers(using).named
+    for k in range(1, min(RUN_WORDS, len(words) - 1) + 1):
+        for maker, rest in ((words[:k], words[k:]), (words[-k:], words[:-k])):
+            if owners := named.get(" ".join(maker)):
+                return " ".join(rest), tuple(sorted(owners))
+    return "", ()
 
 
 # An id as registries write them, "owner/name", alone in the query ("BAAI/bge-m3").

@@ -2314,6 +2314,28 @@ class TestMakersApart:
         assert "Transformers" in _names(search("hugging labs "))
         assert "Transformers" not in _names(search("labs "))
 
+    @pytest.mark.parametrize("q", ["hugging face transformers", "Transformers Hugging Face ",
+                                   "huggingface transformers "])
+    def test_a_name_after_or_before_its_makers_is_an_exact_name(self, made, q):
+        hf = made["lib"].organization
+        _score(make_asset("transformers-js", name="Transformers.js", kind=Asset.Kind.LIBRARY,
+                          summary="Transformers in the browser: transformers for the web.",
+                          organization=hf), 90.0)
+        _score(make_asset("other-transformers", name="Transformers",
+                          organization=make_org("Acme", slug="acme")), 95.0)
+        results = search(q)
+        assert [(r.asset.slug, r.exact) for r in results[:2]] == [
+            ("transformers", True), ("transformers-js", False)]
+        assert not [r for r in results if r.asset.slug == "other-transformers" and r.exact]
+
+    def test_a_name_without_its_qualifier_after_its_makers(self, made):
+        openai = made["dalle"].organization
+        make_asset("gpt-4o-may", name="GPT-4o (2024-05-13)", kind=Asset.Kind.API,
+                   organization=openai, summary="A chat model.")
+        make_asset("gpt-4o-mini-tts", name="gpt-4o-mini-tts", kind=Asset.Kind.API,
+                   organization=openai, summary="Speaks text, gpt-4o gpt-4o gpt-4o.")
+        assert _names(search("openai gpt-4o "))[0] == "GPT-4o (2024-05-13)"
+
     def test_a_word_every_asset_is_about_finds_no_candidates(self, made):
         """Held by names alone, "ai" would fill the search for some of the words."""
         make_asset("backyard", name="Backyard AI", kind=Asset.Kind.TOOL,
@@ -2536,6 +2558,10 @@ class TestRelevanceOnTheBundledCatalog:
                     if r.asset.organization and r.asset.organization.name == "OpenAI"]
         assert all("code" in r.asset.name.lower()
                    for r in search("best ai for coding", limit=5))
+        # A name after its maker's is an exact name.
+        assert search("hugging face transformers")[0].asset.name == "Transformers"
+        assert search("nvidia nemo")[0].asset.name == "NeMo"
+        assert search("openai gpt-4o")[0].asset.name.startswith("GPT-4o (")
         # Named, a maker's assets come first.
         for q in ("hugging face", "open ai", "mistral ai", "meta llama"):
             named = catalog_search.makers_named(querytext.normalise(q))

@@ -7,11 +7,13 @@ Runs on SQLite (a temporary file) and, when DATABASE_URL names a PostgreSQL serv
 database there (`<name>_bench_search`, dropped afterwards). Texts are drawn from the bundled
 catalog's task names and vocabulary, the same rows on both backends (one seed).
 
-Building: assets, capabilities and scores as raw rows, through COPY (PostgreSQL) or executemany in
-big batches (SQLite), then the search index through catalog.search.reindex_assets(), the code
-that saving an asset and the migrations run, so that the entries searched are those the site
-writes (task names and their other names, licence terms, kinds, words joined by hyphens); its
-time is the index build time, and its rate per asset is reported.
+Building: makers (the bundled catalog's organisations, named as the loader names them), assets
+(each by one of them), capabilities and scores as raw rows, through COPY (PostgreSQL) or
+executemany in big batches (SQLite), then the search index through
+catalog.search.reindex_assets(), the code that saving an asset and the migrations run, so that
+the entries searched are those the site writes (task names and their other names, licence
+terms, kinds, words joined by hyphens, makers' names apart); its time is the index build time,
+and its rate per asset is reported.
 
 Latency: times what the search page asks of catalog.search for its first page, end to end
 (comparisons.search_views.find(): ranking, the result assets, their capabilities,
@@ -83,6 +85,21 @@ def vocabulary() -> tuple[list[str], list[str]]:
     return sorted(tasks), sorted(words)
 
 
+def makers() -> list[tuple[str, str]]:
+    """The organisations of the bundled catalog, (slug, name), named as the loader names them
+    ("Hugging Face" for huggingface, "Mistral AI" for mistralai)."""
+    from catalog.records import organisation_key, organisation_names
+
+    with gzip.open(BUNDLED, "rt", encoding="utf-8") as fh:
+        datas = [json.loads(line) for line in fh]
+    names = organisation_names(datas)
+    found: dict[str, str] = {}
+    for data in datas:
+        if handle := data.get("organization"):
+            found.setdefault(_slug(handle), names.get(organisation_key(handle), handle))
+    return sorted(found.items())
+
+
 # Building ----------------------------------------------------------------------------------
 
 CAPABILITY_COLUMNS = (
@@ -137,6 +154,11 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
     languages_field = Asset._meta.get_field("languages")
     covers = random.Random(n_assets + 1)
     language_weights = [1 / (i + 1) for i in range(len(LANGUAGES))]
+    # A maker for each, from those of the bundled catalog (a generator of its own too): its
+    # name is held apart in the index, and words of makers' names ("face", "ai") are left
+    # out of a search naming none (catalog.search.makers_apart()).
+    making = random.Random(n_assets + 3)
+    org_field = Asset._meta.get_field("organization")
 
     def languages(i: int):
         if covers.random() >= FILTERED:
@@ -152,6 +174,7 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
                 "licence": rng.choice(licences),
                 "summary": " ".join(rng.choices(words, k=12)) + ".",
                 languages_field.attname: languages(i),
+                org_field.attname: making.choice(org_ids),
             }}.values())
 
     def capabilities():
@@ -173,6 +196,10 @@ def build(n_assets: int, per_asset: int, rng: random.Random) -> dict[str, float]
             cursor.executemany(sql, chunk)
 
     with transaction.atomic(), connection.cursor() as cursor:
+        insert(cursor, "catalog_organization", "slug, name, url",
+               ((slug, name, "") for slug, name in makers()))
+        cursor.execute("SELECT id FROM catalog_organization ORDER BY id")
+        org_ids = [row[0] for row in cursor.fetchall()]
         insert(cursor, "catalog_asset", asset_columns, assets())
         ids = list(Asset.objects.order_by("id").values_list("id", flat=True))
         insert(cursor, "catalog_capability", CAPABILITY_COLUMNS, capabilities())

@@ -1182,14 +1182,17 @@ class TestSearch:
               suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.lists(st.sampled_from([
         "segmentation", "scenes", "pixels", "labels", "segm", "sc", "or", "OR", "the", "to",
-        '"', '-', '-"', "*", "(", ")", ":", "a:b", "NOT", "🦄", "x" * 40,
+        '"', '-', '-"', "*", "(", ")", ":", "a:b", "NOT", "🦄", "x" * 40, "face", "pixel",
     ]), max_size=12).map(" ".join))
     @example('"segmentation of" or scenes -"of scenes" -pix segm')
+    @example('segmentation "face" or scenes -pixels fac')
     def test_it_answers_any_web_search_syntax(self, q):
         # Phrases, words left out and "or" groups together, in every order: each database
-        # must take what search() writes for them.
+        # must take what search() writes for them. Words of its maker's name too, left out
+        # of a search naming no maker (makers_apart()).
         if not Asset.objects.filter(slug="segformer").exists():  # once for every example
-            a = make_asset("segformer", summary="segmentation of scenes")
+            a = make_asset("segformer", summary="segmentation of scenes",
+                           organization=make_org("Pixel Face", slug="pixelface"))
             make_capability(a, title="Image segmentation", description="Labels pixels.")
         with transaction.atomic():  # a database error would show here, not in the next one
             assert isinstance(search(q), list)

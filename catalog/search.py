@@ -338,7 +338,7 @@ def search(
     if shorter:
         # What the results show marked: the words that stood in for the one being typed.
         n = dataclasses.replace(n, terms=[*n.terms, *(w for w in shorter if w not in n.terms)])
-    return _results(rows, n, full, using)
+    return _results(rows, n, full, using, filters.makers_apart)
 
 
 @dataclass(frozen=True)
@@ -2711,9 +2711,11 @@ def _lexeme(word: str) -> str:
 
 
 def _results(
-    rows: list[tuple], n: querytext.Normalised, full: int, using: str
+    rows: list[tuple], n: querytext.Normalised, full: int, using: str,
+    makers_apart: bool = False,
 ) -> list[Result]:
-    # `rows` come ranked (_ordered()), the first `full` of them holding every term.
+    # `rows` come ranked (_ordered()), the first `full` of them holding every term. With
+    # `makers_apart` (makers_apart()), what a summary says of its maker is not marked.
     ids = [row[0] for row in rows]
     stemmer = STEMMERS[connections[using].vendor]
     assets = _result_assets(ids, using)
@@ -2817,7 +2819,11 @@ def _results(
         if best_cap:
             result.snippet = snippet(best_cap[2], n, stemmer, hits=best_cap[3])
         else:
-            result.snippet = snippet(asset.display_summary, n, stemmer)
+            summary = asset.display_summary
+            hits = _word_hits(summary, n, stemmer)
+            if makers_apart and hits and asset.organization is not None:
+                hits = _outside(hits, summary, f", published by {asset.organization.name}.")
+            result.snippet = snippet(summary, n, stemmer, hits=hits)
         named = _languages_named(asset.languages, n, stemmer, spoken)
         if not _marked_words(named) <= _marked_words(result.snippet):
             result.language_parts = named  # (not when its text shown names them already)
@@ -3313,15 +3319,25 @@ def snippet(
         if end < len(text):
             space = text.rfind(" ", start, end)
             end = space if space > start else end
-        # The ellipses are added to the parts, not to the text: highlighting ASCII text takes
-        # the quick path, and an ellipsis never joins a word.
-        parts = highlight(text[start:end], n, stemmer)[0]
+        # The ellipses are added to the parts, not to the text: an ellipsis never joins a
+        # word.
+        parts = _parts(text[start:end], [(a - start, b - start, term) for a, b, term in hits
+                                         if start <= a and b <= end])
         if start:
             _join(parts, 0, "…")
         if end < len(text):
             _join(parts, len(parts), "…")
         return parts
     return _parts(text, hits)
+
+
+def _outside(hits: list[tuple[int, int, str]], text: str, said: str
+             ) -> list[tuple[int, int, str]]:
+    """The hits of `text` outside where it says `said`, if it does."""
+    at = text.find(said)
+    if at < 0:
+        return hits
+    return [hit for hit in hits if hit[1] <= at or hit[0] >= at + len(said)]
 
 
 def _with_joined(name: str, hits: list[tuple[int, int, str]], n: querytext.Normalised

@@ -2302,6 +2302,15 @@ class TestMakersApart:
             querytext.normalise("open ai image generation"),
             [made["open"], made["dalle"]]) == ["OpenAI"]
 
+    def test_a_makers_name_a_summary_says_is_not_marked_as_matched(self, made):
+        transformers = next(r for r in search("face detection ") if r.asset.name == "Transformers")
+        assert [text for text, flagged in transformers.snippet if flagged] == ["detection"]
+        # Named, it is.
+        named = search("hugging face detection ")[0]
+        assert named.asset.name == "Transformers"
+        assert [text for text, flagged in named.snippet if flagged] == [
+            "detection", "Hugging", "Face"]
+
     def test_what_the_page_says_leaves_the_makers_name_out(self, made):
         # Its summary is shown as written; the index holds the maker's name apart.
         result = search("object detection ")[0]

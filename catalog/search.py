@@ -403,7 +403,8 @@ def makers_apart(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
     starts one, and the words name no maker. They name one when some of them in a row
     (_runs()) are its name ("hugging face", "openai", "mistral ai", "facebook"), or, when
     the last may be being typed, start it ("hugging fa", "hugging", "mistr"): not a word
-    being typed that is a whole word of a name ("face": not the start of "facebook")."""
+    being typed that is a whole word of a name ("face": not the start of "facebook"), nor
+    one too short to be a prefix alone."""
     known = makers(using)
     typed = n.prefix if n.prefix and not n.partial else None
     stemmer = STEMMERS[connections[using].vendor]
@@ -413,7 +414,10 @@ def makers_apart(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
     if any(run in known.named for run in _runs(n.terms)):
         return False
     if n.prefix or n.partial:
-        ending = (" ".join(n.terms[-k:]) for k in range(1, min(RUN_WORDS, len(n.terms)) + 1))
+        # (A word too short to be a prefix, only after others: "hugging fa", not "chatbot ai",
+        # which "ai singapore" starts.)
+        ending = (" ".join(n.terms[-k:])
+                  for k in range(1 + n.partial, min(RUN_WORDS, len(n.terms)) + 1))
         last = n.terms[-1]
         if any(_starts_one(f"{run} ", known.names)
                or last not in known.whole and _starts_one(run, known.names) for run in ending):

@@ -2302,6 +2302,19 @@ class TestMakersApart:
             querytext.normalise("open ai image generation"),
             [made["open"], made["dalle"]]) == ["OpenAI"]
 
+    @pytest.mark.parametrize("q, apart", [
+        ("face detection ", True), ("face", True), ("faces ", True), ("chatbot ai", True),
+        ("ai ", True), ("hugging face", False), ("huggingface ", False), ("hugging", False),
+        ("hugging fa", False), ("huggin", False), ("faceb", False), ("facebook ", False),
+        ("ai singapore ", False), ("ai sing", False), ("image generation ", False),
+    ])
+    def test_which_words_leave_makers_names_out(self, made, q, apart):
+        """Only words of makers' names do, and not when they name one, typed in full or in
+        part ("image generation": no word of theirs)."""
+        make_org("Meta", slug="facebook")
+        make_org("AI Singapore", slug="aisingapore")
+        assert catalog_search.makers_apart(querytext.normalise(q)) is apart
+
     def test_a_makers_name_a_summary_says_is_not_marked_as_matched(self, made):
         transformers = next(r for r in search("face detection ") if r.asset.name == "Transformers")
         assert [text for text, flagged in transformers.snippet if flagged] == ["detection"]

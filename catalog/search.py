@@ -354,6 +354,9 @@ class _Makers:
     words: tuple[str, ...]
     stems: frozenset[str]
     whole: frozenset[str]  # the words of `names`
+    # The words of `words` of SPELLING_MIN letters or more, with how many makers' names hold
+    # each, for putting them right (spelling()).
+    spelt: dict[str, int]
 
 
 # Read once per data generation.
@@ -363,10 +366,10 @@ _makers = generation.memo()
 def makers(using: str = DEFAULT_DB_ALIAS) -> _Makers:
     def read() -> _Makers:
         names: dict[str, set[int]] = defaultdict(set)
-        words = set()
+        words: Counter[str] = Counter()
         for org_id, slug, name in _names_held(using)[1]:
             spelt, held = _maker_names(name, slug)
-            words.update(held)
+            words.update(set(held))
             for written in spelt:
                 names[written].add(org_id)
         stemmer = STEMMERS[connections[using].vendor]
@@ -374,7 +377,9 @@ def makers(using: str = DEFAULT_DB_ALIAS) -> _Makers:
                        {name: frozenset(ids) for name, ids in names.items()},
                        tuple(sorted(words)),
                        frozenset(stem(word, stemmer) for word in words),
-                       frozenset(word for name in names for word in name.split()))
+                       frozenset(word for name in names for word in name.split()),
+                       {word: used for word, used in words.items()
+                        if len(word) >= SPELLING_MIN and word.isalpha()})
 
     return _makers.get(using, read)
 
@@ -842,7 +847,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     does not hold that is a letter off (two, from six letters on) a word people describe
     needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
     model"; failing that, a word of `names` (the names closest to what was typed:
-    "stable difusion", Stable Diffusion XL: "stable diffusion"). A word the index holds is
+    "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a maker's name
+    (makers(): "antropic claude": "anthropic claude"). A word the index holds is
     put right to a word of needs only where the words then name a task ("imge
     segmentation"). A word being typed that starts one of those is not misspelt. For the
     no-results path and for results holding only some of the words: one query, none when
@@ -866,7 +872,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     fixes = {}
     held = _held(doubtful, stemmer, using)
     for term in set(doubtful) - held:
-        if fix := _closest_word(term, words) or _closest_word(term, named):
+        if fix := (_closest_word(term, words) or _closest_word(term, named)
+                   or _closest_word(term, makers(using).spelt)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img): put right when the words then name a task they did not name

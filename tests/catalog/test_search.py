@@ -2224,6 +2224,19 @@ class TestSpelling:
     def test_it_puts_right_what_is_close_to_a_need_word(self, q, spelled):
         assert catalog_search.spelling(querytext.normalise(q)) == spelled
 
+    @pytest.mark.parametrize("q, spelled", [
+        ("antropic claude ", "anthropic claude"),
+        ("hugginface claude ", "huggingface claude"),
+        ("claude by antropik ", "claude by anthropic"),  # two edits, from six letters on
+        ("anthrop claude ", None),  # two letters short
+        ("anthropic claude ", None),
+    ])
+    def test_it_puts_right_the_words_of_makers_names(self, q, spelled):
+        make_asset("claude", name="Claude", summary="Writes text.",
+                   organization=make_org("Anthropic", slug="anthropic"))
+        make_org("Hugging Face", slug="huggingface")
+        assert catalog_search.spelling(querytext.normalise(q)) == spelled
+
     def test_it_puts_right_the_names_of_languages_several_assets_cover(self):
         for i in range(catalog_search.SPELLING_LANGUAGE_MIN):
             make_asset(f"de-{i}", name=f"German set {i}", summary="Texts.",
@@ -2587,6 +2600,9 @@ class TestRelevanceOnTheBundledCatalog:
         assert search("hugging face transformers")[0].asset.name == "Transformers"
         assert search("nvidia nemo")[0].asset.name == "NeMo"
         assert search("openai gpt-4o")[0].asset.name.startswith("GPT-4o (")
+        # Misspelt, it is put right.
+        assert catalog_search.spelling(querytext.normalise("hugginface transformers")) == (
+            "huggingface transformers")
         # Named, a maker's assets come first.
         for q in ("hugging face", "open ai", "mistral ai", "meta llama"):
             named = catalog_search.makers_named(querytext.normalise(q))

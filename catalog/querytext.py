@@ -640,7 +640,7 @@ def fts5_turned_around(n: Normalised, directed: Container[str] = ()) -> str:
     """An FTS5 MATCH expression for the documents holding turned_around()'s second phrase
     and not its first; "" when there is none."""
     there, back = turned_around(n, directed)
-    return f"({_fts5_phrase_of(back)}) NOT ({_fts5_phrase_of(there)})" if there else ""
+    return f"({fts5_phrase_of(back)}) NOT ({fts5_phrase_of(there)})" if there else ""
 
 
 def pg_turned_around_text(n: Normalised, directed: Container[str] = ()) -> str:
@@ -667,12 +667,12 @@ def phrase_pairs(n: Normalised) -> list[list[str]]:
 
 def fts5_phrase(n: Normalised) -> str:
     """An FTS5 phrase of phrase_words(); "" when there is none."""
-    return _fts5_phrase_of(phrase_words(n))
+    return fts5_phrase_of(phrase_words(n))
 
 
 def fts5_pairs(n: Normalised) -> str:
     """An FTS5 MATCH expression for the documents holding any of phrase_pairs()."""
-    return " OR ".join(_fts5_phrase_of(pair) for pair in phrase_pairs(n))
+    return " OR ".join(fts5_phrase_of(pair) for pair in phrase_pairs(n))
 
 
 def pg_pairs_text(n: Normalised) -> str:
@@ -688,26 +688,38 @@ def pg_phrase_text(n: Normalised) -> str:
     return " <-> ".join(phrase_words(n))
 
 
+def excluded_words(n: Normalised) -> list[list[str]]:
+    """The words of each text left out (excluded_texts() of each of n.excluded), in order."""
+    return [text.split(" ") for entry in n.excluded for text in excluded_texts(entry)]
+
+
 def fts5_excluded(n: Normalised) -> str:
     """An FTS5 MATCH expression for the documents holding anything left out; "" if none."""
-    return " OR ".join(_fts5_phrase_of(text.split(" ")) for entry in n.excluded
-                       for text in excluded_texts(entry))
+    return " OR ".join(fts5_phrase_of(words) for words in excluded_words(n))
 
 
 def fts5_required(n: Normalised) -> str:
     """An FTS5 MATCH expression for the documents holding every quoted phrase; "" if none."""
-    return " AND ".join(_fts5_phrase_of(phrase.split(" ")) for phrase in n.phrases)
+    return " AND ".join(fts5_phrase_of(phrase.split(" ")) for phrase in n.phrases)
 
 
-def _fts5_phrase_of(words: list[str]) -> str:
+def fts5_phrase_of(words: list[str]) -> str:
+    """An FTS5 phrase of `words` side by side."""
     return " + ".join(fts5_quote(word) for word in words)
 
 
-def pg_excluded_text(n: Normalised) -> str:
-    """Input for `websearch_to_tsquery(config, ...)` matching the documents holding anything
-    left out, each in quotes, joined by "or"; "" if none."""
-    return " or ".join(filter(None, (_pg_quoted(text) for entry in n.excluded
-                                      for text in excluded_texts(entry))))
+def pg_phrase_of(words: list[str]) -> str:
+    """Input for `to_tsquery(config, ...)` holding `words` side by side (`<->`), reduced to
+    their term characters, as pg_tsquery_text() reduces the terms: no tsquery operator
+    but its own; "" when none is left."""
+    return " <-> ".join(_term_chars(words))
+
+
+def pg_excluded(n: Normalised) -> str:
+    """Input for `to_tsquery(config, ...)` matching the documents holding anything left out
+    (any of pg_phrase_of() each); "" if none."""
+    return " | ".join(f"({text})" for words in excluded_words(n)
+                      if (text := pg_phrase_of(words)))
 
 
 def pg_required_text(n: Normalised) -> str:

@@ -239,7 +239,7 @@ def search(
     offset = max(offset, 0)
     wanted = offset + limit  # rows ranked: those of earlier pages, then this one's
     backend = _Postgres() if connections[using].vendor == "postgresql" else _SQLite()
-    filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n),
+    filters = _Filters(kind or "", task_id, licence or "", *backend.narrowing(n, using),
                        language=language or "", steer=() if kind else tuple(n.kinds),
                        organisations=makers_named(n, using),
                        makers_apart=makers_apart(n, using),
@@ -428,6 +428,27 @@ def makers_apart(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
                or last not in known.whole and _starts_one(run, known.names) for run in ending):
             return False
     return True
+
+
+def left_out(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
+    """What `n` leaves out (_Filters.excluded), as the index of `using` reads it: any of
+    the texts left out (querytext.excluded_words()); one holding a word of a maker's name
+    that names no maker (makers()) only where it is held elsewhere than in a maker's name
+    ("segmentation -face": not Hugging Face's assets; "-openai": OpenAI's too). "" for
+    nothing left out."""
+    vendor = connections[using].vendor
+    known = makers(using) if n.excluded else None
+    parts = []
+    for words in querytext.excluded_words(n):
+        apart = (any(stem(word, STEMMERS[vendor]) in known.stems for word in words)
+                 and " ".join(querytext.normalise(" ".join(words)).terms) not in known.named)
+        if vendor == "postgresql":
+            if text := querytext.pg_phrase_of(words):
+                parts.append(f"({weighed(text) if apart else text})")
+        else:
+            phrase = querytext.fts5_phrase_of(words)
+            parts.append(f"(-{{maker}} : ({phrase}))" if apart else phrase)
+    return (" | " if vendor == "postgresql" else " OR ").join(parts)
 
 
 def _starts_one(start: str, ordered: Sequence[str]) -> bool:
@@ -1609,8 +1630,8 @@ class _Filters:
     task: int | None  # its id
     licence: str
     # Documents holding any of what was left out are left out, and only those holding every
-    # quoted phrase kept: querytext.fts5_excluded() and fts5_required() on SQLite,
-    # pg_excluded_text() and pg_required_text() on PostgreSQL ("" for none).
+    # quoted phrase kept: left_out(), and querytext.fts5_required() on SQLite,
+    # pg_required_text() on PostgreSQL ("" for none).
     excluded: str = ""
     required: str = ""
     # A language as its ISO 639-3 code ("kor"): assets covering it in any script.
@@ -1702,13 +1723,13 @@ class _Filters:
         if vendor == "postgresql":
             # Read off each candidate's document, already at hand for ts_rank(). (SQLite
             # has them in its MATCH expressions: _SQLite.rank().)
-            # websearch_to_tsquery() reads the quoted words as a phrase (<->) and "or" as
-            # OR, as the words were typed; it never raises on its input.
+            # websearch_to_tsquery() reads the quoted words as a phrase (<->), as the words
+            # were typed; it never raises on its input.
             if self.required:
                 sql.append(f"d.document @@ websearch_to_tsquery('{CONFIG}', %s)")
                 params.append(self.required)
             if self.excluded:
-                sql.append(f"NOT d.document @@ websearch_to_tsquery('{CONFIG}', %s)")
+                sql.append(f"NOT d.document @@ to_tsquery('{CONFIG}', %s)")
                 params.append(self.excluded)
         if self.kind:
             sql.append("a.kind = %s")
@@ -1951,9 +1972,11 @@ class _SQLite:
     def turned_around(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
         return querytext.fts5_turned_around(n, _spellings(using).directed)
 
-    def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
-        """What was left out and the quoted phrases (_Filters.excluded, required)."""
-        return querytext.fts5_excluded(n), querytext.fts5_required(n)
+    def narrowing(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
+                  ) -> tuple[str, str]:
+        """What was left out (left_out()) and the quoted phrases (_Filters.excluded,
+        required)."""
+        return left_out(n, using), querytext.fts5_required(n)
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),
@@ -2188,9 +2211,11 @@ class _Postgres:
     def turned_around(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> str:
         return querytext.pg_turned_around_text(n, _spellings(using).directed)
 
-    def narrowing(self, n: querytext.Normalised) -> tuple[str, str]:
-        """What was left out and the quoted phrases (_Filters.excluded, required)."""
-        return querytext.pg_excluded_text(n), querytext.pg_required_text(n)
+    def narrowing(self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
+                  ) -> tuple[str, str]:
+        """What was left out (left_out()) and the quoted phrases (_Filters.excluded,
+        required)."""
+        return left_out(n, using), querytext.pg_required_text(n)
 
     def all_terms(
         self, n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS, shorter: Sequence[str] = (),

@@ -288,7 +288,7 @@ class TestNormalise:
         assert (n.terms, n.excluded, n.phrases) == (["speech"], ["text to speech", "tts"], [])
         assert n.wanted == "speech"
         assert querytext.fts5_excluded(n) == '"text" + "to" + "speech" OR "tts"'
-        assert querytext.pg_excluded_text(n) == '"text to speech" or "tts"'
+        assert querytext.pg_excluded(n) == "(text <-> to <-> speech) | (tts)"
         # Inside quotes a minus sign is only a character.
         assert normalise('"text -to speech"').excluded == []
 
@@ -298,9 +298,9 @@ class TestNormalise:
         assert querytext.fts5_excluded(n) == (
             '"license" OR "licence" OR "open" + "source" + "license" OR '
             '"open" + "source" + "licence" OR "dataset"')
-        assert querytext.pg_excluded_text(n) == (
-            '"license" or "licence" or "open source license" or "open source licence" or '
-            '"dataset"')
+        assert querytext.pg_excluded(n) == (
+            "(license) | (licence) | (open <-> source <-> license) | "
+            "(open <-> source <-> licence) | (dataset)")
         assert n.left_out == ("license (or licence), “open source license” (or “open source "
                               "licence”), dataset")
 
@@ -853,12 +853,14 @@ class TestProperties:
     def test_its_pg_text_of_phrases_and_words_left_out_has_no_operators_but_its_own(self, raw):
         n = normalise(raw)
 
-        for text, join in [(querytext.pg_excluded_text(n), " or "), (pg_required_text(n), " ")]:
-            quoted = re.fullmatch(r'"[^"]+"(?:' + join + r'"[^"]+")*', text) if text else None
-            assert quoted or not text
-            for word in re.findall(r'[^" ]+', text):
-                if word == "or" and join == " or ":
-                    continue
+        text = pg_required_text(n)
+        quoted = re.fullmatch(r'"[^"]+"(?: "[^"]+")*', text) if text else None
+        assert quoted or not text
+        excluded = querytext.pg_excluded(n)
+        phrases = r"\([^()|&!<>:' ]+(?: <-> [^()|&!<>:' ]+)*\)"
+        assert not excluded or re.fullmatch(f"{phrases}(?: \\| {phrases})*", excluded)
+        for words in [re.findall(r'[^" ]+', text), re.findall(r"[^()|<> -]+", excluded)]:
+            for word in words:
                 assert all(
                     unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"
                     for ch in word

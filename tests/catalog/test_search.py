@@ -2374,6 +2374,15 @@ class TestMakersApart:
                    organization=openai, summary="Speaks text, gpt-4o gpt-4o gpt-4o.")
         assert _names(search("openai gpt-4o "))[0] == "GPT-4o (2024-05-13)"
 
+    def test_a_word_of_a_makers_name_left_out_leaves_out_only_those_holding_it(self, made):
+        # Hugging Face's library holds "face" only as its maker's name: kept.
+        assert _names(search("detection -face ")) == ["Transformers"]
+        assert _names(search('detection -"face" ')) == ["Transformers"]
+        # The maker named: its assets are left out.
+        assert _names(search("detection -huggingface ")) == ["RetinaFace"]
+        assert _names(search('detection -"hugging face" ')) == ["RetinaFace"]
+        assert _names(search("image generation -openai ")) == ["Open Diffusion"]
+
     def test_a_word_every_asset_is_about_finds_no_candidates(self, made):
         """Held by names alone, "ai" would fill the search for some of the words."""
         make_asset("backyard", name="Backyard AI", kind=Asset.Kind.TOOL,

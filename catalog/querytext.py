@@ -715,12 +715,6 @@ def pg_phrase_of(words: list[str]) -> str:
     return " <-> ".join(_term_chars(words))
 
 
-def pg_excluded(n: Normalised) -> str:
-    """Input for `to_tsquery(config, ...)` matching the documents holding anything left out
-    (any of pg_phrase_of() each); "" if none."""
-    return " | ".join(f"({text})" for words in excluded_words(n)
-                      if (text := pg_phrase_of(words)))
-
 
 def pg_required_text(n: Normalised) -> str:
     """Input for `websearch_to_tsquery(config, ...)` matching the documents holding every

@@ -288,7 +288,8 @@ class TestNormalise:
         assert (n.terms, n.excluded, n.phrases) == (["speech"], ["text to speech", "tts"], [])
         assert n.wanted == "speech"
         assert querytext.fts5_excluded(n) == '"text" + "to" + "speech" OR "tts"'
-        assert querytext.pg_excluded(n) == "(text <-> to <-> speech) | (tts)"
+        assert querytext.excluded_words(n) == [["text", "to", "speech"], ["tts"]]
+        assert querytext.pg_phrase_of(["text", "to", "speech"]) == "text <-> to <-> speech"
         # Inside quotes a minus sign is only a character.
         assert normalise('"text -to speech"').excluded == []
 
@@ -298,9 +299,9 @@ class TestNormalise:
         assert querytext.fts5_excluded(n) == (
             '"license" OR "licence" OR "open" + "source" + "license" OR '
             '"open" + "source" + "licence" OR "dataset"')
-        assert querytext.pg_excluded(n) == (
-            "(license) | (licence) | (open <-> source <-> license) | "
-            "(open <-> source <-> licence) | (dataset)")
+        assert querytext.excluded_words(n) == [
+            ["license"], ["licence"], ["open", "source", "license"],
+            ["open", "source", "licence"], ["dataset"]]
         assert n.left_out == ("license (or licence), “open source license” (or “open source "
                               "licence”), dataset")
 
@@ -856,10 +857,11 @@ class TestProperties:
         text = pg_required_text(n)
         quoted = re.fullmatch(r'"[^"]+"(?: "[^"]+")*', text) if text else None
         assert quoted or not text
-        excluded = querytext.pg_excluded(n)
-        phrases = r"\([^()|&!<>:' ]+(?: <-> [^()|&!<>:' ]+)*\)"
-        assert not excluded or re.fullmatch(f"{phrases}(?: \\| {phrases})*", excluded)
-        for words in [re.findall(r'[^" ]+', text), re.findall(r"[^()|<> -]+", excluded)]:
+        excluded = [querytext.pg_phrase_of(words) for words in querytext.excluded_words(n)]
+        for phrase in filter(None, excluded):
+            assert re.fullmatch(r"[^()|&!<>:' ]+(?: <-> [^()|&!<>:' ]+)*", phrase)
+        for words in [re.findall(r'[^" ]+', text),
+                      [word for phrase in excluded for word in phrase.split(" <-> ") if word]]:
             for word in words:
                 assert all(
                     unicodedata.category(ch)[0] in "LNM" or unicodedata.category(ch) == "Co"

@@ -2383,6 +2383,12 @@ class TestMakersApart:
         assert _names(search('detection -"hugging face" ')) == ["RetinaFace"]
         assert _names(search("image generation -openai ")) == ["Open Diffusion"]
 
+    def test_what_is_left_out_as_each_database_reads_it(self, made):
+        left_out = catalog_search.left_out(querytext.normalise('detection -face -huggingface'))
+        assert left_out == ("(face:ABC) | (huggingface)" if connection.vendor == "postgresql"
+                            else '(-{maker} : ("face")) OR "huggingface"')
+        assert catalog_search.left_out(querytext.normalise("detection")) == ""
+
     def test_a_word_every_asset_is_about_finds_no_candidates(self, made):
         """Held by names alone, "ai" would fill the search for some of the words."""
         make_asset("backyard", name="Backyard AI", kind=Asset.Kind.TOOL,

@@ -2368,8 +2368,9 @@ class _Postgres:
         name_passes = names.passes("d", "postgresql")
         if not query.text:
             return []
-        # The typed prefix taken as a finished word, for the first pass (below).
-        finished = query.text.replace(":*", "")
+        # The typed prefix taken as a finished word, for the first pass (below); the words
+        # of the phrase, whose pairs find the assets holding it (`ph`, below).
+        finished, paired = query.text.replace(":*", ""), phrase
         if filters.makers_apart:
             # Not the makers' names, weight D: each operand asks for A, B or C.
             query = _TsQuery(weighed(query.text), weighed(query.spelled),
@@ -2474,7 +2475,7 @@ class _Postgres:
             # then read off those documents only (IS TRUE: not through `document`'s index,
             # which would list every document holding the words). Any of several phrases
             # (querytext.pg_pairs_text()): by the pairs of the words of any.
-            texts = phrase.split(" | ")
+            texts = paired.split(" | ")
             pairs = " || ".join(
                 [f"catalog_search_pair_query(to_tsvector('{CONFIG}', %s))"] * len(texts))
             ctes.append(f"""ph AS (

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -2382,6 +2383,18 @@ class TestMakersApart:
         assert _names(search("detection -huggingface ")) == ["RetinaFace"]
         assert _names(search('detection -"hugging face" ')) == ["RetinaFace"]
         assert _names(search("image generation -openai ")) == ["Open Diffusion"]
+
+    def test_the_pairs_of_a_phrase_are_those_of_its_words(self, made):
+        """PostgreSQL finds the assets holding the phrase by the pairs of its words, as
+        to_tsvector() reads them: not the operands asking for weights A-C."""
+        if connection.vendor != "postgresql":
+            pytest.skip("the pairs are PostgreSQL's")
+        with CaptureQueriesContext(connection) as queries:
+            assert _names(search("face detection "))[0] == "RetinaFace"
+        paired = [q["sql"] for q in queries.captured_queries
+                  if "catalog_search_pair_query" in q["sql"]]
+        assert paired
+        assert all("to_tsvector('unfragile', 'face <-> detection')" in sql for sql in paired)
 
     def test_what_is_left_out_as_each_database_reads_it(self, made):
         left_out = catalog_search.left_out(querytext.normalise('detection -face -huggingface'))

@@ -3311,14 +3311,6 @@ def _mark_whole(hits: list[list[tuple[int, int, str]]], starts: list[int], m: re
                      + [(start, end, term)])
 
 
-def highlight(text: str, n: querytext.Normalised, stemmer: str
-              ) -> tuple[list[Part], set[str]]:
-    """`text` cut into parts, matched words flagged (`stemmer`: the index's, STEMMERS); and
-    the set of terms that matched."""
-    hits = _word_hits(text, n, stemmer)
-    return _parts(text, hits), {hit[2] for hit in hits}
-
-
 def _parts(text: str, hits: Iterable[tuple[int, int, str]]) -> list[Part]:
     """`text` cut at these hits into parts, the hits flagged; hits side by side are one part
     ("HateSpeech" for "hate speech")."""

@@ -37,6 +37,14 @@ BAD_INPUTS = [
 ]
 
 
+def _highlight(text: str, n: querytext.Normalised, stemmer: str
+               ) -> tuple[list[tuple[str, bool]], set[str]]:
+    """`text` cut into parts as a result shows it, its matched words flagged
+    (catalog.search._parts() of its _word_hits()), and the terms that matched."""
+    hits = catalog_search._word_hits(text, n, stemmer)
+    return catalog_search._parts(text, hits), {hit[2] for hit in hits}
+
+
 def _score(asset: Asset, rank: float) -> Score:
     return Score.objects.create(
         asset=asset, rank=rank, coverage=1.0, provisional=False,
@@ -788,7 +796,7 @@ class TestSearch:
         # Their parts still mark their own words.
         assert marked("tuned ") == [["tuned"], ["tuned"], [], []]
         assert marked("fine ") == [["Fine"], ["fine"], [], []]
-        parts, terms = catalog_search.highlight("Zero-shot, Zero shot", querytext.normalise(
+        parts, terms = _highlight("Zero-shot, Zero shot", querytext.normalise(
             "zeroshot "), stemmer)
         assert [p for p, hit in parts if hit] == ["Zero-shot"] and terms == {"zeroshot"}
 
@@ -1857,7 +1865,7 @@ class TestHighlighting:
         for stemmer in STEMMERS.values():
             parts = catalog_search.snippet(text, n, stemmer, chars=60)
             shown = "".join(part for part, _ in parts)
-            assert parts == catalog_search.highlight(shown, n, stemmer)[0]
+            assert parts == _highlight(shown, n, stemmer)[0]
             assert len(shown) <= max(len(text), 62)
 
     @pytest.mark.parametrize("q, text, marked", [
@@ -1886,7 +1894,7 @@ class TestHighlighting:
     @pytest.mark.parametrize("stemmer", STEMMERS.values())
     def test_a_word_stands_for_a_term_its_index_stems_alike(self, q, text, marked, stemmer):
         n = querytext.normalise(q)
-        parts, _ = catalog_search.highlight(text, n, stemmer)
+        parts, _ = _highlight(text, n, stemmer)
         assert [part for part, hit in parts if hit] == marked
 
     @pytest.mark.parametrize("stemmer, marked", [
@@ -1895,7 +1903,7 @@ class TestHighlighting:
     ])
     def test_marks_follow_the_stemmer_of_the_database(self, stemmer, marked):
         n = querytext.normalise("generation ")
-        parts, _ = catalog_search.highlight("general generation", n, stemmer)
+        parts, _ = _highlight("general generation", n, stemmer)
         assert [part for part, hit in parts if hit] == marked
 
     PARITY = ["captions", "captioning", "captioner", "embed", "embedded", "embedding",
@@ -1946,7 +1954,7 @@ class TestHighlighting:
 
     def test_it_matches_non_ascii_text_by_the_same_rules(self):
         n = querytext.normalise("café segmentation")
-        parts, terms = catalog_search.highlight("Le Café: Segmentation d’image", n, "porter")
+        parts, terms = _highlight("Le Café: Segmentation d’image", n, "porter")
         assert ("Café", True) in parts and ("Segmentation", True) in parts
         assert terms == {"café", "segmentation"}
 
@@ -2114,9 +2122,9 @@ class TestLicenceTerms:
     @pytest.mark.parametrize("stemmer", STEMMERS.values())
     def test_commercial_does_not_mark_what_is_non_commercial(self, stemmer):
         text = "Non-commercial, or commercial use; non commercially."
-        parts, _ = catalog_search.highlight(text, querytext.normalise("commercial "), stemmer)
+        parts, _ = _highlight(text, querytext.normalise("commercial "), stemmer)
         assert [part for part, hit in parts if hit] == ["commercial"]
-        parts, _ = catalog_search.highlight(text, querytext.normalise("non-commercial "),
+        parts, _ = _highlight(text, querytext.normalise("non-commercial "),
                                             stemmer)
         assert [part for part, hit in parts if hit] == ["Non-commercial", "non commercially"]
 

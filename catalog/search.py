@@ -897,17 +897,19 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
                    or _closest_word(term, makers(using).spelt)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
-    # "img", of Sent2Img): put right when the words then name a task they did not name
-    # ("imge segmentation": image segmentation), not otherwise ("imge" alone); the others
-    # put right as well ("imge segmentaton").
+    # "img", of Sent2Img; "huging" as "huge"): put right when the words then name a task or
+    # a maker they did not name ("imge segmentation": image segmentation; "huging face":
+    # hugging face), not otherwise ("imge" alone); the others put right as well ("imge
+    # segmentaton").
     if held:
-        named_before = set(tasks_named(querytext.retyped(n, _respelt(n.text, fixes)), using)
-                           if fixes else tasks_named(n, using))
+        before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
+        named_before = set(tasks_named(before, using)), set(makers_named(before, using))
     for term in held:
-        if not (fix := _closest_word(term, words)):
+        if not (fix := _closest_word(term, words) or _closest_word(term, makers(using).spelt)):
             continue
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
-        if set(tasks_named(respelt, using)) - named_before:
+        if (set(tasks_named(respelt, using)) - named_before[0]
+                or set(makers_named(respelt, using)) - named_before[1]):
             fixes[term] = fix
     spelled = _respelt(n.text, fixes)
     return spelled if spelled != n.text else None

@@ -2239,11 +2239,15 @@ class TestSpelling:
         ("claude by antropik ", "claude by anthropic"),  # two edits, from six letters on
         ("anthrop claude ", None),  # two letters short
         ("anthropic claude ", None),
+        # Held as another word's stem (huge), put right where the words then name a maker.
+        ("huging face ", "hugging face"),
+        ("huging ", None),
     ])
     def test_it_puts_right_the_words_of_makers_names(self, q, spelled):
         make_asset("claude", name="Claude", summary="Writes text.",
                    organization=make_org("Anthropic", slug="anthropic"))
         make_org("Hugging Face", slug="huggingface")
+        make_asset("huge", name="Huge model", summary="Writes text.")
         assert catalog_search.spelling(querytext.normalise(q)) == spelled
 
     def test_it_puts_right_the_names_of_languages_several_assets_cover(self):

@@ -259,7 +259,7 @@ def organisation_saved(sender, instance: Organization, created: bool, **kwargs) 
         return
     using = kwargs.get("using") or "default"
     # Told in Python, case counting: SQLite's LIKE folds ASCII case ("OpenAI" for "openai").
-    said = f"published by {instance.name}."
+    said = rec.published_by(instance.name)
     mine = Asset.objects.using(using).filter(organization=instance).exclude(record={})
     ids = [pk for pk, text in mine.values_list("id", "summary") if said not in text]
     if not ids:

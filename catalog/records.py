@@ -764,6 +764,11 @@ def _size_phrase(data: dict) -> str:
     return ""
 
 
+def published_by(name: str) -> str:
+    """How summary() ends its first sentence when an organisation publishes the asset."""
+    return f", published by {name}."
+
+
 def summary(data: dict, names: dict[str, str], publisher: str = "") -> str:
     """`publisher`: the name the organisation goes by here, if not as the record writes it."""
     kind = kind_of(data)
@@ -784,9 +789,8 @@ def summary(data: dict, names: dict[str, str], publisher: str = "") -> str:
         first += f" for {len(slugs)} tasks, among them {join_names(tasks)}"
     elif tasks:
         first += f" for {join_names(tasks)}"
-    if publisher := publisher or data.get("organization"):
-        first += f", published by {publisher}"
-    parts = [first + "."]
+    publisher = publisher or data.get("organization")
+    parts = [first + (published_by(publisher) if publisher else ".")]
     base_label, trained = _labels(data, names)
     if base_label:
         parts.append(f"Derived from {base_label}.")

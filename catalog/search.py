@@ -91,7 +91,7 @@ from catalog.languages import names as language_names
 from catalog.languages import searched_names as searched_language_names
 from catalog.languages import searched_words as searched_language_words
 from catalog.models import Asset, Organization, Score, Task, loaded_fields
-from catalog.records import join_words
+from catalog.records import join_words, published_by
 from unfragile import generation
 
 CANDIDATES = 200  # matches ranked per query: enough for 20 results, cheap to rank
@@ -1401,7 +1401,7 @@ def unpublished(summary: str, maker: str | None) -> str:
     """A summary without the "published by" its maker that ends the first sentence of the
     summaries written from records (records.summary()): the maker's name is held apart
     (maker_words())."""
-    return summary.replace(f", published by {maker}.", ".", 1) if maker else summary
+    return summary.replace(published_by(maker), ".", 1) if maker else summary
 
 
 def base_key(name: str) -> str:
@@ -2861,7 +2861,7 @@ def _results(
             summary = asset.display_summary
             hits = _word_hits(summary, n, stemmer)
             if makers_apart and hits and asset.organization is not None:
-                hits = _outside(hits, summary, f", published by {asset.organization.name}.")
+                hits = _outside(hits, summary, published_by(asset.organization.name))
             result.snippet = snippet(summary, n, stemmer, hits=hits)
         named = _languages_named(asset.languages, n, stemmer, spoken)
         if not _marked_words(named) <= _marked_words(result.snippet):

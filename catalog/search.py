@@ -388,8 +388,9 @@ def makers(using: str = DEFAULT_DB_ALIAS) -> _Makers:
 def _maker_names(name: str, slug: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """An organisation's names as _Makers holds them, and the words its assets' entries
     hold of them (read again with every data generation, worked out once)."""
-    spelt = (" ".join(querytext.normalise(written).terms) for written in (
-        name, split_words(name), re.sub(r"[-_]", " ", name), slug.replace("-", " ")))
+    # (normalise() reads hyphens and underscores as spaces: "meta-llama" is meta llama.)
+    spelt = (" ".join(querytext.normalise(written).terms)
+             for written in (name, split_words(name), slug))
     return (tuple(dict.fromkeys(filter(None, spelt))),
             tuple(_WORD.findall(querytext.index_text(maker_words(name, slug)))))
 
@@ -411,10 +412,9 @@ def makers_apart(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> bool
     being typed that is a whole word of a name ("face": not the start of "facebook"), nor
     one too short to be a prefix alone."""
     known = makers(using)
-    typed = n.prefix if n.prefix and not n.partial else None
     stemmer = STEMMERS[connections[using].vendor]
     if not (any(stem(term, stemmer) in known.stems for term in n.terms)
-            or typed and _starts_one(typed, known.words)):
+            or n.prefix and _starts_one(n.prefix, known.words)):
         return False
     if any(run in known.named for run in _runs(n.terms)):
         return False

@@ -1134,14 +1134,16 @@ def reindex_assets(asset_ids: Iterable[int], using: str | None = None, apps=None
     is the migration's model registry when called from a migration.
     """
     using = using or DEFAULT_DB_ALIAS
-    # A migration's registry: the migration that adds the word table fills it itself.
+    # A migration's registry: the migration that adds the word table fills it itself, and
+    # one before 0042 writes SQLite's index without the makers' column.
     words = apps is None
+    apart = words or _holds_makers_apart(using)
     apps = apps or global_apps
     ids = sorted({int(i) for i in asset_ids})
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         docs = _documents(chunk, using, apps)
-        _write(chunk, docs, using, words=words)
+        _write(chunk, docs, using, words=words, makers_apart=apart)
 
 
 # The GIN indexes of the search entries on PostgreSQL (migrations 0004, 0006 and 0016).
@@ -1532,7 +1534,8 @@ def ensure_configuration(cursor) -> None:
     END $$""")
 
 
-def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True) -> None:
+def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True,
+           makers_apart: bool = True) -> None:
     # Search results and listings are cached per data generation: the index moving moves it.
     generation.advance()
     connection = connections[using]
@@ -1575,7 +1578,7 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
         cursor.execute(f"DELETE FROM catalog_search_name WHERE asset_id IN ({marks})", ids)
         if SQLITE_TRIGRAMS:
             cursor.execute(f"DELETE FROM catalog_search_trigram WHERE rowid IN ({marks})", ids)
-        if docs and not _holds_makers_apart(cursor):
+        if docs and not makers_apart:
             # An index written by a migration before the makers' column came (0042), which
             # writes every entry again: their words with the rest, as then.
             docs = [dataclasses.replace(d, body=f"{d.body} {d.maker}".strip()) for d in docs]
@@ -1603,10 +1606,15 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 )
 
 
-def _holds_makers_apart(cursor) -> bool:
-    """Whether SQLite's index has the column of the makers' words (migration 0042)."""
-    cursor.execute("SELECT 1 FROM pragma_table_info('catalog_search_fts') WHERE name = 'maker'")
-    return cursor.fetchone() is not None
+def _holds_makers_apart(using: str) -> bool:
+    """Whether the index holds makers' names apart: on SQLite, whether it has their column
+    (migration 0042)."""
+    if connections[using].vendor != "sqlite":
+        return True
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pragma_table_info('catalog_search_fts') WHERE name = 'maker'")
+        return cursor.fetchone() is not None
 
 
 # Querying ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pycountry
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -2437,7 +2438,8 @@ class TestMakersApart:
             cursor.execute(
                 "CREATE VIRTUAL TABLE catalog_search_fts USING fts5(name, titles, body, "
                 f"tokenize = '{querytext.FTS5_TOKENIZER}')")
-        catalog_search.reindex_assets([made["lib"].pk])
+        # (A migration gives its model registry.)
+        catalog_search.reindex_assets([made["lib"].pk], apps=django_apps)
         with connection.cursor() as cursor:
             cursor.execute("SELECT body FROM catalog_search_fts WHERE rowid = %s",
                            [made["lib"].pk])

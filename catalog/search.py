@@ -20,18 +20,21 @@ the assets holding the words side by side in the order typed (querytext.phrase_w
 "text to speech" is not "speech to text"), then the others; in each group the current
 assets before those deprecated or superseded (_current()), then by text relevance;
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
-the best of their group. Words asking for the lowest price (querytext.PRICE_WORDS: "cheapest
-embedding api") are no terms but an order: after exact names (and those holding a task's
-name as typed, names_a_task()), the assets with a list price come first, cheapest first;
-they find candidates of their own, the cheapest matches. At most CANDIDATES matches are
-ranked per query: ranking every match of a common word costs seconds at a million texts.
-SQLite takes them in index order; PostgreSQL first from the assets whose names or capability
-titles match (a short `head` vector with its own GIN index), then from the rest. When that
-fills CANDIDATES, the matches among the TOP_RANKED best-ranked assets are ranked as well, so
-that a broad need shows the best assets for it. The assets holding the phrase are found on
-their own as well, up to CANDIDATES of them: FTS5 from the positions in its index,
-PostgreSQL from the pairs of words side by side (migration 0016). At 100,000 assets
-bench/search.py measures the whole search() (bench/RESULTS.md, "Search").
+the best of their group. The assets whose names start with the words, the family they name
+("claude", "gpt"), are all in the first band, and among those ranked alike the newest come
+first (newness(): by the version their names give, then the release date). Words asking for
+the lowest price (querytext.PRICE_WORDS: "cheapest embedding api") are no terms but an
+order: after exact names (and those holding a task's name as typed, names_a_task()), the
+assets with a list price come first, cheapest first; they find candidates of their own, the
+cheapest matches. At most CANDIDATES matches are ranked per query: ranking every match of a
+common word costs seconds at a million texts. SQLite takes them in index order; PostgreSQL
+first from the assets whose names or capability titles match (a short `head` vector with its
+own GIN index), then from the rest. When that fills CANDIDATES, the matches among the
+TOP_RANKED best-ranked assets are ranked as well, so that a broad need shows the best assets
+for it. The assets holding the phrase are found on their own as well, up to CANDIDATES of
+them: FTS5 from the positions in its index, PostgreSQL from the pairs of words side by side
+(migration 0016). At 100,000 assets bench/search.py measures the whole search()
+(bench/RESULTS.md, "Search").
 
 When fewer assets than asked for hold every term, those holding some follow (search()):
 each term finds its own share of the candidates, and the assets holding all the terms but
@@ -1134,16 +1137,17 @@ def reindex_assets(asset_ids: Iterable[int], using: str | None = None, apps=None
     is the migration's model registry when called from a migration.
     """
     using = using or DEFAULT_DB_ALIAS
-    # A migration's registry: the migration that adds the word table fills it itself, and
-    # one before 0042 writes SQLite's index without the makers' column.
+    # A migration's registry: the migration that adds the word table fills it itself, one
+    # before 0042 writes SQLite's index without the makers' column, and one before 0043 the
+    # names without their newness.
     words = apps is None
-    apart = words or _holds_makers_apart(using)
+    held = _Held() if words else _Held.read(using)
     apps = apps or global_apps
     ids = sorted({int(i) for i in asset_ids})
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         docs = _documents(chunk, using, apps)
-        _write(chunk, docs, using, words=words, makers_apart=apart)
+        _write(chunk, docs, using, words=words, held=held)
 
 
 # The GIN indexes of the search entries on PostgreSQL (migrations 0004, 0006 and 0016).
@@ -1246,6 +1250,8 @@ class _Document:
     maker: str = ""
     # The languages it covers, as their ISO 639-3 codes (language_codes()).
     languages: tuple[str, ...] = ()
+    # How new it is (newness()): the order of a family's members ranked alike.
+    newness: int = 0
 
 
 # Languages an asset may cover for the index to hold the names of all it covers that people
@@ -1414,6 +1420,41 @@ def base_key(name: str) -> str:
     return querytext.index_text(base) if base != name else ""
 
 
+# A number in a name as its version: one or two digits, a point and one or two more ("Claude
+# Opus 4.7", "Llama-2-7b-hf", "Qwen2.5-VL", "whisper-large-v3"), not a size ("7B", "32k",
+# "8x7b"), nor three digits or more ("0613", "512"), nor in brackets ("(2024-05-13)").
+_VERSION = re.compile(r"(?<![\d.])(\d{1,2})(?:\.(\d{1,2}))?(?!\d)")
+_SIZE_AFTER = re.compile(r"\s?(?:[bkmt](?![a-z])|x\d)")
+# A letter standing alone before a number names a model, not a version ("e5", "bge-m3",
+# "t5", "o3", "MiniLM-L6"); "v" does ("v1.3").
+_LONE_LETTER = re.compile(r"(?:^|[^a-z])[a-uw-z]$")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def name_version(name: str) -> tuple[int, int] | None:
+    """The version a name gives the asset, as (major, minor): its first number that is no
+    size, date or model letter (_VERSION); None for a name without one. Among a family's
+    members ranked alike, the newer come first (newness())."""
+    text = _BRACKETED.sub(" ", name.lower())
+    for m in _VERSION.finditer(text):
+        if _LONE_LETTER.search(text, 0, m.start()) or _SIZE_AFTER.match(text, m.end()):
+            continue
+        return int(m[1]), int(m[2] or 0)
+    return None
+
+
+def newness(name: str, released: date | None) -> int:
+    """How new an asset is, as one number the index holds: by the version its name gives
+    (name_version()), then by its release date; 0 for neither. The search orders a family's
+    members ranked alike by it (_ordered(): "claude" opens with Claude Opus 5.5, not Claude
+    Instant V1). A name giving a version comes before one giving none, whatever their
+    dates: a date and a version do not compare, and many of the newest have no date here
+    (those only a price list names)."""
+    version = name_version(name)
+    day = released.year * 10000 + released.month * 100 + released.day if released else 0
+    return ((version[0] * 1000 + version[1]) * 100_000_000 if version else 0) + day
+
+
 def glued_words(name: str, external_id: str, names: str | None = None) -> str:
     """The words a name holds with its letters and numbers apart ("resnet50.a1_in1k":
     resnet 50) that name_words() lacks, so that "resnet" finds it, and those it holds apart
@@ -1474,7 +1515,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     capability_model = apps.get_model("catalog", "Capability")
     assets = asset_model.objects.using(using).filter(id__in=ids).values_list(
         "id", "name", "external_id", "kind", "subtype", "summary", "curated_summary", "licence",
-        "organization__name", "organization__slug", "languages",
+        "organization__name", "organization__slug", "languages", "released_on",
     )
     task_names: dict[int, list[str]] = defaultdict(list)
     for asset_id, task_name, task_slug in asset_model.tasks.through.objects.using(using).filter(
@@ -1490,7 +1531,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
     kind_labels = {**dict(Asset.Kind.choices), **KIND_INDEXED}
     docs = []
     for (asset_id, name, external_id, kind, subtype, summary, curated, licence, org, org_slug,
-         languages) in assets:
+         languages, released) in assets:
         names = name_words(name, external_id)
         summary = curated or unpublished(summary, org)
         # (The kind's label too: every fine-tune is found by "finetune".)
@@ -1515,6 +1556,7 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
                 [*(split_words(part) for part in body if part), *_spoken(languages)])),
             maker=querytext.index_text(maker_words(org, org_slug)) if org else "",
             languages=tuple(language_codes(languages)),
+            newness=newness(name, released),
         ))
     return docs
 
@@ -1534,8 +1576,34 @@ def ensure_configuration(cursor) -> None:
     END $$""")
 
 
+@dataclass(frozen=True)
+class _Held:
+    """What the index's tables hold besides what the first migrations made them with: the
+    current code writes all of it; a migration's reindex_assets() what its schema has."""
+
+    # SQLite's makers' column (migration 0042; PostgreSQL's makers take a weight).
+    makers_apart: bool = True
+    # The names' newness (migration 0043).
+    newness: bool = True
+
+    @classmethod
+    def read(cls, using: str) -> _Held:
+        vendor = connections[using].vendor
+        with connections[using].cursor() as cursor:
+            if vendor == "sqlite":
+                cursor.execute(
+                    "SELECT 1 FROM pragma_table_info('catalog_search_fts') "
+                    "WHERE name = 'maker'")
+                makers_apart = cursor.fetchone() is not None
+            else:
+                makers_apart = True
+            cursor.execute(f"SELECT * FROM {NAME_KEYS[vendor]} LIMIT 0")
+            columns = {column[0] for column in cursor.description}
+        return cls(makers_apart=makers_apart, newness="newness" in columns)
+
+
 def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True,
-           makers_apart: bool = True) -> None:
+           held: _Held = _Held()) -> None:
     # Search results and listings are cached per data generation: the index moving moves it.
     generation.advance()
     connection = connections[using]
@@ -1549,15 +1617,19 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
         )
         if connection.vendor == "postgresql":
             if docs:
+                newer = (", newness", ", %s", ", newness = EXCLUDED.newness") if held.newness \
+                    else ("", "", "")
                 cursor.executemany(
-                    "INSERT INTO catalog_search_doc (asset_id, name_key, base_key, document) "
-                    f"VALUES (%s, %s, %s, setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+                    f"INSERT INTO catalog_search_doc (asset_id, name_key, base_key{newer[0]}, "
+                    f"document) VALUES (%s, %s, %s{newer[1]}, "
+                    f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'C') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'D')) "
                     "ON CONFLICT (asset_id) DO UPDATE SET name_key = EXCLUDED.name_key, "
-                    "base_key = EXCLUDED.base_key, document = EXCLUDED.document",
-                    [(d.asset_id, d.name_key, d.base_key, d.name, d.titles, d.body, d.maker)
+                    f"base_key = EXCLUDED.base_key{newer[2]}, document = EXCLUDED.document",
+                    [(d.asset_id, d.name_key, d.base_key,
+                      *((d.newness,) if held.newness else ()), d.name, d.titles, d.body, d.maker)
                      for d in docs],
                 )
             if docs and words:
@@ -1578,7 +1650,7 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
         cursor.execute(f"DELETE FROM catalog_search_name WHERE asset_id IN ({marks})", ids)
         if SQLITE_TRIGRAMS:
             cursor.execute(f"DELETE FROM catalog_search_trigram WHERE rowid IN ({marks})", ids)
-        if docs and not makers_apart:
+        if docs and not held.makers_apart:
             # An index written by a migration before the makers' column came (0042), which
             # writes every entry again: their words with the rest, as then.
             docs = [dataclasses.replace(d, body=f"{d.body} {d.maker}".strip()) for d in docs]
@@ -1594,27 +1666,18 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 [(d.asset_id, d.name, d.titles, d.body, d.maker) for d in docs],
             )
         if docs:
+            newer = (", newness", ", %s") if held.newness else ("", "")
             cursor.executemany(
-                "INSERT INTO catalog_search_name (asset_id, name_key, base_key) "
-                "VALUES (%s, %s, %s)",
-                [(d.asset_id, d.name_key, d.base_key) for d in docs],
+                f"INSERT INTO catalog_search_name (asset_id, name_key, base_key{newer[0]}) "
+                f"VALUES (%s, %s, %s{newer[1]})",
+                [(d.asset_id, d.name_key, d.base_key, *((d.newness,) if held.newness else ()))
+                 for d in docs],
             )
             if SQLITE_TRIGRAMS:
                 cursor.executemany(
                     "INSERT INTO catalog_search_trigram (rowid, name_key) VALUES (%s, %s)",
                     [(d.asset_id, padded_words(d.name_key)) for d in docs],
                 )
-
-
-def _holds_makers_apart(using: str) -> bool:
-    """Whether the index holds makers' names apart: on SQLite, whether it has their column
-    (migration 0042)."""
-    if connections[using].vendor != "sqlite":
-        return True
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pragma_table_info('catalog_search_fts') WHERE name = 'maker'")
-        return cursor.fetchone() is not None
 
 
 # Querying ----------------------------------------------------------------------------------
@@ -2158,13 +2221,15 @@ class _SQLite:
                     for condition, value, _ in name_passes)}
             )
             {_ordered("sqlite", filters.by_price, filters.task_first, bool(turned),
-                      filters.task_steering(), filters.words_first)}
+                      filters.task_steering(), filters.words_first, names.family,
+                      names.typing)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
             exact = [text for text in (required, excluded) if text]
             named = [arg for _, _, keys in name_passes for arg in (*keys, *params, *exact)]
-            cursor.execute(sql, [*args, *named, *([turned] if turned else []), limit])
+            cursor.execute(sql, [*args, *named, *([turned] if turned else []),
+                                 *names.family_params(), limit])
             return cursor.fetchall()
 
 
@@ -2510,12 +2575,13 @@ class _Postgres:
                     for condition, value, _ in name_passes)}
             )
             {_ordered("postgresql", filters.by_price, filters.task_first, bool(turned),
-                      filters.task_steering(), filters.words_first)}
+                      filters.task_steering(), filters.words_first, names.family,
+                      names.typing)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
             cursor.execute(sql, [*pass_params, *named,
-                                 *([turned] if turned else []), limit])
+                                 *([turned] if turned else []), *names.family_params(), limit])
             return cursor.fetchall()
 
 
@@ -2533,6 +2599,17 @@ class _Names:
     start: str = ""
     owned: str = ""
     owners: tuple[int, ...] = ()
+    # Whether the last word of the key may be being typed (querytext.Normalised.prefix).
+    typing: bool = False
+
+    @property
+    def family(self) -> str:
+        """The name key typed: the start of the names of the family it names (_ordered())."""
+        return self.keys[0]
+
+    def family_params(self) -> list[str]:
+        """The parameter of _ordered()'s `family`, if any."""
+        return [self.family] if self.family else []
 
     def passes(self, alias: str, vendor: str) -> list[tuple[str, int, list[str]]]:
         """(SQL condition on the name row `alias`, the `exact` it gives, its parameters).
@@ -2569,7 +2646,7 @@ def _names(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _Names:
             # Finished words: the names they start as words ("stable diffusion": Stable
             # Diffusion XL, not "Lexica Search with Stable Diffusion v1.5").
             start = keys[0] + " "
-    return _Names(keys, start, *_owned(keys[0], using))
+    return _Names(keys, start, *_owned(keys[0], using), typing=bool(n.prefix))
 
 
 def _owned(key: str, using: str) -> tuple[str, tuple[int, ...]]:
@@ -2641,7 +2718,8 @@ def _list_price(vendor: str, alias: str) -> str:
 
 
 def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
-             turned: bool = False, tasks: str = "", words_first: bool = False) -> str:
+             turned: bool = False, tasks: str = "", words_first: bool = False,
+             family: str = "", typing: bool = False) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered) one row an
     asset, ranked (see the module's docstring; `most`: holds all the terms but one, when any
     term may match, and `phrase` then holds any of phrase_pairs(); `steered`: how many of
@@ -2658,7 +2736,15 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     the candidates are the same, only their order changes. Within each group, the current
     before the deprecated and superseded (_current()), then by band. `words_first`:
     `phrase` and `most` come before `steered` (the search for some of the words,
-    _Filters.words_first)."""
+    _Filters.words_first). `family`: the name key of what was typed (_Names.family), a
+    parameter after `turned`'s, and `typing`, whether its last word may be being typed:
+    the assets whose names start with it, the family it names, are in the first band of
+    their group (what tells their relevance apart is how long their texts are: SQLite's
+    bm25() weighs a name's words down by the length of the whole entry), and among those
+    ranked alike the newest come first (newness(): "claude" opens with Claude Opus 5.5,
+    not Claude Instant V1; "gpt" with GPT-6.1). Newness orders only them: the version in
+    the name of an asset the words do not name says nothing of how well it answers them
+    ("evaluation framework" would open with video-mme-v2)."""
     phrase = "MAX(c.phrase)"
     if turned:
         # On SQLite the documents holding it are read once, not looked up by the
@@ -2675,6 +2761,16 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
     # non-negative values), and may lack floor().
     band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
+    newer = "0"
+    if family:
+        # A family's member: its name starts with the words, the last of them whole unless
+        # being typed ("bert": not "BERTopic"), or followed by its number ("qwen": Qwen3.5).
+        after = f"substr(n.name_key, {len(family) + 1}, 1)"
+        ends = ", ".join(f"'{c}'" for c in " 0123456789")
+        whole = "" if typing else f" AND ({after} = '' OR {after} IN ({ends}))"
+        newer = (f"(SELECT CASE WHEN substr(n.name_key, 1, {len(family)}) = %s{whole} "
+                 f"THEN n.newness + 1 ELSE 0 END FROM {NAME_KEYS[vendor]} n "
+                 "WHERE n.asset_id = c.asset_id)")
     price_column, phrase_first, cheapest = "", "", ""
     if by_price:
         price_column = (f", (SELECT {_list_price(vendor, 'p')} FROM catalog_asset p "
@@ -2687,6 +2783,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
                 {phrase} AS phrase, MAX(c.most) AS most,
                 MAX(c.steered){f" + {tasks}" if tasks else ""} AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank,
+                {newer} AS newness,
                 {_current(vendor)} AS current_
                 {price_column}
             FROM cand c
@@ -2696,8 +2793,8 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
         ORDER BY exact DESC, {phrase_first} {cheapest}
             {"phrase DESC, most DESC, steered DESC" if words_first
              else "steered DESC, phrase DESC, most DESC"},
-            current_ DESC, {band},
-            COALESCE(rank, -1.0) DESC, rel DESC, asset_id
+            current_ DESC, CASE WHEN newness > 0 THEN 0 ELSE {band} END,
+            COALESCE(rank, -1.0) DESC, newness DESC, rel DESC, asset_id
         LIMIT %s
     """
 

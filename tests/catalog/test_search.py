@@ -4,7 +4,7 @@ import gzip
 import importlib
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pycountry
 import pytest
@@ -1386,9 +1386,10 @@ class TestSearch:
         # Every word; the others; the assets; their capabilities.
         with django_assert_num_queries(4):
             results = search("speech r")
-        # Nothing holds both: what "speech" finds, not R tools, which holds the rarer word.
+        # Nothing holds both: what "speech" finds, not R tools, which holds the rarer word
+        # (a family, the newest first).
         assert _names(results) == _names(search("speech ")) == [
-            "Speech kit 0", "Speech kit 1", "Speech kit 2"]
+            "Speech kit 2", "Speech kit 1", "Speech kit 0"]
         assert not any(r.all_terms for r in results)
         # Finished, a word like any other: those holding some of the words.
         assert "R tools" in _names(search("speech r "))
@@ -2446,6 +2447,122 @@ class TestMakersApart:
             assert cursor.fetchone()[0].endswith("hugging face huggingface")
 
 
+class TestFamilies:
+    """The assets whose names start with the words, a family: as relevant as one another,
+    and the newest of those ranked alike first (catalog.search.newness())."""
+
+    @pytest.mark.parametrize("name, version", [
+        ("Claude Opus 4.7", (4, 7)),
+        ("Claude 4.5 Sonnet (20250929)", (4, 5)),
+        ("Claude Instant V1", (1, 0)),
+        ("Claude v1.3", (1, 3)),
+        ("Qwen3.5 9B", (3, 5)),
+        ("Llama-2-7b-hf", (2, 0)),
+        ("Mistral-7B-Instruct-v0.2", (0, 2)),
+        ("gpt-4-32k-0613", (4, 0)),
+        ("all-MiniLM-L6-v2", (2, 0)),
+        ("Gemini 3.10 Pro", (3, 10)),
+        # Sizes, dates, numbers in brackets or of three digits, a letter's number: none.
+        ("LLaMA (13B)", None),
+        ("Mistral Large (2402)", None),
+        ("Mixtral 8x7B", None),
+        ("gpt-oss-120b", None),
+        ("text-embedding-ada-002", None),
+        ("bge-m3", None),
+        ("e5-large", None),
+        ("o3-mini", None),
+        ("Claude Code", None),
+    ])
+    def test_a_name_gives_its_version(self, name, version):
+        assert catalog_search.name_version(name) == version
+
+    def test_a_version_comes_before_a_date_and_a_date_before_neither(self):
+        newness = catalog_search.newness
+        assert (newness("Zorb 3.10", None) > newness("Zorb 3.9", None)
+                > newness("Zorb 2", date(2020, 1, 1)) > newness("Zorb 1.9", date(2025, 1, 1))
+                > newness("Zorb 1.9", None) > newness("Zorb", date(2026, 1, 1))
+                > newness("Zorb", date(2025, 12, 31)) > newness("Zorb", None) == 0)
+
+    def _family(self) -> None:
+        # The oldest described least: its shorter entry scored a little higher, and its
+        # name's words with it.
+        for slug, name, summary, released in [
+            ("zorb-1", "Zorb 1", "Writes.", date(2023, 1, 1)),
+            ("zorb-10", "Zorb 10", "Writes text, translates it, and answers questions "
+             "about documents in forty languages, with tools. " + " ".join(
+                 f"Reads {word} documents and summarises them." for word in (
+                     "legal", "medical", "financial", "scientific", "historical",
+                     "technical", "personal", "public", "private", "archived")), None),
+            ("zorb-2-5", "Zorb 2.5 Pro", "Writes text and answers questions about "
+             "documents.", date(2024, 1, 1)),
+            ("zorb-lite", "Zorb Lite", "Writes text, briefly and cheaply, on a phone.",
+             date(2025, 6, 1)),
+            ("zorb-studio", "Zorb Studio", "Writes text in a window of its own, with "
+             "history and sharing.", None),
+        ]:
+            _score(make_asset(slug, name=name, summary=summary, released_on=released), 50.0)
+
+    def test_the_newest_of_a_family_ranked_alike_come_first(self):
+        self._family()
+        newest = ["Zorb 10", "Zorb 2.5 Pro", "Zorb 1", "Zorb Lite", "Zorb Studio"]
+        assert _names(search("zorb ")) == newest
+        # While it is being typed too.
+        assert _names(search("zor")) == newest
+
+    def test_a_better_ranked_member_comes_first_all_the_same(self):
+        self._family()
+        Score.objects.filter(asset__slug="zorb-studio").update(rank=60.0)
+        assert _names(search("zorb "))[:2] == ["Zorb Studio", "Zorb 10"]
+
+    def test_only_a_family_is_ordered_by_its_names_versions(self):
+        # Neither name starts with the word: the version in one says nothing of how well
+        # it answers the words.
+        _score(make_asset("beta", name="Beta kit", summary="Kit."), 50.0)
+        _score(make_asset("alpha", name="Alpha kit v9", summary="A kit of tools for "
+                          "writing, reading and searching text in many languages."), 50.0)
+        assert _names(search("kit ")) == ["Beta kit", "Alpha kit v9"]
+
+    def test_the_index_holds_each_names_newness(self):
+        a = make_asset("zorb-2", name="Zorb 2 (preview)", released_on=date(2024, 5, 6))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT newness FROM {catalog_search.NAME_KEYS[connection.vendor]} "
+                           "WHERE asset_id = %s", [a.pk])
+            assert cursor.fetchone()[0] == catalog_search.newness(a.name, a.released_on) > 0
+
+    def test_an_index_without_their_newness_is_written_without_it(self):
+        """As a migration before 0043 writes it."""
+        a = make_asset("zorb-2", name="Zorb 2")
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {catalog_search.NAME_KEYS[connection.vendor]} "
+                           "DROP COLUMN newness")
+        # (A migration gives its model registry.)
+        catalog_search.reindex_assets([a.pk], apps=django_apps)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT name_key FROM {catalog_search.NAME_KEYS[connection.vendor]} "
+                           "WHERE asset_id = %s", [a.pk])
+            assert cursor.fetchone() == ("zorb 2",)
+
+    def test_the_migration_writes_the_newness_of_every_name_held(self):
+        a = make_asset("zorb-2", name="Zorb 2", released_on=date(2024, 5, 6))
+        b = make_asset("zorb", name="Zorb")
+        table = catalog_search.NAME_KEYS[connection.vendor]
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET newness = 0")
+        migration = importlib.import_module("catalog.migrations.0043_search_names_newness")
+        migration.write_newness(django_apps, _Editor())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT asset_id, newness FROM {table} WHERE asset_id IN (%s, %s)",
+                           [a.pk, b.pk])
+            assert dict(cursor.fetchall()) == {
+                a.pk: catalog_search.newness("Zorb 2", date(2024, 5, 6)), b.pk: 0}
+
+
+class _Editor:
+    """What a migration's RunPython function asks of a schema editor."""
+
+    connection = connection
+
+
 class TestWeighed:
     """PostgreSQL's operands asking for weights A, B or C (makers_apart())."""
 
@@ -2650,6 +2767,16 @@ class TestRelevanceOnTheBundledCatalog:
             named = catalog_search.makers_named(querytext.normalise(q))
             assert named
             assert {r.asset.organization_id for r in search(q, limit=5)} <= set(named)
+
+    def test_a_family_opens_with_its_newest(self):
+        # Claude Instant V1, Gemini 1.0 Pro and GPT-2 came first: the shortest entries.
+        for word in ("claude", "gemini", "gpt"):
+            versions = [catalog_search.name_version(r.asset.name)
+                        for r in search(f"{word} ", limit=5)]
+            newest = max(filter(None, map(catalog_search.name_version, Asset.objects.filter(
+                name__istartswith=word).values_list("name", flat=True))))
+            assert versions[0] == newest, word
+            assert versions == sorted(versions, reverse=True), word
 
     def test_a_segmentation_need_finds_segmentation_assets_first(self):
         results = search("segment indoor scenes", limit=5)

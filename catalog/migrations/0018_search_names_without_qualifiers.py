@@ -5,7 +5,7 @@ bracket, the others keep the empty key."""
 
 from django.db import migrations
 
-from catalog.migrations._sql import on_vendor
+from catalog.migrations._sql import on_vendor, write_names_column
 
 SQLITE_FORWARD = [
     "ALTER TABLE catalog_search_name ADD COLUMN base_key text NOT NULL DEFAULT ''",
@@ -29,19 +29,12 @@ POSTGRES_BACKWARD = [
 
 def write_base_keys(apps, schema_editor) -> None:
     from catalog.search import base_key
-    from unfragile import generation
 
-    table = ("catalog_search_doc" if schema_editor.connection.vendor == "postgresql"
-             else "catalog_search_name")
     names = apps.get_model("catalog", "Asset").objects.using(
         schema_editor.connection.alias
     ).filter(name__endswith=")").values_list("id", "name")
-    keys = [(key, asset_id) for asset_id, name in names if (key := base_key(name))]
-    if keys:
-        with schema_editor.connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET base_key = %s WHERE asset_id = %s", keys)
-        # Cached search results follow the index (catalog.search._write()).
-        generation.advance()
+    write_names_column(schema_editor, "base_key", [
+        (key, asset_id) for asset_id, name in names if (key := base_key(name))])
 
 
 class Migration(migrations.Migration):

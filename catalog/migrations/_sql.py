@@ -59,3 +59,22 @@ def reindex_some(select: Callable[[Any, str], list[int]]) -> migrations.RunPytho
         merge_pending(schema_editor.connection.alias)
 
     return migrations.RunPython(apply, migrations.RunPython.noop)
+
+
+# The table holding each asset's name key: SQLite's of its own, PostgreSQL's beside the
+# document (catalog.search.NAME_KEYS, as the migrations made them).
+NAME_TABLES = {"sqlite": "catalog_search_name", "postgresql": "catalog_search_doc"}
+
+
+def write_names_column(schema_editor, column: str, values: list[tuple[Any, int]]) -> None:
+    """Write `column` of the name rows: (value, asset id) pairs, for a column a migration
+    adds beside the name keys and fills from the assets' names."""
+    from unfragile import generation
+
+    if not values:
+        return
+    table = NAME_TABLES[schema_editor.connection.vendor]
+    with schema_editor.connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE asset_id = %s", values)
+    # Cached search results follow the index (catalog.search._write()).
+    generation.advance()

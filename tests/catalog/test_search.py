@@ -2514,6 +2514,14 @@ class TestFamilies:
         Score.objects.filter(asset__slug="zorb-studio").update(rank=60.0)
         assert _names(search("zorb "))[:2] == ["Zorb Studio", "Zorb 10"]
 
+    def test_a_family_is_named_by_whole_words_once_they_are_typed(self):
+        _score(make_asset("zorb-1", name="Zorb 1", summary="Writes."), 50.0)
+        _score(make_asset("zorbix", name="Zorbix 9", summary="Works with zorb."), 50.0)
+        # "zorb" is no word of Zorbix's name: no member, its version orders nothing.
+        assert _names(search("zorb ")) == ["Zorb 1", "Zorbix 9"]
+        # Being typed, "zorb" may be the start of it.
+        assert _names(search("zorb")) == ["Zorbix 9", "Zorb 1"]
+
     def test_only_a_family_is_ordered_by_its_names_versions(self):
         # Neither name starts with the word: the version in one says nothing of how well
         # it answers the words.

@@ -715,7 +715,6 @@ def pg_phrase_of(words: list[str]) -> str:
     return " <-> ".join(_term_chars(words))
 
 
-
 def pg_required_text(n: Normalised) -> str:
     """Input for `websearch_to_tsquery(config, ...)` matching the documents holding every
     quoted phrase; "" if none."""

@@ -1608,6 +1608,13 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
     generation.advance()
     connection = connections[using]
     marks = ", ".join(["%s"] * len(ids))
+    # A name row's columns (beside the document on PostgreSQL) and each document's values.
+    named = ("asset_id", "name_key", "base_key", *(("newness",) if held.newness else ()))
+    columns = ", ".join(named)
+
+    def name_row(d: _Document) -> tuple:
+        return tuple(getattr(d, column) for column in named)
+
     with connection.cursor() as cursor:
         # The languages each covers, for the Language filter: an index of their own.
         cursor.execute(f"DELETE FROM catalog_search_language WHERE asset_id IN ({marks})", ids)
@@ -1617,20 +1624,17 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
         )
         if connection.vendor == "postgresql":
             if docs:
-                newer = (", newness", ", %s", ", newness = EXCLUDED.newness") if held.newness \
-                    else ("", "", "")
+                updated = ", ".join(f"{column} = EXCLUDED.{column}" for column in named[1:])
                 cursor.executemany(
-                    f"INSERT INTO catalog_search_doc (asset_id, name_key, base_key{newer[0]}, "
-                    f"document) VALUES (%s, %s, %s{newer[1]}, "
+                    f"INSERT INTO catalog_search_doc ({columns}, document) "
+                    f"VALUES ({', '.join(['%s'] * len(named))}, "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'C') || "
                     f"setweight(to_tsvector('{CONFIG}', %s), 'D')) "
-                    "ON CONFLICT (asset_id) DO UPDATE SET name_key = EXCLUDED.name_key, "
-                    f"base_key = EXCLUDED.base_key{newer[2]}, document = EXCLUDED.document",
-                    [(d.asset_id, d.name_key, d.base_key,
-                      *((d.newness,) if held.newness else ()), d.name, d.titles, d.body, d.maker)
-                     for d in docs],
+                    f"ON CONFLICT (asset_id) DO UPDATE SET {updated}, "
+                    "document = EXCLUDED.document",
+                    [(*name_row(d), d.name, d.titles, d.body, d.maker) for d in docs],
                 )
             if docs and words:
                 # The words of these documents, for spelling out typed prefixes.
@@ -1666,12 +1670,10 @@ def _write(ids: list[int], docs: list[_Document], using: str, words: bool = True
                 [(d.asset_id, d.name, d.titles, d.body, d.maker) for d in docs],
             )
         if docs:
-            newer = (", newness", ", %s") if held.newness else ("", "")
             cursor.executemany(
-                f"INSERT INTO catalog_search_name (asset_id, name_key, base_key{newer[0]}) "
-                f"VALUES (%s, %s, %s{newer[1]})",
-                [(d.asset_id, d.name_key, d.base_key, *((d.newness,) if held.newness else ()))
-                 for d in docs],
+                f"INSERT INTO catalog_search_name ({columns}) "
+                f"VALUES ({', '.join(['%s'] * len(named))})",
+                [name_row(d) for d in docs],
             )
             if SQLITE_TRIGRAMS:
                 cursor.executemany(
@@ -2766,6 +2768,8 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     # PostgreSQL rounds a float cast to an integer; SQLite truncates (floor() of these
     # non-negative values), and may lack floor().
     band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
+    # `newness`: a family's member's newness + 1, so that every member is above 0; 0 for
+    # the others.
     newer = "0"
     if family:
         # A family's member: its name starts with the words, the last of them whole unless

@@ -22,7 +22,9 @@ assets before those deprecated or superseded (_current()), then by text relevanc
 UnfragileRank only reorders results whose relevance is within one band (RELEVANCE_BANDS) of
 the best of their group. The assets whose names start with the words, the family they name
 ("claude", "gpt"), are all in the first band, and among those ranked alike the newest come
-first (newness(): by the version their names give, then the release date). Words asking for
+first (newness(): by the version their names give, then the release date); words ending with
+a version name the names giving it, wherever they put it ("claude 4": Claude Opus 4.7 as
+much as Claude 4.6 Opus, which starts with the words; _Family). Words asking for
 the lowest price (querytext.PRICE_WORDS: "cheapest embedding api") are no terms but an
 order: after exact names (and those holding a task's name as typed, names_a_task()), the
 assets with a list price come first, cheapest first; they find candidates of their own, the
@@ -1452,7 +1454,13 @@ def newness(name: str, released: date | None) -> int:
     (those only a price list names)."""
     version = name_version(name)
     day = released.year * 10000 + released.month * 100 + released.day if released else 0
-    return ((version[0] * 1000 + version[1]) * 100_000_000 if version else 0) + day
+    return (_versioned(*version) if version else 0) + day
+
+
+def _versioned(major: int, minor: int) -> int:
+    """The newness of a name giving this version, before its release date (yyyymmdd) is
+    added."""
+    return (major * 1000 + minor) * 100_000_000
 
 
 def glued_words(name: str, external_id: str, names: str | None = None) -> str:
@@ -2223,8 +2231,7 @@ class _SQLite:
                     for condition, value, _ in name_passes)}
             )
             {_ordered("sqlite", filters.by_price, filters.task_first, bool(turned),
-                      filters.task_steering(), filters.words_first, names.family,
-                      names.typing)}
+                      filters.task_steering(), filters.words_first, names.family)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
         with connections[using].cursor() as cursor:
@@ -2582,14 +2589,75 @@ class _Postgres:
                     for condition, value, _ in name_passes)}
             )
             {_ordered("postgresql", filters.by_price, filters.task_first, bool(turned),
-                      filters.task_steering(), filters.words_first, names.family,
-                      names.typing)}
+                      filters.task_steering(), filters.words_first, names.family)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
         with _planned_each_time(using), connections[using].cursor() as cursor:
             cursor.execute(sql, [*pass_params, *named,
                                  *([turned] if turned else []), *names.family_params(), limit])
             return cursor.fetchall()
+
+
+# A version ending the words typed, one or two numbers of one or two digits after words
+# naming what it is of: "claude 4", "claude 4 5" (4.5), "resnet 50" (from "resnet50").
+_FAMILY_VERSION = re.compile(r"(.*[a-z]) (\d{1,2})(?: (\d{1,2}))?")
+
+
+@dataclass(frozen=True)
+class _Family:
+    """The family the words typed name (_ordered()): the assets whose names start with
+    them (`start`, a name key, its last word whole unless `typing`). When the words end with
+    a version, also those whose names start with the words before it (`lead`) and give that
+    version wherever they put it (name_version(), held as newness within `newness`):
+    "claude 4" takes Claude Opus 4.7 in beside Claude 4.6 Opus, "qwen 3" Qwen3.5 9B,
+    "resnet 50" the resnet50 models."""
+
+    start: str
+    typing: bool = False
+    lead: str = ""
+    # (low, high): a name giving the version typed has a newness from low up to below high
+    # (_versioned()).
+    newness: tuple[int, int] = (0, 0)
+
+    @classmethod
+    def of(cls, key: str, spaced: str, typing: bool) -> _Family | None:
+        """The family named by the name key `key`, whose version is read from `spaced`, the
+        same with letters and numbers apart (_name_keys()); None for no key."""
+        if not key:
+            return None
+        version = _FAMILY_VERSION.fullmatch(spaced)
+        if not version:
+            return cls(key, typing)
+        lead, major, minor = version[1], int(version[2]), version[3]
+        low = _versioned(major, int(minor or 0))
+        high = _versioned(major, int(minor) + 1) if minor else _versioned(major + 1, 0)
+        return cls(key, typing, lead, (low, high))
+
+    def member(self, key: str, newness: str) -> str:
+        """SQL for whether a name is a member, from SQL for its name key and its newness: a
+        start of the name is a whole word when the name goes on with a space or a number
+        ("bert": not "BERTopic"; "qwen": Qwen3.5). Its parameters lead params()."""
+        sql = self._starts(key, self.start, not self.typing)
+        return f"({sql} OR {self.by_version(key, newness)})" if self.lead else sql
+
+    def by_version(self, key: str, newness: str) -> str:
+        """SQL for whether a name is a member by the version it gives (`lead`); its
+        parameter follows member()'s."""
+        # (The newness bounds are integers, written in as literals.)
+        low, high = (int(n) for n in self.newness)
+        return (f"({self._starts(key, self.lead, True)} "
+                f"AND {newness} >= {low} AND {newness} < {high})")
+
+    @staticmethod
+    def _starts(key: str, words: str, whole: bool) -> str:
+        after = f"substr({key}, {len(words) + 1}, 1)"
+        bounds = ", ".join(f"'{c}'" for c in " 0123456789")
+        bound = f" AND ({after} = '' OR {after} IN ({bounds}))" if whole else ""
+        return f"substr({key}, 1, {len(words)}) = %s{bound}"
+
+    def params(self) -> list[str]:
+        """The parameters of member() and by_version() after it, when there is a lead."""
+        return [self.start, self.lead, self.lead] if self.lead else [self.start]
 
 
 @dataclass(frozen=True)
@@ -2610,13 +2678,13 @@ class _Names:
     typing: bool = False
 
     @property
-    def family(self) -> str:
-        """The name key typed: the start of the names of the family it names (_ordered())."""
-        return self.keys[0]
+    def family(self) -> _Family | None:
+        """The family the name key typed names (_ordered())."""
+        return _Family.of(self.keys[0], self.keys[1], self.typing)
 
     def family_params(self) -> list[str]:
-        """The parameter of _ordered()'s `family`, if any."""
-        return [self.family] if self.family else []
+        """The parameters of _ordered()'s `family`, if any."""
+        return self.family.params() if self.family else []
 
     def passes(self, alias: str, vendor: str) -> list[tuple[str, int, list[str]]]:
         """(SQL condition on the name row `alias`, the `exact` it gives, its parameters).
@@ -2726,7 +2794,7 @@ def _list_price(vendor: str, alias: str) -> str:
 
 def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
              turned: bool = False, tasks: str = "", words_first: bool = False,
-             family: str = "", typing: bool = False) -> str:
+             family: _Family | None = None) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered, and on
     PostgreSQL name_key and newness) one row an asset, ranked (see the module's docstring;
     `most`: holds all the terms but one, when any term may match, and `phrase` then holds
@@ -2743,10 +2811,9 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     candidate's id, as the rank: the candidates are the same, only their order changes.
     Within each group, the current before the deprecated and superseded (_current()), then
     by band. `words_first`: `phrase` and `most` come before `steered` (the search for some
-    of the words, _Filters.words_first). `family`: the name key of what was typed
-    (_Names.family), a parameter after `turned`'s, and `typing`, whether its last word may
-    be being typed: the assets whose names start with it, the family it names, are in the
-    first band of their group (what tells their relevance apart is how long their texts are:
+    of the words, _Filters.words_first). `family`: the family what was typed names
+    (_Names.family), its parameters after `turned`'s: its members are in the first band of
+    their group (what tells their relevance apart is how long their texts are:
     SQLite's bm25() weighs a name's words down by the length of the whole entry), and among
     those ranked alike the newest come first (newness(): "claude" opens with Claude Opus
     5.5, not Claude Instant V1; "gpt" with GPT-6.1). Newness orders only them: the version
@@ -2770,27 +2837,30 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
     # `newness`: a family's member's newness + 1, so that every member is above 0; 0 for
     # the others.
-    newer = "0"
+    # `versioned`: 1 for a member by the version its name gives (_Family.by_version()),
+    # which counts as starting with the words (NAME_STARTS) and holding their phrase:
+    # "claude 4" names Claude Opus 4.7 as much as Claude 4.6 Opus.
+    newer, versioned, phrased, named = "0", "0", "phrase", "exact"
     if family:
-        # A family's member: its name starts with the words, the last of them whole unless
-        # being typed ("bert": not "BERTopic"), or followed by its number ("qwen": Qwen3.5).
         # (PostgreSQL's candidates come with their names' rows, _Postgres.rank(); SQLite's
         # are looked up by their ids.)
         key, new = (("MAX(c.name_key)", "MAX(c.newness)") if vendor == "postgresql"
                     else ("n.name_key", "n.newness"))
-        after = f"substr({key}, {len(family) + 1}, 1)"
-        ends = ", ".join(f"'{c}'" for c in " 0123456789")
-        whole = "" if typing else f" AND ({after} = '' OR {after} IN ({ends}))"
-        newer = (f"CASE WHEN substr({key}, 1, {len(family)}) = %s{whole} "
-                 f"THEN {new} + 1 ELSE 0 END")
+        newer = f"CASE WHEN {family.member(key, new)} THEN {new} + 1 ELSE 0 END"
+        if family.lead:
+            versioned = f"CASE WHEN {family.by_version(key, new)} THEN 1 ELSE 0 END"
+            phrased = "CASE WHEN versioned = 1 THEN 1 ELSE phrase END"
+            named = (f"CASE WHEN versioned = 1 AND exact < {NAME_STARTS} "
+                     f"THEN {NAME_STARTS} ELSE exact END")
         if vendor == "sqlite":
-            newer = (f"(SELECT {newer} FROM {NAME_KEYS[vendor]} n "
-                     "WHERE n.asset_id = c.asset_id)")
+            newer, versioned = (
+                f"(SELECT {sql} FROM {NAME_KEYS[vendor]} n WHERE n.asset_id = c.asset_id)"
+                if sql != "0" else sql for sql in (newer, versioned))
     price_column, phrase_first, cheapest = "", "", ""
     if by_price:
         price_column = (f", (SELECT {_list_price(vendor, 'p')} FROM catalog_asset p "
                         "WHERE p.id = c.asset_id) AS price")
-        phrase_first = "phrase DESC," if task_first else ""
+        phrase_first = f"{phrased} DESC," if task_first else ""
         cheapest = "price IS NULL, price,"
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
@@ -2798,16 +2868,16 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
                 {phrase} AS phrase, MAX(c.most) AS most,
                 MAX(c.steered){f" + {tasks}" if tasks else ""} AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank,
-                {newer} AS newness,
+                {newer} AS newness, {versioned} AS versioned,
                 {_current(vendor)} AS current_
                 {price_column}
             FROM cand c
             GROUP BY c.asset_id
         ) g
-        WINDOW w AS (PARTITION BY steered, phrase, most)
-        ORDER BY exact DESC, {phrase_first} {cheapest}
-            {"phrase DESC, most DESC, steered DESC" if words_first
-             else "steered DESC, phrase DESC, most DESC"},
+        WINDOW w AS (PARTITION BY steered, {phrased}, most)
+        ORDER BY {named} DESC, {phrase_first} {cheapest}
+            {f"{phrased} DESC, most DESC, steered DESC" if words_first
+             else f"steered DESC, {phrased} DESC, most DESC"},
             current_ DESC, CASE WHEN newness > 0 THEN 0 ELSE {band} END,
             COALESCE(rank, -1.0) DESC, newness DESC, rel DESC, asset_id
         LIMIT %s

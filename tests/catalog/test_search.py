@@ -2530,6 +2530,48 @@ class TestFamilies:
                           "writing, reading and searching text in many languages."), 50.0)
         assert _names(search("kit ")) == ["Beta kit", "Alpha kit v9"]
 
+    @pytest.mark.parametrize("key, spaced, lead, versions", [
+        ("zorb 4", "zorb 4", "zorb", ((4, 0), (5, 0))),
+        ("zorb 4 5", "zorb 4 5", "zorb", ((4, 5), (4, 6))),
+        ("zorb max 12", "zorb max 12", "zorb max", ((12, 0), (13, 0))),
+        # Letters glued to the number: the version is read from the words apart.
+        ("resnet50", "resnet 50", "resnet", ((50, 0), (51, 0))),
+        # No version ending it: a family by its start alone.
+        ("zorb", "zorb", "", None),
+        ("zorb 4b", "zorb 4b", "", None),
+        ("zorb 4 lite", "zorb 4 lite", "", None),
+        ("zorb 2024", "zorb 2024", "", None),
+        ("4 5", "4 5", "", None),
+    ])
+    def test_a_version_ending_the_words_names_a_family_by_it(self, key, spaced, lead,
+                                                             versions):
+        family = catalog_search._Family.of(key, spaced, typing=False)
+        assert (family.start, family.lead) == (key, lead)
+        if versions:
+            low, high = (catalog_search.newness(f"Zorb {a}.{b}", None) for a, b in versions)
+            assert family.newness == (low, high)
+        assert catalog_search._Family.of("", "", typing=False) is None
+
+    def _versions(self) -> None:
+        for slug, name, released in [
+            ("zorb-4-6", "Zorb 4.6 Pro", date(2026, 2, 1)),
+            ("zorb-4", "Zorb 4 Pro", date(2025, 5, 1)),
+            ("zorb-max-4-7", "Zorb Max 4.7", None),
+            ("zorb-max-5", "Zorb Max 5", None),
+            ("zorb-max-3", "Zorb Max 3.9", None),
+            ("zorbix-4-9", "Zorbix 4.9", None),
+        ]:
+            _score(make_asset(slug, name=name, summary="Writes text.", released_on=released),
+                   50.0)
+
+    def test_a_family_named_with_its_version_takes_the_names_giving_it_anywhere(self):
+        self._versions()
+        # Zorb Max 4.7 is as much a Zorb 4 as Zorb 4.6 Pro, and newer; the others are not
+        # Zorb 4 (Zorbix is not Zorb).
+        assert _names(search("zorb 4"))[:3] == ["Zorb Max 4.7", "Zorb 4.6 Pro", "Zorb 4 Pro"]
+        assert _names(search("zorb 4.6"))[0] == "Zorb 4.6 Pro"
+        assert _names(search("zorb max 4"))[0] == "Zorb Max 4.7"
+
     def test_the_index_holds_each_names_newness(self):
         a = make_asset("zorb-2", name="Zorb 2 (preview)", released_on=date(2024, 5, 6))
         with connection.cursor() as cursor:
@@ -2785,6 +2827,17 @@ class TestRelevanceOnTheBundledCatalog:
                 name__istartswith=word).values_list("name", flat=True))))
             assert versions[0] == newest, word
             assert versions == sorted(versions, reverse=True), word
+
+    def test_a_family_named_with_its_version_opens_with_its_newest(self):
+        # Claude Opus 4.8 came after every "Claude 4..." name, which starts with the words.
+        for typed, major in (("claude 4", 4), ("gemini 2", 2)):
+            versions = [catalog_search.name_version(r.asset.name)
+                        for r in search(typed, limit=5)]
+            newest = max(v for v in map(catalog_search.name_version, Asset.objects.filter(
+                name__istartswith=typed.split()[0]).values_list("name", flat=True))
+                if v and v[0] == major)
+            assert versions[0] == newest, typed
+            assert versions == sorted(versions, reverse=True), typed
 
     def test_a_segmentation_need_finds_segmentation_assets_first(self):
         results = search("segment indoor scenes", limit=5)

@@ -24,7 +24,8 @@ the best of their group. The assets whose names start with the words, the family
 ("claude", "gpt"), are all in the first band, and among those ranked alike the newest come
 first (newness(): by the version their names give, then the release date); words ending with
 a version name the names giving it, wherever they put it ("claude 4": Claude Opus 4.7 as
-much as Claude 4.6 Opus, which starts with the words; _Family). Words asking for
+much as Claude 4.6 Opus, which starts with the words; _Family), and a maker's name alone its
+assets ("anthropic": Claude Opus 5.5 first, not Claude Code). Words asking for
 the lowest price (querytext.PRICE_WORDS: "cheapest embedding api") are no terms but an
 order: after exact names (and those holding a task's name as typed, names_a_task()), the
 assets with a list price come first, cheapest first; they find candidates of their own, the
@@ -2610,7 +2611,9 @@ class _Family:
     a version, also those whose names start with the words before it (`lead`) and give that
     version wherever they put it (name_version(), held as newness within `newness`):
     "claude 4" takes Claude Opus 4.7 in beside Claude 4.6 Opus, "qwen 3" Qwen3.5 9B,
-    "resnet 50" the resnet50 models."""
+    "resnet 50" the resnet50 models. When the words are a maker's name and no more, its
+    assets (`makers`, ids): "anthropic" opens with Claude Opus 5.5, "openai" with GPT-6.1,
+    not Claude Code and GPT-2, whose entries are the shortest."""
 
     start: str
     typing: bool = False
@@ -2618,27 +2621,37 @@ class _Family:
     # (low, high): a name giving the version typed has a newness from low up to below high
     # (_versioned()).
     newness: tuple[int, int] = (0, 0)
+    makers: tuple[int, ...] = ()
 
     @classmethod
-    def of(cls, key: str, spaced: str, typing: bool) -> _Family | None:
+    def of(cls, key: str, spaced: str, typing: bool,
+           makers: tuple[int, ...] = ()) -> _Family | None:
         """The family named by the name key `key`, whose version is read from `spaced`, the
-        same with letters and numbers apart (_name_keys()); None for no key."""
+        same with letters and numbers apart (_name_keys()), and the makers it names alone;
+        None for no key."""
         if not key:
             return None
         version = _FAMILY_VERSION.fullmatch(spaced)
         if not version:
-            return cls(key, typing)
+            return cls(key, typing, makers=makers)
         lead, major, minor = version[1], int(version[2]), version[3]
         low = _versioned(major, int(minor or 0))
         high = _versioned(major, int(minor) + 1) if minor else _versioned(major + 1, 0)
-        return cls(key, typing, lead, (low, high))
+        return cls(key, typing, lead, (low, high), makers)
 
     def member(self, key: str, newness: str) -> str:
-        """SQL for whether a name is a member, from SQL for its name key and its newness: a
-        start of the name is a whole word when the name goes on with a space or a number
-        ("bert": not "BERTopic"; "qwen": Qwen3.5). Its parameters lead params()."""
-        sql = self._starts(key, self.start, not self.typing)
-        return f"({sql} OR {self.by_version(key, newness)})" if self.lead else sql
+        """SQL for whether a candidate (`c`) is a member, from SQL for its name key and its
+        newness: a start of the name is a whole word when the name goes on with a space or
+        a number ("bert": not "BERTopic"; "qwen": Qwen3.5). Its parameters lead params()."""
+        either = [self._starts(key, self.start, not self.typing)]
+        if self.lead:
+            either.append(self.by_version(key, newness))
+        if self.makers:
+            # The ids are integers, written in as literals; their assets read once.
+            ids = ", ".join(str(int(i)) for i in self.makers)
+            either.append(f"c.asset_id IN (SELECT id FROM {Asset._meta.db_table} "
+                          f"WHERE organization_id IN ({ids}))")
+        return f"({' OR '.join(either)})" if len(either) > 1 else either[0]
 
     def by_version(self, key: str, newness: str) -> str:
         """SQL for whether a name is a member by the version it gives (`lead`); its
@@ -2676,11 +2689,13 @@ class _Names:
     owners: tuple[int, ...] = ()
     # Whether the last word of the key may be being typed (querytext.Normalised.prefix).
     typing: bool = False
+    # The organisations whose name the words are, and no more (makers()), by id.
+    makers: tuple[int, ...] = ()
 
     @property
     def family(self) -> _Family | None:
         """The family the name key typed names (_ordered())."""
-        return _Family.of(self.keys[0], self.keys[1], self.typing)
+        return _Family.of(self.keys[0], self.keys[1], self.typing, self.makers)
 
     def family_params(self) -> list[str]:
         """The parameters of _ordered()'s `family`, if any."""
@@ -2721,7 +2736,9 @@ def _names(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _Names:
             # Finished words: the names they start as words ("stable diffusion": Stable
             # Diffusion XL, not "Lexica Search with Stable Diffusion v1.5").
             start = keys[0] + " "
-    return _Names(keys, start, *_owned(keys[0], using), typing=bool(n.prefix))
+    alone = makers(using).named.get(" ".join(n.terms), frozenset())
+    return _Names(keys, start, *_owned(keys[0], using), typing=bool(n.prefix),
+                  makers=tuple(sorted(alone)))
 
 
 def _owned(key: str, using: str) -> tuple[str, tuple[int, ...]]:

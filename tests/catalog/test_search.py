@@ -2572,6 +2572,34 @@ class TestFamilies:
         assert _names(search("zorb 4.6"))[0] == "Zorb 4.6 Pro"
         assert _names(search("zorb max 4"))[0] == "Zorb Max 4.7"
 
+    def _maker(self) -> None:
+        zorbco = make_org("Zorbco", slug="zorbco")
+        # The oldest described least: its shorter entry scored a little higher.
+        for slug, name, summary in [
+            ("writer", "Writer", "Writes."),
+            ("zorb-2", "Zorb 2", "Writes text and answers questions about documents."),
+            ("zorb-3", "Zorb 3 Pro", "Writes text, translates it, and answers questions "
+             "about documents in forty languages, with tools of its own."),
+        ]:
+            _score(make_asset(slug, name=name, summary=summary, organization=zorbco), 50.0)
+        _score(make_asset("kit", name="Kit", summary="Works with Zorbco's models.",
+                          organization=make_org("Other", slug="other")), 50.0)
+
+    def test_a_makers_name_alone_opens_with_its_newest(self):
+        self._maker()
+        assert _names(search("zorbco ")) == ["Zorb 3 Pro", "Zorb 2", "Writer", "Kit"]
+        # While it is being typed too.
+        assert _names(search("zorbco"))[:3] == ["Zorb 3 Pro", "Zorb 2", "Writer"]
+
+    def test_a_makers_better_ranked_asset_comes_first_all_the_same(self):
+        self._maker()
+        Score.objects.filter(asset__slug="writer").update(rank=60.0)
+        assert _names(search("zorbco "))[:2] == ["Writer", "Zorb 3 Pro"]
+
+    def test_a_makers_name_with_more_words_orders_no_family_of_its_assets(self):
+        self._maker()
+        assert _names(search("zorbco writes "))[0] == "Writer"
+
     def test_the_index_holds_each_names_newness(self):
         a = make_asset("zorb-2", name="Zorb 2 (preview)", released_on=date(2024, 5, 6))
         with connection.cursor() as cursor:
@@ -2827,6 +2855,18 @@ class TestRelevanceOnTheBundledCatalog:
                 name__istartswith=word).values_list("name", flat=True))))
             assert versions[0] == newest, word
             assert versions == sorted(versions, reverse=True), word
+
+    def test_a_makers_name_alone_opens_with_its_newest(self):
+        # Claude Code and Claude Instant V1 came first, GPT-2 and Codex: the shortest
+        # entries.
+        for maker, word in (("anthropic", "claude"), ("openai", "gpt")):
+            versions = [catalog_search.name_version(r.asset.name)
+                        for r in search(maker, limit=5)
+                        if r.asset.name.lower().startswith(word)]
+            newest = max(filter(None, map(catalog_search.name_version, Asset.objects.filter(
+                organization__slug=maker, name__istartswith=word).values_list(
+                    "name", flat=True))))
+            assert versions[0] == newest, maker
 
     def test_a_family_named_with_its_version_opens_with_its_newest(self):
         # Claude Opus 4.8 came after every "Claude 4..." name, which starts with the words.

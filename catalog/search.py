@@ -2661,16 +2661,29 @@ class _Family:
         return (f"({self._starts(key, self.lead, True)} "
                 f"AND {newness} >= {low} AND {newness} < {high})")
 
-    @staticmethod
-    def _starts(key: str, words: str, whole: bool) -> str:
-        after = f"substr({key}, {len(words) + 1}, 1)"
-        bounds = ", ".join(f"'{c}'" for c in " 0123456789")
-        bound = f" AND ({after} = '' OR {after} IN ({bounds}))" if whole else ""
+    def partly(self, key: str) -> str:
+        """SQL for whether a name starts with the word being typed only as the start of a
+        longer word ("phi": PhincBitextMining, not Phi-3.5 MoE); its parameter follows
+        by_version()'s. Only while typing."""
+        return f"{self._starts(key, self.start, False)} AND NOT ({self._bound(key, self.start)})"
+
+    @classmethod
+    def _starts(cls, key: str, words: str, whole: bool) -> str:
+        bound = f" AND {cls._bound(key, words)}" if whole else ""
         return f"substr({key}, 1, {len(words)}) = %s{bound}"
 
+    @staticmethod
+    def _bound(key: str, words: str) -> str:
+        """SQL for whether a name starting with `words` goes on with no more letters."""
+        after = f"substr({key}, {len(words) + 1}, 1)"
+        bounds = ", ".join(f"'{c}'" for c in " 0123456789")
+        return f"({after} = '' OR {after} IN ({bounds}))"
+
     def params(self) -> list[str]:
-        """The parameters of member() and by_version() after it, when there is a lead."""
-        return [self.start, self.lead, self.lead] if self.lead else [self.start]
+        """The parameters of member(), by_version() when there is a lead, and partly()
+        while typing, in that order."""
+        return [self.start, *([self.lead] * 2 if self.lead else []),
+                *([self.start] if self.typing else [])]
 
 
 @dataclass(frozen=True)
@@ -2857,7 +2870,11 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     # `versioned`: 1 for a member by the version its name gives (_Family.by_version()),
     # which counts as starting with the words (NAME_STARTS) and holding their phrase:
     # "claude 4" names Claude Opus 4.7 as much as Claude 4.6 Opus.
-    newer, versioned, phrased, named = "0", "0", "phrase", "exact"
+    # `partly`, while typing: 1 for a member only by the start of a longer word
+    # (_Family.partly()); when the word is whole in some member's name, those come after
+    # the rest of the first band: "phi" opens with Phi-3.5 MoE, as "phi " does, not with
+    # PhincBitextMining, better ranked ("qwe" is a start in every name).
+    newer, versioned, phrased, named, partly = "0", "0", "phrase", "exact", "0"
     if family:
         # (PostgreSQL's candidates come with their names' rows, _Postgres.rank(); SQLite's
         # are looked up by their ids.)
@@ -2869,10 +2886,17 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
             phrased = "CASE WHEN versioned = 1 THEN 1 ELSE phrase END"
             named = (f"CASE WHEN versioned = 1 AND exact < {NAME_STARTS} "
                      f"THEN {NAME_STARTS} ELSE exact END")
+        if family.typing:
+            partly = f"CASE WHEN {family.partly(key)} THEN 1 ELSE 0 END"
         if vendor == "sqlite":
-            newer, versioned = (
+            newer, versioned, partly = (
                 f"(SELECT {sql} FROM {NAME_KEYS[vendor]} n WHERE n.asset_id = c.asset_id)"
-                if sql != "0" else sql for sql in (newer, versioned))
+                if sql != "0" else sql for sql in (newer, versioned, partly))
+    # (Not a bare 0 when not typing: SQLite reads an integer in ORDER BY as a column's
+    # number.)
+    partly_last = "" if partly == "0" else (
+        "CASE WHEN partly = 1 THEN MAX(CASE WHEN newness > 0 AND partly = 0 THEN 1 ELSE 0 END) "
+        "OVER () ELSE 0 END,")
     price_column, phrase_first, cheapest = "", "", ""
     if by_price:
         price_column = (f", (SELECT {_list_price(vendor, 'p')} FROM catalog_asset p "
@@ -2885,7 +2909,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
                 {phrase} AS phrase, MAX(c.most) AS most,
                 MAX(c.steered){f" + {tasks}" if tasks else ""} AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank,
-                {newer} AS newness, {versioned} AS versioned,
+                {newer} AS newness, {versioned} AS versioned, {partly} AS partly,
                 {_current(vendor)} AS current_
                 {price_column}
             FROM cand c
@@ -2895,7 +2919,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
         ORDER BY {named} DESC, {phrase_first} {cheapest}
             {f"{phrased} DESC, most DESC, steered DESC" if words_first
              else f"steered DESC, {phrased} DESC, most DESC"},
-            current_ DESC, CASE WHEN newness > 0 THEN 0 ELSE {band} END,
+            current_ DESC, CASE WHEN newness > 0 THEN 0 ELSE {band} END, {partly_last}
             COALESCE(rank, -1.0) DESC, newness DESC, rel DESC, asset_id
         LIMIT %s
     """

@@ -2519,8 +2519,21 @@ class TestFamilies:
         _score(make_asset("zorbix", name="Zorbix 9", summary="Works with zorb."), 50.0)
         # "zorb" is no word of Zorbix's name: no member, its version orders nothing.
         assert _names(search("zorb ")) == ["Zorb 1", "Zorbix 9"]
-        # Being typed, "zorb" may be the start of it.
-        assert _names(search("zorb")) == ["Zorbix 9", "Zorb 1"]
+        # Being typed, "zorb" may be the start of it, but is a whole word of Zorb 1's name
+        # (test_a_word_being_typed_whole_in_a_name_comes_before_longer_words).
+        assert _names(search("zorb")) == ["Zorb 1", "Zorbix 9"]
+
+    def test_a_word_being_typed_whole_in_a_name_comes_before_longer_words(self):
+        # ("phi": Phi-3.5 MoE, not PhincBitextMining, better ranked.)
+        _score(make_asset("zorb-1", name="Zorb 1", summary="Writes."), 50.0)
+        _score(make_asset("zorbix", name="Zorbix 9", summary="Writes."), 60.0)
+        assert _names(search("zorb")) == ["Zorb 1", "Zorbix 9"]
+
+    def test_a_word_being_typed_that_starts_every_name_leaves_the_family_first(self):
+        # ("qwe": the Qwen models, not DeepSeek-R1-Distill-Qwen-14B, a start of none.)
+        _score(make_asset("zorbix", name="Zorbix 9", summary="Writes."), 55.0)
+        _score(make_asset("distill", name="Distill Zorbix 3", summary="Writes."), 50.0)
+        assert _names(search("zorbi")) == ["Zorbix 9", "Distill Zorbix 3"]
 
     def test_only_a_family_is_ordered_by_its_names_versions(self):
         # Neither name starts with the word: the version in one says nothing of how well
@@ -2867,6 +2880,10 @@ class TestRelevanceOnTheBundledCatalog:
                 organization__slug=maker, name__istartswith=word).values_list(
                     "name", flat=True))))
             assert versions[0] == newest, maker
+
+    def test_a_family_being_typed_opens_with_the_names_holding_it_whole(self):
+        # PhincBitextMining came first, better ranked than the Phi models.
+        assert all(n.startswith("Phi-") for n in _names(search("phi", limit=5)))
 
     def test_a_family_named_with_its_version_opens_with_its_newest(self):
         # Claude Opus 4.8 came after every "Claude 4..." name, which starts with the words.

@@ -275,10 +275,12 @@ def search(
     # A word being typed whose stem starts no indexed word ("analys": stemmed anali, the
     # index holds analysi) stands for the indexed words it starts, or the word it is
     # mistyped at its end ("segmentz"); a whole word that found nothing, for the indexed
-    # words it starts beside it ("deepse", stemmed deeps: deepseek).
-    if n.prefix and not rows and not prefixes and (
+    # words it starts beside it ("deepse", stemmed deeps: deepseek); the words standing in
+    # for it as prefixes that found nothing, for the indexed words it starts instead
+    # ("gemin" may be the start of "geming", stemmed geme, which no entry holds: gemini).
+    if n.prefix and not rows and (
             more := (backend.glued_words if shorter else backend.shorter_words)(n, using)):
-        shorter = [*shorter, *more]
+        shorter, prefixes = (more if prefixes else [*shorter, *more]), False
         rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters, wanted)
     if len(rows) < wanted and not language and (named := _language_term(n, using)):
         # A word naming a language: the assets covering it that hold the other words

@@ -278,8 +278,14 @@ def search(
     # words it starts beside it ("deepse", stemmed deeps: deepseek); the words standing in
     # for it as prefixes that found nothing, for the indexed words it starts instead
     # ("gemin" may be the start of "geming", stemmed geme, which no entry holds: gemini).
+    # Failing those, the words people describe needs with that it starts ("portugue":
+    # portuguese, whose stem, portugues, "portugue" does not start; "recogniti":
+    # recognition), and the words it is the start of by an ending whose stems the index
+    # holds ("harnes", stemmed harn as a word: harness, stemmed har; "supervis": supervise;
+    # "gami": gaming). (It was searched as the words standing in for it, or as a prefix.)
     if n.prefix and not rows and (
-            more := (backend.glued_words if shorter else backend.shorter_words)(n, using)):
+            more := (backend.glued_words if shorter else backend.shorter_words)(n, using)
+            or started_words(n.prefix, shorter or [n.prefix], prefixes or not shorter, using)):
         shorter, prefixes = (more if prefixes else [*shorter, *more]), False
         rows = backend.rank(using, backend.all_terms(n, using, shorter), names, filters, wanted)
     if len(rows) < wanted and not language and (named := _language_term(n, using)):
@@ -957,6 +963,52 @@ def need_words(using: str = DEFAULT_DB_ALIAS) -> tuple[dict[str, int], frozenset
         return dict(words), frozenset(stem(word, stemmer) for word in words)
 
     return _need_words.get(using, read)
+
+
+def started_words(typed: str, searched: Sequence[str], prefixes: bool,
+                  using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The words a word being typed may be the start of (need_words_started(),
+    completed_words()) that its own search did not reach: it was searched as the words
+    `searched` (their stems; as prefixes of them when `prefixes`), and those it reached are
+    of no use ("detection", a whole word stemmed detect: not detections)."""
+    stemmer = STEMMERS[connections[using].vendor]
+    stems = [stem(word, stemmer) for word in searched]
+
+    def reached(word: str) -> bool:
+        stemmed = stem(word, stemmer)
+        return any(stemmed == s or (prefixes and stemmed.startswith(s)) for s in stems)
+
+    return [word for word in need_words_started(typed, using) if not reached(word)] + [
+        *completed_words(typed, using, reached)]
+
+
+def need_words_started(typed: str, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The words people describe needs with (need_words()) that `typed` is the start of,
+    shortest first, up to MAX_STAND_INS; no query but need_words()'s."""
+    words = sorted((w for w in need_words(using)[0] if w.startswith(typed) and w != typed),
+                   key=lambda w: (len(w), w))
+    return words[:MAX_STAND_INS]
+
+
+def completed_words(typed: str, using: str = DEFAULT_DB_ALIAS,
+                    skipped: Callable[[str], bool] = lambda word: False) -> list[str]:
+    """The words `typed` may be the start of by an ending (completions(), and the endings
+    that make the commonest words of any: "claus", clause; "uncas", uncased) whose stems
+    the index holds, as words, but those `skipped`; one query, none for a word of other
+    than ASCII letters or when every word is skipped."""
+    if not _ascii_letters(typed):
+        return []
+    stemmer = STEMMERS[connections[using].vendor]
+    # One word a stem, the first (recognition, not recognitic; clause, not clausing).
+    by_stem: dict[str, str] = {}
+    for word in [*completions(typed), *(
+            typed + ending for ending in ("e", "s", "ed", "es", "ing"))]:
+        if word != typed and not skipped(word):
+            by_stem.setdefault(stem(word, stemmer), word)
+    if not by_stem:
+        return []
+    held = _held(list(by_stem.values()), stemmer, using)
+    return [word for word in by_stem.values() if word in held][:MAX_STAND_INS]
 
 
 def _held(terms: list[str], stemmer: str, using: str) -> set[str]:

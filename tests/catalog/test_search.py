@@ -1230,7 +1230,9 @@ class TestSearch:
         with django_assert_num_queries(3 + PREFIX_QUERIES):
             assert search("visi", limit=20)
         # Before falling back, one statement looks for indexed words that "underw" starts
-        # with (there are none).
+        # with (there are none; nor words people describe needs with, read once per data
+        # generation, as the tasks: catalog.search.need_words()).
+        catalog_search.need_words()
         with django_assert_num_queries(5 + PREFIX_QUERIES):
             assert search("vision underw", limit=20)
 
@@ -1463,6 +1465,27 @@ class TestSearch:
         make_asset("zemini", name="Zemini Pro", summary="Writes text.")
         assert [r.asset.slug for r in search("zemin")] == ["zemini"]
         assert [r.asset.slug for r in search("writes zemin")] == ["zemini"]
+
+    def test_a_word_being_typed_that_no_stem_follows_finds_the_words_it_starts(self):
+        # The stemmers make harn of "harnes" as a word, while "harness" is indexed har;
+        # "claus" is no stem of "clause" (claus is), nor "supervis" of "supervised"; nor
+        # "recogniti" of "recognition" (recognit), a word of a task's name, nor "portugue"
+        # of "portuguese" (portugues). Each found nothing.
+        make_asset("harness", name="Harness kit", summary="Runs evaluations.")
+        make_asset("contracts", name="Lexi", summary="Finds a clause in contracts.")
+        make_asset("probe", name="Probe", summary="Learns supervised, from labels.")
+        make_asset("ears", name="Ears", summary="Transcribes talks.",
+                   tasks=[make_task("automatic-speech-recognition", name="Speech recognition")])
+        # (A language's name is such a word when SPELLING_LANGUAGE_MIN assets cover it.)
+        make_asset("serafim", name="Serafim", summary="Encodes Portuguese sentences.",
+                   languages=["por-Latn"])
+        for i in range(catalog_search.SPELLING_LANGUAGE_MIN - 1):
+            make_asset(f"covers-{i}", summary="Encodes sentences.", languages=["por-Latn"])
+        for typed, slug in [("harnes", "harness"), ("claus", "contracts"),
+                            ("supervis", "probe"), ("recogniti", "ears"),
+                            ("portugue", "serafim"), ("portugues", "serafim")]:
+            # (The assets covering Portuguese follow Serafim, which says it.)
+            assert [r.asset.slug for r in search(typed)][:1] == [slug], typed
 
     def test_a_whole_word_being_typed_stands_for_itself_not_the_words_its_stem_starts(
             self, django_assert_num_queries):

@@ -29,6 +29,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import StartsWith
 from django.utils import timezone
@@ -49,6 +50,7 @@ from catalog.models import (
     squashed_name,
     url_for,
 )
+from catalog.search import NAME_KEYS
 from comparisons.models import CoMatch, Match, PairNote, PairView
 from unfragile import cache as unfragile_cache
 from unfragile import generation, pagecache
@@ -663,19 +665,25 @@ def _starter_pairs(n: int) -> list[dict]:
 
 
 def suggest(text: str, limit: int = 8) -> list[Asset]:
-    """Typeahead over published asset names and slugs: prefix matches first, then by rank.
-    A name is found however either writes a number apart (name_holds(): "gpt4o", GPT-4o)."""
+    """Typeahead over published asset names and slugs: prefix matches first, then by rank,
+    then the newest (the search's newness(): "claude" suggests Claude Opus 5.5, not Claude
+    2.0, of those ranked alike). A name is found however either writes a number apart
+    (name_holds(): "gpt4o", GPT-4o)."""
     text = text.strip()
     if len(text) < 2:
         return []
+    # Read from the search index, which holds each name's newness (migration 0043).
+    newness = RawSQL(f"(SELECT n.newness FROM {NAME_KEYS[connection.vendor]} n "
+                     f"WHERE n.asset_id = {Asset._meta.db_table}.id)", [])
     return list(
         Asset.objects.published()
         .filter(name_holds(text) | Q(slug__icontains=text))
         .alias(prefix=Case(When(StartsWith(squashed_name(), squashed(text)), then=Value(0)),
-                           default=Value(1)))
+                           default=Value(1)), newness=newness)
         .select_related("organization")
         .only("slug", "name", "external_id", "kind", "organization__name")
-        .order_by("prefix", F("score__rank").desc(nulls_last=True), *BY_NAME)[:limit]
+        .order_by("prefix", F("score__rank").desc(nulls_last=True),
+                  F("newness").desc(nulls_last=True), *BY_NAME)[:limit]
     )
 
 

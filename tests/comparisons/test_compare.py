@@ -220,6 +220,16 @@ class TestCompareTypeahead:
         assert "Seg Draft" not in body and "Whisper" not in body
         assert 'label="Model · segformer"' in body
 
+    def test_of_those_ranked_alike_it_suggests_the_newest_first(self, client):
+        # ("claude" suggested Claude 2.0, Claude 2.1 and Claude 3 Haiku first, by name.)
+        for slug, name in [("zorb-2", "Zorb 2.0"), ("zorb-pro-5-5", "Zorb Pro 5.5"),
+                           ("zorb-3", "Zorb 3"), ("zorb-lite", "Zorb Lite")]:
+            make_score(make_asset(slug, name=name), 50.0)
+        make_score(make_asset("zorb-1", name="Zorb 1"), 60.0)
+        body = client.get("/compare/?a=zorb", headers=typeahead("a")).content.decode()
+        assert re.findall(r'value="([^"]+)"', body) == [
+            "Zorb 1", "Zorb Pro 5.5", "Zorb 3", "Zorb 2.0", "Zorb Lite"]
+
     def test_a_name_is_suggested_however_its_number_is_written(self, client):
         make_asset("chatgpt-4o", name="ChatGPT-4o")
         make_asset("gpt-4o-2024", name="GPT-4o (2024-05-13)")

@@ -2759,7 +2759,7 @@ class _Names:
     # The organisations whose name the words are, and no more (makers()), by id.
     makers: tuple[int, ...] = ()
 
-    @property
+    @functools.cached_property
     def family(self) -> _Family | None:
         """The family the name key typed names (_ordered())."""
         return _Family.of(self.keys[0], self.keys[1], self.typing, self.makers)
@@ -2929,11 +2929,14 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     # the rest of the first band: "phi" opens with Phi-3.5 MoE, as "phi " does, not with
     # PhincBitextMining, better ranked ("qwe" is a start in every name).
     newer, versioned, phrased, named, partly = "0", "0", "phrase", "exact", "0"
+    named_rows = ""
     if family:
         # (PostgreSQL's candidates come with their names' rows, _Postgres.rank(); SQLite's
-        # are looked up by their ids.)
+        # join theirs, once for all the columns reading them.)
         key, new = (("MAX(c.name_key)", "MAX(c.newness)") if vendor == "postgresql"
-                    else ("n.name_key", "n.newness"))
+                    else ("MAX(n.name_key)", "MAX(n.newness)"))
+        if vendor == "sqlite":
+            named_rows = f"LEFT JOIN {NAME_KEYS[vendor]} n ON n.asset_id = c.asset_id"
         newer = f"CASE WHEN {family.member(key, new)} THEN {new} + 1 ELSE 0 END"
         if family.lead:
             versioned = f"CASE WHEN {family.by_version(key, new)} THEN 1 ELSE 0 END"
@@ -2942,10 +2945,6 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
                      f"THEN {NAME_STARTS} ELSE exact END")
         if family.typing:
             partly = f"CASE WHEN {family.partly(key)} THEN 1 ELSE 0 END"
-        if vendor == "sqlite":
-            newer, versioned, partly = (
-                f"(SELECT {sql} FROM {NAME_KEYS[vendor]} n WHERE n.asset_id = c.asset_id)"
-                if sql != "0" else sql for sql in (newer, versioned, partly))
     # (Not a bare 0 when not typing: SQLite reads an integer in ORDER BY as a column's
     # number.)
     partly_last = "" if partly == "0" else (
@@ -2966,7 +2965,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
                 {newer} AS newness, {versioned} AS versioned, {partly} AS partly,
                 {_current(vendor)} AS current_
                 {price_column}
-            FROM cand c
+            FROM cand c {named_rows}
             GROUP BY c.asset_id
         ) g
         WINDOW w AS (PARTITION BY steered, {phrased}, most)

@@ -2740,6 +2740,17 @@ class _Family:
                 *([self.start] if self.typing else [])]
 
 
+def family_by_version(text: str) -> _Family | None:
+    """The family words ending with a version name by it, as the search reads them
+    (_Family.of()): "claude 4" the names starting with "claude" that give version 4
+    wherever they put it (Claude Opus 4.7 as much as Claude 4.6 Opus); None when the words
+    end with no version. Its by_version() reads a name row's name_key and newness
+    (NAME_KEYS), with its `lead` as the parameter."""
+    family = _Family.of(querytext.index_text(text),
+                        querytext.index_text(_split_glued(text)), typing=False)
+    return family if family and family.lead else None
+
+
 @dataclass(frozen=True)
 class _Names:
     """The name passes of a query: the assets named by it exactly (by any of `keys`,

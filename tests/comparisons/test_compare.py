@@ -230,6 +230,28 @@ class TestCompareTypeahead:
         assert re.findall(r'value="([^"]+)"', body) == [
             "Zorb 1", "Zorb Pro 5.5", "Zorb 3", "Zorb 2.0", "Zorb Lite"]
 
+    def test_words_ending_with_a_version_find_the_names_giving_it_anywhere(self, client):
+        # ("claude 4" suggested no Claude Opus 4.8: it holds no "claude 4".)
+        for slug, name, rank in [("zorb-opus-4-8", "Zorb Opus 4.8", 50.0),
+                                 ("zorb-4-6-sonnet", "Zorb 4.6 Sonnet", 50.0),
+                                 ("zorb-opus-4-1", "Zorb Opus 4.1", 60.0),
+                                 ("zorb-opus-5", "Zorb Opus 5", 50.0),
+                                 ("zorb-lite-3-4", "Zorb Lite 3.4", 50.0),
+                                 ("zorbex-4", "Zorbex 4", 50.0),
+                                 ("mini-zorb-4", "Mini Zorb 4", 50.0)]:
+            make_score(make_asset(slug, name=name), rank)
+
+        def suggested(typed):
+            body = client.get("/compare/", {"a": typed}, headers=typeahead("a")).content.decode()
+            return re.findall(r'value="([^"]+)"', body)
+
+        # Those giving it count as starting with the words: by rank, then the newest; the
+        # name holding the words comes after them.
+        assert suggested("zorb 4") == ["Zorb Opus 4.1", "Zorb Opus 4.8", "Zorb 4.6 Sonnet",
+                                       "Mini Zorb 4"]
+        assert suggested("Zorb 4.8") == suggested("zorb4.8") == ["Zorb Opus 4.8"]
+        assert suggested("zorb opus") == ["Zorb Opus 4.1", "Zorb Opus 5", "Zorb Opus 4.8"]
+
     def test_a_name_is_suggested_however_its_number_is_written(self, client):
         make_asset("chatgpt-4o", name="ChatGPT-4o")
         make_asset("gpt-4o-2024", name="GPT-4o (2024-05-13)")

@@ -24,10 +24,12 @@ the best of their group. The assets whose names start with the words, the family
 ("claude", "gpt"), are all in the first band, and among those ranked alike the newest come
 first (newness(): by the version their names give, then the release date); words ending with
 a version name the names giving it, wherever they put it ("claude 4": Claude Opus 4.7 as
-much as Claude 4.6 Opus, which starts with the words; _Family), and a maker's name alone its
-assets ("anthropic": Claude Opus 5.5 first, not Claude Code). Words asking for
-the lowest price (querytext.PRICE_WORDS: "cheapest embedding api") are no terms but an
-order: after exact names (and those holding a task's name as typed, names_a_task()), the
+much as Claude 4.6 Opus, which starts with the words; _Family), several words the names
+starting with the first and holding the others anywhere, after those starting with them all
+("claude sonnet": Claude Sonnet 5, then Claude 4.6 Sonnet before Claude 3 Sonnet), and a
+maker's name alone its assets ("anthropic": Claude Opus 5.5 first, not Claude Code). Words
+asking for the lowest price (querytext.PRICE_WORDS: "cheapest embedding api") are no terms
+but an order: after exact names (and those holding a task's name as typed, names_a_task()), the
 assets with a list price come first, cheapest first; they find candidates of their own, the
 cheapest matches. At most CANDIDATES matches are ranked per query: ranking every match of a
 common word costs seconds at a million texts. SQLite takes them in index order; PostgreSQL
@@ -2665,9 +2667,13 @@ class _Family:
     a version, also those whose names start with the words before it (`lead`) and give that
     version wherever they put it (name_version(), held as newness within `newness`):
     "claude 4" takes Claude Opus 4.7 in beside Claude 4.6 Opus, "qwen 3" Qwen3.5 9B,
-    "resnet 50" the resnet50 models. When the words are a maker's name and no more, its
-    assets (`makers`, ids): "anthropic" opens with Claude Opus 5.5, "openai" with GPT-6.1,
-    not Claude Code and GPT-2, whose entries are the shortest."""
+    "resnet 50" the resnet50 models. When the words (before a version, if any) are several,
+    all of letters, also those whose names start with the first (`first`) and hold the
+    others (`held`) as words wherever they put them (by_words()): "claude sonnet" takes
+    Claude 4.6 Sonnet in beside Claude Sonnet 5, "gemini flash" Gemini 3.8 Flash, "claude
+    opus 4" Claude 4.5 Opus. When the words are a maker's name and no more, its assets
+    (`makers`, ids): "anthropic" opens with Claude Opus 5.5, "openai" with GPT-6.1, not
+    Claude Code and GPT-2, whose entries are the shortest."""
 
     start: str
     typing: bool = False
@@ -2676,6 +2682,8 @@ class _Family:
     # (_versioned()).
     newness: tuple[int, int] = (0, 0)
     makers: tuple[int, ...] = ()
+    first: str = ""
+    held: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, key: str, spaced: str, typing: bool,
@@ -2686,12 +2694,16 @@ class _Family:
         if not key:
             return None
         version = _FAMILY_VERSION.fullmatch(spaced)
+        words = (version[1] if version else spaced).split(" ")
+        first, held = "", ()
+        if len(words) > 1 and all(w.isascii() and w.isalpha() for w in words):
+            first, held = words[0], tuple(words[1:])
         if not version:
-            return cls(key, typing, makers=makers)
+            return cls(key, typing, makers=makers, first=first, held=held)
         lead, major, minor = version[1], int(version[2]), version[3]
         low = _versioned(major, int(minor or 0))
         high = _versioned(major, int(minor) + 1) if minor else _versioned(major + 1, 0)
-        return cls(key, typing, lead, (low, high), makers)
+        return cls(key, typing, lead, (low, high), makers, first, held)
 
     def member(self, key: str, newness: str) -> str:
         """SQL for whether a candidate (`c`) is a member, from SQL for its name key and its
@@ -2700,6 +2712,8 @@ class _Family:
         either = [self._starts(key, self.start, not self.typing)]
         if self.lead:
             either.append(self.by_version(key, newness))
+        if self.first:
+            either.append(self.by_words(key, newness))
         if self.makers:
             # The ids are integers, written in as literals; their assets read once.
             ids = ", ".join(str(int(i)) for i in self.makers)
@@ -2714,6 +2728,32 @@ class _Family:
         low, high = (int(n) for n in self.newness)
         return (f"({self._starts(key, self.lead, True)} "
                 f"AND {newness} >= {low} AND {newness} < {high})")
+
+    def by_words(self, key: str, newness: str) -> str:
+        """SQL for whether a name is a member by starting with the first word and holding
+        the others (`first`, `held`), giving the version typed if any; its parameters
+        follow by_version()'s. While typing, the last word may be the start of a word
+        ("gemini fla")."""
+        holds = [f"(' ' || {key} || ' ') LIKE %s" for _ in self.held]
+        if self.lead:
+            low, high = (int(n) for n in self.newness)
+            holds.append(f"{newness} >= {low} AND {newness} < {high}")
+        return f"({self._starts(key, self.first, True)} AND {' AND '.join(holds)})"
+
+    def alike(self, key: str, newness: str) -> str | None:
+        """SQL for whether a name is a member by the version it gives or by the words it
+        holds (by_version(), by_words()), which count as starting with the words typed;
+        None when neither can be. Its parameters follow member()'s."""
+        either = ([self.by_version(key, newness)] if self.lead else []) + (
+            [self.by_words(key, newness)] if self.first else [])
+        return f"({' OR '.join(either)})" if either else None
+
+    def _words_params(self) -> list[str]:
+        if not self.first:
+            return []
+        partial = self.typing and not self.lead
+        return [self.first, *(f"% {word} %" for word in self.held[:-1]),
+                f"% {self.held[-1]}{'%' if partial else ' %'}"]
 
     def partly(self, key: str) -> str:
         """SQL for whether a name starts with the word being typed only as the start of a
@@ -2734,10 +2774,9 @@ class _Family:
         return f"({after} = '' OR {after} IN ({bounds}))"
 
     def params(self) -> list[str]:
-        """The parameters of member(), by_version() when there is a lead, and partly()
-        while typing, in that order."""
-        return [self.start, *([self.lead] * 2 if self.lead else []),
-                *([self.start] if self.typing else [])]
+        """The parameters of member(), alike() and partly() while typing, in that order."""
+        alike = [*([self.lead] if self.lead else []), *self._words_params()]
+        return [self.start, *alike, *alike, *([self.start] if self.typing else [])]
 
 
 def family_by_version(text: str) -> _Family | None:
@@ -2932,9 +2971,13 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
     # `newness`: a family's member's newness + 1, so that every member is above 0; 0 for
     # the others.
-    # `versioned`: 1 for a member by the version its name gives (_Family.by_version()),
-    # which counts as starting with the words (NAME_STARTS) and holding their phrase:
-    # "claude 4" names Claude Opus 4.7 as much as Claude 4.6 Opus.
+    # `versioned`: 2 for a member by the version its name gives (_Family.alike()), which
+    # counts as starting with the words (NAME_STARTS) and holding their phrase: "claude 4"
+    # names Claude Opus 4.7 as much as Claude 4.6 Opus, "claude opus 4" Claude 4.5 Opus as
+    # much as Claude Opus 4.7. 1 for a member by the words its name holds, no version
+    # typed, which counts as holding their phrase only: "claude sonnet" opens with the
+    # names starting with the words (Claude Sonnet 5.5), then Claude 4.6 Sonnet before
+    # Claude 3 Sonnet; "gpt image" with GPT Image 2.5, then gpt-5-image, another line.
     # `partly`, while typing: 1 for a member only by the start of a longer word
     # (_Family.partly()); when the word is whole in some member's name, those come after
     # the rest of the first band: "phi" opens with Phi-3.5 MoE, as "phi " does, not with
@@ -2949,10 +2992,10 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
         if vendor == "sqlite":
             named_rows = f"LEFT JOIN {NAME_KEYS[vendor]} n ON n.asset_id = c.asset_id"
         newer = f"CASE WHEN {family.member(key, new)} THEN {new} + 1 ELSE 0 END"
-        if family.lead:
-            versioned = f"CASE WHEN {family.by_version(key, new)} THEN 1 ELSE 0 END"
-            phrased = "CASE WHEN versioned = 1 THEN 1 ELSE phrase END"
-            named = (f"CASE WHEN versioned = 1 AND exact < {NAME_STARTS} "
+        if alike := family.alike(key, new):
+            versioned = f"CASE WHEN {alike} THEN {2 if family.lead else 1} ELSE 0 END"
+            phrased = "CASE WHEN versioned > 0 THEN 1 ELSE phrase END"
+            named = (f"CASE WHEN versioned = 2 AND exact < {NAME_STARTS} "
                      f"THEN {NAME_STARTS} ELSE exact END")
         if family.typing:
             partly = f"CASE WHEN {family.partly(key)} THEN 1 ELSE 0 END"

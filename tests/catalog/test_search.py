@@ -2615,6 +2615,52 @@ class TestFamilies:
         assert _names(search("zorb 4.6"))[0] == "Zorb 4.6 Pro"
         assert _names(search("zorb max 4"))[0] == "Zorb Max 4.7"
 
+    @pytest.mark.parametrize("key, spaced, first, held", [
+        ("zorb max", "zorb max", "zorb", ("max",)),
+        ("zorb max lite", "zorb max lite", "zorb", ("max", "lite")),
+        # Before a version ending them.
+        ("zorb max 12", "zorb max 12", "zorb", ("max",)),
+        # One word, or a number among them: none.
+        ("zorb", "zorb", "", ()),
+        ("zorb 4", "zorb 4", "", ()),
+        ("zorb 4 lite", "zorb 4 lite", "", ()),
+        ("zorb4 lite", "zorb 4 lite", "", ()),
+        ("zorb mäx", "zorb mäx", "", ()),
+    ])
+    def test_several_words_name_a_family_by_the_first(self, key, spaced, first, held):
+        family = catalog_search._Family.of(key, spaced, typing=False)
+        assert (family.first, family.held) == (first, held)
+
+    def _lines(self) -> None:
+        # The oldest described least: its shorter entry scored a little higher.
+        for slug, name, summary, rank in [
+            ("zorb-3-max", "Zorb 3 Max", "Writes.", 50.0),
+            ("zorb-4-7-max", "Zorb 4.7 Max", "Writes text and answers questions.", 50.0),
+            ("zorb-6-max", "Zorb 6 Max", "Writes text, translates it and answers questions "
+             "about documents in forty languages.", 50.0),
+            ("zorb-max-5", "Zorb Max 5", "Writes text.", 50.0),
+            ("zorb-max-4-1", "Zorb Max 4.1", "Writes text and answers questions about "
+             "documents in forty languages, with tools of its own.", 50.0),
+            # Holding the words, and better ranked, but not starting with the first.
+            ("max-zorb-8", "Max Zorb 8", "Writes.", 60.0),
+            ("zorbix-max-9", "Zorbix Max 9", "Works with zorb.", 60.0),
+        ]:
+            _score(make_asset(slug, name=name, summary=summary), rank)
+
+    def test_a_family_named_by_several_words_takes_the_names_holding_them_anywhere(self):
+        # ("claude sonnet": Claude 3 Sonnet came before Claude 4.6 Sonnet, shorter.)
+        self._lines()
+        # Those starting with the words first, as another line may name its members so
+        # ("gpt image": GPT Image 2.5 before gpt-5-image); then the others holding them,
+        # the newest first; then the rest.
+        members = ["Zorb Max 5", "Zorb Max 4.1", "Zorb 6 Max", "Zorb 4.7 Max", "Zorb 3 Max"]
+        assert _names(search("zorb max "))[:5] == members
+        assert _names(search("zorb max "))[5:] == ["Max Zorb 8", "Zorbix Max 9"]
+        # While the last word is being typed too.
+        assert _names(search("zorb max"))[:5] == members
+        # With a version, all those giving it count as starting with the words.
+        assert _names(search("zorb max 4"))[:2] == ["Zorb 4.7 Max", "Zorb Max 4.1"]
+
     def _maker(self) -> None:
         zorbco = make_org("Zorbco", slug="zorbco")
         # The oldest described least: its shorter entry scored a little higher.
@@ -2925,6 +2971,26 @@ class TestRelevanceOnTheBundledCatalog:
                 if v and v[0] == major)
             assert versions[0] == newest, typed
             assert versions == sorted(versions, reverse=True), typed
+
+    def test_a_family_named_by_several_words_opens_with_its_newest(self):
+        # Claude 3 Sonnet came before Claude 4.6 Sonnet, Gemini 3.1 Flash TTS Preview
+        # before Gemini 3.8 Flash, Llama 3 Instruct (70B) before Llama 4 Maverick.
+        for typed, first, held in (("claude sonnet", "claude", "sonnet"),
+                                   ("gemini flash", "gemini", "flash"),
+                                   ("llama instruct", "llama", "instruct")):
+            # (Those deprecated or superseded come after the others.)
+            names = [n for n in Asset.objects.current().filter(
+                name__istartswith=first).values_list("name", flat=True)
+                if held in n.lower().replace("-", " ").split()]
+            assert len(names) >= 5, typed
+            # Those starting with the words come first; the others, the newest first.
+            found = [r.asset.name for r in search(typed, limit=len(names))]
+            assert sorted(found) == sorted(names), typed
+            rest = [n for n in found if not n.lower().startswith(typed)]
+            versions = [catalog_search.name_version(n) or (0, 0) for n in rest]
+            assert versions == sorted(versions, reverse=True), typed
+            assert versions[0] == max(catalog_search.name_version(n) or (0, 0)
+                                      for n in names if not n.lower().startswith(typed))
 
     def test_a_segmentation_need_finds_segmentation_assets_first(self):
         results = search("segment indoor scenes", limit=5)

@@ -2748,11 +2748,13 @@ class _Family:
             [self.by_words(key, newness)] if self.first else [])
         return f"({' OR '.join(either)})" if either else None
 
-    def _words_params(self) -> list[str]:
+    def alike_params(self) -> list[str]:
+        """The parameters of alike()."""
         if not self.first:
-            return []
+            return [self.lead] if self.lead else []
         partial = self.typing and not self.lead
-        return [self.first, *(f"% {word} %" for word in self.held[:-1]),
+        return [*([self.lead] if self.lead else []), self.first,
+                *(f"% {word} %" for word in self.held[:-1]),
                 f"% {self.held[-1]}{'%' if partial else ' %'}"]
 
     def partly(self, key: str) -> str:
@@ -2775,19 +2777,20 @@ class _Family:
 
     def params(self) -> list[str]:
         """The parameters of member(), alike() and partly() while typing, in that order."""
-        alike = [*([self.lead] if self.lead else []), *self._words_params()]
+        alike = self.alike_params()
         return [self.start, *alike, *alike, *([self.start] if self.typing else [])]
 
 
-def family_by_version(text: str) -> _Family | None:
-    """The family words ending with a version name by it, as the search reads them
-    (_Family.of()): "claude 4" the names starting with "claude" that give version 4
-    wherever they put it (Claude Opus 4.7 as much as Claude 4.6 Opus); None when the words
-    end with no version. Its by_version() reads a name row's name_key and newness
-    (NAME_KEYS), with its `lead` as the parameter."""
+def family_named(text: str) -> _Family | None:
+    """The family words being typed name beyond the names they start, as the search reads
+    them (_Family.of()): "claude 4" the names starting with "claude" that give version 4
+    wherever they put it (Claude Opus 4.7 as much as Claude 4.6 Opus), "claude son" those
+    starting with "claude" that hold a word "son" starts (Claude 4.6 Sonnet); None for a
+    word and no version. Its alike() reads a name row's name_key and newness (NAME_KEYS),
+    with alike_params()."""
     family = _Family.of(querytext.index_text(text),
-                        querytext.index_text(_split_glued(text)), typing=False)
-    return family if family and family.lead else None
+                        querytext.index_text(_split_glued(text)), typing=True)
+    return family if family and (family.lead or family.first) else None
 
 
 @dataclass(frozen=True)

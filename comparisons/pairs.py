@@ -51,7 +51,7 @@ from catalog.models import (
     squashed_name,
     url_for,
 )
-from catalog.search import NAME_KEYS, family_by_version
+from catalog.search import NAME_KEYS, family_named
 from comparisons.models import CoMatch, Match, PairNote, PairView
 from unfragile import cache as unfragile_cache
 from unfragile import generation, pagecache
@@ -669,8 +669,8 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
     """Typeahead over published asset names and slugs: prefix matches first, then by rank,
     then the newest (the search's newness(): "claude" suggests Claude Opus 5.5, not Claude
     2.0, of those ranked alike). A name is found however either writes a number apart
-    (name_holds(): "gpt4o", GPT-4o), and words ending with a version find the names of
-    their family giving it (family_by_version(): "claude 4", Claude Opus 4.8)."""
+    (name_holds(): "gpt4o", GPT-4o), and the words find the names of the family they name
+    (family_named(): "claude 4", Claude Opus 4.8; "claude sonnet", Claude 4.6 Sonnet)."""
     text = text.strip()
     if len(text) < 2:
         return []
@@ -678,21 +678,23 @@ def suggest(text: str, limit: int = 8) -> list[Asset]:
     names = f"{NAME_KEYS[connection.vendor]} n WHERE n.asset_id = {Asset._meta.db_table}.id"
     newness = RawSQL(f"(SELECT n.newness FROM {names})", [])
     found = name_holds(text) | Q(slug__icontains=text)
-    starts = Q(StartsWith(squashed_name(), squashed(text)))
-    if family := family_by_version(text):
-        # Words ending with a version also find the names giving it after another word, as
-        # the search does: "claude 4" Claude Opus 4.7 (its family's names start with the
-        # words before the version). They count as starting with what was typed.
-        by_version = RawSQL(
-            f"EXISTS (SELECT 1 FROM {names} AND "
-            f"{family.by_version('n.name_key', 'n.newness')})", [family.lead],
-            output_field=BooleanField())
-        found |= Q(by_version)
-        starts |= Q(by_version)
+    order = [When(StartsWith(squashed_name(), squashed(text)), then=Value(0))]
+    if family := family_named(text):
+        # The names of the family the words name that they do not start, as the search
+        # finds them: ending with a version, the names giving it after another word ("claude
+        # 4": Claude Opus 4.7), which count as starting with the words; several words, the
+        # names starting with the first and holding the others ("claude sonnet": Claude 4.6
+        # Sonnet), after those starting with them all ("gpt image": GPT Image 2, then
+        # gpt-5-image, another line).
+        alike = Q(RawSQL(f"EXISTS (SELECT 1 FROM {names} AND "
+                         f"{family.alike('n.name_key', 'n.newness')})",
+                         family.alike_params(), output_field=BooleanField()))
+        found |= alike
+        order.append(When(alike, then=Value(0 if family.lead else 1)))
     return list(
         Asset.objects.published()
         .filter(found)
-        .alias(prefix=Case(When(starts, then=Value(0)), default=Value(1)), newness=newness)
+        .alias(prefix=Case(*order, default=Value(2)), newness=newness)
         .select_related("organization")
         .only("slug", "name", "external_id", "kind", "organization__name")
         .order_by("prefix", F("score__rank").desc(nulls_last=True),

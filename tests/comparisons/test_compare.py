@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -240,17 +241,34 @@ class TestCompareTypeahead:
                                  ("zorbex-4", "Zorbex 4", 50.0),
                                  ("mini-zorb-4", "Mini Zorb 4", 50.0)]:
             make_score(make_asset(slug, name=name), rank)
-
-        def suggested(typed):
-            body = client.get("/compare/", {"a": typed}, headers=typeahead("a")).content.decode()
-            return re.findall(r'value="([^"]+)"', body)
-
+        suggested = functools.partial(self._suggested, client)
         # Those giving it count as starting with the words: by rank, then the newest; the
         # name holding the words comes after them.
         assert suggested("zorb 4") == ["Zorb Opus 4.1", "Zorb Opus 4.8", "Zorb 4.6 Sonnet",
                                        "Mini Zorb 4"]
         assert suggested("Zorb 4.8") == suggested("zorb4.8") == ["Zorb Opus 4.8"]
         assert suggested("zorb opus") == ["Zorb Opus 4.1", "Zorb Opus 5", "Zorb Opus 4.8"]
+
+    def test_several_words_find_the_names_starting_with_the_first_holding_the_others(
+            self, client):
+        # ("claude sonnet" suggested no Claude 4.6 Sonnet: it holds no "claude sonnet".)
+        for slug, name in [("zorb-sonnet-5", "Zorb Sonnet 5"),
+                           ("zorb-3-sonnet", "Zorb 3 Sonnet"),
+                           ("zorb-4-6-sonnet", "Zorb 4.6 Sonnet"),
+                           ("zorb-sonata-9", "Zorb Sonata 9"),
+                           ("zorbix-sonnet-7", "Zorbix Sonnet 7")]:
+            make_score(make_asset(slug, name=name), 50.0)
+        suggested = functools.partial(self._suggested, client)
+        # After those holding the words (the newest first), the others, the newest first.
+        assert suggested("zorb sonnet") == ["Zorb Sonnet 5", "Zorb 4.6 Sonnet", "Zorb 3 Sonnet"]
+        # The last word may be being typed.
+        assert suggested("Zorb son") == ["Zorb Sonata 9", "Zorb Sonnet 5", "Zorb 4.6 Sonnet",
+                                         "Zorb 3 Sonnet"]
+
+    @staticmethod
+    def _suggested(client, typed: str) -> list[str]:
+        body = client.get("/compare/", {"a": typed}, headers=typeahead("a")).content.decode()
+        return re.findall(r'value="([^"]+)"', body)
 
     def test_a_name_is_suggested_however_its_number_is_written(self, client):
         make_asset("chatgpt-4o", name="ChatGPT-4o")

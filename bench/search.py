@@ -18,7 +18,8 @@ and its rate per asset is reported.
 Latency: times what the search page asks of catalog.search for its first page, end to end
 (comparisons.search_views.find(): ranking, the result assets, their capabilities,
 highlighting; when nothing holds every word, the closest names and the words put right,
-and the search for those) for 1-3 word queries and typed prefixes; prints p50/p95/p99 per
+and the search for those) for 1-3 word queries and typed prefixes, with the settings the
+site is served with (DEBUG off: the statements run are not also kept); prints p50/p95/p99 per
 backend. Goals: p95 < 50 ms on PostgreSQL, < 100 ms on SQLite. Then the same queries with a
 filter each (a kind, a licence, the most and the least listed task and language: assets
 list one or two tasks and FILTERED of them languages, a few common and most rare), timed
@@ -454,9 +455,8 @@ def filtered(plan: list[tuple[str, str]], request) -> None:
 
 
 def http(database_url: str, tmp: Path, args: argparse.Namespace) -> None:
-    # wrk is one client asking as fast as it can: the rate limit would answer 429s.
+    # As run() served the worker, the static files collected.
     env = common.server_env(tmp, database_url, SEARCH_RATE_LIMIT=str(10**9))
-    common.manage(env, "collectstatic", "--noinput", "-v0")
     # The baseline: a file as large as a typical fragment, in place before whitenoise starts.
     size = int((tmp / "paths.size").read_text())
     static_file = tmp / "static" / STATIC_NAME
@@ -527,8 +527,12 @@ def _wrk(args: argparse.Namespace, lua: Path, url: str, paths: Path | None = Non
 
 def run(label: str, database_url: str, tmp: Path, args: argparse.Namespace) -> None:
     print(f"{label}:", flush=True)
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE":
-           "unfragile.settings", "PYTHONPATH": str(ROOT)}
+    # Timed as the site is served: with DEBUG on, every statement was also written out
+    # with its parameters and kept, which the site does not do. The fragments the worker
+    # asks for name the collected static files. wrk is one client asking as fast as it
+    # can: the rate limit would answer 429s.
+    env = common.server_env(tmp, database_url, SEARCH_RATE_LIMIT=str(10**9))
+    common.manage(env, "collectstatic", "--noinput", "-v0")
     common.run_teed(
         [sys.executable, __file__, "--worker", str(tmp / "paths.txt"), "--assets",
          str(args.assets), "--capabilities-per-asset", str(args.capabilities_per_asset),

@@ -190,6 +190,9 @@ class Normalised:
     # holds every word, those holding the others follow, not those holding some of them
     # (catalog.search), which a letter alone would fill with the names holding it.
     partial: bool = False
+    # Whether the last term may still be being typed but is too short to be a prefix, after
+    # other terms or alone ("ge": the search page then lists the names it starts).
+    short: bool = False
 
     @property
     def kinds(self) -> list[str]:
@@ -382,7 +385,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         _add_alternative(terms, alternatives, word, other)
 
     steering = _steering(words, terms, alternatives)
-    prefix, partial = None, False
+    prefix, partial, short = None, False, False
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]
             and not last_word[2] and not any(terms[-1] in group for group in alternatives)):
         # (A word being typed after "or" is taken as typed: a group of words and prefixes
@@ -390,11 +393,12 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         if len(terms[-1]) >= PREFIX_MIN_CHARS:
             prefix = terms[-1]
         else:
-            partial = len(terms) > 1 and text.endswith(terms[-1]) and last_word[3] is None
+            short = text.endswith(terms[-1]) and last_word[3] is None
+            partial = short and len(terms) > 1
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
-                      steering=steering, by_price=by_price, partial=partial)
+                      steering=steering, by_price=by_price, partial=partial, short=short)
 
 
 def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[str],

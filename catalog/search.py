@@ -864,6 +864,52 @@ def closest_names(
     return [assets[i] for i in ids if i in assets]
 
 
+def names_started(
+    q: str | querytext.Normalised, limit: int = 5, using: str = DEFAULT_DB_ALIAS,
+    kind: str | None = None, task: str | None = None, licence: str | None = None,
+    language: str | None = None,
+) -> list[Asset]:
+    """Published assets whose names start with what was typed, the best ranked first, then
+    the newest (newness()): for a word too short to be searched by its start (querytext:
+    PREFIX_MIN_CHARS), the search page lists these ("ge": Gemini, Gemma). Read from the
+    name index, a range of it, up to STARTED_READ names; the filters keep what they keep in
+    search(). One query, and one for the assets; none when nothing was typed."""
+    n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
+    key = querytext.index_text(n.wanted)
+    if not key or limit <= 0:
+        return []
+    task_id = None
+    if task:
+        if task not in (listed := tasks(using)):
+            return []
+        task_id = listed[task][1]
+    connection = connections[using]
+    vendor = connection.vendor
+    where, params = _Filters(kind or "", task_id, licence or "", language=language or "").sql(
+        vendor)
+    # A range of the name index, in byte order (on PostgreSQL the index of migration 0026,
+    # in the "C" collation), as _Names.passes() reads it.
+    name = f"""d.name_key{' COLLATE "C"' if vendor == "postgresql" else ""}"""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.asset_id FROM (SELECT d.asset_id, d.newness FROM {NAME_KEYS[vendor]} d "
+            f"JOIN catalog_asset a ON a.id = d.asset_id "
+            f"WHERE {name} >= %s AND {name} < %s AND {where} LIMIT {STARTED_READ}) d "
+            "LEFT JOIN catalog_score s ON s.asset_id = d.asset_id "
+            "ORDER BY COALESCE(s.rank, -1.0) DESC, d.newness DESC, d.asset_id LIMIT %s",
+            [key, key + "\U0010ffff", *params, limit])
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return []
+    assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
+    return [assets[i] for i in ids if i in assets]
+
+
+# The names names_started() reads at most, in the index's order, to list the best ranked of:
+# a letter starts a twentieth of them.
+STARTED_READ = 2000
+
+
 # Assets a filter may keep for the closest names to be measured among them all, not found by
 # walking the nearest names until enough are in the filter (PostgreSQL; closest_names()).
 FEW_KEPT = 1000

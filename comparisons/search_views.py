@@ -16,6 +16,7 @@ the browser's next request with the cookie (graph.hold_first_search()).
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -232,7 +233,7 @@ def _results_key(request: HttpRequest) -> str | None:
             request.GET.get("as_typed", "")))
         key = pagecache.key(
             "search", *seen[:2], repr((n.text, n.terms, n.truncated, n.prefix, n.partial,
-                                       n.excluded, n.phrases, n.alternatives, given,
+                                       n.short, n.excluded, n.phrases, n.alternatives, given,
                                        _as_typed(raw, n)))
         )
         if len(_keys) >= KEYS_REMEMBERED:
@@ -322,6 +323,7 @@ def _results(
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
         "suggestions": suggestions, "spelled": None if corrected else spelled,
+        "started": _started(n, results),
         "filtered": filtered, "unfiltered_suggestions": unfiltered_suggestions,
         "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
@@ -378,10 +380,11 @@ def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,
     # some of the words, those close enough to be a name misspelt ("stable difusion").
     suggestions, unfiltered_suggestions = [], False
     if missed:
-        suggestions = catalog_search.closest_names(
-            n, limit=SUGGESTIONS_SHOWN, close=bool(results), **filters)
+        closest = (catalog_search.names_started if _started(n, results) else
+                   functools.partial(catalog_search.closest_names, close=bool(results)))
+        suggestions = closest(n, limit=SUGGESTIONS_SHOWN, **filters)
         if not (results or suggestions) and any(filters.values()):
-            suggestions = catalog_search.closest_names(n, limit=SUGGESTIONS_SHOWN)
+            suggestions = closest(n, limit=SUGGESTIONS_SHOWN)
             unfiltered_suggestions = True
     # Words put right when nothing, or only some of the words, matched: to the words of
     # needs, or of those names.
@@ -398,6 +401,12 @@ def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,
             results, searched = respelt, fixed
             suggestions, unfiltered_suggestions = [], False
     return results, suggestions, unfiltered_suggestions, spelled, searched
+
+
+def _started(n: querytext.Normalised, results: list) -> bool:
+    """Whether what was typed is a word too short to be searched by its start that found
+    nothing ("ge"): the page lists the names it starts instead of the closest names."""
+    return not results and n.short and len(n.terms) == 1
 
 
 def _browse_url(filters: dict[str, str]) -> str | None:

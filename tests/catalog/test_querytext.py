@@ -504,6 +504,13 @@ class TestPrefix:
                     "image or se", "the se"]:
             assert not normalise(raw).partial, raw
 
+    def test_a_last_word_too_short_for_a_prefix_is_short_while_typed_alone_too(self):
+        for raw in ["se", "image se", "g", "7b"]:
+            assert normalise(raw).short, raw
+        assert not normalise("se").partial  # (alone: nothing else stands for it)
+        for raw in ["se ", "seg", '"se"', "x -se", "se-", "image or se"]:
+            assert not normalise(raw).short, raw
+
     def test_it_offers_a_prefix_before_a_trailing_star(self):
         assert normalise("seg*").prefix == "seg"
 

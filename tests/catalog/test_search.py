@@ -1646,6 +1646,44 @@ class TestSearch:
 
 
 @pytest.mark.skipif(not catalog_search.SQLITE_TRIGRAMS, reason="FTS5's trigram tokenizer")
+class TestNamesStarted:
+    """The names a word too short to be searched by its start starts (names_started())."""
+
+    def _names(self) -> None:
+        for slug, name, kind, rank, released in [
+            ("gemma", "Gemma", Asset.Kind.MODEL, 50.0, date(2024, 2, 1)),
+            ("gemini-2", "Gemini 2", Asset.Kind.API, 50.0, None),
+            ("geo", "GeoBench", Asset.Kind.DATASET, 60.0, None),
+            ("getter", "Getter", Asset.Kind.TOOL, None, None),
+            ("age", "Age", Asset.Kind.MODEL, 90.0, None),  # holds "ge", not at its start
+        ]:
+            asset = make_asset(slug, name=name, kind=kind, released_on=released)
+            if rank is not None:
+                _score(asset, rank)
+        make_asset("gerund", name="Gerund", status=Asset.Status.DRAFT)
+
+    def test_the_best_ranked_first_then_the_newest(self, django_assert_num_queries):
+        self._names()
+        with django_assert_num_queries(2):  # the names; their assets
+            names = [a.name for a in catalog_search.names_started("ge")]
+        assert names == ["GeoBench", "Gemini 2", "Gemma", "Getter"]
+        assert [a.name for a in catalog_search.names_started("GE", limit=2)] == [
+            "GeoBench", "Gemini 2"]
+        assert [a.name for a in catalog_search.names_started("gem")] == ["Gemini 2", "Gemma"]
+
+    def test_the_filters_keep_what_they_keep_in_the_search(self):
+        self._names()
+        assert [a.name for a in catalog_search.names_started("ge", kind="model")] == ["Gemma"]
+        assert catalog_search.names_started("ge", task="no-such-task") == []
+
+    def test_nothing_typed_or_started_finds_nothing(self, django_assert_num_queries):
+        self._names()
+        with django_assert_num_queries(0):
+            assert catalog_search.names_started("  ") == []
+        with django_assert_num_queries(1):
+            assert catalog_search.names_started("zq") == []
+
+
 class TestTrigramMatch:
     """The names trigram_match() lets through hold all those within the distance, however
     the trigrams are grouped: checked on an FTS5 trigram table of its own."""

@@ -593,6 +593,29 @@ class TestSearch:
         assert "Closest names:" in page
         assert "/assets/segformer-b5/" in page and "/assets/segformer-b4/" in page
 
+    def test_a_word_too_short_to_search_by_its_start_lists_the_names_it_starts(self, client):
+        # ("ge" said "No results" and "Try fewer or more general words": nothing is named
+        # "ge", and a word is searched by its start from its third letter.)
+        make_asset("gemma", name="Gemma")
+        make_asset("geo", name="GeoBench", kind=Asset.Kind.DATASET)
+        make_asset("age", name="Age")
+        for page in _page_and_fragment(client, {"q": "ge"}):
+            assert "Keep typing: a word is searched by its start from its third letter." in page
+            assert "Names starting with “ge”:" in page
+            assert "/assets/gemma/" in page and "/assets/geo/" in page
+            assert "/assets/age/" not in page and "Try fewer" not in page
+        page = client.get("/search/?q=ge&kind=dataset", headers=BROWSER).content.decode()
+        assert "Names starting with “ge” among those the filters keep:" in page
+        assert "/assets/geo/" in page and "/assets/gemma/" not in page
+        page = client.get("/search/?q=ge&kind=tool", headers=BROWSER).content.decode()
+        assert "Names starting with “ge” without the filters:" in page
+        # Finished, it is a word like any other: none holds it.
+        page = client.get("/search/?q=ge+", headers=BROWSER).content.decode()
+        # (Not the page cached for "ge".)
+        assert "Try fewer or more general words." in page
+        assert "Keep typing" not in page
+        assert "Names starting with" not in page
+
     def test_headings_say_what_was_typed_as_it_was_typed(self, client):
         make_asset("bge", name="bge-m3", external_id="BAAI/bge-m3")
         for headers in [BROWSER, HTMX]:

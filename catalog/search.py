@@ -2853,7 +2853,8 @@ class _Names:
     start: str = ""
     owned: str = ""
     owners: tuple[int, ...] = ()
-    # Whether the last word of the key may be being typed (querytext.Normalised.prefix).
+    # Whether the last word of the key may be being typed (querytext.Normalised.prefix,
+    # partial).
     typing: bool = False
     # The organisations whose name the words are, and no more (makers()), by id.
     makers: tuple[int, ...] = ()
@@ -2895,15 +2896,18 @@ class _Names:
 def _names(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS) -> _Names:
     keys = _name_keys(n)
     start = ""
+    # A last word too short to be a prefix, being typed (n.partial), is a start all the
+    # same: "stable d" finds Stable Diffusion XL as "stable dif" does.
+    typing = bool(n.prefix) or n.partial
     if " " in keys[0] and not (n.excluded or n.phrases or n.alternatives):
-        if n.prefix and keys[0].endswith(" " + n.prefix):
+        if typing and keys[0].endswith(" " + (n.prefix or n.terms[-1])):
             start = keys[0]
-        elif not n.prefix:
+        elif not typing:
             # Finished words: the names they start as words ("stable diffusion": Stable
             # Diffusion XL, not "Lexica Search with Stable Diffusion v1.5").
             start = keys[0] + " "
     alone = makers(using).named.get(" ".join(n.terms), frozenset())
-    return _Names(keys, start, *_owned(keys[0], using), typing=bool(n.prefix),
+    return _Names(keys, start, *_owned(keys[0], using), typing=typing,
                   makers=tuple(sorted(alone)))
 
 

@@ -2071,6 +2071,8 @@ class TestNamesTypedInPart:
         ("sentence transf", "sentence transf"), ("sentence-trans", "sentence trans"),
         # Finished, the words a name starts with: "stable diffusion" is no "stable diffusionx".
         ("sentence transf ", "sentence transf "), ("stable diffusion ", "stable diffusion "),
+        # A last word too short to be a prefix, being typed, is a start all the same.
+        ("sentence t", "sentence t"), ("stable di", "stable di"), ("stable di ", "stable di "),
         ("sentence", ""), ("-x sentence transf", ""), ('"a b" sentence transf', ""),
         ("sentence or transf", ""),
     ])
@@ -2086,6 +2088,13 @@ class TestNamesTypedInPart:
         make_asset("sdx", name="Stable Diffusionx", summary="Stable diffusion.")
         results = search("stable diffusion ")
         assert results[0].asset == xl and not results[0].exact
+
+    def test_a_last_word_too_short_to_be_a_prefix_starts_names_too(self):
+        # ("stable d" opened with stable-static-embedding, better ranked, which holds
+        # "stable" and not "d"; "deepseek r" with DeepSeek V4.1 Flash, not DeepSeek-R1.)
+        for q in ("sentence t", "Sentence-tr"):
+            first = search(q, limit=5)[0]
+            assert first.asset == self.library and not first.exact, q
 
     def test_filters_hold(self):
         assert search("sentence transf", kind="dataset") == []
@@ -3029,6 +3038,13 @@ class TestRelevanceOnTheBundledCatalog:
             assert versions == sorted(versions, reverse=True), typed
             assert versions[0] == max(catalog_search.name_version(n) or (0, 0)
                                       for n in names if not n.lower().startswith(typed))
+
+    def test_a_name_typed_to_its_next_words_first_letter_opens_with_it(self):
+        # stable-static-embedding-fast-retrieval came first, DeepSeek V4.1 Flash.
+        for typed, start in (("stable d", "stable diffusion"), ("deepseek r", "deepseek-r"),
+                             ("sentence t", "sentence-t")):
+            names = _names(search(typed, limit=3))
+            assert all(n.lower().startswith(start) for n in names), (typed, names)
 
     def test_a_segmentation_need_finds_segmentation_assets_first(self):
         results = search("segment indoor scenes", limit=5)

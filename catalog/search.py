@@ -871,7 +871,7 @@ def names_started(
 ) -> list[Asset]:
     """Published assets whose names start with what was typed, the best ranked first, then
     the newest (newness()): for a word too short to be searched by its start (querytext:
-    PREFIX_MIN_CHARS), the search page lists these ("ge": Gemini, Gemma). Read from the
+    PREFIX_MIN_CHARS), the search page lists these ("ge": Gemma, GeoEmbedding). Read from the
     name index, a range of it, up to STARTED_READ names; the filters keep what they keep in
     search(). One query, and one for the assets; none when nothing was typed."""
     n = q if isinstance(q, querytext.Normalised) else querytext.normalise(q)
@@ -3024,7 +3024,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     band = f"floor({band})" if vendor == "postgresql" else f"CAST({band} AS INTEGER)"
     # `newness`: a family's member's newness + 1, so that every member is above 0; 0 for
     # the others.
-    # `versioned`: 2 for a member by the version its name gives (_Family.alike()), which
+    # `alike`: 2 for a member by the version its name gives (_Family.alike()), which
     # counts as starting with the words (NAME_STARTS) and holding their phrase: "claude 4"
     # names Claude Opus 4.7 as much as Claude 4.6 Opus, "claude opus 4" Claude 4.5 Opus as
     # much as Claude Opus 4.7. 1 for a member by the words its name holds, no version
@@ -3035,7 +3035,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     # (_Family.partly()); when the word is whole in some member's name, those come after
     # the rest of the first band: "phi" opens with Phi-3.5 MoE, as "phi " does, not with
     # PhincBitextMining, better ranked ("qwe" is a start in every name).
-    newer, versioned, phrased, named, partly = "0", "0", "phrase", "exact", "0"
+    newer, alike, phrased, named, partly = "0", "0", "phrase", "exact", "0"
     named_rows = ""
     if family:
         # (PostgreSQL's candidates come with their names' rows, _Postgres.rank(); SQLite's
@@ -3045,10 +3045,10 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
         if vendor == "sqlite":
             named_rows = f"LEFT JOIN {NAME_KEYS[vendor]} n ON n.asset_id = c.asset_id"
         newer = f"CASE WHEN {family.member(key, new)} THEN {new} + 1 ELSE 0 END"
-        if alike := family.alike(key, new):
-            versioned = f"CASE WHEN {alike} THEN {2 if family.lead else 1} ELSE 0 END"
-            phrased = "CASE WHEN versioned > 0 THEN 1 ELSE phrase END"
-            named = (f"CASE WHEN versioned = 2 AND exact < {NAME_STARTS} "
+        if member_alike := family.alike(key, new):
+            alike = f"CASE WHEN {member_alike} THEN {2 if family.lead else 1} ELSE 0 END"
+            phrased = "CASE WHEN alike > 0 THEN 1 ELSE phrase END"
+            named = (f"CASE WHEN alike = 2 AND exact < {NAME_STARTS} "
                      f"THEN {NAME_STARTS} ELSE exact END")
         if family.typing:
             partly = f"CASE WHEN {family.partly(key)} THEN 1 ELSE 0 END"
@@ -3069,7 +3069,7 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
                 {phrase} AS phrase, MAX(c.most) AS most,
                 MAX(c.steered){f" + {tasks}" if tasks else ""} AS steered,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank,
-                {newer} AS newness, {versioned} AS versioned, {partly} AS partly,
+                {newer} AS newness, {alike} AS alike, {partly} AS partly,
                 {_current(vendor)} AS current_
                 {price_column}
             FROM cand c {named_rows}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import importlib
 import json
 import re
@@ -3045,6 +3046,14 @@ class TestRelevanceOnTheBundledCatalog:
                              ("sentence t", "sentence-t")):
             names = _names(search(typed, limit=3))
             assert all(n.lower().startswith(start) for n in names), (typed, names)
+
+    def test_every_example_the_search_page_gives_finds_something(self, client):
+        page = client.get("/search/").content.decode()
+        links = re.findall(r'href="(/search/\?q=[^"]+)"', page)
+        assert len(links) >= 12
+        for link in map(html.unescape, links):
+            body = client.get(link).content.decode()
+            assert "No results for" not in body and 'class="results' in body, link
 
     def test_a_segmentation_need_finds_segmentation_assets_first(self):
         results = search("segment indoor scenes", limit=5)

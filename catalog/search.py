@@ -813,14 +813,10 @@ def closest_names(
     key = querytext.index_text(n.wanted)
     if len(key) < 3 or (close and words_written(n.wanted) > NAME_WORDS_MAX):
         return []
-    task_id = None
-    if task:
-        if task not in (listed := tasks(using)):
-            return []
-        task_id = listed[task][1]
     connection = connections[using]
-    where, params = _Filters(kind or "", task_id, licence or "", language=language or "").sql(
-        connection.vendor)
+    if (kept := _kept(connection.vendor, kind, task, licence, language, using)) is None:
+        return []
+    where, params = kept
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # `<<->`: word distance, 1 - the similarity of the query to the closest stretch
@@ -833,7 +829,7 @@ def closest_names(
                 f"JOIN catalog_asset a ON a.id = d.asset_id AND {where} {{few}}"
                 "ORDER BY %s <<-> lower(d.name_key) LIMIT %s) nearest WHERE dist <= %s")
             args = [key, *params, key, limit, distance]
-            if kind or task_id or licence or language:
+            if kind or task or licence or language:
                 # The nearest names are walked until `limit` of them are in the filters: for
                 # a filter keeping few assets, thousands of them, most too far to show (a
                 # tenth of a second and more at 100,000 assets). When it keeps FEW_KEPT or
@@ -858,6 +854,23 @@ def closest_names(
         else:
             ids = _sqlite_closest(cursor, key, limit, distance, by_prefix=not close,
                                   where=(where, params))
+    return _for_cards(ids, using)
+
+
+def _kept(vendor: str, kind: str | None, task: str | None, licence: str | None,
+          language: str | None, using: str) -> tuple[str, list] | None:
+    """The SQL condition on an asset (`a`) keeping what the filters keep in search(), and
+    its parameters; None for a task slug naming no task (tasks())."""
+    task_id = None
+    if task:
+        if task not in (listed := tasks(using)):
+            return None
+        task_id = listed[task][1]
+    return _Filters(kind or "", task_id, licence or "", language=language or "").sql(vendor)
+
+
+def _for_cards(ids: list[int], using: str) -> list[Asset]:
+    """The assets of `ids`, in that order, as cards show them; no query for none."""
     if not ids:
         return []
     assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
@@ -878,15 +891,11 @@ def names_started(
     key = querytext.index_text(n.wanted)
     if not key or limit <= 0:
         return []
-    task_id = None
-    if task:
-        if task not in (listed := tasks(using)):
-            return []
-        task_id = listed[task][1]
     connection = connections[using]
     vendor = connection.vendor
-    where, params = _Filters(kind or "", task_id, licence or "", language=language or "").sql(
-        vendor)
+    if (kept := _kept(vendor, kind, task, licence, language, using)) is None:
+        return []
+    where, params = kept
     # A range of the name index, in byte order (on PostgreSQL the index of migration 0026,
     # in the "C" collation), as _Names.passes() reads it.
     name = f"""d.name_key{' COLLATE "C"' if vendor == "postgresql" else ""}"""
@@ -899,10 +908,7 @@ def names_started(
             "ORDER BY COALESCE(s.rank, -1.0) DESC, d.newness DESC, d.asset_id LIMIT %s",
             [key, key + "\U0010ffff", *params, limit])
         ids = [row[0] for row in cursor.fetchall()]
-    if not ids:
-        return []
-    assets = Asset.objects.using(using).filter(id__in=ids).for_cards().in_bulk()
-    return [assets[i] for i in ids if i in assets]
+    return _for_cards(ids, using)
 
 
 # The names names_started() reads at most, in the index's order, to list the best ranked of:

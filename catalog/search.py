@@ -2762,10 +2762,8 @@ class _Family:
         newness: a start of the name is a whole word when the name goes on with a space or
         a number ("bert": not "BERTopic"; "qwen": Qwen3.5). Its parameters lead params()."""
         either = [self._starts(key, self.start, not self.typing)]
-        if self.lead:
-            either.append(self.by_version(key, newness))
-        if self.first:
-            either.append(self.by_words(key, newness))
+        if alike := self.alike(key, newness):
+            either.append(alike)
         if self.makers:
             # The ids are integers, written in as literals; their assets read once.
             ids = ", ".join(str(int(i)) for i in self.makers)
@@ -2802,12 +2800,12 @@ class _Family:
 
     def alike_params(self) -> list[str]:
         """The parameters of alike()."""
-        if not self.first:
-            return [self.lead] if self.lead else []
-        partial = self.typing and not self.lead
-        return [*([self.lead] if self.lead else []), self.first,
-                *(f"% {word} %" for word in self.held[:-1]),
-                f"% {self.held[-1]}{'%' if partial else ' %'}"]
+        params = [self.lead] if self.lead else []
+        if self.first:
+            partial = self.typing and not self.lead
+            params += [self.first, *(f"% {word} %" for word in self.held[:-1]),
+                       f"% {self.held[-1]}{'%' if partial else ' %'}"]
+        return params
 
     def partly(self, key: str) -> str:
         """SQL for whether a name starts with the word being typed only as the start of a

@@ -965,15 +965,18 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
                    or _closest_word(term, makers(using).spelt)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
-    # "img", of Sent2Img; "huging" as "huge"): put right when the words then name a task or
-    # a maker they did not name ("imge segmentation": image segmentation; "huging face":
-    # hugging face), not otherwise ("imge" alone); the others put right as well ("imge
-    # segmentaton").
+    # "img", of Sent2Img; "huging" as "huge"): put right when a letter off a word that then
+    # names a task or a maker the words did not name ("imge segmentation": image
+    # segmentation; "huging face": hugging face), not otherwise ("imge" alone); the others
+    # put right as well ("imge segmentaton"). Not two letters off: a word the index holds
+    # is more likely a word than a name misspelt ("math reasoning" is not "math reasonir",
+    # a maker's name).
     if held:
         before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
         named_before = set(tasks_named(before, using)), set(makers_named(before, using))
     for term in held:
-        if not (fix := _closest_word(term, words) or _closest_word(term, makers(using).spelt)):
+        if not (fix := _closest_word(term, words, most=1)
+                or _closest_word(term, makers(using).spelt, most=1)):
             continue
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
         if (set(tasks_named(respelt, using)) - named_before[0]
@@ -1077,12 +1080,12 @@ def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
         return {stems[row[0]] for row in cursor.fetchall()}
 
 
-def _closest_word(term: str, words: dict[str, int]) -> str | None:
+def _closest_word(term: str, words: dict[str, int], most: int = 2) -> str | None:
     """The word of `words` fewest edits from `term` (a letter added, dropped, changed or two
     swapped), with the same first letter, a length at most one apart and at most one edit
-    off (two from six letters on); of equally close ones, the most used ("modl": model, not
-    modal), then the first in alphabetical order."""
-    most = 1 if len(term) < 6 else 2
+    off (`most`, from six letters on); of equally close ones, the most used ("modl": model,
+    not modal), then the first in alphabetical order."""
+    most = 1 if len(term) < 6 else most
     best: tuple[int, int, str] | None = None
     for word, used in words.items():
         if word[0] != term[0] or abs(len(word) - len(term)) > 1:

@@ -2358,6 +2358,17 @@ class TestSpelling:
         assert catalog_search.spelling(querytext.normalise("imge ")) is None
         assert catalog_search.spelling(querytext.normalise("imge pairs ")) is None
 
+    def test_a_word_the_index_holds_is_put_right_only_a_letter_off(self):
+        # "reasoning" is two letters off the maker ReasonIR's name: put right, the words
+        # would name a maker, but a word the index holds is taken as the word it is.
+        make_org("ReasonIR", slug="reasonir")
+        make_asset("sonar", name="Sonar Reasoning", summary="Answers after reasoning.")
+        assert catalog_search.spelling(querytext.normalise("math reasoning ")) is None
+        assert catalog_search.spelling(querytext.normalise("math reasoning")) is None
+        # Not held, it is put right to the maker's name two letters off.
+        assert catalog_search.spelling(querytext.normalise("math reasonixx ")) == (
+            "math reasonir")
+
     def test_it_asks_one_query_and_none_for_known_words(self, django_assert_num_queries):
         catalog_search.spelling(querytext.normalise("segmentaton"))  # the words remembered
         with django_assert_num_queries(1):

@@ -935,10 +935,10 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     """`n`'s text with its misspelt words put right, or None when none is: a word the index
     does not hold that is a letter off (two, from six letters on) a word people describe
     needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
-    model"; failing that, a word of `names` (the names closest to what was typed:
-    "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a maker's name
-    (makers(): "antropic claude": "anthropic claude"). A word the index holds is
-    put right to a word of needs only where the words then name a task ("imge
+    model"; failing that, a letter off a word of `names` (the names closest to what was
+    typed: "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a maker's
+    name (makers(): "antropic claude": "anthropic claude"). A word the index holds is put
+    right, a letter off, only where the words then name a task or a maker ("imge
     segmentation"). A word being typed that starts one of those is not misspelt. For the
     no-results path and for results holding only some of the words: one query, none when
     every word is one of those (and need_words() one, once per data generation).
@@ -960,17 +960,21 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
                     if len(word) >= SPELLING_MIN)
     fixes = {}
     held = _held(doubtful, stemmer, using)
+    # To a word of a name, a letter off only: two letters off, a word the index does not
+    # hold is as likely a word of its own ("on device" is not "on devin", nor "deepfake
+    # detection" "deepfile detection").
     for term in set(doubtful) - held:
-        if fix := (_closest_word(term, words) or _closest_word(term, named)
-                   or _closest_word(term, makers(using).spelt)):
+        if fix := (_closest_word(term, words) or _closest_word(term, named, most=1)
+                   or _closest_word(term, makers(using).spelt, most=1)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img; "huging" as "huge"): put right when a letter off a word that then
-    # names a task or a maker the words did not name ("imge segmentation": image
-    # segmentation; "huging face": hugging face), not otherwise ("imge" alone); the others
-    # put right as well ("imge segmentaton"). Not two letters off: a word the index holds
-    # is more likely a word than a name misspelt ("math reasoning" is not "math reasonir",
-    # a maker's name).
+    # names, with another word typed, a task or a maker the words did not name ("imge
+    # segmentation": image segmentation; "huging face": hugging face), not otherwise
+    # ("imge" alone); the others put right as well ("imge segmentaton"). A word the index
+    # holds is more likely a word than a name misspelt: not put right two letters off
+    # ("math reasoning" is not "math reasonir", a maker's name), nor to a name it would
+    # make alone ("song lyrics" is not "sony lyrics", nor "unit test" "unity test").
     if held:
         before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
         named_before = set(tasks_named(before, using)), set(makers_named(before, using))
@@ -979,8 +983,11 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
                 or _closest_word(term, makers(using).spelt, most=1)):
             continue
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
+        alone = querytext.normalise(fix)
         if (set(tasks_named(respelt, using)) - named_before[0]
-                or set(makers_named(respelt, using)) - named_before[1]):
+                - set(tasks_named(alone, using))
+                or set(makers_named(respelt, using)) - named_before[1]
+                - set(makers_named(alone, using))):
             fixes[term] = fix
     spelled = _respelt(n.text, fixes)
     return spelled if spelled != n.text else None

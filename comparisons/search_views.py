@@ -400,6 +400,10 @@ def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,
         if respelt and respelt[0].all_terms:
             results, searched = respelt, fixed
             suggestions, unfiltered_suggestions = [], False
+        elif not respelt:
+            # Words put right that find nothing either are not offered: following them
+            # would lead to an empty page ("satellite imagery": satellite images).
+            spelled = None
     return results, suggestions, unfiltered_suggestions, spelled, searched
 
 

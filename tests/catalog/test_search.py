@@ -2316,7 +2316,8 @@ class TestSpelling:
     @pytest.mark.parametrize("q, spelled", [
         ("antropic claude ", "anthropic claude"),
         ("hugginface claude ", "huggingface claude"),
-        ("claude by antropik ", "claude by anthropic"),  # two edits, from six letters on
+        # Two edits off a maker's name: as likely a word of its own ("deepfake": deepfile).
+        ("claude by antropik ", None),
         ("anthrop claude ", None),  # two letters short
         ("anthropic claude ", None),
         # Held as another word's stem (huge), put right where the words then name a maker.
@@ -2365,9 +2366,23 @@ class TestSpelling:
         make_asset("sonar", name="Sonar Reasoning", summary="Answers after reasoning.")
         assert catalog_search.spelling(querytext.normalise("math reasoning ")) is None
         assert catalog_search.spelling(querytext.normalise("math reasoning")) is None
-        # Not held, it is put right to the maker's name two letters off.
-        assert catalog_search.spelling(querytext.normalise("math reasonixx ")) == (
+        # Not held, it is put right to the maker's name a letter off.
+        assert catalog_search.spelling(querytext.normalise("math reasonri ")) == (
             "math reasonir")
+        # Nor to a maker's name it makes alone: "song" is a letter off Sony.
+        make_org("Sony", slug="sony")
+        make_asset("songbloom", name="SongBloom", summary="Writes a song.")
+        assert catalog_search.spelling(querytext.normalise("song lyrics ")) is None
+        assert catalog_search.spelling(querytext.normalise("song ")) is None
+
+    def test_a_word_is_put_right_to_a_name_a_letter_off_only(self):
+        # "device" is two letters off Devin, one of the names closest to what was typed.
+        names = ["Devin", "Stable Diffusion XL"]
+        assert catalog_search.spelling(querytext.normalise("on device "), names=names) is None
+        assert catalog_search.spelling(querytext.normalise("on devinn "), names=names) == (
+            "on devin")
+        assert catalog_search.spelling(querytext.normalise("stable difusion "),
+                                       names=names) == "stable diffusion"
 
     def test_it_asks_one_query_and_none_for_known_words(self, django_assert_num_queries):
         catalog_search.spelling(querytext.normalise("segmentaton"))  # the words remembered

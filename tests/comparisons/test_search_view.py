@@ -356,6 +356,16 @@ class TestSearch:
         response = client.get("/search/?q=scenes+segmentation", headers=BROWSER)
         assert "Did you mean" not in response.content.decode()
 
+    def test_words_put_right_that_find_nothing_are_not_offered(self, client):
+        _segmentation_assets()
+        # Put right, "segmentaton" finds the assets holding "segmentation", but no API does.
+        response = client.get("/search/?q=segmentaton+modl&kind=api", headers=BROWSER)
+        assertContains(response, "No results for “segmentaton modl”")
+        assert "Did you mean" not in response.content.decode()
+        # Among the models, they find SegFormer: shown.
+        response = client.get("/search/?q=segmentaton+modl&kind=model", headers=BROWSER)
+        assertContains(response, "so these are the results for “segmentation model”")
+
     def test_words_put_right_that_find_every_word_give_the_results(
             self, client, django_assert_num_queries):
         _segmentation_assets()

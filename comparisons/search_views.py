@@ -402,7 +402,8 @@ def find(n: querytext.Normalised, filters: dict[str, str], page: int = 1,
             suggestions, unfiltered_suggestions = [], False
         elif not respelt:
             # Words put right that find nothing either are not offered: following them
-            # would lead to an empty page ("satellite imagery": satellite images).
+            # would lead to an empty page ("segmentaton modl" among the APIs, none of
+            # which holds "segmentation").
             spelled = None
     return results, suggestions, unfiltered_suggestions, spelled, searched
 

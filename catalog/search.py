@@ -939,7 +939,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     typed: "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a maker's
     name (makers(): "antropic claude": "anthropic claude"). A word the index holds is put
     right, a letter off, only where the words then name a task or a maker ("imge
-    segmentation"). A word being typed that starts one of those is not misspelt. For the
+    segmentation"). A word being typed that starts one of those, or a word the index holds
+    (completions()), is not misspelt. For the
     no-results path and for results holding only some of the words: one query, none when
     every word is one of those (and need_words() one, once per data generation).
     """
@@ -956,10 +957,21 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     ]
     if not doubtful:
         return None
+    # A word being typed past the stem of a word the index holds is that word's start, not
+    # a word misspelt ("math reasonin": reasoning, not "math reasonir", a maker's name):
+    # the words it may be the start of (completions()) asked for in the same query.
+    being_typed = n.prefix if n.prefix in doubtful and _may_run_past_stem(n.prefix) else ""
+    completed = [w for w in completions(being_typed) if w not in doubtful] if being_typed else []
+    held = _held([*doubtful, *completed], stemmer, using)
+    if being_typed and not held.isdisjoint(completed):
+        doubtful.remove(being_typed)
+        held.discard(being_typed)
+    held.difference_update(completed)
+    if not doubtful:
+        return None
     named = Counter(word for name in names for word in re.findall(r"[a-z]+", name.lower())
                     if len(word) >= SPELLING_MIN)
     fixes = {}
-    held = _held(doubtful, stemmer, using)
     # To a word of a name, a letter off only: two letters off, a word the index does not
     # hold is as likely a word of its own ("on device" is not "on devin", nor "deepfake
     # detection" "deepfile detection").
@@ -1077,14 +1089,16 @@ def completed_words(typed: str, using: str = DEFAULT_DB_ALIAS,
 
 def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
     """Those of `terms` whose stems the index holds."""
-    stems = {stem(term, stemmer): term for term in terms}
+    stems: dict[str, list[str]] = defaultdict(list)
+    for term in terms:
+        stems[stem(term, stemmer)].append(term)
     marks = ", ".join(["%s"] * len(stems))
     table, column = (("catalog_search_word", "word")
                      if connections[using].vendor == "postgresql"
                      else ("catalog_search_vocab", "term"))
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE {column} IN ({marks})", list(stems))
-        return {stems[row[0]] for row in cursor.fetchall()}
+        return {term for row in cursor.fetchall() for term in stems[row[0]]}
 
 
 def _closest_word(term: str, words: dict[str, int], most: int = 2) -> str | None:

@@ -2366,6 +2366,11 @@ class TestSpelling:
         make_asset("sonar", name="Sonar Reasoning", summary="Answers after reasoning.")
         assert catalog_search.spelling(querytext.normalise("math reasoning ")) is None
         assert catalog_search.spelling(querytext.normalise("math reasoning")) is None
+        # Being typed, it is the start of "reasoning", though a letter off ReasonIR; typed
+        # whole, a word of its own, it is not the start of anything.
+        assert catalog_search.spelling(querytext.normalise("math reasonin")) is None
+        assert catalog_search.spelling(querytext.normalise("math reasonin ")) == (
+            "math reasonir")
         # Not held, it is put right to the maker's name a letter off.
         assert catalog_search.spelling(querytext.normalise("math reasonri ")) == (
             "math reasonir")

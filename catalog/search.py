@@ -940,9 +940,9 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     name (makers(): "antropic claude": "anthropic claude"). A word the index holds is put
     right, a letter off, only where the words then name a task or a maker ("imge
     segmentation"). A word being typed that starts one of those, or a word the index holds
-    (completions()), is not misspelt. For the
-    no-results path and for results holding only some of the words: one query, none when
-    every word is one of those (and need_words() one, once per data generation).
+    (completions()), is not misspelt. For the no-results path and for results holding only
+    some of the words: one query, none when every word is one of those (and need_words()
+    one, once per data generation).
     """
     stemmer = STEMMERS[connections[using].vendor]
     words, stems = need_words(using)

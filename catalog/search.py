@@ -924,6 +924,10 @@ FEW_KEPT = 1000
 # What the kinds are called, with their plurals: words people describe needs with.
 KIND_WORDS = "model models fine-tune fine-tunes dataset datasets tool tools library libraries"
 SPELLING_MIN = 4  # letters of a word that spelling() may put right
+# Letters of a word that spelling() may put right two letters off. Shorter, two letters are
+# a third of the word and more, and the word is as likely one of its own: "sports" is not
+# "shots", nor "device" "devin".
+TWO_EDITS_MIN = 8
 # Assets covering a language for its name to be a word spelling() puts words right to: the
 # catalog names over a thousand, most covered by one multilingual set ("time series" is not
 # "time sepiks").
@@ -933,12 +937,12 @@ SPELLING_LANGUAGE_MIN = 5
 def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
              names: Sequence[str] = ()) -> str | None:
     """`n`'s text with its misspelt words put right, or None when none is: a word the index
-    does not hold that is a letter off (two, from six letters on) a word people describe
-    needs with (need_words(), with the same first letter): "segmentaton modl": "segmentation
-    model"; failing that, a letter off a word of `names` (the names closest to what was
-    typed: "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a maker's
-    name (makers(): "antropic claude": "anthropic claude"). A word the index holds is put
-    right, a letter off, only where the words then name a task or a maker ("imge
+    does not hold that is a letter off (two, from TWO_EDITS_MIN letters on) a word people
+    describe needs with (need_words(), with the same first letter): "segmentaton modl":
+    "segmentation model"; failing that, a letter off a word of `names` (the names closest
+    to what was typed: "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a
+    maker's name (makers(): "antropic claude": "anthropic claude"). A word the index holds
+    is put right, a letter off, only where the words then name a task or a maker ("imge
     segmentation"). A word being typed that starts one of those, or a word the index holds
     (completions()), is not misspelt. For the no-results path and for results holding only
     some of the words: one query, none when every word is one of those (and need_words()
@@ -1104,9 +1108,9 @@ def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
 def _closest_word(term: str, words: dict[str, int], most: int = 2) -> str | None:
     """The word of `words` fewest edits from `term` (a letter added, dropped, changed or two
     swapped), with the same first letter, a length at most one apart and at most one edit
-    off (`most`, from six letters on); of equally close ones, the most used ("modl": model,
-    not modal), then the first in alphabetical order."""
-    most = 1 if len(term) < 6 else most
+    off (`most`, from TWO_EDITS_MIN letters on); of equally close ones, the most used
+    ("modl": model, not modal), then the first in alphabetical order."""
+    most = 1 if len(term) < TWO_EDITS_MIN else most
     best: tuple[int, int, str] | None = None
     for word, used in words.items():
         if word[0] != term[0] or abs(len(word) - len(term)) > 1:

@@ -2308,6 +2308,7 @@ class TestSpelling:
         ("zegmentation", None),  # the first letter is taken as typed
         ("segmantatoin ", "segmentation"),  # two edits: a letter changed, two swapped
         ("segmantatoinn ", None),  # three
+        ("imaxez ", None),  # two letters off "images": too short for two
         ("imag segmentation", None),  # too short to put right
     ])
     def test_it_puts_right_what_is_close_to_a_need_word(self, q, spelled):

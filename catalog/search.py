@@ -68,8 +68,8 @@ its end (search(), shorter_words(), MAX_STAND_INS).
 
 Results mark the words that matched, stemmed as the database stems them (STEMMERS). When
 nothing, or only some of the words, matched, the misspelt ones are put right (spelling(); the
-search page then shows the results for the words put right when those hold every word) and
-the closest names found (closest_names()).
+search page then shows the results for the words put right when those hold every word, and
+offers them when they find any) and the closest names found (closest_names()).
 """
 
 from __future__ import annotations

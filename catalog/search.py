@@ -990,19 +990,20 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     # ("imge" alone); the others put right as well ("imge segmentaton"). A word the index
     # holds is more likely a word than a name misspelt: not put right two letters off
     # ("math reasoning" is not "math reasonir", a maker's name), nor to a name it would
-    # make alone ("song lyrics" is not "sony lyrics", nor "unit test" "unity test").
-    if held:
-        before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
-        named_before = set(tasks_named(before, using)), set(makers_named(before, using))
-    for term in held:
+    # make alone ("song lyrics" is not "sony lyrics"), nor when the stemmer leaves it as
+    # typed, as the index then holds it as a word of its own ("unit test generation" is
+    # not "unit text generation").
+    # Taken in the order typed, each against the words with those before it put right.
+    for term in [t for t in doubtful if t in held and stem(t, stemmer) != t]:
         if not (fix := _closest_word(term, words, most=1)
                 or _closest_word(term, makers(using).spelt, most=1)):
             continue
+        before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
         alone = querytext.normalise(fix)
-        if (set(tasks_named(respelt, using)) - named_before[0]
+        if (set(tasks_named(respelt, using)) - set(tasks_named(before, using))
                 - set(tasks_named(alone, using))
-                or set(makers_named(respelt, using)) - named_before[1]
+                or set(makers_named(respelt, using)) - set(makers_named(before, using))
                 - set(makers_named(alone, using))):
             fixes[term] = fix
     spelled = _respelt(n.text, fixes)

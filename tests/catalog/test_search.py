@@ -2380,6 +2380,11 @@ class TestSpelling:
         make_asset("songbloom", name="SongBloom", summary="Writes a song.")
         assert catalog_search.spelling(querytext.normalise("song lyrics ")) is None
         assert catalog_search.spelling(querytext.normalise("song ")) is None
+        # Nor a word the stemmer leaves as typed, held as a word of its own: "test" is a
+        # letter off "text", which would then name a task.
+        make_task("text-generation", name="Text generation")
+        make_asset("unit", name="Unit tests", summary="A test of each unit.")
+        assert catalog_search.spelling(querytext.normalise("unit test generation ")) is None
 
     def test_a_word_is_put_right_to_a_name_a_letter_off_only(self):
         # "device" is two letters off Devin, one of the names closest to what was typed.

@@ -928,6 +928,9 @@ SPELLING_MIN = 4  # letters of a word that spelling() may put right
 # a third of the word and more, and the word is as likely one of its own: "sports" is not
 # "shots", nor "device" "devin".
 TWO_EDITS_MIN = 8
+# Letters of a word that spelling() may put right to a word of a name by a letter changed or
+# two swapped; shorter, only by a letter it lacks or has too many (_closest_word()).
+NAME_CHANGE_MIN = 6
 # Assets covering a language for its name to be a word spelling() puts words right to: the
 # catalog names over a thousand, most covered by one multilingual set ("time series" is not
 # "time sepiks").
@@ -980,8 +983,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     # hold is as likely a word of its own ("on device" is not "on devin", nor "deepfake
     # detection" "deepfile detection").
     for term in set(doubtful) - held:
-        if fix := (_closest_word(term, words) or _closest_word(term, named, most=1)
-                   or _closest_word(term, makers(using).spelt, most=1)):
+        if fix := (_closest_word(term, words) or _closest_word(term, named, 1, names=True)
+                   or _closest_word(term, makers(using).spelt, 1, names=True)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img; "huging" as "huge"): put right when a letter off a word that then
@@ -996,7 +999,7 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     # Taken in the order typed, each against the words with those before it put right.
     for term in [t for t in doubtful if t in held and stem(t, stemmer) != t]:
         if not (fix := _closest_word(term, words, most=1)
-                or _closest_word(term, makers(using).spelt, most=1)):
+                or _closest_word(term, makers(using).spelt, 1, names=True)):
             continue
         before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
@@ -1106,15 +1109,22 @@ def _held(terms: list[str], stemmer: str, using: str) -> set[str]:
         return {term for row in cursor.fetchall() for term in stems[row[0]]}
 
 
-def _closest_word(term: str, words: dict[str, int], most: int = 2) -> str | None:
+def _closest_word(term: str, words: dict[str, int], most: int = 2,
+                  names: bool = False) -> str | None:
     """The word of `words` fewest edits from `term` (a letter added, dropped, changed or two
     swapped), with the same first letter, a length at most one apart and at most one edit
     off (`most`, from TWO_EDITS_MIN letters on); of equally close ones, the most used
-    ("modl": model, not modal), then the first in alphabetical order."""
+    ("modl": model, not modal), then the first in alphabetical order. `names`: words of
+    names, to which a word shorter than NAME_CHANGE_MIN is put right only by a letter it
+    lacks or has too many ("lama": llama, "gogle": google, "metta": meta), a letter changed
+    making another word as often as a name ("clone" is not Cline, nor "song" Sony)."""
     most = 1 if len(term) < TWO_EDITS_MIN else most
+    lacking = names and len(term) < NAME_CHANGE_MIN
     best: tuple[int, int, str] | None = None
     for word, used in words.items():
         if word[0] != term[0] or abs(len(word) - len(term)) > 1:
+            continue
+        if lacking and len(word) == len(term):
             continue
         edits = _edits(term, word, most)
         if edits <= most and (best is None or (edits, -used, word) < best):

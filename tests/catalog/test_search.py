@@ -2395,6 +2395,18 @@ class TestSpelling:
         assert catalog_search.spelling(querytext.normalise("stable difusion "),
                                        names=names) == "stable diffusion"
 
+    def test_a_short_word_is_put_right_to_a_name_only_by_a_letter_lacking_or_too_many(self):
+        names = ["Cline", "Llama 3 (70B)", "Qwen3", "Mistral 7B"]
+        assert catalog_search.spelling(querytext.normalise("lama "), names=names) == "llama"
+        assert catalog_search.spelling(querytext.normalise("clinne "), names=names) == "cline"
+        # A letter changed: as likely another word ("clone": Cline), or a name misspelt
+        # ("qwem": Qwen), in a word this short.
+        assert catalog_search.spelling(querytext.normalise("clone "), names=names) is None
+        assert catalog_search.spelling(querytext.normalise("qwem "), names=names) is None
+        # From NAME_CHANGE_MIN letters on, a letter changed too.
+        assert catalog_search.spelling(querytext.normalise("mistrol "), names=names) == (
+            "mistral")
+
     def test_it_asks_one_query_and_none_for_known_words(self, django_assert_num_queries):
         catalog_search.spelling(querytext.normalise("segmentaton"))  # the words remembered
         with django_assert_num_queries(1):

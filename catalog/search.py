@@ -944,7 +944,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     describe needs with (need_words(), with the same first letter): "segmentaton modl":
     "segmentation model"; failing that, a letter off a word of `names` (the names closest
     to what was typed: "stable difusion", Stable Diffusion XL: "stable diffusion"), or of a
-    maker's name (makers(): "antropic claude": "anthropic claude"). A word the index holds
+    maker's name (makers(): "antropic claude": "anthropic claude"), under NAME_CHANGE_MIN
+    letters only by a letter lacking or too many (_closest_word()). A word the index holds
     is put right, a letter off, only where the words then name a task or a maker ("imge
     segmentation"). A word being typed that starts one of those, or a word the index holds
     (completions()), is not misspelt. For the no-results path and for results holding only
@@ -983,8 +984,8 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     # hold is as likely a word of its own ("on device" is not "on devin", nor "deepfake
     # detection" "deepfile detection").
     for term in set(doubtful) - held:
-        if fix := (_closest_word(term, words) or _closest_word(term, named, 1, names=True)
-                   or _closest_word(term, makers(using).spelt, 1, names=True)):
+        if fix := (_closest_word(term, words) or _closest_word(term, named, names=True)
+                   or _closest_word(term, makers(using).spelt, names=True)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img; "huging" as "huge"): put right when a letter off a word that then
@@ -995,11 +996,11 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     # ("math reasoning" is not "math reasonir", a maker's name), nor to a name it would
     # make alone ("song lyrics" is not "sony lyrics"), nor when the stemmer leaves it as
     # typed, as the index then holds it as a word of its own ("unit test generation" is
-    # not "unit text generation").
-    # Taken in the order typed, each against the words with those before it put right.
+    # not "unit text generation"). Taken in the order typed, each against the words with
+    # those before it put right.
     for term in [t for t in doubtful if t in held and stem(t, stemmer) != t]:
         if not (fix := _closest_word(term, words, most=1)
-                or _closest_word(term, makers(using).spelt, 1, names=True)):
+                or _closest_word(term, makers(using).spelt, names=True)):
             continue
         before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
@@ -1115,16 +1116,17 @@ def _closest_word(term: str, words: dict[str, int], most: int = 2,
     swapped), with the same first letter, a length at most one apart and at most one edit
     off (`most`, from TWO_EDITS_MIN letters on); of equally close ones, the most used
     ("modl": model, not modal), then the first in alphabetical order. `names`: words of
-    names, to which a word shorter than NAME_CHANGE_MIN is put right only by a letter it
-    lacks or has too many ("lama": llama, "gogle": google, "metta": meta), a letter changed
-    making another word as often as a name ("clone" is not Cline, nor "song" Sony)."""
-    most = 1 if len(term) < TWO_EDITS_MIN else most
-    lacking = names and len(term) < NAME_CHANGE_MIN
+    names, a letter off at most, and for a word shorter than NAME_CHANGE_MIN only by a
+    letter it lacks or has too many ("lama": llama, "gogle": google, "metta": meta), a
+    letter changed making another word as often as a name ("clone" is not Cline, nor
+    "song" Sony)."""
+    most = 1 if names or len(term) < TWO_EDITS_MIN else most
+    added_or_dropped = names and len(term) < NAME_CHANGE_MIN
     best: tuple[int, int, str] | None = None
     for word, used in words.items():
         if word[0] != term[0] or abs(len(word) - len(term)) > 1:
             continue
-        if lacking and len(word) == len(term):
+        if added_or_dropped and len(word) == len(term):
             continue
         edits = _edits(term, word, most)
         if edits <= most and (best is None or (edits, -used, word) < best):

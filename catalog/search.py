@@ -982,10 +982,12 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
     fixes = {}
     # To a word of a name, a letter off only: two letters off, a word the index does not
     # hold is as likely a word of its own ("on device" is not "on devin", nor "deepfake
-    # detection" "deepfile detection").
+    # detection" "deepfile detection"). The word being typed is not put right to a word it
+    # starts: that is typing it on ("reinforcement lear": learn).
     for term in set(doubtful) - held:
-        if fix := (_closest_word(term, words) or _closest_word(term, named, names=True)
-                   or _closest_word(term, makers(using).spelt, names=True)):
+        fix = (_closest_word(term, words) or _closest_word(term, named, names=True)
+               or _closest_word(term, makers(using).spelt, names=True))
+        if fix and not (term == n.prefix and fix.startswith(term)):
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img; "huging" as "huge"): put right when a letter off a word that then

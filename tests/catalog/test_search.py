@@ -2394,6 +2394,11 @@ class TestSpelling:
             "on devin")
         assert catalog_search.spelling(querytext.normalise("stable difusion "),
                                        names=names) == "stable diffusion"
+        # Being typed, a word is not put right to the word it starts: it is being typed on.
+        assert catalog_search.spelling(querytext.normalise("stable diffusio"),
+                                       names=names) is None
+        assert catalog_search.spelling(querytext.normalise("stable difusion"),
+                                       names=names) == "stable diffusion"
 
     def test_a_short_word_is_put_right_to_a_name_only_by_a_letter_lacking_or_too_many(self):
         names = ["Cline", "Llama 3 (70B)", "Qwen3", "Mistral 7B"]

@@ -991,26 +991,22 @@ def spelling(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS,
             fixes[term] = fix
     # A word the index holds may be misspelt still, stemmed as another word is ("imge" as
     # "img", of Sent2Img; "huging" as "huge"): put right when a letter off a word that then
-    # names, with another word typed, a task or a maker the words did not name ("imge
-    # segmentation": image segmentation; "huging face": hugging face), not otherwise
-    # ("imge" alone); the others put right as well ("imge segmentaton"). A word the index
-    # holds is more likely a word than a name misspelt: not put right two letters off
-    # ("math reasoning" is not "math reasonir", a maker's name), nor to a name it would
-    # make alone ("song lyrics" is not "sony lyrics"), nor when the stemmer leaves it as
-    # typed, as the index then holds it as a word of its own ("unit test generation" is
-    # not "unit text generation"). Taken in the order typed, each against the words with
-    # those before it put right.
+    # names a task or a maker the words did not name ("imge segmentation": image
+    # segmentation; "huging face": hugging face), not otherwise ("imge" alone); the others
+    # put right as well ("imge segmentaton"). A word the index holds is more likely a word
+    # than a name misspelt: not put right two letters off ("math reasoning" is not "math
+    # reasonir", a maker's name), nor when the stemmer leaves it as typed, as the index then
+    # holds it as a word of its own ("unit test generation" is not "unit text generation",
+    # nor "song lyrics" "sony lyrics"). Taken in the order typed, each against the words
+    # with those before it put right.
     for term in [t for t in doubtful if t in held and stem(t, stemmer) != t]:
         if not (fix := _closest_word(term, words, most=1)
                 or _closest_word(term, makers(using).spelt, names=True)):
             continue
         before = querytext.retyped(n, _respelt(n.text, fixes)) if fixes else n
         respelt = querytext.retyped(n, _respelt(n.text, {**fixes, term: fix}))
-        alone = querytext.normalise(fix)
         if (set(tasks_named(respelt, using)) - set(tasks_named(before, using))
-                - set(tasks_named(alone, using))
-                or set(makers_named(respelt, using)) - set(makers_named(before, using))
-                - set(makers_named(alone, using))):
+                or set(makers_named(respelt, using)) - set(makers_named(before, using))):
             fixes[term] = fix
     spelled = _respelt(n.text, fixes)
     return spelled if spelled != n.text else None

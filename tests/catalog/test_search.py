@@ -2375,13 +2375,12 @@ class TestSpelling:
         # Not held, it is put right to the maker's name a letter off.
         assert catalog_search.spelling(querytext.normalise("math reasonri ")) == (
             "math reasonir")
-        # Nor to a maker's name it makes alone: "song" is a letter off Sony.
+        # Nor a word the stemmer leaves as typed, held as a word of its own: "song" is a
+        # letter off Sony, "test" a letter off "text", which would then name a task.
         make_org("Sony", slug="sony")
         make_asset("songbloom", name="SongBloom", summary="Writes a song.")
         assert catalog_search.spelling(querytext.normalise("song lyrics ")) is None
         assert catalog_search.spelling(querytext.normalise("song ")) is None
-        # Nor a word the stemmer leaves as typed, held as a word of its own: "test" is a
-        # letter off "text", which would then name a task.
         make_task("text-generation", name="Text generation")
         make_asset("unit", name="Unit tests", summary="A test of each unit.")
         assert catalog_search.spelling(querytext.normalise("unit test generation ")) is None

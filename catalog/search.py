@@ -1481,11 +1481,11 @@ TASK_ALIASES = {
 }
 
 
-# What some short words in names stand for, by the word: searched as the words they stand
-# for. Only abbreviations with one meaning in this catalog, and not those of a task (ASR,
-# TTS): the task's own words find its assets, and would then find the leaderboards and
-# retrieval sets named after it too. A change ships with a migration running
-# migrations._sql.reindex_everything().
+_SPEECH_TO_TEXT = "automatic speech recognition, speech to text, transcription"
+
+# What some words in names stand for, by the word: searched as the words they stand for.
+# Only words with one meaning in this catalog. A change ships with a migration running
+# migrations._sql.reindex_everything(), or reindex_some() for the assets named with the words.
 NAME_ALIASES = {
     "vit": "vision transformer",
     "ocr": "optical character recognition",
@@ -1494,6 +1494,15 @@ NAME_ALIASES = {
     # Code models named for it (StarCoder, DeepSeek-Coder): both stemmers keep "coder" apart
     # from "code".
     "coder": "code",
+    # The speech models and libraries named for what they do, which list no task: the APIs
+    # (tts-1, gpt-4o-transcribe, whisper-1, Gemini 2.5 Flash TTS) and the libraries (ChatTTS,
+    # F5-TTS, WhisperKit) were found by none of the task's names; and Whisper's models are
+    # listed as embedding models only. Each stands for its task's names: the task's own and
+    # its other names (TASK_ALIASES).
+    "tts": "text to speech, speech synthesis",
+    "asr": _SPEECH_TO_TEXT,
+    "transcribe": _SPEECH_TO_TEXT,
+    "whisper": _SPEECH_TO_TEXT,
 }
 
 
@@ -3842,7 +3851,7 @@ def _with_aliases(name: str, hits: list[tuple[int, int, str]], n: querytext.Norm
         word = name[start:end]
         # The word, else the CamelCase part of it that is the abbreviation (StarCoder).
         for a, b in [(0, len(word)), *_camel_parts(word)]:
-            term = next((t for w in NAME_ALIASES.get(_fold(word[a:b]), "").split()
+            term = next((t for w in _WORD.findall(NAME_ALIASES.get(_fold(word[a:b]), ""))
                          if (t := _term_matches(w, n, stemmer))), None)
             if term:
                 more.append((start + a, start + b, term))

@@ -127,3 +127,34 @@ def test_entries_of_assets_covering_a_cased_language_name_are_written_again():
     migration.Migration.operations[0].code(apps, _Editor())
     assert [r.asset.pk for r in catalog_search.search("javascript ")] == [covering.pk]
     assert [r.asset.pk for r in catalog_search.search("typescript ")] == [typed.pk]
+
+
+@pytest.mark.django_db
+def test_entries_of_assets_named_for_speech_are_written_again():
+    """Migration 0044 writes again the entries of the assets whose names hold a word that
+    stands for a speech task ("tts", "transcribe"), so that the task's words find those
+    written before it, and only those."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from catalog import search as catalog_search
+    from tests.factories import make_asset
+
+    voice = make_asset("tts-1", name="tts-1", summary="An API model.")
+    heard = make_asset("gpt-transcribe", name="gpt-transcribe", summary="An API model.")
+    glued = make_asset("chat-tts", name="ChatTTS", summary="A model library.")
+    make_asset("plain", name="Plain", summary="An API model for images.")
+    named = {voice.pk, heard.pk, glued.pk}
+    migration = importlib.import_module("catalog.migrations.0044_search_speech_names")
+    assert set(migration._named_for_speech(apps, connection.alias)) == named
+    # As they were before: gone from the index, then written again by the migration.
+    catalog_search.remove_assets(named)
+    assert catalog_search.search("text to speech") == []
+
+    migration.Migration.operations[0].code(apps, _Editor())
+    # Each holds the three words; those holding them in the order typed come first.
+    spoken = [r.asset.pk for r in catalog_search.search("text to speech")]
+    assert set(spoken[:2]) == {voice.pk, glued.pk} and spoken[2:] == [heard.pk]
+    assert [r.asset.pk for r in catalog_search.search("speech to text")][0] == heard.pk

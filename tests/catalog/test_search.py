@@ -3379,6 +3379,14 @@ class TestRelevanceOnTheBundledCatalog:
         heard = _names(search("speech recognition", limit=30))
         assert {"whisper-1", "whisper-large-v3", "gpt-4o-transcribe"} <= set(heard), heard
 
+    def test_the_apps_running_models_are_found_by_what_they_are_for(self):
+        # Their texts said only "a local app that generates text": "llm inference" opened
+        # with Gemma (2B) and Claude Instant, which hold "LLM" alone.
+        for q in ("llm inference", "run llm locally"):
+            results = search(q, limit=10)
+            assert len(results) == 10 and all(r.all_terms for r in results), q
+            assert all(r.asset.subtype == "local app" for r in results), q
+
     def test_a_language_finds_what_covers_it(self):
         results = search("korean", limit=10)
         assert len(results) == 10

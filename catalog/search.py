@@ -717,12 +717,13 @@ _VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+")
 @dataclass(frozen=True)
 class Named:
     """An asset a search names, enough to link to and to find its alternatives: its slug,
-    name, id and kind."""
+    name, id, kind and subtype (the role of a tool listing no task: comparisons.pairs)."""
 
     slug: str
     name: str
     id: int
     kind: str
+    subtype: str = ""
 
 
 def versus_named(n: querytext.Normalised, using: str = DEFAULT_DB_ALIAS
@@ -771,7 +772,7 @@ def _assets_named(names: Sequence[str], using: str) -> list[Named] | None:
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"""SELECT n.name_key, n.base_key, a.slug, a.name, s.rank, a.released_on, a.id,
-                a.kind
+                a.kind, a.subtype
             FROM {NAME_KEYS[connections[using].vendor]} n JOIN catalog_asset a ON a.id = n.asset_id
             LEFT JOIN catalog_score s ON s.asset_id = n.asset_id
             WHERE a.status = 'published' AND (n.name_key IN ({marks})
@@ -783,7 +784,7 @@ def _assets_named(names: Sequence[str], using: str) -> list[Named] | None:
     def first(row: tuple, key: tuple[str, ...]) -> tuple:
         # Named exactly, the best ranked, the newest (a date, or its ISO text on SQLite),
         # then by slug.
-        name_key, _, slug, _, rank, released, _, _ = row
+        name_key, _, slug, _, rank, released, _, _, _ = row
         day = date.fromisoformat(str(released)).toordinal() if released else 0
         return (name_key not in key, -(rank if rank is not None else -1.0), -day, slug)
 
@@ -791,8 +792,9 @@ def _assets_named(names: Sequence[str], using: str) -> list[Named] | None:
     for key in keys:
         if not (named := [row for row in rows if row[0] in key or row[1] in key]):
             return None
-        _, _, slug, name, _, _, pk, kind = min(named, key=lambda row, key=key: first(row, key))
-        found.append(Named(slug, name, pk, kind))
+        _, _, slug, name, _, _, pk, kind, subtype = min(
+            named, key=lambda row, key=key: first(row, key))
+        found.append(Named(slug, name, pk, kind, subtype))
     return found
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from catalog.models import Asset, Evidence
+from catalog.records import article
 from comparisons import pairs
 from comparisons.models import CoMatch, Match, SearchEvent
 from unfragile import cache as unfragile_cache
@@ -301,13 +302,16 @@ def _write_graph(today: date, now: datetime) -> tuple[dict[str, int], int]:
 class Alternatives:
     assets: list[Asset]
     # "co-matched": searches matched them together; "similar": same kind and a shared task,
-    # shown only while no search has co-matched the asset.
+    # "role": same kind and role, for an asset listing no task (pairs.role_of()); either shown
+    # only while no search has co-matched the asset.
     source: str
 
     @property
     def label(self) -> str:
         if self.source == "co-matched":
             return "Often matched by the same searches"
+        if self.source == "role":
+            return "Same kind and role (no search counted yet has matched it with others)"
         return "Same kind and task (no search counted yet has matched it with others)"
 
 
@@ -328,8 +332,11 @@ def alternatives_listed(asset: Asset, tasks: list | None = None) -> dict:
     """The assets to compare `asset` with (alternatives_for()), as pages list them: where
     they come from (`source`) and, for each, its name, rank and the pair's versus URL."""
     found = alternatives_for(asset, tasks)
+    role = pairs.role_of(asset) if found.source == "role" else ""
     return {
         "source": found.source,
+        # The role they share, for "role": "an agent harness".
+        "listed_as": f"{article(role)} {role}" if role else "",
         "items": [
             {"name": alt.name, "rank": alt.rank, "url": pairs.versus_url(asset.slug, alt.slug)}
             for alt in found.assets
@@ -342,8 +349,9 @@ def alternatives_for(
 ) -> Alternatives:
     """The assets searches most often matched together with this one, strongest first; while
     there are none, the best-ranked of the same kind that share a task (`tasks`, the asset's
-    own, read when not given). Each carries `rank`. Two queries with co-matches; without,
-    one, and one more when the best of its kind are not cached."""
+    own, read when not given), or of the same role when it lists none (pairs.role_of()).
+    Each carries `rank`. Two queries with co-matches; without, one, and one more when the
+    best of its kind are not cached."""
     with connection.cursor() as cursor:
         cursor.execute(_edges_sql(limit * 3), [asset.pk, asset.pk])
         order = [other for (other,) in cursor.fetchall()]
@@ -356,4 +364,4 @@ def alternatives_for(
             return Alternatives(assets, "co-matched")
     asset.task_list = list(asset.tasks.all()) if tasks is None else tasks
     [similar] = pairs.best_doing_the_same_job([asset], exclude=[asset.pk], limit=limit)
-    return Alternatives(similar, "similar")
+    return Alternatives(similar, "role" if pairs.role_of(asset) else "similar")

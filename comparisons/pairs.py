@@ -51,6 +51,7 @@ from catalog.models import (
     squashed_name,
     url_for,
 )
+from catalog.records import ROLES
 from catalog.search import NAME_KEYS, family_named
 from comparisons.models import CoMatch, Match, PairNote, PairView
 from unfragile import cache as unfragile_cache
@@ -533,6 +534,40 @@ def _best_per_kind_and_task(kinds: set[str], n: int) -> dict[tuple[str, int], li
     return found
 
 
+def _best_per_kind_and_role(kinds: set[str], n: int) -> dict[tuple[str, str], list]:
+    """The n best-ranked published assets of each of these kinds for every role
+    (catalog.records.ROLES) among those listing no task, in one query, leaving out the
+    deprecated and superseded as _best_per_kind_and_task() does; rows alike."""
+    condition = Q()
+    for kind in kinds:
+        condition |= Q(kind__in=_SAME_KIND.get(kind, [kind]))
+    family = Case(
+        When(kind__in=_SAME_KIND[Asset.Kind.MODEL], then=Value(Asset.Kind.MODEL)),
+        default=F("kind"),
+    )
+    best = Window(
+        RowNumber(),
+        partition_by=[F("subtype"), family],
+        order_by=[F("score__rank").desc(nulls_last=True), F("name"), F("id")],
+    )
+    rows = (
+        Asset.objects.published().current()
+        .filter(condition, subtype__in=list(ROLES), tasks__isnull=True)
+        .annotate(family=family, nth=best)
+        .filter(nth__lte=n)
+        .values_list("kind", "subtype", "score__rank", "name", "id", "slug")
+        .order_by("subtype", "nth")
+    )
+    found: dict[tuple[str, str], list] = {}
+    for kind, role, rank, name, asset_id, slug in rows:
+        for wanted_kind in _SAME_KIND.get(kind, [kind]):
+            if wanted_kind in kinds:
+                found.setdefault((wanted_kind, role), []).append(
+                    (-(rank if rank is not None else -1.0), name, asset_id, slug)
+                )
+    return found
+
+
 # Rows of the best-ranked per (kind, task) kept in the cache: enough for a list of
 # alternatives with the asset itself and its pair left out.
 _BEST_KEPT = ALTERNATIVES_SHOWN + 2
@@ -543,49 +578,67 @@ COMATCH_EDGES_READ = 50
 _best_remembered = generation.memo()
 
 
+def role_of(asset: Asset) -> str:
+    """The role a registry lists the asset for (catalog.records.ROLES: "agent harness",
+    "evaluation framework"), when it lists no task: what it does, as far as the catalog knows;
+    "" otherwise. Needs `task_list`."""
+    return asset.subtype if not asset.task_list and asset.subtype in ROLES else ""
+
+
 def best_doing_the_same_job(
     assets: list[Asset], exclude: Iterable[int], limit: int
 ) -> list[list[Asset]]:
     """For each asset, up to `limit` best-ranked published assets of the same kind that share
-    a task with it, best first, leaving out `exclude` (none when it lists no task: nothing is
-    known to do the same job). Each asset needs `task_list`; the results carry `rank`.
+    a task with it, best first, leaving out `exclude`; for one listing no task, those of the
+    same kind listed for the same role that list none either (role_of(): Claude Code's are
+    the other agent harnesses); none for the others, nothing being known to do the same job.
+    Each asset needs `task_list`; the results carry `rank`.
 
-    The best few of each kind and task are cached: every page about an asset of that kind
-    and task shares them, and the lookup is the slowest query of a versus page, so a miss
-    fills in every task of the kinds asked for at once.
+    The best few of each kind and task (and role) are cached: every page about an asset of
+    that kind and task shares them, and the lookup is the slowest query of a versus page, so
+    a miss fills in every task (or role) of the kinds asked for at once.
     """
     exclude = set(exclude)
     bucket = int(time.time() // pagecache.PAGE_TTL)
 
-    def key(kind: str) -> str:
+    def key(kind: str, by: str) -> str:
         kinds = "+".join(_SAME_KIND.get(kind, [kind]))
-        return f"alternatives:{scoring.FORMULA_VERSION}:{bucket}:{_BEST_KEPT}:{kinds}"
+        return f"alternatives:{by}:{scoring.FORMULA_VERSION}:{bucket}:{_BEST_KEPT}:{kinds}"
 
-    wanted = {key(asset.kind): asset.kind for asset in assets if asset.task_list}
-    # One entry per family of kinds, for all its tasks: remembered in the process while the
-    # data generation stands still (no cache round trip, nothing to unpickle), else from the
-    # cache, else read for every family missing at once.
+    # What each does, as the cached rows are keyed: its tasks' ids, or its role.
+    jobs: list[tuple[str, list]] = []
+    for asset in assets:
+        role = role_of(asset)
+        jobs.append(("task", [task.pk for task in asset.task_list]) if asset.task_list
+                    else ("role", [role]) if role else ("", []))
+    wanted = {key(asset.kind, by): (asset.kind, by)
+              for asset, (by, _) in zip(assets, jobs, strict=True) if by}
+    # One entry per family of kinds, for all its tasks (or roles): remembered in the process
+    # while the data generation stands still (no cache round trip, nothing to unpickle), else
+    # from the cache, else read for every family missing at once.
     token = generation.current()
     found = {k: v for k in wanted if (v := _best_remembered.lookup(k, token)) is not MISSING}
     if wanted.keys() - found.keys():
         found.update(cache.get_many(list(wanted.keys() - found.keys())))
     if missing := wanted.keys() - found.keys():
-        best = _best_per_kind_and_task({wanted[k] for k in missing}, _BEST_KEPT)
-        fresh: dict[str, dict[int, list]] = {k: {} for k in missing}
-        for (kind, task_id), rows in best.items():
-            fresh[key(kind)][task_id] = rows
+        fresh: dict[str, dict] = {k: {} for k in missing}
+        for by, read in (("task", _best_per_kind_and_task), ("role", _best_per_kind_and_role)):
+            if kinds := {kind for k, (kind, b) in wanted.items() if k in missing and b == by}:
+                for (kind, job), rows in read(kinds, _BEST_KEPT).items():
+                    if key(kind, by) in fresh:
+                        fresh[key(kind, by)][job] = rows
         cache.set_many(fresh, pagecache.PAGE_TTL)
         found.update(fresh)
     for k in wanted:
         _best_remembered.remember(k, token, found[k])
     results: list[list[Asset]] = []
-    for asset in assets:
-        per_task = found.get(key(asset.kind), {})
+    for asset, (by, listed) in zip(assets, jobs, strict=True):
+        per_job = found.get(key(asset.kind, by), {}) if by else {}
         # An asset listed under several shared tasks is the same row each time.
         rows = sorted({
             row
-            for task in asset.task_list
-            for row in per_task.get(task.pk, [])
+            for job in listed
+            for row in per_job.get(job, [])
             if row[2] not in exclude
         })[:limit]
         found_assets = []
@@ -621,8 +674,9 @@ def closest_alternatives(
     """For each asset, the published asset of the same kind that searches most often
     matched together with it (`source` "co-matched", from `edges`, the page's co-match rows
     read by `read_page_rows`); without one, the best-ranked of the same kind that shares a
-    task with it (`source` "rank"); or None. A query only when the best of their kinds are
-    neither remembered nor cached."""
+    task with it (`source` "rank"), or its role when it lists none (`source` "role",
+    role_of()); or None. A query only when the best of their kinds are neither remembered
+    nor cached."""
     exclude = set(exclude)
     closest: list[Asset | None] = [None] * len(assets)
     for here, pk, kind, name, slug in edges:
@@ -637,7 +691,7 @@ def closest_alternatives(
         for i, found in zip(missing, by_rank, strict=True):
             if found:
                 closest[i] = found[0]
-                closest[i].source = "rank"
+                closest[i].source = "role" if role_of(assets[i]) else "rank"
     return closest
 
 

@@ -355,12 +355,14 @@ def _alternatives(n: querytext.Normalised) -> dict | None:
     """The alternatives to the asset whose alternatives the words ask for ("alternatives to
     gpt-4o", catalog.search.alternatives_named()), as its page lists them, to offer above
     the results: the assets searches most often matched with it, or, while there are none,
-    the best ranked of its kind sharing a task with it (graph.alternatives_listed()). None
-    when the words ask for none. Three queries when they do (four when the best of its kind
-    are not remembered yet; one when the name names no asset), none when they do not."""
+    the best ranked of its kind sharing a task (or role) with it
+    (graph.alternatives_listed()). None when the words ask for none. Three queries when they
+    do (four when the best of its kind are not remembered yet; one when the name names no
+    asset), none when they do not."""
     if not (named := catalog_search.alternatives_named(n)):
         return None
-    asset = Asset(id=named.id, slug=named.slug, name=named.name, kind=named.kind)
+    asset = Asset(id=named.id, slug=named.slug, name=named.name, kind=named.kind,
+                  subtype=named.subtype)
     return {"name": asset.name, "url": asset.get_absolute_url(),
             **graph.alternatives_listed(asset)}
 

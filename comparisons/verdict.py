@@ -45,7 +45,7 @@ class Side:
     alternative: tuple[str, str] | None = None  # (name, url) of the closest of the same kind
     # How the alternative was found: "co-matched" (searches matched them together), "rank"
     # (the best-ranked of the same kind sharing a task) or "unranked" (the same, at the
-    # neutral starting point).
+    # neutral starting point); "role" and "role-unranked" alike, of the same role.
     alternative_source: str = "rank"
     # A list price: (input, output or None, its unit: "USD per 1M tokens").
     price: tuple[float, float | None, str] | None = None
@@ -53,6 +53,8 @@ class Side:
     # names as superseding it, as (name, url).
     deprecated_by: Sequence[str] = ()
     successor: tuple[str, str] | None = None
+    # Listing no task, the role a registry lists it for ("agent harness"): its job.
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,11 +215,15 @@ def _same_kind(a: Side, b: Side) -> bool:
     return _family(a) == _family(b)
 
 
+def _jobs(side: Side) -> set[str]:
+    """What it does: its tasks, else the role it is listed for (an agent harness)."""
+    return {task.casefold() for task in side.tasks} or ({side.role} if side.role else set())
+
+
 def _no_shared_task(a: Side, b: Side) -> bool:
-    # An asset with no task listed is not known to do a different job.
-    tasks_a = {task.casefold() for task in a.tasks}
-    tasks_b = {task.casefold() for task in b.tasks}
-    return bool(tasks_a and tasks_b) and not tasks_a & tasks_b
+    # An asset with no task (or role) listed is not known to do a different job.
+    jobs_a, jobs_b = _jobs(a), _jobs(b)
+    return bool(jobs_a and jobs_b) and not jobs_a & jobs_b
 
 
 def _name(side: Side) -> Part:
@@ -449,11 +455,19 @@ def _jobs_sentence(a: Side, b: Side) -> Sentence:
         [
             opening,
             Part(a.name),
-            Part(f" is listed under {_tasks_phrase(a)}, "),
+            Part(f" is listed {_listed(a)}, "),
             Part(b.name),
-            Part(f" under {_tasks_phrase(b)}."),
+            Part(f" {_listed(b)}."),
         ],
     )
+
+
+def _listed(side: Side) -> str:
+    """How it is listed: "under text generation", or for an asset listing no task, "as an
+    agent harness"."""
+    if side.tasks or not side.role:
+        return f"under {_tasks_phrase(side)}"
+    return f"as {'an' if side.role[:1] in 'aeiou' else 'a'} {side.role}"
 
 
 _HOW_FOUND = {
@@ -461,6 +475,9 @@ _HOW_FOUND = {
     "rank": " (the best-ranked of its kind sharing a task)",
     # The best by number, but at the neutral starting point: among equals, first by name.
     "unranked": " (of its kind sharing a task; no evidence stands behind its rank yet)",
+    "role": " (the best-ranked of its kind listed for the same role)",
+    "role-unranked": " (of its kind listed for the same role; no evidence stands behind its "
+                     "rank yet)",
 }
 
 

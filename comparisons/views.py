@@ -211,6 +211,7 @@ def _verdict_side(asset: Asset) -> verdict.Side:
         price=_price(asset),
         deprecated_by=[name for name, _ in asset.deprecation_sources],
         successor=_successor(asset),
+        role=pairs.role_of(asset),
     )
 
 
@@ -233,8 +234,9 @@ def _with_alternative(side: verdict.Side, asset: Asset, alternative: Asset | Non
     if alternative is None:
         return side
     source = getattr(alternative, "source", "rank")
-    if source == "rank" and getattr(alternative, "rank", None) in (None, scoring.NEUTRAL):
-        source = "unranked"
+    if source in ("rank", "role") and getattr(alternative, "rank", None) in (
+            None, scoring.NEUTRAL):
+        source = "unranked" if source == "rank" else "role-unranked"
     return dataclasses.replace(
         side,
         alternative=(alternative.name, pairs.versus_url(asset.slug, alternative.slug)),
@@ -254,10 +256,12 @@ def _decide(a: Asset, b: Asset, edges: list[tuple] | None = None) -> verdict.Ver
 def _search_url(a: Asset, b: Asset) -> str:
     """The search a reader wanting something else would make: for the job the two share, or
     else the first one's (then the second's), among assets of their kind when they are of
-    one. Kinds alone ("Fine-tune or Dataset") found names holding those words."""
+    one; the role they are listed for when they list no task ("agent harness"). Kinds alone
+    ("Fine-tune or Dataset") found names holding those words."""
     tasks_b = {task.pk for task in b.task_list}
     shared = [task.name for task in a.task_list if task.pk in tasks_b]
-    jobs = shared or [task.name for task in (*a.task_list, *b.task_list)]
+    jobs = (shared or [task.name for task in (*a.task_list, *b.task_list)]
+            or [role for role in (pairs.role_of(a), pairs.role_of(b)) if role])
     params = {"q": jobs[0] if jobs else a.get_kind_display()}
     if a.kind == b.kind:
         params["kind"] = a.kind

@@ -326,6 +326,18 @@ class TestCompareWithOnAssetPage:
         assert '<form class="compare-with" method="get" action="/compare/">' in section
         assert '<input type="hidden" name="a" value="alpha-seg">' in section
 
+    def test_a_tool_listing_no_task_lists_those_listed_for_its_role(self, client):
+        make_asset("claude-code", name="Claude Code", kind=Asset.Kind.TOOL,
+                   subtype="agent harness")
+        make_asset("codex", name="Codex", kind=Asset.Kind.TOOL, subtype="agent harness")
+        make_asset("swe-bench", name="swe-bench", kind=Asset.Kind.TOOL,
+                   subtype="evaluation framework")
+        body = client.get("/assets/claude-code/").content.decode()
+        section = body[body.index('id="compare-h"'):body.index('id="evidence-h"')]
+        assert "list no task and are listed as an agent harness" in section
+        assert 'href="/compare/claude-code-vs-codex/"' in section
+        assert "swe-bench" not in section
+
     def test_it_lists_no_deprecated_or_superseded_alternative(self, client):
         alpha, beta = make_pair()
         gamma = make_asset("gamma-seg", name="Gamma Seg", tasks=list(alpha.tasks.all()),

@@ -344,6 +344,24 @@ class TestAlternatives:
         assert "no search counted yet" in alternatives.label
         assert [x.slug for x in alternatives.assets] == ["two"]
 
+    def test_listing_no_task_it_falls_back_to_same_kind_and_role_and_says_so(self):
+        tool = Asset.Kind.TOOL
+        a = make_asset("harness-a", kind=tool, subtype="agent harness")
+        make_asset("harness-b", kind=tool, subtype="agent harness")
+        make_asset("harness-tasked", kind=tool, subtype="agent harness",
+                   tasks=[make_task("text-generation")])
+        make_asset("harness-lib", kind=Asset.Kind.LIBRARY, subtype="agent harness")
+        make_asset("evals", kind=tool, subtype="evaluation framework")
+        make_asset("retired", kind=tool, subtype="agent harness", deprecated_in=["x"])
+        alternatives = graph.alternatives_for(a)
+        assert alternatives.source == "role"
+        assert "no search counted yet" in alternatives.label
+        assert [x.slug for x in alternatives.assets] == ["harness-b"]
+        # A kind that is no role (catalog.records.ROLES) says nothing of the job.
+        lib = make_asset("lib-a", kind=Asset.Kind.LIBRARY, subtype="model library")
+        make_asset("lib-b", kind=Asset.Kind.LIBRARY, subtype="model library")
+        assert graph.alternatives_for(lib).assets == []
+
     def test_it_never_invents_matches(self):
         a = make_asset("alone")
         assert graph.alternatives_for(a).assets == []

@@ -261,6 +261,18 @@ class TestSearch:
         later = client.get("/search/", {"q": q, "page": 2}, headers=BROWSER).content.decode()
         assert "Results 21–" in later and offer not in later
 
+    def test_asking_for_the_alternatives_to_a_tool_lists_those_of_its_role(self, client):
+        tool = Asset.Kind.TOOL
+        make_asset("claude-code", name="Claude Code", kind=tool, subtype="agent harness")
+        make_asset("codex", name="Codex", kind=tool, subtype="agent harness")
+        make_asset("swe-bench", name="swe-bench", kind=tool, subtype="evaluation framework")
+        for page in _page_and_fragment(client, {"q": "alternatives to claude code"}):
+            offer = page[page.index('<div class="alternatives-offer">'):]
+            offer = offer[:offer.index("</div>")]
+            assert "list no task and are listed as an agent harness" in offer
+            assert '<a href="/compare/claude-code-vs-codex/">' in offer
+            assert "swe-bench" not in offer
+
     def test_asking_for_the_alternatives_to_an_asset_lists_them(self, client):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

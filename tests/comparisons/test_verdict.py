@@ -370,6 +370,26 @@ class TestDifferentJobs:
         assert verdict.substitutes is True
         assert topic(verdict, "jobs") == []
 
+    def test_a_side_listing_no_task_does_the_job_of_its_role(self):
+        # Two tools listing no task: an agent harness is no evaluation framework.
+        harness = {"kind": "Tool", "tasks": [], "role": "agent harness",
+                   "alternative": ("Codex", "/assets/codex/"), "alternative_source": "role"}
+        verdict = decide(*pair(harness, {"kind": "Tool", "tasks": [],
+                                         "role": "evaluation framework"}))
+        assert verdict.substitutes is False
+        assert only(verdict, "jobs") == (
+            "They do different jobs and are not substitutes: Alpha is listed as an agent"
+            " harness, Beta as an evaluation framework.")
+        assert only(verdict, "alternatives").startswith(
+            "To compare like with like, set Alpha against Codex (the best-ranked of its kind"
+            " listed for the same role);")
+        # Nor is it a local app generating text; two agent harnesses are substitutes.
+        verdict = decide(*pair(harness, {"kind": "Tool", "tasks": ["Text generation"]}))
+        assert "Alpha is listed as an agent harness, Beta under Text generation." in only(
+            verdict, "jobs")
+        verdict = decide(*pair(harness, {"kind": "Tool", "tasks": [], "role": "agent harness"}))
+        assert verdict.substitutes is True and topic(verdict, "jobs") == []
+
     def test_it_treats_a_fine_tune_as_a_model(self):
         verdict = decide(*pair({"kind": "Model"}, {"kind": "Fine-tune"}))
 

@@ -375,6 +375,22 @@ class TestVersusContent:
         assert ("Code Corpus</a> (of its kind sharing a task; no evidence stands behind its "
                 "rank yet)") in body
 
+    def test_tools_listing_no_task_do_the_jobs_of_their_roles(self, client):
+        tool = Asset.Kind.TOOL
+        make_asset("claude-code", name="Claude Code", kind=tool, subtype="agent harness")
+        make_asset("codex", name="Codex", kind=tool, subtype="agent harness")
+        make_asset("swe-bench", name="swe-bench", kind=tool, subtype="evaluation framework")
+        make_asset("inspect-ai", name="inspect-ai", kind=tool, subtype="evaluation framework")
+        body = client.get("/compare/claude-code-vs-swe-bench/").content.decode()
+        assert ("Claude Code is listed as an agent harness, swe-bench as an evaluation"
+                " framework.") in body
+        assert ('<a href="/compare/claude-code-vs-codex/">Codex</a> (of its kind listed for'
+                " the same role; no evidence stands behind its rank yet)") in body
+        assert '<a href="/compare/inspect-ai-vs-swe-bench/">inspect-ai</a>' in body
+        assert 'href="/search/?q=agent+harness&amp;kind=tool"' in body
+        body = client.get("/compare/claude-code-vs-codex/").content.decode()
+        assert "They do different jobs" not in body
+
     def test_it_prefers_the_alternative_searches_matched_with_it(self, client):
         alpha, _ = make_pair()
         code = make_task("text-generation", name="Text generation")

@@ -990,9 +990,9 @@ DEPRECATION_FLAGS = {"crfm-helm": "helm", "genai-prices": "genai_prices"}
 # What some of the registries of @huggingface/tasks listing tools say of those they list, by
 # the role each gives (attributes.hf_tasks_roles): "Local app" alone said nothing of what a
 # local app does, and "llm inference" found none of vLLM, TGI or Ollama. Short, and not for
-# the libraries' roles, which their names say: a longer entry weighs its words down, and
-# LVFace, named for faces, no longer came first for "face detection". (Not "Hugging Face":
-# "face detection" would find them all.)
+# the libraries' roles, which their kinds say: every word more in a short entry weighs its
+# name down (LVFace, named for faces, would no longer come first for "face detection"). Not
+# "Hugging Face" either: "face detection" would find them all.
 ROLES = {
     "local app": "The Hub offers it to run models on your own computer (local inference).",
     "evaluation framework": "The Hub lists it for evaluating models on benchmarks.",

@@ -230,12 +230,15 @@ def _name(side: Side) -> Part:
     return Part(side.name, side.url or None)
 
 
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' and noun else 'a'} {noun}"
+
+
 def _kind_phrase(side: Side) -> str:
     kind = side.kind.strip()
     if not kind.isupper():
         kind = kind.lower()
-    article = "an" if kind[:1].lower() in "aeiou" and kind else "a"
-    return f"{article} {kind}"
+    return _with_article(kind)
 
 
 def _rank_sentence(a: Side, b: Side, leader: Literal["a", "b"] | None, margin: int) -> Sentence:
@@ -467,7 +470,7 @@ def _listed(side: Side) -> str:
     agent harness"."""
     if side.tasks or not side.role:
         return f"under {_tasks_phrase(side)}"
-    return f"as {'an' if side.role[:1] in 'aeiou' else 'a'} {side.role}"
+    return f"as {_with_article(side.role)}"
 
 
 _HOW_FOUND = {

@@ -502,67 +502,50 @@ def _best_per_kind_and_task(kinds: set[str], n: int) -> dict[tuple[str, int], li
     query, leaving out the deprecated and superseded (Asset.objects.current()): suggested
     in their place, they would send a reader to what its makers have left. Rows sort best
     first as (-rank, name, id, slug)."""
-    condition = Q()
-    for kind in kinds:
-        condition |= Q(asset__kind__in=_SAME_KIND.get(kind, [kind]))
-    family = Case(
-        When(asset__kind__in=_SAME_KIND[Asset.Kind.MODEL], then=Value(Asset.Kind.MODEL)),
-        default=F("asset__kind"),
-    )
-    best = Window(
-        RowNumber(),
-        partition_by=[F("task_id"), family],
-        order_by=[F("asset__score__rank").desc(nulls_last=True), F("asset__name"), F("asset_id")],
-    )
-    rows = (
-        Asset.tasks.through.objects.filter(condition, asset__status=Asset.Status.PUBLISHED,
-                                           asset__deprecated_in=[],
-                                           asset__successor__isnull=True)
-        .annotate(family=family, nth=best)
-        .filter(nth__lte=n)
-        .values_list("asset__kind", "task_id", "asset__score__rank", "asset__name", "asset_id",
-                     "asset__slug")
-        .order_by("task_id", "nth")
-    )
-    found: dict[tuple[str, int], list] = {}
-    for kind, task_id, rank, name, asset_id, slug in rows:
-        for wanted_kind in _SAME_KIND.get(kind, [kind]):
-            if wanted_kind in kinds:
-                found.setdefault((wanted_kind, task_id), []).append(
-                    (-(rank if rank is not None else -1.0), name, asset_id, slug)
-                )
-    return found
+    listed = Asset.tasks.through.objects.filter(
+        asset__status=Asset.Status.PUBLISHED, asset__deprecated_in=[],
+        asset__successor__isnull=True)
+    return _best_per_kind(kinds, n, listed, "asset__", "task_id")
 
 
 def _best_per_kind_and_role(kinds: set[str], n: int) -> dict[tuple[str, str], list]:
     """The n best-ranked published assets of each of these kinds for every role
     (catalog.records.ROLES) among those listing no task, in one query, leaving out the
     deprecated and superseded as _best_per_kind_and_task() does; rows alike."""
+    listed = Asset.objects.published().current().filter(
+        subtype__in=list(ROLES), tasks__isnull=True)
+    return _best_per_kind(kinds, n, listed, "", "subtype")
+
+
+def _best_per_kind(kinds: set[str], n: int, listed, asset: str, job: str) -> dict:
+    """The n best-ranked of each of these kinds per job among `listed`, rows naming an asset
+    (its fields under `asset`, a prefix) and its job (the field `job`): {(kind, job): rows}."""
     condition = Q()
     for kind in kinds:
-        condition |= Q(kind__in=_SAME_KIND.get(kind, [kind]))
+        condition |= Q(**{f"{asset}kind__in": _SAME_KIND.get(kind, [kind])})
     family = Case(
-        When(kind__in=_SAME_KIND[Asset.Kind.MODEL], then=Value(Asset.Kind.MODEL)),
-        default=F("kind"),
+        When(**{f"{asset}kind__in": _SAME_KIND[Asset.Kind.MODEL]}, then=Value(Asset.Kind.MODEL)),
+        default=F(f"{asset}kind"),
     )
     best = Window(
         RowNumber(),
-        partition_by=[F("subtype"), family],
-        order_by=[F("score__rank").desc(nulls_last=True), F("name"), F("id")],
+        partition_by=[F(job), family],
+        order_by=[F(f"{asset}score__rank").desc(nulls_last=True), F(f"{asset}name"),
+                  F(f"{asset}id")],
     )
     rows = (
-        Asset.objects.published().current()
-        .filter(condition, subtype__in=list(ROLES), tasks__isnull=True)
+        listed.filter(condition)
         .annotate(family=family, nth=best)
         .filter(nth__lte=n)
-        .values_list("kind", "subtype", "score__rank", "name", "id", "slug")
-        .order_by("subtype", "nth")
+        .values_list(f"{asset}kind", job, f"{asset}score__rank", f"{asset}name", f"{asset}id",
+                     f"{asset}slug")
+        .order_by(job, "nth")
     )
-    found: dict[tuple[str, str], list] = {}
-    for kind, role, rank, name, asset_id, slug in rows:
+    found: dict[tuple[str, object], list] = {}
+    for kind, done, rank, name, asset_id, slug in rows:
         for wanted_kind in _SAME_KIND.get(kind, [kind]):
             if wanted_kind in kinds:
-                found.setdefault((wanted_kind, role), []).append(
+                found.setdefault((wanted_kind, done), []).append(
                     (-(rank if rank is not None else -1.0), name, asset_id, slug)
                 )
     return found

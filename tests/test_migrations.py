@@ -69,15 +69,28 @@ class _Editor:
             cursor.execute(sql)
 
 
-@pytest.mark.django_db
-def test_entries_holding_a_sign_are_written_again():
-    """Migration 0034 writes again the entries of the assets whose texts or languages hold a
-    "#", so that "c#" finds those written before it, and only those."""
+def _written_again(module: str, select: str, ids: set[int], unfound: str) -> None:
+    """Run migration `module`'s operation on the assets as they were before it: its
+    selection (the function `select`) names `ids`, whose entries are gone from the index
+    (`unfound` finds none of them), then written again by the operation."""
     import importlib
 
     from django.apps import apps
     from django.db import connection
 
+    from catalog import search as catalog_search
+
+    migration = importlib.import_module(f"catalog.migrations.{module}")
+    assert set(getattr(migration, select)(apps, connection.alias)) == ids
+    catalog_search.remove_assets(ids)
+    assert catalog_search.search(unfound) == []
+    migration.Migration.operations[0].code(apps, _Editor())
+
+
+@pytest.mark.django_db
+def test_entries_holding_a_sign_are_written_again():
+    """Migration 0034 writes again the entries of the assets whose texts or languages hold a
+    "#", so that "c#" finds those written before it, and only those."""
     from catalog import search as catalog_search
     from tests.factories import make_asset, make_capability
 
@@ -87,13 +100,7 @@ def test_entries_holding_a_sign_are_written_again():
     make_capability(capable, title="Translation", description="From F# to Python.")
     make_asset("plain", name="Plain", summary="Nothing of the kind.")
     signed = {said.pk, covering.pk, capable.pk}
-    migration = importlib.import_module("catalog.migrations.0034_search_signed_language_names")
-    assert set(migration._holding_a_sign(apps, connection.alias)) == signed
-    # As they were before: gone from the index, then written again by the migration.
-    catalog_search.remove_assets(signed)
-    assert catalog_search.search("c# ") == []
-
-    migration.Migration.operations[0].code(apps, _Editor())
+    _written_again("0034_search_signed_language_names", "_holding_a_sign", signed, "c# ")
     assert {r.asset.pk for r in catalog_search.search("c# ")} == {said.pk, covering.pk}
     assert [r.asset.pk for r in catalog_search.search("f# ")] == [capable.pk]
 
@@ -103,11 +110,6 @@ def test_entries_of_assets_covering_a_cased_language_name_are_written_again():
     """Migration 0037 writes again the entries of the assets covering a language whose name
     changes case within a word ("JavaScript"), so that "javascript" finds those written
     before it, and only those."""
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
     from catalog import search as catalog_search
     from tests.factories import make_asset
 
@@ -118,13 +120,8 @@ def test_entries_of_assets_covering_a_cased_language_name_are_written_again():
     make_asset("py", name="Python code", summary="Functions.", languages=["python-Code"])
     make_asset("plain", name="Plain", summary="Nothing of the kind.")
     cased = {covering.pk, typed.pk}
-    migration = importlib.import_module("catalog.migrations.0037_search_language_names_whole")
-    assert set(migration._covering_a_cased_name(apps, connection.alias)) == cased
-    # As they were before: gone from the index, then written again by the migration.
-    catalog_search.remove_assets(cased)
-    assert catalog_search.search("javascript ") == []
-
-    migration.Migration.operations[0].code(apps, _Editor())
+    _written_again("0037_search_language_names_whole", "_covering_a_cased_name", cased,
+                   "javascript ")
     assert [r.asset.pk for r in catalog_search.search("javascript ")] == [covering.pk]
     assert [r.asset.pk for r in catalog_search.search("typescript ")] == [typed.pk]
 
@@ -134,11 +131,6 @@ def test_entries_of_assets_named_for_speech_are_written_again():
     """Migration 0044 writes again the entries of the assets whose names hold a word that
     stands for a speech task ("tts", "transcribe"), so that the task's words find those
     written before it, and only those."""
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
     from catalog import search as catalog_search
     from tests.factories import make_asset
 
@@ -147,13 +139,7 @@ def test_entries_of_assets_named_for_speech_are_written_again():
     glued = make_asset("chat-tts", name="ChatTTS", summary="A model library.")
     make_asset("plain", name="Plain", summary="An API model for images.")
     named = {voice.pk, heard.pk, glued.pk}
-    migration = importlib.import_module("catalog.migrations.0044_search_speech_names")
-    assert set(migration._named_for_speech(apps, connection.alias)) == named
-    # As they were before: gone from the index, then written again by the migration.
-    catalog_search.remove_assets(named)
-    assert catalog_search.search("text to speech") == []
-
-    migration.Migration.operations[0].code(apps, _Editor())
+    _written_again("0044_search_speech_names", "_named_for_speech", named, "text to speech")
     # Each holds the three words; those holding them in the order typed come first.
     spoken = [r.asset.pk for r in catalog_search.search("text to speech")]
     assert set(spoken[:2]) == {voice.pk, glued.pk} and spoken[2:] == [heard.pk]

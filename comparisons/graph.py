@@ -304,15 +304,8 @@ class Alternatives:
     # "co-matched": searches matched them together; "similar": same kind and a shared task,
     # "role": same kind and role, for an asset listing no task (pairs.role_of()); either shown
     # only while no search has co-matched the asset.
+    # (The pages say which, in their own words: catalog/asset.html, search/search.html.)
     source: str
-
-    @property
-    def label(self) -> str:
-        if self.source == "co-matched":
-            return "Often matched by the same searches"
-        if self.source == "role":
-            return "Same kind and role (no search counted yet has matched it with others)"
-        return "Same kind and task (no search counted yet has matched it with others)"
 
 
 @functools.cache

@@ -790,10 +790,11 @@ def assert_clean(n: Normalised, max_chars: int) -> None:
     assert len(set(n.terms)) == len(n.terms)
     assert len(set(n.excluded)) == len(n.excluded)
     # Phrases (and phrases left out) are words one space apart. A word is in the text, or
-    # was added for one that is (its other spelling, a verb's task), or joins "non" to the
-    # word it negates.
+    # was added for one that is (its other spelling, a verb's task, the word a language named
+    # with a sign is read as: "f#", fsharp), or joins "non" to the word it negates.
     added = {other for t in n.terms if (other := querytext.spelt_otherwise(t))}
     added |= {querytext.TASK_VERBS[t] for t in n.terms if t in querytext.TASK_VERBS}
+    added |= {word for name, word in querytext.SYMBOLIC.items() if name in n.text}
     for word in [w for entry in [*n.terms, *n.excluded, *n.phrases] for w in entry.split(" ")]:
         assert word and (word in n.text or word in added
                          or (word.startswith(querytext.NEGATING)
@@ -812,6 +813,7 @@ class TestProperties:
     @example('x -"a b" "c d" e OR f', 200)
     @example("ANALYSE", 7)  # "analyze" is added
     @example("non commercial use", 200)  # "noncommercial"
+    @example("F#", 2)  # "fsharp"
     def test_it_never_raises_and_returns_clean_text(self, raw, max_chars):
         assert_clean(normalise(raw, max_chars), max_chars)
 

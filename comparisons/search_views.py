@@ -1,7 +1,7 @@
 """/search/: "Search the match graph", a full page that HTMX refreshes in place while typing.
 
 Results come RESULTS_SHOWN a page, up to PAGES pages (`?page=`), each page its own entry in
-the results cache.
+the results cache. The last page says when more match than it lists, and how to narrow them.
 
 Which requests count towards the match graph (comparisons.graph.record_search): a full page
 load, or a live request that search.js sends with the header `X-Search-Settled: 1` (the reader
@@ -303,6 +303,8 @@ def _results(
         n, form.filters, page, form.cleaned_data["as_typed"])
     filtered = any(form.filters.values())
     corrected = searched is not n
+    # More follow the last page offered (`capped`): the page says so, and how to reach them.
+    capped = len(results) > RESULTS_SHOWN and page >= PAGES
     more, results = len(results) > RESULTS_SHOWN and page < PAGES, results[:RESULTS_SHOWN]
     full = [r for r in results if r.all_terms]
     partial = [r for r in results if not r.all_terms]
@@ -322,13 +324,14 @@ def _results(
         "partial_items": result_items(partial, marks),
         "first": first, "last": first + len(results) - 1, "partial_from": first + len(full),
         "page": page, "more": more, "previous": page - 1 if page > 2 else None,
+        "capped": capped, "most": PAGES * RESULTS_SHOWN,
         "suggestions": suggestions, "spelled": None if corrected else spelled,
         "started": _started(n, results),
         "filtered": filtered, "unfiltered_suggestions": unfiltered_suggestions,
         "limit": RESULTS_SHOWN,
         "unfiltered": _without(request, *FILTERS),
         "filters_only": not n.terms and filtered,
-        "browse_url": _browse_url(form.filters) if not n.terms else None,
+        "browse_url": _browse_url(form.filters) if not n.terms or capped else None,
         "steered": _steered(form, searched, full) if results and results[0].all_terms else "",
         "versus": _versus(n) if page == 1 else None,
         "alternatives": _alternatives(n) if page == 1 else None,

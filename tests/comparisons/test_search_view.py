@@ -844,6 +844,35 @@ class TestPages:
         html = client.get("/search/?q=vision&page=2", headers=BROWSER).content.decode()
         assert len(_shown(html)) == 20 and 'rel="next"' not in html
 
+    @pytest.mark.parametrize("headers", [BROWSER, HTMX], ids=["page", "htmx"])
+    def test_the_last_page_offered_says_more_match_and_how_to_reach_them(
+            self, client, monkeypatch, headers):
+        _alike(45)
+        monkeypatch.setattr(search_views, "PAGES", 2)
+        html = client.get("/search/?q=vision&page=2", headers=headers).content.decode()
+        assert_well_formed(html, fragment=headers is HTMX)
+        assert ('<p class="notice">Search lists 40 results at most, and more than these '
+                "match “vision”. Add a word, or choose a kind, task or licence above, to see "
+                "others.</p>") in html
+        # With a filter, the list of the assets it keeps is linked (without the words).
+        html = client.get("/search/?q=vision&kind=model&page=2",
+                          headers=headers).content.decode()
+        assert ('to see others; or <a href="/assets/?kind=model&amp;sort=rank">list every '
+                "asset these filters keep, best ranked first</a>.</p>") in html
+
+    def test_a_last_page_holding_the_last_results_says_nothing_of_more(
+            self, client, monkeypatch):
+        _alike(40)
+        monkeypatch.setattr(search_views, "PAGES", 2)
+        for page in (1, 2):
+            html = client.get(f"/search/?q=vision&page={page}",
+                              headers=BROWSER).content.decode()
+            assert "Search lists" not in html
+        # Nor does a page before the last, whose Next link leads on.
+        _alike(10, prefix="b")
+        html = client.get("/search/?q=vision", headers=BROWSER).content.decode()
+        assert 'rel="next"' in html and "Search lists" not in html
+
     def test_a_page_past_the_last_says_so(self, client, django_assert_num_queries):
         _alike(25)
         client.get("/search/", headers=BROWSER)

@@ -28,6 +28,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import assetpage, licences, records, scoring, search
@@ -466,6 +467,11 @@ def _render_asset(request: HttpRequest, slug: str) -> bytes:
         "linked_data": _asset_linked_data(asset, canonical),
         "name_mark": page.name_mark,
         "tasks": page.tasks,
+        # Those doing its first task; for one listing none, the search's own answer to
+        # "alternatives to" it (the assets of its role, or its kind sharing a task), not
+        # every asset of its kind ("API").
+        "find_alternatives": reverse("comparisons:search", query={
+            "q": page.tasks[0].name if page.tasks else f"alternatives to {asset.name}"}),
         "capabilities": page.capabilities,
         "evidence": page.evidence,
         "breakdown": _breakdown(asset, page.evidence),

@@ -486,6 +486,18 @@ class TestAssetDetail:
         r = client.get("/assets/ade/")
         assert b"SegFormer" in r.content  # trained on it
 
+    def test_its_find_alternatives_searches_its_task_or_its_alternatives(self, client):
+        make_asset("seg", name="SegFormer", tasks=[make_task("image-segmentation",
+                                                             name="Image segmentation")])
+        make_asset("tts-1", name="tts-1 & co", kind=Asset.Kind.API)
+        link = '<a class="button" href="{}">Find alternatives</a>'
+        assertContains(client.get("/assets/seg/"),
+                       link.format("/search/?q=Image+segmentation"))
+        # Listing no task, not every asset of its kind ("API"): the search's own answer to
+        # "alternatives to" it.
+        assertContains(client.get("/assets/tts-1/"),
+                       link.format("/search/?q=alternatives+to+tts-1+%26+co"))
+
     def test_it_describes_itself_for_search_engines_and_link_previews(self, client):
         make_asset("tool", name="Tool </script><b>", kind=Asset.Kind.TOOL,
                    organization=make_org("Mistral AI", slug="mistralai"),

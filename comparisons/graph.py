@@ -326,10 +326,15 @@ def alternatives_listed(asset: Asset, tasks: list | None = None) -> dict:
     they come from (`source`) and, for each, its name, rank and the pair's versus URL."""
     found = alternatives_for(asset, tasks)
     role = pairs.role_of(asset) if found.source == "role" else ""
+    ranks = {alt.rank for alt in found.assets}
     return {
         "source": found.source,
         # The role they share, for "role": "an agent harness".
         "listed_as": f"{article(role)} {role}" if role else "",
+        # The rank they all share when the best ranked are all ranked alike (none with
+        # evidence yet: 50), so that "highest UnfragileRank first" says they come by name.
+        "tied": ranks.pop() if found.source != "co-matched" and len(found.assets) > 1
+        and len(ranks) == 1 else None,
         "items": [
             {"name": alt.name, "rank": alt.rank, "url": pairs.versus_url(asset.slug, alt.slug)}
             for alt in found.assets

@@ -338,6 +338,28 @@ class TestCompareWithOnAssetPage:
         assert 'href="/compare/claude-code-vs-codex/"' in section
         assert "swe-bench" not in section
 
+    def test_alternatives_ranked_alike_are_said_to_come_by_name(self, client):
+        for slug, name in [("claude-code", "Claude Code"), ("zed", "Zed"), ("cline", "Cline"),
+                           ("aider", "Aider")]:
+            make_score(make_asset(slug, name=name, kind=Asset.Kind.TOOL,
+                                  subtype="agent harness"), 50.0)
+        body = client.get("/assets/claude-code/").content.decode()
+        section = body[body.index('id="compare-h"'):body.index('id="evidence-h"')]
+        assert ("highest UnfragileRank first (they all rank 50 for now, so by name): "
+                "no search counted") in section
+        shown = [section.index(f"Claude Code vs {name}") for name in ("Aider", "Cline", "Zed")]
+        assert shown == sorted(shown)
+        # Ranked apart, they come by rank, and nothing is said of names. (A page shows the
+        # others as they were for up to an hour: unfragile.pagecache.)
+        make_score(make_asset("yak", name="Yak", kind=Asset.Kind.TOOL,
+                              subtype="agent harness"), 70.0)
+        cache.clear()
+        body = client.get("/assets/claude-code/").content.decode()
+        section = body[body.index('id="compare-h"'):body.index('id="evidence-h"')]
+        assert "highest UnfragileRank first: no search counted" in section
+        assert "they all rank" not in section
+        assert section.index("Claude Code vs Yak") < section.index("Claude Code vs Aider")
+
     def test_it_lists_no_deprecated_or_superseded_alternative(self, client):
         alpha, beta = make_pair()
         gamma = make_asset("gamma-seg", name="Gamma Seg", tasks=list(alpha.tasks.all()),

@@ -273,6 +273,19 @@ class TestSearch:
             assert '<a href="/compare/claude-code-vs-codex/">' in offer
             assert "swe-bench" not in offer
 
+    def test_alternatives_ranked_alike_are_said_to_come_by_name(self, client):
+        from tests.comparisons.test_versus import make_score
+
+        for slug, name in [("claude-code", "Claude Code"), ("zed", "Zed"), ("cline", "Cline")]:
+            make_score(make_asset(slug, name=name, kind=Asset.Kind.TOOL,
+                                  subtype="agent harness"), 50.0)
+        for page in _page_and_fragment(client, {"q": "alternatives to claude code"}):
+            offer = page[page.index('<div class="alternatives-offer">'):]
+            offer = offer[:offer.index("</div>")]
+            assert ("highest UnfragileRank first (they all rank 50 for now, so by name), "
+                    "as no search") in offer
+            assert offer.index("Claude Code vs Cline") < offer.index("Claude Code vs Zed")
+
     def test_asking_for_the_alternatives_to_an_asset_lists_them(self, client):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext

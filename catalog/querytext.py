@@ -612,6 +612,15 @@ def phrase_words(n: Normalised) -> list[str]:
         return []  # "speech or text" is no phrase (a verb's task name is not typed)
     terms = set(n.terms)
     at = [i for i, word in enumerate(words) if word in terms]
+    # Nor, of three terms or more, a word naming a kind at either end: "image generation
+    # api" asks for what holds "image generation" (the image generation APIs), before what
+    # holds the two words apart ("image" of one task, "generation" of another: the vision
+    # language models); nothing but the kind's own label holds "generation api".
+    steering = set(n.steering)
+    while len(at) > 2 and words[at[-1]] in steering:
+        at.pop()
+    while len(at) > 2 and words[at[0]] in steering:
+        at.pop(0)
     if len(at) < 2:
         return []
     # From the first term to the last: what is said around them ("looking for an image

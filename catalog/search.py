@@ -2358,8 +2358,12 @@ class _SQLite:
             if filters.steers:
                 ctes.append((f"steered{t}", True, False, text, 0, 0, t, share, True))
         if phrase:
-            ctes += [("phrased", False, False, phrase, 1, 0, 0, CANDIDATES, False),
-                     ("phrased_best", False, True, phrase, 1, 0, 0, CANDIDATES, False)]
+            # Holding the words too: a phrase may leave out a word naming a kind
+            # (querytext.phrase_words()), which a candidate of all the words still holds.
+            ctes += [("phrased", False, False, f"({phrase}) AND ({query.text})", 1, 0, 0,
+                      CANDIDATES, False),
+                     ("phrased_best", False, True, f"({phrase}) AND ({query.finished})", 1, 0,
+                      0, CANDIDATES, False)]
         if query.most:
             ctes.append(("most", False, False, query.most, 0, 1, -1, CANDIDATES, False))
         found = " UNION ALL ".join(
@@ -2724,15 +2728,18 @@ class _Postgres:
             texts = paired.split(" | ")
             pairs = " || ".join(
                 [f"catalog_search_pair_query(to_tsvector('{CONFIG}', %s))"] * len(texts))
+            # Holding the words too: a phrase may leave out a word naming a kind
+            # (querytext.phrase_words()), which a candidate of all the words still holds.
             ctes.append(f"""ph AS (
                 SELECT d.asset_id, {relevance} AS rel, {holds_most} AS most,
                     {steering} AS steered, d.name_key, d.newness
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
-                WHERE d.pairs @@ ({pairs}) AND {holds_phrase} IS TRUE AND {where}
+                WHERE d.pairs @@ ({pairs}) AND {holds_phrase} IS TRUE
+                    AND (d.document @@ {found[0]}) IS TRUE AND {where}
                 LIMIT {CANDIDATES}
             )""")
             pass_params += [*relevance_params, *([query.most] if query.most else []), *texts,
-                            phrase, *params]
+                            phrase, found[1], *params]
             hits += (" UNION ALL SELECT asset_id, rel, 0, 1, most, steered, name_key, newness "
                      "FROM ph")
         sql = f"""

@@ -616,10 +616,25 @@ class TestPhrase:
             assert pg_phrase_text(normalise(raw)) == ""
 
     def test_it_runs_from_the_first_term_to_the_last(self):
-        assert querytext.phrase_words(normalise("looking for an image segmentation model")) == [
-            "image", "segmentation", "model"]
-        assert querytext.phrase_words(normalise("i need a text to speech model ")) == [
-            "text", "to", "speech", "model"]
+        assert querytext.phrase_words(normalise("looking for an image segmentation robot")) == [
+            "image", "segmentation", "robot"]
+        assert querytext.phrase_words(normalise("i need a text to speech voice ")) == [
+            "text", "to", "speech", "voice"]
+
+    def test_a_word_naming_a_kind_at_either_end_of_three_is_not_part_of_it(self):
+        for raw, words in [
+            ("image generation api", ["image", "generation"]),
+            ("looking for an image segmentation model", ["image", "segmentation"]),
+            ("i need a text to speech model ", ["text", "to", "speech"]),
+            ("dataset of code search", ["code", "search"]),
+            ("models for text to speech apis", ["text", "to", "speech"]),
+            # Inside, it stays; and of two terms, a phrase needs both.
+            ("embedding model for retrieval", ["embedding", "model", "for", "retrieval"]),
+            ("segmentation model", ["segmentation", "model"]),
+            ("api model", ["api", "model"]),
+        ]:
+            assert querytext.phrase_words(normalise(raw)) == words, raw
+        assert pg_phrase_text(normalise("image generation api")) == "image <-> generation"
 
     def test_the_same_term_twice_makes_one(self):
         # Task names such as "Audio to audio" or "Image to image".

@@ -977,6 +977,28 @@ class TestSearch:
             assert results[0].asset.slug == "asr", typed
             assert not any(r.all_terms for r in results)
 
+    def test_those_holding_the_words_before_a_kind_side_by_side_come_first(self):
+        # "image generation api": a word naming a kind at the end is no part of the phrase.
+        # The APIs holding "image" and "generation" apart (a vision language model's two
+        # tasks), more of them and in shorter texts, rank after the one holding them side by
+        # side.
+        for i in range(3):
+            make_asset(f"vlm-{i}", name=f"Reader {i}", kind=Asset.Kind.API,
+                       summary="Image questions, text generation.")
+        make_asset("drawer", name="Zoetrope", kind=Asset.Kind.API,
+                   summary="An API for image generation from a written prompt, in several "
+                           "sizes and styles, slower than most.")
+        results = search("image generation api")
+        assert results[0].asset.slug == "drawer" and len(results) == 4
+        assert all(r.all_terms for r in results)
+        # A phrase holder lacking the kind's word holds only some of the words: it still
+        # comes under them, as without the phrase.
+        make_asset("sketch-set", name="Sketches", kind=Asset.Kind.DATASET,
+                   summary="Pictures for image generation.")
+        results = search("image generation api")
+        assert [(r.asset.slug, r.all_terms) for r in results][:1] == [("drawer", True)]
+        assert [(r.asset.slug, r.all_terms) for r in results][-1] == ("sketch-set", False)
+
     def test_a_word_glued_to_a_number_in_a_name_is_found_on_its_own(self):
         task = make_task("image-classification", name="Image classification")
         make_asset("r50", name="resnet50.a1_in1k", summary="Weights.", tasks=[task])

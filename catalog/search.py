@@ -1508,10 +1508,20 @@ NAME_ALIASES = {
 }
 
 
-def alias_words(names: str) -> str:
+# What a word stands for in the name of an API listing no task, besides NAME_ALIASES: the
+# image generation APIs (GPT Image 1, gpt-5-image, Gemini 2.5 Flash Image: 14 in the bundled
+# catalog) list neither a task nor a modality, and "image generation api" found none of them.
+# Only there: in the names of models and datasets, "image" as often says what they take in.
+# A change ships with a migration, as NAME_ALIASES's do.
+UNTASKED_API_ALIASES = {"image": "text to image generation"}
+
+
+def alias_words(names: str, untasked_api: bool = False) -> str:
     """The words that the abbreviations among an asset's name words (name_words()) stand
-    for (NAME_ALIASES), so that "vision transformer" finds the ViT models."""
-    found = dict.fromkeys(NAME_ALIASES[w] for w in names.split() if w in NAME_ALIASES)
+    for (NAME_ALIASES), so that "vision transformer" finds the ViT models; for an API
+    listing no task, UNTASKED_API_ALIASES's too."""
+    aliases = {**NAME_ALIASES, **UNTASKED_API_ALIASES} if untasked_api else NAME_ALIASES
+    found = dict.fromkeys(aliases[w] for w in names.split() if w in aliases)
     return " ".join(found)
 
 
@@ -1705,7 +1715,8 @@ def _documents(ids: list[int], using: str, apps) -> list[_Document]:
         texts = [summary, kind_labels.get(kind, kind), subtype,
                  *(text for pair in caps[asset_id] for text in pair)]
         body = [
-            glued_words(name, external_id, names), alias_words(names),
+            glued_words(name, external_id, names),
+            alias_words(names, untasked_api=kind == "api" and not task_names[asset_id]),
             summary, kind_labels.get(kind, kind), subtype,
             licences.display_name(licence) if licence else "", licences.terms_label(licence),
             *task_names[asset_id],

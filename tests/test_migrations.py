@@ -144,3 +144,25 @@ def test_entries_of_assets_named_for_speech_are_written_again():
     spoken = [r.asset.pk for r in catalog_search.search("text to speech")]
     assert set(spoken[:2]) == {voice.pk, glued.pk} and spoken[2:] == [heard.pk]
     assert [r.asset.pk for r in catalog_search.search("speech to text")][0] == heard.pk
+
+
+@pytest.mark.django_db
+def test_entries_of_apis_listing_no_task_named_for_images_are_written_again():
+    """Migration 0045 writes again the entries of the APIs listing no task whose names hold
+    "image", so that "image generation" finds those written before it, and only those."""
+    from catalog import search as catalog_search
+    from catalog.models import Asset
+    from tests.factories import make_asset, make_task
+
+    api = Asset.Kind.API
+    drawn = make_asset("gpt-image-1", name="GPT Image 1", kind=api, summary="An API model.")
+    glued = make_asset("gpt-5-image", name="gpt-5-image", kind=api, summary="An API model.")
+    make_asset("tagger", name="Image Tagger", kind=api, summary="An API model.",
+               tasks=[make_task("image-classification", name="Image classification")])
+    make_asset("image-model", name="Image Model", summary="A model.")
+    make_asset("plain", name="Plain", kind=api, summary="An API model.")
+    named = {drawn.pk, glued.pk}
+    _written_again("0045_search_image_api_names", "_untasked_apis_named_for_images", named,
+                   "generation")
+    assert {r.asset.pk for r in catalog_search.search("image generation")
+            if r.all_terms} == named

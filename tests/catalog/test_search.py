@@ -1846,6 +1846,32 @@ class TestNameWords:
         names = catalog_search.name_words(name, external_id)
         assert catalog_search.alias_words(names) == words
 
+    @pytest.mark.parametrize(("name", "external_id", "untasked_api", "words"), [
+        ("GPT Image 1", "openai/gpt-image-1", True, "text to image generation"),
+        ("gpt-5-image", "openai/gpt-5-image", True, "text to image generation"),
+        ("Gemini 2.5 Flash Image", "google/gemini-2.5-flash-image", True,
+         "text to image generation"),
+        # Not for a model or dataset, nor an API listing a task: "image" there as often
+        # says what it takes in.
+        ("GPT Image 1", "openai/gpt-image-1", False, ""),
+        ("Image tts", "x/image-tts", True, "text to image generation text to speech, "
+                                           "speech synthesis"),
+        ("Imagen 4", "google/imagen-4", True, ""),
+    ])
+    def test_a_word_in_the_name_of_an_api_listing_no_task_brings_what_it_stands_for(
+            self, name, external_id, untasked_api, words):
+        names = catalog_search.name_words(name, external_id)
+        assert catalog_search.alias_words(names, untasked_api=untasked_api) == words
+
+    def test_only_an_api_listing_no_task_is_found_by_what_image_in_its_name_stands_for(self):
+        task = make_task("image-classification", name="Image classification")
+        make_asset("gpt-image-1", name="GPT Image 1", kind=Asset.Kind.API, summary="An API.")
+        make_asset("image-api", name="Image Tagger", kind=Asset.Kind.API, summary="An API.",
+                   tasks=[task])
+        make_asset("image-model", name="Image Model", summary="A model.")
+        for q in ("image generation", "text to image"):
+            assert [r.asset.name for r in search(q) if r.all_terms] == ["GPT Image 1"], q
+
     @pytest.mark.parametrize(("name", "external_id", "words"), [
         # Letters glued to a number, a version apart from its letters; not "in1k" or "b4".
         ("resnet50.a1_in1k", "timm/resnet50.a1_in1k", "resnet 50"),
@@ -3400,6 +3426,19 @@ class TestRelevanceOnTheBundledCatalog:
         assert all("transcribe" in n.lower() or "whisper" in n.lower() for n in heard), heard
         heard = _names(search("speech recognition", limit=30))
         assert {"whisper-1", "whisper-large-v3", "gpt-4o-transcribe"} <= set(heard), heard
+
+    def test_the_image_generation_apis_are_found_by_what_their_names_say(self):
+        # They list neither a task nor a modality: "image generation api" listed none of
+        # them in its first 60, after the vision language models holding "image" (of one
+        # task) and "generation" (of another) apart.
+        found = search("image generation api", limit=20)
+        names = _names(found)
+        assert {"GPT Image 1", "gpt-5-image", "chatgpt-image-latest"} <= set(names), names
+        # Those first hold the two words side by side: the text to image APIs, then these.
+        assert all(r.asset.kind == Asset.Kind.API and (
+            "image" in r.asset.name.lower() or "text-to-image" in {t.slug for t in
+                                                                  r.asset.tasks.all()})
+                   for r in found), names
 
     def test_the_apps_running_models_are_found_by_what_they_are_for(self):
         # Their texts said only "a local app that generates text": "llm inference" opened

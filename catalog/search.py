@@ -1514,13 +1514,14 @@ NAME_ALIASES = {
 # Only there: in the names of models and datasets, "image" as often says what they take in.
 # A change ships with a migration, as NAME_ALIASES's do.
 UNTASKED_API_ALIASES = {"image": "text to image generation"}
+_UNTASKED_API_NAME_ALIASES = {**NAME_ALIASES, **UNTASKED_API_ALIASES}
 
 
 def alias_words(names: str, untasked_api: bool = False) -> str:
     """The words that the abbreviations among an asset's name words (name_words()) stand
     for (NAME_ALIASES), so that "vision transformer" finds the ViT models; for an API
     listing no task, UNTASKED_API_ALIASES's too."""
-    aliases = {**NAME_ALIASES, **UNTASKED_API_ALIASES} if untasked_api else NAME_ALIASES
+    aliases = _UNTASKED_API_NAME_ALIASES if untasked_api else NAME_ALIASES
     found = dict.fromkeys(aliases[w] for w in names.split() if w in aliases)
     return " ".join(found)
 

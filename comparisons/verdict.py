@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from catalog.records import price_figure
+from catalog.records import article, price_figure
 
 # Dimension keys in display order, with their labels.
 DIMENSIONS: dict[str, str] = {
@@ -231,7 +231,7 @@ def _name(side: Side) -> Part:
 
 
 def _with_article(noun: str) -> str:
-    return f"{'an' if noun[:1].lower() in 'aeiou' and noun else 'a'} {noun}"
+    return f"{article(noun) if noun else 'a'} {noun}"
 
 
 def _kind_phrase(side: Side) -> str:

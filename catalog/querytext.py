@@ -104,6 +104,15 @@ KIND_PAIRS = {"fine": frozenset({"tune", "tunes", "tuned"})}
 _PAIRED_STEERS = dict.fromkeys(("fine", "tune", "tunes", "tuned"), ("fine-tune",))
 
 
+# "open source" typed side by side, as many say it of any model whose weights anyone may
+# download, also finds the open-weights models ("open-weights", written as one by
+# catalog.search.hyphened_words()), as if "source" and "openweights" were joined by "or":
+# they state no licence, so none holds "open source" ("open source llm" listed LLM2Vec's
+# embedding models, under MIT, and no LLM). Not after "not", taken as typed.
+OPEN_SOURCE = ("open", "source")
+OPEN_WEIGHTS = "openweights"
+
+
 # Words asking for the lowest price: not words the assets' texts hold, but an order. With
 # other terms they are not searched for; those holding the others come cheapest first, by
 # list price (catalog.search): "cheapest embedding api".
@@ -384,6 +393,13 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
             continue
         _add_alternative(terms, alternatives, word, other)
 
+    for i, ((first, _, minus, span), (second, _, minus_too, span_too)) in enumerate(
+            itertools.pairwise(words)):
+        if ((first, second) == OPEN_SOURCE and not (minus or minus_too)
+                and span is None and span_too is None and OPEN_WEIGHTS not in terms
+                and (i == 0 or words[i - 1][0] != "not")  # taken as typed (_LEAVING_OUT)
+                and len(terms) < MAX_TERMS and not any(second in g for g in alternatives)):
+            _add_alternative(terms, alternatives, second, OPEN_WEIGHTS)
     steering = _steering(words, terms, alternatives)
     prefix, partial, short = None, False, False
     if (terms and ends_open and not truncated and last_word[0] == terms[-1]

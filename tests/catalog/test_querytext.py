@@ -185,6 +185,30 @@ class TestNormalise:
         n = normalise(raw)
         assert (n.terms, n.alternatives, n.prefix) == (terms, alternatives, prefix)
 
+    @pytest.mark.parametrize(("raw", "terms", "alternatives"), [
+        ("open source llm ", ["open", "source", "openweights", "llm"], ["source openweights"]),
+        ("open-source model ", ["open", "source", "openweights", "model"],
+         ["source openweights"]),
+        # Only the two side by side, as typed: not quoted, not left out, not apart.
+        ('"open source" llm ', ["open", "source", "llm"], []),
+        ("open -source llm ", ["open", "llm"], []),
+        ("-open source llm ", ["source", "llm"], []),
+        ("open data source ", ["open", "data", "source"], []),
+        ("source open ", ["source", "open"], []),
+        ("open source or mit ", ["open", "source", "mit"], ["source mit"]),
+        ("open source openweights ", ["open", "source", "openweights"], []),
+        ("not open source llm ", ["open", "source", "llm"], []),
+    ])
+    def test_open_source_also_finds_open_weights(self, raw, terms, alternatives):
+        n = normalise(raw)
+        assert (n.terms, n.alternatives) == (terms, alternatives)
+
+    def test_open_source_being_typed_is_a_whole_word(self):
+        # As a word spelt otherwise is: its stem finds what the prefix found.
+        n = normalise("open source")
+        assert (n.terms, n.alternatives, n.prefix) == (
+            ["open", "source", "openweights"], ["source openweights"], None)
+
     @pytest.mark.parametrize(("raw", "terms", "excluded", "wanted"), [
         ("non-commercial", ["noncommercial"], [], "non-commercial"),
         ("non commercial use ", ["noncommercial", "use"], [], "non commercial use"),

@@ -2205,6 +2205,23 @@ class TestSpeltOtherwise:
         assert result.asset == quantized and result.all_terms
 
 
+class TestOpenSource:
+    def test_open_source_finds_the_open_weights_models_too_and_marks_why(self):
+        weights = make_asset("ow", name="Parser OW", summary="An open-weights model parsing.",
+                             licence="")
+        mit = make_asset("mit", name="Parser MIT", summary="A parser.", licence="mit")
+        # Holding "open" and "weights" apart is not being open-weights.
+        make_asset("apart", name="Parser W", summary="A parser open to all; weights 5 MB.",
+                   licence="")
+        make_asset("none", name="Parser", summary="A parser.", licence="")
+        results = search("open source parser ")
+        assert {r.asset for r in results if r.all_terms} == {weights, mit}
+        found = next(r for r in results if r.asset == weights)
+        assert [part for part, hit in found.snippet if hit] == ["open-weights"]
+        # Typed in quotes, the two words are wanted as typed.
+        assert {r.asset for r in search('"open source" parser ') if r.all_terms} == {mit}
+
+
 class TestLicenceTerms:
     """A document holds what its licence allows (licences.terms_label()); "non" is joined to
     the word it negates, in the index and in the query."""
@@ -3463,6 +3480,14 @@ class TestRelevanceOnTheBundledCatalog:
         llama = _names(search("llama3 8b ", limit=10))
         assert "Llama 3 (8B)" in llama
         assert all("3" in n and "8b" in n.lower() for n in llama)
+
+    def test_open_source_llm_finds_the_open_weights_llms(self):
+        # No LLM states a licence: LLM2Vec's embedding models, under MIT and named "LLM",
+        # were all of the first ten.
+        results = search("open source llm", limit=10)
+        assert len(results) == 10 and all(r.all_terms for r in results)
+        assert all(r.asset.subtype == "open-weights model" and "text-generation" in
+                   {t.slug for t in r.asset.tasks.all()} for r in results), _names(results)
 
     def test_an_open_source_need_finds_assets_under_osi_approved_licences(self):
         results = search("open source image classification", limit=10)

@@ -1471,13 +1471,15 @@ def cased_words(texts: Iterable[str]) -> str:
 
 # Other names people give some tasks, by slug: searched as the task's own words. The index
 # holds them: a change ships with a migration running migrations._sql.reindex_everything().
-# (A result shows them as written, the commas too; the index holds only the words.)
+# (A result shows them as written, the commas too; the index holds only the words.) A chatbot
+# is what most who search for one want a text generator for: "chatbot" listed only the
+# datasets of chatbot conversations (SynPerChatbot...), named for it.
 TASK_ALIASES = {
     "automatic-speech-recognition": "speech to text, transcription, ASR",
     "text-to-speech": "speech synthesis, TTS",
     "token-classification": "named entity recognition, NER",
     "text-to-image": "image generation",
-    "text-generation": "LLM, large language model",
+    "text-generation": "LLM, large language model, chatbot",
     "image-text-to-text": "vision language model, VLM, multimodal",
     "audio-text-to-text": "audio language model",
 }

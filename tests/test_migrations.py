@@ -166,3 +166,19 @@ def test_entries_of_apis_listing_no_task_named_for_images_are_written_again():
                    "generation")
     assert {r.asset.pk for r in catalog_search.search("image generation")
             if r.all_terms} == named
+
+
+@pytest.mark.django_db
+def test_entries_of_text_generators_are_written_again():
+    """Migration 0046 writes again the entries of the assets listing text generation, so that
+    "chatbot" (another name of the task) finds those written before it, and only those."""
+    from catalog import search as catalog_search
+    from tests.factories import make_asset, make_task
+
+    task = make_task("text-generation", name="Text generation")
+    llm = make_asset("llm", name="Talker", summary="A model.", tasks=[task])
+    lib = make_asset("lib", name="Runner", summary="A library.", tasks=[task])
+    make_asset("plain", name="Plain", summary="A model for images.")
+    named = {llm.pk, lib.pk}
+    _written_again("0046_search_chatbot", "_generating_text", named, "talker")
+    assert {r.asset.pk for r in catalog_search.search("chatbot")} == named

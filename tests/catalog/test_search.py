@@ -3290,10 +3290,11 @@ class TestRelevanceOnTheBundledCatalog:
             listed = {t.slug for t in r.asset.tasks.all()}
             assert "text-generation" in listed and "embedding" not in listed, r.asset.name
 
-    @pytest.mark.parametrize("q", ["small llm for chat", "llm for coding in rust"])
+    @pytest.mark.parametrize("q", ["small llm for chat ", "llm for coding in rust"])
     def test_a_task_named_steers_the_search_for_some_of_the_words(self, q):
         # Nothing holds every word: LLM2Vec's embedding models, named for LLMs and chat,
-        # came first, and C2LLM's for code.
+        # came first, and C2LLM's for code. ("chat" typed in full: being typed, it starts
+        # "chatbot", another name of text generation, and the small LLMs hold every word.)
         results = search(q, limit=5)
         assert len(results) == 5 and not results[0].all_terms
         for r in results:
@@ -3423,6 +3424,11 @@ class TestRelevanceOnTheBundledCatalog:
         assert all("audio-text-to-text" in t for t in tasks(search("audio language model")[:5]))
         llm = search("large language model", limit=10)
         assert len(llm) == 10 and all("text-generation" in t for t in tasks(llm))
+        # The datasets of chatbot conversations, named for them (SynPerChatbot...), were
+        # all of the first ten.
+        chat = search("chatbot", limit=10)
+        assert len(chat) == 10 and all("text-generation" in t for t in tasks(chat))
+        assert all(r.asset.kind == Asset.Kind.DATASET for r in search("chatbot dataset")[:5])
 
     def test_a_model_family_named_with_a_qualifier_comes_first(self):
         assert [n[:8] for n in _names(search("gpt-4o", limit=3))] == ["GPT-4o ("] * 3

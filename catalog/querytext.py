@@ -119,6 +119,11 @@ OPEN_WEIGHTS = "openweights"
 PRICE_WORDS = frozenset({"cheap", "cheaper", "cheapest", "inexpensive", "affordable"})
 
 
+def reads_open_weights(n: Normalised) -> bool:
+    """Whether normalise() read "open source" in `n` as open weights too (OPEN_SOURCE)."""
+    return f"{OPEN_SOURCE[1]} {OPEN_WEIGHTS}" in n.alternatives
+
+
 def spelt_otherwise(word: str) -> str | None:
     """`word` as the other side of the Atlantic spells it ("license": licence,
     "tokenisation": tokenization), or None."""

@@ -333,6 +333,10 @@ def _results(
         "filters_only": not n.terms and filtered,
         "browse_url": _browse_url(form.filters) if not n.terms or capped else None,
         "steered": _steered(form, searched, full) if results and results[0].all_terms else "",
+        # "open source" read as open weights too, and some of those holding every word are
+        # under no licence known to be open source: the page says why they are there.
+        "open_weights": querytext.reads_open_weights(searched) and any(
+            r.all_terms and r.asset.licence not in licences.OSI_APPROVED for r in results),
         "versus": _versus(n) if page == 1 else None,
         "alternatives": _alternatives(n) if page == 1 else None,
     }

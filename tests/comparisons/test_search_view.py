@@ -511,6 +511,19 @@ class TestSearch:
                 assert "Leaving out the results that mention dataset" in page, q
                 assert "/assets/segformer/" in page and "/assets/ade/" not in page, q
 
+    def test_it_says_why_open_weights_models_are_listed_for_open_source(self, client):
+        said = "Open-weights models are listed too, as “open source” often means them"
+        make_asset("mit", name="Parser MIT", summary="A parser.", licence="mit")
+        for page in _page_and_fragment(client, {"q": "open source parser"}):
+            assert "/assets/mit/" in page and said not in page  # none is listed
+        make_asset("ow", name="Parser OW", summary="An open-weights parser.", licence="")
+        for page in _page_and_fragment(client, {"q": "open source parser"}):
+            assert "/assets/mit/" in page and "/assets/ow/" in page and said in page
+        # Not when "open source" is wanted as typed.
+        page = client.get("/search/", {"q": '"open source" parser'}, headers=BROWSER)
+        assert "/assets/ow/" not in page.content.decode()
+        assert said not in page.content.decode()
+
     def test_it_says_which_kinds_the_words_put_first(self, client):
         _segmentation_assets()
         for page in _page_and_fragment(client, {"q": "segmentation datasets"}):

@@ -307,6 +307,13 @@ class Asset(models.Model):
         """The languages it covers by name, each once ("zho-Hans" and "zho-Hant": Chinese)."""
         return languages.names(self.languages or [])
 
+    @functools.cached_property
+    def context_window(self) -> int | None:
+        """The context window in tokens genai-prices lists, None for none (the capability
+        "Context window" says the same). A search's results have it read with them
+        (catalog.search._result_assets()), not their attributes."""
+        return records.context_window({"attributes": self.attributes})
+
     @property
     def price_figures(self) -> tuple[float, float | None, str, str] | None:
         """The vendor's list price: (input, output or None, currency, "per 1M tokens");

@@ -117,6 +117,12 @@ OPEN_WEIGHTS = "openweights"
 # other terms they are not searched for; those holding the others come cheapest first, by
 # list price (catalog.search): "cheapest embedding api".
 PRICE_WORDS = frozenset({"cheap", "cheaper", "cheapest", "inexpensive", "affordable"})
+# Words asking, right before "context", for the longest context window ("long context llm",
+# "largest context window"): an order too. Those holding the other words (and "context",
+# which the assets listing a context window hold) come longest first (catalog.search).
+CONTEXT_SIZE_WORDS = frozenset({"long", "longer", "longest", "large", "larger", "largest",
+                                "big", "bigger", "biggest"})
+CONTEXT = "context"
 
 
 def reads_open_weights(n: Normalised) -> bool:
@@ -199,6 +205,10 @@ class Normalised:
     # those words are then no terms, and results come cheapest first. Not when such a word
     # is quoted or joined by "or".
     by_price: bool = False
+    # Whether a word asking for the longest context window (CONTEXT_SIZE_WORDS) was typed
+    # right before "context": that word is then no term, and results come longest context
+    # first. Not when either is quoted or joined by "or", nor with by_price.
+    by_context: bool = False
     # Whether the last term, after others, may still be being typed but is too short to be
     # a prefix (PREFIX_MIN_CHARS: "speech r"): it is searched as a word, and when nothing
     # holds every word, those holding the others follow, not those holding some of them
@@ -383,6 +393,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     ) if " " in p]
     alternatives = _alternatives(words, terms)
     by_price = _asks_for_price(words, terms, alternatives)
+    by_context = not by_price and _asks_for_context(words, terms, alternatives)
     being_typed = ends_open and last_word is not None and not last_word[2]
     for verb in [t for t in terms if t in TASK_VERBS]:
         noun = TASK_VERBS[verb]
@@ -419,7 +430,8 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
-                      steering=steering, by_price=by_price, partial=partial, short=short)
+                      steering=steering, by_price=by_price, by_context=by_context,
+                      partial=partial, short=short)
 
 
 def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[str],
@@ -429,6 +441,23 @@ def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[
     out of `terms`."""
     asking = _plain(words, terms, alternatives, PRICE_WORDS)
     if not asking or len(asking) == len(terms):
+        return False
+    terms[:] = [term for term in terms if term not in asking]
+    return True
+
+
+def _asks_for_context(words: list[tuple[str, int, bool, int | None]], terms: list[str],
+                      alternatives: list[list[str]]) -> bool:
+    """Whether `terms` hold a word asking for the longest context window
+    (CONTEXT_SIZE_WORDS) typed right before "context", both as they are (not quoted, not
+    joined by "or", not left out); if so, those words are taken out of `terms`, "context"
+    kept."""
+    plain = set(_plain(words, terms, alternatives, CONTEXT_SIZE_WORDS | {CONTEXT}))
+    asking = {first for (first, _, minus, _), (second, _, minus_too, _)
+              in itertools.pairwise(words)
+              if second == CONTEXT and first in CONTEXT_SIZE_WORDS
+              and {first, second} <= plain and not (minus or minus_too)}
+    if not asking:
         return False
     terms[:] = [term for term in terms if term not in asking]
     return True

@@ -937,11 +937,10 @@ def capabilities(data: dict, names: dict[str, str]) -> list[CapabilityText]:
             text += " (base tier; longer contexts cost more)"
         out.append(CapabilityText("api-pricing", "API pricing", text + "."))
 
-    window = _ints(_attributes(data, "genai_prices").get("context_window"))
-    if window and window[0] > 0:
+    if window := context_window(data):
         out.append(CapabilityText(
             "context-window", "Context window",
-            f"Has a context window of {window[0]:,} tokens, as genai-prices lists it."))
+            f"Has a context window of {window:,} tokens, as genai-prices lists it."))
 
     if kind in {"library", "tool"}:
         # Its kind, when nothing else says what it does; what the registries listing it say
@@ -1009,6 +1008,13 @@ def _roles(data: dict) -> list[str]:
     if not isinstance(roles, list):
         return []
     return list(dict.fromkeys(r for r in roles if isinstance(r, str) and r in ROLES))
+
+
+def context_window(data: dict) -> int | None:
+    """The context window in tokens genai-prices lists for the asset of record `data` (or
+    {"attributes": ...}), None for none: a whole number above 0 only."""
+    window = _ints(_attributes(data, "genai_prices").get("context_window"))
+    return window[0] if window and window[0] > 0 else None
 
 
 def _attributes(data: dict, key: str) -> dict:

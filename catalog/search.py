@@ -251,8 +251,9 @@ def search(
                        language=language or "", steer=() if kind else tuple(n.kinds),
                        organisations=makers_named(n, using),
                        makers_apart=makers_apart(n, using),
-                       by_price=n.by_price,
-                       task_first=n.by_price and names_a_task(n, using),
+                       order=_ORDER_PRICE if n.by_price else
+                       _ORDER_CONTEXT if n.by_context else "",
+                       task_first=(n.by_price or n.by_context) and names_a_task(n, using),
                        tasks_named=tasks_named(n, using))
     names = _names(n, using)
     terms = backend.all_terms(n, using)
@@ -476,7 +477,7 @@ def _starts_one(start: str, ordered: Sequence[str]) -> bool:
 def _some_words(filters: _Filters) -> _Filters:
     """`filters` for the search for some of the words: steered only to the tasks they name,
     and after those holding more of the words (_Filters.words_first)."""
-    return dataclasses.replace(filters, steer=(), organisations=(), by_price=False,
+    return dataclasses.replace(filters, steer=(), organisations=(), order="",
                                task_first=False, words_first=True)
 
 
@@ -1902,9 +1903,11 @@ class _Filters:
     organisations: tuple[int, ...] = ()
     # What the words match in makers' names is left out: they name none (makers_apart()).
     makers_apart: bool = False
-    # The words ask for the lowest price (querytext.PRICE_WORDS): those with a list price
-    # find candidates of their own and come first, cheapest first (_ordered()).
-    by_price: bool = False
+    # The figure the words ask to order by (_order_figure()), "" for none: the lowest price
+    # (_ORDER_PRICE: querytext.PRICE_WORDS) or the longest context window (_ORDER_CONTEXT:
+    # querytext.CONTEXT_SIZE_WORDS). Those giving it find candidates of their own and come
+    # first, in its order (_ordered()).
+    order: str = ""
     # ...and those holding the name of a task as typed come before them ("cheap image
     # generation": the image generators first, then the cheapest of the rest).
     task_first: bool = False
@@ -1918,7 +1921,7 @@ class _Filters:
     @property
     def steers(self) -> bool:
         """Whether some candidates are found apart (steer_sql())."""
-        return bool(self.steer) or self.by_price
+        return bool(self.steer) or bool(self.order)
 
     def steering(self) -> str:
         """What steers a candidate first, read off its asset row `a` where the candidate
@@ -1956,8 +1959,8 @@ class _Filters:
         ask for the lowest price, those with a list price; "" for none. The kinds are
         Asset.Kind values, written in as literals."""
         conditions = [self._kinds_sql()] if self.steer else []
-        if self.by_price:
-            conditions.append(f"{_list_price(vendor, 'a')} IS NOT NULL")
+        if self.order:
+            conditions.append(f"{_order_figure(self.order, vendor, 'a')} IS NOT NULL")
         return " AND ".join(conditions)
 
     def _kinds_sql(self, alias: str = "a") -> str:
@@ -2341,8 +2344,8 @@ class _SQLite:
                 catalog_search_fts MATCH %s AND {where}
                 {f"AND {filters.steer_sql('sqlite')}" if steered else ""}
                 {f"AND +catalog_search_fts.rowid IN ({_top_ranked_sql()})" if top else ""}
-                {f"ORDER BY {_list_price('sqlite', 'a')}" if steered and filters.by_price
-                 else ""}
+                {f"ORDER BY {_order_figure(filters.order, 'sqlite', 'a')}"
+                 if steered and filters.order else ""}
                 {"" if top else f"LIMIT {cap}"}
             )"""
 
@@ -2407,7 +2410,7 @@ class _SQLite:
                 LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("sqlite", filters.by_price, filters.task_first, bool(turned),
+            {_ordered("sqlite", filters.order, filters.task_first, bool(turned),
                       filters.task_steering(), filters.words_first, names.family)}
         """
         args = [arg for _, _, _, text, *_ in ctes for arg in (within(text), *params)]
@@ -2692,7 +2695,8 @@ class _Postgres:
         ctes, pass_params = [], []
         holds_most = f"(d.document @@ {words})::int" if query.most else "0"
         # The steered passes, when the words ask for the lowest price: the cheapest matches.
-        cheapest = f"ORDER BY {_list_price('postgresql', 'a')}" if filters.by_price else ""
+        cheapest = (f"ORDER BY {_order_figure(filters.order, 'postgresql', 'a')}"
+                    if filters.order else "")
         for i, (column, match, text, f, cap, condition) in enumerate(passes):
             if i == top:
                 earlier = " UNION ALL ".join(f"SELECT asset_id FROM p{j}" for j in range(i))
@@ -2768,7 +2772,7 @@ class _Postgres:
                 WHERE {condition} AND {where} LIMIT {NAMED_CANDIDATES})"""
                     for condition, value, _ in name_passes)}
             )
-            {_ordered("postgresql", filters.by_price, filters.task_first, bool(turned),
+            {_ordered("postgresql", filters.order, filters.task_first, bool(turned),
                       filters.task_steering(), filters.words_first, names.family)}
         """
         named = [arg for _, _, keys in name_passes for arg in (*keys, *params)]
@@ -3054,7 +3058,34 @@ def _list_price(vendor: str, alias: str) -> str:
     return f"json_extract({alias}.price_facts, '$.input_per_mtok')"
 
 
-def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
+def _context_window(vendor: str, alias: str) -> str:
+    """SQL for the context window, in tokens, of catalog_asset `alias` as genai-prices lists
+    it (the capability catalog.records writes from the same), NULL for none: a number above
+    0 only, as the capability takes it."""
+    if vendor == "postgresql":
+        window = f"{alias}.attributes -> 'genai_prices' -> 'context_window'"
+        # (Nested: the cast runs only on a number.)
+        return (f"CASE WHEN jsonb_typeof({window}) = 'number' THEN CASE WHEN "
+                f"({window})::float > 0 THEN ({window})::float END END")
+    path = "'$.genai_prices.context_window'"
+    return (f"CASE WHEN json_type({alias}.attributes, {path}) IN ('integer', 'real') AND "
+            f"json_extract({alias}.attributes, {path}) > 0 "
+            f"THEN json_extract({alias}.attributes, {path}) END")
+
+
+_ORDER_PRICE, _ORDER_CONTEXT = "price", "context"
+
+
+def _order_figure(order: str, vendor: str, alias: str) -> str:
+    """SQL for the figure of catalog_asset `alias` that `order` (_Filters.order) ranks by,
+    lowest first, NULL for an asset giving none: the list price, or the context window
+    negated (the longest first)."""
+    if order == _ORDER_PRICE:
+        return _list_price(vendor, alias)
+    return f"-({_context_window(vendor, alias)})"
+
+
+def _ordered(vendor: str, order: str = "", task_first: bool = False,
              turned: bool = False, tasks: str = "", words_first: bool = False,
              family: _Family | None = None) -> str:
     """The candidates (`cand`: asset_id, rel, exact, phrase, most, steered, and on
@@ -3064,9 +3095,10 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
     it first, and `tasks`, the SQL counting one more, _Filters.task_steering()): the band is
     how far below the best of its group a relevance is, in 1/RELEVANCE_BANDS[vendor] of it;
     rank only orders within a band. Each candidate's rank is looked up by its id: joined,
-    PostgreSQL hashed the whole of catalog_score (27 ms at 100,000 assets). `by_price`:
-    after exact names (and, with `task_first`, those holding the phrase, a task's name),
-    those with a list price come first, cheapest first. `turned`: a parameter before the
+    PostgreSQL hashed the whole of catalog_score (27 ms at 100,000 assets). `order`
+    (_Filters.order): after exact names (and, with `task_first`, those holding the phrase, a
+    task's name), those giving its figure come first, in its order: with a list price,
+    cheapest first; with a context window, longest first. `turned`: a parameter before the
     LIMIT's, what an asset saying the opposite of a direction the words name holds
     (querytext.turned_around()): those holding it and not the phrase take `phrase` -1, after
     the others ("image to text": not the text-to-image generators first). Looked up by the
@@ -3133,8 +3165,8 @@ def _ordered(vendor: str, by_price: bool = False, task_first: bool = False,
         "CASE WHEN partly = 1 THEN MAX(CASE WHEN newness > 0 AND partly = 0 THEN 1 ELSE 0 END) "
         "OVER () ELSE 0 END,")
     price_column, phrase_first, cheapest = "", "", ""
-    if by_price:
-        price_column = (f", (SELECT {_list_price(vendor, 'p')} FROM catalog_asset p "
+    if order:
+        price_column = (f", (SELECT {_order_figure(order, vendor, 'p')} FROM catalog_asset p "
                         "WHERE p.id = c.asset_id) AS price")
         phrase_first = f"{phrased} DESC," if task_first else ""
         cheapest = "price IS NULL, price,"
@@ -3442,8 +3474,10 @@ def _result_assets_sql(using: str) -> str:
         columns(Asset, "a", _RESULT_ASSET) + columns(Organization, "o", _RESULT_ORG)
         + columns(Score, "s", _RESULT_SCORE)
     )
+    # Last, the context window (_context_window()), not the attributes it is read from.
+    window = _context_window(connections[using].vendor, "a")
     return (
-        f"SELECT {selected} FROM {q(Asset._meta.db_table)} a "
+        f"SELECT {selected}, {window} FROM {q(Asset._meta.db_table)} a "
         f"LEFT JOIN {q(Organization._meta.db_table)} o ON o.id = a.organization_id "
         f"LEFT JOIN {q(Score._meta.db_table)} s ON s.asset_id = a.id "
         "WHERE {among}"
@@ -3471,7 +3505,9 @@ def _result_assets(ids: list[int], using: str) -> dict[int, Asset]:
         for at, json_field in _RESULT_JSON:
             values[at] = json_field.from_db_value(values[at], None, connection)
         asset = Asset.from_db(using, _RESULT_ASSET, values)
-        org, score = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:]
+        org, score, window = row[_ORG_AT:_SCORE_AT], row[_SCORE_AT:-1], row[-1]
+        # (What Asset.context_window would read from the attributes.)
+        asset.__dict__["context_window"] = int(window) if window else None
         asset.organization = Organization.from_db(using, _RESULT_ORG, org) if org[0] else None
         score = Score.from_db(using, _RESULT_SCORE, score) if score[0] else None
         if score is not None:

@@ -52,6 +52,9 @@ def _item(r: Result, mark: str = "") -> str:
         licence = escape(asset.licence_name) if asset.licence else NOT_STATED
     price = asset.list_price
     price = f"<span>{escape(price)}</span>" if price else ""
+    # What "long context" orders by (catalog.search), beside the price "cheapest" does.
+    if window := asset.context_window:
+        price += f"<span>{window:,}-token context</span>"
     matched = ""
     if r.capabilities:
         caps = ", ".join(

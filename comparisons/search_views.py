@@ -456,6 +456,8 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     asked for holds every word."""
     if n.by_price:
         return _cheapest(n, full)
+    if n.by_context:
+        return _longest(n, full)
     asked = [] if form.filters.get("kind") else n.kinds
     if asked and not any(r.asset.kind in asked for r in full):
         # Nothing of those kinds holds every word: the others are all there is.
@@ -498,6 +500,18 @@ def _cheapest(n: querytext.Normalised, full: list) -> str:
         return (f"Those holding “{' '.join(querytext.phrase_words(n))}” come first; within "
                 f"them and after them, {cheapest}.")
     return f"{cheapest[0].upper()}{cheapest[1:]}, before the others."
+
+
+def _longest(n: querytext.Normalised, full: list) -> str:
+    """What the results put first when the words ask for the longest context window
+    (catalog.search): said as the order is, or that none of them lists one."""
+    if not any(r.asset.context_window for r in full):
+        return "None of these lists a context window, so they are not in that order."
+    longest = "those listing a context window come longest first"
+    if catalog_search.names_a_task(n):
+        return (f"Those holding “{' '.join(querytext.phrase_words(n))}” come first; within "
+                f"them and after them, {longest}.")
+    return f"{longest[0].upper()}{longest[1:]}, before the others."
 
 
 def _put_right(typed: str, text: str, spelled: str) -> str:

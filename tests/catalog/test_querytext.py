@@ -282,6 +282,30 @@ class TestNormalise:
         n = normalise(raw)
         assert (n.terms, n.by_price, n.steering) == (terms, by_price, steering)
 
+    @pytest.mark.parametrize(
+        ("raw", "terms", "by_context"),
+        [
+            ("long context llm", ["context", "llm"], True),
+            ("largest context window ", ["context", "window"], True),
+            ("LLM with a longer context", ["llm", "context"], True),
+            ("long context", ["context"], True),  # "context" stays: what they hold
+            ("long  context ", ["context"], True),
+            # Only right before "context", as typed: not quoted, not joined, not left out.
+            ('"long context" llm', ["long", "context", "llm"], False),
+            ("long or short context", ["long", "short", "context"], False),
+            ("long -context llm", ["long", "llm"], False),
+            ("context long", ["context", "long"], False),
+            ("a long text with context", ["long", "text", "context"], False),
+            ("long conte", ["long", "conte"], False),  # being typed: a prefix
+            # The price orders first: one order at a time.
+            ("cheapest long context llm", ["long", "context", "llm"], False),
+        ],
+    )
+    def test_words_asking_for_the_longest_context_are_an_order_not_terms(
+            self, raw, terms, by_context):
+        n = normalise(raw)
+        assert (n.terms, n.by_context) == (terms, by_context)
+
     def test_a_word_naming_a_kind_is_a_term_still(self):
         assert normalise("tools for evaluation").terms == ["tools", "evaluation"]
 

@@ -751,6 +751,45 @@ class TestSearch:
         assert _full(search("cheap image generation "))[:2] == ["painter", "chat"]
         assert _full(search("image generation "))[0] == "painter"
 
+    def test_words_asking_for_the_longest_context_order_by_context_window(
+        self, monkeypatch, django_assert_num_queries
+    ):
+        def api(slug: str, window, summary: str = "A chat model; context window listed.",
+                price: float | None = None) -> None:
+            facts = {"input_per_mtok": price, "currency": "USD", "unit": "per 1M tokens"}
+            make_asset(slug, name=slug, kind=Asset.Kind.API, summary=summary,
+                       price_facts=facts if price is not None else {},
+                       attributes={"genai_prices": {"context_window": window}}
+                       if window is not None else {})
+
+        # More assets than CANDIDATES hold the words, the longest last in the index: those
+        # listing a window are candidates of their own, the longest first.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            _score(make_asset(f"model-{i}", name=f"Model {i}",
+                              summary="A chat model; context window listed."), 90.0)
+        api("short", 8_192, price=0.01)
+        api("junk", "a lot")  # no number: listed as none
+        api("none", 0)
+        api("unlisted", None)
+        api("mid", 128_000, price=5.0)
+        api("long", 2_000_000, price=1.0)
+        _tasks_read()
+        with django_assert_num_queries(3):  # no query more
+            results = search("long context chat ", limit=3)
+        assert _full(results)[:3] == ["long", "mid", "short"]
+        # The results have their windows read with them, not their attributes.
+        assert [r.asset.context_window for r in results[:3]] == [2_000_000, 128_000, 8_192]
+        assert "attributes" in results[0].asset.get_deferred_fields()
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 200)
+        found = _full(search("largest context window "))
+        assert found[:3] == ["long", "mid", "short"] and len(found) == 6 + 6
+        # In quotes, it is a phrase like any other; with "cheapest", a word like any other
+        # (querytext), the price ordering.
+        assert _full(search('"long context" chat ')) == []
+        assert _full(search("cheapest long context chat ")) == ["long"]
+        assert _full(search("cheapest context chat "))[:3] == ["short", "long", "mid"]
+
     def test_words_joined_by_hyphens_are_found_written_as_one(self):
         tuned = make_asset("tuned", name="vit-tuned", summary="An image model.")
         make_capability(tuned, title="Lineage", description="Fine-tuned from vit-base.")
@@ -3462,6 +3501,17 @@ class TestRelevanceOnTheBundledCatalog:
             "image" in r.asset.name.lower() or "text-to-image" in {t.slug for t in
                                                                   r.asset.tasks.all()})
                    for r in found), names
+
+    def test_a_long_context_need_lists_the_longest_context_windows_first(self):
+        # "long" was a word to hold: the Claude APIs holding "long" (in "longer contexts
+        # cost more") came first, and none was in the order of its window.
+        results = search("long context llm", limit=10)
+        windows = [r.asset.context_window for r in results]
+        assert len(results) == 10 and all(windows), _names(results)
+        assert windows == sorted(windows, reverse=True)
+        assert windows[0] == max(a.context_window or 0 for a in Asset.objects.filter(
+            tasks__slug="text-generation"))
+        assert all("text-generation" in {t.slug for t in r.asset.tasks.all()} for r in results)
 
     def test_the_apps_running_models_are_found_by_what_they_are_for(self):
         # Their texts said only "a local app that generates text": "llm inference" opened

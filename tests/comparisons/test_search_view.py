@@ -561,6 +561,25 @@ class TestSearch:
         page = client.get("/search/?q=cheap+scenes", headers=BROWSER).content.decode()
         assert "None of these has a list price, so they are not in price order." in page
 
+    def test_it_says_when_the_words_ask_for_the_longest_context(self, client):
+        for slug, window in [("chat-api", 128_000), ("chat-api-long", 1_000_000)]:
+            make_asset(slug, name=slug, kind=Asset.Kind.API,
+                       summary="A chat model with a context window.",
+                       attributes={"genai_prices": {"context_window": window}})
+        make_asset("chat-set", name="Chats", kind=Asset.Kind.DATASET,
+                   summary="Chats and dialogues in context.")
+        for page in _page_and_fragment(client, {"q": "long context chat"}):
+            assert ("Those listing a context window come longest first, before the "
+                    "others.") in page
+            assert page.index("/assets/chat-api-long/") < page.index("/assets/chat-api/") \
+                < page.index("/assets/chat-set/")
+            # Each shows its window beside its price.
+            assert "<span>1,000,000-token context</span>" in page
+            assert "<mark>long</mark>" not in page  # no term: nothing to highlight
+        page = client.get("/search/?q=long+context+dialogues",
+                          headers=BROWSER).content.decode()
+        assert "None of these lists a context window, so they are not in that order." in page
+
     def test_it_says_which_organisations_the_words_put_first(self, client):
         _segmentation_assets()
         acme = make_org("Acme-Vision", slug="acme-vision")

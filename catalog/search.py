@@ -31,8 +31,10 @@ maker's name alone its assets ("anthropic": Claude Opus 5.5 first, not Claude Co
 asking for the lowest price (querytext.PRICE_WORDS: "cheapest embedding api") are no terms
 but an order: after exact names (and those holding a task's name as typed, names_a_task()), the
 assets with a list price come first, cheapest first; they find candidates of their own, the
-cheapest matches. At most CANDIDATES matches are ranked per query: ranking every match of a
-common word costs seconds at a million texts. SQLite takes them in index order; PostgreSQL
+cheapest matches. So do words asking for the longest context window (querytext.
+CONTEXT_SIZE_WORDS: "long context llm"), by the window genai-prices lists. At most
+CANDIDATES matches are ranked per query: ranking every match of a common word costs seconds
+at a million texts. SQLite takes them in index order; PostgreSQL
 first from the assets whose names or capability titles match (a short `head` vector with its
 own GIN index), then from the rest. When that fills CANDIDATES, the matches among the
 TOP_RANKED best-ranked assets are ranked as well, so that a broad need shows the best assets
@@ -1956,8 +1958,8 @@ class _Filters:
 
     def steer_sql(self, vendor: str) -> str:
         """A condition on catalog_asset `a` keeping the kinds steered to and, when the words
-        ask for the lowest price, those with a list price; "" for none. The kinds are
-        Asset.Kind values, written in as literals."""
+        ask for an order (`order`), those giving its figure (a list price, a context
+        window); "" for none. The kinds are Asset.Kind values, written in as literals."""
         conditions = [self._kinds_sql()] if self.steer else []
         if self.order:
             conditions.append(f"{_order_figure(self.order, vendor, 'a')} IS NOT NULL")
@@ -2680,7 +2682,7 @@ class _Postgres:
         top = len(passes)
         passes.append(("document", *found, None, share, ""))
         if filters.steers:
-            # The kinds the words ask for (and those with a list price, for the lowest) find
+            # The kinds the words ask for (and those giving the figure of an order) find
             # a share of their own, so that the matches of others do not crowd them out.
             passes += [("document", *finder, ("steered", f), share,
                         filters.steer_sql("postgresql"))
@@ -2694,7 +2696,8 @@ class _Postgres:
         # SQLite's, the first result 21 times; with ts_rank(), 73 % and 29 times.
         ctes, pass_params = [], []
         holds_most = f"(d.document @@ {words})::int" if query.most else "0"
-        # The steered passes, when the words ask for the lowest price: the cheapest matches.
+        # The steered passes, when the words ask for an order: the first matches in it (the
+        # cheapest, the longest context windows).
         cheapest = (f"ORDER BY {_order_figure(filters.order, 'postgresql', 'a')}"
                     if filters.order else "")
         for i, (column, match, text, f, cap, condition) in enumerate(passes):

@@ -454,10 +454,8 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     words name, unless a kind is chosen, the organisations and the tasks they name (within
     those kinds), as far as those holding every word show them; or that none of the kinds
     asked for holds every word."""
-    if n.by_price:
-        return _cheapest(n, full)
-    if n.by_context:
-        return _longest(n, full)
+    if n.by_price or n.by_context:
+        return _ordered_by(n, full)
     asked = [] if form.filters.get("kind") else n.kinds
     if asked and not any(r.asset.kind in asked for r in full):
         # Nothing of those kinds holds every word: the others are all there is.
@@ -490,28 +488,24 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     return f"Assets {listing} come first, {why}."
 
 
-def _cheapest(n: querytext.Normalised, full: list) -> str:
-    """What the results put first when the words ask for the lowest price (catalog.search):
-    said as the order is, or that none of them has a list price."""
-    if not any(r.asset.price_figures for r in full):
-        return "None of these has a list price, so they are not in price order."
-    cheapest = "those with a list price come cheapest first (per 1M input tokens)"
+def _ordered_by(n: querytext.Normalised, full: list) -> str:
+    """What the results put first when the words ask for an order (catalog.search): the
+    lowest price or the longest context window, said as the order is, or that none of them
+    gives the figure it goes by."""
+    if n.by_price:
+        gives = [r.asset.price_figures for r in full]
+        none = "None of these has a list price, so they are not in price order."
+        order = "those with a list price come cheapest first (per 1M input tokens)"
+    else:
+        gives = [r.asset.context_window for r in full]
+        none = "None of these lists a context window, so they are not in that order."
+        order = "those listing a context window come longest first"
+    if not any(gives):
+        return none
     if catalog_search.names_a_task(n):
         return (f"Those holding “{' '.join(querytext.phrase_words(n))}” come first; within "
-                f"them and after them, {cheapest}.")
-    return f"{cheapest[0].upper()}{cheapest[1:]}, before the others."
-
-
-def _longest(n: querytext.Normalised, full: list) -> str:
-    """What the results put first when the words ask for the longest context window
-    (catalog.search): said as the order is, or that none of them lists one."""
-    if not any(r.asset.context_window for r in full):
-        return "None of these lists a context window, so they are not in that order."
-    longest = "those listing a context window come longest first"
-    if catalog_search.names_a_task(n):
-        return (f"Those holding “{' '.join(querytext.phrase_words(n))}” come first; within "
-                f"them and after them, {longest}.")
-    return f"{longest[0].upper()}{longest[1:]}, before the others."
+                f"them and after them, {order}.")
+    return f"{order[0].upper()}{order[1:]}, before the others."
 
 
 def _put_right(typed: str, text: str, spelled: str) -> str:

@@ -123,6 +123,11 @@ PRICE_WORDS = frozenset({"cheap", "cheaper", "cheapest", "inexpensive", "afforda
 CONTEXT_SIZE_WORDS = frozenset({"long", "longer", "longest", "large", "larger", "largest",
                                 "big", "bigger", "biggest"})
 CONTEXT = "context"
+# Words asking for the fewest or the most parameters ("smallest embedding model", "largest
+# llm"): an order too, by parameter count, when no other order is asked for. Only these: a
+# "small" or a "mini" is as often part of a name ("Mistral Small", "gpt-4o mini").
+SIZE_WORDS = {"smallest": "smallest", "tiniest": "smallest", "largest": "largest",
+              "biggest": "largest"}
 
 
 def reads_open_weights(n: Normalised) -> bool:
@@ -209,6 +214,10 @@ class Normalised:
     # right before "context": that word is then no term, and results come longest context
     # first. Not when either is quoted or joined by "or", nor with by_price.
     by_context: bool = False
+    # "smallest" or "largest" when a word asking for the fewest or the most parameters
+    # (SIZE_WORDS) was typed beside other terms, and no other order is asked for: that word
+    # is then no term, and results come in that order of parameter count. "" otherwise.
+    by_size: str = ""
     # Whether the last term, after others, may still be being typed but is too short to be
     # a prefix (PREFIX_MIN_CHARS: "speech r"): it is searched as a word, and when nothing
     # holds every word, those holding the others follow, not those holding some of them
@@ -394,6 +403,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     alternatives = _alternatives(words, terms)
     by_price = _asks_for_price(words, terms, alternatives)
     by_context = not by_price and _asks_for_context(words, terms, alternatives)
+    by_size = "" if by_price or by_context else _asks_for_size(words, terms, alternatives)
     being_typed = ends_open and last_word is not None and not last_word[2]
     for verb in [t for t in terms if t in TASK_VERBS]:
         noun = TASK_VERBS[verb]
@@ -431,6 +441,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
                       steering=steering, by_price=by_price, by_context=by_context,
+                      by_size=by_size,
                       partial=partial, short=short)
 
 
@@ -444,6 +455,18 @@ def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[
         return False
     terms[:] = [term for term in terms if term not in asking]
     return True
+
+
+def _asks_for_size(words: list[tuple[str, int, bool, int | None]], terms: list[str],
+                   alternatives: list[list[str]]) -> str:
+    """The order of parameter count `terms` ask for ("smallest", "largest"; the first word
+    of SIZE_WORDS typed as it is, beside other terms), "" for none; if one, the words of
+    SIZE_WORDS typed so are taken out of `terms`."""
+    asking = _plain(words, terms, alternatives, SIZE_WORDS)
+    if not asking or len(asking) == len(terms):
+        return ""
+    terms[:] = [term for term in terms if term not in asking]
+    return SIZE_WORDS[asking[0]]
 
 
 def _asks_for_context(words: list[tuple[str, int, bool, int | None]], terms: list[str],

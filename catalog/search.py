@@ -254,8 +254,9 @@ def search(
                        organisations=makers_named(n, using),
                        makers_apart=makers_apart(n, using),
                        order=_ORDER_PRICE if n.by_price else
-                       _ORDER_CONTEXT if n.by_context else "",
-                       task_first=(n.by_price or n.by_context) and names_a_task(n, using),
+                       _ORDER_CONTEXT if n.by_context else n.by_size,
+                       task_first=(n.by_price or n.by_context or bool(n.by_size))
+                       and names_a_task(n, using),
                        tasks_named=tasks_named(n, using))
     names = _names(n, using)
     terms = backend.all_terms(n, using)
@@ -1906,8 +1907,9 @@ class _Filters:
     # What the words match in makers' names is left out: they name none (makers_apart()).
     makers_apart: bool = False
     # The figure the words ask to order by (_order_figure()), "" for none: the lowest price
-    # (_ORDER_PRICE: querytext.PRICE_WORDS) or the longest context window (_ORDER_CONTEXT:
-    # querytext.CONTEXT_SIZE_WORDS). Those giving it find candidates of their own and come
+    # (_ORDER_PRICE: querytext.PRICE_WORDS), the longest context window (_ORDER_CONTEXT:
+    # querytext.CONTEXT_SIZE_WORDS), or the fewest or most parameters ("smallest",
+    # "largest": querytext.SIZE_WORDS). Those giving it find candidates of their own and come
     # first, in its order (_ordered()).
     order: str = ""
     # ...and those holding the name of a task as typed come before them ("cheap image
@@ -1959,7 +1961,8 @@ class _Filters:
     def steer_sql(self, vendor: str) -> str:
         """A condition on catalog_asset `a` keeping the kinds steered to and, when the words
         ask for an order (`order`), those giving its figure (a list price, a context
-        window); "" for none. The kinds are Asset.Kind values, written in as literals."""
+        window, a parameter count); "" for none. The kinds are Asset.Kind values, written
+        in as literals."""
         conditions = [self._kinds_sql()] if self.steer else []
         if self.order:
             conditions.append(f"{_order_figure(self.order, vendor, 'a')} IS NOT NULL")
@@ -2697,7 +2700,7 @@ class _Postgres:
         ctes, pass_params = [], []
         holds_most = f"(d.document @@ {words})::int" if query.most else "0"
         # The steered passes, when the words ask for an order: the first matches in it (the
-        # cheapest, the longest context windows).
+        # cheapest, the longest context windows, the fewest or most parameters).
         cheapest = (f"ORDER BY {_order_figure(filters.order, 'postgresql', 'a')}"
                     if filters.order else "")
         for i, (column, match, text, f, cap, condition) in enumerate(passes):
@@ -3081,11 +3084,14 @@ _ORDER_PRICE, _ORDER_CONTEXT = "price", "context"
 
 def _order_figure(order: str, vendor: str, alias: str) -> str:
     """SQL for the figure of catalog_asset `alias` that `order` (_Filters.order) ranks by,
-    lowest first, NULL for an asset giving none: the list price, or the context window
-    negated (the longest first)."""
+    lowest first, NULL for an asset giving none: the list price, the context window negated
+    (the longest first), or the parameter count ("smallest"; negated for "largest")."""
     if order == _ORDER_PRICE:
         return _list_price(vendor, alias)
-    return f"-({_context_window(vendor, alias)})"
+    if order == _ORDER_CONTEXT:
+        return f"-({_context_window(vendor, alias)})"
+    count = f"CASE WHEN {alias}.n_parameters > 0 THEN {alias}.n_parameters END"
+    return count if order == "smallest" else f"-({count})"
 
 
 def _ordered(vendor: str, order: str = "", task_first: bool = False,
@@ -3101,7 +3107,8 @@ def _ordered(vendor: str, order: str = "", task_first: bool = False,
     PostgreSQL hashed the whole of catalog_score (27 ms at 100,000 assets). `order`
     (_Filters.order): after exact names (and, with `task_first`, those holding the phrase, a
     task's name), those giving its figure come first, in its order: with a list price,
-    cheapest first; with a context window, longest first. `turned`: a parameter before the
+    cheapest first; with a context window, longest first; with a parameter count, the
+    fewest or the most first. `turned`: a parameter before the
     LIMIT's, what an asset saying the opposite of a direction the words name holds
     (querytext.turned_around()): those holding it and not the phrase take `phrase` -1, after
     the others ("image to text": not the text-to-image generators first). Looked up by the
@@ -3172,7 +3179,9 @@ def _ordered(vendor: str, order: str = "", task_first: bool = False,
         price_column = (f", (SELECT {_order_figure(order, vendor, 'p')} FROM catalog_asset p "
                         "WHERE p.id = c.asset_id) AS price")
         phrase_first = f"{phrased} DESC," if task_first else ""
-        cheapest = "price IS NULL, price,"
+        # Within what the words steer to (kinds, makers, tasks named): "smallest llm" lists
+        # the text generators by size, not first the embedding models named F2LLM-80M.
+        cheapest = "steered DESC, price IS NULL, price,"
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
@@ -3451,7 +3460,7 @@ def _holds_phrase(text: str, hits: list[tuple[int, int, str]], phrase: list[str]
 # through the ORM, building the query took longer than running it.
 _RESULT_ASSET = loaded_fields(
     Asset, "id", "slug", "name", "external_id", "kind", "licence", "summary", "curated_summary",
-    "organization", "price_facts", "languages", "deprecated_in", "successor",
+    "organization", "price_facts", "languages", "deprecated_in", "successor", "n_parameters",
 )
 # Its JSON fields, by where they stand in a row: raw rows hold the JSON as the database
 # gives it, and each field reads it as queries do.

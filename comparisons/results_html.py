@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.utils.safestring import SafeString, mark_safe
 
+from catalog.records import human_count
 from catalog.search import Part, Result
 from comparisons.table import escape, score_of
 from comparisons.verdict import whole_points
@@ -52,9 +53,12 @@ def _item(r: Result, mark: str = "") -> str:
         licence = escape(asset.licence_name) if asset.licence else NOT_STATED
     price = asset.list_price
     price = f"<span>{escape(price)}</span>" if price else ""
-    # What "long context" orders by (catalog.search), beside the price "cheapest" does.
+    # What "long context" and "smallest" order by (catalog.search), beside the price
+    # "cheapest" does.
     if window := asset.context_window:
         price += f"<span>{window:,}-token context</span>"
+    if asset.n_parameters:
+        price += f"<span>{human_count(asset.n_parameters)} parameters</span>"
     matched = ""
     if r.capabilities:
         caps = ", ".join(

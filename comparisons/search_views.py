@@ -454,7 +454,7 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     words name, unless a kind is chosen, the organisations and the tasks they name (within
     those kinds), as far as those holding every word show them; or that none of the kinds
     asked for holds every word."""
-    if n.by_price or n.by_context:
+    if n.by_price or n.by_context or n.by_size:
         return _ordered_by(n, full)
     asked = [] if form.filters.get("kind") else n.kinds
     if asked and not any(r.asset.kind in asked for r in full):
@@ -490,12 +490,17 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
 
 def _ordered_by(n: querytext.Normalised, full: list) -> str:
     """What the results put first when the words ask for an order (catalog.search): the
-    lowest price or the longest context window, said as the order is, or that none of them
-    gives the figure it goes by."""
+    lowest price, the longest context window or the fewest or most parameters, said as the
+    order is, or that none of them gives the figure it goes by."""
     if n.by_price:
         gives = [r.asset.price_figures for r in full]
         none = "None of these has a list price, so they are not in price order."
         order = "those with a list price come cheapest first (per 1M input tokens)"
+    elif n.by_size:
+        gives = [r.asset.n_parameters for r in full]
+        none = "None of these states its number of parameters, so they are not in that order."
+        order = (f"those stating their number of parameters come "
+                 f"{'fewest' if n.by_size == 'smallest' else 'most'} first")
     else:
         gives = [r.asset.context_window for r in full]
         none = "None of these lists a context window, so they are not in that order."

@@ -32,7 +32,7 @@ from catalog import scoring
 from unfragile import generation
 
 # Bump when a cached template or what renders into it changes, so every page is made anew.
-PAGE_VERSION = "39"
+PAGE_VERSION = "40"
 PAGE_TTL = 60 * 60
 # Anonymous readers and shared caches may keep a page this long without asking again.
 MAX_AGE = 60

@@ -306,6 +306,27 @@ class TestNormalise:
         n = normalise(raw)
         assert (n.terms, n.by_context) == (terms, by_context)
 
+    @pytest.mark.parametrize(
+        ("raw", "terms", "by_size"),
+        [
+            ("smallest embedding model", ["embedding", "model"], "smallest"),
+            ("tiniest image model ", ["image", "model"], "smallest"),
+            ("largest llm", ["llm"], "largest"),
+            ("llm, the biggest ", ["llm"], "largest"),
+            ("smallest", ["smallest"], ""),  # alone: nothing else to search for
+            ('"smallest" model', ["smallest", "model"], ""),
+            ("smallest or largest llm", ["smallest", "largest", "llm"], ""),
+            ("small llm", ["small", "llm"], ""),  # "Mistral Small", "bge-small"
+            # One order at a time: the price's, the context window's first.
+            ("cheapest smallest llm", ["smallest", "llm"], ""),
+            ("largest context window", ["context", "window"], ""),
+        ],
+    )
+    def test_words_asking_for_the_fewest_or_most_parameters_are_an_order(
+            self, raw, terms, by_size):
+        n = normalise(raw)
+        assert (n.terms, n.by_size) == (terms, by_size)
+
     def test_a_word_naming_a_kind_is_a_term_still(self):
         assert normalise("tools for evaluation").terms == ["tools", "evaluation"]
 

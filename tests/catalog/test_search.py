@@ -790,6 +790,35 @@ class TestSearch:
         assert _full(search("cheapest long context chat ")) == ["long"]
         assert _full(search("cheapest context chat "))[:3] == ["short", "long", "mid"]
 
+    def test_words_asking_for_the_smallest_or_largest_order_by_parameters(
+        self, monkeypatch, django_assert_num_queries
+    ):
+        generation = make_task("text-generation", name="Text generation")
+        embedding = make_task("embedding", name="Embeddings")
+        # More assets than CANDIDATES hold the words, the smallest last in the index: those
+        # stating a count are candidates of their own.
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 4)
+        for i in range(6):
+            _score(make_asset(f"model-{i}", name=f"Model {i}", summary="A parser.",
+                              tasks=[generation]), 90.0)
+        for slug, count in [("big", 7_000_000_000), ("none", None), ("zero", 0),
+                            ("mid", 350_000_000), ("tiny", 20_000_000)]:
+            make_asset(slug, name=slug, summary="A parser.", n_parameters=count,
+                       tasks=[generation])
+        _tasks_read()
+        with django_assert_num_queries(3):  # no query more
+            assert _full(search("smallest parser ", limit=3)) == ["tiny", "mid", "big"]
+        monkeypatch.setattr(catalog_search, "CANDIDATES", 200)
+        found = _full(search("largest parser "))
+        assert found[:3] == ["big", "mid", "tiny"] and len(found) == 6 + 5
+        assert _full(search("tiniest parser "))[:3] == ["tiny", "mid", "big"]
+        # Within the task the words name: an embedding model named for LLMs, smaller, comes
+        # after the text generators.
+        make_asset("f2llm", name="F2LLM micro", summary="Embeds texts.", n_parameters=80_000,
+                   tasks=[embedding])
+        assert _full(search("smallest llm "))[:3] == ["tiny", "mid", "big"]
+        assert "F2LLM micro" in _full(search("smallest llm "))
+
     def test_words_joined_by_hyphens_are_found_written_as_one(self):
         tuned = make_asset("tuned", name="vit-tuned", summary="An image model.")
         make_capability(tuned, title="Lineage", description="Fine-tuned from vit-base.")
@@ -3512,6 +3541,16 @@ class TestRelevanceOnTheBundledCatalog:
         assert windows[0] == max(a.context_window or 0 for a in Asset.objects.filter(
             tasks__slug="text-generation"))
         assert all("text-generation" in {t.slug for t in r.asset.tasks.all()} for r in results)
+
+    def test_a_need_for_the_smallest_or_largest_lists_them_by_parameters(self):
+        # "smallest llm" opened with the embedding models named F2LLM, 80M parameters.
+        for order in ("smallest", "largest"):
+            results = search(f"{order} llm", limit=10)
+            counts = [r.asset.n_parameters for r in results]
+            assert len(results) == 10 and all(counts), _names(results)
+            assert counts == sorted(counts, reverse=order == "largest")
+            assert all("text-generation" in {t.slug for t in r.asset.tasks.all()}
+                       for r in results), _names(results)
 
     def test_the_apps_running_models_are_found_by_what_they_are_for(self):
         # Their texts said only "a local app that generates text": "llm inference" opened

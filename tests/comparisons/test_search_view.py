@@ -580,6 +580,24 @@ class TestSearch:
                           headers=BROWSER).content.decode()
         assert "None of these lists a context window, so they are not in that order." in page
 
+    def test_it_says_when_the_words_ask_for_the_smallest(self, client):
+        for slug, count in [("seg-big", 300_000_000), ("seg-tiny", 3_700_000)]:
+            make_asset(slug, name=slug, summary="A segmentation model.", n_parameters=count)
+        make_asset("seg-set", name="Scenes", kind=Asset.Kind.DATASET,
+                   summary="Scenes for segmentation.")
+        for page in _page_and_fragment(client, {"q": "smallest segmentation"}):
+            assert ("Those stating their number of parameters come fewest first, before the "
+                    "others.") in page
+            assert page.index("/assets/seg-tiny/") < page.index("/assets/seg-big/") \
+                < page.index("/assets/seg-set/")
+            assert "<span>3.7M parameters</span>" in page
+        page = client.get("/search/?q=largest+segmentation", headers=BROWSER).content.decode()
+        assert "come most first" in page
+        assert page.index("/assets/seg-big/") < page.index("/assets/seg-tiny/")
+        page = client.get("/search/?q=largest+scenes", headers=BROWSER).content.decode()
+        assert ("None of these states its number of parameters, so they are not in that "
+                "order.") in page
+
     def test_it_says_which_organisations_the_words_put_first(self, client):
         _segmentation_assets()
         acme = make_org("Acme-Vision", slug="acme-vision")

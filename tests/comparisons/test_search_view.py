@@ -561,42 +561,44 @@ class TestSearch:
         page = client.get("/search/?q=cheap+scenes", headers=BROWSER).content.decode()
         assert "None of these has a list price, so they are not in price order." in page
 
-    def test_it_says_when_the_words_ask_for_the_longest_context(self, client):
-        for slug, window in [("chat-api", 128_000), ("chat-api-long", 1_000_000)]:
+    @pytest.mark.parametrize(("q", "said", "shown", "figures", "none_q", "none_said"), [
+        ("long context chat", "Those listing a context window come longest first",
+         "<span>1,000,000-token context</span>",
+         {"attributes": [{"genai_prices": {"context_window": 1_000_000}},
+                         {"genai_prices": {"context_window": 128_000}}]},
+         "long context dialogues",
+         "None of these lists a context window, so they are not in that order."),
+        ("smallest chat", "Those stating their number of parameters come fewest first",
+         "<span>3.7M parameters</span>", {"n_parameters": [3_700_000, 300_000_000]},
+         "largest dialogues",
+         "None of these states its number of parameters, so they are not in that order."),
+    ])
+    def test_it_says_when_the_words_ask_for_an_order_by_a_figure(
+            self, client, q, said, shown, figures, none_q, none_said):
+        # Those giving the figure, first in its order, then the others; each result shows
+        # its figure, beside its price.
+        [(field, values)] = figures.items()
+        for slug, value in zip(["first", "second"], values, strict=True):
             make_asset(slug, name=slug, kind=Asset.Kind.API,
-                       summary="A chat model with a context window.",
-                       attributes={"genai_prices": {"context_window": window}})
+                       summary="A chat model with a context window.", **{field: value})
         make_asset("chat-set", name="Chats", kind=Asset.Kind.DATASET,
                    summary="Chats and dialogues in context.")
-        for page in _page_and_fragment(client, {"q": "long context chat"}):
-            assert ("Those listing a context window come longest first, before the "
-                    "others.") in page
-            assert page.index("/assets/chat-api-long/") < page.index("/assets/chat-api/") \
+        for page in _page_and_fragment(client, {"q": q}):
+            assert f"{said}, before the others." in page
+            assert page.index("/assets/first/") < page.index("/assets/second/") \
                 < page.index("/assets/chat-set/")
-            # Each shows its window beside its price.
-            assert "<span>1,000,000-token context</span>" in page
-            assert "<mark>long</mark>" not in page  # no term: nothing to highlight
-        page = client.get("/search/?q=long+context+dialogues",
-                          headers=BROWSER).content.decode()
-        assert "None of these lists a context window, so they are not in that order." in page
+            assert shown in page
+            assert f"<mark>{q.split()[0]}</mark>" not in page  # no term: nothing to mark
+        page = client.get("/search/", {"q": none_q}, headers=BROWSER).content.decode()
+        assert none_said in page
 
-    def test_it_says_when_the_words_ask_for_the_smallest(self, client):
+    def test_the_largest_come_most_first(self, client):
         for slug, count in [("seg-big", 300_000_000), ("seg-tiny", 3_700_000)]:
             make_asset(slug, name=slug, summary="A segmentation model.", n_parameters=count)
-        make_asset("seg-set", name="Scenes", kind=Asset.Kind.DATASET,
-                   summary="Scenes for segmentation.")
-        for page in _page_and_fragment(client, {"q": "smallest segmentation"}):
-            assert ("Those stating their number of parameters come fewest first, before the "
-                    "others.") in page
-            assert page.index("/assets/seg-tiny/") < page.index("/assets/seg-big/") \
-                < page.index("/assets/seg-set/")
-            assert "<span>3.7M parameters</span>" in page
         page = client.get("/search/?q=largest+segmentation", headers=BROWSER).content.decode()
-        assert "come most first" in page
+        assert ("Those stating their number of parameters come most first, before the "
+                "others.") in page
         assert page.index("/assets/seg-big/") < page.index("/assets/seg-tiny/")
-        page = client.get("/search/?q=largest+scenes", headers=BROWSER).content.decode()
-        assert ("None of these states its number of parameters, so they are not in that "
-                "order.") in page
 
     def test_it_says_which_organisations_the_words_put_first(self, client):
         _segmentation_assets()

@@ -128,6 +128,9 @@ CONTEXT = "context"
 # "small" or a "mini" is as often part of a name ("Mistral Small", "gpt-4o mini").
 SIZE_WORDS = {"smallest": "smallest", "tiniest": "smallest", "largest": "largest",
               "biggest": "largest"}
+# The orders words may ask for (Normalised.order), one at a time, the first found of these:
+# by list price, by context window, and by parameter count ("smallest", "largest").
+ORDER_PRICE, ORDER_CONTEXT = "price", "context"
 
 
 def reads_open_weights(n: Normalised) -> bool:
@@ -206,18 +209,14 @@ class Normalised:
     # first (catalog.search). Not when such a word is quoted, joined by "or", or every term
     # is one.
     steering: list[str] = field(default_factory=list)
-    # Whether words asking for the lowest price (PRICE_WORDS) were typed beside other terms:
-    # those words are then no terms, and results come cheapest first. Not when such a word
-    # is quoted or joined by "or".
-    by_price: bool = False
-    # Whether a word asking for the longest context window (CONTEXT_SIZE_WORDS) was typed
-    # right before "context": that word is then no term, and results come longest context
-    # first. Not when either is quoted or joined by "or", nor with by_price.
-    by_context: bool = False
-    # "smallest" or "largest" when a word asking for the fewest or the most parameters
-    # (SIZE_WORDS) was typed beside other terms, and no other order is asked for: that word
-    # is then no term, and results come in that order of parameter count. "" otherwise.
-    by_size: str = ""
+    # The order the words ask for, "" for none; the words asking for it are then no terms.
+    # ORDER_PRICE: words asking for the lowest price (PRICE_WORDS) typed beside other
+    # terms, results cheapest first. ORDER_CONTEXT, failing that: a word asking for the
+    # longest context window (CONTEXT_SIZE_WORDS) typed right before "context", results
+    # longest context first. "smallest" or "largest", failing both: a word asking for the
+    # fewest or the most parameters (SIZE_WORDS) typed beside other terms. Never for such
+    # words quoted or joined by "or".
+    order: str = ""
     # Whether the last term, after others, may still be being typed but is too short to be
     # a prefix (PREFIX_MIN_CHARS: "speech r"): it is searched as a word, and when nothing
     # holds every word, those holding the others follow, not those holding some of them
@@ -226,6 +225,19 @@ class Normalised:
     # Whether the last term may still be being typed but is too short to be a prefix, after
     # other terms or alone ("ge": the search page then lists the names it starts).
     short: bool = False
+
+    @property
+    def by_price(self) -> bool:
+        return self.order == ORDER_PRICE
+
+    @property
+    def by_context(self) -> bool:
+        return self.order == ORDER_CONTEXT
+
+    @property
+    def by_size(self) -> str:
+        """"smallest" or "largest" when the words ask for that order, else ""."""
+        return self.order if self.order in SIZE_WORDS.values() else ""
 
     @property
     def kinds(self) -> list[str]:
@@ -401,9 +413,9 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
         for span, (_, _, minus) in enumerate(_spans(text)) if not minus
     ) if " " in p]
     alternatives = _alternatives(words, terms)
-    by_price = _asks_for_price(words, terms, alternatives)
-    by_context = not by_price and _asks_for_context(words, terms, alternatives)
-    by_size = "" if by_price or by_context else _asks_for_size(words, terms, alternatives)
+    order = (ORDER_PRICE if _asks_for_price(words, terms, alternatives) else
+             ORDER_CONTEXT if _asks_for_context(words, terms, alternatives) else
+             _asks_for_size(words, terms, alternatives))
     being_typed = ends_open and last_word is not None and not last_word[2]
     for verb in [t for t in terms if t in TASK_VERBS]:
         noun = TASK_VERBS[verb]
@@ -440,9 +452,7 @@ def normalise(raw: str | None, max_chars: int = 200) -> Normalised:
     return Normalised(text=text, terms=terms, truncated=truncated, prefix=prefix,
                       excluded=excluded, phrases=phrases,
                       alternatives=[" ".join(group) for group in alternatives],
-                      steering=steering, by_price=by_price, by_context=by_context,
-                      by_size=by_size,
-                      partial=partial, short=short)
+                      steering=steering, order=order, partial=partial, short=short)
 
 
 def _asks_for_price(words: list[tuple[str, int, bool, int | None]], terms: list[str],

@@ -253,10 +253,7 @@ def search(
                        language=language or "", steer=() if kind else tuple(n.kinds),
                        organisations=makers_named(n, using),
                        makers_apart=makers_apart(n, using),
-                       order=_ORDER_PRICE if n.by_price else
-                       _ORDER_CONTEXT if n.by_context else n.by_size,
-                       task_first=(n.by_price or n.by_context or bool(n.by_size))
-                       and names_a_task(n, using),
+                       order=n.order, task_first=bool(n.order) and names_a_task(n, using),
                        tasks_named=tasks_named(n, using))
     names = _names(n, using)
     terms = backend.all_terms(n, using)
@@ -1906,10 +1903,9 @@ class _Filters:
     organisations: tuple[int, ...] = ()
     # What the words match in makers' names is left out: they name none (makers_apart()).
     makers_apart: bool = False
-    # The figure the words ask to order by (_order_figure()), "" for none: the lowest price
-    # (_ORDER_PRICE: querytext.PRICE_WORDS), the longest context window (_ORDER_CONTEXT:
-    # querytext.CONTEXT_SIZE_WORDS), or the fewest or most parameters ("smallest",
-    # "largest": querytext.SIZE_WORDS). Those giving it find candidates of their own and come
+    # The order the words ask for (querytext.Normalised.order), by the figure
+    # _order_figure() gives, "" for none: the lowest price, the longest context window, or
+    # the fewest or most parameters. Those giving it find candidates of their own and come
     # first, in its order (_ordered()).
     order: str = ""
     # ...and those holding the name of a task as typed come before them ("cheap image
@@ -3079,16 +3075,13 @@ def _context_window(vendor: str, alias: str) -> str:
             f"THEN json_extract({alias}.attributes, {path}) END")
 
 
-_ORDER_PRICE, _ORDER_CONTEXT = "price", "context"
-
-
 def _order_figure(order: str, vendor: str, alias: str) -> str:
     """SQL for the figure of catalog_asset `alias` that `order` (_Filters.order) ranks by,
     lowest first, NULL for an asset giving none: the list price, the context window negated
     (the longest first), or the parameter count ("smallest"; negated for "largest")."""
-    if order == _ORDER_PRICE:
+    if order == querytext.ORDER_PRICE:
         return _list_price(vendor, alias)
-    if order == _ORDER_CONTEXT:
+    if order == querytext.ORDER_CONTEXT:
         return f"-({_context_window(vendor, alias)})"
     count = f"CASE WHEN {alias}.n_parameters > 0 THEN {alias}.n_parameters END"
     return count if order == "smallest" else f"-({count})"

@@ -51,14 +51,14 @@ def _item(r: Result, mark: str = "") -> str:
         licence = _marked(r.licence_parts)
     else:
         licence = escape(asset.licence_name) if asset.licence else NOT_STATED
+    # The figures the search may order by (catalog.search): the list price ("cheapest"),
+    # the context window ("long context"), the parameter count ("smallest").
     price = asset.list_price
-    price = f"<span>{escape(price)}</span>" if price else ""
-    # What "long context" and "smallest" order by (catalog.search), beside the price
-    # "cheapest" does.
+    figures = f"<span>{escape(price)}</span>" if price else ""
     if window := asset.context_window:
-        price += f"<span>{window:,}-token context</span>"
+        figures += f"<span>{window:,}-token context</span>"
     if asset.n_parameters:
-        price += f"<span>{human_count(asset.n_parameters)} parameters</span>"
+        figures += f"<span>{human_count(asset.n_parameters)} parameters</span>"
     matched = ""
     if r.capabilities:
         caps = ", ".join(
@@ -85,7 +85,7 @@ def _item(r: Result, mark: str = "") -> str:
         f'<div class="num">{num}</div>'
         f'<div class="meta"><span class="badge">{escape(asset.get_kind_display())}</span>'
         f"{RETIRED.format(label=asset.retired_label) if asset.retired_label else ''}"
-        f"{org}<span>Licence: {licence}</span>{price}</div>"
+        f"{org}<span>Licence: {licence}</span>{figures}</div>"
         f"{matched}{snippet}"
         '<div class="compare-actions">'
         f'<label class="pick" data-pick hidden><input type="checkbox" value="{slug}" '

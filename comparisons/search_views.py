@@ -454,7 +454,7 @@ def _steered(form: SearchForm, n: querytext.Normalised, full: list) -> str:
     words name, unless a kind is chosen, the organisations and the tasks they name (within
     those kinds), as far as those holding every word show them; or that none of the kinds
     asked for holds every word."""
-    if n.by_price or n.by_context or n.by_size:
+    if n.order:
         return _ordered_by(n, full)
     asked = [] if form.filters.get("kind") else n.kinds
     if asked and not any(r.asset.kind in asked for r in full):

@@ -2697,7 +2697,7 @@ class _Postgres:
         holds_most = f"(d.document @@ {words})::int" if query.most else "0"
         # The steered passes, when the words ask for an order: the first matches in it (the
         # cheapest, the longest context windows, the fewest or most parameters).
-        cheapest = (f"ORDER BY {_order_figure(filters.order, 'postgresql', 'a')}"
+        in_order = (f"ORDER BY {_order_figure(filters.order, 'postgresql', 'a')}"
                     if filters.order else "")
         for i, (column, match, text, f, cap, condition) in enumerate(passes):
             if i == top:
@@ -2719,7 +2719,7 @@ class _Postgres:
                 FROM catalog_search_doc d JOIN catalog_asset a ON a.id = d.asset_id
                 WHERE d.{column} @@ {match} AND {where} {f"AND {condition}" if condition else ""}
                 {room}
-                {cheapest if isinstance(f, tuple) else ""}
+                {in_order if isinstance(f, tuple) else ""}
                 LIMIT {limit_to}
             )""")
             if mine:
@@ -3167,14 +3167,14 @@ def _ordered(vendor: str, order: str = "", task_first: bool = False,
     partly_last = "" if partly == "0" else (
         "CASE WHEN partly = 1 THEN MAX(CASE WHEN newness > 0 AND partly = 0 THEN 1 ELSE 0 END) "
         "OVER () ELSE 0 END,")
-    price_column, phrase_first, cheapest = "", "", ""
+    figure_column, phrase_first, in_order = "", "", ""
     if order:
-        price_column = (f", (SELECT {_order_figure(order, vendor, 'p')} FROM catalog_asset p "
-                        "WHERE p.id = c.asset_id) AS price")
+        figure_column = (f", (SELECT {_order_figure(order, vendor, 'p')} FROM catalog_asset p "
+                         "WHERE p.id = c.asset_id) AS figure")
         phrase_first = f"{phrased} DESC," if task_first else ""
         # Within what the words steer to (kinds, makers, tasks named): "smallest llm" lists
         # the text generators by size, not first the embedding models named F2LLM-80M.
-        cheapest = "steered DESC, price IS NULL, price,"
+        in_order = "steered DESC, figure IS NULL, figure,"
     return f"""
         SELECT asset_id, rel, exact, phrase, rank FROM (
             SELECT c.asset_id, MAX(c.rel) AS rel, MAX(c.exact) AS exact,
@@ -3183,12 +3183,12 @@ def _ordered(vendor: str, order: str = "", task_first: bool = False,
                 (SELECT s.rank FROM catalog_score s WHERE s.asset_id = c.asset_id) AS rank,
                 {newer} AS newness, {alike} AS alike, {partly} AS partly,
                 {_current(vendor)} AS current_
-                {price_column}
+                {figure_column}
             FROM cand c {named_rows}
             GROUP BY c.asset_id
         ) g
         WINDOW w AS (PARTITION BY steered, {phrased}, most)
-        ORDER BY {named} DESC, {phrase_first} {cheapest}
+        ORDER BY {named} DESC, {phrase_first} {in_order}
             {f"{phrased} DESC, most DESC, steered DESC" if words_first
              else f"steered DESC, {phrased} DESC, most DESC"},
             current_ DESC, CASE WHEN newness > 0 THEN 0 ELSE {band} END, {partly_last}
